@@ -1,0 +1,11 @@
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+const config: UserWorkspaceConfig = defineProject({
+  resolve: { conditions: ['@receipt-chroma/source'] },
+  test: {
+    name: 'chroma-compaction:unit',
+    include: ['tests/unit/**/*.test.ts'],
+    setupFiles: ['../../scripts/vitest/failOnConsole.ts'],
+  },
+});
+export default config;

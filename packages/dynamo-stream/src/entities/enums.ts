@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** Validation status of a word label or a section. */
+export const ValidationStatus = {
+  NONE: 'NONE',
+  PENDING: 'PENDING',
+  VALID: 'VALID',
+  INVALID: 'INVALID',
+  NEEDS_REVIEW: 'NEEDS_REVIEW',
+} as const;
+/** A validation status value. */
+export type ValidationStatus = (typeof ValidationStatus)[keyof typeof ValidationStatus];
+/** Accepts exactly one of the {@link ValidationStatus} values (case-sensitive). */
+export const ValidationStatusSchema: z.ZodEnum<{ [K in ValidationStatus]: K }> =
+  z.enum(ValidationStatus);
+
+/** Embedding status of a line or word. */
+export const EmbeddingStatus = {
+  NONE: 'NONE',
+  PENDING: 'PENDING',
+  SUCCESS: 'SUCCESS',
+  FAILED: 'FAILED',
+  NOISE: 'NOISE',
+} as const;
+/** An embedding status value. */
+export type EmbeddingStatus = (typeof EmbeddingStatus)[keyof typeof EmbeddingStatus];
+/** Accepts exactly one of the {@link EmbeddingStatus} values. */
+export const EmbeddingStatusSchema: z.ZodEnum<{ [K in EmbeddingStatus]: K }> =
+  z.enum(EmbeddingStatus);
+
+/** How a place was validated. */
+export const ValidationMethod = {
+  PHONE_LOOKUP: 'PHONE_LOOKUP',
+  ADDRESS_LOOKUP: 'ADDRESS_LOOKUP',
+  NEARBY_LOOKUP: 'NEARBY_LOOKUP',
+  TEXT_SEARCH: 'TEXT_SEARCH',
+  INFERENCE: 'INFERENCE',
+} as const;
+/** A validation method value. */
+export type ValidationMethod = (typeof ValidationMethod)[keyof typeof ValidationMethod];
+/** Accepts exactly one of the {@link ValidationMethod} values. */
+export const ValidationMethodSchema: z.ZodEnum<{ [K in ValidationMethod]: K }> =
+  z.enum(ValidationMethod);
+
+/** Outcome of matching a receipt to a merchant. */
+export const MerchantValidationStatus = {
+  MATCHED: 'MATCHED',
+  NO_MATCH: 'NO_MATCH',
+  UNSURE: 'UNSURE',
+} as const;
+/** A merchant validation status value. */
+export type MerchantValidationStatus =
+  (typeof MerchantValidationStatus)[keyof typeof MerchantValidationStatus];
+
+/** State of one collection's half of a compaction run. */
+export const CompactionState = {
+  PENDING: 'PENDING',
+  PROCESSING: 'PROCESSING',
+  COMPLETED: 'COMPLETED',
+  FAILED: 'FAILED',
+} as const;
+/** A compaction state value. */
+export type CompactionState = (typeof CompactionState)[keyof typeof CompactionState];
+/** Accepts exactly one of the {@link CompactionState} values. */
+export const CompactionStateSchema: z.ZodEnum<{ [K in CompactionState]: K }> =
+  z.enum(CompactionState);
+
+/** Section types of a receipt, in the order error messages list them (HEAD vocabulary). */
+export const SectionType = {
+  HEADER: 'HEADER',
+  ITEMS_VALUE: 'ITEMS_VALUE',
+  ITEMS_DESCRIPTION: 'ITEMS_DESCRIPTION',
+  STOREFRONT: 'STOREFRONT',
+  ADDRESS: 'ADDRESS',
+  ITEMS: 'ITEMS',
+  SECTION_HEADER: 'SECTION_HEADER',
+  SUMMARY: 'SUMMARY',
+  TOTAL_LINE: 'TOTAL_LINE',
+  PAYMENT: 'PAYMENT',
+  SURVEY: 'SURVEY',
+  FOOTER: 'FOOTER',
+  BARCODE: 'BARCODE',
+  TRANSACTION_INFO: 'TRANSACTION_INFO',
+} as const;
+/** A section type value. */
+export type SectionType = (typeof SectionType)[keyof typeof SectionType];
+/** Accepts exactly one of the {@link SectionType} values. */
+export const SectionTypeSchema: z.ZodEnum<{ [K in SectionType]: K }> = z.enum(SectionType);
+
+/** Outcome of a section verification. */
+export const VerificationStatus = {
+  AGREED: 'AGREED',
+  DISAGREED: 'DISAGREED',
+  ABSTAINED: 'ABSTAINED',
+} as const;
+/** A verification status value. */
+export type VerificationStatus = (typeof VerificationStatus)[keyof typeof VerificationStatus];

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * True when `value` is a version 4 or 5 UUID (any case), the ids the table uses for
+ * images, compaction runs and lock owners.
+ */
+export const isValidUuid = (value: unknown): value is string =>
+  typeof value === 'string' && UUID_PATTERN.test(value);
+
+/** A version 4 or 5 UUID string; the message matches the Python entities'. */
+export const UuidSchema: z.ZodString = z
+  .string({ error: 'uuid must be a string' })
+  .regex(UUID_PATTERN, { error: 'uuid must be a valid UUIDv4' });
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+const DATE_EXTENDED = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_BASIC = /^(\d{4})(\d{2})(\d{2})$/;
+const WEEK_DATE = /^(\d{4})-?W(\d{2})(?:-?([1-7]))?$/;
+const TIME = /^(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?$/;
+const OFFSET = /^(?:Z|[+-](\d{2})(?::?(\d{2})(?::?(\d{2})(?:\.\d{1,6})?)?)?)$/;
+
+const isLeapYear = (year: number): boolean =>
+  (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+const isValidDate = (text: string): boolean => {
+  const week = WEEK_DATE.exec(text);
+  if (week) {
+    const weekNumber = Number(week[2]);
+    return Number(week[1]) >= 1 && weekNumber >= 1 && weekNumber <= 53;
+  }
+  const match = DATE_EXTENDED.exec(text) ?? DATE_BASIC.exec(text);
+  if (!match) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return day <= maxDay;
+};
+
+const isValidTime = (text: string): boolean => {
+  const offsetAt = text.search(/[Z+-]/);
+  const clock = offsetAt === -1 ? text : text.slice(0, offsetAt);
+  const offset = offsetAt === -1 ? '' : text.slice(offsetAt);
+  const match = TIME.exec(clock);
+  if (!match) return false;
+  if (Number(match[1]) > 23 || Number(match[2] ?? 0) > 59 || Number(match[3] ?? 0) > 59) {
+    return false;
+  }
+  if (offset === '') return true;
+  const zone = OFFSET.exec(offset);
+  return zone !== null && Number(zone[1] ?? 0) <= 23 && Number(zone[2] ?? 0) <= 59;
+};
+
+/**
+ * True when Python 3.11's `datetime.fromisoformat` would accept `value`: a calendar or
+ * week date, optionally followed by any single separator character and a time with
+ * optional fraction and UTC offset. Ordinal dates (`2024-001`) are rejected, as in Python.
+ */
+export const isIsoTimestamp = (value: string): boolean => {
+  if (value.length < 7) return false;
+  if (isValidDate(value)) return true;
+  const dateLength = /^\d{8}(?!\d)/.test(value)
+    ? 8
+    : /^\d{4}-?W\d{2}-?[1-7]/.test(value)
+      ? value.indexOf('W') + (value[value.indexOf('W') + 3] === '-' ? 5 : 4)
+      : 10;
+  const date = value.slice(0, dateLength);
+  const time = value.slice(dateLength + 1);
+  return value.length > dateLength + 1 && isValidDate(date) && isValidTime(time);
+};
+
+/** An ISO timestamp string as Python's `fromisoformat` accepts it, kept verbatim. */
+export const IsoTimestampSchema: z.ZodString = z
+  .string()
+  .refine(isIsoTimestamp, { error: 'must be a valid ISO format timestamp' });
+
+const PYTHON_INT = /^\s*[+-]?\d+\s*$/;
+
+/**
+ * Parses an integer the way Python's `int(str)` does for ASCII input (surrounding
+ * whitespace, a sign and leading zeros are fine; `"1.0"` is not). Returns `undefined`
+ * when the text is not an integer or is outside the safe integer range.
+ * Python's `_` digit separators and non-ASCII digits are deliberately not accepted.
+ */
+export const parsePythonInt = (text: string): number | undefined => {
+  if (!PYTHON_INT.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : undefined;
+};
+
+/** Expands a finite number to plain decimal digits: `1e-7` → `0.0000001`. */
+const toPlainDecimal = (value: number): string => {
+  const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
+  const negative = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const pointAt = Number(exponentText) + 1;
+  let plain: string;
+  if (pointAt <= 0) plain = `0.${'0'.repeat(-pointAt)}${digits}`;
+  else if (pointAt >= digits.length) plain = digits + '0'.repeat(pointAt - digits.length);
+  else plain = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  return negative ? `-${plain}` : plain;
+};
+
+/**
+ * Formats `value` with exactly `places` decimals, rounding half away from zero on the
+ * shortest decimal form of the number, exactly like the Python entities'
+ * `Decimal(str(value)).quantize(…, ROUND_HALF_UP)`: `formatDecimal(0.955, 2)` is `"0.96"`.
+ */
+export const formatDecimal = (value: number, places: number): string => {
+  if (!Number.isFinite(value)) throw new RangeError(`Cannot format ${value} as a decimal`);
+  const plain = toPlainDecimal(value);
+  const negative = plain.startsWith('-');
+  const [whole = '0', fraction = ''] = plain.replace('-', '').split('.');
+  const padded = fraction.padEnd(places + 1, '0');
+  let scaled = BigInt(whole + padded.slice(0, places));
+  if (Number(padded[places]) >= 5) scaled += 1n;
+  const text = scaled.toString().padStart(places + 1, '0');
+  const result =
+    places === 0 ? text : `${text.slice(0, text.length - places)}.${text.slice(-places)}`;
+  return negative ? `-${result}` : result;
+};
+
+/**
+ * Formats a number as Python's `str(float)` does: `0.85`, `0.0`, `34.1`, `1e-05`,
+ * `1e+16`. Used where the Python entities write plain floats.
+ */
+export const formatPythonFloat = (value: number): string => {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    const sign = exponent < 0 ? '-' : '+';
+    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const plain = toPlainDecimal(value);
+  return plain.includes('.') ? plain : `${plain}.0`;
+};

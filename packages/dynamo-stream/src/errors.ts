@@ -1,0 +1,200 @@
+import type { z } from 'zod';
+
+/** A zod issue, as carried by validation errors. */
+export type ValidationIssue = z.core.$ZodIssue;
+
+const formatIssues = (issues: readonly ValidationIssue[]): string =>
+  issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ') + (issues.length > 5 ? `; and ${issues.length - 5} more` : '');
+
+/**
+ * The base class of every error this package throws; catch it to handle all of them.
+ */
+export class DynamoStreamError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DynamoStreamError';
+  }
+}
+
+/**
+ * A DynamoDB item or stream image does not satisfy an entity's schema.
+ * `issues` holds every problem zod found, with paths relative to the item.
+ */
+export class EntityValidationError extends DynamoStreamError {
+  /** The entity type whose schema rejected the item. */
+  public readonly entityType: string;
+  /** Every validation problem, with attribute paths. */
+  public readonly issues: readonly ValidationIssue[];
+
+  public constructor(
+    entityType: string,
+    issues: readonly ValidationIssue[],
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid ${entityType} item: ${formatIssues(issues)}`, options);
+    this.name = 'EntityValidationError';
+    this.entityType = entityType;
+    this.issues = issues;
+  }
+}
+
+/** Why a stream record produced no parsed entity. */
+export type RecordSkipReason =
+  /** The record lacks `dynamodb.Keys.PK.S` / `SK.S` or is not an object at all. */
+  | 'malformed-record'
+  /** The partition key does not start with `IMAGE#`. */
+  | 'not-image-partition'
+  /** No registered matcher recognises the sort key. */
+  | 'unknown-entity'
+  /** An image is present but fails the entity's schema. */
+  | 'invalid-entity';
+
+/** Where a failing record sits in its batch, for logs and partial-batch responses. */
+export interface RecordLocation {
+  /** Index of the record in the batch, when parsed as part of one. */
+  readonly recordIndex?: number | undefined;
+  /** The record's `eventID`, when it has one. */
+  readonly eventId?: string | undefined;
+  /** The record's `dynamodb.SequenceNumber`, when it has one. */
+  readonly sequenceNumber?: string | undefined;
+}
+
+/**
+ * A stream record could not be turned into a parsed entity. `reason` says why; for
+ * `invalid-entity` and `malformed-record`, `issues` carries zod's findings with paths
+ * prefixed by `['Records', recordIndex, 'dynamodb', …]` when the index is known.
+ */
+export class RecordParseError extends DynamoStreamError {
+  /** Why the record was skipped. */
+  public readonly reason: RecordSkipReason;
+  /** Validation problems, when the record or one of its images was invalid. */
+  public readonly issues: readonly ValidationIssue[];
+  /** Index of the record in its batch, when known. */
+  public readonly recordIndex: number | undefined;
+  /** The record's `eventID`, when it has one. */
+  public readonly eventId: string | undefined;
+  /** The record's `dynamodb.SequenceNumber`, when it has one. */
+  public readonly sequenceNumber: string | undefined;
+  /** The entity type detected from the sort key, when one was. */
+  public readonly entityType: string | undefined;
+
+  public constructor(
+    reason: RecordSkipReason,
+    message: string,
+    details: RecordLocation & {
+      readonly issues?: readonly ValidationIssue[] | undefined;
+      readonly entityType?: string | undefined;
+    } = {},
+    options?: ErrorOptions,
+  ) {
+    const issues = details.issues ?? [];
+    super(issues.length > 0 ? `${message}: ${formatIssues(issues)}` : message, options);
+    this.name = 'RecordParseError';
+    this.reason = reason;
+    this.issues = issues;
+    this.recordIndex = details.recordIndex;
+    this.eventId = details.eventId;
+    this.sequenceNumber = details.sequenceNumber;
+    this.entityType = details.entityType;
+  }
+}
+
+/**
+ * Every record of a batch failed. `recordErrors` holds one error per record, in order,
+ * so nothing is lost when the whole batch is rejected.
+ */
+export class FullBatchFailureError extends DynamoStreamError {
+  /** The error of every record in the batch. */
+  public readonly recordErrors: readonly RecordParseError[];
+
+  public constructor(recordErrors: readonly RecordParseError[], options?: ErrorOptions) {
+    super(`All ${recordErrors.length} record(s) of the batch failed to parse`, options);
+    this.name = 'FullBatchFailureError';
+    this.recordErrors = recordErrors;
+  }
+}
+
+/** A queue message body is not valid JSON or does not match `StreamMessageWireSchema`. */
+export class MessageDecodeError extends DynamoStreamError {
+  /** Validation problems; empty when the body was not JSON at all. */
+  public readonly issues: readonly ValidationIssue[];
+
+  public constructor(message: string, issues: readonly ValidationIssue[], options?: ErrorOptions) {
+    super(issues.length > 0 ? `${message}: ${formatIssues(issues)}` : message, options);
+    this.name = 'MessageDecodeError';
+    this.issues = issues;
+  }
+}
+
+/** The base class of publishing errors; `queueName` names the target queue. */
+export class QueuePublishError extends DynamoStreamError {
+  /** The target queue (`lines`, `words`, `receipt_summary`, `line_items`). */
+  public readonly queueName: string;
+
+  public constructor(message: string, queueName: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'QueuePublishError';
+    this.queueName = queueName;
+  }
+}
+
+/**
+ * Messages target a queue whose URL was not given. Raised before anything is sent.
+ */
+export class QueueConfigurationError extends QueuePublishError {
+  public constructor(queueName: string, options?: ErrorOptions) {
+    super(
+      `Queue URL for '${queueName}' is not configured; pass queueUrls.${queueName}`,
+      queueName,
+      options,
+    );
+    this.name = 'QueueConfigurationError';
+  }
+}
+
+/** The SQS call itself failed (network, permissions, throttling after retries). */
+export class QueueServiceError extends QueuePublishError {
+  /** How many entries the failed call carried. */
+  public readonly batchSize: number;
+
+  public constructor(queueName: string, batchSize: number, options?: ErrorOptions) {
+    super(
+      `Failed to send batch of ${batchSize} message(s) to '${queueName}' queue`,
+      queueName,
+      options,
+    );
+    this.name = 'QueueServiceError';
+    this.batchSize = batchSize;
+  }
+}
+
+/** One entry SQS reported in a batch response's `Failed` list. */
+export interface FailedQueueEntry {
+  readonly Id: string;
+  readonly Code?: string | undefined;
+  readonly Message?: string | undefined;
+  readonly SenderFault?: boolean | undefined;
+}
+
+/** SQS rejected some entries of a batch, and retries did not get them through. */
+export class QueueBatchFailureError extends QueuePublishError {
+  /** The raw `Failed` entries of the last attempt. */
+  public readonly failedEntries: readonly FailedQueueEntry[];
+
+  public constructor(
+    queueName: string,
+    failedEntries: readonly FailedQueueEntry[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      `SQS rejected ${failedEntries.length} message(s) for '${queueName}' queue`,
+      queueName,
+      options,
+    );
+    this.name = 'QueueBatchFailureError';
+    this.failedEntries = failedEntries;
+  }
+}

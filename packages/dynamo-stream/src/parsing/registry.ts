@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { TargetQueue } from '../constants.js';
+import type { EntityData } from '../messages/types.js';
+import type { DynamoDBItem } from '../types.js';
+
+/** What an extractor returns: the message payload and the queues it goes to. */
+export interface EntityExtraction {
+  readonly entityData: EntityData;
+  readonly targets: readonly TargetQueue[];
+}
+
+/**
+ * Everything the stream pipeline knows about one entity type. A registry is an ordered
+ * list of these: sort keys are matched in order and the first match wins, so a more
+ * specific matcher must come before a more general one.
+ *
+ * @example
+ * ```ts
+ * const registry = [myLineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
+ * buildMessagesFromRecords(event.Records, { registry });
+ * ```
+ */
+export interface EntityDefinition<Entity = unknown> {
+  /** The entity type name, e.g. `RECEIPT_PLACE`. */
+  readonly entityType: string;
+  /** True when a sort key belongs to this type. Receives only `IMAGE#` partition records. */
+  readonly matchesSortKey: (sk: string) => boolean;
+  /**
+   * Parses a DynamoDB item (with `PK`/`SK` set from the record's keys) into the entity.
+   * Types without one (compaction runs) never yield an entity.
+   */
+  readonly itemSchema?: z.ZodType<Entity, DynamoDBItem> | undefined;
+  /** Fields compared between old and new images; a change in any of them is a message. */
+  readonly relevantFields: readonly string[];
+  /** Builds the message payload and targets; types without one never produce entity messages. */
+  readonly extract?: ((entity: Entity) => EntityExtraction | null) | undefined;
+  /** Whether an INSERT of this type produces a message (sections and summaries do). */
+  readonly syncOnInsert?: boolean | undefined;
+}
+
+/** An ordered list of entity definitions; the first whose matcher accepts a sort key wins. */
+export type EntityRegistry = readonly EntityDefinition<never>[];

@@ -1,0 +1,12 @@
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+const config: UserWorkspaceConfig = defineProject({
+  resolve: { conditions: ['@receipt-chroma/source'] },
+  test: {
+    name: 'dynamo-stream:unit',
+    include: ['tests/unit/**/*.test.ts'],
+    setupFiles: ['../../scripts/vitest/failOnConsole.ts'],
+    typecheck: { enabled: true, include: ['tests/types/**/*.test-d.ts'] },
+  },
+});
+export default config;

@@ -1,0 +1,17 @@
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The shared build: ESM + CJS + declarations, one entry per `exports` subpath.
+ * Each package calls this with its own entries.
+ */
+export const packageConfig = (entry: Record<string, string>): Options[] =>
+  defineConfig({
+    entry,
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    splitting: false,
+    treeshake: true,
+  }) as Options[];
