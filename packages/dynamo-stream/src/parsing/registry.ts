@@ -39,4 +39,27 @@ export interface EntityDefinition<Entity = unknown> {
 }
 
 /** An ordered list of entity definitions; the first whose matcher accepts a sort key wins. */
-export type EntityRegistry = readonly EntityDefinition<never>[];
+export type EntityRegistry = readonly EntityDefinition[];
+
+/**
+ * Declares an entity type for a registry, checking the parser, relevant fields and
+ * extractor against one entity type, then erasing it so definitions of different
+ * types fit in one {@link EntityRegistry}.
+ *
+ * @example
+ * ```ts
+ * const LineItemDefinition = defineEntity({
+ *   entityType: 'RECEIPT_LINE_ITEM',
+ *   matchesSortKey: (sk) => sk.includes('#LINE_ITEM#'),
+ *   itemSchema: LineItemItemSchema,
+ *   relevantFields: ['description', 'amount'],
+ *   extract: (item) => ({
+ *     entityData: { entity_type: 'RECEIPT_LINE_ITEM', image_id: item.image_id, receipt_id: item.receipt_id },
+ *     targets: ['line_items'],
+ *   }),
+ * });
+ * const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
+ * ```
+ */
+export const defineEntity = <Entity>(definition: EntityDefinition<Entity>): EntityDefinition =>
+  definition as unknown as EntityDefinition;
