@@ -50,7 +50,9 @@ export type RecordSkipReason =
   /** No registered matcher recognises the sort key. */
   | 'unknown-entity'
   /** An image is present but fails the entity's schema. */
-  | 'invalid-entity';
+  | 'invalid-entity'
+  /** Building the message threw unexpectedly (a bug, or a custom definition that threw). */
+  | 'build-error';
 
 /** Where a failing record sits in its batch, for logs and partial-batch responses. */
 export interface RecordLocation {

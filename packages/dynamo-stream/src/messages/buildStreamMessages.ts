@@ -1,0 +1,273 @@
+import { EntityType, MetricName, STREAM_SOURCE, TargetQueue } from '../constants.js';
+import { diffFields } from '../changes/getChromaDBRelevantChanges.js';
+import { DynamoStreamError, EntityValidationError, RecordParseError } from '../errors.js';
+import { type Observability, resolveObservability } from '../observability.js';
+import { isCompactionRun, parseCompactionRun } from '../parsing/compactionRunImage.js';
+import { DEFAULT_ENTITY_REGISTRY } from '../parsing/entityDefinitions.js';
+import { parseRecordImages, resolveRecord } from '../parsing/parseStreamRecord.js';
+import { type RecordFields, readRecord } from '../parsing/readRecord.js';
+import type { EntityDefinition, EntityRegistry } from '../parsing/registry.js';
+import type { DynamoDBStreamRecord, ObservabilityOptions } from '../types.js';
+import { pythonUtcNow } from './timestamp.js';
+import type { StreamMessage, StreamRecordContext } from './types.js';
+
+/** Options of {@link buildStreamMessages} and {@link buildMessagesFromRecords}. */
+export interface BuildMessagesOptions extends ObservabilityOptions {
+  /**
+   * The entity types to recognise, in matching order.
+   * @default DEFAULT_ENTITY_REGISTRY
+   */
+  registry?: EntityRegistry | undefined;
+  /**
+   * The clock for `context.timestamp`, in Python isoformat.
+   * @default the current UTC time with microseconds, e.g. `2026-01-04T12:34:56.123456+00:00`
+   */
+  now?: (() => string) | undefined;
+}
+
+/** Messages built from a batch, plus the records that could not be used. */
+export interface BuildMessagesResult {
+  /** The messages, in record order. */
+  readonly messages: StreamMessage[];
+  /**
+   * Records that were malformed, invalid or failed to build, each with its index,
+   * `eventID` and `SequenceNumber`. Records that are simply irrelevant (other
+   * partitions, unknown sort keys, unchanged fields) are not failures.
+   */
+  readonly failures: RecordParseError[];
+}
+
+interface BuildContext {
+  readonly observability: Observability;
+  readonly registry: EntityRegistry;
+  readonly now: () => string;
+  readonly messages: StreamMessage[];
+}
+
+const contextOf = (fields: RecordFields, build: BuildContext): StreamRecordContext => ({
+  source: STREAM_SOURCE,
+  timestamp: build.now(),
+  recordId: fields.eventId ?? 'unknown',
+  awsRegion: fields.awsRegion ?? 'unknown',
+});
+
+const fail = (fields: RecordFields, reason: RecordParseError['reason'], message: string) =>
+  new RecordParseError(reason, message, {
+    recordIndex: fields.recordIndex,
+    eventId: fields.eventId,
+    sequenceNumber: fields.sequenceNumber,
+  });
+
+/** The INSERT fast path: one delta-merge message per collection. */
+const buildCompactionRunMessages = (
+  fields: RecordFields,
+  pk: string,
+  sk: string,
+  build: BuildContext,
+): RecordParseError | undefined => {
+  const image = fields.newImage;
+  if (image === undefined) {
+    build.observability.count(MetricName.COMPACTION_RUN_MESSAGE_BUILD_ERROR, 1);
+    return fail(fields, 'malformed-record', 'Compaction run INSERT has no NewImage; the stream view type must include new images');
+  }
+  let run: ReturnType<typeof parseCompactionRun>;
+  try {
+    run = parseCompactionRun(image, pk, sk);
+  } catch (error) {
+    if (!(error instanceof EntityValidationError)) throw error;
+    build.observability.count(MetricName.COMPACTION_RUN_MESSAGE_BUILD_ERROR, 1);
+    return new RecordParseError(
+      'invalid-entity',
+      'Failed to build compaction run messages',
+      { ...fields, entityType: EntityType.COMPACTION_RUN, issues: error.issues },
+      { cause: error },
+    );
+  }
+  const context = contextOf(fields, build);
+  for (const [collection, prefix] of [
+    [TargetQueue.LINES, run.lines_delta_prefix],
+    [TargetQueue.WORDS, run.words_delta_prefix],
+  ] as const) {
+    build.messages.push({
+      entityType: EntityType.COMPACTION_RUN,
+      entityData: { entity_type: EntityType.COMPACTION_RUN, ...run, delta_s3_prefix: prefix },
+      changes: {},
+      eventName: 'INSERT',
+      collections: [collection],
+      context,
+      recordSnapshot: image,
+    });
+  }
+  build.observability.logger.info('Created compaction run messages', {
+    run_id: run.run_id,
+    image_id: run.image_id,
+    eventId: fields.eventId,
+  });
+  return undefined;
+};
+
+/** The entity path: diff the relevant fields and route one message to the type's targets. */
+const buildEntityMessage = (
+  fields: RecordFields,
+  resolved: { pk: string; sk: string; definition: EntityDefinition },
+  eventName: string,
+  build: BuildContext,
+): RecordParseError | undefined => {
+  const { definition } = resolved;
+  const { entityType, relevantFields, extract } = definition;
+  if (extract === undefined) return undefined;
+  if (eventName === 'INSERT' && definition.syncOnInsert !== true) return undefined;
+  if (eventName === 'MODIFY' && relevantFields.length === 0) return undefined;
+
+  const { count, logger } = build.observability;
+  const parsed = parseRecordImages(fields, resolved, build.registry);
+  const imageErrors = parsed.success ? parsed.data.imageErrors : [];
+  const failedImages = parsed.success
+    ? imageErrors.map(({ image }) => image)
+    : (['OldImage', 'NewImage'] as const).filter((image) => fields[image === 'OldImage' ? 'oldImage' : 'newImage']);
+  for (const image of failedImages) {
+    count(MetricName.ENTITY_PARSING_ERROR, 1, {
+      entity_type: entityType,
+      image_type: image === 'OldImage' ? 'old' : 'new',
+    });
+  }
+  if (!parsed.success) {
+    logger.warn('Skipping stream record with an invalid image', {
+      eventId: fields.eventId,
+      recordIndex: fields.recordIndex,
+      entityType,
+      error: parsed.error.message,
+    });
+    return parsed.error;
+  }
+  for (const { image, error } of imageErrors) {
+    logger.warn('Ignoring an invalid image of a stream record', {
+      eventId: fields.eventId,
+      recordIndex: fields.recordIndex,
+      entityType,
+      image,
+      error: error.message,
+    });
+  }
+
+  const { oldEntity, newEntity } = parsed.data;
+  const changes = diffFields(relevantFields, oldEntity, newEntity);
+  const changeCount = Object.keys(changes).length;
+  count(MetricName.CHROMADB_RELEVANT_CHANGES, changeCount, { entity_type: entityType });
+  if (changeCount === 0 && eventName !== 'REMOVE') return undefined;
+
+  const entity = oldEntity ?? newEntity;
+  if (entity === null) return undefined;
+  const extraction = extract(entity);
+  if (extraction === null || extraction.targets.length === 0) return undefined;
+  for (const target of extraction.targets) {
+    count(MetricName.STREAM_MESSAGE_CREATED, 1, { entity_type: entityType, collection: target });
+  }
+  build.messages.push({
+    entityType,
+    entityData: extraction.entityData,
+    changes,
+    eventName,
+    collections: extraction.targets,
+    context: contextOf(fields, build),
+    recordSnapshot:
+      newEntity !== null && typeof newEntity === 'object'
+        ? (newEntity as Record<string, unknown>)
+        : undefined,
+  });
+  return undefined;
+};
+
+const buildRecord = (record: unknown, recordIndex: number, build: BuildContext) => {
+  const fields = readRecord(record, recordIndex);
+  const { eventName } = fields;
+  const { count, logger } = build.observability;
+  if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
+    count(MetricName.STREAM_RECORD_PARSING_ERROR, 1);
+    const error = fail(fields, 'malformed-record', `Unsupported stream eventName: ${String(eventName)}`);
+    logger.warn('Skipping malformed stream record', { eventId: fields.eventId, recordIndex, error: error.message });
+    return error;
+  }
+  const resolved = resolveRecord(fields, build.registry);
+  if (resolved instanceof RecordParseError) {
+    if (resolved.reason !== 'malformed-record') {
+      logger.debug('Skipping irrelevant stream record', { eventId: fields.eventId, reason: resolved.reason });
+      return undefined;
+    }
+    count(MetricName.STREAM_RECORD_PARSING_ERROR, 1);
+    logger.warn('Skipping malformed stream record', { eventId: fields.eventId, recordIndex, error: resolved.message });
+    return resolved;
+  }
+  if (eventName === 'INSERT' && isCompactionRun(resolved.pk, resolved.sk)) {
+    return buildCompactionRunMessages(fields, resolved.pk, resolved.sk, build);
+  }
+  return buildEntityMessage(fields, resolved, eventName, build);
+};
+
+/**
+ * Turns a batch of DynamoDB stream records into queue messages and reports, per record,
+ * the ones that could not be used. It never throws for bad input: a malformed record, an
+ * invalid image or a failing custom definition is counted, logged with its `eventID`, and
+ * skipped, and the rest of the batch is processed.
+ *
+ * Rules (the Python package's, HEAD): a compaction-run INSERT gives one delta-merge message
+ * per collection; section and summary INSERTs, MODIFYs that change a relevant field, and
+ * every REMOVE of a known entity give one message routed to the type's queues. Records
+ * that cannot yield a message (e.g. a word MODIFY) are not parsed at all.
+ *
+ * @example
+ * ```ts
+ * const { messages, failures } = buildStreamMessages(event.Records, { logger, metrics });
+ * await publishMessages(messages, { send, queueUrls });
+ * ```
+ */
+export const buildStreamMessages = (
+  records: readonly DynamoDBStreamRecord[],
+  options?: BuildMessagesOptions,
+): BuildMessagesResult => {
+  const build: BuildContext = {
+    observability: resolveObservability(options),
+    registry: options?.registry ?? DEFAULT_ENTITY_REGISTRY,
+    now: options?.now ?? pythonUtcNow,
+    messages: [],
+  };
+  const failures: RecordParseError[] = [];
+  const list: readonly unknown[] = Array.isArray(records) ? records : [];
+  for (let index = 0; index < list.length; index += 1) {
+    let failure: RecordParseError | undefined;
+    try {
+      failure = buildRecord(list[index], index, build);
+    } catch (error) {
+      build.observability.count(MetricName.ENTITY_MESSAGE_BUILD_ERROR, 1);
+      const fields = readRecord(list[index], index);
+      failure = new RecordParseError(
+        'build-error',
+        `Failed to build a message: ${error instanceof Error ? error.message : String(error)}`,
+        fields,
+        { cause: error },
+      );
+      build.observability.logger.error('Failed to build entity change message', {
+        eventId: fields.eventId,
+        recordIndex: index,
+        error: failure.message,
+        expected: error instanceof DynamoStreamError,
+      });
+    }
+    if (failure !== undefined) failures.push(failure);
+  }
+  return { messages: build.messages, failures };
+};
+
+/**
+ * Turns a batch of DynamoDB stream records into queue messages; bad records are counted,
+ * logged and skipped (use {@link buildStreamMessages} to also get them back).
+ *
+ * @example
+ * ```ts
+ * const messages = buildMessagesFromRecords(event.Records, { metrics });
+ * ```
+ */
+export const buildMessagesFromRecords = (
+  records: readonly DynamoDBStreamRecord[],
+  options?: BuildMessagesOptions,
+): StreamMessage[] => buildStreamMessages(records, options).messages;

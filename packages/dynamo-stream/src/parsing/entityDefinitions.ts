@@ -1,0 +1,178 @@
+import { EntityType, TargetQueue } from '../constants.js';
+import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
+import { type Receipt, ReceiptItemSchema } from '../entities/receipt.js';
+import { type ReceiptLine, ReceiptLineItemSchema } from '../entities/receiptLine.js';
+import { type ReceiptPlace, ReceiptPlaceItemSchema } from '../entities/receiptPlace.js';
+import { type ReceiptSection, ReceiptSectionItemSchema } from '../entities/receiptSection.js';
+import {
+  type ReceiptSummaryRecord,
+  ReceiptSummaryRecordItemSchema,
+} from '../entities/receiptSummaryRecord.js';
+import { type ReceiptWord, ReceiptWordItemSchema } from '../entities/receiptWord.js';
+import {
+  type ReceiptWordLabel,
+  ReceiptWordLabelItemSchema,
+} from '../entities/receiptWordLabel.js';
+import { defineEntity, type EntityDefinition, type EntityRegistry } from './registry.js';
+
+const fields = (entityType: string): readonly string[] => CHROMADB_RELEVANT_FIELDS[entityType] ?? [];
+
+/** A word sort key with exactly six segments: `RECEIPT#…#LINE#…#WORD#…`. */
+const WORD_SK = /^RECEIPT#[^#]*#LINE#[^#]*#WORD#[^#]*$/;
+/** A line sort key with exactly four segments: `RECEIPT#…#LINE#…`. */
+const LINE_SK = /^RECEIPT#[^#]*#LINE#[^#]*$/;
+
+/**
+ * Word labels: `…#WORD#<id>#LABEL#<LABEL>`. Checked before places so a label whose name
+ * starts with `PLACE` is still a label (a Python quirk, fixed).
+ */
+export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<ReceiptWordLabel>({
+  entityType: EntityType.RECEIPT_WORD_LABEL,
+  matchesSortKey: (sk) => sk.includes('#LABEL#'),
+  itemSchema: ReceiptWordLabelItemSchema,
+  relevantFields: fields(EntityType.RECEIPT_WORD_LABEL),
+  extract: (label) => ({
+    entityData: {
+      entity_type: EntityType.RECEIPT_WORD_LABEL,
+      image_id: label.image_id,
+      receipt_id: label.receipt_id,
+      line_id: label.line_id,
+      word_id: label.word_id,
+      label: label.label,
+    },
+    targets: [TargetQueue.WORDS, TargetQueue.LINES, TargetQueue.RECEIPT_SUMMARY],
+  }),
+});
+
+/** Places: the sort key ends with `#PLACE` (Python matched the substring, so `#PLACES` did too). */
+export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlace>({
+  entityType: EntityType.RECEIPT_PLACE,
+  matchesSortKey: (sk) => sk.endsWith('#PLACE'),
+  itemSchema: ReceiptPlaceItemSchema,
+  relevantFields: fields(EntityType.RECEIPT_PLACE),
+  extract: (place) => ({
+    entityData: {
+      entity_type: EntityType.RECEIPT_PLACE,
+      image_id: place.image_id,
+      receipt_id: place.receipt_id,
+    },
+    targets: [TargetQueue.LINES, TargetQueue.WORDS, TargetQueue.RECEIPT_SUMMARY],
+  }),
+});
+
+/** Sections: `…#SECTION#<type>`, checked before summaries because of `SECTION#SUMMARY`. */
+export const ReceiptSectionDefinition: EntityDefinition = defineEntity<ReceiptSection>({
+  entityType: EntityType.RECEIPT_SECTION,
+  matchesSortKey: (sk) => sk.includes('#SECTION#'),
+  itemSchema: ReceiptSectionItemSchema,
+  relevantFields: fields(EntityType.RECEIPT_SECTION),
+  syncOnInsert: true,
+  extract: (section) => ({
+    entityData: {
+      entity_type: EntityType.RECEIPT_SECTION,
+      image_id: section.image_id,
+      receipt_id: section.receipt_id,
+      section_type: section.section_type,
+    },
+    targets:
+      section.section_type.toUpperCase() === 'ITEMS'
+        ? [TargetQueue.LINES, TargetQueue.LINE_ITEMS]
+        : [TargetQueue.LINES],
+  }),
+});
+
+/** Receipt summaries: `RECEIPT#<id>#SUMMARY`. */
+export const ReceiptSummaryDefinition: EntityDefinition = defineEntity<ReceiptSummaryRecord>({
+  entityType: EntityType.RECEIPT_SUMMARY,
+  matchesSortKey: (sk) => sk.endsWith('#SUMMARY'),
+  itemSchema: ReceiptSummaryRecordItemSchema,
+  relevantFields: fields(EntityType.RECEIPT_SUMMARY),
+  syncOnInsert: true,
+  extract: (summary) => ({
+    entityData: {
+      entity_type: EntityType.RECEIPT_SUMMARY,
+      image_id: summary.image_id,
+      receipt_id: summary.receipt_id,
+    },
+    targets: [TargetQueue.LINE_ITEMS],
+  }),
+});
+
+/**
+ * Compaction runs: `…#COMPACTION_RUN#<run_id>`. Their INSERTs take the delta-merge fast
+ * path; they have no entity parser here, so MODIFY and REMOVE produce nothing.
+ */
+export const CompactionRunDefinition: EntityDefinition = defineEntity({
+  entityType: EntityType.COMPACTION_RUN,
+  matchesSortKey: (sk) => sk.includes('#COMPACTION_RUN#'),
+  relevantFields: fields(EntityType.COMPACTION_RUN),
+});
+
+/**
+ * Words: exactly `RECEIPT#…#LINE#…#WORD#…`. Letters and spatial analyses below a word are
+ * not words, so their REMOVE never deletes a word embedding (fixed from Python).
+ */
+export const ReceiptWordDefinition: EntityDefinition = defineEntity<ReceiptWord>({
+  entityType: EntityType.RECEIPT_WORD,
+  matchesSortKey: (sk) => WORD_SK.test(sk),
+  itemSchema: ReceiptWordItemSchema,
+  relevantFields: fields(EntityType.RECEIPT_WORD),
+  extract: (word) => ({
+    entityData: {
+      entity_type: EntityType.RECEIPT_WORD,
+      image_id: word.image_id,
+      receipt_id: word.receipt_id,
+      line_id: word.line_id,
+      word_id: word.word_id,
+    },
+    targets: [TargetQueue.WORDS],
+  }),
+});
+
+/** Lines: exactly `RECEIPT#…#LINE#…`. */
+export const ReceiptLineDefinition: EntityDefinition = defineEntity<ReceiptLine>({
+  entityType: EntityType.RECEIPT_LINE,
+  matchesSortKey: (sk) => LINE_SK.test(sk),
+  itemSchema: ReceiptLineItemSchema,
+  relevantFields: fields(EntityType.RECEIPT_LINE),
+  extract: (line) => ({
+    entityData: {
+      entity_type: EntityType.RECEIPT_LINE,
+      image_id: line.image_id,
+      receipt_id: line.receipt_id,
+      line_id: line.line_id,
+    },
+    targets: [TargetQueue.LINES],
+  }),
+});
+
+/** Receipts: `RECEIPT#<id>` with no further segment. */
+export const ReceiptDefinition: EntityDefinition = defineEntity<Receipt>({
+  entityType: EntityType.RECEIPT,
+  matchesSortKey: (sk) => sk.startsWith('RECEIPT#') && sk.indexOf('#', 8) === -1,
+  itemSchema: ReceiptItemSchema,
+  relevantFields: fields(EntityType.RECEIPT),
+  extract: (receipt) => ({
+    entityData: {
+      entity_type: EntityType.RECEIPT,
+      image_id: receipt.image_id,
+      receipt_id: receipt.receipt_id,
+    },
+    targets: [TargetQueue.LINES, TargetQueue.WORDS],
+  }),
+});
+
+/**
+ * The built-in entity types in matching order. Prepend your own definitions to give them
+ * precedence: `[myDefinition, ...DEFAULT_ENTITY_REGISTRY]`.
+ */
+export const DEFAULT_ENTITY_REGISTRY: EntityRegistry = [
+  ReceiptWordLabelDefinition,
+  ReceiptPlaceDefinition,
+  ReceiptSectionDefinition,
+  ReceiptSummaryDefinition,
+  CompactionRunDefinition,
+  ReceiptWordDefinition,
+  ReceiptLineDefinition,
+  ReceiptDefinition,
+];

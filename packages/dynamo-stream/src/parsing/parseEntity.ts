@@ -1,0 +1,86 @@
+import { EntityValidationError } from '../errors.js';
+import type { DynamoDBItem } from '../types.js';
+import { findDefinitionByType } from './detectEntityType.js';
+import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
+import type { EntityRegistry } from './registry.js';
+
+/** The record keys that are authoritative for everything derived from an item's keys. */
+export interface EntityKeys {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** Options of {@link parseEntity}. */
+export interface ParseEntityOptions {
+  /**
+   * The entity types to parse with.
+   * @default DEFAULT_ENTITY_REGISTRY
+   */
+  registry?: EntityRegistry | undefined;
+}
+
+/** The result of {@link safeParseEntity}. */
+export type SafeParseEntityResult =
+  | { readonly success: true; readonly data: unknown }
+  | { readonly success: false; readonly error: EntityValidationError };
+
+const isEmptyImage = (image: unknown): boolean => {
+  if (image === null || image === undefined) return true;
+  if (typeof image !== 'object') return false;
+  for (const _ in image) return false;
+  return true;
+};
+
+/**
+ * Like {@link parseEntity}, but returns `{ success: false, error }` instead of throwing
+ * when the image fails validation.
+ */
+export const safeParseEntity = (
+  image: DynamoDBItem | null | undefined,
+  entityType: string,
+  keys: EntityKeys,
+  options?: ParseEntityOptions,
+): SafeParseEntityResult => {
+  if (isEmptyImage(image)) return { success: true, data: null };
+  const schema = findDefinitionByType(entityType, options?.registry ?? DEFAULT_ENTITY_REGISTRY)
+    ?.itemSchema;
+  if (schema === undefined) return { success: true, data: null };
+  if (typeof image !== 'object' || Array.isArray(image)) {
+    return {
+      success: false,
+      error: new EntityValidationError(entityType, [
+        { code: 'custom', path: [], message: 'expected a DynamoDB image object', input: image },
+      ]),
+    };
+  }
+  const result = schema.safeParse({ ...image, PK: { S: keys.pk }, SK: { S: keys.sk } });
+  return result.success
+    ? { success: true, data: result.data }
+    : { success: false, error: new EntityValidationError(entityType, result.error.issues) };
+};
+
+/**
+ * Parses one DynamoDB image into the typed entity of `entityType`. `PK` and `SK` are
+ * overwritten from `keys`, so the record's keys are authoritative (a word label's name
+ * comes from the key, not the image). Returns `null` for an empty image or for a type
+ * with no parser (compaction runs).
+ *
+ * @example
+ * ```ts
+ * const label = parseEntity(record.dynamodb.NewImage, 'RECEIPT_WORD_LABEL', { pk, sk });
+ * ```
+ * @param image - the stream image or item, in DynamoDB JSON
+ * @param entityType - the type, usually from {@link detectEntityType}
+ * @param keys - the record's `PK` and `SK`
+ * @throws EntityValidationError when the image does not satisfy the entity's schema
+ */
+export const parseEntity = (
+  image: DynamoDBItem | null | undefined,
+  entityType: string,
+  keys: EntityKeys,
+  options?: ParseEntityOptions,
+): unknown => {
+  const result = safeParseEntity(image, entityType, keys, options);
+  if (!result.success) throw result.error;
+  return result.data;
+};

@@ -1,0 +1,187 @@
+import { EntityValidationError, RecordParseError, type ValidationIssue } from '../errors.js';
+import type { DynamoDBStreamRecord } from '../types.js';
+import { findDefinitionBySortKey } from './detectEntityType.js';
+import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
+import { safeParseEntity } from './parseEntity.js';
+import { type RecordFields, readRecord } from './readRecord.js';
+import type { EntityDefinition, EntityRegistry } from './registry.js';
+
+/** Which image of a record an entity or error comes from. */
+export type ImageName = 'OldImage' | 'NewImage';
+
+/** A stream record whose keys were recognised and whose images were parsed. */
+export interface ParsedStreamRecord {
+  /** The detected entity type. */
+  readonly entityType: string;
+  /** The entity of the old image, or `null` when there was none (or it failed, see `imageErrors`). */
+  readonly oldEntity: unknown;
+  /** The entity of the new image, or `null` when there was none (or it failed, see `imageErrors`). */
+  readonly newEntity: unknown;
+  /** The record's partition key. */
+  readonly pk: string;
+  /** The record's sort key. */
+  readonly sk: string;
+  /** `INSERT`, `MODIFY`, `REMOVE`, or whatever else the record said. */
+  readonly eventName: string | undefined;
+  /** The record's `eventID`. */
+  readonly eventId: string | undefined;
+  /** The record's `dynamodb.SequenceNumber`. */
+  readonly sequenceNumber: string | undefined;
+  /**
+   * Images that were present but invalid while the other image parsed. When every present
+   * image is invalid the record fails instead.
+   */
+  readonly imageErrors: readonly { readonly image: ImageName; readonly error: EntityValidationError }[];
+}
+
+/** Options of {@link parseStreamRecord}. */
+export interface ParseStreamRecordOptions {
+  /**
+   * The entity types to recognise, in matching order.
+   * @default DEFAULT_ENTITY_REGISTRY
+   */
+  registry?: EntityRegistry | undefined;
+  /** The record's index in its batch; prefixes issue paths with `['Records', index, …]`. */
+  recordIndex?: number | undefined;
+}
+
+/** The result of {@link safeParseStreamRecord}. */
+export type SafeParseStreamRecordResult =
+  | { readonly success: true; readonly data: ParsedStreamRecord }
+  | { readonly success: false; readonly error: RecordParseError };
+
+const locate = (fields: RecordFields, entityType?: string) => ({
+  recordIndex: fields.recordIndex,
+  eventId: fields.eventId,
+  sequenceNumber: fields.sequenceNumber,
+  entityType,
+});
+
+const recordPath = (fields: RecordFields): (string | number)[] =>
+  fields.recordIndex === undefined ? [] : ['Records', fields.recordIndex];
+
+/**
+ * Recognises a record's keys and returns its definition, or the reason it has none.
+ * @internal
+ */
+export const resolveRecord = (
+  fields: RecordFields,
+  registry: EntityRegistry,
+): { pk: string; sk: string; definition: EntityDefinition } | RecordParseError => {
+  const { pk, sk } = fields;
+  if (pk === undefined || sk === undefined) {
+    const missing = pk === undefined ? 'PK' : 'SK';
+    const issue: ValidationIssue = {
+      code: 'custom',
+      path: [...recordPath(fields), 'dynamodb', 'Keys', missing, 'S'],
+      message: 'expected a string key',
+      input: undefined,
+    };
+    return new RecordParseError(
+      'malformed-record',
+      `Stream record has no dynamodb.Keys.${missing}.S`,
+      { ...locate(fields), issues: [issue] },
+    );
+  }
+  if (!pk.startsWith('IMAGE#')) {
+    return new RecordParseError('not-image-partition', `Not an IMAGE# partition: ${pk}`, locate(fields));
+  }
+  const definition = findDefinitionBySortKey(sk, registry);
+  if (definition === undefined) {
+    return new RecordParseError('unknown-entity', `No entity type matches sort key ${sk}`, locate(fields));
+  }
+  return { pk, sk, definition };
+};
+
+/**
+ * Parses the present images of a recognised record. Fails only when every present image
+ * is invalid; a single invalid image beside a valid one is reported in `imageErrors`.
+ * @internal
+ */
+export const parseRecordImages = (
+  fields: RecordFields,
+  resolved: { pk: string; sk: string; definition: EntityDefinition },
+  registry: EntityRegistry,
+): SafeParseStreamRecordResult => {
+  const { pk, sk, definition } = resolved;
+  const keys = { pk, sk };
+  const options = { registry };
+  const entityType = definition.entityType;
+  const oldResult = safeParseEntity(fields.oldImage, entityType, keys, options);
+  const newResult = safeParseEntity(fields.newImage, entityType, keys, options);
+  const imageErrors: { image: ImageName; error: EntityValidationError }[] = [];
+  if (!oldResult.success) imageErrors.push({ image: 'OldImage', error: oldResult.error });
+  if (!newResult.success) imageErrors.push({ image: 'NewImage', error: newResult.error });
+  const parsedAny =
+    (oldResult.success && oldResult.data !== null) || (newResult.success && newResult.data !== null);
+  if (imageErrors.length > 0 && !parsedAny) {
+    const issues = imageErrors.flatMap(({ image, error }) =>
+      error.issues.map((issue) => ({
+        ...issue,
+        path: [...recordPath(fields), 'dynamodb', image, ...issue.path],
+      })),
+    );
+    return {
+      success: false,
+      error: new RecordParseError(
+        'invalid-entity',
+        `Invalid ${entityType} image in stream record`,
+        { ...locate(fields, entityType), issues },
+        { cause: imageErrors[0]?.error },
+      ),
+    };
+  }
+  return {
+    success: true,
+    data: {
+      entityType,
+      oldEntity: oldResult.success ? oldResult.data : null,
+      newEntity: newResult.success ? newResult.data : null,
+      pk,
+      sk,
+      eventName: fields.eventName,
+      eventId: fields.eventId,
+      sequenceNumber: fields.sequenceNumber,
+      imageErrors,
+    },
+  };
+};
+
+/**
+ * Like {@link parseStreamRecord}, but never throws: it returns the parsed record or a
+ * {@link RecordParseError} whose `reason` says why the record was skipped
+ * (`malformed-record`, `not-image-partition`, `unknown-entity`, `invalid-entity`).
+ */
+export const safeParseStreamRecord = (
+  record: DynamoDBStreamRecord | unknown,
+  options?: ParseStreamRecordOptions,
+): SafeParseStreamRecordResult => {
+  const registry = options?.registry ?? DEFAULT_ENTITY_REGISTRY;
+  const fields = readRecord(record, options?.recordIndex);
+  const resolved = resolveRecord(fields, registry);
+  if (resolved instanceof RecordParseError) return { success: false, error: resolved };
+  return parseRecordImages(fields, resolved, registry);
+};
+
+/**
+ * Parses a DynamoDB stream record of the receipts table: detects the entity type from the
+ * sort key and parses the old and new images into typed entities.
+ *
+ * @example
+ * ```ts
+ * for (const record of event.Records) {
+ *   const parsed = parseStreamRecord(record);
+ *   console.log(parsed.entityType, parsed.newEntity);
+ * }
+ * ```
+ * @throws RecordParseError when the record is malformed, outside an `IMAGE#` partition, of
+ * an unknown entity type, or has no valid image
+ */
+export const parseStreamRecord = (
+  record: DynamoDBStreamRecord | unknown,
+  options?: ParseStreamRecordOptions,
+): ParsedStreamRecord => {
+  const result = safeParseStreamRecord(record, options);
+  if (!result.success) throw result.error;
+  return result.data;
+};
