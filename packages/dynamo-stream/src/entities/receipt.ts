@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import type { DynamoDBItem } from '../types.js';
+import { intN, itemSchema, nullableS, type Point, point, S, splitKey } from './attributes.js';
+import {
+  isoTimestampSchema,
+  nullableStringSchema,
+  PointSchema,
+  positiveIntSchema,
+  readKeyId,
+  reportKeyIssue,
+  validateDecodedEntity,
+  writeKeys,
+} from './entityParts.js';
+import { imageIdFromPk, imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
+import { UuidSchema } from './validators.js';
+import { writeInt, writeNullableS, writePoint, writeS } from './writers.js';
+
+/** A receipt cut out of an image (item TYPE `RECEIPT`, SK `RECEIPT#<rid>`). */
+export interface Receipt {
+  image_id: string;
+  /** Receipt number within the image, `> 0`. */
+  receipt_id: number;
+  /** Width in pixels, a positive integer. */
+  width: number;
+  /** Height in pixels, a positive integer. */
+  height: number;
+  /** ISO timestamp, kept verbatim. */
+  timestamp_added: string;
+  raw_s3_bucket: string;
+  raw_s3_key: string;
+  top_left: Point;
+  top_right: Point;
+  bottom_left: Point;
+  bottom_right: Point;
+  sha256: string | null;
+  cdn_s3_bucket: string | null;
+  cdn_s3_key: string | null;
+  cdn_webp_s3_key: string | null;
+  cdn_avif_s3_key: string | null;
+  cdn_thumbnail_s3_key: string | null;
+  cdn_thumbnail_webp_s3_key: string | null;
+  cdn_thumbnail_avif_s3_key: string | null;
+  cdn_small_s3_key: string | null;
+  cdn_small_webp_s3_key: string | null;
+  cdn_small_avif_s3_key: string | null;
+  cdn_medium_s3_key: string | null;
+  cdn_medium_webp_s3_key: string | null;
+  cdn_medium_avif_s3_key: string | null;
+}
+
+/** The optional `S|NULL` attributes of a receipt, in the order Python writes them. */
+const OPTIONAL_FIELDS = [
+  'sha256',
+  'cdn_s3_bucket',
+  'cdn_s3_key',
+  'cdn_webp_s3_key',
+  'cdn_avif_s3_key',
+  'cdn_thumbnail_s3_key',
+  'cdn_thumbnail_webp_s3_key',
+  'cdn_thumbnail_avif_s3_key',
+  'cdn_small_s3_key',
+  'cdn_small_webp_s3_key',
+  'cdn_small_avif_s3_key',
+  'cdn_medium_s3_key',
+  'cdn_medium_webp_s3_key',
+  'cdn_medium_avif_s3_key',
+] as const satisfies readonly (keyof Receipt)[];
+
+type OptionalField = (typeof OPTIONAL_FIELDS)[number];
+
+const optionalShape = <Value>(
+  make: (field: OptionalField) => Value,
+): Record<OptionalField, Value> =>
+  Object.fromEntries(OPTIONAL_FIELDS.map((field) => [field, make(field)])) as Record<
+    OptionalField,
+    Value
+  >;
+
+const dimension = z
+  .int({ error: 'width and height must be positive integers' })
+  .min(1, { error: 'width and height must be positive integers' });
+
+/** Validates a receipt with the Python entity's rules and messages (HEAD). */
+export const ReceiptSchema: z.ZodType<Receipt> = z.object({
+  image_id: UuidSchema,
+  receipt_id: positiveIntSchema('receipt_id'),
+  width: dimension,
+  height: dimension,
+  timestamp_added: isoTimestampSchema('timestamp_added'),
+  raw_s3_bucket: z.string({ error: 'raw_s3_bucket must be a string' }),
+  raw_s3_key: z.string({ error: 'raw_s3_key must be a string' }),
+  top_left: PointSchema,
+  top_right: PointSchema,
+  bottom_left: PointSchema,
+  bottom_right: PointSchema,
+  ...optionalShape(nullableStringSchema),
+});
+
+/** The table keys of a receipt: primary key plus GSI1, GSI2 and GSI4 (HEAD). */
+export interface ReceiptKeys {
+  PK: string;
+  SK: string;
+  GSI1PK: string;
+  GSI1SK: string;
+  GSI2PK: string;
+  GSI2SK: string;
+  GSI4PK: string;
+  GSI4SK: string;
+}
+
+/** Builds every key of a receipt item as Python writes it. */
+export const receiptKeys = (receipt: Pick<Receipt, 'image_id' | 'receipt_id'>): ReceiptKeys => {
+  const imageReceipt = imageReceiptKey(receipt.image_id, receipt.receipt_id);
+  return {
+    PK: imagePk(receipt.image_id),
+    SK: receiptSkPrefix(receipt.receipt_id),
+    GSI1PK: imagePk(receipt.image_id),
+    GSI1SK: receiptSkPrefix(receipt.receipt_id),
+    GSI2PK: 'RECEIPT',
+    GSI2SK: imageReceipt,
+    GSI4PK: imageReceipt,
+    GSI4SK: '0_RECEIPT',
+  };
+};
+
+const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
+
+/**
+ * Parses a `RECEIPT` item or stream image into a {@link Receipt}. `image_id` comes from
+ * `PK`, `receipt_id` from `SK` (`RECEIPT#<rid>`); the sha256 and CDN attributes read as
+ * `null` when missing or NULL.
+ *
+ * @example
+ * ```ts
+ * const receipt = ReceiptItemSchema.parse(record.dynamodb.OldImage);
+ * ```
+ */
+export const ReceiptItemSchema: z.ZodType<Receipt, DynamoDBItem> = itemSchema(
+  {
+    PK: S,
+    SK: S,
+    width: intN,
+    height: intN,
+    timestamp_added: S,
+    raw_s3_bucket: S,
+    raw_s3_key: S,
+    top_left: point,
+    top_right: point,
+    bottom_left: point,
+    bottom_right: point,
+    ...optionalShape(() => nullableS),
+  },
+  ({ PK, SK, ...fields }, ctx): Receipt => {
+    const parts = splitKey(SK);
+    if (parts.length !== 2 || parts[0] !== 'RECEIPT') {
+      reportKeyIssue(ctx, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
+      return z.NEVER;
+    }
+    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
+    if (receiptId === undefined) return z.NEVER;
+    const candidate = { image_id: imageIdFromPk(PK), receipt_id: receiptId, ...fields };
+    return validateDecodedEntity(ReceiptSchema, candidate, ctx, KEY_ATTRIBUTES);
+  },
+);
+
+/** Decimals Python writes for a receipt's corner points. */
+const CORNER_DECIMALS = 18;
+
+/**
+ * Writes a receipt as the HEAD Python `Receipt.to_item()` does: keys, `TYPE`, integer
+ * dimensions, corners with 18 decimals, and every sha256/CDN attribute as `S` or `NULL`
+ * (an empty string is written as `NULL`, as Python's truthiness test does).
+ */
+export const receiptToItem = (receipt: Receipt): DynamoDBItem => ({
+  ...writeKeys(receiptKeys(receipt)),
+  TYPE: writeS('RECEIPT'),
+  width: writeInt(receipt.width),
+  height: writeInt(receipt.height),
+  timestamp_added: writeS(receipt.timestamp_added),
+  raw_s3_bucket: writeS(receipt.raw_s3_bucket),
+  raw_s3_key: writeS(receipt.raw_s3_key),
+  top_left: writePoint(receipt.top_left, CORNER_DECIMALS),
+  top_right: writePoint(receipt.top_right, CORNER_DECIMALS),
+  bottom_left: writePoint(receipt.bottom_left, CORNER_DECIMALS),
+  bottom_right: writePoint(receipt.bottom_right, CORNER_DECIMALS),
+  ...optionalShape((field) => writeNullableS(receipt[field] || null)),
+});

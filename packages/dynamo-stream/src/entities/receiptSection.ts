@@ -1,0 +1,232 @@
+import { z } from 'zod';
+import type { AttributeValue, DynamoDBItem } from '../types.js';
+import {
+  type Codec,
+  intList,
+  itemSchema,
+  nullableN,
+  nullableS,
+  S,
+  splitKey,
+} from './attributes.js';
+import {
+  enumMessage,
+  isoTimestampSchema,
+  nullableStringSchema,
+  nullableUnitIntervalSchema,
+  positiveIntSchema,
+  readKeyId,
+  reportKeyIssue,
+  validateDecodedEntity,
+  writeKeys,
+} from './entityParts.js';
+import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
+import { imageIdFromPk, imagePk, receiptSkPrefix } from './keys.js';
+import { UuidSchema } from './validators.js';
+import { writeFloat, writeIntList, writeS } from './writers.js';
+
+/**
+ * A classified section of a receipt (item TYPE `RECEIPT_SECTION`,
+ * SK `RECEIPT#<rid>#SECTION#<section_type>`). The fields after `created_at` are HEAD's
+ * optional attributes, `null` when the item does not have them.
+ */
+export interface ReceiptSection {
+  image_id: string;
+  /** Receipt number, `> 0`. */
+  receipt_id: number;
+  section_type: SectionType;
+  /** The lines in the section: non-empty, each `>= 0`. */
+  line_ids: number[];
+  /** ISO timestamp, kept verbatim. */
+  created_at: string;
+  /** Model confidence in `[0, 1]`. */
+  confidence: number | null;
+  model_source: string | null;
+  /** QA status, upper-cased on read. */
+  validation_status: ValidationStatus | null;
+  /** Row references: non-empty, unique, each `>= 0`. */
+  row_ids: number[] | null;
+  verification_source: string | null;
+  /** Verifier outcome, upper-cased on read. */
+  verification_status: VerificationStatus | null;
+  verification_section_type: SectionType | null;
+  /** Verifier confidence in `[0, 1]`. */
+  verification_confidence: number | null;
+  /** Rows the verifier disagreed on: unique, each `>= 0` (may be empty). */
+  disagreement_row_ids: number[] | null;
+  /** ISO timestamp, kept verbatim. */
+  verified_at: string | null;
+}
+
+const SECTION_TYPE_VALUES: readonly string[] = Object.values(SectionType);
+const VALIDATION_STATUSES: ReadonlySet<string> = new Set(Object.values(ValidationStatus));
+const SORTED_VALIDATION_STATUSES = [...VALIDATION_STATUSES]
+  .sort()
+  .map((status) => `'${status}'`)
+  .join(', ');
+const VERIFICATION_STATUSES: ReadonlySet<string> = new Set(Object.values(VerificationStatus));
+
+const isUnique = (values: readonly number[]): boolean => new Set(values).size === values.length;
+
+const LINE_IDS_MESSAGE = 'line_ids must contain only integers greater than or equal to zero';
+
+/** Upper-cases a string, then requires one of `allowed`. */
+const upperCasedOneOf = <Value extends string>(
+  allowed: ReadonlySet<string>,
+  message: (got: string) => string,
+): z.ZodType<Value | null> =>
+  z
+    .string({ error: (issue) => message(String(issue.input)) })
+    .transform((value, ctx) => {
+      const upper = value.toUpperCase();
+      if (allowed.has(upper)) return upper as Value;
+      ctx.issues.push({ code: 'custom', message: message(value), input: value });
+      return z.NEVER;
+    })
+    .nullable();
+
+/** Validates a receipt section with the Python entity's rules and messages (HEAD). */
+export const ReceiptSectionSchema: z.ZodType<ReceiptSection> = z.object({
+  image_id: UuidSchema,
+  receipt_id: positiveIntSchema('receipt_id'),
+  section_type: z.enum(SectionType, {
+    error: (issue) => enumMessage('section_type', SECTION_TYPE_VALUES, issue.input),
+  }),
+  line_ids: z
+    .array(z.int({ error: LINE_IDS_MESSAGE }).min(0, { error: LINE_IDS_MESSAGE }), {
+      error: 'line_ids must be a list',
+    })
+    .min(1, { error: 'line_ids must not be empty' }),
+  created_at: isoTimestampSchema('created_at'),
+  confidence: nullableUnitIntervalSchema('confidence'),
+  model_source: nullableStringSchema('model_source'),
+  validation_status: upperCasedOneOf<ValidationStatus>(
+    VALIDATION_STATUSES,
+    (got) =>
+      `validation_status must be one of [${SORTED_VALIDATION_STATUSES}] or None; got '${got}'`,
+  ),
+  row_ids: z
+    .array(
+      z
+        .int({ error: 'row_ids must contain only integers' })
+        .min(0, { error: 'row_ids must be non-negative' }),
+      { error: 'row_ids must be a list or None' },
+    )
+    .min(1, { error: 'row_ids must not be empty when set' })
+    .refine(isUnique, { error: 'row_ids must not contain duplicates' })
+    .nullable(),
+  verification_source: nullableStringSchema('verification_source'),
+  verification_status: upperCasedOneOf<VerificationStatus>(
+    VERIFICATION_STATUSES,
+    () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
+  ),
+  verification_section_type: z
+    .enum(SectionType, { error: 'verification_section_type is invalid' })
+    .nullable(),
+  verification_confidence: nullableUnitIntervalSchema('verification_confidence'),
+  disagreement_row_ids: z
+    .array(
+      z
+        .int({ error: 'disagreement_row_ids must contain non-negative integers' })
+        .min(0, { error: 'disagreement_row_ids must contain non-negative integers' }),
+      { error: 'disagreement_row_ids must contain non-negative integers' },
+    )
+    .refine(isUnique, { error: 'disagreement_row_ids must not contain duplicates' })
+    .nullable(),
+  verified_at: isoTimestampSchema('verified_at').nullable(),
+});
+
+/** The table keys of a receipt section: only the primary key (sections have no GSIs). */
+export interface ReceiptSectionKeys {
+  PK: string;
+  SK: string;
+}
+
+/** Builds the keys of a receipt section item as Python writes them. */
+export const receiptSectionKeys = (
+  section: Pick<ReceiptSection, 'image_id' | 'receipt_id' | 'section_type'>,
+): ReceiptSectionKeys => ({
+  PK: imagePk(section.image_id),
+  SK: `${receiptSkPrefix(section.receipt_id)}#SECTION#${section.section_type}`,
+});
+
+/** A list of integers, `{"NULL": true}` or missing → the list or `null`. */
+const nullableIntList: Codec<number[] | null> = z
+  .union([intList, z.object({ NULL: z.literal(true) }).transform((): null => null)], {
+    error: () => 'expected a list of numbers ({"L": [{"N": …}]}) or {"NULL": true}',
+  })
+  .optional()
+  .transform((value) => value ?? null) as unknown as Codec<number[] | null>;
+
+const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
+
+/**
+ * Parses a `RECEIPT_SECTION` item or stream image into a {@link ReceiptSection}.
+ * `section_type` comes from the attribute (the SK suffix is not cross-checked, as in
+ * Python); the optional HEAD attributes read as `null` when missing or NULL.
+ *
+ * @example
+ * ```ts
+ * const section = ReceiptSectionItemSchema.parse(record.dynamodb.NewImage);
+ * ```
+ */
+export const ReceiptSectionItemSchema: z.ZodType<ReceiptSection, DynamoDBItem> = itemSchema(
+  {
+    PK: S,
+    SK: S,
+    section_type: S,
+    line_ids: intList,
+    created_at: S,
+    confidence: nullableN,
+    model_source: nullableS,
+    validation_status: nullableS,
+    row_ids: nullableIntList,
+    verification_source: nullableS,
+    verification_status: nullableS,
+    verification_section_type: nullableS,
+    verification_confidence: nullableN,
+    disagreement_row_ids: nullableIntList,
+    verified_at: nullableS,
+  },
+  ({ PK, SK, ...fields }, ctx): ReceiptSection => {
+    const parts = splitKey(SK);
+    if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'SECTION') {
+      reportKeyIssue(ctx, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
+      return z.NEVER;
+    }
+    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
+    if (receiptId === undefined) return z.NEVER;
+    const candidate = { image_id: imageIdFromPk(PK), receipt_id: receiptId, ...fields };
+    return validateDecodedEntity(ReceiptSectionSchema, candidate, ctx, KEY_ATTRIBUTES);
+  },
+);
+
+/** `{ [name]: write(value) }`, or nothing when the value is `null` (optional attributes). */
+const whenSet = <Value>(
+  name: string,
+  value: Value | null,
+  write: (value: Value) => AttributeValue,
+): DynamoDBItem => (value === null ? {} : { [name]: write(value) });
+
+/**
+ * Writes a receipt section as the HEAD Python `ReceiptSection.to_item()` does: keys, `TYPE`,
+ * `section_type`, `line_ids`, `created_at`, then each optional attribute only when set
+ * (numbers as Python's `str(float)`).
+ */
+export const receiptSectionToItem = (section: ReceiptSection): DynamoDBItem => ({
+  ...writeKeys(receiptSectionKeys(section)),
+  TYPE: writeS('RECEIPT_SECTION'),
+  section_type: writeS(section.section_type),
+  line_ids: writeIntList(section.line_ids),
+  created_at: writeS(section.created_at),
+  ...whenSet('confidence', section.confidence, writeFloat),
+  ...whenSet('model_source', section.model_source, writeS),
+  ...whenSet('validation_status', section.validation_status, writeS),
+  ...whenSet('row_ids', section.row_ids, writeIntList),
+  ...whenSet('verification_source', section.verification_source, writeS),
+  ...whenSet('verification_status', section.verification_status, writeS),
+  ...whenSet('verification_section_type', section.verification_section_type, writeS),
+  ...whenSet('verification_confidence', section.verification_confidence, writeFloat),
+  ...whenSet('disagreement_row_ids', section.disagreement_row_ids, writeIntList),
+  ...whenSet('verified_at', section.verified_at, writeS),
+});

@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import type { DynamoDBItem } from '../types.js';
+import { type Codec, itemSchema, nullableS, S, splitKey } from './attributes.js';
+import {
+  enumMessage,
+  isoTimestampSchema,
+  positiveIntSchema,
+  readKeyId,
+  reportKeyIssue,
+  validateDecodedEntity,
+  writeKeys,
+} from './entityParts.js';
+import { ValidationStatus } from './enums.js';
+import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import { UuidSchema } from './validators.js';
+import { writeNullableS, writeS } from './writers.js';
+
+/**
+ * The 22 core word-label names of HEAD. Enforced in Python only where a new label row is
+ * added; stream parsing must accept every name, because production has rows outside it.
+ */
+export const CORE_LABELS: readonly string[] = [
+  'MERCHANT_NAME',
+  'STORE_HOURS',
+  'PHONE_NUMBER',
+  'WEBSITE',
+  'LOYALTY_ID',
+  'ADDRESS_LINE',
+  'DATE',
+  'TIME',
+  'PAYMENT_METHOD',
+  'COUPON',
+  'DISCOUNT',
+  'PRODUCT_NAME',
+  'QUANTITY',
+  'UNIT_PRICE',
+  'LINE_TOTAL',
+  'SUBTOTAL',
+  'TAX',
+  'TIP',
+  'GRAND_TOTAL',
+  'CHANGE',
+  'CASH_BACK',
+  'REFUND',
+];
+
+/** Legacy label names and the core label each stands for. */
+export const LABEL_ALIASES: Readonly<Record<string, string>> = {
+  ADDRESS: 'ADDRESS_LINE',
+  BUSINESS_NAME: 'MERCHANT_NAME',
+  CARD_NUMBER: 'PAYMENT_METHOD',
+  PAYMENT_TYPE: 'PAYMENT_METHOD',
+};
+
+/**
+ * A label on one receipt word (item TYPE `RECEIPT_WORD_LABEL`,
+ * SK `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<LABEL>`).
+ */
+export interface ReceiptWordLabel {
+  image_id: string;
+  /** Receipt number, `> 0`. */
+  receipt_id: number;
+  /** Line number, `> 0`. */
+  line_id: number;
+  /** Word number, `> 0`. */
+  word_id: number;
+  /** The label name, upper-cased; any non-empty name is accepted. */
+  label: string;
+  /** Why the label was given; never an empty string. */
+  reasoning: string | null;
+  /** ISO timestamp, kept verbatim. */
+  timestamp_added: string;
+  validation_status: ValidationStatus;
+  label_proposed_by: string | null;
+  label_consolidated_from: string | null;
+}
+
+const VALIDATION_STATUS_VALUES: readonly string[] = Object.values(ValidationStatus);
+
+const optionalNonEmpty = (name: string): z.ZodType<string | null> =>
+  z
+    .string({ error: `${name} must be a string` })
+    .min(1, { error: `${name} cannot be empty` })
+    .nullable();
+
+/**
+ * Validates a word label with the Python entity's rules and messages (HEAD). The label is
+ * upper-cased, as the Python constructor does.
+ */
+export const ReceiptWordLabelSchema: z.ZodType<ReceiptWordLabel> = z.object({
+  image_id: UuidSchema,
+  receipt_id: positiveIntSchema('receipt_id'),
+  line_id: positiveIntSchema('line_id'),
+  word_id: positiveIntSchema('word_id'),
+  label: z
+    .string({ error: 'label must be a string' })
+    .min(1, { error: 'label cannot be empty' })
+    .transform((label) => label.toUpperCase()),
+  reasoning: z
+    .string({ error: 'reasoning must be a string or None' })
+    .min(1, { error: 'reasoning cannot be empty' })
+    .nullable(),
+  timestamp_added: isoTimestampSchema('timestamp_added'),
+  validation_status: z.enum(ValidationStatus, {
+    error: (issue) => enumMessage('ValidationStatus', VALIDATION_STATUS_VALUES, issue.input),
+  }),
+  label_proposed_by: optionalNonEmpty('label_proposed_by'),
+  label_consolidated_from: optionalNonEmpty('label_consolidated_from'),
+});
+
+/** The table keys of a word label: primary key plus GSI1 to GSI4 (HEAD). */
+export interface ReceiptWordLabelKeys {
+  PK: string;
+  SK: string;
+  GSI1PK: string;
+  GSI1SK: string;
+  GSI2PK: string;
+  GSI2SK: string;
+  GSI3PK: string;
+  GSI3SK: string;
+  GSI4PK: string;
+  GSI4SK: string;
+}
+
+/** Total length of a label's GSI1PK, reached by padding with `_`. */
+const LABEL_GSI1PK_LENGTH = 40;
+
+/**
+ * Builds every key of a word label item as Python writes it. GSI1PK is `LABEL#<LABEL>`
+ * right-padded with `_` to 40 characters (longer names are not cut).
+ */
+export const receiptWordLabelKeys = (
+  label: Pick<
+    ReceiptWordLabel,
+    'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label' | 'validation_status'
+  >,
+): ReceiptWordLabelKeys => {
+  const lineWord = `LINE#${padId(label.line_id)}#WORD#${padId(label.word_id)}`;
+  const wordSk = `${receiptSkPrefix(label.receipt_id)}#${lineWord}`;
+  const imageWord = `${imagePk(label.image_id)}#${wordSk}`;
+  const imageReceipt = imageReceiptKey(label.image_id, label.receipt_id);
+  return {
+    PK: imagePk(label.image_id),
+    SK: `${wordSk}#LABEL#${label.label}`,
+    GSI1PK: `LABEL#${label.label}`.padEnd(LABEL_GSI1PK_LENGTH, '_'),
+    GSI1SK: imageWord,
+    GSI2PK: 'RECEIPT',
+    GSI2SK: imageWord,
+    GSI3PK: `VALIDATION_STATUS#${label.validation_status}`,
+    GSI3SK: `${imageWord}#LABEL#${label.label}`,
+    GSI4PK: imageReceipt,
+    GSI4SK: `4_LABEL#${padId(label.line_id)}#${padId(label.word_id)}#${label.label}`,
+  };
+};
+
+/** `reasoning`: required; `{"S"}` gives the string and any other value (NULL) gives `null`. */
+const reasoning: Codec<string | null> = z
+  .object(
+    { S: z.string().optional() },
+    {
+      error: (issue) =>
+        issue.input === undefined ? 'missing required attribute' : 'expected an attribute value',
+    },
+  )
+  .transform((value) => value.S ?? null) as unknown as Codec<string | null>;
+
+/** `validation_status`: missing, NULL or empty reads as `NONE` (Python's `status or NONE`). */
+const validationStatus: Codec<string> = nullableS.transform(
+  (value) => value || ValidationStatus.NONE,
+);
+
+const KEY_ATTRIBUTES = {
+  image_id: 'PK',
+  receipt_id: 'SK',
+  line_id: 'SK',
+  word_id: 'SK',
+  label: 'SK',
+} as const;
+
+/**
+ * Parses a `RECEIPT_WORD_LABEL` item or stream image into a {@link ReceiptWordLabel}. The ids
+ * and the label come from the keys (the item has no `label` attribute); the SK must be
+ * `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<label>`. Label names are not checked against
+ * {@link CORE_LABELS}.
+ *
+ * @example
+ * ```ts
+ * const label = ReceiptWordLabelItemSchema.parse(record.dynamodb.NewImage);
+ * ```
+ */
+export const ReceiptWordLabelItemSchema: z.ZodType<ReceiptWordLabel, DynamoDBItem> = itemSchema(
+  {
+    PK: S,
+    SK: S,
+    reasoning,
+    timestamp_added: S,
+    validation_status: validationStatus,
+    label_proposed_by: nullableS,
+    label_consolidated_from: nullableS,
+  },
+  ({ PK, SK, ...fields }, ctx): ReceiptWordLabel => {
+    const parts = splitKey(SK);
+    if (
+      parts.length !== 8 ||
+      parts[0] !== 'RECEIPT' ||
+      parts[2] !== 'LINE' ||
+      parts[4] !== 'WORD' ||
+      parts[6] !== 'LABEL'
+    ) {
+      reportKeyIssue(ctx, 'SK', `Invalid SK format for ReceiptWordLabel: ${SK}`, SK);
+      return z.NEVER;
+    }
+    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
+    const lineId = readKeyId(ctx, parts, 3, 'line_id', SK);
+    const wordId = readKeyId(ctx, parts, 5, 'word_id', SK);
+    if (receiptId === undefined || lineId === undefined || wordId === undefined) return z.NEVER;
+    const candidate = {
+      image_id: imageIdFromPk(PK),
+      receipt_id: receiptId,
+      line_id: lineId,
+      word_id: wordId,
+      label: parts[7],
+      ...fields,
+    };
+    return validateDecodedEntity(ReceiptWordLabelSchema, candidate, ctx, KEY_ATTRIBUTES);
+  },
+);
+
+/**
+ * Writes a word label as the HEAD Python `ReceiptWordLabel.to_item()` does: keys, `TYPE`,
+ * `reasoning` (S or NULL), `timestamp_added`, `validation_status`, and the proposer and
+ * consolidation attributes (S or NULL). No `label` attribute is written.
+ */
+export const receiptWordLabelToItem = (label: ReceiptWordLabel): DynamoDBItem => ({
+  ...writeKeys(receiptWordLabelKeys(label)),
+  TYPE: writeS('RECEIPT_WORD_LABEL'),
+  reasoning: writeNullableS(label.reasoning),
+  timestamp_added: writeS(label.timestamp_added),
+  validation_status: writeS(label.validation_status),
+  label_consolidated_from: writeNullableS(label.label_consolidated_from),
+  label_proposed_by: writeNullableS(label.label_proposed_by),
+});
