@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { TargetQueue } from './constants.js';
+import type { StreamMessage } from './messages/types.js';
 
 /** A zod issue, as carried by validation errors. */
 export type ValidationIssue = z.core.$ZodIssue;
@@ -198,5 +200,77 @@ export class QueueBatchFailureError extends QueuePublishError {
     );
     this.name = 'QueueBatchFailureError';
     this.failedEntries = failedEntries;
+  }
+}
+
+/**
+ * One message, with its attributes, is larger than SQS accepts in a single message.
+ * Raised while planning, before anything is sent.
+ */
+export class QueueMessageTooLargeError extends QueuePublishError {
+  /** Index of the message in the list given to the publisher. */
+  public readonly messageIndex: number;
+  /** The entry's size: body plus attribute names, types and values, in UTF-8 bytes. */
+  public readonly byteSize: number;
+  /** The limit it exceeds. */
+  public readonly maxBytes: number;
+
+  public constructor(
+    queueName: string,
+    messageIndex: number,
+    byteSize: number,
+    maxBytes: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Message ${messageIndex} for '${queueName}' queue is ${byteSize} bytes, over the ${maxBytes}-byte SQS limit; shrink entity_data or changes`,
+      queueName,
+      options,
+    );
+    this.name = 'QueueMessageTooLargeError';
+    this.messageIndex = messageIndex;
+    this.byteSize = byteSize;
+    this.maxBytes = maxBytes;
+  }
+}
+
+/** One message that did not reach one of its queues. */
+export interface PublishFailure {
+  /** Index of the message in the list given to the publisher. */
+  readonly messageIndex: number;
+  /** The message itself. */
+  readonly message: StreamMessage;
+  /** The queue it did not reach. */
+  readonly queue: TargetQueue;
+  /** The batch entry id it was sent under. */
+  readonly entryId: string;
+  /** SQS's error code (`Failed[].Code`), or the thrown error's name. */
+  readonly code: string | undefined;
+  /** True when SQS blamed the request (such entries are not retried). */
+  readonly senderFault: boolean;
+  /** The batch-level error: rejected entries, or the failed call with the SDK error as its cause. */
+  readonly cause: QueueBatchFailureError | QueueServiceError;
+}
+
+/**
+ * Some entries could not be published after retries. Everything else was still sent;
+ * `sent` counts what went through and `failures` lists each message and queue that did
+ * not, so a partial failure is never mistaken for success.
+ */
+export class PublishFailureError extends DynamoStreamError {
+  /** Entries SQS accepted (a message routed to k queues counts k times). */
+  public readonly sent: number;
+  /** One item per message and queue that failed, in send order. */
+  public readonly failures: readonly PublishFailure[];
+
+  public constructor(sent: number, failures: readonly PublishFailure[], options?: ErrorOptions) {
+    const queues = [...new Set(failures.map((failure) => failure.queue))].join(', ');
+    super(
+      `Failed to publish ${failures.length} message(s) to queue(s) ${queues} (${sent} sent); see failures for each message`,
+      options,
+    );
+    this.name = 'PublishFailureError';
+    this.sent = sent;
+    this.failures = failures;
   }
 }

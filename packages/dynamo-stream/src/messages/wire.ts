@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { MessageDecodeError } from '../errors.js';
+import { toPythonJsonUnchecked } from './pythonJson.js';
+import type {
+  DecodedStreamMessage,
+  EntityData,
+  FieldChanges,
+  JsonValue,
+  StreamMessage,
+} from './types.js';
+
+/**
+ * `entity_data` as it travels in a queue body: `image_id` and `receipt_id` are always
+ * there, the other known identifiers are typed when present, and unknown keys are kept.
+ */
+export interface EntityDataWire {
+  readonly entity_type?: string | undefined;
+  readonly image_id: string;
+  readonly receipt_id: number;
+  readonly line_id?: number | undefined;
+  readonly word_id?: number | undefined;
+  readonly label?: string | undefined;
+  readonly section_type?: string | undefined;
+  readonly run_id?: string | undefined;
+  readonly lines_delta_prefix?: string | null | undefined;
+  readonly words_delta_prefix?: string | null | undefined;
+  readonly delta_s3_prefix?: string | null | undefined;
+  readonly [key: string]: JsonValue | undefined;
+}
+
+/**
+ * The JSON body of a queue message, field for field as the Python producer writes it
+ * (spec §9). `collections` and `record_snapshot` are never on the wire: the queue a
+ * message sits in (and its `collection` attribute) says where it was routed.
+ */
+export interface StreamMessageWire {
+  /** `dynamodb_stream` or `section_backfill`. */
+  readonly source: string;
+  readonly entity_type: string;
+  readonly entity_data: EntityDataWire;
+  /** Field name → `{old, new}`. */
+  readonly changes: FieldChanges;
+  /** `INSERT`, `MODIFY` or `REMOVE`. */
+  readonly event_name: string;
+  /** Python isoformat, e.g. `2026-01-04T12:34:56.123456+00:00`; compared as a string. */
+  readonly timestamp: string | null;
+  readonly stream_record_id: string | null;
+  readonly aws_region: string | null;
+}
+
+const nullableString = z.string().nullable();
+
+const EntityDataWireSchema = z.looseObject({
+  entity_type: z.string().optional(),
+  image_id: z.string(),
+  receipt_id: z.int(),
+  line_id: z.int().optional(),
+  word_id: z.int().optional(),
+  label: z.string().optional(),
+  section_type: z.string().optional(),
+  run_id: z.string().optional(),
+  lines_delta_prefix: nullableString.optional(),
+  words_delta_prefix: nullableString.optional(),
+  delta_s3_prefix: nullableString.optional(),
+});
+
+/**
+ * Validates a parsed queue body against the wire format (spec §9). Unknown top-level keys
+ * are dropped (a newer producer may add some; the Python consumers ignore them too);
+ * unknown `entity_data` keys are kept.
+ */
+export const StreamMessageWireSchema: z.ZodType<StreamMessageWire> = z.object({
+  source: z.string(),
+  entity_type: z.string(),
+  entity_data: EntityDataWireSchema,
+  changes: z.record(z.string(), z.object({ old: z.json(), new: z.json() })),
+  event_name: z.string(),
+  timestamp: nullableString,
+  stream_record_id: nullableString,
+  aws_region: nullableString,
+  // zod types the kept extra keys as `unknown`; they come from JSON.parse, so they are JSON.
+}) as unknown as z.ZodType<StreamMessageWire>;
+
+/**
+ * Maps a message to its wire object, with keys in the Python producer's order: `source`,
+ * `entity_type`, `entity_data`, `changes`, `event_name`, `timestamp`, `stream_record_id`,
+ * `aws_region`. `entity_data` and `changes` are shared with the message, not copied.
+ *
+ * @param message - the message to send
+ * @example
+ * ```ts
+ * const wire = toWireMessage(message);
+ * wire.stream_record_id === message.context.recordId; // true
+ * ```
+ */
+export const toWireMessage = (message: StreamMessage): StreamMessageWire => {
+  const { context } = message;
+  return {
+    source: context.source,
+    entity_type: message.entityType,
+    entity_data: message.entityData,
+    changes: message.changes,
+    event_name: message.eventName,
+    timestamp: context.timestamp,
+    stream_record_id: context.recordId,
+    aws_region: context.awsRegion,
+  };
+};
+
+/**
+ * Encodes a message as the queue body the Python producer would write for it: the §9
+ * object serialised like Python's `json.dumps` (see `toPythonJson`), ASCII only.
+ *
+ * @param message - the message to send
+ * @example
+ * ```ts
+ * const body = encodeStreamMessage(message);
+ * // '{"source": "dynamodb_stream", "entity_type": "RECEIPT_PLACE", "entity_data": {…}, …}'
+ * ```
+ */
+export const encodeStreamMessage = (message: StreamMessage): string =>
+  toPythonJsonUnchecked(toWireMessage(message));
+
+/** The outcome of {@link safeDecodeStreamMessage}. */
+export type SafeDecodeStreamMessageResult =
+  | { readonly success: true; readonly data: DecodedStreamMessage }
+  | { readonly success: false; readonly error: MessageDecodeError };
+
+const fromWire = (wire: StreamMessageWire): DecodedStreamMessage => {
+  const data = wire.entity_data;
+  return {
+    entityType: wire.entity_type,
+    // A body without `entity_data.entity_type` still decodes; the top-level type fills in.
+    // The cast drops `| undefined` from optional keys: JSON never holds `undefined`.
+    entityData: (data.entity_type === undefined
+      ? { entity_type: wire.entity_type, ...data }
+      : data) as unknown as EntityData,
+    changes: wire.changes,
+    eventName: wire.event_name,
+    context: {
+      source: wire.source,
+      timestamp: wire.timestamp,
+      recordId: wire.stream_record_id,
+      awsRegion: wire.aws_region,
+    },
+  };
+};
+
+/**
+ * Decodes a queue body without throwing: `{ success: true, data }` with the camelCase
+ * message, or `{ success: false, error }` holding a {@link MessageDecodeError}.
+ *
+ * @param body - the SQS message body
+ * @example
+ * ```ts
+ * const result = safeDecodeStreamMessage(record.body);
+ * if (!result.success) batchItemFailures.push({ itemIdentifier: record.messageId });
+ * ```
+ */
+export const safeDecodeStreamMessage = (body: string): SafeDecodeStreamMessageResult => {
+  if (typeof body !== 'string') {
+    return {
+      success: false,
+      error: new MessageDecodeError(`Message body must be a string, got ${typeof body}`, []),
+    };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      success: false,
+      error: new MessageDecodeError(`Message body is not valid JSON (${reason})`, [], {
+        cause: error,
+      }),
+    };
+  }
+  const result = StreamMessageWireSchema.safeParse(parsed);
+  if (!result.success) {
+    return {
+      success: false,
+      error: new MessageDecodeError(
+        'Message body does not match the stream message format',
+        result.error.issues,
+        { cause: result.error },
+      ),
+    };
+  }
+  return { success: true, data: fromWire(result.data) };
+};
+
+/**
+ * Decodes a queue body into a message: parses the JSON, validates it against
+ * {@link StreamMessageWireSchema} and maps the snake_case fields to the camelCase
+ * message (`stream_record_id` → `context.recordId`, `aws_region` → `context.awsRegion`, …).
+ *
+ * @param body - the SQS message body
+ * @throws MessageDecodeError when the body is not JSON or names the fields that are wrong
+ * @example
+ * ```ts
+ * const message = decodeStreamMessage(record.body);
+ * console.log(message.entityType, message.entityData.image_id);
+ * ```
+ */
+export const decodeStreamMessage = (body: string): DecodedStreamMessage => {
+  const result = safeDecodeStreamMessage(body);
+  if (!result.success) throw result.error;
+  return result.data;
+};
