@@ -68,18 +68,24 @@ export const addIssue = (
 /**
  * Validates `candidate` with an entity schema and forwards any issues into `ctx`, so an
  * item schema reports the entity's messages at attribute paths without repeating its
- * rules. Returns the parsed entity, or `undefined` when it is invalid.
+ * rules. `keyFields` maps fields read from a key to that key (`{ image_id: 'PK' }`), so
+ * their issues point at the attribute that holds them. Returns the parsed entity, or
+ * `undefined` when it is invalid.
  * @internal
  */
 export const validateInto = <Entity>(
   schema: z.ZodType<Entity>,
   candidate: unknown,
   ctx: z.core.$RefinementCtx,
+  keyFields: Readonly<Record<string, string>> = {},
 ): Entity | undefined => {
   const result = schema.safeParse(candidate);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    ctx.issues.push({ ...issue, path: [...issue.path], input: undefined } as never);
+    const [head, ...rest] = issue.path;
+    const attribute = typeof head === 'string' ? (keyFields[head] ?? head) : head;
+    const path = attribute === undefined ? [] : [attribute, ...rest];
+    ctx.issues.push({ ...issue, path, input: undefined } as never);
   }
   return undefined;
 };

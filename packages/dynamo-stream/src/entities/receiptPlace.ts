@@ -22,6 +22,15 @@ import {
   validateInto,
 } from './itemGuards.js';
 import { checkReceiptPlaceKeys, merchantSlug, receiptPlaceKeys } from './receiptPlaceKeys.js';
+
+export {
+  merchantSlug,
+  type ReceiptPlaceKeyFields,
+  type ReceiptPlaceKeys,
+  receiptPlaceKeys,
+  type StoredPlaceKeys,
+} from './receiptPlaceKeys.js';
+
 import { isIsoTimestamp, UuidSchema } from './validators.js';
 import {
   writeBool,

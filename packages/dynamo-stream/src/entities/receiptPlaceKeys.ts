@@ -86,6 +86,8 @@ export interface StoredPlaceKeys {
 }
 
 const MERCHANT_PARTITION = /^MERCHANT#[A-Z0-9]+(?:_[A-Z0-9]+)*$/;
+/** The seed-era geohash GSI4 partition, `GEOHASH#<hash>`. */
+const LEGACY_GSI4PK = /^GEOHASH#./;
 const CONFIDENCE_STATUS_PREFIX = /^CONFIDENCE#(?:0\.\d{4}|1\.0000)#STATUS#/;
 
 /** Stale-but-well-formed shapes tolerated for the keys that embed a mutable field. */
@@ -115,9 +117,9 @@ export const checkReceiptPlaceKeys = (
   stored: StoredPlaceKeys,
   place: ReceiptPlace,
   ctx: z.core.$RefinementCtx,
-) => {
+): void => {
   const expected = receiptPlaceKeys(place);
-  const legacyGsi4 = stored.GSI4PK !== undefined && /^GEOHASH#./.test(stored.GSI4PK);
+  const legacyGsi4 = stored.GSI4PK !== undefined && LEGACY_GSI4PK.test(stored.GSI4PK);
   for (const key of ['PK', 'SK', 'GSI1SK', 'GSI3PK', 'GSI4PK', 'GSI4SK'] as const) {
     const value = stored[key];
     if (value === undefined || value === expected[key]) continue;

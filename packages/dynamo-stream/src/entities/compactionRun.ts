@@ -1,0 +1,258 @@
+import { z } from 'zod';
+import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { itemSchema, S } from './attributes.js';
+import { type CompactionState, CompactionStateSchema } from './enums.js';
+import {
+  addIssue,
+  itemGuard,
+  looseInt,
+  looseS,
+  positiveInt,
+  rawAttribute,
+  validateInto,
+} from './itemGuards.js';
+import { imagePk, receiptSkPrefix } from './keys.js';
+import { parsePythonInt, UuidSchema } from './validators.js';
+import { writeInt, writeS } from './writers.js';
+
+/**
+ * One delta-compaction run for a receipt, TYPE `COMPACTION_RUN`, SK
+ * `RECEIPT#<rid:05>#COMPACTION_RUN#<run_id>`: the S3 prefixes of the lines and words
+ * deltas and the merge state of each collection.
+ */
+export interface CompactionRun {
+  /** A version 4 or 5 UUID. */
+  run_id: string;
+  image_id: string;
+  receipt_id: number;
+  lines_delta_prefix: string;
+  words_delta_prefix: string;
+  lines_state: CompactionState;
+  words_state: CompactionState;
+  lines_started_at: string | null;
+  lines_finished_at: string | null;
+  words_started_at: string | null;
+  words_finished_at: string | null;
+  lines_error: string;
+  words_error: string;
+  lines_merged_vectors: number;
+  words_merged_vectors: number;
+  /** An ISO string; there is no "now" default, so parsing stays deterministic. */
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** Every key a compaction-run item carries. */
+export interface CompactionRunKeys {
+  PK: string;
+  SK: string;
+  GSI1PK: string;
+  GSI1SK: string;
+}
+
+/** The PK, SK and GSI1 keys of a run, as the Python entity writes them. */
+export const compactionRunKeys = (
+  run: Pick<CompactionRun, 'image_id' | 'receipt_id' | 'run_id' | 'created_at'>,
+): CompactionRunKeys => ({
+  PK: imagePk(run.image_id),
+  SK: `${receiptSkPrefix(run.receipt_id)}#COMPACTION_RUN#${run.run_id}`,
+  GSI1PK: 'RUNS',
+  GSI1SK: `CREATED_AT#${run.created_at}`,
+});
+
+const state = (name: string): z.ZodType<CompactionState> =>
+  z
+    .string({ error: (issue) => `invalid ${name}: ${String(issue.input)}` })
+    .refine((value) => CompactionStateSchema.safeParse(value).success, {
+      error: (issue) => `invalid ${name}: ${String(issue.input)}`,
+    })
+    .default('PENDING') as unknown as z.ZodType<CompactionState>;
+
+const prefix = (name: string): z.ZodType<string> =>
+  z
+    .string({ error: `${name} must be a non-empty string` })
+    .min(1, { error: `${name} must be a non-empty string` });
+
+const instant = (name: string): z.ZodType<string | null> =>
+  z
+    .string({ error: `${name} must be datetime, ISO-8601 string, or None` })
+    .nullable()
+    .default(null) as unknown as z.ZodType<string | null>;
+
+const vectors = (name: string): z.ZodType<number> =>
+  z
+    .int({ error: `${name} must be a non-negative int` })
+    .min(0, { error: `${name} must be a non-negative int` })
+    .default(0) as unknown as z.ZodType<number>;
+
+/**
+ * Validates a compaction run with the Python entity's rules and messages; omitted states
+ * default to `PENDING`, errors to `""` and vector counts to 0.
+ *
+ * @example
+ * ```ts
+ * const run = CompactionRunSchema.parse({ run_id, image_id, receipt_id: 1, lines_delta_prefix, words_delta_prefix, created_at });
+ * ```
+ */
+export const CompactionRunSchema: z.ZodType<CompactionRun> = z.object({
+  run_id: UuidSchema,
+  image_id: UuidSchema,
+  receipt_id: positiveInt('receipt_id'),
+  lines_delta_prefix: prefix('lines_delta_prefix'),
+  words_delta_prefix: prefix('words_delta_prefix'),
+  lines_state: state('lines_state'),
+  words_state: state('words_state'),
+  lines_started_at: instant('lines_started_at'),
+  lines_finished_at: instant('lines_finished_at'),
+  words_started_at: instant('words_started_at'),
+  words_finished_at: instant('words_finished_at'),
+  lines_error: z.string({ error: 'lines_error must be a string' }).default(''),
+  words_error: z.string({ error: 'words_error must be a string' }).default(''),
+  lines_merged_vectors: vectors('lines_merged_vectors'),
+  words_merged_vectors: vectors('words_merged_vectors'),
+  created_at: z.string({ error: 'created_at must be datetime, ISO-8601 string, or None' }),
+  updated_at: instant('updated_at'),
+}) as unknown as z.ZodType<CompactionRun>;
+
+const NULLABLE_FIELDS = [
+  'lines_started_at',
+  'lines_finished_at',
+  'words_started_at',
+  'words_finished_at',
+  'updated_at',
+  'lines_error',
+  'words_error',
+] as const;
+
+/**
+ * Writes a run as the Python `to_item()` does: keys, `TYPE`, ids, prefixes, states,
+ * vector counts and `created_at`, then `NULL` for every empty timestamp or error.
+ */
+export const compactionRunToItem = (run: CompactionRun): DynamoDBItem => {
+  const keys = compactionRunKeys(run);
+  const entries: [string, AttributeValue][] = [
+    ['PK', writeS(keys.PK)],
+    ['SK', writeS(keys.SK)],
+    ['GSI1PK', writeS(keys.GSI1PK)],
+    ['GSI1SK', writeS(keys.GSI1SK)],
+    ['TYPE', writeS('COMPACTION_RUN')],
+    ['run_id', writeS(run.run_id)],
+    ['image_id', writeS(run.image_id)],
+    ['receipt_id', writeInt(run.receipt_id)],
+    ['lines_delta_prefix', writeS(run.lines_delta_prefix)],
+    ['words_delta_prefix', writeS(run.words_delta_prefix)],
+    ['lines_state', writeS(run.lines_state)],
+    ['words_state', writeS(run.words_state)],
+    ['lines_merged_vectors', writeInt(run.lines_merged_vectors)],
+    ['words_merged_vectors', writeInt(run.words_merged_vectors)],
+    ['created_at', writeS(run.created_at)],
+  ];
+  for (const name of NULLABLE_FIELDS) {
+    const value = run[name];
+    entries.push([name, value ? writeS(value) : { NULL: true }]);
+  }
+  return Object.fromEntries(entries);
+};
+
+const RUN_SHAPE = {
+  PK: S,
+  SK: S,
+  TYPE: S,
+  run_id: looseS,
+  image_id: looseS,
+  receipt_id: rawAttribute((value) => value?.N ?? null),
+  lines_delta_prefix: looseS,
+  words_delta_prefix: looseS,
+  lines_state: looseS,
+  words_state: looseS,
+  lines_started_at: looseS,
+  lines_finished_at: looseS,
+  words_started_at: looseS,
+  words_finished_at: looseS,
+  lines_error: looseS,
+  words_error: looseS,
+  lines_merged_vectors: looseInt,
+  words_merged_vectors: looseInt,
+  created_at: looseS,
+  updated_at: looseS,
+};
+
+/**
+ * Parses a raw compaction-run item like Python's `item_to_compaction_run`: required
+ * `PK, SK, TYPE, lines_delta_prefix, words_delta_prefix, created_at`; ids from the keys
+ * (`IMAGE#<image_id>`, `RECEIPT#<n>#COMPACTION_RUN#<run_id>`); lenient reads of the
+ * optional attributes; then the entity's validation. Additionally `TYPE` must be
+ * `COMPACTION_RUN`, and `run_id`/`image_id`/`receipt_id` attributes, when present, must
+ * agree with the keys.
+ *
+ * @example
+ * ```ts
+ * const run = CompactionRunItemSchema.parse(item);
+ * ```
+ */
+export const CompactionRunItemSchema: z.ZodType<CompactionRun, DynamoDBItem> = itemGuard({
+  required: ['PK', 'SK', 'TYPE', 'lines_delta_prefix', 'words_delta_prefix', 'created_at'],
+  missingMessage: 'CompactionRun item missing keys',
+}).pipe(
+  itemSchema(RUN_SHAPE, (decoded, ctx) => {
+    if (decoded.TYPE !== 'COMPACTION_RUN') {
+      addIssue(ctx, ['TYPE'], 'TYPE must be COMPACTION_RUN');
+      return z.NEVER;
+    }
+    if (!decoded.PK.startsWith('IMAGE#')) {
+      addIssue(ctx, ['PK'], `Invalid PK for CompactionRun: ${decoded.PK}`);
+      return z.NEVER;
+    }
+    const parts = decoded.SK.split('#');
+    if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'COMPACTION_RUN') {
+      addIssue(ctx, ['SK'], `Invalid SK for CompactionRun: ${decoded.SK}`);
+      return z.NEVER;
+    }
+    const receiptId = parsePythonInt(parts[1] ?? '');
+    if (receiptId === undefined) {
+      addIssue(ctx, ['SK'], `Invalid receipt_id in SK: ${decoded.SK}`);
+      return z.NEVER;
+    }
+    const fromKeys = { image_id: decoded.PK.slice(6), receipt_id: receiptId, run_id: parts[3] };
+    const stored = {
+      image_id: decoded.image_id,
+      run_id: decoded.run_id,
+      receipt_id: decoded.receipt_id === null ? null : (parsePythonInt(decoded.receipt_id) ?? null),
+    };
+    let consistent = true;
+    for (const name of ['image_id', 'run_id', 'receipt_id'] as const) {
+      if (stored[name] !== null && stored[name] !== fromKeys[name]) {
+        addIssue(
+          ctx,
+          [name],
+          `${name} does not match entity keys: the attribute says "${String(stored[name])}" but the keys give "${String(fromKeys[name])}"`,
+        );
+        consistent = false;
+      }
+    }
+    if (!consistent) return z.NEVER;
+    const run = validateInto(
+      CompactionRunSchema,
+      {
+        ...fromKeys,
+        lines_delta_prefix: decoded.lines_delta_prefix ?? '',
+        words_delta_prefix: decoded.words_delta_prefix ?? '',
+        lines_state: decoded.lines_state ?? 'PENDING',
+        words_state: decoded.words_state ?? 'PENDING',
+        lines_started_at: decoded.lines_started_at || null,
+        lines_finished_at: decoded.lines_finished_at || null,
+        words_started_at: decoded.words_started_at || null,
+        words_finished_at: decoded.words_finished_at || null,
+        lines_error: decoded.lines_error ?? '',
+        words_error: decoded.words_error ?? '',
+        lines_merged_vectors: decoded.lines_merged_vectors ?? 0,
+        words_merged_vectors: decoded.words_merged_vectors ?? 0,
+        created_at: decoded.created_at ?? '',
+        updated_at: decoded.updated_at || null,
+      },
+      ctx,
+      { image_id: 'PK', receipt_id: 'SK', run_id: 'SK' },
+    );
+    return run ?? z.NEVER;
+  }),
+) as unknown as z.ZodType<CompactionRun, DynamoDBItem>;
