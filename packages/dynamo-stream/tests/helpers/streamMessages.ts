@@ -23,7 +23,7 @@ export const placeMessage = (): StreamMessage => ({
 });
 
 /** The spec §9 example body, written out by hand in Python's `json.dumps` layout. */
-export const PLACE_MESSAGE_BODY =
+export const PLACE_MESSAGE_BODY: string =
   '{"source": "dynamodb_stream", "entity_type": "RECEIPT_PLACE", ' +
   `"entity_data": {"entity_type": "RECEIPT_PLACE", "image_id": "${WIRE_IMAGE_ID}", "receipt_id": 1}, ` +
   '"changes": {"merchant_name": {"old": "30740 Russell Ranch Rd (Westlake Village)", "new": "Target"}}, ' +

@@ -1,0 +1,185 @@
+import {
+  SQS_MAX_BATCH_BYTES,
+  SQS_MAX_BATCH_ENTRIES,
+  TARGET_QUEUE_ORDER,
+  type TargetQueue,
+} from '../constants.js';
+import { QueueConfigurationError, QueueMessageTooLargeError } from '../errors.js';
+import type { StreamMessage } from '../messages/types.js';
+import { encodeStreamMessage } from '../messages/wire.js';
+import type {
+  MessageAttributeValue,
+  PlannedQueueBatch,
+  PlannedQueueEntry,
+  PlanQueueBatchesOptions,
+  QueuePlan,
+} from './types.js';
+
+const STRING = 'String';
+const KNOWN_QUEUES: ReadonlySet<string> = new Set(TARGET_QUEUE_ORDER);
+
+/** UTF-8 length of a string without allocating (a lone surrogate counts 3, as U+FFFD would). */
+const utf8Length = (text: string): number => {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    bytes += 2;
+    // A surrogate pair is two code units and four bytes: skip the low half.
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return bytes;
+};
+
+const attribute = (value: string): MessageAttributeValue => ({
+  StringValue: value,
+  DataType: STRING,
+});
+
+/** Name + type + value, as SQS counts an attribute towards the message size. */
+const attributeSize = (name: string, value: string): number =>
+  name.length + STRING.length + utf8Length(value);
+
+// The names are ASCII, so their byte size is their length.
+const FIXED_ATTRIBUTE_BYTES = 'source'.length + 'entity_type'.length + 'event_name'.length;
+
+const checkLimit = (name: string, value: number | undefined, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > fallback) {
+    throw new RangeError(`${name} must be an integer from 1 to ${fallback}, got ${value}`);
+  }
+  return value;
+};
+
+interface Bucket {
+  readonly queue: TargetQueue;
+  readonly messageIndexes: number[];
+}
+
+/**
+ * Plans the `SendMessageBatch` requests for a list of messages: one list per target queue
+ * (in `TARGET_QUEUE_ORDER`), split into requests of at most 10 entries and at most 256 KiB.
+ * Each entry is `{ Id, MessageBody, MessageAttributes }` with `Id` the index of the message
+ * within that queue's list and the string attributes `source`, `entity_type`, `event_name`
+ * and `collection` (spec §10.2).
+ *
+ * Unlike the Python publisher, whose `source` attribute is always `dynamodb_stream`, the
+ * `source` attribute here is the message's `context.source`, so it agrees with the body
+ * (backfill messages say `section_backfill` in both).
+ *
+ * Every message is encoded once, however many queues it goes to. A message listing the
+ * same queue twice is sent there once.
+ *
+ * @param messages - the messages to send
+ * @param options - the queue URLs and batch limits
+ * @throws QueueConfigurationError when a queue that messages target has no URL
+ * @throws QueueMessageTooLargeError when one message alone exceeds the size limit
+ * @example
+ * ```ts
+ * const plans = planQueueBatches(messages, { queueUrls: { lines: linesUrl, words: wordsUrl } });
+ * for (const plan of plans) for (const batch of plan.batches) await send(batch.input);
+ * ```
+ */
+export const planQueueBatches = (
+  messages: readonly StreamMessage[],
+  options: PlanQueueBatchesOptions,
+): QueuePlan[] => {
+  const maxEntries = checkLimit('maxBatchEntries', options.maxBatchEntries, SQS_MAX_BATCH_ENTRIES);
+  const maxBytes = checkLimit('maxBatchBytes', options.maxBatchBytes, SQS_MAX_BATCH_BYTES);
+
+  // Route first, so configuration errors surface before any encoding work.
+  const buckets = new Map<TargetQueue, Bucket>();
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index] as StreamMessage;
+    for (const queue of message.collections) {
+      let bucket = buckets.get(queue);
+      if (bucket === undefined) {
+        if (!KNOWN_QUEUES.has(queue)) throw new QueueConfigurationError(queue);
+        bucket = { queue, messageIndexes: [] };
+        buckets.set(queue, bucket);
+      }
+      if (bucket.messageIndexes.at(-1) !== index) bucket.messageIndexes.push(index);
+    }
+  }
+  const queueUrls = options.queueUrls;
+  for (const queue of TARGET_QUEUE_ORDER) {
+    if (buckets.has(queue) && !queueUrls[queue]) throw new QueueConfigurationError(queue);
+  }
+
+  const bodies = new Map<number, { body: string; fixedBytes: number }>();
+  const encoded = (index: number, message: StreamMessage) => {
+    let found = bodies.get(index);
+    if (found === undefined) {
+      const body = encodeStreamMessage(message);
+      // Bodies are ASCII (ensure_ascii), so their length is their byte size.
+      const fixedBytes =
+        body.length +
+        FIXED_ATTRIBUTE_BYTES +
+        3 * STRING.length +
+        utf8Length(message.context.source) +
+        utf8Length(message.entityType) +
+        utf8Length(message.eventName);
+      found = { body, fixedBytes };
+      bodies.set(index, found);
+    }
+    return found;
+  };
+
+  const plans: QueuePlan[] = [];
+  for (const queue of TARGET_QUEUE_ORDER) {
+    const bucket = buckets.get(queue);
+    if (bucket === undefined) continue;
+    const queueUrl = queueUrls[queue] as string;
+    const collectionBytes = attributeSize('collection', queue);
+    const batches: PlannedQueueBatch[] = [];
+    let entries: PlannedQueueEntry[] = [];
+    let batchBytes = 0;
+    const flush = (): void => {
+      batches.push({
+        queue,
+        input: { QueueUrl: queueUrl, Entries: entries.map((planned) => planned.entry) },
+        entries,
+        byteSize: batchBytes,
+      });
+      entries = [];
+      batchBytes = 0;
+    };
+    const indexes = bucket.messageIndexes;
+    for (let position = 0; position < indexes.length; position++) {
+      const messageIndex = indexes[position] as number;
+      const message = messages[messageIndex] as StreamMessage;
+      const { body, fixedBytes } = encoded(messageIndex, message);
+      const byteSize = fixedBytes + collectionBytes;
+      if (byteSize > maxBytes) {
+        throw new QueueMessageTooLargeError(queue, messageIndex, byteSize, maxBytes);
+      }
+      if (entries.length === maxEntries || batchBytes + byteSize > maxBytes) flush();
+      entries.push({
+        entry: {
+          Id: String(position),
+          MessageBody: body,
+          MessageAttributes: {
+            source: attribute(message.context.source),
+            entity_type: attribute(message.entityType),
+            event_name: attribute(message.eventName),
+            collection: attribute(queue),
+          },
+        },
+        messageIndex,
+        message,
+        byteSize,
+      });
+      batchBytes += byteSize;
+    }
+    flush();
+    plans.push({ queue, queueUrl, batches, entryCount: indexes.length });
+  }
+  return plans;
+};

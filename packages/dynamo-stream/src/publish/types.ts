@@ -1,0 +1,140 @@
+import type { TargetQueue } from '../constants.js';
+import type { StreamMessage } from '../messages/types.js';
+import type { ObservabilityOptions } from '../types.js';
+
+/**
+ * A string message attribute; structurally a subset of `@aws-sdk/client-sqs`'s
+ * `MessageAttributeValue`.
+ */
+export interface MessageAttributeValue {
+  DataType: string;
+  StringValue?: string | undefined;
+}
+
+/** One entry of a `SendMessageBatch` request; a subset of the SDK's `SendMessageBatchRequestEntry`. */
+export interface SendMessageBatchRequestEntry {
+  /** Unique within the request; here the index of the message within its queue's list. */
+  Id: string;
+  MessageBody: string;
+  MessageAttributes?: Record<string, MessageAttributeValue> | undefined;
+}
+
+/**
+ * The input of a `SendMessageBatch` call; assignable to the SDK's
+ * `SendMessageBatchCommandInput`, so it can be passed to `new SendMessageBatchCommand(input)`.
+ */
+export interface SendMessageBatchInput {
+  QueueUrl: string;
+  Entries: SendMessageBatchRequestEntry[];
+}
+
+/** An entry SQS reports as sent; a subset of the SDK's `SendMessageBatchResultEntry`. */
+export interface SendMessageBatchResultEntry {
+  Id?: string | undefined;
+  MessageId?: string | undefined;
+}
+
+/** An entry SQS reports as failed; a subset of the SDK's `BatchResultErrorEntry`. */
+export interface BatchResultErrorEntry {
+  Id?: string | undefined;
+  Code?: string | undefined;
+  Message?: string | undefined;
+  /** `true` when the request itself was wrong; such entries are not retried. */
+  SenderFault?: boolean | undefined;
+}
+
+/** What a `SendMessageBatch` call returns; the SDK's `SendMessageBatchCommandOutput` fits. */
+export interface SendMessageBatchOutput {
+  Successful?: readonly SendMessageBatchResultEntry[] | undefined;
+  Failed?: readonly BatchResultErrorEntry[] | undefined;
+}
+
+/**
+ * The caller's `SendMessageBatch` call. The core never imports the AWS SDK; with it, pass
+ * `(input) => sqs.send(new SendMessageBatchCommand(input))`.
+ */
+export type SendMessageBatch = (input: SendMessageBatchInput) => Promise<SendMessageBatchOutput>;
+
+/** The URL of each target queue; only the queues messages are routed to are required. */
+export type QueueUrls = Readonly<Partial<Record<TargetQueue, string>>>;
+
+/** Options of `planQueueBatches`. */
+export interface PlanQueueBatchesOptions {
+  /** The URL of every queue that messages are routed to. */
+  queueUrls: QueueUrls;
+  /**
+   * The most entries per `SendMessageBatch` request.
+   * @default 10 (the SQS limit)
+   */
+  maxBatchEntries?: number | undefined;
+  /**
+   * The most bytes per message and per request (bodies plus attribute names, types and values).
+   * @default 262144 (256 KiB, the SQS limit)
+   */
+  maxBatchBytes?: number | undefined;
+}
+
+/** One message planned for one queue: the request entry plus where it came from. */
+export interface PlannedQueueEntry {
+  /** The entry as sent; the same object appears in the batch's `input.Entries`. */
+  readonly entry: SendMessageBatchRequestEntry;
+  /** Index of the message in the list given to the planner. */
+  readonly messageIndex: number;
+  /** The message itself. */
+  readonly message: StreamMessage;
+  /** The entry's size as SQS counts it: body plus attribute names, types and values (UTF-8). */
+  readonly byteSize: number;
+}
+
+/** One `SendMessageBatch` request to make. */
+export interface PlannedQueueBatch {
+  readonly queue: TargetQueue;
+  /** The request; pass it to the `send` function as is. */
+  readonly input: SendMessageBatchInput;
+  /** The entries of the request, in order, with their origin. */
+  readonly entries: readonly PlannedQueueEntry[];
+  /** The sum of the entries' byte sizes. */
+  readonly byteSize: number;
+}
+
+/** Everything to send to one queue. */
+export interface QueuePlan {
+  readonly queue: TargetQueue;
+  readonly queueUrl: string;
+  /** The requests, in order; entry ids run on across them (`0`–`9`, `10`–`19`, …). */
+  readonly batches: readonly PlannedQueueBatch[];
+  /** How many entries go to this queue in total. */
+  readonly entryCount: number;
+}
+
+/** Options of `publishMessages`. */
+export interface PublishMessagesOptions extends ObservabilityOptions {
+  /** The caller's `SendMessageBatch` call. */
+  send: SendMessageBatch;
+  /** The URL of every queue that messages are routed to. */
+  queueUrls: QueueUrls;
+  /**
+   * How many times an entry is tried in total (1 disables retries).
+   * @default 3
+   */
+  maxAttempts?: number | undefined;
+  /**
+   * The delay before the first retry; it doubles on each further retry, with jitter
+   * (each delay is drawn between half and all of its nominal value).
+   * @default 100
+   */
+  baseDelayMs?: number | undefined;
+  /**
+   * The most bytes per message and per request.
+   * @default 262144 (256 KiB, the SQS limit)
+   */
+  maxBatchBytes?: number | undefined;
+}
+
+/** The outcome of a publish in which every entry was accepted. */
+export interface PublishResult {
+  /** Entries accepted; a message routed to three queues counts three times, as in Python. */
+  readonly sent: number;
+  /** Entries accepted per queue; queues nothing was sent to count 0. */
+  readonly byQueue: Readonly<Record<TargetQueue, number>>;
+}

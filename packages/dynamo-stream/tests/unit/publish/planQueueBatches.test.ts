@@ -1,0 +1,218 @@
+import { describe, expect, it, vi } from 'vitest';
+import { QueueConfigurationError, QueueMessageTooLargeError } from '../../../src/errors.js';
+import * as wire from '../../../src/messages/wire.js';
+import { planQueueBatches } from '../../../src/publish/planQueueBatches.js';
+import {
+  PLACE_MESSAGE_BODY,
+  placeMessage,
+  wordLabelMessage,
+} from '../../helpers/streamMessages.js';
+
+const URLS = {
+  lines: 'https://sqs.test/lines',
+  words: 'https://sqs.test/words',
+  receipt_summary: 'https://sqs.test/summary',
+  line_items: 'https://sqs.test/line-items',
+} as const;
+
+/** Byte size of an entry as SQS counts it, computed independently with Buffer. */
+const entrySize = (entry: {
+  MessageBody: string;
+  MessageAttributes?:
+    | Record<string, { DataType: string; StringValue?: string | undefined }>
+    | undefined;
+}): number =>
+  Buffer.byteLength(entry.MessageBody) +
+  Object.entries(entry.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) =>
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(value.DataType) +
+      Buffer.byteLength(value.StringValue ?? ''),
+    0,
+  );
+
+describe('Function: planQueueBatches', () => {
+  it('routes each message to its queues in TARGET_QUEUE_ORDER with the §10.2 entry shape', () => {
+    // Prepare
+    const messages = [wordLabelMessage({ collections: ['line_items', 'words'] }), placeMessage()];
+
+    // Act
+    const plans = planQueueBatches(messages, { queueUrls: URLS });
+
+    // Assess
+    expect(plans.map((plan) => [plan.queue, plan.queueUrl, plan.entryCount])).toEqual([
+      ['lines', URLS.lines, 1],
+      ['words', URLS.words, 2],
+      ['receipt_summary', URLS.receipt_summary, 1],
+      ['line_items', URLS.line_items, 1],
+    ]);
+    const summary = plans[2]?.batches[0];
+    expect(summary?.input).toEqual({
+      QueueUrl: URLS.receipt_summary,
+      Entries: [
+        {
+          Id: '0',
+          MessageBody: PLACE_MESSAGE_BODY,
+          MessageAttributes: {
+            source: { StringValue: 'dynamodb_stream', DataType: 'String' },
+            entity_type: { StringValue: 'RECEIPT_PLACE', DataType: 'String' },
+            event_name: { StringValue: 'MODIFY', DataType: 'String' },
+            collection: { StringValue: 'receipt_summary', DataType: 'String' },
+          },
+        },
+      ],
+    });
+    const words = plans[1]?.batches[0];
+    expect(words?.entries.map((planned) => [planned.entry.Id, planned.messageIndex])).toEqual([
+      ['0', 0],
+      ['1', 1],
+    ]);
+    expect(words?.entries[1]?.message).toBe(messages[1]);
+  });
+
+  it('splits a queue list into batches of 10 with ids numbered across the whole list', () => {
+    // Prepare
+    const messages = Array.from({ length: 23 }, (_, i) => wordLabelMessage({ wordId: i + 1 }));
+
+    // Act
+    const [plan] = planQueueBatches(messages, { queueUrls: URLS });
+
+    // Assess
+    expect(plan?.batches.map((batch) => batch.entries.length)).toEqual([10, 10, 3]);
+    expect(plan?.batches[1]?.input.Entries.map((entry) => entry.Id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => String(10 + i)),
+    );
+    expect(plan?.batches[2]?.entries.map((planned) => planned.messageIndex)).toEqual([20, 21, 22]);
+    expect(
+      plan?.batches.every((batch) =>
+        batch.input.Entries.every((entry, i) => entry === batch.entries[i]?.entry),
+      ),
+    ).toBe(true);
+  });
+
+  it('takes the source attribute from the message context rather than always dynamodb_stream', () => {
+    // Prepare
+    const message = wordLabelMessage();
+    const backfill = { ...message, context: { ...message.context, source: 'section_backfill' } };
+
+    // Act
+    const [plan] = planQueueBatches([backfill], { queueUrls: URLS });
+
+    // Assess
+    expect(plan?.batches[0]?.input.Entries[0]?.MessageAttributes?.['source']?.StringValue).toBe(
+      'section_backfill',
+    );
+  });
+
+  it('counts body and attribute names, types and values in UTF-8 bytes', () => {
+    // Prepare
+    const message = { ...wordLabelMessage(), eventName: 'MÖDIFY', entityType: 'LABEL_😀' };
+
+    // Act
+    const [plan] = planQueueBatches([message], { queueUrls: URLS });
+
+    // Assess
+    const planned = plan?.batches[0]?.entries[0];
+    expect(planned?.byteSize).toBe(entrySize(planned?.entry ?? { MessageBody: 'x' }));
+    expect(plan?.batches[0]?.byteSize).toBe(planned?.byteSize);
+  });
+
+  it('starts a new batch before the total would pass the byte limit', () => {
+    // Prepare: three ~100 KB messages; two fit in 256 KiB, three do not.
+    const big = (wordId: number) =>
+      wordLabelMessage({ wordId, changes: { note: { old: null, new: 'x'.repeat(100_000) } } });
+    const messages = [big(1), big(2), big(3)];
+
+    // Act
+    const [plan] = planQueueBatches(messages, { queueUrls: URLS });
+
+    // Assess
+    expect(plan?.batches.map((batch) => batch.entries.length)).toEqual([2, 1]);
+    for (const batch of plan?.batches ?? []) {
+      const total = batch.input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+      expect(total).toBeLessThanOrEqual(256 * 1024);
+      expect(batch.byteSize).toBe(total);
+    }
+  });
+
+  it('honours smaller limits given as options', () => {
+    // Prepare
+    const messages = Array.from({ length: 5 }, (_, i) => wordLabelMessage({ wordId: i + 1 }));
+
+    // Act
+    const [plan] = planQueueBatches(messages, { queueUrls: URLS, maxBatchEntries: 2 });
+
+    // Assess
+    expect(plan?.batches.map((batch) => batch.entries.length)).toEqual([2, 2, 1]);
+    expect(() => planQueueBatches(messages, { queueUrls: URLS, maxBatchEntries: 11 })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('raises QueueMessageTooLargeError for one message over the limit', () => {
+    // Prepare
+    const huge = wordLabelMessage({ changes: { note: { old: null, new: 'x'.repeat(262_144) } } });
+
+    // Act & Assess
+    expect(() => planQueueBatches([wordLabelMessage(), huge], { queueUrls: URLS })).toThrow(
+      expect.objectContaining({
+        name: 'QueueMessageTooLargeError',
+        messageIndex: 1,
+        queueName: 'words',
+      }),
+    );
+    expect(() => planQueueBatches([huge], { queueUrls: URLS })).toThrow(QueueMessageTooLargeError);
+  });
+
+  it('raises QueueConfigurationError for a targeted queue without a URL, naming the queue', () => {
+    // Prepare
+    const messages = [placeMessage()];
+
+    // Act & Assess
+    expect(() =>
+      planQueueBatches(messages, {
+        queueUrls: { lines: URLS.lines, receipt_summary: '', words: URLS.words },
+      }),
+    ).toThrow(
+      expect.objectContaining({ name: 'QueueConfigurationError', queueName: 'receipt_summary' }),
+    );
+    expect(() => planQueueBatches(messages, { queueUrls: {} })).toThrow(QueueConfigurationError);
+  });
+
+  it('does not need URLs for queues no message targets', () => {
+    // Act
+    const plans = planQueueBatches([wordLabelMessage()], { queueUrls: { words: URLS.words } });
+    const none = planQueueBatches([], { queueUrls: {} });
+
+    // Assess
+    expect(plans).toHaveLength(1);
+    expect(none).toEqual([]);
+  });
+
+  it('encodes each message once however many queues it targets, and sends a repeated queue once', () => {
+    // Prepare
+    const message = { ...placeMessage(), collections: ['lines', 'words', 'words'] as const };
+
+    // Act
+    const plans = planQueueBatches([message, message], { queueUrls: URLS });
+
+    // Assess
+    expect(plans.map((plan) => plan.entryCount)).toEqual([2, 2]);
+    const bodies = plans.flatMap((plan) => plan.batches.flatMap((batch) => batch.input.Entries));
+    expect(bodies.every((entry) => entry.MessageBody === PLACE_MESSAGE_BODY)).toBe(true);
+  });
+});
+
+describe('Function: planQueueBatches (encoding count)', () => {
+  it('calls the encoder once per message, not once per target', () => {
+    // Prepare
+    const spy = vi.spyOn(wire, 'encodeStreamMessage');
+
+    // Act
+    planQueueBatches([placeMessage(), placeMessage()], { queueUrls: URLS });
+
+    // Assess
+    expect(spy).toHaveBeenCalledTimes(2);
+  });
+});
