@@ -88,9 +88,10 @@ const EXTRACTED_DATA_SHAPE_MESSAGE = 'extracted_data must be a DynamoDB map (M) 
  * A non-map is rejected; so is a map entry that is not a string.
  */
 const extractedData: Codec<Record<string, string> | null> = z
-  .custom<AttributeValue | undefined>((value) => value === undefined || typeof value === 'object', {
+  .custom<AttributeValue>((value) => typeof value === 'object', {
     error: EXTRACTED_DATA_SHAPE_MESSAGE,
   })
+  .optional()
   .transform((value, ctx) => {
     if (value === undefined || value === null || value.NULL === true) return null;
     const map = value.M;
