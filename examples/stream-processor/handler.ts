@@ -1,0 +1,71 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  buildStreamMessages,
+  PublishFailureError,
+  publishMessages,
+  type QueueUrls,
+  type SendMessageBatch,
+} from '@receipt-chroma/dynamo-stream';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createLogger, EmfMetrics } from './observability.js';
+
+// Created once per execution environment and reused by every invocation.
+const {
+  LOG_LEVEL,
+  LINES_QUEUE_URL,
+  WORDS_QUEUE_URL,
+  RECEIPT_SUMMARY_QUEUE_URL,
+  LINE_ITEM_QUEUE_URL,
+} = process.env;
+const sqs = new SQSClient({});
+const send: SendMessageBatch = (input) => sqs.send(new SendMessageBatchCommand(input));
+const logger = createLogger(LOG_LEVEL);
+const queueUrls: QueueUrls = Object.fromEntries(
+  Object.entries({
+    lines: LINES_QUEUE_URL,
+    words: WORDS_QUEUE_URL,
+    receipt_summary: RECEIPT_SUMMARY_QUEUE_URL,
+    line_items: LINE_ITEM_QUEUE_URL,
+  }).filter((entry): entry is [string, string] => Boolean(entry[1])),
+);
+
+/** The records to retry: those whose messages did not all reach SQS, or all of them. */
+const recordsToRetry = (records: readonly DynamoDBRecord[], error: unknown) => {
+  const failedIds =
+    error instanceof PublishFailureError
+      ? new Set(error.failures.map((failure) => failure.message.context.recordId))
+      : undefined;
+  const failed = failedIds ? records.filter((r) => failedIds.has(r.eventID ?? 'unknown')) : [];
+  return (failed.length > 0 ? failed : records).map((record) => ({
+    itemIdentifier: record.dynamodb?.SequenceNumber ?? '',
+  }));
+};
+
+/** The DynamoDB stream handler: build the queue messages, publish them, report what failed. */
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const metrics = new EmfMetrics('ReceiptChroma/StreamProcessor');
+  try {
+    // Invalid records are logged and counted by the package; retrying them cannot help.
+    const { messages, failures } = buildStreamMessages(event.Records, { logger, metrics });
+    if (messages.length === 0) return { batchItemFailures: [] };
+    try {
+      const { sent } = await publishMessages(messages, { send, queueUrls, logger, metrics });
+      logger.info('Published stream messages', {
+        records: event.Records.length,
+        messages: messages.length,
+        sent,
+        skippedRecords: failures.length,
+      });
+      return { batchItemFailures: [] };
+    } catch (error) {
+      const batchItemFailures = recordsToRetry(event.Records, error);
+      logger.error('Publishing failed; the stream will retry from the first failed record', {
+        error: error instanceof Error ? error.message : String(error),
+        retriedRecords: batchItemFailures.length,
+      });
+      return { batchItemFailures };
+    }
+  } finally {
+    metrics.flush();
+  }
+};
