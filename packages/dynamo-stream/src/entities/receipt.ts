@@ -150,7 +150,8 @@ export const ReceiptItemSchema: z.ZodType<Receipt, DynamoDBItem> = itemSchema(
     bottom_right: point,
     ...optionalShape(() => nullableS),
   },
-  ({ PK, SK, ...fields }, ctx): Receipt => {
+  (decoded, ctx): Receipt => {
+    const { PK, SK } = decoded;
     const parts = splitKey(SK);
     if (parts.length !== 2 || parts[0] !== 'RECEIPT') {
       reportKeyIssue(ctx, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
@@ -158,7 +159,10 @@ export const ReceiptItemSchema: z.ZodType<Receipt, DynamoDBItem> = itemSchema(
     }
     const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
     if (receiptId === undefined) return z.NEVER;
-    const candidate = { image_id: imageIdFromPk(PK), receipt_id: receiptId, ...fields };
+    const candidate = Object.assign(decoded, {
+      image_id: imageIdFromPk(PK),
+      receipt_id: receiptId,
+    });
     return validateDecodedEntity(ReceiptSchema, candidate, ctx, KEY_ATTRIBUTES);
   },
 );

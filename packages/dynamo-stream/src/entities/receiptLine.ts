@@ -80,7 +80,8 @@ const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as co
  */
 export const ReceiptLineItemSchema: z.ZodType<ReceiptLine, DynamoDBItem> = itemSchema(
   { PK: S, SK: S, ...TEXT_GEOMETRY_ITEM_SHAPE },
-  ({ PK, SK, ...fields }, ctx): ReceiptLine => {
+  (decoded, ctx): ReceiptLine => {
+    const { PK, SK } = decoded;
     const parts = splitKey(SK);
     if (parts.length !== 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'LINE') {
       reportKeyIssue(ctx, 'SK', `Invalid SK format for ReceiptLine: ${SK}`, SK);
@@ -89,12 +90,11 @@ export const ReceiptLineItemSchema: z.ZodType<ReceiptLine, DynamoDBItem> = itemS
     const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
     const lineId = readKeyId(ctx, parts, 3, 'line_id', SK);
     if (receiptId === undefined || lineId === undefined) return z.NEVER;
-    const candidate = {
+    const candidate = Object.assign(decoded, {
       image_id: imageIdFromPk(PK),
       receipt_id: receiptId,
       line_id: lineId,
-      ...fields,
-    };
+    });
     return validateDecodedEntity(ReceiptLineSchema, candidate, ctx, KEY_ATTRIBUTES);
   },
 );

@@ -188,7 +188,8 @@ export const ReceiptSectionItemSchema: z.ZodType<ReceiptSection, DynamoDBItem> =
     disagreement_row_ids: nullableIntList,
     verified_at: nullableS,
   },
-  ({ PK, SK, ...fields }, ctx): ReceiptSection => {
+  (decoded, ctx): ReceiptSection => {
+    const { PK, SK } = decoded;
     const parts = splitKey(SK);
     if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'SECTION') {
       reportKeyIssue(ctx, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
@@ -196,7 +197,10 @@ export const ReceiptSectionItemSchema: z.ZodType<ReceiptSection, DynamoDBItem> =
     }
     const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
     if (receiptId === undefined) return z.NEVER;
-    const candidate = { image_id: imageIdFromPk(PK), receipt_id: receiptId, ...fields };
+    const candidate = Object.assign(decoded, {
+      image_id: imageIdFromPk(PK),
+      receipt_id: receiptId,
+    });
     return validateDecodedEntity(ReceiptSectionSchema, candidate, ctx, KEY_ATTRIBUTES);
   },
 );

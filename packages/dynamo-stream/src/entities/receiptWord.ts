@@ -35,6 +35,13 @@ export interface ReceiptWord extends ReceiptTextGeometry {
   extracted_data: Record<string, string> | null;
 }
 
+/** True for a plain object whose values are all strings (cheaper than `z.record` per word). */
+const isStringMap = (value: unknown): value is Record<string, string> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const entry of Object.values(value)) if (typeof entry !== 'string') return false;
+  return true;
+};
+
 /** Validates a receipt word with the Python entity's rules and messages (HEAD). */
 export const ReceiptWordSchema: z.ZodType<ReceiptWord> = z.object({
   image_id: UuidSchema,
@@ -43,7 +50,9 @@ export const ReceiptWordSchema: z.ZodType<ReceiptWord> = z.object({
   word_id: nonNegativeIntSchema('word_id'),
   ...TEXT_GEOMETRY_ENTITY_SHAPE,
   extracted_data: z
-    .record(z.string(), z.string(), { error: 'extracted_data must be a map of strings or null' })
+    .custom<Record<string, string>>(isStringMap, {
+      error: 'extracted_data must be a map of strings or null',
+    })
     .nullable(),
 });
 
@@ -101,8 +110,15 @@ const extractedData: Codec<Record<string, string> | null> = z
     }
     const data: Record<string, string> = {};
     for (const [key, entry] of Object.entries(map)) {
-      if (typeof entry?.S === 'string') data[key] = entry.S;
-      else {
+      if (typeof entry?.S === 'string') {
+        // defineProperty keeps a `__proto__` key as data instead of changing the prototype
+        Object.defineProperty(data, key, {
+          value: entry.S,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
         ctx.issues.push({
           code: 'custom',
           message: `extracted_data.${key} must be a DynamoDB string (S)`,
@@ -134,7 +150,8 @@ const KEY_ATTRIBUTES = {
  */
 export const ReceiptWordItemSchema: z.ZodType<ReceiptWord, DynamoDBItem> = itemSchema(
   { PK: S, SK: S, ...TEXT_GEOMETRY_ITEM_SHAPE, extracted_data: extractedData },
-  ({ PK, SK, ...fields }, ctx): ReceiptWord => {
+  (decoded, ctx): ReceiptWord => {
+    const { PK, SK } = decoded;
     const parts = splitKey(SK);
     if (
       parts.length !== 6 ||
@@ -149,13 +166,12 @@ export const ReceiptWordItemSchema: z.ZodType<ReceiptWord, DynamoDBItem> = itemS
     const lineId = readKeyId(ctx, parts, 3, 'line_id', SK);
     const wordId = readKeyId(ctx, parts, 5, 'word_id', SK);
     if (receiptId === undefined || lineId === undefined || wordId === undefined) return z.NEVER;
-    const candidate = {
+    const candidate = Object.assign(decoded, {
       image_id: imageIdFromPk(PK),
       receipt_id: receiptId,
       line_id: lineId,
       word_id: wordId,
-      ...fields,
-    };
+    });
     return validateDecodedEntity(ReceiptWordSchema, candidate, ctx, KEY_ATTRIBUTES);
   },
 );

@@ -198,7 +198,8 @@ export const ReceiptWordLabelItemSchema: z.ZodType<ReceiptWordLabel, DynamoDBIte
     label_proposed_by: nullableS,
     label_consolidated_from: nullableS,
   },
-  ({ PK, SK, ...fields }, ctx): ReceiptWordLabel => {
+  (decoded, ctx): ReceiptWordLabel => {
+    const { PK, SK } = decoded;
     const parts = splitKey(SK);
     if (
       parts.length !== 8 ||
@@ -214,14 +215,13 @@ export const ReceiptWordLabelItemSchema: z.ZodType<ReceiptWordLabel, DynamoDBIte
     const lineId = readKeyId(ctx, parts, 3, 'line_id', SK);
     const wordId = readKeyId(ctx, parts, 5, 'word_id', SK);
     if (receiptId === undefined || lineId === undefined || wordId === undefined) return z.NEVER;
-    const candidate = {
+    const candidate = Object.assign(decoded, {
       image_id: imageIdFromPk(PK),
       receipt_id: receiptId,
       line_id: lineId,
       word_id: wordId,
       label: parts[7],
-      ...fields,
-    };
+    });
     return validateDecodedEntity(ReceiptWordLabelSchema, candidate, ctx, KEY_ATTRIBUTES);
   },
 );
