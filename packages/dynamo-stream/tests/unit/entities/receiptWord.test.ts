@@ -6,6 +6,7 @@ import {
   receiptWordKeys,
   receiptWordToItem,
 } from '../../../src/entities/receiptWord.js';
+import type { DynamoDBItem } from '../../../src/types.js';
 import { IMAGE_ID, issuesOf, omit, receiptWordItem } from '../../helpers/entityItemsA.js';
 
 /** The entity `receiptWordItem()` describes. */
@@ -100,6 +101,19 @@ describe('Function: ReceiptWordItemSchema', () => {
 
     // Assess
     expect(word.extracted_data).toBeNull();
+  });
+
+  it('keeps a __proto__ key as an ordinary entry', () => {
+    // Prepare
+    const map = JSON.parse('{"__proto__": {"S": "x"}, "type": {"S": "t"}}') as DynamoDBItem;
+    const item = { ...receiptWordItem(), extracted_data: { M: map } };
+
+    // Act
+    const word = ReceiptWordItemSchema.parse(item);
+
+    // Assess
+    expect(Object.keys(word.extracted_data ?? {})).toEqual(['__proto__', 'type']);
+    expect(Object.getPrototypeOf(word.extracted_data)).toBe(Object.prototype);
   });
 
   it('rejects an extracted_data that is not a map', () => {
