@@ -50,10 +50,18 @@ const attributeSize = (name: string, value: string): number =>
 // The names are ASCII, so their byte size is their length.
 const FIXED_ATTRIBUTE_BYTES = 'source'.length + 'entity_type'.length + 'event_name'.length;
 
-const checkLimit = (name: string, value: number | undefined, fallback: number): number => {
+/** SQS has accepted payloads of up to 1 MiB since August 2025, where the queue allows it. */
+const LARGEST_PAYLOAD_BYTES = 1024 * 1024;
+
+const checkLimit = (
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  largest: number,
+): number => {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > fallback) {
-    throw new RangeError(`${name} must be an integer from 1 to ${fallback}, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > largest) {
+    throw new RangeError(`${name} must be an integer from 1 to ${largest}, got ${value}`);
   }
   return value;
 };
@@ -91,8 +99,18 @@ export const planQueueBatches = (
   messages: readonly StreamMessage[],
   options: PlanQueueBatchesOptions,
 ): QueuePlan[] => {
-  const maxEntries = checkLimit('maxBatchEntries', options.maxBatchEntries, SQS_MAX_BATCH_ENTRIES);
-  const maxBytes = checkLimit('maxBatchBytes', options.maxBatchBytes, SQS_MAX_BATCH_BYTES);
+  const maxEntries = checkLimit(
+    'maxBatchEntries',
+    options.maxBatchEntries,
+    SQS_MAX_BATCH_ENTRIES,
+    SQS_MAX_BATCH_ENTRIES,
+  );
+  const maxBytes = checkLimit(
+    'maxBatchBytes',
+    options.maxBatchBytes,
+    SQS_MAX_BATCH_BYTES,
+    LARGEST_PAYLOAD_BYTES,
+  );
 
   // Route first, so configuration errors surface before any encoding work.
   const buckets = new Map<TargetQueue, Bucket>();

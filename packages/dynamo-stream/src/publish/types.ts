@@ -68,8 +68,9 @@ export interface PlanQueueBatchesOptions {
    */
   maxBatchEntries?: number | undefined;
   /**
-   * The most bytes per message and per request (bodies plus attribute names, types and values).
-   * @default 262144 (256 KiB, the SQS limit)
+   * The most bytes per message and per request (bodies plus attribute names, types and
+   * values). Up to 1048576 for queues whose `MaximumMessageSize` allows 1 MiB.
+   * @default 262144 (256 KiB, the classic SQS limit)
    */
   maxBatchBytes?: number | undefined;
 }
@@ -125,8 +126,8 @@ export interface PublishMessagesOptions extends ObservabilityOptions {
    */
   baseDelayMs?: number | undefined;
   /**
-   * The most bytes per message and per request.
-   * @default 262144 (256 KiB, the SQS limit)
+   * The most bytes per message and per request (see `PlanQueueBatchesOptions.maxBatchBytes`).
+   * @default 262144 (256 KiB, the classic SQS limit)
    */
   maxBatchBytes?: number | undefined;
 }

@@ -100,9 +100,9 @@ describe('Function: planQueueBatches', () => {
     const [plan] = planQueueBatches([backfill], { queueUrls: URLS });
 
     // Assess
-    expect(plan?.batches[0]?.input.Entries[0]?.MessageAttributes?.['source']?.StringValue).toBe(
-      'section_backfill',
-    );
+    expect(plan?.batches[0]?.input.Entries[0]?.MessageAttributes).toMatchObject({
+      source: { StringValue: 'section_backfill', DataType: 'String' },
+    });
   });
 
   it('counts body and attribute names, types and values in UTF-8 bytes', () => {
@@ -148,6 +148,24 @@ describe('Function: planQueueBatches', () => {
     expect(() => planQueueBatches(messages, { queueUrls: URLS, maxBatchEntries: 11 })).toThrow(
       RangeError,
     );
+  });
+
+  it('accepts a byte limit up to 1 MiB for queues that allow larger messages', () => {
+    // Prepare
+    const big = (wordId: number) =>
+      wordLabelMessage({ wordId, changes: { note: { old: null, new: 'x'.repeat(300_000) } } });
+
+    // Act
+    const [plan] = planQueueBatches([big(1), big(2), big(3), big(4)], {
+      queueUrls: URLS,
+      maxBatchBytes: 1024 * 1024,
+    });
+
+    // Assess: three ~300 KB entries fit in 1 MiB, a fourth does not.
+    expect(plan?.batches.map((batch) => batch.entries.length)).toEqual([3, 1]);
+    expect(() =>
+      planQueueBatches([big(1)], { queueUrls: URLS, maxBatchBytes: 1024 * 1024 + 1 }),
+    ).toThrow(RangeError);
   });
 
   it('raises QueueMessageTooLargeError for one message over the limit', () => {
