@@ -65,9 +65,11 @@ import {
  * @property {string} description
  */
 
+/** @typedef {[string, number, MixEntry['eventName'], number, string]} MixRow */
+
 /** @type {readonly MixEntry[]} */
 export const MIX = Object.freeze(
-  /** @type {MixEntry[]} */ ([
+  /** @type {MixRow[]} */ ([
     ['label-validation', 0.3, 'MODIFY', 1, 'word label PENDING→VALID/INVALID'],
     ['place-edit', 0.08, 'MODIFY', 1, 'place merchant_name/formatted_address edit'],
     ['word-remove', 0.06, 'REMOVE', 1, 'receipt word deleted'],
