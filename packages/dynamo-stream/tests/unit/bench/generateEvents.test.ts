@@ -1,5 +1,6 @@
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import {
   expectedMessageCount,
   generateEvents,
@@ -8,6 +9,15 @@ import {
   MIX,
   mixCounts,
 } from '../../../../../bench/data/generateEvents.mjs';
+import { CompactionLockItemSchema } from '../../../src/entities/compactionLock.js';
+import { CompactionRunItemSchema } from '../../../src/entities/compactionRun.js';
+import { ReceiptItemSchema } from '../../../src/entities/receipt.js';
+import { ReceiptLineItemSchema } from '../../../src/entities/receiptLine.js';
+import { ReceiptPlaceItemSchema } from '../../../src/entities/receiptPlace.js';
+import { ReceiptSectionItemSchema } from '../../../src/entities/receiptSection.js';
+import { ReceiptSummaryRecordItemSchema } from '../../../src/entities/receiptSummaryRecord.js';
+import { ReceiptWordItemSchema } from '../../../src/entities/receiptWord.js';
+import { ReceiptWordLabelItemSchema } from '../../../src/entities/receiptWordLabel.js';
 
 type Image = Record<string, AttributeValue>;
 
@@ -215,5 +225,52 @@ describe('Function: generateEvents', () => {
     expect(words.length).toBeGreaterThan(0);
     expect(labels.length).toBeGreaterThan(0);
     expect(places.length).toBeGreaterThan(0);
+  });
+
+  it("parses every image of a package entity with that entity's item schema", () => {
+    // Prepare
+    const schemas: Record<string, z.ZodType<unknown, Image>> = {
+      RECEIPT: ReceiptItemSchema,
+      RECEIPT_LINE: ReceiptLineItemSchema,
+      RECEIPT_WORD: ReceiptWordItemSchema,
+      RECEIPT_WORD_LABEL: ReceiptWordLabelItemSchema,
+      RECEIPT_PLACE: ReceiptPlaceItemSchema,
+      RECEIPT_SECTION: ReceiptSectionItemSchema,
+      RECEIPT_SUMMARY: ReceiptSummaryRecordItemSchema,
+      COMPACTION_RUN: CompactionRunItemSchema,
+      COMPACTION_LOCK: CompactionLockItemSchema,
+    };
+    const parsedTypes = new Set<string>();
+    const failures: string[] = [];
+
+    // Act
+    for (const { kind, record } of labelled) {
+      for (const image of [record.dynamodb?.OldImage, record.dynamodb?.NewImage]) {
+        const type = str(image, 'TYPE') ?? '';
+        const schema = schemas[type];
+        if (image === undefined || schema === undefined) continue;
+        const result = schema.safeParse(image);
+        parsedTypes.add(type);
+        if (!result.success) failures.push(`${kind} ${type}: ${result.error.message}`);
+      }
+    }
+
+    // Assess
+    expect(failures.slice(0, 3)).toEqual([]);
+    expect([...parsedTypes].sort()).toEqual(Object.keys(schemas).sort());
+  });
+
+  it('builds letters that the word schema rejects (7 sort-key parts, spec §14 fix 6)', () => {
+    // Prepare
+    const letters = labelled.filter((entry) => entry.kind === 'unrelated-letter');
+
+    // Act
+    const parsed = letters.map(({ record }) =>
+      ReceiptWordItemSchema.safeParse(record.dynamodb?.NewImage ?? {}),
+    );
+
+    // Assess
+    expect(letters.length).toBe(100);
+    expect(parsed.every((result) => !result.success)).toBe(true);
   });
 });
