@@ -18,6 +18,7 @@ import { ReceiptSectionItemSchema } from '../../../src/entities/receiptSection.j
 import { ReceiptSummaryRecordItemSchema } from '../../../src/entities/receiptSummaryRecord.js';
 import { ReceiptWordItemSchema } from '../../../src/entities/receiptWord.js';
 import { ReceiptWordLabelItemSchema } from '../../../src/entities/receiptWordLabel.js';
+import type { DynamoDBItem } from '../../../src/types.js';
 
 type Image = Record<string, AttributeValue>;
 
@@ -47,8 +48,8 @@ const changedAttributes = (record: DynamoDBRecord): string[] => {
  * detection), so the generator's own labels are checked rather than trusted.
  */
 const classify = (record: DynamoDBRecord): string => {
-  const pk = record.dynamodb?.Keys?.['PK']?.S ?? '';
-  const sk = record.dynamodb?.Keys?.['SK']?.S ?? '';
+  const pk = str(record.dynamodb?.Keys, 'PK') ?? '';
+  const sk = str(record.dynamodb?.Keys, 'SK') ?? '';
   const event = record.eventName;
   const oldImage = record.dynamodb?.OldImage;
   const newImage = record.dynamodb?.NewImage;
@@ -173,8 +174,8 @@ describe('Function: generateEvents', () => {
       expect(SizeBytes).toBeGreaterThan(0);
       expect(NewImage !== undefined).toBe(record.eventName !== 'REMOVE');
       expect(OldImage !== undefined).toBe(record.eventName !== 'INSERT');
-      const image = NewImage ?? OldImage;
-      expect(Keys).toEqual({ PK: image?.['PK'], SK: image?.['SK'] });
+      const { PK, SK } = NewImage ?? OldImage ?? {};
+      expect(Keys).toEqual({ PK, SK });
     }
   });
 
@@ -229,7 +230,7 @@ describe('Function: generateEvents', () => {
 
   it("parses every image of a package entity with that entity's item schema", () => {
     // Prepare
-    const schemas: Record<string, z.ZodType<unknown, Image>> = {
+    const schemas: Record<string, z.ZodType<unknown, DynamoDBItem>> = {
       RECEIPT: ReceiptItemSchema,
       RECEIPT_LINE: ReceiptLineItemSchema,
       RECEIPT_WORD: ReceiptWordItemSchema,
