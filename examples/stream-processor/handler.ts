@@ -6,7 +6,12 @@ import {
   type QueueUrls,
   type SendMessageBatch,
 } from '@receipt-chroma/dynamo-stream';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type {
+  DynamoDBBatchItemFailure,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
 import { createLogger, EmfMetrics } from './observability.js';
 
 // Created once per execution environment and reused by every invocation.
@@ -30,7 +35,10 @@ const queueUrls: QueueUrls = Object.fromEntries(
 );
 
 /** The records to retry: those whose messages did not all reach SQS, or all of them. */
-const recordsToRetry = (records: readonly DynamoDBRecord[], error: unknown) => {
+export const recordsToRetry = (
+  records: readonly DynamoDBRecord[],
+  error: unknown,
+): DynamoDBBatchItemFailure[] => {
   const failedIds =
     error instanceof PublishFailureError
       ? new Set(error.failures.map((failure) => failure.message.context.recordId))
