@@ -17,7 +17,11 @@ const resultsFile = join(root, '.test-services', 'vitest-results.json');
 /** Runs a command in the repository root, inheriting output; returns its exit code. */
 const run = (command, args) => {
   console.log(`\n> ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
   if (result.error) throw result.error;
   return result.status ?? 1;
 };

@@ -19,8 +19,6 @@ export const resolveObservability = (options: ObservabilityOptions | undefined):
   const metrics: Metrics | undefined = options?.metrics;
   return {
     logger: options?.logger ?? NOOP_LOGGER,
-    count: metrics
-      ? (name, value, dimensions) => metrics.count(name, value, dimensions)
-      : noop,
+    count: metrics ? (name, value, dimensions) => metrics.count(name, value, dimensions) : noop,
   };
 };

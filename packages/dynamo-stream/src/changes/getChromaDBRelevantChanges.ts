@@ -1,6 +1,6 @@
 import type { FieldChange, FieldChanges } from '../messages/types.js';
-import { CHROMADB_RELEVANT_FIELDS } from './relevantFields.js';
 import { jsonEqual, toJsonValue } from './jsonValue.js';
+import { CHROMADB_RELEVANT_FIELDS } from './relevantFields.js';
 
 const readField = (entity: unknown, field: string): unknown =>
   entity !== null && typeof entity === 'object' ? (entity as Record<string, unknown>)[field] : null;

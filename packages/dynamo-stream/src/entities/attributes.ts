@@ -20,8 +20,8 @@ const describe = (input: unknown, expected: string): string =>
 
 /** `{"S": string}` → the string. */
 export const S: Codec<string> = z
-    .object({ S: z.string() }, { error: (issue) => describe(issue.input, '{"S": string}') })
-    .transform((value) => value.S);
+  .object({ S: z.string() }, { error: (issue) => describe(issue.input, '{"S": string}') })
+  .transform((value) => value.S);
 
 /** `{"NULL": true}` → `null`. */
 const NULL_VALUE: Codec<null> = z.object({ NULL: z.literal(true) }).transform((): null => null);
@@ -43,31 +43,31 @@ const numberText: z.ZodObject<{ N: z.ZodString }> = z.object(
 
 /** `{"N": "1.5"}` → a finite number. */
 export const N: Codec<number> = numberText.transform((value, ctx) => {
-    const parsed = value.N.trim() === '' ? Number.NaN : Number(value.N);
-    if (!Number.isFinite(parsed)) {
-      ctx.issues.push({
-        code: 'custom',
-        message: `must be a finite number, got ${JSON.stringify(value.N)}`,
-        input: value,
-      });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+  const parsed = value.N.trim() === '' ? Number.NaN : Number(value.N);
+  if (!Number.isFinite(parsed)) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `must be a finite number, got ${JSON.stringify(value.N)}`,
+      input: value,
+    });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 /** `{"N": "00042"}` → 42, parsed like Python's `int()` (so `"1.0"` is rejected). */
 export const intN: Codec<number> = numberText.transform((value, ctx) => {
-    const parsed = parsePythonInt(value.N);
-    if (parsed === undefined) {
-      ctx.issues.push({
-        code: 'custom',
-        message: `must be an integer, got ${JSON.stringify(value.N)}`,
-        input: value,
-      });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+  const parsed = parsePythonInt(value.N);
+  if (parsed === undefined) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `must be an integer, got ${JSON.stringify(value.N)}`,
+      input: value,
+    });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 /** `{"N": …}`, `{"NULL": true}` or missing → a finite number or `null`. */
 export const nullableN: Codec<number | null> = z
@@ -164,17 +164,12 @@ export const intList: Codec<number[]> = z.union(
 ) as unknown as Codec<number[]>;
 
 /** `{"M": {k: {"S": v}}}` → a string map; `{"NULL": true}` or missing → `null`. */
-export const nullableStringMap: Codec<Record<string, string> | null> =
-  z
-    .union(
-      [
-        z.object({ M: z.record(z.string(), S) }).transform((value) => value.M),
-        NULL_VALUE,
-      ],
-      { error: () => 'must be a DynamoDB map (M) of strings or NULL' },
-    )
-    .optional()
-    .transform((value) => value ?? null) as unknown as Codec<Record<string, string> | null>;
+export const nullableStringMap: Codec<Record<string, string> | null> = z
+  .union([z.object({ M: z.record(z.string(), S) }).transform((value) => value.M), NULL_VALUE], {
+    error: () => 'must be a DynamoDB map (M) of strings or NULL',
+  })
+  .optional()
+  .transform((value) => value ?? null) as unknown as Codec<Record<string, string> | null>;
 
 /**
  * `{"M": …}` → a plain object (nested values unmarshalled, numbers as JS numbers). A

@@ -1,5 +1,5 @@
-import { EntityType, MetricName, STREAM_SOURCE, TargetQueue } from '../constants.js';
 import { diffFields } from '../changes/getChromaDBRelevantChanges.js';
+import { EntityType, MetricName, STREAM_SOURCE, TargetQueue } from '../constants.js';
 import { DynamoStreamError, EntityValidationError, RecordParseError } from '../errors.js';
 import { type Observability, resolveObservability } from '../observability.js';
 import { isCompactionRun, parseCompactionRun } from '../parsing/compactionRunImage.js';
@@ -68,7 +68,11 @@ const buildCompactionRunMessages = (
   const image = fields.newImage;
   if (image === undefined) {
     build.observability.count(MetricName.COMPACTION_RUN_MESSAGE_BUILD_ERROR, 1);
-    return fail(fields, 'malformed-record', 'Compaction run INSERT has no NewImage; the stream view type must include new images');
+    return fail(
+      fields,
+      'malformed-record',
+      'Compaction run INSERT has no NewImage; the stream view type must include new images',
+    );
   }
   let run: ReturnType<typeof parseCompactionRun>;
   try {
@@ -124,7 +128,9 @@ const buildEntityMessage = (
   const imageErrors = parsed.success ? parsed.data.imageErrors : [];
   const failedImages = parsed.success
     ? imageErrors.map(({ image }) => image)
-    : (['OldImage', 'NewImage'] as const).filter((image) => fields[image === 'OldImage' ? 'oldImage' : 'newImage']);
+    : (['OldImage', 'NewImage'] as const).filter(
+        (image) => fields[image === 'OldImage' ? 'oldImage' : 'newImage'],
+      );
   for (const image of failedImages) {
     count(MetricName.ENTITY_PARSING_ERROR, 1, {
       entity_type: entityType,
@@ -184,18 +190,33 @@ const buildRecord = (record: unknown, recordIndex: number, build: BuildContext) 
   const { count, logger } = build.observability;
   if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
     count(MetricName.STREAM_RECORD_PARSING_ERROR, 1);
-    const error = fail(fields, 'malformed-record', `Unsupported stream eventName: ${String(eventName)}`);
-    logger.warn('Skipping malformed stream record', { eventId: fields.eventId, recordIndex, error: error.message });
+    const error = fail(
+      fields,
+      'malformed-record',
+      `Unsupported stream eventName: ${String(eventName)}`,
+    );
+    logger.warn('Skipping malformed stream record', {
+      eventId: fields.eventId,
+      recordIndex,
+      error: error.message,
+    });
     return error;
   }
   const resolved = resolveRecord(fields, build.registry);
   if (resolved instanceof RecordParseError) {
     if (resolved.reason !== 'malformed-record') {
-      logger.debug('Skipping irrelevant stream record', { eventId: fields.eventId, reason: resolved.reason });
+      logger.debug('Skipping irrelevant stream record', {
+        eventId: fields.eventId,
+        reason: resolved.reason,
+      });
       return undefined;
     }
     count(MetricName.STREAM_RECORD_PARSING_ERROR, 1);
-    logger.warn('Skipping malformed stream record', { eventId: fields.eventId, recordIndex, error: resolved.message });
+    logger.warn('Skipping malformed stream record', {
+      eventId: fields.eventId,
+      recordIndex,
+      error: resolved.message,
+    });
     return resolved;
   }
   if (eventName === 'INSERT' && isCompactionRun(resolved.pk, resolved.sk)) {

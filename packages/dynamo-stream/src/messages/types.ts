@@ -1,7 +1,13 @@
 import type { TargetQueue } from '../constants.js';
 
 /** A JSON value: what `changes` and `entityData` may hold, so every message serialises. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** One relevant field's value before and after a change. */
 export interface FieldChange {

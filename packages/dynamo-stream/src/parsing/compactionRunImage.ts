@@ -1,6 +1,6 @@
 import { EntityType } from '../constants.js';
-import { EntityValidationError } from '../errors.js';
 import { parsePythonInt } from '../entities/validators.js';
+import { EntityValidationError } from '../errors.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 
 /** The identifiers and delta prefixes of a compaction run, read from its INSERT image. */

@@ -1,5 +1,5 @@
-import { EntityType, TargetQueue } from '../constants.js';
 import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
+import { EntityType, TargetQueue } from '../constants.js';
 import { type Receipt, ReceiptItemSchema } from '../entities/receipt.js';
 import { type ReceiptLine, ReceiptLineItemSchema } from '../entities/receiptLine.js';
 import { type ReceiptPlace, ReceiptPlaceItemSchema } from '../entities/receiptPlace.js';
@@ -9,13 +9,11 @@ import {
   ReceiptSummaryRecordItemSchema,
 } from '../entities/receiptSummaryRecord.js';
 import { type ReceiptWord, ReceiptWordItemSchema } from '../entities/receiptWord.js';
-import {
-  type ReceiptWordLabel,
-  ReceiptWordLabelItemSchema,
-} from '../entities/receiptWordLabel.js';
+import { type ReceiptWordLabel, ReceiptWordLabelItemSchema } from '../entities/receiptWordLabel.js';
 import { defineEntity, type EntityDefinition, type EntityRegistry } from './registry.js';
 
-const fields = (entityType: string): readonly string[] => CHROMADB_RELEVANT_FIELDS[entityType] ?? [];
+const fields = (entityType: string): readonly string[] =>
+  CHROMADB_RELEVANT_FIELDS[entityType] ?? [];
 
 /** A word sort key with exactly six segments: `RECEIPT#…#LINE#…#WORD#…`. */
 const WORD_SK = /^RECEIPT#[^#]*#LINE#[^#]*#WORD#[^#]*$/;

@@ -42,8 +42,10 @@ export const safeParseEntity = (
   options?: ParseEntityOptions,
 ): SafeParseEntityResult => {
   if (isEmptyImage(image)) return { success: true, data: null };
-  const schema = findDefinitionByType(entityType, options?.registry ?? DEFAULT_ENTITY_REGISTRY)
-    ?.itemSchema;
+  const schema = findDefinitionByType(
+    entityType,
+    options?.registry ?? DEFAULT_ENTITY_REGISTRY,
+  )?.itemSchema;
   if (schema === undefined) return { success: true, data: null };
   if (typeof image !== 'object' || Array.isArray(image)) {
     return {

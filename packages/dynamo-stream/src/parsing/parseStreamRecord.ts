@@ -1,4 +1,4 @@
-import { EntityValidationError, RecordParseError, type ValidationIssue } from '../errors.js';
+import { type EntityValidationError, RecordParseError, type ValidationIssue } from '../errors.js';
 import type { DynamoDBStreamRecord } from '../types.js';
 import { findDefinitionBySortKey } from './detectEntityType.js';
 import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
@@ -31,7 +31,10 @@ export interface ParsedStreamRecord {
    * Images that were present but invalid while the other image parsed. When every present
    * image is invalid the record fails instead.
    */
-  readonly imageErrors: readonly { readonly image: ImageName; readonly error: EntityValidationError }[];
+  readonly imageErrors: readonly {
+    readonly image: ImageName;
+    readonly error: EntityValidationError;
+  }[];
 }
 
 /** Options of {@link parseStreamRecord}. */
@@ -84,11 +87,19 @@ export const resolveRecord = (
     );
   }
   if (!pk.startsWith('IMAGE#')) {
-    return new RecordParseError('not-image-partition', `Not an IMAGE# partition: ${pk}`, locate(fields));
+    return new RecordParseError(
+      'not-image-partition',
+      `Not an IMAGE# partition: ${pk}`,
+      locate(fields),
+    );
   }
   const definition = findDefinitionBySortKey(sk, registry);
   if (definition === undefined) {
-    return new RecordParseError('unknown-entity', `No entity type matches sort key ${sk}`, locate(fields));
+    return new RecordParseError(
+      'unknown-entity',
+      `No entity type matches sort key ${sk}`,
+      locate(fields),
+    );
   }
   return { pk, sk, definition };
 };
@@ -113,7 +124,8 @@ export const parseRecordImages = (
   if (!oldResult.success) imageErrors.push({ image: 'OldImage', error: oldResult.error });
   if (!newResult.success) imageErrors.push({ image: 'NewImage', error: newResult.error });
   const parsedAny =
-    (oldResult.success && oldResult.data !== null) || (newResult.success && newResult.data !== null);
+    (oldResult.success && oldResult.data !== null) ||
+    (newResult.success && newResult.data !== null);
   if (imageErrors.length > 0 && !parsedAny) {
     const issues = imageErrors.flatMap(({ image, error }) =>
       error.issues.map((issue) => ({

@@ -1,3 +1,4 @@
+import { merchantSlug } from '../../src/entities/receiptPlaceKeys.js';
 import type { AttributeValue, DynamoDBItem, DynamoDBStreamRecord } from '../../src/types.js';
 
 /**
@@ -28,7 +29,12 @@ const withOverrides = (item: DynamoDBItem, overrides: Overrides): DynamoDBItem =
 
 /** A `RECEIPT_WORD_LABEL` item for word (receipt, line, word) with `label`. */
 export const labelItem = (
-  { receiptId = 1, lineId = 2, wordId = 3, label = 'TOTAL' } = {},
+  {
+    receiptId = 1,
+    lineId = 2,
+    wordId = 3,
+    label = 'TOTAL',
+  }: { receiptId?: number; lineId?: number; wordId?: number; label?: string } = {},
   overrides: Overrides = {},
 ): DynamoDBItem => {
   const wordKey = `IMAGE#${IMAGE_ID}#RECEIPT#${pad(receiptId)}#LINE#${pad(lineId)}#WORD#${pad(wordId)}`;
@@ -55,7 +61,7 @@ export const labelItem = (
 
 /** A `RECEIPT_PLACE` item (HEAD layout). */
 export const placeItem = (
-  { receiptId = 1, merchantName = 'Target' } = {},
+  { receiptId = 1, merchantName = 'Target' }: { receiptId?: number; merchantName?: string } = {},
   overrides: Overrides = {},
 ): DynamoDBItem => {
   const receiptKey = `IMAGE#${IMAGE_ID}#RECEIPT#${pad(receiptId)}`;
@@ -63,7 +69,7 @@ export const placeItem = (
     {
       PK: s(`IMAGE#${IMAGE_ID}`),
       SK: s(`RECEIPT#${pad(receiptId)}#PLACE`),
-      GSI1PK: s(`MERCHANT#${merchantName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`),
+      GSI1PK: s(`MERCHANT#${merchantSlug(merchantName)}`),
       GSI1SK: s(`${receiptKey}#PLACE`),
       GSI2PK: s('PLACE#ChIJN1t_tDeuEmsRUsoyG83frY4'),
       GSI2SK: s(`${receiptKey}#PLACE`),
@@ -89,7 +95,11 @@ export const placeItem = (
 
 /** A `RECEIPT_SECTION` item. */
 export const sectionItem = (
-  { receiptId = 1, sectionType = 'ITEMS', lineIds = [3, 4, 5] } = {},
+  {
+    receiptId = 1,
+    sectionType = 'ITEMS',
+    lineIds = [3, 4, 5],
+  }: { receiptId?: number; sectionType?: string; lineIds?: number[] } = {},
   overrides: Overrides = {},
 ): DynamoDBItem =>
   withOverrides(
@@ -106,7 +116,10 @@ export const sectionItem = (
 
 /** A `RECEIPT_SUMMARY` item. */
 export const summaryItem = (
-  { receiptId = 1, timestampComputed = '2026-01-04T12:00:00+00:00' } = {},
+  {
+    receiptId = 1,
+    timestampComputed = '2026-01-04T12:00:00+00:00',
+  }: { receiptId?: number; timestampComputed?: string } = {},
   overrides: Overrides = {},
 ): DynamoDBItem =>
   withOverrides(
@@ -150,7 +163,12 @@ const geometry = (): DynamoDBItem => ({
 
 /** A `RECEIPT_WORD` item. */
 export const wordItem = (
-  { receiptId = 1, lineId = 2, wordId = 3, text = 'TOTAL' } = {},
+  {
+    receiptId = 1,
+    lineId = 2,
+    wordId = 3,
+    text = 'TOTAL',
+  }: { receiptId?: number; lineId?: number; wordId?: number; text?: string } = {},
   overrides: Overrides = {},
 ): DynamoDBItem => {
   const key = `RECEIPT#${pad(receiptId)}#LINE#${pad(lineId)}#WORD#${pad(wordId)}`;
@@ -177,7 +195,11 @@ export const wordItem = (
 
 /** A `RECEIPT_LINE` item. */
 export const lineItem = (
-  { receiptId = 1, lineId = 2, text = 'TOTAL 34.10' } = {},
+  {
+    receiptId = 1,
+    lineId = 2,
+    text = 'TOTAL 34.10',
+  }: { receiptId?: number; lineId?: number; text?: string } = {},
   overrides: Overrides = {},
 ): DynamoDBItem => {
   const key = `RECEIPT#${pad(receiptId)}#LINE#${pad(lineId)}`;
@@ -200,7 +222,10 @@ export const lineItem = (
 };
 
 /** A `RECEIPT` item. */
-export const receiptItem = ({ receiptId = 1 } = {}, overrides: Overrides = {}): DynamoDBItem =>
+export const receiptItem = (
+  { receiptId = 1 }: { receiptId?: number } = {},
+  overrides: Overrides = {},
+): DynamoDBItem =>
   withOverrides(
     {
       PK: s(`IMAGE#${IMAGE_ID}`),
@@ -228,7 +253,7 @@ export const receiptItem = ({ receiptId = 1 } = {}, overrides: Overrides = {}): 
 
 /** A `COMPACTION_RUN` item as written when embeddings for a receipt are produced. */
 export const compactionRunItem = (
-  { receiptId = 1, runId = RUN_ID } = {},
+  { receiptId = 1, runId = RUN_ID }: { receiptId?: number; runId?: string } = {},
   overrides: Overrides = {},
 ): DynamoDBItem =>
   withOverrides(
@@ -276,7 +301,8 @@ export const streamRecord = ({
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: 'us-east-1',
-    eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/ReceiptsTable/stream/2026-01-01T00:00:00.000',
+    eventSourceARN:
+      'arn:aws:dynamodb:us-east-1:123456789012:table/ReceiptsTable/stream/2026-01-01T00:00:00.000',
     dynamodb: {
       ApproximateCreationDateTime: 1767528000,
       Keys: keys
@@ -294,23 +320,48 @@ export const streamRecord = ({
 /** A fixed clock for deterministic message timestamps. */
 export const FIXED_NOW = (): string => '2026-01-04T12:34:56.123456+00:00';
 
-/** Records every counter a function emits, as `[name, value, dimensions]` tuples. */
-export const recordingMetrics = () => {
-  const calls: [string, number, Record<string, string> | undefined][] = [];
+/** A metrics hook that records every counter, as `[name, value, dimensions]` tuples. */
+export interface RecordingMetrics {
+  readonly calls: [string, number, Record<string, string> | undefined][];
+  count(name: string, value: number, dimensions?: Readonly<Record<string, string>>): void;
+  names(): string[];
+}
+
+/** Records every counter a function emits. */
+export const recordingMetrics = (): RecordingMetrics => {
+  const calls: RecordingMetrics['calls'] = [];
   return {
     calls,
-    count: (name: string, value: number, dimensions?: Readonly<Record<string, string>>) => {
+    count: (name, value, dimensions) => {
       calls.push([name, value, dimensions ? { ...dimensions } : undefined]);
     },
     names: () => calls.map(([name]) => name),
   };
 };
 
+/** One line a {@link RecordingLogger} recorded. */
+export interface LoggedLine {
+  level: string;
+  message: string;
+  extra: Record<string, unknown> | undefined;
+}
+
+/** A logger that records lines by level instead of writing to the console. */
+export interface RecordingLogger {
+  readonly lines: LoggedLine[];
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
 /** Records log lines by level instead of writing to the console. */
-export const recordingLogger = () => {
-  const lines: { level: string; message: string; extra: Record<string, unknown> | undefined }[] = [];
-  const at = (level: string) => (message: string, extra?: Record<string, unknown>) => {
-    lines.push({ level, message, extra });
-  };
+export const recordingLogger = (): RecordingLogger => {
+  const lines: LoggedLine[] = [];
+  const at =
+    (level: string) =>
+    (message: string, extra?: Record<string, unknown>): void => {
+      lines.push({ level, message, extra });
+    };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 };

@@ -27,8 +27,15 @@ describe('Function: getChromaDBRelevantChanges', () => {
 
   it('treats a missing entity as all-null, and "" vs null as a change', () => {
     // Act
-    const inserted = getChromaDBRelevantChanges('RECEIPT_PLACE', null, { ...place, phone_number: '' });
-    const nulled = getChromaDBRelevantChanges('RECEIPT_PLACE', { ...place, phone_number: '' }, { ...place, phone_number: null });
+    const inserted = getChromaDBRelevantChanges('RECEIPT_PLACE', null, {
+      ...place,
+      phone_number: '',
+    });
+    const nulled = getChromaDBRelevantChanges(
+      'RECEIPT_PLACE',
+      { ...place, phone_number: '' },
+      { ...place, phone_number: null },
+    );
 
     // Assess
     expect(Object.keys(inserted)).toEqual(CHROMADB_RELEVANT_FIELDS['RECEIPT_PLACE']);
@@ -38,11 +45,22 @@ describe('Function: getChromaDBRelevantChanges', () => {
 
   it('compares arrays deeply and in order', () => {
     // Prepare
-    const section = { section_type: 'ITEMS', line_ids: [1, 2, 3], confidence: null, validation_status: null };
+    const section = {
+      section_type: 'ITEMS',
+      line_ids: [1, 2, 3],
+      confidence: null,
+      validation_status: null,
+    };
 
     // Act
-    const same = getChromaDBRelevantChanges('RECEIPT_SECTION', section, { ...section, line_ids: [1, 2, 3] });
-    const reordered = getChromaDBRelevantChanges('RECEIPT_SECTION', section, { ...section, line_ids: [3, 2, 1] });
+    const same = getChromaDBRelevantChanges('RECEIPT_SECTION', section, {
+      ...section,
+      line_ids: [1, 2, 3],
+    });
+    const reordered = getChromaDBRelevantChanges('RECEIPT_SECTION', section, {
+      ...section,
+      line_ids: [3, 2, 1],
+    });
 
     // Assess
     expect(same).toEqual({});
@@ -80,7 +98,9 @@ describe('Function: toJsonValue', () => {
     expect(toJsonValue(10n)).toBe('10');
     expect(toJsonValue(new Set(['b', 'a']))).toEqual(['a', 'b']);
     expect(toJsonValue(new Map([['k', 1]]))).toEqual({ k: 1 });
-    expect(toJsonValue({ nested: [new Date(0)] })).toEqual({ nested: ['1970-01-01T00:00:00.000Z'] });
+    expect(toJsonValue({ nested: [new Date(0)] })).toEqual({
+      nested: ['1970-01-01T00:00:00.000Z'],
+    });
     expect(toJsonValue(() => 1)).toBeNull();
   });
 });

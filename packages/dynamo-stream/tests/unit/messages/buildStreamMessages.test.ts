@@ -67,7 +67,11 @@ describe('Function: buildStreamMessages', () => {
         ['ChromaDBRelevantChanges', 1, { entity_type: 'RECEIPT_PLACE' }],
         ['StreamMessageCreated', 1, { entity_type: 'RECEIPT_PLACE', collection: 'lines' }],
         ['StreamMessageCreated', 1, { entity_type: 'RECEIPT_PLACE', collection: 'words' }],
-        ['StreamMessageCreated', 1, { entity_type: 'RECEIPT_PLACE', collection: 'receipt_summary' }],
+        [
+          'StreamMessageCreated',
+          1,
+          { entity_type: 'RECEIPT_PLACE', collection: 'receipt_summary' },
+        ],
       ]);
     });
 
@@ -76,7 +80,10 @@ describe('Function: buildStreamMessages', () => {
       const record = streamRecord({
         eventName: 'MODIFY',
         oldImage: placeItem(),
-        newImage: placeItem({}, { confidence: { N: '0.99' }, timestamp: { S: '2026-02-01T00:00:00' } }),
+        newImage: placeItem(
+          {},
+          { confidence: { N: '0.99' }, timestamp: { S: '2026-02-01T00:00:00' } },
+        ),
       });
 
       // Act
@@ -85,12 +92,17 @@ describe('Function: buildStreamMessages', () => {
       // Assess
       expect(messages).toEqual([]);
       expect(failures).toEqual([]);
-      expect(metrics.calls).toEqual([['ChromaDBRelevantChanges', 0, { entity_type: 'RECEIPT_PLACE' }]]);
+      expect(metrics.calls).toEqual([
+        ['ChromaDBRelevantChanges', 0, { entity_type: 'RECEIPT_PLACE' }],
+      ]);
     });
 
     it('reads a seed-era place whose GSI4 still holds a geohash (fix)', () => {
       // Prepare
-      const legacy = { GSI4PK: { S: 'GEOHASH#9q5ctr' }, GSI4SK: { S: 'PLACE#ChIJN1t_tDeuEmsRUsoyG83frY4' } };
+      const legacy = {
+        GSI4PK: { S: 'GEOHASH#9q5ctr' },
+        GSI4SK: { S: 'PLACE#ChIJN1t_tDeuEmsRUsoyG83frY4' },
+      };
       const record = streamRecord({
         eventName: 'MODIFY',
         oldImage: placeItem({ merchantName: 'Old Name' }, legacy),
@@ -216,7 +228,11 @@ describe('Function: buildStreamMessages', () => {
 
     it('sends a section MODIFY only when line_ids change', () => {
       // Prepare
-      const same = streamRecord({ eventName: 'MODIFY', oldImage: sectionItem(), newImage: sectionItem() });
+      const same = streamRecord({
+        eventName: 'MODIFY',
+        oldImage: sectionItem(),
+        newImage: sectionItem(),
+      });
       const moved = streamRecord({
         eventName: 'MODIFY',
         oldImage: sectionItem(),
@@ -285,7 +301,9 @@ describe('Function: buildStreamMessages', () => {
       const { messages } = build(records);
 
       // Assess
-      expect(messages.map((message) => [message.entityType, message.collections, message.changes])).toEqual([
+      expect(
+        messages.map((message) => [message.entityType, message.collections, message.changes]),
+      ).toEqual([
         ['RECEIPT', ['lines', 'words'], {}],
         ['RECEIPT_LINE', ['lines'], {}],
         ['RECEIPT_WORD', ['words'], {}],
@@ -364,16 +382,23 @@ describe('Function: buildStreamMessages', () => {
         delta_s3_prefix: `lines/delta/${RUN_ID}/`,
       });
       expect(words?.entityData.delta_s3_prefix).toBe(`words/delta/${RUN_ID}/`);
-      expect(lines).toMatchObject({ entityType: 'COMPACTION_RUN', eventName: 'INSERT', changes: {} });
+      expect(lines).toMatchObject({
+        entityType: 'COMPACTION_RUN',
+        eventName: 'INSERT',
+        changes: {},
+      });
       expect(lines?.recordSnapshot).toBe(image);
     });
 
     it('ignores completion MODIFYs and REMOVEs', () => {
       // Prepare
-      const completed = compactionRunItem({}, {
-        lines_state: { S: 'COMPLETED' },
-        words_state: { S: 'COMPLETED' },
-      });
+      const completed = compactionRunItem(
+        {},
+        {
+          lines_state: { S: 'COMPLETED' },
+          words_state: { S: 'COMPLETED' },
+        },
+      );
 
       // Act
       const { messages, failures, logger } = build([
@@ -389,17 +414,26 @@ describe('Function: buildStreamMessages', () => {
 
     it('reports a run whose receipt id cannot be read, and keeps going', () => {
       // Prepare
-      const bad = compactionRunItem({}, { receipt_id: undefined, SK: { S: 'RECEIPT#X#COMPACTION_RUN#r' } });
+      const bad = compactionRunItem(
+        {},
+        { receipt_id: undefined, SK: { S: 'RECEIPT#X#COMPACTION_RUN#r' } },
+      );
 
       // Act
       const { messages, failures, metrics } = build([
-        streamRecord({ eventName: 'INSERT', newImage: bad, keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#X#COMPACTION_RUN#r' } }),
+        streamRecord({
+          eventName: 'INSERT',
+          newImage: bad,
+          keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#X#COMPACTION_RUN#r' },
+        }),
         streamRecord({ eventName: 'INSERT', newImage: compactionRunItem() }),
       ]);
 
       // Assess
       expect(messages).toHaveLength(2);
-      expect(failures.map((failure) => [failure.reason, failure.recordIndex])).toEqual([['invalid-entity', 0]]);
+      expect(failures.map((failure) => [failure.reason, failure.recordIndex])).toEqual([
+        ['invalid-entity', 0],
+      ]);
       expect(metrics.names()).toEqual(['CompactionRunMessageBuildError']);
     });
   });
@@ -411,8 +445,16 @@ describe('Function: buildStreamMessages', () => {
       const records = [
         { eventID: 'no-dynamodb', eventName: 'MODIFY' },
         { eventID: 'empty-dynamodb', eventName: 'MODIFY', dynamodb: {} },
-        { eventID: 'no-sk', eventName: 'MODIFY', dynamodb: { Keys: { PK: { S: `IMAGE#${IMAGE_ID}` } } } },
-        { eventID: 'bare-pk', eventName: 'MODIFY', dynamodb: { Keys: { PK: 'IMAGE#x', SK: { S: 'RECEIPT#00001' } } } },
+        {
+          eventID: 'no-sk',
+          eventName: 'MODIFY',
+          dynamodb: { Keys: { PK: { S: `IMAGE#${IMAGE_ID}` } } },
+        },
+        {
+          eventID: 'bare-pk',
+          eventName: 'MODIFY',
+          dynamodb: { Keys: { PK: 'IMAGE#x', SK: { S: 'RECEIPT#00001' } } },
+        },
         { eventID: 'insert-without-dynamodb', eventName: 'INSERT' },
         { eventID: 'update', eventName: 'UPDATE', dynamodb: good.dynamodb },
         null,
@@ -425,7 +467,9 @@ describe('Function: buildStreamMessages', () => {
 
       // Assess
       expect(messages.map((message) => message.entityType)).toEqual(['RECEIPT_WORD']);
-      expect(failures.map((failure) => [failure.reason, failure.recordIndex, failure.eventId])).toEqual([
+      expect(
+        failures.map((failure) => [failure.reason, failure.recordIndex, failure.eventId]),
+      ).toEqual([
         ['malformed-record', 0, 'no-dynamodb'],
         ['malformed-record', 1, 'empty-dynamodb'],
         ['malformed-record', 2, 'no-sk'],
@@ -437,17 +481,29 @@ describe('Function: buildStreamMessages', () => {
       ]);
       expect(failures[2]?.issues[0]?.path).toEqual(['Records', 2, 'dynamodb', 'Keys', 'SK', 'S']);
       expect(metrics.names().filter((name) => name === 'StreamRecordParsingError')).toHaveLength(8);
-      expect(logger.lines.filter((line) => line.level === 'warn').map((line) => line.extra?.['eventId'])).toContain(
-        'no-dynamodb',
-      );
+      expect(
+        logger.lines.filter((line) => line.level === 'warn').map((line) => line.extra?.['eventId']),
+      ).toContain('no-dynamodb');
     });
 
     it('skips other partitions and unknown sort keys without calling them failures', () => {
       // Prepare
       const records = [
-        streamRecord({ eventName: 'REMOVE', oldImage: {}, keys: { PK: 'LOCK#lines#main', SK: 'LOCK' } }),
-        streamRecord({ eventName: 'MODIFY', oldImage: {}, keys: { PK: 'BATCH#1', SK: 'RECEIPT#00001#PLACE' } }),
-        streamRecord({ eventName: 'REMOVE', oldImage: {}, keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'LINE#00001' } }),
+        streamRecord({
+          eventName: 'REMOVE',
+          oldImage: {},
+          keys: { PK: 'LOCK#lines#main', SK: 'LOCK' },
+        }),
+        streamRecord({
+          eventName: 'MODIFY',
+          oldImage: {},
+          keys: { PK: 'BATCH#1', SK: 'RECEIPT#00001#PLACE' },
+        }),
+        streamRecord({
+          eventName: 'REMOVE',
+          oldImage: {},
+          keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'LINE#00001' },
+        }),
       ];
 
       // Act
@@ -472,9 +528,16 @@ describe('Function: buildStreamMessages', () => {
       const { messages, failures, metrics } = build(records);
 
       // Assess
-      expect(messages.map((message) => message.entityType)).toEqual(['RECEIPT_WORD', 'RECEIPT_WORD_LABEL']);
+      expect(messages.map((message) => message.entityType)).toEqual([
+        'RECEIPT_WORD',
+        'RECEIPT_WORD_LABEL',
+      ]);
       expect(failures).toHaveLength(1);
-      expect(failures[0]).toMatchObject({ reason: 'invalid-entity', recordIndex: 1, eventId: 'bad-label' });
+      expect(failures[0]).toMatchObject({
+        reason: 'invalid-entity',
+        recordIndex: 1,
+        eventId: 'bad-label',
+      });
       expect(failures[0]?.issues[0]?.path.slice(0, 5)).toEqual([
         'Records',
         1,
@@ -516,14 +579,18 @@ describe('Function: buildStreamMessages', () => {
       const exploding = defineEntity({
         entityType: 'EXPLODING',
         matchesSortKey: (sk) => sk.endsWith('#BOOM'),
-        itemSchema: DEFAULT_ENTITY_REGISTRY[0]?.itemSchema,
+        itemSchema: { safeParse: (item: unknown) => ({ success: true, data: item }) } as never,
         relevantFields: [],
         extract: () => {
           throw new TypeError('extractor bug');
         },
       });
       const records = [
-        streamRecord({ eventName: 'REMOVE', oldImage: labelItem(), keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#00001#LINE#00002#WORD#00003#LABEL#X#BOOM' } }),
+        streamRecord({
+          eventName: 'REMOVE',
+          oldImage: labelItem(),
+          keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#00001#LINE#00002#WORD#00003#LABEL#X#BOOM' },
+        }),
         streamRecord({ eventName: 'REMOVE', oldImage: wordItem() }),
       ];
       const metrics = recordingMetrics();
@@ -546,13 +613,19 @@ describe('Function: buildStreamMessages', () => {
     it('returns nothing for an empty or non-array batch', () => {
       // Act & Assess
       expect(build([]).messages).toEqual([]);
-      expect(buildStreamMessages(undefined as unknown as DynamoDBStreamRecord[]).messages).toEqual([]);
+      expect(buildStreamMessages(undefined as unknown as DynamoDBStreamRecord[]).messages).toEqual(
+        [],
+      );
     });
   });
 
   it('lets a user register an extra entity type', () => {
     // Prepare
-    const lineItemDefinition = defineEntity<{ image_id: string; receipt_id: number; amount: string }>({
+    const lineItemDefinition = defineEntity<{
+      image_id: string;
+      receipt_id: number;
+      amount: string;
+    }>({
       entityType: 'RECEIPT_LINE_ITEM',
       matchesSortKey: (sk) => sk.includes('#LINE_ITEM#'),
       itemSchema: {
@@ -563,7 +636,11 @@ describe('Function: buildStreamMessages', () => {
       } as never,
       relevantFields: ['amount'],
       extract: (entity) => ({
-        entityData: { entity_type: 'RECEIPT_LINE_ITEM', image_id: entity.image_id, receipt_id: entity.receipt_id },
+        entityData: {
+          entity_type: 'RECEIPT_LINE_ITEM',
+          image_id: entity.image_id,
+          receipt_id: entity.receipt_id,
+        },
         targets: ['line_items'],
       }),
     });
@@ -581,15 +658,19 @@ describe('Function: buildStreamMessages', () => {
     });
 
     // Assess
-    expect(messages.map((message) => [message.entityType, message.collections, message.changes])).toEqual([
-      ['RECEIPT_LINE_ITEM', ['line_items'], { amount: { old: '1.00', new: '2.00' } }],
-    ]);
+    expect(
+      messages.map((message) => [message.entityType, message.collections, message.changes]),
+    ).toEqual([['RECEIPT_LINE_ITEM', ['line_items'], { amount: { old: '1.00', new: '2.00' } }]]);
   });
 
   it('only ever builds JSON-serialisable changes and entity data', () => {
     // Prepare
     const records = [
-      streamRecord({ eventName: 'MODIFY', oldImage: placeItem({ merchantName: 'A' }), newImage: placeItem({ merchantName: 'B' }) }),
+      streamRecord({
+        eventName: 'MODIFY',
+        oldImage: placeItem({ merchantName: 'A' }),
+        newImage: placeItem({ merchantName: 'B' }),
+      }),
       streamRecord({ eventName: 'INSERT', newImage: sectionItem() }),
       streamRecord({ eventName: 'INSERT', newImage: summaryItem() }),
       streamRecord({ eventName: 'INSERT', newImage: compactionRunItem() }),

@@ -43,7 +43,11 @@ describe('Function: parseCompactionRun', () => {
   it('takes run_id from the last SK segment when the attribute is missing or NULL', () => {
     // Act
     const missing = parseCompactionRun({}, PK, 'RECEIPT#00042#COMPACTION_RUN#run-abc');
-    const nulled = parseCompactionRun({ run_id: { NULL: true } }, PK, 'RECEIPT#00042#COMPACTION_RUN#run-abc');
+    const nulled = parseCompactionRun(
+      { run_id: { NULL: true } },
+      PK,
+      'RECEIPT#00042#COMPACTION_RUN#run-abc',
+    );
 
     // Assess
     expect(missing.run_id).toBe('run-abc');
@@ -64,7 +68,9 @@ describe('Function: parseCompactionRun', () => {
       parseCompactionRun({ receipt_id: { N: '99' } }, PK, 'RECEIPT#INVALID#COMPACTION_RUN#run-abc')
         .receipt_id,
     ).toBe(99);
-    expect(parseCompactionRun({ receipt_id: { N: '5' } }, PK, 'ANYTHING#COMPACTION_RUN#test')).toMatchObject({
+    expect(
+      parseCompactionRun({ receipt_id: { N: '5' } }, PK, 'ANYTHING#COMPACTION_RUN#test'),
+    ).toMatchObject({
       run_id: 'test',
       receipt_id: 5,
     });
@@ -72,7 +78,9 @@ describe('Function: parseCompactionRun', () => {
 
   it('falls back to the attribute for an empty receipt segment instead of yielding 0 (fix)', () => {
     // Act & Assess
-    expect(parseCompactionRun({ receipt_id: { N: '7' } }, PK, '#COMPACTION_RUN#r').receipt_id).toBe(7);
+    expect(parseCompactionRun({ receipt_id: { N: '7' } }, PK, '#COMPACTION_RUN#r').receipt_id).toBe(
+      7,
+    );
     expect(() => parseCompactionRun({}, PK, '#COMPACTION_RUN#r')).toThrow(EntityValidationError);
   });
 
@@ -99,13 +107,29 @@ describe('Function: isEmbeddingsCompleted', () => {
   const done = { S: '2026-01-04T12:00:00' };
 
   it.each([
-    ['both states COMPLETED', { lines_state: { S: 'COMPLETED' }, words_state: { S: 'COMPLETED' } }, true],
+    [
+      'both states COMPLETED',
+      { lines_state: { S: 'COMPLETED' }, words_state: { S: 'COMPLETED' } },
+      true,
+    ],
     ['both finished timestamps', { lines_finished_at: done, words_finished_at: done }, true],
-    ['lower-case state', { lines_state: { S: 'completed' }, words_state: { S: 'COMPLETED' } }, false],
-    ['one state, one timestamp', { lines_state: { S: 'COMPLETED' }, words_finished_at: done }, false],
+    [
+      'lower-case state',
+      { lines_state: { S: 'completed' }, words_state: { S: 'COMPLETED' } },
+      false,
+    ],
+    [
+      'one state, one timestamp',
+      { lines_state: { S: 'COMPLETED' }, words_finished_at: done },
+      false,
+    ],
     ['NULL timestamp', { lines_finished_at: { NULL: true }, words_finished_at: done }, false],
     ['N timestamp', { lines_finished_at: { N: '1' }, words_finished_at: done }, false],
-    ['empty string timestamp (fix)', { lines_finished_at: { S: '' }, words_finished_at: done }, false],
+    [
+      'empty string timestamp (fix)',
+      { lines_finished_at: { S: '' }, words_finished_at: done },
+      false,
+    ],
     ['empty image', {}, false],
   ])('%s → %s', (_name, image, expected) => {
     // Act & Assess

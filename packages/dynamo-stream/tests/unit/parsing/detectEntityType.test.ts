@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENTITY_REGISTRY } from '../../../src/parsing/entityDefinitions.js';
 import { detectEntityType } from '../../../src/parsing/detectEntityType.js';
+import { DEFAULT_ENTITY_REGISTRY } from '../../../src/parsing/entityDefinitions.js';
 import { defineEntity } from '../../../src/parsing/registry.js';
 
 describe('Function: detectEntityType', () => {

@@ -1,0 +1,213 @@
+/**
+ * `@receipt-chroma/dynamo-stream`: parse DynamoDB stream records of the receipts table into
+ * typed entities, detect the changes that matter to Chroma, and build and publish the
+ * queue messages the compactor consumes.
+ *
+ * @example
+ * ```ts
+ * import { buildStreamMessages, publishMessages } from '@receipt-chroma/dynamo-stream';
+ *
+ * const { messages } = buildStreamMessages(event.Records);
+ * await publishMessages(messages, {
+ *   send: (input) => sqs.send(new SendMessageBatchCommand(input)),
+ *   queueUrls: { lines: LINES_URL, words: WORDS_URL, receipt_summary: SUMMARY_URL, line_items: ITEMS_URL },
+ * });
+ * ```
+ * @packageDocumentation
+ */
+
+export { getChromaDBRelevantChanges } from './changes/getChromaDBRelevantChanges.js';
+// Change detection
+export { CHROMADB_RELEVANT_FIELDS } from './changes/relevantFields.js';
+// Constants
+export {
+  ChromaDBCollection,
+  EntityType,
+  MetricName,
+  SQS_MAX_BATCH_BYTES,
+  SQS_MAX_BATCH_ENTRIES,
+  STREAM_SOURCE,
+  TARGET_QUEUE_ORDER,
+  TargetQueue,
+} from './constants.js';
+export type { BoundingBox, Point } from './entities/attributes.js';
+// Entities
+export {
+  CompactionState,
+  CompactionStateSchema,
+  EmbeddingStatus,
+  EmbeddingStatusSchema,
+  MerchantValidationStatus,
+  SectionType,
+  SectionTypeSchema,
+  ValidationMethod,
+  ValidationMethodSchema,
+  ValidationStatus,
+  ValidationStatusSchema,
+  VerificationStatus,
+} from './entities/enums.js';
+export {
+  type Receipt,
+  ReceiptItemSchema,
+  type ReceiptKeys,
+  ReceiptSchema,
+  receiptKeys,
+  receiptToItem,
+} from './entities/receipt.js';
+export {
+  type ReceiptLine,
+  ReceiptLineItemSchema,
+  type ReceiptLineKeys,
+  ReceiptLineSchema,
+  receiptLineKeys,
+  receiptLineToItem,
+} from './entities/receiptLine.js';
+export {
+  merchantSlug,
+  type ReceiptPlace,
+  ReceiptPlaceItemSchema,
+  type ReceiptPlaceKeys,
+  ReceiptPlaceSchema,
+  receiptPlaceKeys,
+  receiptPlaceToItem,
+} from './entities/receiptPlace.js';
+export {
+  type ReceiptSection,
+  ReceiptSectionItemSchema,
+  type ReceiptSectionKeys,
+  ReceiptSectionSchema,
+  receiptSectionKeys,
+  receiptSectionToItem,
+} from './entities/receiptSection.js';
+export {
+  type ReceiptWord,
+  ReceiptWordItemSchema,
+  type ReceiptWordKeys,
+  ReceiptWordSchema,
+  receiptWordKeys,
+  receiptWordToItem,
+} from './entities/receiptWord.js';
+export {
+  CORE_LABELS,
+  LABEL_ALIASES,
+  type ReceiptWordLabel,
+  ReceiptWordLabelItemSchema,
+  type ReceiptWordLabelKeys,
+  ReceiptWordLabelSchema,
+  receiptWordLabelKeys,
+  receiptWordLabelToItem,
+} from './entities/receiptWordLabel.js';
+export { isIsoTimestamp, isValidUuid, UuidSchema } from './entities/validators.js';
+// Errors
+export {
+  DynamoStreamError,
+  EntityValidationError,
+  type FailedQueueEntry,
+  MessageDecodeError,
+  type PublishFailure,
+  PublishFailureError,
+  QueueBatchFailureError,
+  QueueConfigurationError,
+  QueueMessageTooLargeError,
+  QueuePublishError,
+  QueueServiceError,
+  type RecordLocation,
+  RecordParseError,
+  type RecordSkipReason,
+  type ValidationIssue,
+} from './errors.js';
+export {
+  type BuildMessagesOptions,
+  type BuildMessagesResult,
+  buildMessagesFromRecords,
+  buildStreamMessages,
+} from './messages/buildStreamMessages.js';
+export { toPythonJson } from './messages/pythonJson.js';
+export { formatPythonTimestamp, pythonUtcNow } from './messages/timestamp.js';
+// Messages
+export type {
+  DecodedStreamMessage,
+  EntityData,
+  FieldChange,
+  FieldChanges,
+  JsonValue,
+  StreamMessage,
+  StreamRecordContext,
+} from './messages/types.js';
+export {
+  decodeStreamMessage,
+  type EntityDataWire,
+  encodeStreamMessage,
+  type SafeDecodeStreamMessageResult,
+  type StreamMessageWire,
+  StreamMessageWireSchema,
+  safeDecodeStreamMessage,
+  toWireMessage,
+} from './messages/wire.js';
+export {
+  type CompactionRunInfo,
+  isCompactionRun,
+  isEmbeddingsCompleted,
+  parseCompactionRun,
+} from './parsing/compactionRunImage.js';
+export { detectEntityType } from './parsing/detectEntityType.js';
+export {
+  CompactionRunDefinition,
+  DEFAULT_ENTITY_REGISTRY,
+  ReceiptDefinition,
+  ReceiptLineDefinition,
+  ReceiptPlaceDefinition,
+  ReceiptSectionDefinition,
+  ReceiptSummaryDefinition,
+  ReceiptWordDefinition,
+  ReceiptWordLabelDefinition,
+} from './parsing/entityDefinitions.js';
+export {
+  type EntityKeys,
+  type ParseEntityOptions,
+  parseEntity,
+  type SafeParseEntityResult,
+  safeParseEntity,
+} from './parsing/parseEntity.js';
+export {
+  type ImageName,
+  type ParsedStreamRecord,
+  type ParseStreamRecordOptions,
+  parseStreamRecord,
+  type SafeParseStreamRecordResult,
+  safeParseStreamRecord,
+} from './parsing/parseStreamRecord.js';
+// Parsing
+export {
+  defineEntity,
+  type EntityDefinition,
+  type EntityExtraction,
+  type EntityRegistry,
+} from './parsing/registry.js';
+// Publishing
+export { planQueueBatches } from './publish/planQueueBatches.js';
+export { publishMessages } from './publish/publishMessages.js';
+export type {
+  PlannedQueueBatch,
+  PlannedQueueEntry,
+  PlanQueueBatchesOptions,
+  PublishMessagesOptions,
+  PublishResult,
+  QueuePlan,
+  QueueUrls,
+  SendMessageBatch,
+  SendMessageBatchInput,
+  SendMessageBatchOutput,
+} from './publish/types.js';
+// Stream and observability types
+export type {
+  AttributeValue,
+  DynamoDBItem,
+  DynamoDBStreamEvent,
+  DynamoDBStreamRecord,
+  Logger,
+  MetricDimensions,
+  Metrics,
+  ObservabilityOptions,
+  StreamRecordData,
+} from './types.js';
