@@ -1,7 +1,7 @@
 import { defineWorkspace } from 'vitest/config';
 
-/** One project per package: unit tests and (where present) integration tests. */
+/** One project per package for unit tests, one per package for integration tests. */
 export default defineWorkspace([
   'packages/*/vitest.config.ts',
-  'packages/dynamo-stream/vitest.integration.config.ts',
+  'packages/*/vitest.integration.config.ts',
 ]);

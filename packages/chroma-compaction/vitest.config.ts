@@ -2,6 +2,7 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
 
 const config: UserWorkspaceConfig = defineProject({
   resolve: { conditions: ['@receipt-chroma/source'] },
+  ssr: { resolve: { conditions: ['@receipt-chroma/source'] } },
   test: {
     name: 'chroma-compaction:unit',
     include: ['tests/unit/**/*.test.ts'],

@@ -1,0 +1,123 @@
+/**
+ * The package's errors: one base class, {@link ChromaCompactionError}, and subclasses that
+ * carry the context a caller needs to decide what to do (retry, fail the message, alert).
+ * Adapters wrap vendor errors in these and keep the original as `cause`.
+ */
+
+/** Fields every error of this package can carry, for logs. */
+export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** Options of {@link ChromaCompactionError} and its subclasses. */
+export interface ChromaCompactionErrorOptions {
+  /** The underlying error (a vendor SDK error, a zod error, …). */
+  readonly cause?: unknown;
+  /** Structured context for logs: collection, key, operation, … */
+  readonly context?: ErrorContext | undefined;
+}
+
+/** Base class of every error this package throws. */
+export class ChromaCompactionError extends Error {
+  /** Structured context for logs. */
+  readonly context: ErrorContext;
+
+  constructor(message: string, options: ChromaCompactionErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.context = options.context ?? {};
+  }
+}
+
+/** A vector collection (Chroma or a double) refused or failed an operation. */
+export class VectorStoreError extends ChromaCompactionError {
+  readonly collection: string;
+  readonly operation: string;
+
+  constructor(
+    message: string,
+    options: ChromaCompactionErrorOptions & { collection: string; operation: string },
+  ) {
+    super(message, {
+      cause: options.cause,
+      context: { ...options.context, collection: options.collection, operation: options.operation },
+    });
+    this.collection = options.collection;
+    this.operation = options.operation;
+  }
+}
+
+/** An object store operation failed (network, permissions, bad key, …). */
+export class ObjectStoreError extends ChromaCompactionError {
+  readonly operation: string;
+  readonly key: string | undefined;
+
+  constructor(
+    message: string,
+    options: ChromaCompactionErrorOptions & { operation: string; key?: string | undefined },
+  ) {
+    super(message, {
+      cause: options.cause,
+      context: { ...options.context, operation: options.operation, key: options.key },
+    });
+    this.operation = options.operation;
+    this.key = options.key;
+  }
+}
+
+/** The object does not exist (S3 `NoSuchKey` / 404, or a missing file). */
+export class ObjectNotFoundError extends ObjectStoreError {}
+
+/** A conditional write or read failed: `ifMatch` / `ifNoneMatch` did not hold (S3 412/409). */
+export class PreconditionFailedError extends ObjectStoreError {}
+
+/** A read of the receipts table failed. */
+export class ReceiptStoreError extends ChromaCompactionError {
+  readonly operation: string;
+
+  constructor(message: string, options: ChromaCompactionErrorOptions & { operation: string }) {
+    super(message, {
+      cause: options.cause,
+      context: { ...options.context, operation: options.operation },
+    });
+    this.operation = options.operation;
+  }
+}
+
+/** One item the receipts table returned that does not validate as its entity type. */
+export interface InvalidReceiptItem {
+  readonly pk: string;
+  readonly sk: string;
+  /** Why it failed (zod's issues, flattened to messages). */
+  readonly issues: readonly string[];
+}
+
+/**
+ * A read returned items that fail validation. The read is not used at all (acting on a
+ * partial list of words or labels would write wrong metadata), so the message is retried
+ * or dead-lettered instead of silently applied.
+ */
+export class InvalidReceiptItemError extends ReceiptStoreError {
+  readonly items: readonly InvalidReceiptItem[];
+
+  constructor(
+    message: string,
+    options: ChromaCompactionErrorOptions & {
+      operation: string;
+      items: readonly InvalidReceiptItem[];
+    },
+  ) {
+    super(message, options);
+    this.items = options.items;
+  }
+}
+
+/** A lock store operation failed for a reason other than a lost race (network, throttling, …). */
+export class LockStoreError extends ChromaCompactionError {}
+
+/** The lock is held by another owner and has not expired. */
+export class LockHeldError extends LockStoreError {}
+
+/** The lock is no longer ours: it is missing, or another owner holds it. */
+export class LockLostError extends LockStoreError {}
+
+/** A Chroma record id does not have the expected `IMAGE#…#RECEIPT#…` layout. */
+export class InvalidChromaIdError extends ChromaCompactionError {}

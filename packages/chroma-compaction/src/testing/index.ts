@@ -1,0 +1,6 @@
+/**
+ * `@receipt-chroma/chroma-compaction/testing`: in-memory doubles of every port, held to the
+ * same contract tests as the real adapters.
+ * @packageDocumentation
+ */
+export {};
