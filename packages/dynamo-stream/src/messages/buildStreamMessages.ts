@@ -1,15 +1,22 @@
 import { diffFields } from '../changes/getChromaDBRelevantChanges.js';
+import { jsonEqual } from '../changes/jsonValue.js';
 import { EntityType, MetricName, STREAM_SOURCE, TargetQueue } from '../constants.js';
 import { DynamoStreamError, EntityValidationError, RecordParseError } from '../errors.js';
 import { type Observability, resolveObservability } from '../observability.js';
 import { isCompactionRun, parseCompactionRun } from '../parsing/compactionRunImage.js';
 import { DEFAULT_ENTITY_REGISTRY } from '../parsing/entityDefinitions.js';
-import { parseRecordImages, resolveRecord } from '../parsing/parseStreamRecord.js';
+import {
+  isUnresolved,
+  parseRecordImages,
+  type ResolvedRecord,
+  resolveRecord,
+  unresolvedError,
+} from '../parsing/parseStreamRecord.js';
 import { type RecordFields, readRecord } from '../parsing/readRecord.js';
-import type { EntityDefinition, EntityRegistry } from '../parsing/registry.js';
-import type { DynamoDBStreamRecord, ObservabilityOptions } from '../types.js';
+import type { EntityExtraction, EntityRegistry } from '../parsing/registry.js';
+import type { DynamoDBItem, DynamoDBStreamRecord, ObservabilityOptions } from '../types.js';
 import { pythonUtcNow } from './timestamp.js';
-import type { StreamMessage, StreamRecordContext } from './types.js';
+import type { FieldChanges, JsonValue, StreamMessage, StreamRecordContext } from './types.js';
 
 /** Options of {@link buildStreamMessages} and {@link buildMessagesFromRecords}. */
 export interface BuildMessagesOptions extends ObservabilityOptions {
@@ -110,10 +117,60 @@ const buildCompactionRunMessages = (
   return undefined;
 };
 
-/** The entity path: diff the relevant fields and route one message to the type's targets. */
+/**
+ * True when no relevant attribute differs between the raw images, so the decoded fields
+ * cannot differ either and the images need not be parsed. Fields derived from the keys
+ * (a label's name, ids) are absent from both images and compare equal.
+ */
+const sameRelevantAttributes = (
+  fields: readonly string[],
+  oldImage: DynamoDBItem,
+  newImage: DynamoDBItem,
+): boolean => {
+  for (const field of fields) {
+    const before = oldImage[field] as JsonValue | undefined;
+    const after = newImage[field] as JsonValue | undefined;
+    if (before !== after && !jsonEqual(before ?? null, after ?? null)) return false;
+  }
+  return true;
+};
+
+/** Counts and queues one entity message for every target of `extraction`. */
+const pushEntityMessage = (
+  fields: RecordFields,
+  entityType: string,
+  eventName: string,
+  extraction: EntityExtraction,
+  changes: FieldChanges,
+  recordSnapshot: Record<string, unknown> | undefined,
+  build: BuildContext,
+): void => {
+  for (const target of extraction.targets) {
+    build.observability.count(MetricName.STREAM_MESSAGE_CREATED, 1, {
+      entity_type: entityType,
+      collection: target,
+    });
+  }
+  build.messages.push({
+    entityType,
+    entityData: extraction.entityData,
+    changes,
+    eventName,
+    collections: extraction.targets,
+    context: contextOf(fields, build),
+    recordSnapshot,
+  });
+};
+
+/**
+ * The entity path: diff the relevant fields and route one message to the type's targets.
+ * Work is skipped where it cannot change the outcome: a MODIFY whose relevant attributes
+ * are byte-for-byte equal is not parsed, and a REMOVE of a type whose message carries only
+ * ids (receipt, line, word) is built from the keys.
+ */
 const buildEntityMessage = (
   fields: RecordFields,
-  resolved: { pk: string; sk: string; definition: EntityDefinition },
+  resolved: ResolvedRecord,
   eventName: string,
   build: BuildContext,
 ): RecordParseError | undefined => {
@@ -124,6 +181,26 @@ const buildEntityMessage = (
   if (eventName === 'MODIFY' && relevantFields.length === 0) return undefined;
 
   const { count, logger } = build.observability;
+  if (
+    eventName === 'MODIFY' &&
+    fields.oldImage !== undefined &&
+    fields.newImage !== undefined &&
+    sameRelevantAttributes(relevantFields, fields.oldImage, fields.newImage)
+  ) {
+    count(MetricName.CHROMADB_RELEVANT_CHANGES, 0, { entity_type: entityType });
+    return undefined;
+  }
+  if (eventName === 'REMOVE' && relevantFields.length === 0) {
+    const extraction = definition.extractFromKeys?.(resolved);
+    if (extraction !== undefined) {
+      count(MetricName.CHROMADB_RELEVANT_CHANGES, 0, { entity_type: entityType });
+      if (extraction.targets.length > 0) {
+        pushEntityMessage(fields, entityType, eventName, extraction, {}, undefined, build);
+      }
+      return undefined;
+    }
+  }
+
   const parsed = parseRecordImages(fields, resolved, build.registry);
   const imageErrors = parsed.success ? parsed.data.imageErrors : [];
   const failedImages = parsed.success
@@ -166,21 +243,11 @@ const buildEntityMessage = (
   if (entity === null) return undefined;
   const extraction = extract(entity);
   if (extraction === null || extraction.targets.length === 0) return undefined;
-  for (const target of extraction.targets) {
-    count(MetricName.STREAM_MESSAGE_CREATED, 1, { entity_type: entityType, collection: target });
-  }
-  build.messages.push({
-    entityType,
-    entityData: extraction.entityData,
-    changes,
-    eventName,
-    collections: extraction.targets,
-    context: contextOf(fields, build),
-    recordSnapshot:
-      newEntity !== null && typeof newEntity === 'object'
-        ? (newEntity as Record<string, unknown>)
-        : undefined,
-  });
+  const recordSnapshot =
+    newEntity !== null && typeof newEntity === 'object'
+      ? (newEntity as Record<string, unknown>)
+      : undefined;
+  pushEntityMessage(fields, entityType, eventName, extraction, changes, recordSnapshot, build);
   return undefined;
 };
 
@@ -203,7 +270,7 @@ const buildRecord = (record: unknown, recordIndex: number, build: BuildContext) 
     return error;
   }
   const resolved = resolveRecord(fields, build.registry);
-  if (resolved instanceof RecordParseError) {
+  if (isUnresolved(resolved)) {
     if (resolved.reason !== 'malformed-record') {
       logger.debug('Skipping irrelevant stream record', {
         eventId: fields.eventId,
@@ -217,7 +284,7 @@ const buildRecord = (record: unknown, recordIndex: number, build: BuildContext) 
       recordIndex,
       error: resolved.message,
     });
-    return resolved;
+    return unresolvedError(fields, resolved);
   }
   if (eventName === 'INSERT' && isCompactionRun(resolved.pk, resolved.sk)) {
     return buildCompactionRunMessages(fields, resolved.pk, resolved.sk, build);

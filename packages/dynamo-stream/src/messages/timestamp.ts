@@ -63,17 +63,32 @@ export const nowEpochMicros = (): number => {
   return lastMicros;
 };
 
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
 /**
  * The current UTC time as Python's `datetime.now(timezone.utc).isoformat()` prints it,
  * with microsecond precision: `2026-01-04T12:34:56.123456+00:00`. Successive calls never
  * go backwards (two calls within the same microsecond return the same string).
  *
  * The clock is `performance.timeOrigin + performance.now()`: monotonic within a process,
- * anchored to the wall clock when the process started.
+ * anchored to the wall clock when the process started. Called once per message, so the
+ * `YYYY-MM-DDTHH:MM:SS` part is formatted once per second and reused.
  *
  * @example
  * ```ts
  * const timestamp = pythonUtcNow(); // e.g. '2026-01-04T12:34:56.123456+00:00'
  * ```
  */
-export const pythonUtcNow = (): string => formatPythonTimestamp(nowEpochMicros());
+export const pythonUtcNow = (): string => {
+  const micros = nowEpochMicros();
+  const second = Math.floor(micros / 1_000_000);
+  if (second !== cachedSecond) {
+    // Outside years 1-9999 (a broken clock), the general formatter throws its RangeError.
+    if (second * 1000 > 253_402_300_799_000 || second < 0) return formatPythonTimestamp(micros);
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const digits = String(micros - second * 1_000_000);
+  return `${cachedPrefix}.${FRACTION_PAD.slice(digits.length)}${digits}+00:00`;
+};

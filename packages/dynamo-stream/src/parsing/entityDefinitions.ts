@@ -1,5 +1,6 @@
 import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
+import { imageIdFromPk } from '../entities/keys.js';
 import { type Receipt, ReceiptItemSchema } from '../entities/receipt.js';
 import { type ReceiptLine, ReceiptLineItemSchema } from '../entities/receiptLine.js';
 import { type ReceiptPlace, ReceiptPlaceItemSchema } from '../entities/receiptPlace.js';
@@ -10,7 +11,13 @@ import {
 } from '../entities/receiptSummaryRecord.js';
 import { type ReceiptWord, ReceiptWordItemSchema } from '../entities/receiptWord.js';
 import { type ReceiptWordLabel, ReceiptWordLabelItemSchema } from '../entities/receiptWordLabel.js';
-import { defineEntity, type EntityDefinition, type EntityRegistry } from './registry.js';
+import { isValidUuid, parsePythonInt } from '../entities/validators.js';
+import {
+  defineEntity,
+  type EntityDefinition,
+  type EntityExtraction,
+  type EntityRegistry,
+} from './registry.js';
 
 const fields = (entityType: string): readonly string[] =>
   CHROMADB_RELEVANT_FIELDS[entityType] ?? [];
@@ -19,6 +26,70 @@ const fields = (entityType: string): readonly string[] =>
 const WORD_SK = /^RECEIPT#[^#]*#LINE#[^#]*#WORD#[^#]*$/;
 /** A line sort key with exactly four segments: `RECEIPT#…#LINE#…`. */
 const LINE_SK = /^RECEIPT#[^#]*#LINE#[^#]*$/;
+
+/**
+ * The image id of `pk` and the positive ids at the odd `#`-segments of `sk`
+ * (`RECEIPT#<rid>#LINE#<lid>#WORD#<wid>` → `[rid, lid, wid]`), or `undefined` when the
+ * image id is not a UUID or an id is not a positive integer (the entity rules).
+ */
+const idsFromKeys = (
+  keys: { readonly pk: string; readonly sk: string },
+  count: number,
+): { imageId: string; ids: number[] } | undefined => {
+  const imageId = imageIdFromPk(keys.pk);
+  if (!isValidUuid(imageId) || keys.pk.length !== 'IMAGE#'.length + imageId.length) {
+    return undefined;
+  }
+  const parts = keys.sk.split('#');
+  const ids: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const id = parsePythonInt(parts[2 * index + 1] ?? '');
+    if (id === undefined || id <= 0) return undefined;
+    ids.push(id);
+  }
+  return { imageId, ids };
+};
+
+interface ReceiptIds {
+  readonly image_id: string;
+  readonly receipt_id: number;
+}
+interface LineIds extends ReceiptIds {
+  readonly line_id: number;
+}
+interface WordIds extends LineIds {
+  readonly word_id: number;
+}
+
+const receiptMessage = (receipt: ReceiptIds): EntityExtraction => ({
+  entityData: {
+    entity_type: EntityType.RECEIPT,
+    image_id: receipt.image_id,
+    receipt_id: receipt.receipt_id,
+  },
+  targets: [TargetQueue.LINES, TargetQueue.WORDS],
+});
+
+const lineMessage = (line: LineIds): EntityExtraction => ({
+  entityData: {
+    entity_type: EntityType.RECEIPT_LINE,
+    image_id: line.image_id,
+    receipt_id: line.receipt_id,
+    line_id: line.line_id,
+  },
+  targets: [TargetQueue.LINES],
+});
+
+const wordMessage = (word: WordIds): EntityExtraction => ({
+  entityData: {
+    entity_type: EntityType.RECEIPT_WORD,
+    image_id: word.image_id,
+    receipt_id: word.receipt_id,
+    line_id: word.line_id,
+    word_id: word.word_id,
+  },
+  targets: [TargetQueue.WORDS],
+});
 
 /**
  * Word labels: `…#WORD#<id>#LABEL#<LABEL>`. Checked before places so a label whose name
@@ -115,16 +186,18 @@ export const ReceiptWordDefinition: EntityDefinition = defineEntity<ReceiptWord>
   matchesSortKey: (sk) => WORD_SK.test(sk),
   itemSchema: ReceiptWordItemSchema,
   relevantFields: fields(EntityType.RECEIPT_WORD),
-  extract: (word) => ({
-    entityData: {
-      entity_type: EntityType.RECEIPT_WORD,
-      image_id: word.image_id,
-      receipt_id: word.receipt_id,
-      line_id: word.line_id,
-      word_id: word.word_id,
-    },
-    targets: [TargetQueue.WORDS],
-  }),
+  extract: wordMessage,
+  extractFromKeys: (keys) => {
+    const found = idsFromKeys(keys, 3);
+    if (found === undefined) return undefined;
+    const [receiptId = 0, lineId = 0, wordId = 0] = found.ids;
+    return wordMessage({
+      image_id: found.imageId,
+      receipt_id: receiptId,
+      line_id: lineId,
+      word_id: wordId,
+    });
+  },
 });
 
 /** Lines: exactly `RECEIPT#…#LINE#…`. */
@@ -133,15 +206,13 @@ export const ReceiptLineDefinition: EntityDefinition = defineEntity<ReceiptLine>
   matchesSortKey: (sk) => LINE_SK.test(sk),
   itemSchema: ReceiptLineItemSchema,
   relevantFields: fields(EntityType.RECEIPT_LINE),
-  extract: (line) => ({
-    entityData: {
-      entity_type: EntityType.RECEIPT_LINE,
-      image_id: line.image_id,
-      receipt_id: line.receipt_id,
-      line_id: line.line_id,
-    },
-    targets: [TargetQueue.LINES],
-  }),
+  extract: lineMessage,
+  extractFromKeys: (keys) => {
+    const found = idsFromKeys(keys, 2);
+    if (found === undefined) return undefined;
+    const [receiptId = 0, lineId = 0] = found.ids;
+    return lineMessage({ image_id: found.imageId, receipt_id: receiptId, line_id: lineId });
+  },
 });
 
 /** Receipts: `RECEIPT#<id>` with no further segment. */
@@ -150,14 +221,13 @@ export const ReceiptDefinition: EntityDefinition = defineEntity<Receipt>({
   matchesSortKey: (sk) => sk.startsWith('RECEIPT#') && sk.indexOf('#', 8) === -1,
   itemSchema: ReceiptItemSchema,
   relevantFields: fields(EntityType.RECEIPT),
-  extract: (receipt) => ({
-    entityData: {
-      entity_type: EntityType.RECEIPT,
-      image_id: receipt.image_id,
-      receipt_id: receipt.receipt_id,
-    },
-    targets: [TargetQueue.LINES, TargetQueue.WORDS],
-  }),
+  extract: receiptMessage,
+  extractFromKeys: (keys) => {
+    const found = idsFromKeys(keys, 1);
+    if (found === undefined) return undefined;
+    const [receiptId = 0] = found.ids;
+    return receiptMessage({ image_id: found.imageId, receipt_id: receiptId });
+  },
 });
 
 /**

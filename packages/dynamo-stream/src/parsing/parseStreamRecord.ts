@@ -63,46 +63,70 @@ const locate = (fields: RecordFields, entityType?: string) => ({
 const recordPath = (fields: RecordFields): (string | number)[] =>
   fields.recordIndex === undefined ? [] : ['Records', fields.recordIndex];
 
+/** Why a record's keys yield no entity type, before any error object is built. */
+export interface UnresolvedRecord {
+  readonly reason: 'malformed-record' | 'not-image-partition' | 'unknown-entity';
+  readonly message: string;
+  readonly issues?: readonly ValidationIssue[];
+}
+
+/** A record whose keys matched an entity definition. */
+export interface ResolvedRecord {
+  readonly pk: string;
+  readonly sk: string;
+  readonly definition: EntityDefinition;
+}
+
 /**
- * Recognises a record's keys and returns its definition, or the reason it has none.
+ * Recognises a record's keys and returns its definition, or why it has none. Skipping is
+ * the common case (other partitions, unknown sort keys), so it builds no `Error` (whose
+ * stack capture dominates the cost of a skipped record); see {@link unresolvedError}.
  * @internal
  */
 export const resolveRecord = (
   fields: RecordFields,
   registry: EntityRegistry,
-): { pk: string; sk: string; definition: EntityDefinition } | RecordParseError => {
+): ResolvedRecord | UnresolvedRecord => {
   const { pk, sk } = fields;
   if (pk === undefined || sk === undefined) {
     const missing = pk === undefined ? 'PK' : 'SK';
-    const issue: ValidationIssue = {
-      code: 'custom',
-      path: [...recordPath(fields), 'dynamodb', 'Keys', missing, 'S'],
-      message: 'expected a string key',
-      input: undefined,
+    return {
+      reason: 'malformed-record',
+      message: `Stream record has no dynamodb.Keys.${missing}.S`,
+      issues: [
+        {
+          code: 'custom',
+          path: [...recordPath(fields), 'dynamodb', 'Keys', missing, 'S'],
+          message: 'expected a string key',
+          input: undefined,
+        },
+      ],
     };
-    return new RecordParseError(
-      'malformed-record',
-      `Stream record has no dynamodb.Keys.${missing}.S`,
-      { ...locate(fields), issues: [issue] },
-    );
   }
   if (!pk.startsWith('IMAGE#')) {
-    return new RecordParseError(
-      'not-image-partition',
-      `Not an IMAGE# partition: ${pk}`,
-      locate(fields),
-    );
+    return { reason: 'not-image-partition', message: `Not an IMAGE# partition: ${pk}` };
   }
   const definition = findDefinitionBySortKey(sk, registry);
   if (definition === undefined) {
-    return new RecordParseError(
-      'unknown-entity',
-      `No entity type matches sort key ${sk}`,
-      locate(fields),
-    );
+    return { reason: 'unknown-entity', message: `No entity type matches sort key ${sk}` };
   }
   return { pk, sk, definition };
 };
+
+/** True when {@link resolveRecord} found no entity type. @internal */
+export const isUnresolved = (
+  resolved: ResolvedRecord | UnresolvedRecord,
+): resolved is UnresolvedRecord => 'reason' in resolved;
+
+/** The error for a record {@link resolveRecord} could not resolve. @internal */
+export const unresolvedError = (
+  fields: RecordFields,
+  unresolved: UnresolvedRecord,
+): RecordParseError =>
+  new RecordParseError(unresolved.reason, unresolved.message, {
+    ...locate(fields),
+    issues: unresolved.issues,
+  });
 
 /**
  * Parses the present images of a recognised record. Fails only when every present image
@@ -111,7 +135,7 @@ export const resolveRecord = (
  */
 export const parseRecordImages = (
   fields: RecordFields,
-  resolved: { pk: string; sk: string; definition: EntityDefinition },
+  resolved: ResolvedRecord,
   registry: EntityRegistry,
 ): SafeParseStreamRecordResult => {
   const { pk, sk, definition } = resolved;
@@ -171,7 +195,7 @@ export const safeParseStreamRecord = (
   const registry = options?.registry ?? DEFAULT_ENTITY_REGISTRY;
   const fields = readRecord(record, options?.recordIndex);
   const resolved = resolveRecord(fields, registry);
-  if (resolved instanceof RecordParseError) return { success: false, error: resolved };
+  if (isUnresolved(resolved)) return { success: false, error: unresolvedError(fields, resolved) };
   return parseRecordImages(fields, resolved, registry);
 };
 

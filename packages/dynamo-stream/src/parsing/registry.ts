@@ -34,6 +34,17 @@ export interface EntityDefinition<Entity = unknown> {
   readonly relevantFields: readonly string[];
   /** Builds the message payload and targets; types without one never produce entity messages. */
   readonly extract?: ((entity: Entity) => EntityExtraction | null) | undefined;
+  /**
+   * Builds the message of a REMOVE from the record's keys alone, for types whose messages
+   * carry only ids (receipts, lines, words): a deletion then never depends on the old
+   * image (absent with a `KEYS_ONLY` stream, or failing validation for an unrelated
+   * attribute). Returns `undefined` when the keys are not valid for the type, and the
+   * images are parsed instead (which reports why). Only used for types without
+   * {@link EntityDefinition.relevantFields}, whose REMOVE carries no `changes`.
+   */
+  readonly extractFromKeys?:
+    | ((keys: { readonly pk: string; readonly sk: string }) => EntityExtraction | undefined)
+    | undefined;
   /** Whether an INSERT of this type produces a message (sections and summaries do). */
   readonly syncOnInsert?: boolean | undefined;
 }

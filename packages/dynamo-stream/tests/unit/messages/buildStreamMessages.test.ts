@@ -97,6 +97,25 @@ describe('Function: buildStreamMessages', () => {
       ]);
     });
 
+    it('does not parse a MODIFY whose relevant attributes are unchanged', () => {
+      // Prepare: an old image that would fail validation (confidence out of range)
+      const record = streamRecord({
+        eventName: 'MODIFY',
+        oldImage: placeItem({}, { confidence: { N: '7' } }),
+        newImage: placeItem({}, { confidence: { N: '0.97' } }),
+      });
+
+      // Act
+      const { messages, failures, metrics } = build([record]);
+
+      // Assess
+      expect(messages).toEqual([]);
+      expect(failures).toEqual([]);
+      expect(metrics.calls).toEqual([
+        ['ChromaDBRelevantChanges', 0, { entity_type: 'RECEIPT_PLACE' }],
+      ]);
+    });
+
     it('reads a seed-era place whose GSI4 still holds a geohash (fix)', () => {
       // Prepare
       const legacy = {
@@ -315,6 +334,53 @@ describe('Function: buildStreamMessages', () => {
         line_id: 2,
         word_id: 3,
       });
+    });
+
+    it('builds a removal from the keys, so a missing or invalid old image never loses it', () => {
+      // Prepare: a KEYS_ONLY record and a word whose geometry no longer validates
+      const records = [
+        streamRecord({
+          eventName: 'REMOVE',
+          keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#00004#LINE#00005' },
+        }),
+        streamRecord({ eventName: 'REMOVE', oldImage: wordItem({}, { text: { N: '1' } }) }),
+      ];
+
+      // Act
+      const { messages, failures, metrics } = build(records);
+
+      // Assess
+      expect(failures).toEqual([]);
+      expect(messages.map((message) => message.entityData)).toEqual([
+        { entity_type: 'RECEIPT_LINE', image_id: IMAGE_ID, receipt_id: 4, line_id: 5 },
+        {
+          entity_type: 'RECEIPT_WORD',
+          image_id: IMAGE_ID,
+          receipt_id: 1,
+          line_id: 2,
+          word_id: 3,
+        },
+      ]);
+      expect(metrics.names()).not.toContain('EntityParsingError');
+    });
+
+    it.each([
+      ['an image id that is not a UUID', 'IMAGE#not-a-uuid', 'RECEIPT#00001#LINE#00002#WORD#00003'],
+      ['a zero receipt id', `IMAGE#${IMAGE_ID}`, 'RECEIPT#00000#LINE#00002#WORD#00003'],
+      ['a non-integer line id', `IMAGE#${IMAGE_ID}`, 'RECEIPT#00001#LINE#2.5#WORD#00003'],
+    ])('reports a removal whose keys break the entity rules (%s)', (_case, pk, sk) => {
+      // Act
+      const { messages, failures } = build([
+        streamRecord({
+          eventName: 'REMOVE',
+          oldImage: wordItem({}, { PK: { S: pk }, SK: { S: sk } }),
+          keys: { PK: pk, SK: sk },
+        }),
+      ]);
+
+      // Assess
+      expect(messages).toEqual([]);
+      expect(failures.map((failure) => failure.reason)).toEqual(['invalid-entity']);
     });
 
     it('ignores their INSERTs and MODIFYs without parsing them', () => {

@@ -94,4 +94,21 @@ describe('Function: pythonUtcNow', () => {
     const subMillisecond = new Set([...readings].map((fraction) => fraction.slice(3)));
     expect(subMillisecond.size).toBeGreaterThan(1);
   });
+
+  it('formats readings across second boundaries like formatPythonTimestamp', () => {
+    // Prepare: readings an hour ahead, so they are past any earlier reading
+    const base = performance.now() + 3_600_000;
+    const offsets = [0, 0.001, 999.999, 1_000, 1_000.5, 61_000.25];
+    const spy = vi.spyOn(performance, 'now');
+
+    // Act
+    const pairs = offsets.map((offset) => {
+      spy.mockReturnValue(base + offset);
+      const micros = Math.floor((performance.timeOrigin + base + offset) * 1000);
+      return [pythonUtcNow(), formatPythonTimestamp(micros)];
+    });
+
+    // Assess
+    for (const [fast, reference] of pairs) expect(fast).toBe(reference);
+  });
 });
