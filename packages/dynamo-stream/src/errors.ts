@@ -106,21 +106,6 @@ export class RecordParseError extends DynamoStreamError {
   }
 }
 
-/**
- * Every record of a batch failed. `recordErrors` holds one error per record, in order,
- * so nothing is lost when the whole batch is rejected.
- */
-export class FullBatchFailureError extends DynamoStreamError {
-  /** The error of every record in the batch. */
-  public readonly recordErrors: readonly RecordParseError[];
-
-  public constructor(recordErrors: readonly RecordParseError[], options?: ErrorOptions) {
-    super(`All ${recordErrors.length} record(s) of the batch failed to parse`, options);
-    this.name = 'FullBatchFailureError';
-    this.recordErrors = recordErrors;
-  }
-}
-
 /** A queue message body is not valid JSON or does not match `StreamMessageWireSchema`. */
 export class MessageDecodeError extends DynamoStreamError {
   /** Validation problems; empty when the body was not JSON at all. */
