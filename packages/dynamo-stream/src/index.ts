@@ -31,7 +31,23 @@ export {
   TargetQueue,
 } from './constants.js';
 export type { BoundingBox, Point } from './entities/attributes.js';
+export {
+  type CompactionLock,
+  CompactionLockItemSchema,
+  type CompactionLockKeys,
+  CompactionLockSchema,
+  compactionLockKeys,
+  compactionLockToItem,
+} from './entities/compactionLock.js';
 // Entities
+export {
+  type CompactionRun,
+  CompactionRunItemSchema,
+  type CompactionRunKeys,
+  CompactionRunSchema,
+  compactionRunKeys,
+  compactionRunToItem,
+} from './entities/compactionRun.js';
 export {
   CompactionState,
   CompactionStateSchema,
@@ -63,6 +79,17 @@ export {
   receiptLineToItem,
 } from './entities/receiptLine.js';
 export {
+  deriveMerchantValidationStatus,
+  type MerchantMatchThresholds,
+  type ReceiptMetadata,
+  ReceiptMetadataItemSchema,
+  type ReceiptMetadataKeys,
+  ReceiptMetadataSchema,
+  receiptMetadataKeys,
+  receiptMetadataToItem,
+  receiptMetadataToPlace,
+} from './entities/receiptMetadata.js';
+export {
   merchantSlug,
   type ReceiptPlace,
   ReceiptPlaceItemSchema,
@@ -79,6 +106,16 @@ export {
   receiptSectionKeys,
   receiptSectionToItem,
 } from './entities/receiptSection.js';
+export {
+  type Ledger,
+  type ReceiptSummaryRecord,
+  ReceiptSummaryRecordItemSchema,
+  type ReceiptSummaryRecordKeys,
+  ReceiptSummaryRecordSchema,
+  receiptSummaryRecordKeys,
+  receiptSummaryRecordToItem,
+  type TenderClass,
+} from './entities/receiptSummaryRecord.js';
 export {
   type ReceiptWord,
   ReceiptWordItemSchema,
