@@ -1,0 +1,45 @@
+import type { DecodedStreamMessage } from '@receipt-chroma/dynamo-stream';
+import type { ObservabilityOptions } from '../ports/observability.js';
+import type { ReceiptStore } from '../ports/receiptStore.js';
+import type { VectorCollection } from '../ports/vectorCollection.js';
+
+/**
+ * The parts of a queue message an operation reads: a decoded SQS body
+ * (`DecodedStreamMessage`) or a `StreamMessage` both fit.
+ */
+export type OperationMessage = Pick<
+  DecodedStreamMessage,
+  'entityType' | 'entityData' | 'changes' | 'eventName'
+>;
+
+/**
+ * One message handed to an operation, with the id of the queue record it came from (the SQS
+ * `messageId`), which the operation copies into the result that covers it.
+ */
+export interface OperationInput {
+  /** The SQS `messageId`; copied into the result's `recordIds`. */
+  readonly recordId?: string | undefined;
+  readonly message: OperationMessage;
+}
+
+/** Records per Chroma request by default: under Chroma Cloud's limit of 300 (spec §18.12). */
+export const DEFAULT_OPERATION_BATCH_SIZE = 250;
+
+/** Options every compaction operation takes. */
+export interface OperationOptions extends ObservabilityOptions {
+  /** The collection to read and write (`words` or `lines`, as the operation requires). */
+  readonly vectors: VectorCollection;
+  /** The receipts table, the source of truth the metadata is derived from. */
+  readonly receipts: ReceiptStore;
+  /**
+   * The most records one `get` or `update` request carries; larger sets are split.
+   * @default 250
+   */
+  readonly maxBatchSize?: number | undefined;
+  /**
+   * The clock for the timestamps written into metadata (`last_label_update`, …), in Python's
+   * isoformat. Inject a fixed clock to make runs reproducible.
+   * @default pythonUtcNow (from `@receipt-chroma/dynamo-stream`)
+   */
+  readonly now?: (() => string) | undefined;
+}

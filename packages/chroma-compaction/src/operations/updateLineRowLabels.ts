@@ -1,0 +1,250 @@
+import { CORE_LABELS, type ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
+import { lineChromaId } from '../ids/chromaIds.js';
+import { NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
+import type { ReceiptRef } from '../ports/receiptStore.js';
+import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
+import {
+  batchSizeOf,
+  chunk,
+  dimensionsOf,
+  getReceiptRows,
+  patchChanges,
+  readRowLineIds,
+  receiptKey,
+} from './operationSupport.js';
+import { type LabelUpdateResult, type OperationStatus, toError } from './results.js';
+import type { OperationInput, OperationOptions } from './types.js';
+
+/** The longest `label_{NAME}` key written, in UTF-8 bytes (Python's limit, spec §7). */
+const MAX_LABEL_KEY_BYTES = 36;
+
+const CORE_LABEL_SET: ReadonlySet<string> = new Set(CORE_LABELS);
+
+/**
+ * The label metadata of one `lines` row, aggregated from the word labels of its lines
+ * (spec §7 step 5, with the fix of §18.1): for each core label on a word of the row,
+ * `label_{NAME}` is `true` when a word has it VALID, else `false` when a word has it INVALID;
+ * `label_status` is `validated` when any label is VALID or INVALID, else `auto_suggested`
+ * when any is PENDING, else `unvalidated`. Every other `label_*` key the row has is sent as
+ * `null`, so flags of labels that are gone are removed (Python left them out, and Chroma's
+ * merge kept them).
+ *
+ * @param stored - the row's current metadata
+ * @param lineIds - the lines the row covers
+ * @param labels - word labels of the receipt (labels of other lines are ignored)
+ */
+export function rowLabelPatch(
+  stored: Metadata | null,
+  lineIds: readonly number[],
+  labels: readonly ReceiptWordLabel[],
+): MetadataPatch {
+  const lines = new Set(lineIds);
+  const flags = new Map<string, boolean>();
+  let hasPending = false;
+  let hasValidated = false;
+  for (const label of labels) {
+    if (!lines.has(label.line_id)) continue;
+    const name = label.label.trim().toUpperCase();
+    const key = `label_${name}`;
+    if (!CORE_LABEL_SET.has(name) || Buffer.byteLength(key, 'utf8') > MAX_LABEL_KEY_BYTES) continue;
+    if (label.validation_status === 'PENDING') {
+      hasPending = true;
+    } else if (label.validation_status === 'VALID') {
+      flags.set(key, true);
+      hasValidated = true;
+    } else if (label.validation_status === 'INVALID') {
+      if (!flags.has(key)) flags.set(key, false);
+      hasValidated = true;
+    }
+  }
+  const patch: Record<string, MetadataValue | null> = {};
+  for (const key of Object.keys(stored ?? {})) {
+    if (key.startsWith('label_')) patch[key] = null;
+  }
+  for (const [key, value] of [...flags].sort(([left], [right]) => (left < right ? -1 : 1))) {
+    patch[key] = value;
+  }
+  patch['label_status'] = hasValidated
+    ? 'validated'
+    : hasPending
+      ? 'auto_suggested'
+      : 'unvalidated';
+  return patch;
+}
+
+interface LineInput {
+  readonly index: number;
+  readonly lineId: number;
+}
+
+interface RowTarget {
+  readonly rowId: string;
+  readonly lineIds: readonly number[];
+  readonly inputs: number[];
+}
+
+/**
+ * Aggregates word labels onto the rows of the `lines` collection (spec §7): for every
+ * receipt named by the messages, reads the receipt's rows (one `get` by `image_id` /
+ * `receipt_id`) and its word labels (one DynamoDB read), finds the rows that contain a
+ * message's `line_id` (through each row's `row_line_ids`), rebuilds their `label_*` metadata
+ * with {@link rowLabelPatch}, and writes the rows that change (one `update` per
+ * `maxBatchSize` rows).
+ *
+ * Returns one result per input, in input order, with the row id as `chromaId`:
+ * - `failed`: missing or invalid ids (`InvalidChromaIdError`), or the Chroma read/write or
+ *   the DynamoDB read failed (Python went on with no labels and wrote `unvalidated`; this
+ *   fails the message instead).
+ * - `skipped`: the receipt has no rows, no row contains the line, or nothing changed.
+ * - `applied`: the row was written; `updatedCount` is 1 on the first input of that row.
+ *
+ * @param inputs - `RECEIPT_WORD_LABEL` messages (any event) for the `lines` collection
+ * @param options - `vectors` (the `lines` collection), `receipts`, batch size, logger, metrics
+ * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @example
+ * ```ts
+ * const results = await updateLineRowLabels(inputs, { vectors: lines, receipts });
+ * ```
+ */
+export async function updateLineRowLabels(
+  inputs: readonly OperationInput[],
+  options: OperationOptions,
+): Promise<LabelUpdateResult[]> {
+  const { vectors, receipts } = options;
+  const logger = options.logger ?? NOOP_LOGGER;
+  const metrics = options.metrics ?? NOOP_METRICS;
+  const batchSize = batchSizeOf(options);
+  const collection = vectors.name;
+  const results: (LabelUpdateResult | undefined)[] = new Array(inputs.length);
+
+  const settle = (
+    index: number,
+    receipt: ReceiptRef | undefined,
+    row: RowTarget | undefined,
+    status: OperationStatus,
+    reason?: string,
+    error?: Error,
+  ): void => {
+    const input = inputs[index] as OperationInput;
+    const first = row === undefined || row.inputs[0] === index;
+    results[index] = {
+      kind: 'label',
+      collection,
+      status,
+      chromaId: row?.rowId,
+      chromaIds: row === undefined ? undefined : [row.rowId],
+      imageId: receipt?.imageId,
+      receiptId: receipt?.receiptId,
+      eventName: input.message.eventName,
+      changes: Object.keys(input.message.changes ?? {}),
+      updatedCount: status === 'applied' && first ? 1 : 0,
+      reason:
+        status === 'applied' && !first
+          ? 'the row was written for an earlier message of the batch'
+          : reason,
+      error,
+      recordIds: input.recordId === undefined ? undefined : [input.recordId],
+    };
+  };
+
+  const groups = new Map<string, { ref: ReceiptRef; lines: LineInput[] }>();
+  for (const [index, input] of inputs.entries()) {
+    const data = input.message.entityData;
+    const ref = { imageId: data.image_id, receiptId: data.receipt_id };
+    const lineId = data.line_id as number;
+    try {
+      lineChromaId({ ...ref, lineId });
+    } catch (thrown) {
+      const error = toError(thrown);
+      metrics.count('CompactionInvalidChromaDBID', 1, dimensionsOf(collection));
+      logger.error('Invalid line label message ids', { entityData: data, error });
+      settle(index, undefined, undefined, 'failed', 'invalid line ids', error);
+      continue;
+    }
+    const key = receiptKey(ref);
+    const group = groups.get(key) ?? { ref, lines: [] };
+    group.lines.push({ index, lineId });
+    groups.set(key, group);
+  }
+
+  for (const { ref, lines } of groups.values()) {
+    const failAll = (items: readonly LineInput[], reason: string, thrown: unknown): void => {
+      const error = toError(thrown);
+      logger.error('Error updating row labels', { ...ref, reason, error });
+      metrics.count('RowLabelUpdateError', 1, dimensionsOf(collection, error));
+      for (const { index } of items) settle(index, ref, undefined, 'failed', reason, error);
+    };
+    let rows: Map<string, Metadata | null>;
+    try {
+      rows = await getReceiptRows(vectors, ref, batchSize);
+    } catch (thrown) {
+      failAll(lines, 'Chroma get failed', thrown);
+      continue;
+    }
+    if (rows.size === 0) {
+      logger.debug('No rows for receipt; skipping row labels', { ...ref });
+      for (const { index } of lines)
+        settle(index, ref, undefined, 'skipped', 'no rows for receipt');
+      continue;
+    }
+    let labels: ReceiptWordLabel[];
+    try {
+      labels = await receipts.listReceiptWordLabels(ref);
+    } catch (thrown) {
+      failAll(lines, 'DynamoDB read of word labels failed', thrown);
+      continue;
+    }
+
+    const rowOfLine = new Map<number, RowTarget>();
+    for (const [rowId, metadata] of rows) {
+      const lineIds = readRowLineIds(metadata);
+      if (lineIds === undefined) continue;
+      const row: RowTarget = { rowId, lineIds, inputs: [] };
+      for (const lineId of lineIds) rowOfLine.set(lineId, row);
+    }
+    const affected = new Set<RowTarget>();
+    for (const { index, lineId } of lines) {
+      const row = rowOfLine.get(lineId);
+      if (row === undefined) {
+        settle(index, ref, undefined, 'skipped', 'no row contains the line');
+        continue;
+      }
+      row.inputs.push(index);
+      affected.add(row);
+    }
+
+    const writes: { row: RowTarget; patch: MetadataPatch }[] = [];
+    for (const row of affected) {
+      const stored = rows.get(row.rowId) ?? null;
+      const patch = rowLabelPatch(stored, row.lineIds, labels);
+      if (patchChanges(stored, patch)) writes.push({ row, patch });
+      else for (const index of row.inputs) settle(index, ref, row, 'skipped', 'unchanged');
+    }
+    for (const batch of chunk(writes, batchSize)) {
+      try {
+        await vectors.update({
+          ids: batch.map(({ row }) => row.rowId),
+          metadatas: batch.map(({ patch }) => patch),
+        });
+      } catch (thrown) {
+        const error = toError(thrown);
+        logger.error('Error updating row labels', {
+          ...ref,
+          reason: 'Chroma update failed',
+          error,
+        });
+        metrics.count('RowLabelUpdateError', 1, dimensionsOf(collection, error));
+        for (const { row } of batch) {
+          for (const index of row.inputs)
+            settle(index, ref, row, 'failed', 'Chroma update failed', error);
+        }
+        continue;
+      }
+      for (const { row } of batch) {
+        metrics.count('RowLabelUpdated', 1, dimensionsOf(collection));
+        for (const index of row.inputs) settle(index, ref, row, 'applied');
+      }
+    }
+  }
+  return results as LabelUpdateResult[];
+}

@@ -1,0 +1,28 @@
+import { applyWordLabelMessages, type WordLabelOptions } from './applyWordLabelMessages.js';
+import type { LabelUpdateResult } from './results.js';
+import type { OperationInput } from './types.js';
+
+/**
+ * Rebuilds the label metadata of the words named by label INSERT/MODIFY messages from the
+ * labels DynamoDB holds for them (spec §6.2/§6.3), and stamps `last_label_update` on each
+ * word that changed. Batched per receipt; one result per input, in input order. See
+ * {@link applyWordLabelMessages} for the outcomes and the batching.
+ *
+ * @param inputs - `RECEIPT_WORD_LABEL` messages with their record ids
+ * @param options - `vectors` (the `words` collection), `receipts`, `labelFormat`, …
+ * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @example
+ * ```ts
+ * const results = await updateWordLabels(
+ *   [{ recordId: sqsRecord.messageId, message }],
+ *   { vectors: wordsCollection, receipts: receiptStore },
+ * );
+ * const failed = results.filter((result) => result.status === 'failed');
+ * ```
+ */
+export function updateWordLabels(
+  inputs: readonly OperationInput[],
+  options: WordLabelOptions,
+): Promise<LabelUpdateResult[]> {
+  return applyWordLabelMessages(inputs, options, () => 'update');
+}
