@@ -1,0 +1,388 @@
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectsCommand,
+  type DeleteObjectsCommandOutput,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ObjectStoreError, PreconditionFailedError } from '../../errors.js';
+import type {
+  ListOptions,
+  ObjectBody,
+  ObjectInfo,
+  ObjectListing,
+  ObjectRead,
+  ObjectStore,
+  PutOptions,
+} from '../../ports/objectStore.js';
+import { s3ErrorCode, toObjectStoreError } from './s3ObjectStoreErrors.js';
+
+const MIB = 1024 * 1024;
+/** S3's smallest part (except the last one) of a multipart upload. */
+const MIN_PART_SIZE = 5 * MIB;
+/** `DeleteObjects` takes at most this many keys per request. */
+const DELETE_BATCH = 1000;
+
+/** Options of {@link S3ObjectStore}. */
+export interface S3ObjectStoreOptions {
+  /** The S3 client to send commands with. The store never destroys it. */
+  readonly client: S3Client;
+  /** The bucket holding the objects. */
+  readonly bucket: string;
+  /**
+   * Bytes per part of a multipart upload, and the largest body sent as one `PutObject`.
+   * At least 5 MiB (S3's minimum part size). A multipart upload has at most 10,000 parts,
+   * so the largest streamed object is `10_000 * partSize` (about 78 GiB at the default).
+   * @default 8 MiB
+   */
+  readonly partSize?: number | undefined;
+  /**
+   * Parts uploaded at the same time. Memory held by one upload is about
+   * `(queueSize + 1) * partSize`.
+   * @default 4
+   */
+  readonly queueSize?: number | undefined;
+}
+
+/** The conditions of a put, as S3 request fields and as text for messages. */
+const conditionsOf = (options: PutOptions): string | undefined => {
+  const parts: string[] = [];
+  if (options.ifMatch !== undefined) parts.push(`If-Match: ${options.ifMatch}`);
+  if (options.ifNoneMatch !== undefined) parts.push(`If-None-Match: ${options.ifNoneMatch}`);
+  return parts.length === 0 ? undefined : parts.join(', ');
+};
+
+/** Removes quotes so ETags compare whether or not the caller quoted them. */
+const bareEtag = (etag: string): string => etag.replaceAll('"', '');
+
+const asReadable = (body: Readable | AsyncIterable<Uint8Array>): Readable =>
+  body instanceof Readable
+    ? body
+    : // Byte mode with a small high-water mark: at most one chunk is read ahead.
+      Readable.from(body, { objectMode: false, highWaterMark: 64 * 1024 });
+
+/**
+ * An {@link ObjectStore} on an S3 bucket (or anything speaking the S3 API: moto, MinIO).
+ *
+ * - `get` streams the body (the SDK's `Readable`, never buffered).
+ * - `put` sends a byte or text body up to `partSize` as one `PutObject`; a stream, or a
+ *   larger body, goes through a multipart upload (`@aws-sdk/lib-storage`) holding about
+ *   `(queueSize + 1) * partSize` bytes at a time. `ifMatch` / `ifNoneMatch` go on the
+ *   `PutObject`, or on `CompleteMultipartUpload`, where S3 evaluates them when the object
+ *   is committed; before a multipart upload the store also checks them with a `HeadObject`
+ *   so a doomed upload fails before sending any part (that check alone is not atomic; the
+ *   one on completion is). moto enforces `If-None-Match: *` on `CompleteMultipartUpload`
+ *   but ignores `If-Match` there; AWS S3 enforces both.
+ * - `list` follows `ListObjectsV2` pages until the listing is complete.
+ * - `delete` sends `DeleteObjects` in batches of 1,000 keys and reports every per-key error.
+ *
+ * Errors: {@link ObjectNotFoundError} (`NoSuchKey`, 404), {@link PreconditionFailedError}
+ * (412 `PreconditionFailed`, 409 `ConditionalRequestConflict`, or a missing object on an
+ * `ifMatch` put), {@link ObjectStoreError} otherwise; each names the bucket, the key and
+ * the operation and keeps the SDK error as `cause`. An error of the body stream while it
+ * is being read is the stream's own (not wrapped).
+ *
+ * @example
+ * ```ts
+ * import { S3Client } from '@aws-sdk/client-s3';
+ * import { S3ObjectStore } from '@receipt-chroma/chroma-compaction/s3';
+ *
+ * const store = new S3ObjectStore({ client: new S3Client({}), bucket: 'chroma-snapshots' });
+ * const { etag } = await store.put('words/snapshot/latest-pointer.txt', '20250101_000000_000000_0123abcd', {
+ *   contentType: 'text/plain',
+ * });
+ * const { body } = await store.get('words/snapshot/latest-pointer.txt');
+ * ```
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #partSize: number;
+  readonly #queueSize: number;
+
+  /**
+   * @param options - the client, the bucket, and the multipart upload's part size and concurrency
+   * @throws ObjectStoreError when `partSize` is below 5 MiB or `queueSize` is not a positive integer
+   */
+  constructor(options: S3ObjectStoreOptions) {
+    this.#client = options.client;
+    this.#bucket = options.bucket;
+    this.#partSize = options.partSize ?? 8 * MIB;
+    this.#queueSize = options.queueSize ?? 4;
+    if (!Number.isInteger(this.#partSize) || this.#partSize < MIN_PART_SIZE) {
+      throw new ObjectStoreError(
+        `S3ObjectStore: partSize must be an integer of at least ${MIN_PART_SIZE} bytes (5 MiB, S3's minimum part size); got ${this.#partSize}.`,
+        { operation: 'configure', context: { bucket: this.#bucket } },
+      );
+    }
+    if (!Number.isInteger(this.#queueSize) || this.#queueSize < 1) {
+      throw new ObjectStoreError(
+        `S3ObjectStore: queueSize must be a positive integer; got ${this.#queueSize}.`,
+        { operation: 'configure', context: { bucket: this.#bucket } },
+      );
+    }
+  }
+
+  /** The bucket this store reads and writes. */
+  get bucket(): string {
+    return this.#bucket;
+  }
+
+  /**
+   * Streams an object's bytes.
+   * @throws ObjectNotFoundError when the key does not exist
+   * @throws ObjectStoreError when S3 fails otherwise
+   */
+  async get(key: string): Promise<ObjectRead> {
+    try {
+      const out = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
+      const body = out.Body;
+      if (!(body instanceof Readable)) {
+        throw new ObjectStoreError(
+          `get of key "${key}" in bucket "${this.#bucket}" returned a body that is not a Node.js Readable; use the S3 client of the Node.js runtime.`,
+          { operation: 'get', key, context: { bucket: this.#bucket } },
+        );
+      }
+      return {
+        info: {
+          key,
+          size: out.ContentLength ?? 0,
+          etag: out.ETag ?? '',
+          lastModified: out.LastModified,
+          contentType: out.ContentType,
+          metadata: { ...out.Metadata },
+        },
+        body,
+      };
+    } catch (error) {
+      throw toObjectStoreError(error, { bucket: this.#bucket, key, operation: 'get' });
+    }
+  }
+
+  /**
+   * Stores an object and returns its ETag (quoted, as S3 returns it).
+   * @throws PreconditionFailedError when `ifMatch` / `ifNoneMatch` does not hold
+   * @throws ObjectStoreError when S3 fails otherwise, or the body stream fails
+   */
+  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
+    const conditions = conditionsOf(options);
+    const site = {
+      bucket: this.#bucket,
+      key,
+      operation: 'put',
+      conditions,
+      conditional: conditions !== undefined,
+    };
+    const params: PutObjectCommandInput = {
+      Bucket: this.#bucket,
+      Key: key,
+      ...(options.contentType === undefined ? {} : { ContentType: options.contentType }),
+      ...(options.metadata === undefined ? {} : { Metadata: { ...options.metadata } }),
+      ...(options.ifMatch === undefined ? {} : { IfMatch: options.ifMatch }),
+      ...(options.ifNoneMatch === undefined ? {} : { IfNoneMatch: options.ifNoneMatch }),
+    };
+    try {
+      if (typeof body === 'string' || body instanceof Uint8Array) {
+        const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+        if (bytes.byteLength <= this.#partSize) {
+          return await this.#putOnce({ ...params, Body: bytes, ContentLength: bytes.byteLength });
+        }
+        await this.#checkBeforeUpload(key, options, conditions);
+        return await this.#upload(params, bytes, bytes.byteLength);
+      }
+      const length = options.contentLength;
+      if (length !== undefined && length <= this.#partSize) {
+        // The size is known and small: one request, streamed (no multipart bookkeeping).
+        return await this.#upload(params, asReadable(body), length);
+      }
+      await this.#checkBeforeUpload(key, options, conditions);
+      return await this.#upload(params, asReadable(body), length);
+    } catch (error) {
+      throw toObjectStoreError(error, site);
+    }
+  }
+
+  /**
+   * The object's info, or `undefined` when it does not exist. (A missing bucket also reads
+   * as `undefined`: `HeadObject` answers 404 without an error code in both cases.)
+   * @throws ObjectStoreError when S3 fails otherwise
+   */
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const out = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: key }),
+      );
+      return {
+        key,
+        size: out.ContentLength ?? 0,
+        etag: out.ETag ?? '',
+        lastModified: out.LastModified,
+        contentType: out.ContentType,
+        metadata: { ...out.Metadata },
+      };
+    } catch (error) {
+      const { code, status } = s3ErrorCode(error);
+      if (status === 404 && code !== 'NoSuchBucket') return undefined;
+      throw toObjectStoreError(error, { bucket: this.#bucket, key, operation: 'head' });
+    }
+  }
+
+  /**
+   * Every object under the prefix, following `ListObjectsV2` pages; with a delimiter, the
+   * common prefixes too. Keys come sorted as S3 sorts them (by UTF-8 bytes).
+   * @throws ObjectStoreError when S3 fails
+   */
+  async list(options: ListOptions = {}): Promise<ObjectListing> {
+    const objects: ObjectInfo[] = [];
+    const prefixes = new Set<string>();
+    let token: string | undefined;
+    try {
+      do {
+        const out = await this.#client.send(
+          new ListObjectsV2Command({
+            Bucket: this.#bucket,
+            ...(options.prefix ? { Prefix: options.prefix } : {}),
+            ...(options.delimiter ? { Delimiter: options.delimiter } : {}),
+            ...(token === undefined ? {} : { ContinuationToken: token }),
+          }),
+        );
+        for (const item of out.Contents ?? []) {
+          if (item.Key === undefined) continue;
+          objects.push({
+            key: item.Key,
+            size: item.Size ?? 0,
+            etag: item.ETag ?? '',
+            lastModified: item.LastModified,
+          });
+        }
+        for (const common of out.CommonPrefixes ?? []) {
+          if (common.Prefix !== undefined) prefixes.add(common.Prefix);
+        }
+        token = out.IsTruncated === true ? out.NextContinuationToken : undefined;
+      } while (token !== undefined);
+    } catch (error) {
+      throw toObjectStoreError(error, {
+        bucket: this.#bucket,
+        key: options.prefix,
+        operation: 'list',
+      });
+    }
+    return { objects, prefixes: [...prefixes] };
+  }
+
+  /**
+   * Deletes the keys (missing keys are not an error) with `DeleteObjects`, 1,000 keys per
+   * request. Every batch is sent even when an earlier one reported failures.
+   * @throws ObjectStoreError when a request fails, or S3 reports per-key errors; then `cause`
+   * is an `AggregateError` with one `Error` per failed key (its `name` the S3 error code)
+   */
+  async delete(keys: readonly string[]): Promise<void> {
+    const unique = [...new Set(keys)];
+    const failures: Error[] = [];
+    const failedKeys: string[] = [];
+    for (let start = 0; start < unique.length; start += DELETE_BATCH) {
+      const batch = unique.slice(start, start + DELETE_BATCH);
+      let out: DeleteObjectsCommandOutput;
+      try {
+        out = await this.#client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.#bucket,
+            Delete: { Objects: batch.map((key) => ({ Key: key })), Quiet: true },
+          }),
+        );
+      } catch (error) {
+        throw toObjectStoreError(error, {
+          bucket: this.#bucket,
+          key: batch.length === 1 ? batch[0] : undefined,
+          operation: 'delete',
+        });
+      }
+      for (const entry of out.Errors ?? []) {
+        const key = entry.Key ?? '(unknown key)';
+        const failure = new Error(
+          `delete of key "${key}" in bucket "${this.#bucket}" failed: ${entry.Code ?? 'Unknown'}: ${entry.Message ?? ''}`,
+        );
+        failure.name = entry.Code ?? 'Unknown';
+        failures.push(failure);
+        failedKeys.push(key);
+      }
+    }
+    if (failures.length > 0) {
+      const shown = failedKeys
+        .slice(0, 5)
+        .map((key) => `"${key}"`)
+        .join(', ');
+      const more = failedKeys.length > 5 ? ` and ${failedKeys.length - 5} more` : '';
+      throw new ObjectStoreError(
+        `delete in bucket "${this.#bucket}" failed for ${failedKeys.length} of ${unique.length} keys: ${shown}${more}. The other keys were deleted; see cause.errors for each failure.`,
+        {
+          operation: 'delete',
+          key: failedKeys[0],
+          cause: new AggregateError(failures, `${failures.length} keys failed to delete`),
+          context: { bucket: this.#bucket, failed: failedKeys.length, requested: unique.length },
+        },
+      );
+    }
+  }
+
+  async #putOnce(params: PutObjectCommandInput): Promise<{ etag: string }> {
+    const out = await this.#client.send(new PutObjectCommand(params));
+    return { etag: out.ETag ?? '' };
+  }
+
+  /**
+   * Fails fast when a conditional put cannot succeed, before a multipart upload sends any
+   * part. Not atomic: S3 checks the same conditions again on `CompleteMultipartUpload`.
+   */
+  async #checkBeforeUpload(
+    key: string,
+    options: PutOptions,
+    conditions: string | undefined,
+  ): Promise<void> {
+    if (conditions === undefined) return;
+    const current = await this.head(key);
+    const fail = (why: string): never => {
+      throw new PreconditionFailedError(
+        `put of key "${key}" in bucket "${this.#bucket}" failed its precondition (${conditions}): ${why}.`,
+        { operation: 'put', key, context: { bucket: this.#bucket } },
+      );
+    };
+    if (options.ifNoneMatch === '*' && current !== undefined) fail('an object already exists');
+    if (options.ifMatch !== undefined) {
+      if (current === undefined) fail('the object does not exist');
+      else if (bareEtag(current.etag) !== bareEtag(options.ifMatch)) {
+        fail(`the current ETag is ${current.etag}`);
+      }
+    }
+  }
+
+  /**
+   * Uploads through `@aws-sdk/lib-storage`: one `PutObject` when the body fits in one part,
+   * otherwise a multipart upload whose `CompleteMultipartUpload` carries the conditions
+   * (`Upload` copies the request fields onto it). A failed multipart upload is aborted.
+   */
+  async #upload(
+    params: PutObjectCommandInput,
+    body: Readable | Uint8Array,
+    contentLength: number | undefined,
+  ): Promise<{ etag: string }> {
+    const upload = new Upload({
+      client: this.#client,
+      params: {
+        ...params,
+        Body: body,
+        ...(contentLength === undefined ? {} : { ContentLength: contentLength }),
+      },
+      partSize: this.#partSize,
+      queueSize: this.#queueSize,
+      leavePartsOnError: false,
+    });
+    const out = await upload.done();
+    return { etag: 'ETag' in out && typeof out.ETag === 'string' ? out.ETag : '' };
+  }
+}
