@@ -1,0 +1,135 @@
+import type { DecodedStreamMessage } from '@receipt-chroma/dynamo-stream';
+import type {
+  DeletionResult,
+  LabelUpdateResult,
+  MetadataUpdateResult,
+  OperationStatus,
+  SectionUpdateResult,
+} from '../operations/results.js';
+import type { ObservabilityOptions } from '../ports/observability.js';
+import type { VectorCollection } from '../ports/vectorCollection.js';
+
+/**
+ * One queue message to apply: the decoded body and the id of the queue record it came
+ * from (the SQS `messageId`), which is what a partial-batch response names.
+ */
+export interface CollectionUpdateInput {
+  /** The SQS `messageId`. */
+  readonly recordId: string;
+  /** The decoded body. */
+  readonly message: DecodedStreamMessage;
+  /** The record's `collection` message attribute (`lines` / `words`), when it had one. */
+  readonly collection?: string | undefined;
+}
+
+/**
+ * What happened to one input.
+ * - `applied`: its change was written.
+ * - `skipped`: provably nothing to write (`reason` says why); safe to acknowledge.
+ * - `failed`: not applied (`reason`, and `error` when something threw); retry it.
+ */
+export interface RecordOutcome {
+  readonly recordId: string;
+  readonly status: OperationStatus;
+  readonly reason?: string | undefined;
+  readonly error?: Error | undefined;
+}
+
+/** A {@link RecordOutcome} that failed. */
+export interface FailedRecordOutcome extends RecordOutcome {
+  readonly status: 'failed';
+}
+
+/** One compaction run whose delta is to be merged into the collection (spec §11.3). */
+export interface DeltaMergeRequest {
+  /** The input's SQS `messageId`; the merger returns it in its result. */
+  readonly recordId: string;
+  readonly runId: string;
+  readonly imageId: string;
+  readonly receiptId: number;
+  /** Where the delta lives (`entity_data.delta_s3_prefix`), e.g. `words/delta/{run_id}/`. */
+  readonly deltaPrefix: string;
+  /** The whole message, for mergers that need more of it. */
+  readonly message: DecodedStreamMessage;
+}
+
+/** What merging one run's delta did (Python's delta result dict, with a status). */
+export interface DeltaMergeResult {
+  /** The `recordId` of the request this result answers. */
+  readonly recordId: string;
+  readonly runId: string;
+  readonly imageId: string;
+  readonly receiptId: number;
+  /**
+   * `applied`: the vectors were upserted (and verified); `skipped`: provably nothing to
+   * merge (e.g. an empty delta); `failed`: retry (the run must not be marked completed).
+   */
+  readonly status: OperationStatus;
+  /** Vectors merged; 0 unless `applied`. */
+  readonly mergedCount: number;
+  readonly reason?: string | undefined;
+  readonly error?: Error | undefined;
+}
+
+/** What {@link MergeDeltas} receives besides the runs. */
+export interface MergeDeltasContext extends ObservabilityOptions {
+  /** The collection being compacted: `lines` or `words`. */
+  readonly collection: string;
+  /** Where the delta vectors go. */
+  readonly vectors: VectorCollection;
+}
+
+/**
+ * Merges compaction-run deltas into the collection (supplied by the deltas capability).
+ * It answers every request with one {@link DeltaMergeResult} carrying the request's
+ * `recordId`; a request left without a result counts as failed. It may reject, which
+ * fails every request of the call.
+ */
+export type MergeDeltas = (
+  runs: readonly DeltaMergeRequest[],
+  context: MergeDeltasContext,
+) => Promise<readonly DeltaMergeResult[]>;
+
+/** How many inputs ended in each status. */
+export interface OutcomeCounts {
+  readonly applied: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/**
+ * Everything `processCollectionUpdates` did to one collection (Python's
+ * `CollectionUpdateResult`, spec §3.3, plus one outcome per input).
+ */
+export interface CollectionUpdateResult {
+  /** The collection name given: `lines` or `words`. */
+  readonly collection: string;
+  /** Exactly one outcome per input, in input order. */
+  readonly outcomes: readonly RecordOutcome[];
+  /** How many outcomes have each status. */
+  readonly counts: OutcomeCounts;
+  /** Place updates and removals, one per place input. */
+  readonly metadataUpdates: readonly MetadataUpdateResult[];
+  /** Word label or row label results, one per label input. */
+  readonly labelUpdates: readonly LabelUpdateResult[];
+  /** Section recomputes, one per receipt (`lines` only). */
+  readonly sectionUpdates: readonly SectionUpdateResult[];
+  /** Receipt, line and word embedding deletions. */
+  readonly deletions: readonly DeletionResult[];
+  /** One per delta input that reached the merger (or failed for want of one). */
+  readonly deltaMergeResults: readonly DeltaMergeResult[];
+  /** Vectors merged by the delta results that did not fail. */
+  readonly deltaMergeCount: number;
+  /** Σ `updatedCount` of the place results that did not fail (sections excluded). */
+  readonly totalMetadataUpdated: number;
+  /** Σ `updatedCount` of the label results that did not fail. */
+  readonly totalLabelsUpdated: number;
+  /** Σ `updatedCount` of the section results that did not fail. */
+  readonly totalSectionsUpdated: number;
+  /** Σ `deletedCount` of the deletion results that did not fail. */
+  readonly totalDeletions: number;
+  /** The delta results that failed. */
+  readonly failedDeltaMerges: readonly DeltaMergeResult[];
+  /** True when any outcome failed. */
+  readonly hasErrors: boolean;
+}

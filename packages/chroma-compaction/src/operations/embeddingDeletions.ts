@@ -1,0 +1,376 @@
+import { ChromaCompactionError } from '../errors.js';
+import { type ChromaLineIdParts, lineChromaId, wordChromaId } from '../ids/chromaIds.js';
+import {
+  type Logger,
+  type Metrics,
+  NOOP_LOGGER,
+  NOOP_METRICS,
+  type ObservabilityOptions,
+} from '../ports/observability.js';
+import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
+import type { VectorCollection } from '../ports/vectorCollection.js';
+import { receiptWhere } from './operationSupport.js';
+import { type DeletionResult, toError } from './results.js';
+import type { OperationOptions } from './types.js';
+import {
+  BatchWriteError,
+  type CollectionKind,
+  collectionKind,
+  deleteInBatches,
+  findExistingIds,
+  findIdsWhere,
+  listReceiptChromaIds,
+  resolveBatchSize,
+} from './vectorBatches.js';
+
+/**
+ * Options of {@link deleteWordEmbeddings} and {@link deleteLineEmbeddings}: the collection,
+ * the batch size (reads and deletes) and observability. No receipts table is needed.
+ */
+export interface DeletionOptions extends ObservabilityOptions {
+  /** The collection to delete from. */
+  readonly vectors: VectorCollection;
+  /**
+   * The most records one `get` or `delete` request carries.
+   * @default 250
+   */
+  readonly maxBatchSize?: number | undefined;
+}
+
+/**
+ * Options of {@link deleteReceiptEmbeddings}: the collection, the receipts table (the
+ * receipt's remaining words or lines), batch size, observability, record ids.
+ */
+export interface ReceiptDeletionOptions extends OperationOptions {
+  /** The input records (SQS message ids) this deletion serves; copied to the result. */
+  readonly recordIds?: readonly string[] | undefined;
+}
+
+/** A word whose embedding is to be deleted, with the input records asking for it. */
+export interface WordDeletion extends WordRef {
+  readonly recordIds?: readonly string[] | undefined;
+}
+
+/** A line whose embedding is to be deleted, with the input records asking for it. */
+export interface LineDeletion extends ReceiptRef {
+  readonly lineId: number;
+  readonly recordIds?: readonly string[] | undefined;
+}
+
+interface Observers {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+const observers = (options: ObservabilityOptions): Observers => ({
+  logger: options.logger ?? NOOP_LOGGER,
+  metrics: options.metrics ?? NOOP_METRICS,
+});
+
+const unknownCollection = (name: string): ChromaCompactionError =>
+  new ChromaCompactionError(
+    `Collection "${name}" is neither a words nor a lines collection (its name must contain "words" or "lines")`,
+  );
+
+/**
+ * Deletes every embedding of a receipt (spec §9.1 `RECEIPT`, with the fixes of §18.2). The
+ * ids are the union of the receipt's words (`words`) or lines (`lines`) still in the
+ * `ReceiptStore` and the records whose metadata names the receipt (`image_id` and
+ * `receipt_id`; the usual source, because the stream removes the children from the table
+ * before the receipt). Reads and deletes go in batches of `batchSize`.
+ *
+ * Never throws: every outcome is a {@link DeletionResult}.
+ * - `applied`: `deletedCount` embeddings deleted (`chromaIds` lists them).
+ * - `skipped`: no embedding of the receipt exists.
+ * - `failed`: the collection name says neither words nor lines, or a `ReceiptStore` or
+ *   `VectorCollection` call failed (a failed table read fails the deletion instead of
+ *   being ignored, so no embedding is left behind). Retrying is safe.
+ *
+ * @param receipt - the receipt that was removed
+ * @param options - `vectors` (`words` or `lines`), `receipts` (where the receipt's
+ *   remaining words and lines are read), batch size, observability, record ids
+ * @example
+ * ```ts
+ * const result = await deleteReceiptEmbeddings(
+ *   { imageId, receiptId: 1 },
+ *   { vectors: wordsCollection, receipts: receiptStore },
+ * );
+ * if (result.status === 'failed') throw result.error;
+ * ```
+ */
+export async function deleteReceiptEmbeddings(
+  receipt: ReceiptRef,
+  options: ReceiptDeletionOptions,
+): Promise<DeletionResult> {
+  const { vectors, receipts } = options;
+  const { logger, metrics } = observers(options);
+  const collection = vectors.name;
+  const base = {
+    kind: 'deletion' as const,
+    entityType: 'RECEIPT',
+    collection,
+    imageId: receipt.imageId,
+    receiptId: receipt.receiptId,
+    recordIds: options.recordIds,
+  };
+  const context = { collection, imageId: receipt.imageId, receiptId: receipt.receiptId };
+  const failed = (reason: string, thrown: unknown): DeletionResult => {
+    const error = toError(thrown instanceof BatchWriteError ? thrown.cause : thrown);
+    metrics.count('EmbeddingDeletionError', 1, { collection, entity_type: 'RECEIPT' });
+    logger.error(`Receipt embedding deletion failed: ${reason}`, {
+      ...context,
+      error: error.message,
+    });
+    return { ...base, status: 'failed', deletedCount: 0, reason, error };
+  };
+
+  let batchSize: number;
+  try {
+    batchSize = resolveBatchSize(options.maxBatchSize);
+  } catch (error) {
+    return failed('invalid options', error);
+  }
+  const kind: CollectionKind | undefined = collectionKind(collection);
+  if (kind === undefined) return failed('unknown collection type', unknownCollection(collection));
+
+  let storeIds: string[];
+  try {
+    storeIds = await listReceiptChromaIds(receipts, kind, receipt);
+  } catch (error) {
+    return failed(`could not read the receipt's ${kind}`, error);
+  }
+
+  let ids: string[];
+  try {
+    metrics.count('ReceiptDeletionMetadataQuery', 1, { collection });
+    const byMetadata = await findIdsWhere(vectors, receiptWhere(receipt), batchSize);
+    const known = new Set(byMetadata);
+    const byStore = await findExistingIds(
+      vectors,
+      storeIds.filter((id) => !known.has(id)),
+      batchSize,
+    );
+    ids = [...byMetadata, ...byStore];
+  } catch (error) {
+    return failed('could not read the embeddings', error);
+  }
+  if (ids.length === 0) {
+    logger.info('No embeddings found for the removed receipt', context);
+    return { ...base, status: 'skipped', deletedCount: 0, reason: 'no embeddings found' };
+  }
+
+  try {
+    await deleteInBatches(vectors, ids, batchSize);
+  } catch (error) {
+    const progress =
+      error instanceof BatchWriteError ? ` after ${error.written} of ${error.total} records` : '';
+    return failed(`could not delete the embeddings${progress}`, error);
+  }
+  metrics.count('ReceiptEmbeddingsDeleted', ids.length, { collection });
+  logger.info('Deleted receipt embeddings', { ...context, deletedCount: ids.length });
+  return { ...base, status: 'applied', deletedCount: ids.length, chromaIds: ids };
+}
+
+/** One deletion target with its Chroma id (or the error that prevented building it). */
+interface Target {
+  readonly entityType: 'RECEIPT_WORD' | 'RECEIPT_LINE';
+  readonly imageId: string;
+  readonly receiptId: number;
+  readonly recordIds: readonly string[] | undefined;
+  readonly id: string | Error;
+}
+
+interface Entity {
+  readonly entityType: 'RECEIPT_WORD' | 'RECEIPT_LINE';
+  readonly kind: CollectionKind;
+  readonly metric: string;
+}
+
+const WORD: Entity = { entityType: 'RECEIPT_WORD', kind: 'words', metric: 'WordEmbeddingDeleted' };
+const LINE: Entity = { entityType: 'RECEIPT_LINE', kind: 'lines', metric: 'LineEmbeddingDeleted' };
+
+/** Per id: deleted (it existed), absent, or the error of the calls that covered it. */
+type IdOutcome = { readonly deleted: boolean } | { readonly error: Error };
+
+/**
+ * Deletes the existing ones among `ids` (one get and one delete per batch). When the
+ * grouped calls fail, each id is retried on its own, so one id Chroma refuses cannot fail
+ * the others.
+ */
+async function deleteIsolated(
+  vectors: VectorCollection,
+  ids: readonly string[],
+  batchSize: number,
+): Promise<Map<string, IdOutcome>> {
+  const outcomes = new Map<string, IdOutcome>();
+  try {
+    const existing = new Set(await findExistingIds(vectors, ids, batchSize));
+    await deleteInBatches(vectors, [...existing], batchSize);
+    for (const id of ids) outcomes.set(id, { deleted: existing.has(id) });
+    return outcomes;
+  } catch (thrown) {
+    if (ids.length === 1) {
+      const error = toError(thrown instanceof BatchWriteError ? thrown.cause : thrown);
+      for (const id of ids) outcomes.set(id, { error });
+      return outcomes;
+    }
+  }
+  for (const id of ids) {
+    const single = await deleteIsolated(vectors, [id], batchSize);
+    for (const [key, value] of single) outcomes.set(key, value);
+  }
+  return outcomes;
+}
+
+async function deleteEntities(
+  entity: Entity,
+  targets: readonly Target[],
+  options: DeletionOptions,
+): Promise<DeletionResult[]> {
+  const { vectors } = options;
+  const { logger, metrics } = observers(options);
+  const collection = vectors.name;
+  const result = (
+    target: Target,
+    fields: Pick<DeletionResult, 'status' | 'deletedCount'> &
+      Partial<Pick<DeletionResult, 'reason' | 'error' | 'chromaIds'>>,
+  ): DeletionResult => ({
+    kind: 'deletion',
+    entityType: entity.entityType,
+    collection,
+    imageId: target.imageId,
+    receiptId: target.receiptId,
+    recordIds: target.recordIds,
+    ...fields,
+  });
+  const failAll = (reason: string, error: Error): DeletionResult[] =>
+    targets.map((target) => result(target, { status: 'failed', deletedCount: 0, reason, error }));
+
+  let batchSize: number;
+  try {
+    batchSize = resolveBatchSize(options.maxBatchSize);
+  } catch (error) {
+    return failAll('invalid options', toError(error));
+  }
+  const kind = collectionKind(collection);
+  if (kind === undefined) return failAll('unknown collection type', unknownCollection(collection));
+  if (kind !== entity.kind) {
+    return targets.map((target) =>
+      result(target, {
+        status: 'skipped',
+        deletedCount: 0,
+        reason: `${entity.kind} have no embeddings in the ${kind} collection`,
+      }),
+    );
+  }
+
+  const ids = targets.flatMap((target) => (typeof target.id === 'string' ? [target.id] : []));
+  const outcomes =
+    ids.length === 0 ? new Map<string, IdOutcome>() : await deleteIsolated(vectors, ids, batchSize);
+  const results = targets.map((target): DeletionResult => {
+    if (typeof target.id !== 'string') {
+      return result(target, {
+        status: 'failed',
+        deletedCount: 0,
+        reason: 'invalid ids',
+        error: target.id,
+      });
+    }
+    const outcome = outcomes.get(target.id);
+    if (outcome === undefined || 'error' in outcome) {
+      const error = outcome?.error ?? new Error(`No outcome for ${target.id}`);
+      metrics.count('EmbeddingDeletionError', 1, { collection, entity_type: entity.entityType });
+      logger.error('Embedding deletion failed', {
+        collection,
+        chromaId: target.id,
+        error: error.message,
+      });
+      return result(target, {
+        status: 'failed',
+        deletedCount: 0,
+        reason: 'could not delete the embedding',
+        error,
+      });
+    }
+    if (!outcome.deleted) {
+      return result(target, { status: 'skipped', deletedCount: 0, reason: 'no embedding found' });
+    }
+    return result(target, { status: 'applied', deletedCount: 1, chromaIds: [target.id] });
+  });
+  // Two targets naming the same id delete it once.
+  const uniqueDeleted = new Set(
+    results.flatMap((entry) => (entry.status === 'applied' ? (entry.chromaIds ?? []) : [])),
+  ).size;
+  if (uniqueDeleted > 0) metrics.count(entity.metric, uniqueDeleted, { collection });
+  return results;
+}
+
+const idOf = (build: () => string): string | Error => {
+  try {
+    return build();
+  } catch (error) {
+    return toError(error);
+  }
+};
+
+/**
+ * Deletes the embeddings of removed words from a `words` collection (spec §9.1
+ * `RECEIPT_WORD`), with one `get` and one `delete` per batch for all of them. If the
+ * grouped calls fail, each word is retried alone, so one bad word fails only itself.
+ *
+ * Never throws; returns one {@link DeletionResult} per word, in order:
+ * - `applied` (`deletedCount` 1) when the embedding existed and was deleted;
+ * - `skipped` when it does not exist, or when `vectors` is a `lines` collection;
+ * - `failed` when the ids are invalid, the collection name says neither words nor
+ *   lines, or Chroma failed for this word.
+ *
+ * @param words - the removed words
+ * @param options - `vectors` (the `words` collection), batch size, observability
+ * @example
+ * ```ts
+ * const [result] = await deleteWordEmbeddings(
+ *   [{ imageId, receiptId: 1, lineId: 2, wordId: 3, recordIds: [messageId] }],
+ *   { vectors: wordsCollection },
+ * );
+ * ```
+ */
+export function deleteWordEmbeddings(
+  words: readonly WordDeletion[],
+  options: DeletionOptions,
+): Promise<DeletionResult[]> {
+  const targets = words.map(
+    (word): Target => ({
+      entityType: 'RECEIPT_WORD',
+      imageId: word.imageId,
+      receiptId: word.receiptId,
+      recordIds: word.recordIds,
+      id: idOf(() => wordChromaId(word)),
+    }),
+  );
+  return deleteEntities(WORD, targets, options);
+}
+
+/**
+ * Deletes the embeddings of removed lines from a `lines` collection (spec §9.1
+ * `RECEIPT_LINE`). With row embeddings, only a row's primary line has a record of its own.
+ * Batching, isolation and outcomes as in {@link deleteWordEmbeddings}; on a `words`
+ * collection every line is `skipped`.
+ *
+ * @param lines - the removed lines
+ * @param options - `vectors` (the `lines` collection), batch size, observability
+ */
+export function deleteLineEmbeddings(
+  lines: readonly LineDeletion[],
+  options: DeletionOptions,
+): Promise<DeletionResult[]> {
+  const targets = lines.map(
+    (line): Target => ({
+      entityType: 'RECEIPT_LINE',
+      imageId: line.imageId,
+      receiptId: line.receiptId,
+      recordIds: line.recordIds,
+      id: idOf(() => lineChromaId(line satisfies ChromaLineIdParts)),
+    }),
+  );
+  return deleteEntities(LINE, targets, options);
+}
