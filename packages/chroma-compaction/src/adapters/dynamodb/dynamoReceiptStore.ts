@@ -1,0 +1,163 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import type {
+  DynamoDBItem,
+  ReceiptLine,
+  ReceiptSection,
+  ReceiptWord,
+  ReceiptWordLabel,
+} from '@receipt-chroma/dynamo-stream';
+import { ReceiptStoreError } from '../../errors.js';
+import type { ReceiptRef, ReceiptStore, WordRef } from '../../ports/receiptStore.js';
+import {
+  collectReceiptItems,
+  type ReceiptItemQuery,
+  receiptLinesQuery,
+  receiptSectionsQuery,
+  receiptWordLabelsQuery,
+  receiptWordsQuery,
+  wordLabelsQuery,
+} from '../../receipts/receiptItemQueries.js';
+
+/** Options of {@link DynamoReceiptStore}. */
+export interface DynamoReceiptStoreOptions {
+  /** A DynamoDB client (`@aws-sdk/client-dynamodb`). The store never destroys it. */
+  readonly client: DynamoDBClient;
+  /** The receipts table (keys `PK` and `SK`, both strings). */
+  readonly tableName: string;
+  /**
+   * Read with `ConsistentRead`, so an item written just before the stream record that
+   * triggered the read is always seen (costs twice the read capacity of an eventually
+   * consistent read).
+   * @default true
+   */
+  readonly consistentRead?: boolean;
+  /**
+   * The most items one Query page evaluates (`Limit`); the store keeps paginating with
+   * `LastEvaluatedKey` until the end either way. Unset, DynamoDB pages by 1 MB.
+   * @default undefined
+   */
+  readonly pageSize?: number;
+}
+
+/**
+ * The `ReceiptStore` on the receipts table, through the low-level DynamoDB client. Every read
+ * is a Query on `PK = IMAGE#{imageId}` with `begins_with(SK, …)`, followed to the last page;
+ * the store keeps the items whose SK has the exact key shape of the wanted entity (so receipt
+ * letters and labels, which live under word keys, are never read as words) and parses each
+ * with the `@receipt-chroma/dynamo-stream` item schema. Results are in sort-key order.
+ *
+ * Reading a receipt's lines walks every item under its `LINE#` keys (words, letters and
+ * labels included) and drops all but the lines; Python used GSI3 for this instead.
+ *
+ * Errors: an invalid reference (`imageId` not a UUID, `receiptId` not an integer `> 0`,
+ * `lineId`/`wordId` not integers `>= 0`) rejects with `ReceiptStoreError` before any call;
+ * a failed Query with `ReceiptStoreError` holding the SDK error as `cause`; an item that fails
+ * validation with `InvalidReceiptItemError` listing every bad item.
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+ * import { DynamoReceiptStore } from '@receipt-chroma/chroma-compaction/dynamodb';
+ *
+ * const store = new DynamoReceiptStore({ client: new DynamoDBClient({}), tableName: 'ReceiptsTable' });
+ * const words = await store.listReceiptWords({ imageId, receiptId: 1 });
+ * ```
+ */
+export class DynamoReceiptStore implements ReceiptStore {
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
+  readonly #consistentRead: boolean;
+  readonly #pageSize: number | undefined;
+
+  /**
+   * @throws ReceiptStoreError when `tableName` is empty or `pageSize` is not a positive integer
+   */
+  constructor(options: DynamoReceiptStoreOptions) {
+    if (typeof options.tableName !== 'string' || options.tableName === '') {
+      throw new ReceiptStoreError('DynamoReceiptStore needs a non-empty tableName', {
+        operation: 'constructor',
+      });
+    }
+    if (
+      options.pageSize !== undefined &&
+      (!Number.isSafeInteger(options.pageSize) || options.pageSize < 1)
+    ) {
+      throw new ReceiptStoreError(
+        `DynamoReceiptStore pageSize must be a positive integer, got ${String(options.pageSize)}`,
+        { operation: 'constructor' },
+      );
+    }
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#consistentRead = options.consistentRead ?? true;
+    this.#pageSize = options.pageSize;
+  }
+
+  /** Every word of a receipt (SK `RECEIPT#r#LINE#l#WORD#w`). */
+  listReceiptWords(receipt: ReceiptRef): Promise<ReceiptWord[]> {
+    return this.#read(() => receiptWordsQuery(receipt));
+  }
+
+  /** Every line of a receipt (SK `RECEIPT#r#LINE#l`). */
+  listReceiptLines(receipt: ReceiptRef): Promise<ReceiptLine[]> {
+    return this.#read(() => receiptLinesQuery(receipt));
+  }
+
+  /** The labels of one word (SK `RECEIPT#r#LINE#l#WORD#w#LABEL#name`). */
+  listWordLabels(word: WordRef): Promise<ReceiptWordLabel[]> {
+    return this.#read(() => wordLabelsQuery(word));
+  }
+
+  /** Every word label of a receipt. */
+  listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]> {
+    return this.#read(() => receiptWordLabelsQuery(receipt));
+  }
+
+  /** Every section of a receipt (SK `RECEIPT#r#SECTION#type`). */
+  listReceiptSections(receipt: ReceiptRef): Promise<ReceiptSection[]> {
+    return this.#read(() => receiptSectionsQuery(receipt));
+  }
+
+  async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
+    const query = build();
+    return collectReceiptItems(query, this.#pages(query));
+  }
+
+  async *#pages(query: ReceiptItemQuery<unknown>): AsyncGenerator<DynamoDBItem[]> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      let output: QueryCommandOutput;
+      try {
+        output = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' },
+            ExpressionAttributeValues: { ':pk': { S: query.pk }, ':prefix': { S: query.skPrefix } },
+            ConsistentRead: this.#consistentRead,
+            Limit: this.#pageSize,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+      } catch (error) {
+        throw new ReceiptStoreError(
+          `${query.operation}: DynamoDB Query on ${this.#tableName} failed: ${(error as Error)?.message ?? String(error)}`,
+          {
+            cause: error,
+            operation: query.operation,
+            context: { tableName: this.#tableName, pk: query.pk, skPrefix: query.skPrefix },
+          },
+        );
+      }
+      // The receipt entities hold no binary attributes, so the SDK's item shape is the
+      // stream-image shape the item schemas read.
+      yield (output.Items ?? []) as unknown as DynamoDBItem[];
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+}

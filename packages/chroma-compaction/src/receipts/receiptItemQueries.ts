@@ -1,0 +1,244 @@
+import {
+  type DynamoDBItem,
+  isValidUuid,
+  type ReceiptLine,
+  ReceiptLineItemSchema,
+  type ReceiptSection,
+  ReceiptSectionItemSchema,
+  type ReceiptWord,
+  ReceiptWordItemSchema,
+  type ReceiptWordLabel,
+  ReceiptWordLabelItemSchema,
+} from '@receipt-chroma/dynamo-stream';
+import { type InvalidReceiptItem, InvalidReceiptItemError, ReceiptStoreError } from '../errors.js';
+import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
+
+/**
+ * The `ReceiptStore` reads as key queries on the receipts table, shared by the DynamoDB
+ * adapter and the in-memory double so that both select, order and validate items the same
+ * way. Every read is a query on `PK = IMAGE#{imageId}` with `begins_with(SK, prefix)`;
+ * the items under the prefix are then kept only when their SK has the exact shape of the
+ * wanted entity (letters and labels live under word keys, words under line keys), and each
+ * kept item is parsed with the `@receipt-chroma/dynamo-stream` item schema.
+ * @internal
+ */
+
+/** What a read needs of a dynamo-stream item schema (zod classic or zod mini). @internal */
+export interface ReceiptItemSchema<Entity> {
+  safeParse(item: DynamoDBItem):
+    | { readonly success: true; readonly data: Entity }
+    | {
+        readonly success: false;
+        readonly error: {
+          readonly issues: readonly {
+            readonly path: readonly PropertyKey[];
+            readonly message: string;
+          }[];
+        };
+      };
+}
+
+/** One `ReceiptStore` read as a key query. @internal */
+export interface ReceiptItemQuery<Entity> {
+  /** The port method, for errors. */
+  readonly operation: string;
+  /** `IMAGE#{imageId}`. */
+  readonly pk: string;
+  /** The SK prefix for `begins_with`. */
+  readonly skPrefix: string;
+  /** True when an SK under the prefix is exactly the key shape of the wanted entity. */
+  readonly matches: (sk: string) => boolean;
+  /** Parses a raw item into the entity. */
+  readonly schema: ReceiptItemSchema<Entity>;
+}
+
+/** Python's `{:05d}` for a non-negative integer. */
+const pad = (value: number): string => String(value).padStart(5, '0');
+
+const fail = (operation: string, message: string, ref: Partial<WordRef>): ReceiptStoreError =>
+  new ReceiptStoreError(`${operation}: ${message}`, {
+    operation,
+    context: {
+      imageId: typeof ref.imageId === 'string' ? ref.imageId : String(ref.imageId),
+      receiptId: String(ref.receiptId),
+      lineId: ref.lineId === undefined ? undefined : String(ref.lineId),
+      wordId: ref.wordId === undefined ? undefined : String(ref.wordId),
+    },
+  });
+
+/**
+ * Checks a receipt reference before any call: `imageId` a version 4/5 UUID and `receiptId`
+ * an integer `> 0` (as the Python list calls require).
+ * @throws ReceiptStoreError when a part is invalid
+ */
+const checkReceiptRef = (operation: string, ref: ReceiptRef): void => {
+  if (!isValidUuid(ref.imageId)) {
+    throw fail(operation, `imageId must be a UUID, got ${JSON.stringify(ref.imageId)}`, ref);
+  }
+  if (!Number.isSafeInteger(ref.receiptId) || ref.receiptId <= 0) {
+    throw fail(operation, `receiptId must be an integer > 0, got ${String(ref.receiptId)}`, ref);
+  }
+};
+
+/**
+ * Checks a word reference: a valid receipt reference plus `lineId` and `wordId` integers
+ * `>= 0` (a receipt word may have line or word 0; it then simply has no labels).
+ * @throws ReceiptStoreError when a part is invalid
+ */
+const checkWordRef = (operation: string, ref: WordRef): void => {
+  checkReceiptRef(operation, ref);
+  for (const name of ['lineId', 'wordId'] as const) {
+    const value = ref[name];
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw fail(operation, `${name} must be an integer >= 0, got ${String(value)}`, ref);
+    }
+  }
+};
+
+/** SK `RECEIPT#r#LINE#l` (4 parts). */
+const isLineSk = (parts: readonly string[]): boolean =>
+  parts.length === 4 && parts[0] === 'RECEIPT' && parts[2] === 'LINE';
+
+/** SK `RECEIPT#r#LINE#l#WORD#w` (6 parts). */
+const isWordSk = (parts: readonly string[]): boolean =>
+  parts.length === 6 && parts[0] === 'RECEIPT' && parts[2] === 'LINE' && parts[4] === 'WORD';
+
+/** SK `RECEIPT#r#LINE#l#WORD#w#LABEL#name` (8 parts). */
+const isLabelSk = (parts: readonly string[]): boolean =>
+  parts.length === 8 &&
+  parts[0] === 'RECEIPT' &&
+  parts[2] === 'LINE' &&
+  parts[4] === 'WORD' &&
+  parts[6] === 'LABEL';
+
+/** SK `RECEIPT#r#SECTION#type` (4 parts). */
+const isSectionSk = (parts: readonly string[]): boolean =>
+  parts.length === 4 && parts[0] === 'RECEIPT' && parts[2] === 'SECTION';
+
+const shape =
+  (test: (parts: readonly string[]) => boolean) =>
+  (sk: string): boolean =>
+    test(sk.split('#'));
+
+const receiptPrefix = (ref: ReceiptRef): string => `RECEIPT#${pad(ref.receiptId)}`;
+
+/** Words of a receipt: SKs under `RECEIPT#r#LINE#` shaped exactly like a word key. @internal */
+export const receiptWordsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptWord> => {
+  const operation = 'listReceiptWords';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    skPrefix: `${receiptPrefix(ref)}#LINE#`,
+    matches: shape(isWordSk),
+    schema: ReceiptWordItemSchema,
+  };
+};
+
+/** Lines of a receipt: SKs under `RECEIPT#r#LINE#` shaped exactly like a line key. @internal */
+export const receiptLinesQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptLine> => {
+  const operation = 'listReceiptLines';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    skPrefix: `${receiptPrefix(ref)}#LINE#`,
+    matches: shape(isLineSk),
+    schema: ReceiptLineItemSchema,
+  };
+};
+
+/** Labels of one word: SKs under `RECEIPT#r#LINE#l#WORD#w#LABEL#`. @internal */
+export const wordLabelsQuery = (ref: WordRef): ReceiptItemQuery<ReceiptWordLabel> => {
+  const operation = 'listWordLabels';
+  checkWordRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    skPrefix: `${receiptPrefix(ref)}#LINE#${pad(ref.lineId)}#WORD#${pad(ref.wordId)}#LABEL#`,
+    matches: shape(isLabelSk),
+    schema: ReceiptWordLabelItemSchema,
+  };
+};
+
+/** Every word label of a receipt: SKs under `RECEIPT#r#LINE#` shaped like a label key. @internal */
+export const receiptWordLabelsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptWordLabel> => {
+  const operation = 'listReceiptWordLabels';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    skPrefix: `${receiptPrefix(ref)}#LINE#`,
+    matches: shape(isLabelSk),
+    schema: ReceiptWordLabelItemSchema,
+  };
+};
+
+/** Sections of a receipt: SKs under `RECEIPT#r#SECTION#`. @internal */
+export const receiptSectionsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptSection> => {
+  const operation = 'listReceiptSections';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    skPrefix: `${receiptPrefix(ref)}#SECTION#`,
+    matches: shape(isSectionSk),
+    schema: ReceiptSectionItemSchema,
+  };
+};
+
+const keyText = (item: DynamoDBItem, name: string): string => {
+  const value = item[name]?.S;
+  return typeof value === 'string' ? value : '';
+};
+
+/**
+ * Reads the pages of a query: keeps the items whose SK matches, parses each, and returns
+ * the entities in the order the pages gave them. Every page is read before an invalid item
+ * is reported, so the error lists all of them.
+ *
+ * @throws InvalidReceiptItemError when any kept item fails validation (no entity is returned)
+ * @throws whatever the page source throws (adapters throw `ReceiptStoreError`)
+ * @internal
+ */
+export const collectReceiptItems = async <Entity>(
+  query: ReceiptItemQuery<Entity>,
+  pages: AsyncIterable<readonly DynamoDBItem[]>,
+): Promise<Entity[]> => {
+  const entities: Entity[] = [];
+  const invalidItems: InvalidReceiptItem[] = [];
+  for await (const page of pages) {
+    for (const item of page) {
+      const sk = keyText(item, 'SK');
+      if (!query.matches(sk)) continue;
+      const parsed = query.schema.safeParse(item);
+      if (parsed.success) {
+        entities.push(parsed.data);
+      } else {
+        invalidItems.push({
+          pk: keyText(item, 'PK'),
+          sk,
+          issues: parsed.error.issues.map((issue) =>
+            issue.path.length === 0
+              ? issue.message
+              : `${issue.path.map(String).join('.')}: ${issue.message}`,
+          ),
+        });
+      }
+    }
+  }
+  if (invalidItems.length > 0) {
+    const first = invalidItems[0];
+    throw new InvalidReceiptItemError(
+      `${query.operation}: ${invalidItems.length} item(s) under ${query.pk} ${query.skPrefix} failed validation` +
+        (first ? ` (first: ${first.sk}: ${first.issues.join('; ')})` : '') +
+        '; fix or remove the items, then retry',
+      {
+        operation: query.operation,
+        items: invalidItems,
+        context: { pk: query.pk, skPrefix: query.skPrefix, invalidCount: invalidItems.length },
+      },
+    );
+  }
+  return entities;
+};

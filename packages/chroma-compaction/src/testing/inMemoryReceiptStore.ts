@@ -1,0 +1,178 @@
+import {
+  type DynamoDBItem,
+  type ReceiptLine,
+  type ReceiptSection,
+  type ReceiptWord,
+  type ReceiptWordLabel,
+  receiptLineToItem,
+  receiptSectionToItem,
+  receiptWordLabelToItem,
+  receiptWordToItem,
+} from '@receipt-chroma/dynamo-stream';
+import { ReceiptStoreError } from '../errors.js';
+import type { ReceiptRef, ReceiptStore, WordRef } from '../ports/receiptStore.js';
+import {
+  collectReceiptItems,
+  type ReceiptItemQuery,
+  receiptLinesQuery,
+  receiptSectionsQuery,
+  receiptWordLabelsQuery,
+  receiptWordsQuery,
+  wordLabelsQuery,
+} from '../receipts/receiptItemQueries.js';
+
+/** What an {@link InMemoryReceiptStore} starts with. */
+export interface InMemoryReceiptStoreSeed {
+  readonly words?: readonly ReceiptWord[];
+  readonly lines?: readonly ReceiptLine[];
+  readonly labels?: readonly ReceiptWordLabel[];
+  readonly sections?: readonly ReceiptSection[];
+  /**
+   * Raw table items (`PK`/`SK` strings plus attributes), stored as given: letters, other
+   * entity types, or invalid items to exercise `InvalidReceiptItemError`.
+   */
+  readonly items?: readonly DynamoDBItem[];
+}
+
+/** Compares two strings by their UTF-8 bytes, the order DynamoDB sorts string keys in. */
+const compareUtf8 = (left: string, right: string): number =>
+  Buffer.compare(Buffer.from(left, 'utf8'), Buffer.from(right, 'utf8'));
+
+/**
+ * An in-memory `ReceiptStore` for tests, held to the same contract suite as
+ * `DynamoReceiptStore`. Entities are stored as the table items their dynamo-stream
+ * `…ToItem` writers produce, and every read selects, orders (by SK bytes) and validates those
+ * items exactly as the DynamoDB adapter does, so invalid items and letters under word keys
+ * behave the same. Adding an item with the same `PK`/`SK` replaces it, as `PutItem` does.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryReceiptStore } from '@receipt-chroma/chroma-compaction/testing';
+ *
+ * const store = new InMemoryReceiptStore({ words: [word], labels: [label] });
+ * await store.listWordLabels({ imageId: word.image_id, receiptId: 1, lineId: 2, wordId: 3 });
+ * ```
+ */
+export class InMemoryReceiptStore implements ReceiptStore {
+  readonly #partitions = new Map<string, Map<string, DynamoDBItem>>();
+  #pendingFailure: Error | undefined;
+  #reads = 0;
+
+  constructor(seed: InMemoryReceiptStoreSeed = {}) {
+    this.addWords(...(seed.words ?? []));
+    this.addLines(...(seed.lines ?? []));
+    this.addLabels(...(seed.labels ?? []));
+    this.addSections(...(seed.sections ?? []));
+    this.putItems(...(seed.items ?? []));
+  }
+
+  /** Stores receipt words. */
+  addWords(...words: readonly ReceiptWord[]): this {
+    return this.putItems(...words.map(receiptWordToItem));
+  }
+
+  /** Stores receipt lines. */
+  addLines(...lines: readonly ReceiptLine[]): this {
+    return this.putItems(...lines.map(receiptLineToItem));
+  }
+
+  /** Stores word labels. */
+  addLabels(...labels: readonly ReceiptWordLabel[]): this {
+    return this.putItems(...labels.map(receiptWordLabelToItem));
+  }
+
+  /** Stores receipt sections. */
+  addSections(...sections: readonly ReceiptSection[]): this {
+    return this.putItems(...sections.map(receiptSectionToItem));
+  }
+
+  /**
+   * Stores raw items (deep copies), replacing any with the same `PK` and `SK`.
+   * @throws ReceiptStoreError when an item lacks a string `PK` or `SK`
+   */
+  putItems(...items: readonly DynamoDBItem[]): this {
+    for (const item of items) {
+      const pk = item['PK']?.S;
+      const sk = item['SK']?.S;
+      if (typeof pk !== 'string' || typeof sk !== 'string') {
+        throw new ReceiptStoreError('InMemoryReceiptStore items need string PK and SK keys', {
+          operation: 'putItems',
+        });
+      }
+      let partition = this.#partitions.get(pk);
+      if (partition === undefined) {
+        partition = new Map();
+        this.#partitions.set(pk, partition);
+      }
+      partition.set(sk, structuredClone(item));
+    }
+    return this;
+  }
+
+  /** Removes the item with this `PK` and `SK`; true when there was one. */
+  deleteItem(pk: string, sk: string): boolean {
+    return this.#partitions.get(pk)?.delete(sk) ?? false;
+  }
+
+  /** How many reads were made, failed ones included, for assertions on call counts. */
+  get reads(): number {
+    return this.#reads;
+  }
+
+  /**
+   * Makes the next read reject with `error` (after its references are validated), to test
+   * how callers handle a failing table.
+   * @param error - what to reject with; by default a `ReceiptStoreError` saying the failure
+   *   was injected
+   */
+  failNextRead(error?: Error): this {
+    this.#pendingFailure =
+      error ?? new ReceiptStoreError('Injected read failure', { operation: 'failNextRead' });
+    return this;
+  }
+
+  /** Every word of a receipt, in SK order. */
+  listReceiptWords(receipt: ReceiptRef): Promise<ReceiptWord[]> {
+    return this.#read(() => receiptWordsQuery(receipt));
+  }
+
+  /** Every line of a receipt, in SK order. */
+  listReceiptLines(receipt: ReceiptRef): Promise<ReceiptLine[]> {
+    return this.#read(() => receiptLinesQuery(receipt));
+  }
+
+  /** The labels of one word, in SK order. */
+  listWordLabels(word: WordRef): Promise<ReceiptWordLabel[]> {
+    return this.#read(() => wordLabelsQuery(word));
+  }
+
+  /** Every word label of a receipt, in SK order. */
+  listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]> {
+    return this.#read(() => receiptWordLabelsQuery(receipt));
+  }
+
+  /** Every section of a receipt, in SK order. */
+  listReceiptSections(receipt: ReceiptRef): Promise<ReceiptSection[]> {
+    return this.#read(() => receiptSectionsQuery(receipt));
+  }
+
+  async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
+    this.#reads += 1;
+    const query = build();
+    const failure = this.#pendingFailure;
+    if (failure !== undefined) {
+      this.#pendingFailure = undefined;
+      throw failure;
+    }
+    const partition = this.#partitions.get(query.pk) ?? new Map<string, DynamoDBItem>();
+    const page = [...partition.entries()]
+      .filter(([sk]) => sk.startsWith(query.skPrefix))
+      .sort(([left], [right]) => compareUtf8(left, right))
+      .map(([, item]) => structuredClone(item));
+    return collectReceiptItems(query, toPages(page));
+  }
+}
+
+async function* toPages(page: DynamoDBItem[]): AsyncGenerator<DynamoDBItem[]> {
+  yield page;
+}

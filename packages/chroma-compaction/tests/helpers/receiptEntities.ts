@@ -1,0 +1,149 @@
+import {
+  type DynamoDBItem,
+  type ReceiptLine,
+  ReceiptLineSchema,
+  type ReceiptSection,
+  ReceiptSectionSchema,
+  type ReceiptWord,
+  type ReceiptWordLabel,
+  ReceiptWordLabelSchema,
+  ReceiptWordSchema,
+} from '@receipt-chroma/dynamo-stream';
+
+/**
+ * Receipt entities for tests, with values that survive the dynamo-stream writers and item
+ * schemas unchanged (coordinates and confidences with few decimals), so a store that writes
+ * and reads them back returns equal objects.
+ */
+
+const pad = (value: number): string => String(value).padStart(5, '0');
+
+const geometry = (seed: number) => ({
+  bounding_box: { x: 0.1, y: 0.25, width: 0.5, height: 0.05 },
+  top_left: { x: 0.1, y: 0.3 },
+  top_right: { x: 0.6, y: 0.3 },
+  bottom_left: { x: 0.1, y: 0.25 },
+  bottom_right: { x: 0.6, y: 0.25 },
+  angle_degrees: 0,
+  angle_radians: 0,
+  confidence: 0.5 + (seed % 5) / 10,
+  embedding_status: 'SUCCESS' as const,
+  is_noise: false,
+});
+
+/** A valid receipt word. */
+export const makeWord = (
+  imageId: string,
+  receiptId: number,
+  lineId: number,
+  wordId: number,
+  overrides: Partial<ReceiptWord> = {},
+): ReceiptWord =>
+  ReceiptWordSchema.parse({
+    image_id: imageId,
+    receipt_id: receiptId,
+    line_id: lineId,
+    word_id: wordId,
+    text: `w${lineId}.${wordId}`,
+    ...geometry(wordId),
+    extracted_data: null,
+    ...overrides,
+  });
+
+/** A valid receipt line. */
+export const makeLine = (
+  imageId: string,
+  receiptId: number,
+  lineId: number,
+  overrides: Partial<ReceiptLine> = {},
+): ReceiptLine =>
+  ReceiptLineSchema.parse({
+    image_id: imageId,
+    receipt_id: receiptId,
+    line_id: lineId,
+    text: `line ${lineId}`,
+    ...geometry(lineId),
+    ...overrides,
+  });
+
+/** A valid word label. */
+export const makeLabel = (
+  imageId: string,
+  receiptId: number,
+  lineId: number,
+  wordId: number,
+  label: string,
+  overrides: Partial<ReceiptWordLabel> = {},
+): ReceiptWordLabel =>
+  ReceiptWordLabelSchema.parse({
+    image_id: imageId,
+    receipt_id: receiptId,
+    line_id: lineId,
+    word_id: wordId,
+    label,
+    reasoning: 'seen on the receipt',
+    timestamp_added: '2026-01-04T12:00:00.123456+00:00',
+    validation_status: 'VALID',
+    label_proposed_by: null,
+    label_consolidated_from: null,
+    ...overrides,
+  });
+
+/** A valid receipt section. */
+export const makeSection = (
+  imageId: string,
+  receiptId: number,
+  sectionType: ReceiptSection['section_type'],
+  lineIds: number[],
+): ReceiptSection =>
+  ReceiptSectionSchema.parse({
+    image_id: imageId,
+    receipt_id: receiptId,
+    section_type: sectionType,
+    line_ids: lineIds,
+    created_at: '2026-01-04T12:00:00.123456+00:00',
+    confidence: null,
+    model_source: null,
+    validation_status: null,
+    row_ids: null,
+    verification_source: null,
+    verification_status: null,
+    verification_section_type: null,
+    verification_confidence: null,
+    disagreement_row_ids: null,
+    verified_at: null,
+  });
+
+/** A `RECEIPT_LETTER` item, which lives under its word's key. */
+export const letterItem = (
+  imageId: string,
+  receiptId: number,
+  lineId: number,
+  wordId: number,
+  letterId: number,
+): DynamoDBItem => ({
+  PK: { S: `IMAGE#${imageId}` },
+  SK: {
+    S: `RECEIPT#${pad(receiptId)}#LINE#${pad(lineId)}#WORD#${pad(wordId)}#LETTER#${pad(letterId)}`,
+  },
+  TYPE: { S: 'RECEIPT_LETTER' },
+  text: { S: 'x' },
+});
+
+/** An item under a word key that is neither a letter nor a label (Python spatial analyses). */
+export const spatialAnalysisItem = (
+  imageId: string,
+  receiptId: number,
+  lineId: number,
+  wordId: number,
+): DynamoDBItem => ({
+  PK: { S: `IMAGE#${imageId}` },
+  SK: {
+    S: `RECEIPT#${pad(receiptId)}#LINE#${pad(lineId)}#WORD#${pad(wordId)}#SPATIAL_ANALYSIS`,
+  },
+  TYPE: { S: 'SPATIAL_ANALYSIS' },
+});
+
+/** Compares two strings by UTF-8 bytes, the order DynamoDB returns sort keys in. */
+export const byUtf8 = (left: string, right: string): number =>
+  Buffer.compare(Buffer.from(left, 'utf8'), Buffer.from(right, 'utf8'));
