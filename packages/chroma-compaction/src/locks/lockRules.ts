@@ -1,0 +1,152 @@
+import {
+  ChromaDBCollection,
+  type CompactionLock,
+  isValidUuid,
+} from '@receipt-chroma/dynamo-stream';
+import { LockStoreError } from '../errors.js';
+import type {
+  AcquireLockRequest,
+  LockOwnerRef,
+  LockRecord,
+  RefreshLockRequest,
+} from '../ports/lockStore.js';
+
+/**
+ * Rules every `LockStore` implementation shares (the DynamoDB adapter and the in-memory
+ * double), so both accept the same requests and give the same fences.
+ *
+ * - **Timestamps** are fixed-width UTC `YYYY-MM-DDTHH:MM:SS.ffffff+00:00` (spec §16.3 #2):
+ *   the acquire condition compares them as strings.
+ * - **Release keeps the item**: it sets `expires` (and `GSI1SK`) to {@link RELEASED_EXPIRES},
+ *   which sorts before every real time, so Python's acquire condition
+ *   `attribute_not_exists(PK) OR expires < :now` (and ours) lets the next holder in, Python's
+ *   reader still parses the item, and the `fence` attribute survives for the next acquire.
+ * - **Fence**: each acquire sets `fence = if_not_exists(fence, base) + 1`, where `base` is
+ *   the epoch milliseconds of the request's `now`. The counter grows by one per acquire while
+ *   the item exists; when the item is gone (DynamoDB TTL after a day unused, Python's
+ *   cleanup) or was overwritten by a Python writer (no `fence`), the next fence starts from
+ *   the clock, which is above every earlier fence unless a lock was taken more than once per
+ *   millisecond on average, so fences keep growing across those gaps too.
+ * @internal
+ */
+
+/** `expires` of a released lock: Python's earliest datetime, before every real time. @internal */
+export const RELEASED_EXPIRES: string = '0001-01-01T00:00:00.000000+00:00';
+
+/** How long DynamoDB TTL keeps a lock item past its `expires`, by default: one day. @internal */
+export const DEFAULT_LOCK_TTL_GRACE_SECONDS = 86_400;
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d{6})\+00:00$/;
+const COLLECTIONS: readonly string[] = Object.values(ChromaDBCollection);
+
+const invalid = (message: string, ref: Partial<LockOwnerRef>): LockStoreError =>
+  new LockStoreError(message, {
+    context: { lockId: ref.lockId, collection: ref.collection, owner: ref.owner },
+  });
+
+/**
+ * Epoch milliseconds (rounded down) of a fixed-width timestamp, or `undefined` when `text` is
+ * not exactly `YYYY-MM-DDTHH:MM:SS.ffffff+00:00` for a real date and time.
+ * @internal
+ */
+export const parseLockTimestamp = (text: unknown): number | undefined => {
+  if (typeof text !== 'string') return undefined;
+  const match = TIMESTAMP.exec(text);
+  if (!match) return undefined;
+  const seconds = text.slice(0, 19);
+  const millis = Date.parse(`${seconds}Z`);
+  // Date.parse rolls 2026-02-30 over to March; printing it back catches that.
+  if (Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 19) !== seconds) {
+    return undefined;
+  }
+  return millis + Math.floor(Number(match[1]) / 1000);
+};
+
+const checkTimestamp = (name: string, value: unknown, ref: Partial<LockOwnerRef>): number => {
+  const millis = parseLockTimestamp(value);
+  if (millis === undefined) {
+    throw invalid(
+      `${name} must be a UTC timestamp in the fixed-width form YYYY-MM-DDTHH:MM:SS.ffffff+00:00 ` +
+        `(formatPythonTimestamp), got ${JSON.stringify(value)}`,
+      ref,
+    );
+  }
+  return millis;
+};
+
+/**
+ * Checks the lock id and collection: a non-empty `lockId` and a collection the lock item
+ * allows (`lines` or `words`).
+ * @throws LockStoreError when one is invalid
+ * @internal
+ */
+export const checkLockRef = (ref: {
+  readonly lockId: string;
+  readonly collection: string;
+}): void => {
+  if (typeof ref.lockId !== 'string' || ref.lockId.trim() === '') {
+    throw invalid('lockId must be a non-empty string', ref);
+  }
+  if (!COLLECTIONS.includes(ref.collection)) {
+    throw invalid(
+      `collection must be one of ${COLLECTIONS.join(', ')}, got ${JSON.stringify(ref.collection)}`,
+      ref,
+    );
+  }
+};
+
+/**
+ * Checks a lock, collection and owner (a version 4 or 5 UUID, as the Python entity requires).
+ * @throws LockStoreError when one is invalid
+ * @internal
+ */
+export const checkOwnerRef = (ref: LockOwnerRef): void => {
+  checkLockRef(ref);
+  if (!isValidUuid(ref.owner)) {
+    throw invalid(`owner must be a UUID, got ${JSON.stringify(ref.owner)}`, ref);
+  }
+};
+
+/**
+ * Checks a refresh: the owner reference, and fixed-width `expires` and `heartbeat`.
+ * @returns the epoch milliseconds of `expires`
+ * @throws LockStoreError when a field is invalid
+ * @internal
+ */
+export const checkRefresh = (request: RefreshLockRequest): number => {
+  checkOwnerRef(request);
+  if (request.heartbeat !== null) checkTimestamp('heartbeat', request.heartbeat, request);
+  return checkTimestamp('expires', request.expires, request);
+};
+
+/**
+ * Checks an acquire: a valid refresh plus a fixed-width `now` earlier than `expires`.
+ * @returns the epoch milliseconds of `expires` and `now`
+ * @throws LockStoreError when a field is invalid
+ * @internal
+ */
+export const checkAcquire = (
+  request: AcquireLockRequest,
+): { readonly expiresMillis: number; readonly nowMillis: number } => {
+  const expiresMillis = checkRefresh(request);
+  const nowMillis = checkTimestamp('now', request.now, request);
+  // Fixed-width timestamps compare as strings in time order, to the microsecond.
+  if (request.expires <= request.now) {
+    throw invalid(`expires (${request.expires}) must be later than now (${request.now})`, request);
+  }
+  return { expiresMillis, nowMillis };
+};
+
+/** `time_to_live` (epoch seconds) for an item whose lock lapses at `expiresMillis`. @internal */
+export const timeToLive = (expiresMillis: number, graceSeconds: number): number =>
+  Math.floor(expiresMillis / 1000) + graceSeconds;
+
+/** The port's view of a stored lock; a Python-written item (no `fence`) reads as fence 0. @internal */
+export const toLockRecord = (lock: CompactionLock): LockRecord => ({
+  lockId: lock.lock_id,
+  collection: lock.collection,
+  owner: lock.owner,
+  expires: lock.expires,
+  heartbeat: lock.heartbeat,
+  fence: lock.fence ?? 0,
+});
