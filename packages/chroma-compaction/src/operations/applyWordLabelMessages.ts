@@ -88,6 +88,10 @@ const wordPatch = (
  * the labels that DynamoDB holds for it now (see `reconstructLabelMetadata`), so a MODIFY,
  * an INSERT and a REMOVE all converge on the same state and replaying a message changes
  * nothing. A REMOVE therefore keeps the word's other labels instead of wiping them.
+ * Keys whose source is gone are sent as `null` (Chroma's update merges, so leaving a key out
+ * would keep it), and so are the keys of the other label format and legacy boolean
+ * `label_{NAME}` flags (the 2026-01 format) still on the record, so a word never carries two
+ * disagreeing label sets.
  *
  * Messages are grouped by receipt: per receipt one Chroma `get` for every word id (split at
  * `maxBatchSize`), one DynamoDB read (`listWordLabels` for a single word,

@@ -1,0 +1,280 @@
+import {
+  type ReceiptSection,
+  type ReceiptWordLabel,
+  receiptSectionKeys,
+  receiptWordLabelKeys,
+} from '@receipt-chroma/dynamo-stream';
+import { lineChromaId, wordChromaId } from '../../src/ids/chromaIds.js';
+import type { OperationInput } from '../../src/operations/types.js';
+import type { MetricDimensions, Metrics } from '../../src/ports/observability.js';
+import type { ReceiptStore, WordRef } from '../../src/ports/receiptStore.js';
+import type {
+  DeleteRequest,
+  GetRequest,
+  GetResponse,
+  Metadata,
+  UpdateRequest,
+  UpsertRequest,
+  VectorCollection,
+} from '../../src/ports/vectorCollection.js';
+import { InMemoryReceiptStore } from '../../src/testing/inMemoryReceiptStore.js';
+import { InMemoryVectorCollection } from '../../src/testing/inMemoryVectorCollection.js';
+
+/**
+ * Builders for the compaction operation tests: queue messages, seeded records, a
+ * `VectorCollection` wrapper that counts calls, and metrics that record what they get.
+ */
+
+/** A `RECEIPT_WORD_LABEL` message for `label`, as the stream processor builds it. */
+export const labelInput = (
+  label: Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>,
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  recordId?: string,
+  changes: Record<string, { old: string | null; new: string | null }> = eventName === 'REMOVE'
+    ? {}
+    : { validation_status: { old: 'PENDING', new: 'VALID' } },
+): OperationInput => ({
+  recordId,
+  message: {
+    entityType: 'RECEIPT_WORD_LABEL',
+    entityData: {
+      entity_type: 'RECEIPT_WORD_LABEL',
+      image_id: label.image_id,
+      receipt_id: label.receipt_id,
+      line_id: label.line_id,
+      word_id: label.word_id,
+      label: label.label,
+    },
+    changes,
+    eventName,
+  },
+});
+
+/** A `RECEIPT_SECTION` message for one receipt. */
+export const sectionInput = (
+  imageId: string,
+  receiptId: number,
+  sectionType: string,
+  recordId?: string,
+): OperationInput => ({
+  recordId,
+  message: {
+    entityType: 'RECEIPT_SECTION',
+    entityData: {
+      entity_type: 'RECEIPT_SECTION',
+      image_id: imageId,
+      receipt_id: receiptId,
+      section_type: sectionType,
+    },
+    changes: {},
+    eventName: 'MODIFY',
+  },
+});
+
+/** A word's reference and Chroma id. */
+export const wordTarget = (
+  imageId: string,
+  receiptId: number,
+  lineId: number,
+  wordId: number,
+): { ref: WordRef; id: string } => {
+  const ref = { imageId, receiptId, lineId, wordId };
+  return { ref, id: wordChromaId(ref) };
+};
+
+/** Adds word records (2-dimensional embeddings) with their id metadata plus `extra`. */
+export const seedWords = async (
+  words: VectorCollection,
+  refs: readonly WordRef[],
+  extra: Metadata = {},
+): Promise<string[]> => {
+  const ids = refs.map(wordChromaId);
+  await words.upsert({
+    ids,
+    embeddings: refs.map(() => [0.25, 0.5]),
+    metadatas: refs.map((ref) => ({
+      image_id: ref.imageId,
+      receipt_id: ref.receiptId,
+      line_id: ref.lineId,
+      word_id: ref.wordId,
+      text: `w${ref.lineId}.${ref.wordId}`,
+      ...extra,
+    })),
+  });
+  return ids;
+};
+
+/**
+ * Adds one `lines` row per entry: the row's id is its first line's id, its metadata has
+ * `line_id` and `row_line_ids` (a JSON string, as Python writes it) plus `extra`.
+ */
+export const seedRows = async (
+  lines: VectorCollection,
+  imageId: string,
+  receiptId: number,
+  rows: readonly { readonly lineIds: readonly number[]; readonly extra?: Metadata }[],
+): Promise<string[]> => {
+  const ids = rows.map(({ lineIds }) =>
+    lineChromaId({ imageId, receiptId, lineId: lineIds[0] ?? 0 }),
+  );
+  await lines.upsert({
+    ids,
+    embeddings: rows.map(() => [0.5, 0.25]),
+    metadatas: rows.map(({ lineIds, extra }) => ({
+      image_id: imageId,
+      receipt_id: receiptId,
+      line_id: lineIds[0] ?? 0,
+      row_line_ids: `[${lineIds.join(', ')}]`,
+      ...extra,
+    })),
+  });
+  return ids;
+};
+
+/** The stored metadata of `ids` (in that order; `undefined` for a missing id). */
+export const metadataOf = async (
+  collection: VectorCollection,
+  ids: readonly string[],
+): Promise<(Metadata | null | undefined)[]> => {
+  const response = await collection.get({ ids, include: ['metadatas'] });
+  return ids.map((id) => {
+    const index = response.ids.indexOf(id);
+    return index === -1 ? undefined : (response.metadatas?.[index] ?? null);
+  });
+};
+
+/** The stored metadata of one id. */
+export const metadataOne = async (
+  collection: VectorCollection,
+  id: string,
+): Promise<Metadata | null | undefined> => (await metadataOf(collection, [id]))[0];
+
+/** How many calls a {@link CountingCollection} saw, per method. */
+export interface CallCounts {
+  get: number;
+  upsert: number;
+  update: number;
+  delete: number;
+  count: number;
+}
+
+/** A `VectorCollection` that forwards to another and counts the calls (and updated ids). */
+export class CountingCollection implements VectorCollection {
+  readonly calls: CallCounts = { get: 0, upsert: 0, update: 0, delete: 0, count: 0 };
+  /** The size of each `update` request, in order. */
+  readonly updateSizes: number[] = [];
+  readonly #inner: VectorCollection;
+
+  constructor(inner: VectorCollection) {
+    this.#inner = inner;
+  }
+
+  get name(): string {
+    return this.#inner.name;
+  }
+
+  get(request?: GetRequest): Promise<GetResponse> {
+    this.calls.get += 1;
+    return this.#inner.get(request);
+  }
+
+  upsert(request: UpsertRequest): Promise<void> {
+    this.calls.upsert += 1;
+    return this.#inner.upsert(request);
+  }
+
+  update(request: UpdateRequest): Promise<void> {
+    this.calls.update += 1;
+    this.updateSizes.push(request.ids.length);
+    return this.#inner.update(request);
+  }
+
+  delete(request: DeleteRequest): Promise<void> {
+    this.calls.delete += 1;
+    return this.#inner.delete(request);
+  }
+
+  count(): Promise<number> {
+    this.calls.count += 1;
+    return this.#inner.count();
+  }
+}
+
+/** One metric a {@link RecordingMetrics} received. */
+export interface RecordedMetric {
+  readonly kind: 'count' | 'gauge' | 'timer';
+  readonly name: string;
+  readonly value: number;
+  readonly dimensions: MetricDimensions | undefined;
+}
+
+/** Metrics that keep every call, for assertions on names and dimensions. */
+export class RecordingMetrics implements Metrics {
+  readonly recorded: RecordedMetric[] = [];
+
+  count(name: string, value: number, dimensions?: MetricDimensions): void {
+    this.recorded.push({ kind: 'count', name, value, dimensions });
+  }
+
+  gauge(name: string, value: number, dimensions?: MetricDimensions): void {
+    this.recorded.push({ kind: 'gauge', name, value, dimensions });
+  }
+
+  timer(name: string, milliseconds: number, dimensions?: MetricDimensions): void {
+    this.recorded.push({ kind: 'timer', name, value: milliseconds, dimensions });
+  }
+
+  /** The names recorded, in order. */
+  names(): string[] {
+    return this.recorded.map(({ name }) => name);
+  }
+}
+
+/** What the label and section operation contract needs from a backend. */
+export interface LabelOperationsFixture {
+  /** An empty `words` collection (or one without records of the test's image). */
+  readonly words: VectorCollection;
+  /** An empty `lines` collection (or one without records of the test's image). */
+  readonly lines: VectorCollection;
+  readonly receipts: ReceiptStore;
+  /** Writes labels to the receipts table (replacing any with the same keys). */
+  putLabels(...labels: readonly ReceiptWordLabel[]): Promise<void>;
+  /** Deletes labels from the receipts table. */
+  deleteLabels(...labels: readonly ReceiptWordLabel[]): Promise<void>;
+  /** Writes sections to the receipts table (replacing any with the same keys). */
+  putSections(...sections: readonly ReceiptSection[]): Promise<void>;
+  /** Deletes sections from the receipts table. */
+  deleteSections(...sections: readonly ReceiptSection[]): Promise<void>;
+}
+
+/** The label operations over the in-memory doubles. */
+export const makeInMemoryLabelFixture = (): LabelOperationsFixture & {
+  readonly receipts: InMemoryReceiptStore;
+  readonly words: InMemoryVectorCollection;
+  readonly lines: InMemoryVectorCollection;
+} => {
+  const receipts = new InMemoryReceiptStore();
+  return {
+    words: new InMemoryVectorCollection('words'),
+    lines: new InMemoryVectorCollection('lines'),
+    receipts,
+    putLabels: async (...labels) => {
+      receipts.addLabels(...labels);
+    },
+    deleteLabels: async (...labels) => {
+      for (const label of labels) {
+        const { PK, SK } = receiptWordLabelKeys(label);
+        receipts.deleteItem(PK, SK);
+      }
+    },
+    putSections: async (...sections) => {
+      receipts.addSections(...sections);
+    },
+    deleteSections: async (...sections) => {
+      for (const section of sections) {
+        const { PK, SK } = receiptSectionKeys(section);
+        receipts.deleteItem(PK, SK);
+      }
+    },
+  };
+};
