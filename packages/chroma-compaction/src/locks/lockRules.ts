@@ -1,9 +1,10 @@
 import {
   ChromaDBCollection,
   type CompactionLock,
+  compactionLockKeys,
   isValidUuid,
 } from '@receipt-chroma/dynamo-stream';
-import { LockStoreError } from '../errors.js';
+import { LockHeldError, LockLostError, LockStoreError } from '../errors.js';
 import type {
   AcquireLockRequest,
   LockOwnerRef,
@@ -150,3 +151,71 @@ export const toLockRecord = (lock: CompactionLock): LockRecord => ({
   heartbeat: lock.heartbeat,
   fence: lock.fence ?? 0,
 });
+
+/** Identifies a lock item. @internal */
+export interface LockRef {
+  readonly lockId: string;
+  readonly collection: string;
+}
+
+/** The item's partition key, `LOCK#{collection}#{lockId}` (the sort key is always `LOCK`). @internal */
+export const lockPk = (ref: LockRef): string =>
+  compactionLockKeys({
+    collection: ref.collection as CompactionLock['collection'],
+    lock_id: ref.lockId,
+    expires: '',
+  }).PK;
+
+const holderContext = (holder: CompactionLock | undefined) => ({
+  currentOwner: holder?.owner,
+  currentExpires: holder?.expires,
+  currentFence: holder?.fence ?? undefined,
+});
+
+/**
+ * The error of an acquire that found the lock held; `holder` is the stored lock when known.
+ * @internal
+ */
+export const lockHeldError = (
+  request: LockOwnerRef,
+  holder: CompactionLock | undefined,
+  cause?: unknown,
+): LockHeldError =>
+  new LockHeldError(
+    `Lock ${request.lockId} (${request.collection}) is held by ${holder?.owner ?? 'another owner'} until ${holder?.expires ?? 'a later time'}; retry after it expires`,
+    {
+      cause,
+      context: { lockId: request.lockId, collection: request.collection, ...holderContext(holder) },
+    },
+  );
+
+/**
+ * The error of a refresh or release by an owner that no longer holds the lock; `holder` is
+ * the stored lock (`undefined` when there is none).
+ * @internal
+ */
+export const lockLostError = (
+  operation: 'refresh' | 'release',
+  request: LockOwnerRef,
+  holder: CompactionLock | undefined,
+  cause?: unknown,
+): LockLostError => {
+  const state =
+    holder === undefined
+      ? 'does not exist'
+      : holder.expires === RELEASED_EXPIRES
+        ? 'was released'
+        : `is held by ${holder.owner}`;
+  return new LockLostError(
+    `Cannot ${operation} lock ${request.lockId} (${request.collection}) for ${request.owner}: it ${state}`,
+    {
+      cause,
+      context: {
+        lockId: request.lockId,
+        collection: request.collection,
+        owner: request.owner,
+        ...holderContext(holder),
+      },
+    },
+  );
+};

@@ -1,10 +1,13 @@
-import { type CompactionLock, compactionLockKeys } from '@receipt-chroma/dynamo-stream';
-import { LockHeldError, LockLostError } from '../errors.js';
+import type { CompactionLock } from '@receipt-chroma/dynamo-stream';
 import {
   checkAcquire,
   checkLockRef,
   checkOwnerRef,
   checkRefresh,
+  type LockRef,
+  lockHeldError,
+  lockLostError,
+  lockPk,
   RELEASED_EXPIRES,
   toLockRecord,
 } from '../locks/lockRules.js';
@@ -15,13 +18,6 @@ import type {
   LockStore,
   RefreshLockRequest,
 } from '../ports/lockStore.js';
-
-const keyOf = (ref: { readonly lockId: string; readonly collection: string }): string =>
-  compactionLockKeys({
-    collection: ref.collection as CompactionLock['collection'],
-    lock_id: ref.lockId,
-    expires: '',
-  }).PK;
 
 /**
  * An in-memory `LockStore` for tests, held to the same contract suite as `DynamoLockStore`
@@ -46,22 +42,10 @@ export class InMemoryLockStore implements LockStore {
   /** Takes the lock when it is free or expired, else `LockHeldError`. */
   async acquire(request: AcquireLockRequest): Promise<LockRecord> {
     const { nowMillis } = checkAcquire(request);
-    const key = keyOf(request);
+    const key = lockPk(request);
     const current = this.#locks.get(key);
     if (current !== undefined && !(current.expires < request.now)) {
-      const held = toLockRecord(current);
-      throw new LockHeldError(
-        `Lock ${request.lockId} (${request.collection}) is held by ${current.owner} until ${current.expires}; retry after it expires`,
-        {
-          context: {
-            lockId: request.lockId,
-            collection: request.collection,
-            currentOwner: held.owner,
-            currentExpires: held.expires,
-            currentFence: held.fence,
-          },
-        },
-      );
+      throw lockHeldError(request, current);
     }
     const lock: CompactionLock = {
       lock_id: request.lockId,
@@ -85,7 +69,7 @@ export class InMemoryLockStore implements LockStore {
       expires: request.expires,
       heartbeat: request.heartbeat,
     };
-    this.#locks.set(keyOf(request), lock);
+    this.#locks.set(lockPk(request), lock);
     return toLockRecord(lock);
   }
 
@@ -93,16 +77,13 @@ export class InMemoryLockStore implements LockStore {
   async release(request: LockOwnerRef): Promise<void> {
     checkOwnerRef(request);
     const current = this.#owned('release', request);
-    this.#locks.set(keyOf(request), { ...current, expires: RELEASED_EXPIRES });
+    this.#locks.set(lockPk(request), { ...current, expires: RELEASED_EXPIRES });
   }
 
   /** The stored lock, released or expired ones included, or `undefined`. */
-  async read(lock: {
-    readonly lockId: string;
-    readonly collection: string;
-  }): Promise<LockRecord | undefined> {
+  async read(lock: LockRef): Promise<LockRecord | undefined> {
     checkLockRef(lock);
-    const current = this.#locks.get(keyOf(lock));
+    const current = this.#locks.get(lockPk(lock));
     return current === undefined ? undefined : toLockRecord(current);
   }
 
@@ -111,41 +92,23 @@ export class InMemoryLockStore implements LockStore {
    * reads as 0), replacing any lock with the same id and collection.
    */
   put(lock: CompactionLock): this {
-    this.#locks.set(keyOf({ lockId: lock.lock_id, collection: lock.collection }), { ...lock });
+    this.#locks.set(lockPk({ lockId: lock.lock_id, collection: lock.collection }), { ...lock });
     return this;
   }
 
   /** Removes a lock (as DynamoDB TTL would); true when there was one. */
-  delete(lock: { readonly lockId: string; readonly collection: string }): boolean {
-    return this.#locks.delete(keyOf(lock));
+  delete(lock: LockRef): boolean {
+    return this.#locks.delete(lockPk(lock));
   }
 
   #owned(operation: 'refresh' | 'release', request: LockOwnerRef): CompactionLock {
-    const current = this.#locks.get(keyOf(request));
+    const current = this.#locks.get(lockPk(request));
     if (
       current === undefined ||
       current.owner !== request.owner ||
       current.expires === RELEASED_EXPIRES
     ) {
-      const state =
-        current === undefined
-          ? 'does not exist'
-          : current.expires === RELEASED_EXPIRES
-            ? 'was released'
-            : `is held by ${current.owner}`;
-      throw new LockLostError(
-        `Cannot ${operation} lock ${request.lockId} (${request.collection}) for ${request.owner}: it ${state}`,
-        {
-          context: {
-            lockId: request.lockId,
-            collection: request.collection,
-            owner: request.owner,
-            currentOwner: current?.owner,
-            currentExpires: current?.expires,
-            currentFence: current?.fence ?? undefined,
-          },
-        },
-      );
+      throw lockLostError(operation, request, current);
     }
     return current;
   }

@@ -8,17 +8,20 @@ import {
 import {
   type CompactionLock,
   CompactionLockItemSchema,
-  compactionLockKeys,
   compactionLockToItem,
   type DynamoDBItem,
 } from '@receipt-chroma/dynamo-stream';
-import { LockHeldError, LockLostError, LockStoreError } from '../../errors.js';
+import { LockStoreError } from '../../errors.js';
 import {
   checkAcquire,
   checkLockRef,
   checkOwnerRef,
   checkRefresh,
   DEFAULT_LOCK_TTL_GRACE_SECONDS,
+  type LockRef,
+  lockHeldError,
+  lockLostError,
+  lockPk,
   RELEASED_EXPIRES,
   timeToLive,
   toLockRecord,
@@ -82,11 +85,8 @@ const currentLock = (error: { Item?: Item }): CompactionLock | undefined => {
   return parsed.success ? parsed.data : undefined;
 };
 
-const holderContext = (lock: CompactionLock | undefined) => ({
-  currentOwner: lock?.owner,
-  currentExpires: lock?.expires,
-  currentFence: lock?.fence ?? undefined,
-});
+/** The primary key of a lock item. */
+const lockKey = (ref: LockRef): Item => ({ PK: { S: lockPk(ref) }, SK: { S: 'LOCK' } });
 
 /**
  * The `LockStore` on DynamoDB, writing the Python `CompactionLock` item (spec §16.1) through
@@ -170,7 +170,7 @@ export class DynamoLockStore implements LockStore {
       fence: null,
       time_to_live: timeToLive(expiresMillis, this.#graceSeconds),
     }) as unknown as Item;
-    const { PK, SK, ...attributes } = item;
+    const { PK: _pk, SK: _sk, ...attributes } = item;
     const expression = new Expression();
     const sets = expression.setAll(attributes);
     const fence = expression.name('fence');
@@ -180,7 +180,7 @@ export class DynamoLockStore implements LockStore {
     const condition = `attribute_not_exists(${expression.name('PK')}) OR ${expression.name('expires')} < ${expression.value('now', { S: request.now })}`;
     try {
       return await this.#update('acquire', request, {
-        Key: { PK: PK ?? { S: '' }, SK: SK ?? { S: 'LOCK' } },
+        Key: lockKey(request),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: expression.names,
@@ -188,33 +188,17 @@ export class DynamoLockStore implements LockStore {
       });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const holder = currentLock(error);
-      throw new LockHeldError(
-        `Lock ${request.lockId} (${request.collection}) is held by ${holder?.owner ?? 'another owner'} until ${holder?.expires ?? 'a later time'}; retry after it expires`,
-        {
-          cause: error,
-          context: {
-            lockId: request.lockId,
-            collection: request.collection,
-            ...holderContext(holder),
-          },
-        },
-      );
+      throw lockHeldError(request, currentLock(error), error);
     }
   }
 
   /** Extends a lock `owner` still holds; see the class documentation. */
   async refresh(request: RefreshLockRequest): Promise<LockRecord> {
     const expiresMillis = checkRefresh(request);
-    const { GSI1SK } = compactionLockKeys({
-      collection: request.collection as CompactionLock['collection'],
-      lock_id: request.lockId,
-      expires: request.expires,
-    });
     return this.#ownerUpdate('refresh', request, {
       expires: { S: request.expires },
       heartbeat: request.heartbeat === null ? { NULL: true } : { S: request.heartbeat },
-      GSI1SK: { S: GSI1SK },
+      GSI1SK: { S: `EXPIRES#${request.expires}` },
       time_to_live: { N: String(timeToLive(expiresMillis, this.#graceSeconds)) },
     });
   }
@@ -230,22 +214,14 @@ export class DynamoLockStore implements LockStore {
   }
 
   /** The stored lock, released or expired ones included, or `undefined` when there is none. */
-  async read(lock: {
-    readonly lockId: string;
-    readonly collection: string;
-  }): Promise<LockRecord | undefined> {
+  async read(lock: LockRef): Promise<LockRecord | undefined> {
     checkLockRef(lock);
-    const { PK, SK } = compactionLockKeys({
-      collection: lock.collection as CompactionLock['collection'],
-      lock_id: lock.lockId,
-      expires: '',
-    });
     let item: Item | undefined;
     try {
       const output = await this.#client.send(
         new GetItemCommand({
           TableName: this.#tableName,
-          Key: { PK: { S: PK }, SK: { S: SK } },
+          Key: lockKey(lock),
           ConsistentRead: true,
         }),
       );
@@ -262,11 +238,6 @@ export class DynamoLockStore implements LockStore {
     request: LockOwnerRef,
     attributes: Item,
   ): Promise<LockRecord> {
-    const { PK, SK } = compactionLockKeys({
-      collection: request.collection as CompactionLock['collection'],
-      lock_id: request.lockId,
-      expires: '',
-    });
     const expression = new Expression();
     const sets = expression.setAll(attributes);
     const condition =
@@ -274,7 +245,7 @@ export class DynamoLockStore implements LockStore {
       `${expression.name('expires')} <> ${expression.value('released', { S: RELEASED_EXPIRES })}`;
     try {
       return await this.#update(operation, request, {
-        Key: { PK: { S: PK }, SK: { S: SK } },
+        Key: lockKey(request),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: expression.names,
@@ -282,25 +253,7 @@ export class DynamoLockStore implements LockStore {
       });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const holder = currentLock(error);
-      const state =
-        holder === undefined
-          ? 'does not exist'
-          : holder.expires === RELEASED_EXPIRES
-            ? 'was released'
-            : `is held by ${holder.owner}`;
-      throw new LockLostError(
-        `Cannot ${operation} lock ${request.lockId} (${request.collection}) for ${request.owner}: it ${state}`,
-        {
-          cause: error,
-          context: {
-            lockId: request.lockId,
-            collection: request.collection,
-            owner: request.owner,
-            ...holderContext(holder),
-          },
-        },
-      );
+      throw lockLostError(operation, request, currentLock(error), error);
     }
   }
 
@@ -337,11 +290,7 @@ export class DynamoLockStore implements LockStore {
     return this.#toRecord(operation, ref, attributes);
   }
 
-  #toRecord(
-    operation: string,
-    ref: { readonly lockId: string; readonly collection: string },
-    item: Item,
-  ): LockRecord {
+  #toRecord(operation: string, ref: LockRef, item: Item): LockRecord {
     const parsed = CompactionLockItemSchema.safeParse(item as unknown as DynamoDBItem);
     if (!parsed.success) {
       throw new LockStoreError(
@@ -355,11 +304,7 @@ export class DynamoLockStore implements LockStore {
     return toLockRecord(parsed.data);
   }
 
-  #vendorError(
-    operation: string,
-    ref: { readonly lockId: string; readonly collection: string },
-    error: unknown,
-  ): LockStoreError {
+  #vendorError(operation: string, ref: LockRef, error: unknown): LockStoreError {
     return new LockStoreError(
       `${operation}: DynamoDB call on ${this.#tableName} failed for lock ${ref.lockId} (${ref.collection}): ${(error as Error)?.message ?? String(error)}`,
       {
