@@ -20,6 +20,7 @@ import {
 } from '../operations/results.js';
 import type { OperationOptions } from '../operations/types.js';
 import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';
+import { collectionKind } from '../operations/vectorBatches.js';
 import {
   type Logger,
   type Metrics,
@@ -377,7 +378,8 @@ function summarise(
  *   entity type this collection has no use for, an embedding that does not exist, or
  *   metadata already up to date;
  * - `failed`: not applied; retry it. Invalid or missing ids, a message routed to another
- *   collection, an unknown collection name, delta messages without `mergeDeltas`, and any
+ *   collection, an unknown collection name (or `vectors` whose name says it holds the
+ *   other collection), delta messages without `mergeDeltas`, and any
  *   `ReceiptStore` or `VectorCollection` error fail exactly the messages they affect.
  *
  * Never rejects: an unexpected error fails the messages of the step it happened in. The
@@ -427,6 +429,23 @@ export async function processCollectionUpdates(
       `unknown collection "${collectionName}"`,
       new CompactionConfigurationError(
         `Unknown collection "${collectionName}": expected one of ${[...COLLECTIONS].join(', ')}`,
+      ),
+    );
+    return summarise(inputs, collectionName, tracker, collected);
+  }
+
+  const kind = collectionKind(options.vectors.name);
+  if (kind !== undefined && kind !== collectionName) {
+    logger.error('The collection given does not hold the collection named', {
+      collection: collectionName,
+      vectors: options.vectors.name,
+    });
+    tracker.setAll(
+      inputs,
+      'failed',
+      `the vectors collection "${options.vectors.name}" is not a ${collectionName} collection`,
+      new CompactionConfigurationError(
+        `processCollectionUpdates was asked to update "${collectionName}" but given the collection "${options.vectors.name}"`,
       ),
     );
     return summarise(inputs, collectionName, tracker, collected);

@@ -152,6 +152,32 @@ describe('Function: processCollectionUpdates', () => {
       expect(await metadataOne(words, id(2, 1, 1))).not.toHaveProperty('place_removed_at');
     });
 
+    it('keeps a place set again after its removal in the same batch', async () => {
+      // Prepare
+      const { imageId, receipts, words, id } = await wordsWorld();
+
+      // Act
+      const result = await processCollectionUpdates(
+        [
+          placeInput(
+            'set-again',
+            imageId,
+            1,
+            'MODIFY',
+            { merchant_name: { old: null, new: 'New' } },
+            { timestamp: at(2) },
+          ),
+          placeInput('removed', imageId, 1, 'REMOVE', {}, { timestamp: at(1) }),
+        ],
+        'words',
+        { vectors: words, receipts, now },
+      );
+
+      // Assess
+      expect(statuses(result)).toEqual({ 'set-again': 'applied', removed: 'applied' });
+      expect(await metadataOne(words, id(1, 2, 2))).toMatchObject({ merchant_name: 'New' });
+    });
+
     it('writes a receipt with more records than one write allows in batches', async () => {
       // Prepare
       const imageId = randomUUID();
@@ -770,6 +796,102 @@ describe('Function: processCollectionUpdates', () => {
       });
     });
 
+    it('fails exactly the two poisoned messages of a mixed batch on the lines collection', async () => {
+      // Prepare
+      const imageId = randomUUID();
+      const lines = new InMemoryVectorCollection('lines');
+      const [row1, row3, row5] = await seedRows(lines, imageId, 1, [
+        { lineIds: [1, 2] },
+        { lineIds: [3, 4] },
+        { lineIds: [5] },
+      ]);
+      await seedRows(lines, imageId, 2, [{ lineIds: [1] }]);
+      const receipts = new InMemoryReceiptStore({
+        lines: [1, 2, 3, 4, 5].map((lineId) => makeLine(imageId, 1, lineId)),
+        labels: [makeLabel(imageId, 1, 2, 1, 'TAX')],
+        sections: [makeSection(imageId, 1, 'HEADER', [1, 2])],
+      });
+      const newRow = lineChromaId({ imageId, receiptId: 3, lineId: 1 });
+      const { mergeDeltas } = fakeMerger({
+        'lines/delta/n/': {
+          ids: [newRow],
+          metadatas: [{ image_id: imageId, receipt_id: 3, line_id: 1 }],
+        },
+      });
+      const label = wordLabelInput(
+        'label',
+        { imageId, receiptId: 1, lineId: 2, wordId: 1 },
+        'TAX',
+        'MODIFY',
+        {
+          timestamp: at(3),
+        },
+      );
+      const { line_id: _lineId, ...withoutLine } = label.message.entityData;
+      const flaky = new FlakyCollection(lines).failWhen('delete', namesId(row5 as string));
+
+      // Act
+      const result = await processCollectionUpdates(
+        [
+          deltaInput('delta', imageId, 3, 'n', 'lines/delta/n/', { timestamp: at(1) }),
+          placeInput(
+            'place',
+            imageId,
+            1,
+            'MODIFY',
+            { merchant_name: { old: 'A', new: 'B' } },
+            { timestamp: at(2) },
+          ),
+          label,
+          sectionMessageInput('section', imageId, 1, 'HEADER', { timestamp: at(4) }),
+          removalInput(
+            'line',
+            'RECEIPT_LINE',
+            { image_id: imageId, receipt_id: 1, line_id: 3 },
+            { timestamp: at(5) },
+          ),
+          removalInput(
+            'receipt',
+            'RECEIPT',
+            { image_id: imageId, receipt_id: 2 },
+            { timestamp: at(6) },
+          ),
+          {
+            ...label,
+            recordId: 'poison-label',
+            message: { ...label.message, entityData: withoutLine },
+          },
+          removalInput(
+            'poison-line',
+            'RECEIPT_LINE',
+            { image_id: imageId, receipt_id: 1, line_id: 5 },
+            { timestamp: at(7) },
+          ),
+        ],
+        'lines',
+        { vectors: flaky, receipts, now, mergeDeltas },
+      );
+
+      // Assess
+      expect(statuses(result)).toEqual({
+        delta: 'applied',
+        place: 'applied',
+        label: 'applied',
+        section: 'applied',
+        line: 'applied',
+        receipt: 'applied',
+        'poison-label': 'failed',
+        'poison-line': 'failed',
+      });
+      expect(await metadataOne(lines, row1 as string)).toMatchObject({
+        merchant_name: 'B',
+        label_TAX: true,
+        section_label: 'HEADER',
+      });
+      expect((await lines.get({ include: [] })).ids).toEqual([row1, row5, newRow]);
+      expect(row3).toBe(lineChromaId({ imageId, receiptId: 1, lineId: 3 }));
+    });
+
     it('leaves identical collection state when the same batch is replayed', async () => {
       // Prepare
       const { receipts, words, inputs, mergeDeltas } = await mixedBatch();
@@ -848,6 +970,25 @@ describe('Function: processCollectionUpdates', () => {
       expect(statuses(result)).toEqual({ a: 'failed', b: 'failed' });
       expect(result.outcomes[0]?.error).toBeInstanceOf(CompactionConfigurationError);
       expect(metrics.names()).toEqual(['CompactionUnknownCollectionType']);
+      expect(receipts.reads).toBe(0);
+    });
+
+    it('fails every message when the vectors collection holds the other collection', async () => {
+      // Prepare
+      const { imageId, receipts } = await wordsWorld();
+
+      // Act
+      const result = await processCollectionUpdates(
+        [placeInput('p', imageId, 1, 'MODIFY', { merchant_name: { old: 'A', new: 'B' } })],
+        'words',
+        { vectors: new InMemoryVectorCollection('lines'), receipts, now },
+      );
+
+      // Assess
+      expect(result.outcomes).toMatchObject([
+        { status: 'failed', reason: 'the vectors collection "lines" is not a words collection' },
+      ]);
+      expect(result.outcomes[0]?.error).toBeInstanceOf(CompactionConfigurationError);
       expect(receipts.reads).toBe(0);
     });
 
