@@ -1,0 +1,339 @@
+import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
+import { applyWordLabelMessages } from '../operations/applyWordLabelMessages.js';
+import {
+  deleteLineEmbeddings,
+  deleteReceiptEmbeddings,
+  deleteWordEmbeddings,
+} from '../operations/embeddingDeletions.js';
+import { receiptKey } from '../operations/operationSupport.js';
+import { removeReceiptPlace, updateReceiptPlace } from '../operations/receiptPlace.js';
+import { recomputeSectionLabels } from '../operations/recomputeSectionLabels.js';
+import {
+  type DeletionResult,
+  type LabelUpdateResult,
+  type MetadataUpdateResult,
+  type OperationResult,
+  resultRecordCount,
+  type SectionUpdateResult,
+  toError,
+} from '../operations/results.js';
+import type { OperationOptions } from '../operations/types.js';
+import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';
+import type { Logger, Metrics } from '../ports/observability.js';
+import type { ReceiptRef } from '../ports/receiptStore.js';
+import { CompactionConfigurationError } from './errors.js';
+import type { OutcomeTracker } from './outcomeTracker.js';
+import type { CollectionUpdatePlan, DeletionInput, DeltaInput } from './planCollectionUpdates.js';
+import type { ProcessCollectionUpdatesOptions } from './processCollectionUpdates.js';
+import type {
+  CollectionUpdateInput,
+  CollectionUpdateResult,
+  DeltaMergeResult,
+  RecordOutcome,
+} from './types.js';
+
+/**
+ * The steps of `processCollectionUpdates`: each applies one phase of a batch through the
+ * operations and records the outcome of every input it covers.
+ * @internal
+ * @packageDocumentation
+ */
+
+/** The operation results of a batch, by kind. @internal */
+export interface Collected {
+  readonly metadataUpdates: MetadataUpdateResult[];
+  readonly labelUpdates: LabelUpdateResult[];
+  readonly sectionUpdates: SectionUpdateResult[];
+  readonly deletions: DeletionResult[];
+  readonly deltaMergeResults: DeltaMergeResult[];
+}
+
+/** One call's context, shared by the phases. @internal */
+export interface Run {
+  readonly collection: ChromaDBCollection;
+  readonly options: ProcessCollectionUpdatesOptions;
+  readonly operation: OperationOptions;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracker: OutcomeTracker;
+  readonly collected: Collected;
+}
+
+/**
+ * Runs one phase; if it throws, its inputs that have no outcome yet fail with the error, and
+ * inputs it returned no result for fail too.
+ * @internal
+ */
+export async function phase(
+  run: Run,
+  name: string,
+  inputs: readonly CollectionUpdateInput[],
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    await body();
+  } catch (thrown) {
+    const error = toError(thrown);
+    run.logger.error(`Unexpected error while applying ${name}`, { error: error.message });
+    run.tracker.failMissing(inputs, `unexpected error while applying ${name}`, error);
+  }
+  run.tracker.failMissing(inputs, `the ${name} step returned no result for this message`);
+}
+
+/** Keeps results and records the outcome of each input they cover. @internal */
+export function record<Result extends OperationResult>(
+  run: Run,
+  list: Result[],
+  results: readonly Result[],
+): void {
+  for (const result of results) {
+    list.push(result);
+    run.tracker.fromResult(result);
+  }
+}
+
+/** Receipt deletions per receipt, word and line deletions each in one batched call. @internal */
+export async function applyDeletions(run: Run, deletions: readonly DeletionInput[]): Promise<void> {
+  const receipts = new Map<string, { receipt: ReceiptRef; recordIds: string[] }>();
+  const words: Parameters<typeof deleteWordEmbeddings>[0][number][] = [];
+  const lines: Parameters<typeof deleteLineEmbeddings>[0][number][] = [];
+  for (const { input, entityType, receipt } of deletions) {
+    const data = input.message.entityData;
+    const recordIds = [input.recordId];
+    if (entityType === 'RECEIPT') {
+      const key = receiptKey(receipt);
+      const entry = receipts.get(key) ?? { receipt, recordIds: [] };
+      entry.recordIds.push(input.recordId);
+      receipts.set(key, entry);
+    } else if (entityType === 'RECEIPT_WORD') {
+      words.push({
+        ...receipt,
+        lineId: data.line_id as number,
+        wordId: data.word_id as number,
+        recordIds,
+      });
+    } else {
+      lines.push({ ...receipt, lineId: data.line_id as number, recordIds });
+    }
+  }
+  const list = run.collected.deletions;
+  for (const { receipt, recordIds } of receipts.values()) {
+    record(run, list, [await deleteReceiptEmbeddings(receipt, { ...run.operation, recordIds })]);
+  }
+  if (words.length > 0) record(run, list, await deleteWordEmbeddings(words, run.operation));
+  if (lines.length > 0) record(run, list, await deleteLineEmbeddings(lines, run.operation));
+}
+
+/** Hands the delta messages to `mergeDeltas` and records one result per message. @internal */
+export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Promise<void> {
+  const { mergeDeltas } = run.options;
+  const requests = deltas.map(({ request }) => request);
+  const failAll = (reason: string, error: Error): void => {
+    for (const request of requests) {
+      const result: DeltaMergeResult = {
+        recordId: request.recordId,
+        runId: request.runId,
+        imageId: request.imageId,
+        receiptId: request.receiptId,
+        status: 'failed',
+        mergedCount: 0,
+        reason,
+        error,
+      };
+      run.collected.deltaMergeResults.push(result);
+      run.tracker.set({ recordId: result.recordId, status: 'failed', reason, error });
+    }
+  };
+  if (mergeDeltas === undefined) {
+    run.logger.error('Delta messages arrived but no mergeDeltas function was given', {
+      collection: run.collection,
+      count: requests.length,
+    });
+    failAll(
+      'no delta merger configured',
+      new CompactionConfigurationError(
+        'COMPACTION_RUN messages need the mergeDeltas option of processCollectionUpdates; they were not merged',
+        { context: { collection: run.collection } },
+      ),
+    );
+    return;
+  }
+  let results: readonly DeltaMergeResult[];
+  try {
+    results = await mergeDeltas(requests, {
+      collection: run.collection,
+      vectors: run.options.vectors,
+      logger: run.logger,
+      metrics: run.metrics,
+    });
+  } catch (thrown) {
+    failAll('the delta merge failed', toError(thrown));
+    return;
+  }
+  const wanted = new Set(requests.map(({ recordId }) => recordId));
+  for (const result of results) {
+    if (!wanted.has(result.recordId)) {
+      run.logger.warn('The delta merger returned a result for an unknown record', {
+        recordId: result.recordId,
+      });
+      continue;
+    }
+    run.collected.deltaMergeResults.push(result);
+    run.tracker.set({
+      recordId: result.recordId,
+      status: result.status,
+      reason: result.reason,
+      error:
+        result.status === 'failed'
+          ? (result.error ?? new Error('Delta merge failed'))
+          : result.error,
+    });
+  }
+  const answered = new Set(results.map(({ recordId }) => recordId));
+  const missing = requests.filter(({ recordId }) => !answered.has(recordId));
+  if (missing.length > 0) {
+    const error = new CompactionConfigurationError(
+      'The delta merger returned no result for this run',
+    );
+    for (const request of missing) {
+      run.collected.deltaMergeResults.push({
+        recordId: request.recordId,
+        runId: request.runId,
+        imageId: request.imageId,
+        receiptId: request.receiptId,
+        status: 'failed',
+        mergedCount: 0,
+        reason: 'no merge result',
+        error,
+      });
+      run.tracker.set({
+        recordId: request.recordId,
+        status: 'failed',
+        reason: 'no merge result',
+        error,
+      });
+    }
+  }
+}
+
+/** Place updates and removals, one per message, in batch order. @internal */
+export async function applyPlaces(run: Run, plan: CollectionUpdatePlan): Promise<void> {
+  for (const { input, receipt } of plan.places) {
+    const options = { ...run.operation, recordIds: [input.recordId] };
+    const result =
+      input.message.eventName === 'REMOVE'
+        ? await removeReceiptPlace(receipt, options)
+        : await updateReceiptPlace({ ...receipt, changes: input.message.changes }, options);
+    record(run, run.collected.metadataUpdates, [result]);
+  }
+}
+
+/** Word labels on `words`, row labels on `lines`. @internal */
+export async function applyLabels(
+  run: Run,
+  labels: readonly CollectionUpdateInput[],
+): Promise<void> {
+  const results =
+    run.collection === ChromaDBCollection.WORDS
+      ? await applyWordLabelMessages(labels, {
+          ...run.operation,
+          labelFormat: run.options.labelFormat,
+        })
+      : await updateLineRowLabels(labels, run.operation);
+  record(run, run.collected.labelUpdates, results);
+}
+
+/**
+ * Recomputes section labels (lines only) for the receipts named by section messages and
+ * the receipts whose deltas were merged; a failed recompute of a merged receipt fails
+ * that receipt's delta messages too, so the merge is retried and the recompute with it.
+ * @internal
+ */
+export async function applySections(run: Run, plan: CollectionUpdatePlan): Promise<void> {
+  const merged = new Map<string, { receipt: ReceiptRef; recordIds: string[] }>();
+  for (const result of run.collected.deltaMergeResults) {
+    if (result.status !== 'applied') continue;
+    const receipt = { imageId: result.imageId, receiptId: result.receiptId };
+    const key = receiptKey(receipt);
+    const entry = merged.get(key) ?? { receipt, recordIds: [] };
+    entry.recordIds.push(result.recordId);
+    merged.set(key, entry);
+  }
+  if (plan.sections.length === 0 && merged.size === 0) return;
+  const failMerged = (
+    receipt: ReceiptRef | undefined,
+    reason: string,
+    error: Error | undefined,
+  ): void => {
+    const entries =
+      receipt === undefined ? [...merged.values()] : [merged.get(receiptKey(receipt))];
+    for (const recordId of entries.flatMap((entry) => entry?.recordIds ?? [])) {
+      run.tracker.set({ recordId, status: 'failed', reason, error });
+    }
+  };
+  await phase(run, 'section updates', plan.sections, async () => {
+    let results: SectionUpdateResult[];
+    try {
+      results = await recomputeSectionLabels(plan.sections, {
+        ...run.operation,
+        extraReceipts: [...merged.values()].map(({ receipt }) => receipt),
+      });
+    } catch (thrown) {
+      failMerged(undefined, 'merged, but the section recompute failed', toError(thrown));
+      throw thrown;
+    }
+    record(run, run.collected.sectionUpdates, results);
+    for (const result of results) {
+      if (result.status === 'failed') {
+        failMerged(result, 'merged, but the section recompute of the receipt failed', result.error);
+      }
+    }
+  });
+  run.logger.info('Applied section updates', {
+    collection: run.collection,
+    results: run.collected.sectionUpdates.length,
+  });
+}
+
+const sum = (results: readonly OperationResult[]): number =>
+  results.reduce((total, result) => total + resultRecordCount(result), 0);
+
+/** The result of the batch: one outcome per input (failed when none was recorded), totals. @internal */
+export function summarise(
+  inputs: readonly CollectionUpdateInput[],
+  collection: string,
+  tracker: OutcomeTracker,
+  collected: Collected,
+): CollectionUpdateResult {
+  const outcomes: RecordOutcome[] = inputs.map(
+    (input) =>
+      tracker.get(input.recordId) ?? {
+        recordId: input.recordId,
+        status: 'failed',
+        reason: 'the outcome of this message could not be determined',
+      },
+  );
+  const count = (status: RecordOutcome['status']): number =>
+    outcomes.filter((outcome) => outcome.status === status).length;
+  const failedDeltaMerges = collected.deltaMergeResults.filter(({ status }) => status === 'failed');
+  return {
+    collection,
+    outcomes,
+    counts: { applied: count('applied'), skipped: count('skipped'), failed: count('failed') },
+    metadataUpdates: collected.metadataUpdates,
+    labelUpdates: collected.labelUpdates,
+    sectionUpdates: collected.sectionUpdates,
+    deletions: collected.deletions,
+    deltaMergeResults: collected.deltaMergeResults,
+    deltaMergeCount: collected.deltaMergeResults.reduce(
+      (total, result) => total + (result.status === 'applied' ? result.mergedCount : 0),
+      0,
+    ),
+    totalMetadataUpdated: sum(collected.metadataUpdates),
+    totalLabelsUpdated: sum(collected.labelUpdates),
+    totalSectionsUpdated: sum(collected.sectionUpdates),
+    totalDeletions: sum(collected.deletions),
+    failedDeltaMerges,
+    hasErrors: outcomes.some(({ status }) => status === 'failed'),
+  };
+}
