@@ -67,7 +67,12 @@ export interface GetResponse {
   readonly embeddings?: number[][];
 }
 
-/** Records to insert or replace; every array is parallel to `ids`. */
+/**
+ * Records to insert, or to change where the id exists; every array is parallel to `ids`.
+ * Chroma does not replace an existing record: its embedding is replaced, its metadata is
+ * merged as in {@link UpdateRequest} (a key left out keeps its stored value), and a `null`
+ * or missing document keeps the stored document.
+ */
 export interface UpsertRequest {
   readonly ids: readonly string[];
   readonly embeddings: readonly (readonly number[])[];
@@ -79,6 +84,7 @@ export interface UpsertRequest {
 export interface UpdateRequest {
   readonly ids: readonly string[];
   readonly embeddings?: readonly (readonly number[])[] | undefined;
+  /** New documents; they need `embeddings` in the same request (nothing re-embeds them). */
   readonly documents?: readonly string[] | undefined;
   readonly metadatas?: readonly MetadataPatch[] | undefined;
 }
@@ -93,6 +99,7 @@ export interface DeleteRequest {
  * A Chroma collection as the compactor uses it. Every method rejects with a
  * `VectorStoreError` naming the collection and operation; none reports a failure as an
  * empty result. Updating an id that does not exist is not an error (Chroma ignores it).
+ * An empty `ids` list is a no-op for writes and matches nothing for `get` and `delete`.
  */
 export interface VectorCollection {
   /** The collection's name, e.g. `words`. */

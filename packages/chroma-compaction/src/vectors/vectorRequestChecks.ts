@@ -144,16 +144,19 @@ const checkLength = (
  * non-empty list of finite numbers and all must have the same dimension.
  */
 const checkEmbeddings = (embeddings: readonly (readonly number[])[]): string | undefined => {
-  let dimension: number | undefined;
-  for (const [index, embedding] of embeddings.entries()) {
+  // Indexed loops: this runs over every value of every vector (30 M for 20,000 x 1536), and
+  // iterators make it several times slower.
+  const dimension = embeddings[0]?.length;
+  for (let index = 0; index < embeddings.length; index += 1) {
+    const embedding = embeddings[index];
     if (!Array.isArray(embedding) || embedding.length === 0) {
       return `embedding at index ${index} is not a non-empty list of numbers`;
     }
-    if (dimension === undefined) dimension = embedding.length;
-    else if (embedding.length !== dimension) {
+    if (embedding.length !== dimension) {
       return `embedding at index ${index} has dimension ${embedding.length}, the first has ${dimension}`;
     }
-    for (const value of embedding) {
+    for (let axis = 0; axis < embedding.length; axis += 1) {
+      const value = embedding[axis];
       // typeof + isFinite in one test: NaN, ±Infinity and non-numbers all fail.
       if (!(typeof value === 'number' && value - value === 0)) {
         return `embedding at index ${index} holds a value that is not a finite number`;

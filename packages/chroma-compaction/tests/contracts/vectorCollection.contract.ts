@@ -219,6 +219,30 @@ export function describeVectorCollectionContract(
         });
       });
 
+      it('keeps the document and metadata of an existing id when an upsert leaves them out', async () => {
+        // Prepare
+        const { collection } = await setup();
+        await collection.upsert({
+          ids: ['a'],
+          embeddings: [[1, 1, 1]],
+          documents: ['doc'],
+          metadatas: [{ k: 1 }],
+        });
+
+        // Act
+        await collection.upsert({ ids: ['a'], embeddings: [[2, 2, 2]] });
+        await collection.upsert({ ids: ['a'], embeddings: [[3, 3, 3]], metadatas: [null] });
+        const result = await collection.get({ include: ['documents', 'metadatas', 'embeddings'] });
+
+        // Assess
+        expect(result).toEqual({
+          ids: ['a'],
+          documents: ['doc'],
+          metadatas: [{ k: 1 }],
+          embeddings: [[3, 3, 3]],
+        });
+      });
+
       it('replaces the document when a new one is given and keeps it when the new one is null', async () => {
         // Prepare
         const { collection } = await setup();
