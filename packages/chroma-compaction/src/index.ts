@@ -9,6 +9,40 @@
 /** The collections this package keeps in step, re-exported from `@receipt-chroma/dynamo-stream`. */
 export { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
 export {
+  type DecodeSqsRecordsResult,
+  decodeSqsRecords,
+  type SqsRecordLike,
+} from './compaction/decodeSqsRecords.js';
+export { CompactionConfigurationError, InvalidStreamMessageError } from './compaction/errors.js';
+export {
+  type ProcessCollectionUpdatesOptions,
+  processCollectionUpdates,
+} from './compaction/processCollectionUpdates.js';
+export {
+  type DeduplicatedMessages,
+  type OrderableMessage,
+  type SupersededMessage,
+  sortAndDeduplicateMessages,
+  type WithOrderableMessage,
+} from './compaction/sortAndDeduplicateMessages.js';
+export {
+  type BatchItemFailuresOptions,
+  type BatchItemFailuresResponse,
+  toBatchItemFailures,
+  type WithOutcomes,
+} from './compaction/toBatchItemFailures.js';
+export type {
+  CollectionUpdateInput,
+  CollectionUpdateResult,
+  DeltaMergeRequest,
+  DeltaMergeResult,
+  FailedRecordOutcome,
+  MergeDeltas,
+  MergeDeltasContext,
+  OutcomeCounts,
+  RecordOutcome,
+} from './compaction/types.js';
+export {
   ChromaCompactionError,
   type ChromaCompactionErrorOptions,
   type ErrorContext,
@@ -24,6 +58,78 @@ export {
   ReceiptStoreError,
   VectorStoreError,
 } from './errors.js';
+export {
+  type ChromaLineIdParts,
+  type ChromaReceiptIdParts,
+  type ChromaWordIdParts,
+  lineChromaId,
+  type ParsedChromaId,
+  type ParsedLineChromaId,
+  type ParsedWordChromaId,
+  parseChromaId,
+  receiptChromaIdPrefix,
+  type SafeParseChromaIdResult,
+  safeParseChromaId,
+  wordChromaId,
+} from './ids/chromaIds.js';
+export {
+  applyWordLabelMessages,
+  type WordLabelMode,
+  type WordLabelOptions,
+} from './operations/applyWordLabelMessages.js';
+export {
+  type DeletionOptions,
+  deleteLineEmbeddings,
+  deleteReceiptEmbeddings,
+  deleteWordEmbeddings,
+  type LineDeletion,
+  type ReceiptDeletionOptions,
+  type WordDeletion,
+} from './operations/embeddingDeletions.js';
+export {
+  ARRAY_LABEL_KEYS,
+  DELIMITED_LABEL_KEYS,
+  deriveWordLabelState,
+  type LabelFormat,
+  type ReconstructLabelMetadataOptions,
+  reconstructLabelMetadata,
+  type WordLabelState,
+  type WordLabelStatus,
+} from './operations/labelMetadata.js';
+export {
+  PLACE_METADATA_KEYS,
+  type PlaceOperationOptions,
+  type ReceiptPlaceChange,
+  removeReceiptPlace,
+  updateReceiptPlace,
+} from './operations/receiptPlace.js';
+export {
+  type RecomputeSectionLabelsOptions,
+  recomputeSectionLabels,
+  rowSectionFromMap,
+  sectionsToLineMap,
+} from './operations/recomputeSectionLabels.js';
+export { removeWordLabels } from './operations/removeWordLabels.js';
+export {
+  type DeletionResult,
+  isFailedResult,
+  type LabelUpdateResult,
+  type MetadataUpdateResult,
+  type OperationResult,
+  type OperationResultBase,
+  type OperationStatus,
+  resultRecordCount,
+  type SectionUpdateResult,
+  toError,
+} from './operations/results.js';
+export {
+  DEFAULT_OPERATION_BATCH_SIZE,
+  type OperationInput,
+  type OperationMessage,
+  type OperationOptions,
+} from './operations/types.js';
+export { rowLabelPatch, updateLineRowLabels } from './operations/updateLineRowLabels.js';
+export { updateWordLabels } from './operations/updateWordLabels.js';
 export type {
   AcquireLockRequest,
   LockOwnerRef,

@@ -3,4 +3,5 @@
  * same contract tests as the real adapters.
  * @packageDocumentation
  */
-export {};
+export { InMemoryLockStore } from './inMemoryLockStore.js';
+export { InMemoryReceiptStore, type InMemoryReceiptStoreSeed } from './inMemoryReceiptStore.js';

@@ -1,5 +1,7 @@
 /**
- * `@receipt-chroma/chroma-compaction/dynamodb`: adapters that need `dynamodb`'s SDK (a peer dependency).
+ * `@receipt-chroma/chroma-compaction/dynamodb`: the receipts table and the compaction lock
+ * through `@aws-sdk/client-dynamodb` (a peer dependency; the client is yours).
  * @packageDocumentation
  */
-export {};
+export { DynamoLockStore, type DynamoLockStoreOptions } from './dynamoLockStore.js';
+export { DynamoReceiptStore, type DynamoReceiptStoreOptions } from './dynamoReceiptStore.js';
