@@ -10,6 +10,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { ObjectNotFoundError, ObjectStoreError, PreconditionFailedError } from '../../errors.js';
 import type {
   ListOptions,
@@ -165,12 +166,24 @@ export class FileSystemObjectStore implements ObjectStore {
 
   /**
    * Stores an object atomically and returns its ETag (the quoted MD5 hex of the content).
+   * A `Readable` body is destroyed when the put fails.
    * @throws PreconditionFailedError when `ifNoneMatch: '*'` and the object exists, or
    * `ifMatch` and the object is missing or has another ETag
    * @throws ObjectStoreError when the key is refused, the key conflicts with a directory of
    * other keys, `contentLength` disagrees with the body, or the file system or the body fails
    */
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
+    try {
+      return await this.#put(key, body, options);
+    } catch (error) {
+      // A stream the caller handed over is not left open (a precondition may fail before
+      // it is read).
+      if (body instanceof Readable && !body.destroyed) body.destroy();
+      throw error;
+    }
+  }
+
+  async #put(key: string, body: ObjectBody, options: PutOptions): Promise<{ etag: string }> {
     const paths = objectPaths(this.#root, key, 'put');
     const conditions = conditionsOf(options);
     return this.#guard('put', key, async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../../../src/adapters/s3/s3ObjectStore.js';
@@ -149,6 +150,20 @@ describe('Class: S3ObjectStore', () => {
       expect((error as Error).cause).toMatchObject({ name: 'PreconditionFailed' });
       expect(commandNames()).toContain('AbortMultipartUploadCommand');
       expect(await openUploads(recording.client, ns)).toBe(0);
+    });
+
+    it('destroys a Readable body when the put fails before reading it', async () => {
+      // Prepare
+      await store.put(`${ns}k`, 'v');
+      const body = Readable.from([Buffer.from('never read')]);
+
+      // Act
+      const error = await catchError(store.put(`${ns}k`, body, { ifNoneMatch: '*' }));
+
+      // Assess
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect(body.destroyed).toBe(true);
+      expect(commandNames()).not.toContain('CreateMultipartUploadCommand');
     });
 
     it('wraps a failing body stream in ObjectStoreError and leaves no upload open', async () => {

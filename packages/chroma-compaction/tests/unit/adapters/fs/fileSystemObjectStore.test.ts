@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSystemObjectStore } from '../../../../src/adapters/fs/fileSystemObjectStore.js';
 import {
@@ -211,6 +211,19 @@ describe('Class: FileSystemObjectStore', () => {
       expect((error as Error).cause).toMatchObject({ message: 'source broke' });
       expect(await readText((await store.get('k')).body)).toBe('before');
       expect(await filesUnder(store.root)).toEqual(['.~meta.k', 'k']);
+    });
+
+    it('destroys a Readable body when the put fails before reading it', async () => {
+      // Prepare
+      await store.put('k', 'v');
+      const body = Readable.from([Buffer.from('never read')]);
+
+      // Act
+      const error = await catchError(store.put('k', body, { ifNoneMatch: '*' }));
+
+      // Assess
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect(body.destroyed).toBe(true);
     });
 
     it('rejects a body that yields something other than bytes or text', async () => {
