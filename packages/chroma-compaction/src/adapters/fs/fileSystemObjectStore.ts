@@ -114,7 +114,9 @@ interface OpenObject {
  * process may briefly see the new content with the previous sidecar; they detect it (the
  * sidecar records the content file's inode and size) and re-read. Not supported: a key and
  * keys below it at once (`a` and `a/b`: a file cannot also be a directory), which fails with
- * `ObjectStoreError`; temp files of a crashed process are left behind (never listed).
+ * `ObjectStoreError`; temp files of a crashed process are left behind (never listed);
+ * symbolic links are not listed; `ifNoneMatch` needs a file system with hard links (local
+ * disks, NFS and EFS have them).
  *
  * Keys are checked before any file-system call: empty segments (leading, trailing or double
  * `/`), `.` and `..`, backslashes, NUL, absolute paths and `.~` segments are refused with
