@@ -1,15 +1,6 @@
-import type { BigIntStats, Dirent } from 'node:fs';
-import {
-  type FileHandle,
-  link,
-  lstat,
-  open,
-  readdir,
-  rename,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import type { BigIntStats } from 'node:fs';
+import { type FileHandle, link, lstat, rename, stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { ObjectNotFoundError, ObjectStoreError, PreconditionFailedError } from '../../errors.js';
 import type {
@@ -23,12 +14,10 @@ import type {
 } from '../../ports/objectStore.js';
 import { KeyedMutex } from './keyedMutex.js';
 import {
-  backOff,
   createTempFile,
   errorCode,
   isMissing,
   mapWithConcurrency,
-  md5OfHandle,
   type ObjectSidecar,
   pruneEmptyDirs,
   readSidecar,
@@ -37,13 +26,9 @@ import {
   unlinkQuietly,
   writeBody,
 } from './objectFiles.js';
-import {
-  keyProblem,
-  type ObjectPaths,
-  objectPaths,
-  RESERVED_NAME_PREFIX,
-  sortByUtf8,
-} from './objectKeyPath.js';
+import { listKeys } from './objectKeyListing.js';
+import { type ObjectPaths, objectPaths } from './objectKeyPath.js';
+import { type OpenObject, openObject } from './openObject.js';
 
 /** Options of {@link FileSystemObjectStore}. */
 export interface FileSystemObjectStoreOptions {
@@ -62,8 +47,6 @@ export interface FileSystemObjectStoreOptions {
  * across every store instance in this process.
  */
 const fileLocks = new KeyedMutex();
-/** Re-reads of an object whose sidecar belongs to another write, before hashing the content. */
-const SIDECAR_RETRIES = 3;
 /** File-system calls in flight at once in `list` and `delete`. */
 const CONCURRENCY = 16;
 
@@ -84,12 +67,6 @@ const lowerCaseKeys = (
     : Object.fromEntries(
         Object.entries(metadata).map(([name, value]) => [name.toLowerCase(), value]),
       );
-
-/** An open object: the handle to stream from and what the store knows about it. */
-interface OpenObject {
-  readonly handle: FileHandle;
-  readonly info: ObjectInfo;
-}
 
 /**
  * An {@link ObjectStore} in a local directory: the embedded default, and what tests and
@@ -259,33 +236,11 @@ export class FileSystemObjectStore implements ObjectStore {
     const prefix = options.prefix ?? '';
     const delimiter = options.delimiter === '' ? undefined : options.delimiter;
     return this.#guard('list', options.prefix, async () => {
-      const baseKey = prefix.slice(0, prefix.lastIndexOf('/') + 1);
-      // A prefix whose directory part no key could have matches nothing.
-      if (baseKey !== '' && keyProblem(baseKey.slice(0, -1)) !== undefined) {
-        return { objects: [], prefixes: [] };
-      }
-      const keys: string[] = [];
-      await this.#walk(join(this.#root, ...baseKey.split('/')), baseKey, prefix, keys);
-      const objectKeys: string[] = [];
-      const prefixes = new Set<string>();
-      for (const key of keys) {
-        const at = delimiter === undefined ? -1 : key.indexOf(delimiter, prefix.length);
-        if (delimiter !== undefined && at !== -1) {
-          prefixes.add(key.slice(0, at + delimiter.length));
-        } else {
-          objectKeys.push(key);
-        }
-      }
+      const { objectKeys, prefixes } = await listKeys(this.#root, prefix, delimiter);
       const infos = await mapWithConcurrency(objectKeys, CONCURRENCY, (key) =>
         this.#listedInfo(key),
       );
-      return {
-        objects: sortByUtf8(
-          infos.filter((info): info is ObjectInfo => info !== undefined),
-          (info) => info.key,
-        ),
-        prefixes: sortByUtf8([...prefixes], (value) => value),
-      };
+      return { objects: infos.filter((info): info is ObjectInfo => info !== undefined), prefixes };
     });
   }
 
@@ -407,7 +362,7 @@ export class FileSystemObjectStore implements ObjectStore {
     options: PutOptions,
     conditions: string,
   ): Promise<void> {
-    const current = await this.#open(paths, key);
+    const current = await openObject(paths, key);
     await current?.handle.close();
     const fail = (why: string): never => {
       throw new PreconditionFailedError(
@@ -429,60 +384,7 @@ export class FileSystemObjectStore implements ObjectStore {
   }
 
   #openLocked(paths: ObjectPaths, key: string): Promise<OpenObject | undefined> {
-    return fileLocks.run(paths.file, () => this.#open(paths, key));
-  }
-
-  /**
-   * Opens the object and reads its sidecar, retrying while they belong to different writes
-   * (another process committing); when they never agree (a file placed by hand, or a writer
-   * that crashed between its two renames) the ETag is computed from the content and the
-   * content type and metadata are unknown. `undefined` when there is no object.
-   */
-  async #open(paths: ObjectPaths, key: string): Promise<OpenObject | undefined> {
-    for (let attempt = 0; ; attempt += 1) {
-      let handle: FileHandle;
-      try {
-        handle = await open(paths.file, 'r');
-      } catch (error) {
-        if (isMissing(error) || errorCode(error) === 'EISDIR') return undefined;
-        throw error;
-      }
-      try {
-        const stats = await handle.stat({ bigint: true });
-        if (!stats.isFile()) {
-          await handle.close();
-          return undefined;
-        }
-        const sidecar = await readSidecar(paths.meta);
-        if (sidecar !== undefined && sidecarMatches(sidecar, stats)) {
-          return { handle, info: this.#info(key, stats, sidecar) };
-        }
-        if (attempt >= SIDECAR_RETRIES) {
-          const etag = await md5OfHandle(handle);
-          return { handle, info: this.#info(key, stats, { etag }) };
-        }
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
-      await handle.close();
-      await backOff(attempt);
-    }
-  }
-
-  #info(
-    key: string,
-    stats: BigIntStats,
-    sidecar: Pick<ObjectSidecar, 'etag' | 'contentType' | 'metadata'>,
-  ): ObjectInfo {
-    return {
-      key,
-      size: Number(stats.size),
-      etag: sidecar.etag,
-      lastModified: stats.mtime,
-      contentType: sidecar.contentType,
-      metadata: { ...sidecar.metadata },
-    };
+    return fileLocks.run(paths.file, () => openObject(paths, key));
   }
 
   /** A listed object's info, from its stats and sidecar (re-read consistently if they disagree). */
@@ -502,31 +404,5 @@ export class FileSystemObjectStore implements ObjectStore {
     if (opened === undefined) return undefined;
     const { size, etag, lastModified } = opened.info;
     return { key, size, etag, lastModified };
-  }
-
-  /** Collects the keys of the files under `dir` (key prefix `dirKey`) that start with `prefix`. */
-  async #walk(dir: string, dirKey: string, prefix: string, keys: string[]): Promise<void> {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      if (isMissing(error)) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      // The store's own files, and names no key could produce, are not objects.
-      if (entry.name.startsWith(RESERVED_NAME_PREFIX) || keyProblem(entry.name) !== undefined) {
-        continue;
-      }
-      const key = `${dirKey}${entry.name}`;
-      if (entry.isDirectory()) {
-        const below = `${key}/`;
-        if (below.startsWith(prefix) || prefix.startsWith(below)) {
-          await this.#walk(join(dir, entry.name), below, prefix, keys);
-        }
-      } else if (entry.isFile() && key.startsWith(prefix)) {
-        keys.push(key);
-      }
-    }
   }
 }
