@@ -9,6 +9,10 @@
 /** The collections this package keeps in step, re-exported from `@receipt-chroma/dynamo-stream`. */
 export { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
 export {
+  FileSystemObjectStore,
+  type FileSystemObjectStoreOptions,
+} from './adapters/fs/fileSystemObjectStore.js';
+export {
   type DecodeSqsRecordsResult,
   decodeSqsRecords,
   type SqsRecordLike,

@@ -1,5 +1,6 @@
 /**
- * `@receipt-chroma/chroma-compaction/s3`: adapters that need `s3`'s SDK (a peer dependency).
+ * `@receipt-chroma/chroma-compaction/s3`: the object store on Amazon S3 through
+ * `@aws-sdk/client-s3` and `@aws-sdk/lib-storage` (peer dependencies; the client is yours).
  * @packageDocumentation
  */
-export {};
+export { S3ObjectStore, type S3ObjectStoreOptions } from './s3ObjectStore.js';
