@@ -28,6 +28,7 @@ import type { ProcessCollectionUpdatesOptions } from './processCollectionUpdates
 import type {
   CollectionUpdateInput,
   CollectionUpdateResult,
+  DeltaMergeRequest,
   DeltaMergeResult,
   RecordOutcome,
 } from './types.js';
@@ -128,9 +129,13 @@ export async function applyDeletions(run: Run, deletions: readonly DeletionInput
 export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Promise<void> {
   const { mergeDeltas } = run.options;
   const requests = deltas.map(({ request }) => request);
-  const failAll = (reason: string, error: Error): void => {
-    for (const request of requests) {
-      const result: DeltaMergeResult = {
+  const failRequests = (
+    failing: readonly DeltaMergeRequest[],
+    reason: string,
+    error: Error,
+  ): void => {
+    for (const request of failing) {
+      run.collected.deltaMergeResults.push({
         recordId: request.recordId,
         runId: request.runId,
         imageId: request.imageId,
@@ -139,9 +144,8 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
         mergedCount: 0,
         reason,
         error,
-      };
-      run.collected.deltaMergeResults.push(result);
-      run.tracker.set({ recordId: result.recordId, status: 'failed', reason, error });
+      });
+      run.tracker.set({ recordId: request.recordId, status: 'failed', reason, error });
     }
   };
   if (mergeDeltas === undefined) {
@@ -149,7 +153,8 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
       collection: run.collection,
       count: requests.length,
     });
-    failAll(
+    failRequests(
+      requests,
       'no delta merger configured',
       new CompactionConfigurationError(
         'COMPACTION_RUN messages need the mergeDeltas option of processCollectionUpdates; they were not merged',
@@ -167,7 +172,7 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
       metrics: run.metrics,
     });
   } catch (thrown) {
-    failAll('the delta merge failed', toError(thrown));
+    failRequests(requests, 'the delta merge failed', toError(thrown));
     return;
   }
   const wanted = new Set(requests.map(({ recordId }) => recordId));
@@ -192,27 +197,11 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
   const answered = new Set(results.map(({ recordId }) => recordId));
   const missing = requests.filter(({ recordId }) => !answered.has(recordId));
   if (missing.length > 0) {
-    const error = new CompactionConfigurationError(
-      'The delta merger returned no result for this run',
+    failRequests(
+      missing,
+      'no merge result',
+      new CompactionConfigurationError('The delta merger returned no result for this run'),
     );
-    for (const request of missing) {
-      run.collected.deltaMergeResults.push({
-        recordId: request.recordId,
-        runId: request.runId,
-        imageId: request.imageId,
-        receiptId: request.receiptId,
-        status: 'failed',
-        mergedCount: 0,
-        reason: 'no merge result',
-        error,
-      });
-      run.tracker.set({
-        recordId: request.recordId,
-        status: 'failed',
-        reason: 'no merge result',
-        error,
-      });
-    }
   }
 }
 

@@ -1,8 +1,9 @@
 import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
 import type { LabelFormat } from '../operations/labelMetadata.js';
+import { observersOf } from '../operations/operationSupport.js';
 import { toError } from '../operations/results.js';
 import { collectionKind } from '../operations/vectorBatches.js';
-import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
+import type { ObservabilityOptions } from '../ports/observability.js';
 import type { ReceiptStore } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
 import {
@@ -101,8 +102,7 @@ export async function processCollectionUpdates(
   collectionName: string,
   options: ProcessCollectionUpdatesOptions,
 ): Promise<CollectionUpdateResult> {
-  const logger = options.logger ?? NOOP_LOGGER;
-  const metrics = options.metrics ?? NOOP_METRICS;
+  const { logger, metrics } = observersOf(options);
   const tracker = new OutcomeTracker();
   const collected: Collected = {
     metadataUpdates: [],

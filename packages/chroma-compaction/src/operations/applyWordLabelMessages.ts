@@ -1,6 +1,5 @@
 import type { ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
 import { wordChromaId } from '../ids/chromaIds.js';
-import { NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
 import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
 import {
@@ -12,15 +11,17 @@ import {
 } from './labelMetadata.js';
 import {
   batchSizeOf,
-  chunk,
   clockOf,
   dimensionsOf,
-  getMetadataByIds,
+  type LabelOutcome,
+  labelInputResult,
+  observersOf,
   patchChanges,
   receiptKey,
 } from './operationSupport.js';
-import { type LabelUpdateResult, type OperationStatus, toError } from './results.js';
+import { type LabelUpdateResult, toError } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
+import { getRecords, updateEachBatch } from './vectorBatches.js';
 
 /** Options of the word label operations. */
 export interface WordLabelOptions extends OperationOptions {
@@ -46,12 +47,6 @@ interface WordTarget {
 interface ReceiptGroup {
   readonly ref: ReceiptRef;
   readonly words: Map<string, WordTarget>;
-}
-
-interface Outcome {
-  readonly status: OperationStatus;
-  readonly reason?: string | undefined;
-  readonly error?: Error | undefined;
 }
 
 /** The keys of the label format not in use, removed when a record still has them. */
@@ -120,37 +115,25 @@ export async function applyWordLabelMessages(
   modeOf: (input: OperationInput) => WordLabelMode = modeOfEvent,
 ): Promise<LabelUpdateResult[]> {
   const { vectors, receipts } = options;
-  const logger = options.logger ?? NOOP_LOGGER;
-  const metrics = options.metrics ?? NOOP_METRICS;
+  const { logger, metrics } = observersOf(options);
   const batchSize = batchSizeOf(options);
   const now = clockOf(options);
   const format = options.labelFormat ?? 'array';
   const collection = vectors.name;
   const results: (LabelUpdateResult | undefined)[] = new Array(inputs.length);
 
-  const settle = (index: number, target: WordTarget | undefined, outcome: Outcome): void => {
-    const input = inputs[index] as OperationInput;
-    const first = target === undefined || target.inputs[0] === index;
-    results[index] = {
-      kind: 'label',
+  const settle = (index: number, target: WordTarget | undefined, outcome: LabelOutcome): void => {
+    results[index] = labelInputResult(
       collection,
-      status: outcome.status,
-      chromaId: target?.chromaId,
-      chromaIds: target === undefined ? undefined : [target.chromaId],
-      imageId: target?.ref.imageId,
-      receiptId: target?.ref.receiptId,
-      eventName: input.message.eventName,
-      changes: Object.keys(input.message.changes ?? {}),
-      updatedCount: outcome.status === 'applied' && first ? 1 : 0,
-      reason:
-        outcome.status === 'applied' && !first
-          ? 'the word was written for an earlier message of the batch'
-          : outcome.reason,
-      error: outcome.error,
-      recordIds: input.recordId === undefined ? undefined : [input.recordId],
-    };
+      'word',
+      inputs,
+      index,
+      target?.ref,
+      target,
+      outcome,
+    );
   };
-  const settleWord = (target: WordTarget, outcome: Outcome): void => {
+  const settleWord = (target: WordTarget, outcome: LabelOutcome): void => {
     for (const index of target.inputs) settle(index, target, outcome);
   };
   const fail = (targets: Iterable<WordTarget>, error: Error, reason: string): void => {
@@ -204,7 +187,7 @@ export async function applyWordLabelMessages(
     // 1. Which words have an embedding, and their metadata.
     let stored: Map<string, Metadata | null>;
     try {
-      stored = await getMetadataByIds(vectors, [...group.words.keys()], batchSize);
+      stored = await getRecords(vectors, [...group.words.keys()], batchSize);
     } catch (thrown) {
       fail(group.words.values(), toError(thrown), 'Chroma get failed');
       continue;
@@ -244,7 +227,8 @@ export async function applyWordLabelMessages(
     }
 
     // 3. Rebuild each word's label metadata; write only what changes.
-    const writes: { target: WordTarget; patch: MetadataPatch; validCount: number }[] = [];
+    const writes: { id: string; target: WordTarget; patch: MetadataPatch; validCount: number }[] =
+      [];
     for (const target of found) {
       const current = stored.get(target.chromaId) ?? null;
       const { patch, validCount } = wordPatch(current, labelsOf(target), format);
@@ -255,21 +239,16 @@ export async function applyWordLabelMessages(
       const timestamp = now();
       if (target.update) patch['last_label_update'] = timestamp;
       if (target.remove) patch['labels_removed_at'] = timestamp;
-      writes.push({ target, patch, validCount });
+      writes.push({ id: target.chromaId, target, patch, validCount });
     }
-    for (const batch of chunk(writes, batchSize)) {
-      try {
-        await vectors.update({
-          ids: batch.map(({ target }) => target.chromaId),
-          metadatas: batch.map(({ patch }) => patch),
-        });
-      } catch (thrown) {
+    await updateEachBatch(vectors, writes, batchSize, (batch, error) => {
+      if (error !== undefined) {
         fail(
           batch.map(({ target }) => target),
-          toError(thrown),
+          error,
           'Chroma update failed',
         );
-        continue;
+        return;
       }
       for (const { target, validCount } of batch) {
         if (target.update) {
@@ -279,7 +258,7 @@ export async function applyWordLabelMessages(
         if (target.remove) metrics.count('CompactionWordLabelRemoved', 1, dimensionsOf(collection));
         settleWord(target, { status: 'applied' });
       }
-    }
+    });
   }
   return results as LabelUpdateResult[];
 }

@@ -1,26 +1,19 @@
-import { ChromaCompactionError } from '../errors.js';
 import { type ChromaLineIdParts, lineChromaId, wordChromaId } from '../ids/chromaIds.js';
-import {
-  type Logger,
-  type Metrics,
-  NOOP_LOGGER,
-  NOOP_METRICS,
-  type ObservabilityOptions,
-} from '../ports/observability.js';
+import type { ObservabilityOptions } from '../ports/observability.js';
 import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
-import { receiptWhere } from './operationSupport.js';
+import { batchSizeOf, observersOf, receiptWhere } from './operationSupport.js';
 import { type DeletionResult, toError } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
-  BatchWriteError,
   type CollectionKind,
   collectionKind,
   deleteInBatches,
   findExistingIds,
-  findIdsWhere,
+  getRecordsWhere,
   listReceiptChromaIds,
-  resolveBatchSize,
+  unknownCollectionError,
+  unwrapBatchWriteError,
 } from './vectorBatches.js';
 
 /**
@@ -57,21 +50,6 @@ export interface LineDeletion extends ReceiptRef {
   readonly recordIds?: readonly string[] | undefined;
 }
 
-interface Observers {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
-
-const observers = (options: ObservabilityOptions): Observers => ({
-  logger: options.logger ?? NOOP_LOGGER,
-  metrics: options.metrics ?? NOOP_METRICS,
-});
-
-const unknownCollection = (name: string): ChromaCompactionError =>
-  new ChromaCompactionError(
-    `Collection "${name}" is neither a words nor a lines collection (its name must contain "words" or "lines")`,
-  );
-
 /**
  * Deletes every embedding of a receipt (spec §9.1 `RECEIPT`, with the fixes of §18.2). The
  * ids are the union of the receipt's words (`words`) or lines (`lines`) still in the
@@ -103,7 +81,7 @@ export async function deleteReceiptEmbeddings(
   options: ReceiptDeletionOptions,
 ): Promise<DeletionResult> {
   const { vectors, receipts } = options;
-  const { logger, metrics } = observers(options);
+  const { logger, metrics } = observersOf(options);
   const collection = vectors.name;
   const base = {
     kind: 'deletion' as const,
@@ -115,7 +93,7 @@ export async function deleteReceiptEmbeddings(
   };
   const context = { collection, imageId: receipt.imageId, receiptId: receipt.receiptId };
   const failed = (reason: string, thrown: unknown): DeletionResult => {
-    const error = toError(thrown instanceof BatchWriteError ? thrown.cause : thrown);
+    const error = toError(unwrapBatchWriteError(thrown).cause);
     metrics.count('EmbeddingDeletionError', 1, { collection, entity_type: 'RECEIPT' });
     logger.error(`Receipt embedding deletion failed: ${reason}`, {
       ...context,
@@ -126,12 +104,13 @@ export async function deleteReceiptEmbeddings(
 
   let batchSize: number;
   try {
-    batchSize = resolveBatchSize(options.maxBatchSize);
+    batchSize = batchSizeOf(options);
   } catch (error) {
     return failed('invalid options', error);
   }
   const kind: CollectionKind | undefined = collectionKind(collection);
-  if (kind === undefined) return failed('unknown collection type', unknownCollection(collection));
+  if (kind === undefined)
+    return failed('unknown collection type', unknownCollectionError(collection));
 
   let storeIds: string[];
   try {
@@ -143,7 +122,9 @@ export async function deleteReceiptEmbeddings(
   let ids: string[];
   try {
     metrics.count('ReceiptDeletionMetadataQuery', 1, { collection });
-    const byMetadata = await findIdsWhere(vectors, receiptWhere(receipt), batchSize);
+    const byMetadata = [
+      ...(await getRecordsWhere(vectors, receiptWhere(receipt), batchSize, [])).keys(),
+    ];
     const known = new Set(byMetadata);
     const byStore = await findExistingIds(
       vectors,
@@ -162,9 +143,7 @@ export async function deleteReceiptEmbeddings(
   try {
     await deleteInBatches(vectors, ids, batchSize);
   } catch (error) {
-    const progress =
-      error instanceof BatchWriteError ? ` after ${error.written} of ${error.total} records` : '';
-    return failed(`could not delete the embeddings${progress}`, error);
+    return failed(`could not delete the embeddings${unwrapBatchWriteError(error).progress}`, error);
   }
   metrics.count('ReceiptEmbeddingsDeleted', ids.length, { collection });
   logger.info('Deleted receipt embeddings', { ...context, deletedCount: ids.length });
@@ -173,7 +152,6 @@ export async function deleteReceiptEmbeddings(
 
 /** One deletion target with its Chroma id (or the error that prevented building it). */
 interface Target {
-  readonly entityType: 'RECEIPT_WORD' | 'RECEIPT_LINE';
   readonly imageId: string;
   readonly receiptId: number;
   readonly recordIds: readonly string[] | undefined;
@@ -210,7 +188,7 @@ async function deleteIsolated(
     return outcomes;
   } catch (thrown) {
     if (ids.length === 1) {
-      const error = toError(thrown instanceof BatchWriteError ? thrown.cause : thrown);
+      const error = toError(unwrapBatchWriteError(thrown).cause);
       for (const id of ids) outcomes.set(id, { error });
       return outcomes;
     }
@@ -222,13 +200,32 @@ async function deleteIsolated(
   return outcomes;
 }
 
-async function deleteEntities(
+const idOf = (build: () => string): string | Error => {
+  try {
+    return build();
+  } catch (error) {
+    return toError(error);
+  }
+};
+
+async function deleteEntities<
+  Item extends ReceiptRef & { readonly recordIds?: readonly string[] | undefined },
+>(
   entity: Entity,
-  targets: readonly Target[],
+  items: readonly Item[],
+  chromaId: (item: Item) => string,
   options: DeletionOptions,
 ): Promise<DeletionResult[]> {
+  const targets = items.map(
+    (item): Target => ({
+      imageId: item.imageId,
+      receiptId: item.receiptId,
+      recordIds: item.recordIds,
+      id: idOf(() => chromaId(item)),
+    }),
+  );
   const { vectors } = options;
-  const { logger, metrics } = observers(options);
+  const { logger, metrics } = observersOf(options);
   const collection = vectors.name;
   const result = (
     target: Target,
@@ -248,12 +245,13 @@ async function deleteEntities(
 
   let batchSize: number;
   try {
-    batchSize = resolveBatchSize(options.maxBatchSize);
+    batchSize = batchSizeOf(options);
   } catch (error) {
     return failAll('invalid options', toError(error));
   }
   const kind = collectionKind(collection);
-  if (kind === undefined) return failAll('unknown collection type', unknownCollection(collection));
+  if (kind === undefined)
+    return failAll('unknown collection type', unknownCollectionError(collection));
   if (kind !== entity.kind) {
     return targets.map((target) =>
       result(target, {
@@ -305,14 +303,6 @@ async function deleteEntities(
   return results;
 }
 
-const idOf = (build: () => string): string | Error => {
-  try {
-    return build();
-  } catch (error) {
-    return toError(error);
-  }
-};
-
 /**
  * Deletes the embeddings of removed words from a `words` collection (spec §9.1
  * `RECEIPT_WORD`), with one `get` and one `delete` per batch for all of them. If the
@@ -338,16 +328,7 @@ export function deleteWordEmbeddings(
   words: readonly WordDeletion[],
   options: DeletionOptions,
 ): Promise<DeletionResult[]> {
-  const targets = words.map(
-    (word): Target => ({
-      entityType: 'RECEIPT_WORD',
-      imageId: word.imageId,
-      receiptId: word.receiptId,
-      recordIds: word.recordIds,
-      id: idOf(() => wordChromaId(word)),
-    }),
-  );
-  return deleteEntities(WORD, targets, options);
+  return deleteEntities(WORD, words, wordChromaId, options);
 }
 
 /**
@@ -363,14 +344,10 @@ export function deleteLineEmbeddings(
   lines: readonly LineDeletion[],
   options: DeletionOptions,
 ): Promise<DeletionResult[]> {
-  const targets = lines.map(
-    (line): Target => ({
-      entityType: 'RECEIPT_LINE',
-      imageId: line.imageId,
-      receiptId: line.receiptId,
-      recordIds: line.recordIds,
-      id: idOf(() => lineChromaId(line satisfies ChromaLineIdParts)),
-    }),
+  return deleteEntities(
+    LINE,
+    lines,
+    (line) => lineChromaId(line satisfies ChromaLineIdParts),
+    options,
   );
-  return deleteEntities(LINE, targets, options);
 }

@@ -1,29 +1,34 @@
 /**
- * Small helpers the compaction operations share: batching, receipt grouping, metadata
- * comparison, and reading the row layout of the `lines` collection.
+ * Small helpers the compaction operations share: their options (batch size, clock, logger and
+ * metrics), receipt references, metadata comparison, the row layout of the `lines`
+ * collection, and the per-input result of the label operations. The batched Chroma reads and
+ * writes live in `vectorBatches.ts`.
  * @internal
  * @packageDocumentation
  */
 
 import { pythonUtcNow } from '@receipt-chroma/dynamo-stream';
 import { receiptChromaIdPrefix } from '../ids/chromaIds.js';
-import type { MetricDimensions } from '../ports/observability.js';
+import {
+  type Logger,
+  type MetricDimensions,
+  type Metrics,
+  NOOP_LOGGER,
+  NOOP_METRICS,
+  type ObservabilityOptions,
+} from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
-import type {
-  Metadata,
-  MetadataPatch,
-  MetadataValue,
-  VectorCollection,
-  Where,
-} from '../ports/vectorCollection.js';
-import { DEFAULT_OPERATION_BATCH_SIZE, type OperationOptions } from './types.js';
+import type { Metadata, MetadataPatch, MetadataValue, Where } from '../ports/vectorCollection.js';
+import type { LabelUpdateResult, OperationStatus } from './results.js';
+import { DEFAULT_OPERATION_BATCH_SIZE, type OperationInput } from './types.js';
 
 /**
- * The batch size from the options, checked.
+ * The batch size from the options (any options with `maxBatchSize`), checked.
+ * @param options - `maxBatchSize`, @default 250
  * @throws RangeError when `maxBatchSize` is not a positive integer
  * @internal
  */
-export const batchSizeOf = (options: OperationOptions): number => {
+export const batchSizeOf = (options: { readonly maxBatchSize?: number | undefined }): number => {
   const size = options.maxBatchSize ?? DEFAULT_OPERATION_BATCH_SIZE;
   if (!Number.isSafeInteger(size) || size < 1) {
     throw new RangeError(`maxBatchSize must be a positive integer, got ${String(size)}`);
@@ -32,19 +37,35 @@ export const batchSizeOf = (options: OperationOptions): number => {
 };
 
 /** The clock from the options. @internal */
-export const clockOf = (options: OperationOptions): (() => string) => options.now ?? pythonUtcNow;
+export const clockOf = (options: { readonly now?: (() => string) | undefined }): (() => string) =>
+  options.now ?? pythonUtcNow;
+
+/** The logger and metrics from the options, no-ops where missing. @internal */
+export interface Observers {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** The logger and metrics from the options, no-ops where missing. @internal */
+export const observersOf = (options: ObservabilityOptions): Observers => ({
+  logger: options.logger ?? NOOP_LOGGER,
+  metrics: options.metrics ?? NOOP_METRICS,
+});
 
 /**
- * Splits `items` into consecutive slices of at most `size`.
+ * The `error_type` dimension of an error metric: the error's class name (`typeof` for
+ * something thrown that is not an `Error`).
  * @internal
  */
-export const chunk = <Item>(items: readonly Item[], size: number): Item[][] => {
-  const chunks: Item[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    chunks.push(items.slice(start, start + size));
-  }
-  return chunks;
-};
+export const errorType = (error: unknown): string =>
+  error instanceof Error ? error.name : typeof error;
+
+/**
+ * Metric dimensions for one collection, plus `error_type` when an error is given.
+ * @internal
+ */
+export const dimensionsOf = (collection: string, error?: unknown): MetricDimensions =>
+  error === undefined ? { collection } : { collection, error_type: errorType(error) };
 
 /** A map key for one receipt. @internal */
 export const receiptKey = (receipt: ReceiptRef): string =>
@@ -75,52 +96,6 @@ export const readReceiptRef = (entityData: {
   };
   receiptChromaIdPrefix(ref);
   return ref;
-};
-
-/**
- * Gets the metadata of `ids` (only those that exist), in requests of at most `batchSize`.
- * @throws VectorStoreError from the collection
- * @internal
- */
-export const getMetadataByIds = async (
-  vectors: VectorCollection,
-  ids: readonly string[],
-  batchSize: number,
-): Promise<Map<string, Metadata | null>> => {
-  const found = new Map<string, Metadata | null>();
-  for (const ids_ of chunk(ids, batchSize)) {
-    const response = await vectors.get({ ids: ids_, include: ['metadatas'] });
-    for (const [index, id] of response.ids.entries()) {
-      found.set(id, response.metadatas?.[index] ?? null);
-    }
-  }
-  return found;
-};
-
-/**
- * Gets every record of one receipt (by its `image_id` / `receipt_id` metadata), paging with
- * `limit`/`offset` at `batchSize`.
- * @throws VectorStoreError from the collection
- * @internal
- */
-export const getReceiptRows = async (
-  vectors: VectorCollection,
-  receipt: ReceiptRef,
-  batchSize: number,
-): Promise<Map<string, Metadata | null>> => {
-  const rows = new Map<string, Metadata | null>();
-  for (let offset = 0; ; offset += batchSize) {
-    const response = await vectors.get({
-      where: receiptWhere(receipt),
-      include: ['metadatas'],
-      limit: batchSize,
-      offset,
-    });
-    for (const [index, id] of response.ids.entries()) {
-      rows.set(id, response.metadatas?.[index] ?? null);
-    }
-    if (response.ids.length < batchSize) return rows;
-  }
 };
 
 const sameValue = (left: MetadataValue | undefined, right: MetadataValue): boolean => {
@@ -163,9 +138,54 @@ export const readRowLineIds = (metadata: Metadata | null): number[] | undefined 
   return typeof lineId === 'number' && Number.isSafeInteger(lineId) ? [lineId] : undefined;
 };
 
+/** What became of the record a label input names. @internal */
+export interface LabelOutcome {
+  readonly status: OperationStatus;
+  readonly reason?: string | undefined;
+  readonly error?: Error | undefined;
+}
+
+/** The record (a word, or a row of `lines`) a label input resolved to. @internal */
+export interface LabelRecord {
+  readonly chromaId: string;
+  /** Indexes of the inputs naming this record, first one first. */
+  readonly inputs: readonly number[];
+}
+
 /**
- * Metric dimensions for one collection, plus `error_type` for an error.
+ * The result of one label input (word labels on `words`, row labels on `lines`): the
+ * record's id and receipt, and `updatedCount` 1 only on the first input of a record written
+ * for several inputs (the others say so in `reason`).
+ * @param what - the record kind for that reason, e.g. `word` or `row`
  * @internal
  */
-export const dimensionsOf = (collection: string, error?: Error): MetricDimensions =>
-  error === undefined ? { collection } : { collection, error_type: error.name };
+export const labelInputResult = (
+  collection: string,
+  what: string,
+  inputs: readonly OperationInput[],
+  index: number,
+  receipt: ReceiptRef | undefined,
+  record: LabelRecord | undefined,
+  outcome: LabelOutcome,
+): LabelUpdateResult => {
+  const input = inputs[index] as OperationInput;
+  const first = record === undefined || record.inputs[0] === index;
+  return {
+    kind: 'label',
+    collection,
+    status: outcome.status,
+    chromaId: record?.chromaId,
+    chromaIds: record === undefined ? undefined : [record.chromaId],
+    imageId: receipt?.imageId,
+    receiptId: receipt?.receiptId,
+    eventName: input.message.eventName,
+    changes: Object.keys(input.message.changes ?? {}),
+    updatedCount: outcome.status === 'applied' && first ? 1 : 0,
+    reason:
+      outcome.status === 'applied' && !first
+        ? `the ${what} was written for an earlier message of the batch`
+        : outcome.reason,
+    error: outcome.error,
+    recordIds: input.recordId === undefined ? undefined : [input.recordId],
+  };
+};

@@ -1,19 +1,18 @@
 import type { FieldChanges } from '@receipt-chroma/dynamo-stream';
 import { ChromaCompactionError } from '../errors.js';
-import { type Logger, type Metrics, NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { MetadataPatch } from '../ports/vectorCollection.js';
 import { metadataProblem } from '../vectors/vectorRequestChecks.js';
-import { batchSizeOf, clockOf } from './operationSupport.js';
+import { batchSizeOf, clockOf, dimensionsOf, observersOf } from './operationSupport.js';
 import { type MetadataUpdateResult, toError } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
-  BatchWriteError,
   type CollectionKind,
   collectionKind,
-  errorType,
   findExistingIds,
   listReceiptChromaIds,
+  unknownCollectionError,
+  unwrapBatchWriteError,
   updateInBatches,
 } from './vectorBatches.js';
 
@@ -101,10 +100,9 @@ interface PlaceRun {
 async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
   const { receipt, action, options } = run;
   const { vectors, receipts } = options;
-  const logger: Logger = options.logger ?? NOOP_LOGGER;
-  const metrics: Metrics = options.metrics ?? NOOP_METRICS;
+  const { logger, metrics } = observersOf(options);
   const collection = vectors.name;
-  const dimensions = { collection };
+  const dimensions = dimensionsOf(collection);
   const base = {
     kind: 'place' as const,
     collection,
@@ -141,12 +139,7 @@ async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
   const kind: CollectionKind | undefined = collectionKind(collection);
   if (kind === undefined) {
     metrics.count('CompactionUnknownCollectionType', 1, { collection_name: collection });
-    return failed(
-      'unknown collection type',
-      new ChromaCompactionError(
-        `Collection "${collection}" is neither a words nor a lines collection (its name must contain "words" or "lines")`,
-      ),
-    );
+    return failed('unknown collection type', unknownCollectionError(collection));
   }
 
   let ids: string[];
@@ -154,9 +147,8 @@ async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
     ids = await listReceiptChromaIds(receipts, kind, receipt);
   } catch (error) {
     metrics.count('CompactionDynamoDBQueryError', 1, {
-      ...dimensions,
+      ...dimensionsOf(collection, error),
       entity_type: kind,
-      error_type: errorType(error),
     });
     return failed(`could not read the receipt's ${kind}`, error);
   }
@@ -174,10 +166,7 @@ async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
   try {
     found = await findExistingIds(vectors, ids, batchSize);
   } catch (error) {
-    metrics.count('CompactionChromaDBQueryError', 1, {
-      ...dimensions,
-      error_type: errorType(error),
-    });
+    metrics.count('CompactionChromaDBQueryError', 1, dimensionsOf(collection, error));
     return failed('could not read the embeddings', error);
   }
   metrics.gauge('CompactionChromaDBRecordsFound', found.length, dimensions);
@@ -188,15 +177,11 @@ async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
   }
 
   try {
-    await updateInBatches(vectors, found, patch, batchSize);
+    const records = found.map((id) => ({ id, patch }));
+    await updateInBatches(vectors, records, batchSize);
   } catch (error) {
-    const cause = error instanceof BatchWriteError ? error.cause : error;
-    metrics.count('CompactionChromaDBUpdateError', 1, {
-      ...dimensions,
-      error_type: errorType(cause),
-    });
-    const progress =
-      error instanceof BatchWriteError ? ` after ${error.written} of ${error.total} records` : '';
+    const { cause, progress } = unwrapBatchWriteError(error);
+    metrics.count('CompactionChromaDBUpdateError', 1, dimensionsOf(collection, cause));
     return failed(`could not write the embeddings${progress}`, cause);
   }
   metrics.timer(ACTION_METRICS[action].time, performance.now() - started, dimensions);

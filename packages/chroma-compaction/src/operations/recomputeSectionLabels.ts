@@ -1,18 +1,23 @@
 import type { ReceiptSection } from '@receipt-chroma/dynamo-stream';
-import { NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
-import type { Metadata, MetadataPatch } from '../ports/vectorCollection.js';
+import type { Metadata } from '../ports/vectorCollection.js';
 import {
   batchSizeOf,
-  chunk,
   dimensionsOf,
-  getReceiptRows,
+  observersOf,
   readReceiptRef,
   readRowLineIds,
   receiptKey,
+  receiptWhere,
 } from './operationSupport.js';
 import { type SectionUpdateResult, toError } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
+import {
+  getRecordsWhere,
+  type RecordPatch,
+  unwrapBatchWriteError,
+  updateInBatches,
+} from './vectorBatches.js';
 
 const STATUS_RANK: Readonly<Record<string, number>> = { VALID: 2, PENDING: 1 };
 
@@ -119,8 +124,7 @@ export async function recomputeSectionLabels(
   options: RecomputeSectionLabelsOptions,
 ): Promise<SectionUpdateResult[]> {
   const { vectors, receipts } = options;
-  const logger = options.logger ?? NOOP_LOGGER;
-  const metrics = options.metrics ?? NOOP_METRICS;
+  const { logger, metrics } = observersOf(options);
   const batchSize = batchSizeOf(options);
   const collection = vectors.name;
   const results: SectionUpdateResult[] = [];
@@ -175,7 +179,7 @@ export async function recomputeSectionLabels(
     metrics.count('SectionRecomputeProcessed', 1, dimensionsOf(collection));
     let step = 'Chroma get failed';
     try {
-      const rows = await getReceiptRows(vectors, ref, batchSize);
+      const rows = await getRecordsWhere(vectors, receiptWhere(ref), batchSize);
       if (rows.size === 0) {
         logger.debug('No rows for receipt; skipping section recompute', { ...ref });
         results.push({
@@ -188,25 +192,20 @@ export async function recomputeSectionLabels(
       }
       step = 'DynamoDB read of sections failed';
       const lineMap = sectionsToLineMap(await receipts.listReceiptSections(ref));
-      const changed: { id: string; patch: MetadataPatch }[] = [];
+      const changed: RecordPatch[] = [];
       for (const [id, metadata] of rows) {
         const section = rowSection(metadata, lineMap);
         if (section !== undefined) changed.push({ id, patch: { section_label: section } });
       }
       step = 'Chroma update failed';
-      for (const batch of chunk(changed, batchSize)) {
-        await vectors.update({
-          ids: batch.map(({ id }) => id),
-          metadatas: batch.map(({ patch }) => patch),
-        });
-      }
+      await updateInBatches(vectors, changed, batchSize);
       results.push(
         changed.length === 0
           ? { ...base, status: 'skipped', updatedCount: 0, reason: 'unchanged' }
           : { ...base, status: 'applied', updatedCount: changed.length },
       );
     } catch (thrown) {
-      const error = toError(thrown);
+      const error = toError(unwrapBatchWriteError(thrown).cause);
       logger.error('Error recomputing section labels', { ...ref, reason: step, error });
       metrics.count('SectionRecomputeError', 1, dimensionsOf(collection, error));
       results.push({ ...base, status: 'failed', updatedCount: 0, reason: step, error });

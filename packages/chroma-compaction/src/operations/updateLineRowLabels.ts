@@ -1,19 +1,20 @@
 import { CORE_LABELS, type ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
 import { lineChromaId } from '../ids/chromaIds.js';
-import { NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
 import {
   batchSizeOf,
-  chunk,
   dimensionsOf,
-  getReceiptRows,
+  labelInputResult,
+  observersOf,
   patchChanges,
   readRowLineIds,
   receiptKey,
+  receiptWhere,
 } from './operationSupport.js';
 import { type LabelUpdateResult, type OperationStatus, toError } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
+import { getRecordsWhere, updateEachBatch } from './vectorBatches.js';
 
 /** The longest `label_{NAME}` key written, in UTF-8 bytes (Python's limit, spec §7). */
 const MAX_LABEL_KEY_BYTES = 36;
@@ -78,7 +79,8 @@ interface LineInput {
 }
 
 interface RowTarget {
-  readonly rowId: string;
+  /** The row's id: the id of its first line. */
+  readonly chromaId: string;
   readonly lineIds: readonly number[];
   readonly inputs: number[];
 }
@@ -111,8 +113,7 @@ export async function updateLineRowLabels(
   options: OperationOptions,
 ): Promise<LabelUpdateResult[]> {
   const { vectors, receipts } = options;
-  const logger = options.logger ?? NOOP_LOGGER;
-  const metrics = options.metrics ?? NOOP_METRICS;
+  const { logger, metrics } = observersOf(options);
   const batchSize = batchSizeOf(options);
   const collection = vectors.name;
   const results: (LabelUpdateResult | undefined)[] = new Array(inputs.length);
@@ -125,26 +126,11 @@ export async function updateLineRowLabels(
     reason?: string,
     error?: Error,
   ): void => {
-    const input = inputs[index] as OperationInput;
-    const first = row === undefined || row.inputs[0] === index;
-    results[index] = {
-      kind: 'label',
-      collection,
+    results[index] = labelInputResult(collection, 'row', inputs, index, receipt, row, {
       status,
-      chromaId: row?.rowId,
-      chromaIds: row === undefined ? undefined : [row.rowId],
-      imageId: receipt?.imageId,
-      receiptId: receipt?.receiptId,
-      eventName: input.message.eventName,
-      changes: Object.keys(input.message.changes ?? {}),
-      updatedCount: status === 'applied' && first ? 1 : 0,
-      reason:
-        status === 'applied' && !first
-          ? 'the row was written for an earlier message of the batch'
-          : reason,
+      reason,
       error,
-      recordIds: input.recordId === undefined ? undefined : [input.recordId],
-    };
+    });
   };
 
   const groups = new Map<string, { ref: ReceiptRef; lines: LineInput[] }>();
@@ -176,7 +162,7 @@ export async function updateLineRowLabels(
     };
     let rows: Map<string, Metadata | null>;
     try {
-      rows = await getReceiptRows(vectors, ref, batchSize);
+      rows = await getRecordsWhere(vectors, receiptWhere(ref), batchSize);
     } catch (thrown) {
       failAll(lines, 'Chroma get failed', thrown);
       continue;
@@ -196,10 +182,10 @@ export async function updateLineRowLabels(
     }
 
     const rowOfLine = new Map<number, RowTarget>();
-    for (const [rowId, metadata] of rows) {
+    for (const [chromaId, metadata] of rows) {
       const lineIds = readRowLineIds(metadata);
       if (lineIds === undefined) continue;
-      const row: RowTarget = { rowId, lineIds, inputs: [] };
+      const row: RowTarget = { chromaId, lineIds, inputs: [] };
       for (const lineId of lineIds) rowOfLine.set(lineId, row);
     }
     const affected = new Set<RowTarget>();
@@ -213,21 +199,15 @@ export async function updateLineRowLabels(
       affected.add(row);
     }
 
-    const writes: { row: RowTarget; patch: MetadataPatch }[] = [];
+    const writes: { id: string; row: RowTarget; patch: MetadataPatch }[] = [];
     for (const row of affected) {
-      const stored = rows.get(row.rowId) ?? null;
+      const stored = rows.get(row.chromaId) ?? null;
       const patch = rowLabelPatch(stored, row.lineIds, labels);
-      if (patchChanges(stored, patch)) writes.push({ row, patch });
+      if (patchChanges(stored, patch)) writes.push({ id: row.chromaId, row, patch });
       else for (const index of row.inputs) settle(index, ref, row, 'skipped', 'unchanged');
     }
-    for (const batch of chunk(writes, batchSize)) {
-      try {
-        await vectors.update({
-          ids: batch.map(({ row }) => row.rowId),
-          metadatas: batch.map(({ patch }) => patch),
-        });
-      } catch (thrown) {
-        const error = toError(thrown);
+    await updateEachBatch(vectors, writes, batchSize, (batch, error) => {
+      if (error !== undefined) {
         logger.error('Error updating row labels', {
           ...ref,
           reason: 'Chroma update failed',
@@ -238,13 +218,13 @@ export async function updateLineRowLabels(
           for (const index of row.inputs)
             settle(index, ref, row, 'failed', 'Chroma update failed', error);
         }
-        continue;
+        return;
       }
       for (const { row } of batch) {
         metrics.count('RowLabelUpdated', 1, dimensionsOf(collection));
         for (const index of row.inputs) settle(index, ref, row, 'applied');
       }
-    }
+    });
   }
   return results as LabelUpdateResult[];
 }

@@ -1,15 +1,22 @@
+/**
+ * The Chroma side of the operations: which collection a `VectorCollection` holds, the Chroma
+ * ids of a receipt read through the `ReceiptStore`, and reads and writes split into batches
+ * that stay within the write limit. Every operation reads and writes through these.
+ * @internal
+ * @packageDocumentation
+ */
+
+import { ChromaCompactionError } from '../errors.js';
 import { lineChromaId, wordChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef, ReceiptStore } from '../ports/receiptStore.js';
-import type { MetadataPatch, VectorCollection, Where } from '../ports/vectorCollection.js';
-import { chunk } from './operationSupport.js';
-import { DEFAULT_OPERATION_BATCH_SIZE } from './types.js';
-
-/**
- * Building blocks shared by the place and deletion operations: the collection kind, the
- * Chroma ids of a receipt read through the `ReceiptStore`, and reads and writes split into
- * batches that stay within the write limit.
- * @internal
- */
+import type {
+  IncludeField,
+  Metadata,
+  MetadataPatch,
+  VectorCollection,
+  Where,
+} from '../ports/vectorCollection.js';
+import { toError } from './results.js';
 
 /** Which of the two collections a `VectorCollection` holds. @internal */
 export type CollectionKind = 'lines' | 'words';
@@ -28,18 +35,25 @@ export function collectionKind(name: string): CollectionKind | undefined {
 }
 
 /**
- * Checks a batch size option (for operations whose options have no `receipts`, which
- * `batchSizeOf` needs).
- * @param batchSize - @default 250
- * @throws RangeError when it is not an integer `>= 1`
+ * The error of an operation given a collection whose name says neither words nor lines.
  * @internal
  */
-export function resolveBatchSize(batchSize: number | undefined): number {
-  const size = batchSize ?? DEFAULT_OPERATION_BATCH_SIZE;
-  if (!Number.isSafeInteger(size) || size < 1) {
-    throw new RangeError(`maxBatchSize must be an integer >= 1, got ${String(batchSize)}`);
+export function unknownCollectionError(name: string): ChromaCompactionError {
+  return new ChromaCompactionError(
+    `Collection "${name}" is neither a words nor a lines collection (its name must contain "words" or "lines")`,
+  );
+}
+
+/**
+ * Splits `items` into consecutive slices of at most `size`.
+ * @internal
+ */
+export function chunk<Item>(items: readonly Item[], size: number): Item[][] {
+  const chunks: Item[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
   }
-  return size;
+  return chunks;
 }
 
 /**
@@ -75,9 +89,52 @@ export async function listReceiptChromaIds(
 }
 
 /**
+ * The records among `ids` that exist, id → metadata (`null` unless `include` has
+ * `metadatas`), read with one `get` per batch of distinct ids.
+ * @throws VectorStoreError (from the collection) when a read fails
+ * @internal
+ */
+export async function getRecords(
+  vectors: VectorCollection,
+  ids: readonly string[],
+  batchSize: number,
+  include: readonly IncludeField[] = ['metadatas'],
+): Promise<Map<string, Metadata | null>> {
+  const found = new Map<string, Metadata | null>();
+  for (const batch of chunk([...new Set(ids)], batchSize)) {
+    const response = await vectors.get({ ids: batch, include });
+    for (const [index, id] of response.ids.entries()) {
+      found.set(id, response.metadatas?.[index] ?? null);
+    }
+  }
+  return found;
+}
+
+/**
+ * Every record whose metadata matches `where`, id → metadata (`null` unless `include` has
+ * `metadatas`), read page by page (`limit` = `batchSize`).
+ * @throws VectorStoreError (from the collection) when a read fails
+ * @internal
+ */
+export async function getRecordsWhere(
+  vectors: VectorCollection,
+  where: Where,
+  batchSize: number,
+  include: readonly IncludeField[] = ['metadatas'],
+): Promise<Map<string, Metadata | null>> {
+  const found = new Map<string, Metadata | null>();
+  for (let offset = 0; ; offset += batchSize) {
+    const response = await vectors.get({ where, include, limit: batchSize, offset });
+    for (const [index, id] of response.ids.entries()) {
+      found.set(id, response.metadatas?.[index] ?? null);
+    }
+    if (response.ids.length < batchSize) return found;
+  }
+}
+
+/**
  * The ids among `ids` that exist in the collection, in the order of `ids` and without
- * duplicates, read with one
- * `get` (no metadata, documents or embeddings) per batch.
+ * duplicates (one `get` without metadata, documents or embeddings per batch).
  * @throws VectorStoreError (from the collection) when a read fails
  * @internal
  */
@@ -86,77 +143,8 @@ export async function findExistingIds(
   ids: readonly string[],
   batchSize: number,
 ): Promise<string[]> {
-  const unique = [...new Set(ids)];
-  const found = new Set<string>();
-  for (const batch of chunk(unique, batchSize)) {
-    const response = await vectors.get({ ids: batch, include: [] });
-    for (const id of response.ids) found.add(id);
-  }
-  return unique.filter((id) => found.has(id));
-}
-
-/**
- * Every id whose metadata matches `where`, read page by page (`limit` = `batchSize`).
- * @throws VectorStoreError (from the collection) when a read fails
- * @internal
- */
-export async function findIdsWhere(
-  vectors: VectorCollection,
-  where: Where,
-  batchSize: number,
-): Promise<string[]> {
-  const ids: string[] = [];
-  for (let offset = 0; ; offset += batchSize) {
-    const response = await vectors.get({ where, include: [], limit: batchSize, offset });
-    ids.push(...response.ids);
-    if (response.ids.length < batchSize) return ids;
-  }
-}
-
-/**
- * Applies the same metadata patch to every id, one `update` per batch.
- * @returns how many ids were written before a failure (all of them on success)
- * @throws BatchWriteError wrapping the collection's error, with the count written so far
- * @internal
- */
-export async function updateInBatches(
-  vectors: VectorCollection,
-  ids: readonly string[],
-  patch: MetadataPatch,
-  batchSize: number,
-): Promise<number> {
-  let written = 0;
-  for (const batch of chunk(ids, batchSize)) {
-    try {
-      await vectors.update({ ids: batch, metadatas: batch.map(() => patch) });
-    } catch (error) {
-      throw new BatchWriteError(error, written, ids.length);
-    }
-    written += batch.length;
-  }
-  return written;
-}
-
-/**
- * Deletes the ids, one `delete` per batch.
- * @throws BatchWriteError wrapping the collection's error, with the count deleted so far
- * @internal
- */
-export async function deleteInBatches(
-  vectors: VectorCollection,
-  ids: readonly string[],
-  batchSize: number,
-): Promise<number> {
-  let deleted = 0;
-  for (const batch of chunk(ids, batchSize)) {
-    try {
-      await vectors.delete({ ids: batch });
-    } catch (error) {
-      throw new BatchWriteError(error, deleted, ids.length);
-    }
-    deleted += batch.length;
-  }
-  return deleted;
+  const found = await getRecords(vectors, ids, batchSize, []);
+  return [...new Set(ids)].filter((id) => found.has(id));
 }
 
 /**
@@ -177,9 +165,89 @@ export class BatchWriteError extends Error {
 }
 
 /**
- * The `error_type` dimension of an error metric: the error's class name.
+ * The collection's error behind a failed batched write (a `BatchWriteError`'s cause), and
+ * ` after N of M records` when it stopped part-way.
  * @internal
  */
-export function errorType(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
+export function unwrapBatchWriteError(thrown: unknown): { cause: unknown; progress: string } {
+  return thrown instanceof BatchWriteError
+    ? { cause: thrown.cause, progress: ` after ${thrown.written} of ${thrown.total} records` }
+    : { cause: thrown, progress: '' };
+}
+
+/** One record's metadata patch. @internal */
+export interface RecordPatch {
+  readonly id: string;
+  readonly patch: MetadataPatch;
+}
+
+async function writeInBatches<Item>(
+  items: readonly Item[],
+  batchSize: number,
+  write: (batch: Item[]) => Promise<void>,
+): Promise<number> {
+  let written = 0;
+  for (const batch of chunk(items, batchSize)) {
+    try {
+      await write(batch);
+    } catch (error) {
+      throw new BatchWriteError(error, written, items.length);
+    }
+    written += batch.length;
+  }
+  return written;
+}
+
+/**
+ * Writes the patches, one `update` per batch, stopping at the first failure.
+ * @returns how many records were written (all of them)
+ * @throws BatchWriteError wrapping the collection's error, with the count written so far
+ * @internal
+ */
+export function updateInBatches(
+  vectors: VectorCollection,
+  records: readonly RecordPatch[],
+  batchSize: number,
+): Promise<number> {
+  return writeInBatches(records, batchSize, (batch) =>
+    vectors.update({
+      ids: batch.map(({ id }) => id),
+      metadatas: batch.map(({ patch }) => patch),
+    }),
+  );
+}
+
+/**
+ * Writes the patches, one `update` per batch, going on after a failed batch: `settle`
+ * learns each batch's fate (`error`: the collection's error, `undefined` on success).
+ * @internal
+ */
+export async function updateEachBatch<Item extends RecordPatch>(
+  vectors: VectorCollection,
+  records: readonly Item[],
+  batchSize: number,
+  settle: (batch: readonly Item[], error: Error | undefined) => void,
+): Promise<void> {
+  for (const batch of chunk(records, batchSize)) {
+    try {
+      await updateInBatches(vectors, batch, batchSize);
+    } catch (thrown) {
+      settle(batch, toError(unwrapBatchWriteError(thrown).cause));
+      continue;
+    }
+    settle(batch, undefined);
+  }
+}
+
+/**
+ * Deletes the ids, one `delete` per batch.
+ * @throws BatchWriteError wrapping the collection's error, with the count deleted so far
+ * @internal
+ */
+export function deleteInBatches(
+  vectors: VectorCollection,
+  ids: readonly string[],
+  batchSize: number,
+): Promise<number> {
+  return writeInBatches(ids, batchSize, (batch) => vectors.delete({ ids: batch }));
 }

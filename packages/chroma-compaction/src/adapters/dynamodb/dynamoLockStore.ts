@@ -3,7 +3,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
-  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
   type CompactionLock,
@@ -178,18 +177,9 @@ export class DynamoLockStore implements LockStore {
       `${fence} = if_not_exists(${fence}, ${expression.value('fenceBase', { N: String(nowMillis) })}) + ${expression.value('one', { N: '1' })}`,
     );
     const condition = `attribute_not_exists(${expression.name('PK')}) OR ${expression.name('expires')} < ${expression.value('now', { S: request.now })}`;
-    try {
-      return await this.#update('acquire', request, {
-        Key: lockKey(request),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: expression.names,
-        ExpressionAttributeValues: expression.values,
-      });
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw lockHeldError(request, currentLock(error), error);
-    }
+    return this.#update('acquire', request, expression, sets, condition, (current, error) =>
+      lockHeldError(request, current, error),
+    );
   }
 
   /** Extends a lock `owner` still holds; see the class documentation. */
@@ -243,35 +233,33 @@ export class DynamoLockStore implements LockStore {
     const condition =
       `${expression.name('owner')} = ${expression.value('me', { S: request.owner })} AND ` +
       `${expression.name('expires')} <> ${expression.value('released', { S: RELEASED_EXPIRES })}`;
-    try {
-      return await this.#update(operation, request, {
-        Key: lockKey(request),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: expression.names,
-        ExpressionAttributeValues: expression.values,
-      });
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw lockLostError(operation, request, currentLock(error), error);
-    }
+    return this.#update(operation, request, expression, sets, condition, (current, error) =>
+      lockLostError(operation, request, current, error),
+    );
   }
 
   /**
-   * Sends a conditional `UpdateItem` returning the new item (and the old one when the
-   * condition fails). A failed condition is rethrown as is; other errors become
-   * `LockStoreError`.
+   * Sends `SET sets` on condition `condition` as one `UpdateItem` of the lock item, returning
+   * the new item. A failed condition throws what `conflict` builds from the stored lock
+   * (returned with the failure); other errors become `LockStoreError`.
    */
   async #update(
     operation: string,
     ref: LockOwnerRef,
-    input: Omit<UpdateItemCommandInput, 'TableName' | 'ReturnValues'>,
+    expression: Expression,
+    sets: readonly string[],
+    condition: string,
+    conflict: (current: CompactionLock | undefined, error: unknown) => Error,
   ): Promise<LockRecord> {
     let attributes: Item | undefined;
     try {
       const output = await this.#client.send(
         new UpdateItemCommand({
-          ...input,
+          Key: lockKey(ref),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: expression.names,
+          ExpressionAttributeValues: expression.values,
           TableName: this.#tableName,
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -279,7 +267,7 @@ export class DynamoLockStore implements LockStore {
       );
       attributes = output.Attributes;
     } catch (error) {
-      if (isConditionFailure(error)) throw error;
+      if (isConditionFailure(error)) throw conflict(currentLock(error), error);
       throw this.#vendorError(operation, ref, error);
     }
     if (attributes === undefined) {
