@@ -10,7 +10,7 @@ const config: UserWorkspaceConfig = defineProject({
   test: {
     name: 'chroma-compaction:integration',
     include: ['tests/integration/**/*.test.ts'],
-    globalSetup: ['../../scripts/vitest/globalSetup.ts'],
+    globalSetup: ['../../scripts/vitest/globalSetup.ts', '../../scripts/vitest/chromaSetup.ts'],
     setupFiles: ['../../scripts/vitest/failOnConsole.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -1,0 +1,252 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { ChromaClient } from 'chromadb';
+import { LocalChromaStartError } from './errors.js';
+import {
+  exitFailure,
+  type LocalChromaExit,
+  type LocalChromaFailureInput,
+  nativeBindingFailure,
+  timeoutFailure,
+} from './localChromaFailures.js';
+import { resolveChromaCli } from './resolveChromaCli.js';
+
+/** Options of {@link startLocalChroma}. */
+export interface StartLocalChromaOptions {
+  /** The persist directory the server reads and writes (created when missing). */
+  readonly path: string;
+  /** The port to listen on. @default a free port picked by the OS */
+  readonly port?: number | undefined;
+  /** The address to listen on. @default '127.0.0.1' */
+  readonly host?: string | undefined;
+  /**
+   * The argv prefix that runs the CLI script: the server runs as
+   * `[...command, cliPath, 'run', '--path', path, '--port', port, '--host', host]`.
+   * Use it to start Node.js through another loader, e.g. a glibc >= 2.38 shim:
+   * `['<shim>/ld-linux-x86-64.so.2', '--library-path', '<shim>', process.execPath]`.
+   * @default [process.execPath]
+   */
+  readonly command?: readonly string[] | undefined;
+  /**
+   * The `chroma` CLI script put after `command`; `false` when `command` itself is a
+   * `chroma` executable (e.g. `['chroma']` of the Python package).
+   * @default the `chroma` bin of the installed chromadb package ({@link resolveChromaCli})
+   */
+  readonly cliPath?: string | false | undefined;
+  /** How long to wait for `GET /api/v2/heartbeat` to answer. @default 30000 */
+  readonly startupTimeoutMs?: number | undefined;
+  /** How long {@link LocalChroma.stop} waits after SIGINT before SIGKILL. @default 10000 */
+  readonly stopTimeoutMs?: number | undefined;
+  /** A file that receives the server's stdout and stderr (appended). @default none */
+  readonly logFile?: string | undefined;
+  /** The server's environment. @default process.env */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** A running local Chroma server. */
+export interface LocalChroma {
+  /** The base URL, e.g. `http://127.0.0.1:8123`. */
+  readonly url: string;
+  /** A chromadb client for {@link LocalChroma.url}. */
+  readonly client: ChromaClient;
+  /** The port the server listens on. */
+  readonly port: number;
+  /** The server's process id. */
+  readonly pid: number;
+  /** The full argv the server runs as. */
+  readonly command: readonly string[];
+  /**
+   * Stops the server: SIGINT (Chroma's clean shutdown; it does not stop on SIGTERM), then
+   * SIGKILL after `stopTimeoutMs`. Resolves once the process has ended; safe to call again.
+   */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_HOST = '127.0.0.1';
+const STDERR_TAIL_CHARS = 16_384;
+const POLL_INTERVAL_MS = 100;
+const LOAD_ERROR_GRACE_MS = 1_000;
+
+/** Servers still running, stopped with SIGINT when this process exits. */
+const running = new Set<() => void>();
+const interruptAll = (): void => {
+  for (const interrupt of running) interrupt();
+};
+const track = (interrupt: () => void): (() => void) => {
+  if (running.size === 0) process.on('exit', interruptAll);
+  running.add(interrupt);
+  return () => {
+    running.delete(interrupt);
+    if (running.size === 0) process.removeListener('exit', interruptAll);
+  };
+};
+
+/** Resolves after `ms`, or `false` early once `promise` settles (then `true` means timed out). */
+const timedOut = (promise: Promise<unknown>, ms: number): Promise<boolean> =>
+  new Promise((done) => {
+    const timer = setTimeout(() => done(true), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      done(false);
+    });
+  });
+
+const findFreePort = (host: string): Promise<number> =>
+  new Promise((done, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+
+/** The host to put in URLs: a wildcard address is reached through loopback. */
+const urlHost = (host: string): string => {
+  if (host === '0.0.0.0') return DEFAULT_HOST;
+  if (host === '::') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+};
+
+const heartbeat = async (url: string, timeoutMs: number): Promise<boolean> => {
+  try {
+    const response = await fetch(`${url}/api/v2/heartbeat`, {
+      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+    });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+};
+
+const openLog = (logFile: string, argv: readonly string[]): WriteStream => {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  log.on('error', () => undefined); // a failing log must not take the server down
+  log.write(`$ ${argv.join(' ')}\n`);
+  return log;
+};
+
+/**
+ * Starts a local Chroma server (`chroma run`, the CLI shipped with `chromadb`) on a persist
+ * directory in a child process and resolves once `GET /api/v2/heartbeat` answers. The
+ * server does not keep the Node.js process alive, and it gets SIGINT when the process exits.
+ *
+ * Chroma's native binding needs glibc >= 2.38 (Debian 12 has 2.36, Amazon Linux 2023 2.34);
+ * on such systems pass `command` with a glibc shim loader, or use a remote server.
+ *
+ * @param options - the persist directory and how to run the server
+ * @returns the server's URL, a `ChromaClient` for it, and `stop()`
+ * @throws {LocalChromaStartError} `reason` says why: `native-binding` (fails fast, as soon
+ *   as the binding's load error shows), `cli-not-found`, `spawn-failed`, `exited`, `timeout`
+ * @example
+ * ```ts
+ * import { startLocalChroma } from '@receipt-chroma/chroma-compaction/chroma';
+ *
+ * const chroma = await startLocalChroma({ path: '/mnt/efs/snapshots/lines/v1' });
+ * try {
+ *   const lines = await chroma.client.getCollection({ name: 'lines' });
+ *   await lines.count();
+ * } finally {
+ *   await chroma.stop();
+ * }
+ * ```
+ */
+export async function startLocalChroma(options: StartLocalChromaOptions): Promise<LocalChroma> {
+  const host = options.host ?? DEFAULT_HOST;
+  const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const prefix = options.command ?? [process.execPath];
+  const cliPath = options.cliPath === undefined ? resolveChromaCli() : options.cliPath;
+  const port = options.port ?? (await findFreePort(host));
+  const argv = [
+    ...prefix,
+    ...(cliPath === false ? [] : [cliPath]),
+    ...['run', '--path', resolve(options.path), '--port', String(port), '--host', host],
+  ];
+  const url = `http://${urlHost(host)}:${port}`;
+  const [file, ...args] = argv;
+  if (file === undefined || file === '') {
+    throw new LocalChromaStartError(
+      'The `command` option is empty: give at least an executable (e.g. [process.execPath]).',
+      { reason: 'spawn-failed', command: argv },
+    );
+  }
+
+  const log = options.logFile === undefined ? undefined : openLog(options.logFile, argv);
+  const child = spawn(file, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => log?.write(chunk));
+  child.stderr.on('data', (chunk: Buffer) => {
+    log?.write(chunk);
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+  });
+  // The server lives as long as its owner wants it, not as long as its pipes are open.
+  child.unref();
+  (child.stdout as Socket).unref();
+  (child.stderr as Socket).unref();
+
+  let ended: LocalChromaExit | undefined;
+  const exited = new Promise<LocalChromaExit>((done) => {
+    child.once('close', (code, signal) => done({ code, signal }));
+    child.once('error', (error) => done({ code: null, signal: null, error }));
+  }).then(async (exit) => {
+    ended = exit;
+    if (log !== undefined) await new Promise<void>((done) => log.end(done));
+    return exit;
+  });
+  const send = (signal: NodeJS.Signals): void => {
+    if (ended !== undefined || child.pid === undefined) return;
+    try {
+      process.kill(child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const untrack = track(() => send('SIGINT'));
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      send('SIGINT');
+      if (ended === undefined && (await timedOut(exited, stopTimeoutMs))) send('SIGKILL');
+      await exited;
+      untrack();
+    })();
+    return stopping;
+  };
+
+  const failure = (): LocalChromaFailureInput => ({ argv, url, stderr, logFile: options.logFile });
+  const deadline = Date.now() + startupTimeoutMs;
+  for (;;) {
+    if (ended !== undefined) {
+      untrack();
+      throw exitFailure(failure(), ended);
+    }
+    const native = nativeBindingFailure(failure());
+    if (native !== undefined) {
+      // Node.js exits right after printing a load error; stop it only if it lingers.
+      if (await timedOut(exited, LOAD_ERROR_GRACE_MS)) await stop();
+      untrack();
+      throw nativeBindingFailure(failure(), ended) ?? native;
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      await stop();
+      throw timeoutFailure(failure(), startupTimeoutMs);
+    }
+    if (await heartbeat(url, Math.min(1_000, remaining))) break;
+    await timedOut(exited, Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())));
+  }
+
+  const client = new ChromaClient({ host: urlHost(host), port, ssl: false });
+  return { url, client, port, pid: child.pid ?? -1, command: argv, stop };
+}
