@@ -7,6 +7,8 @@ import { updateLineRowLabels } from '../../src/operations/updateLineRowLabels.js
 import { updateWordLabels } from '../../src/operations/updateWordLabels.js';
 import {
   CountingCollection,
+  expectLabelCycleStates,
+  LABEL_CYCLE,
   type LabelOperationsFixture,
   labelInput,
   metadataOf,
@@ -46,11 +48,7 @@ export function describeLabelOperationsContract(
         const states = [];
 
         // Act
-        for (const [status, timestamp] of [
-          ['VALID', '2026-01-05T08:00:00.000001+00:00'],
-          ['INVALID', '2026-01-06T08:00:00.000001+00:00'],
-          ['VALID', '2026-01-07T08:00:00.000001+00:00'],
-        ] as const) {
+        for (const { status, timestamp } of LABEL_CYCLE) {
           const total = makeLabel(imageId, 1, 2, 3, 'TOTAL', {
             validation_status: status,
             timestamp_added: timestamp,
@@ -62,25 +60,7 @@ export function describeLabelOperationsContract(
         }
 
         // Assess
-        expect(states[0]).toMatchObject({
-          valid_labels_array: ['TOTAL'],
-          label_status: 'validated',
-          label_validated_at: '2026-01-05T08:00:00.000001+00:00',
-          last_label_update: NOW,
-        });
-        expect(states[1]).toMatchObject({
-          invalid_labels_array: ['TOTAL'],
-          label_status: 'unvalidated',
-        });
-        expect(states[2]).toMatchObject({
-          valid_labels_array: ['TOTAL'],
-          label_status: 'validated',
-          label_validated_at: '2026-01-07T08:00:00.000001+00:00',
-        });
-        expect(states[0]).not.toHaveProperty('invalid_labels_array');
-        expect(states[1]).not.toHaveProperty('valid_labels_array');
-        expect(states[1]).not.toHaveProperty('label_validated_at');
-        expect(states[2]).not.toHaveProperty('invalid_labels_array');
+        expectLabelCycleStates(states, NOW);
         expect(states[2]).toMatchObject({ text: 'w2.3', word_id: 3 });
       });
 

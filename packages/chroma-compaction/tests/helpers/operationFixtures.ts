@@ -1,9 +1,12 @@
 import {
+  type ReceiptLine,
   type ReceiptSection,
+  type ReceiptWord,
   type ReceiptWordLabel,
   receiptSectionKeys,
   receiptWordLabelKeys,
 } from '@receipt-chroma/dynamo-stream';
+import { expect } from 'vitest';
 import { lineChromaId, wordChromaId } from '../../src/ids/chromaIds.js';
 import type { OperationInput } from '../../src/operations/types.js';
 import type { MetricDimensions, Metrics } from '../../src/ports/observability.js';
@@ -247,8 +250,19 @@ export interface LabelOperationsFixture {
   deleteSections(...sections: readonly ReceiptSection[]): Promise<void>;
 }
 
-/** The label operations over the in-memory doubles. */
-export const makeInMemoryLabelFixture = (): LabelOperationsFixture & {
+/**
+ * What the `processCollectionUpdates` contract needs besides the label fixture: writing the
+ * receipt's words and lines, the source of the place and deletion ids.
+ */
+export interface CompactionFixture extends LabelOperationsFixture {
+  /** Writes words to the receipts table. */
+  putWords(...words: readonly ReceiptWord[]): Promise<void>;
+  /** Writes lines to the receipts table. */
+  putLines(...lines: readonly ReceiptLine[]): Promise<void>;
+}
+
+/** The label operations and `processCollectionUpdates` over the in-memory doubles. */
+export const makeInMemoryLabelFixture = (): CompactionFixture & {
   readonly receipts: InMemoryReceiptStore;
   readonly words: InMemoryVectorCollection;
   readonly lines: InMemoryVectorCollection;
@@ -258,6 +272,12 @@ export const makeInMemoryLabelFixture = (): LabelOperationsFixture & {
     words: new InMemoryVectorCollection('words'),
     lines: new InMemoryVectorCollection('lines'),
     receipts,
+    putWords: async (...words) => {
+      receipts.addWords(...words);
+    },
+    putLines: async (...lines) => {
+      receipts.addLines(...lines);
+    },
     putLabels: async (...labels) => {
       receipts.addLabels(...labels);
     },
@@ -277,4 +297,41 @@ export const makeInMemoryLabelFixture = (): LabelOperationsFixture & {
       }
     },
   };
+};
+
+/** The steps of the validate → invalidate → re-validate cycle of one label. */
+export const LABEL_CYCLE: readonly {
+  readonly status: 'VALID' | 'INVALID';
+  readonly timestamp: string;
+}[] = [
+  { status: 'VALID', timestamp: '2026-01-05T08:00:00.000001+00:00' },
+  { status: 'INVALID', timestamp: '2026-01-06T08:00:00.000001+00:00' },
+  { status: 'VALID', timestamp: '2026-01-07T08:00:00.000001+00:00' },
+];
+
+/**
+ * Asserts a word's metadata after each step of {@link LABEL_CYCLE} for the label `TOTAL`:
+ * valid, then invalid, then valid again, never in both arrays, with `label_validated_at`
+ * following the newest VALID label and `last_label_update` set to `now`.
+ */
+export const expectLabelCycleStates = (
+  states: readonly (Metadata | null | undefined)[],
+  now: string,
+): void => {
+  expect(states[0]).toMatchObject({
+    valid_labels_array: ['TOTAL'],
+    label_status: 'validated',
+    label_validated_at: LABEL_CYCLE[0]?.timestamp,
+    last_label_update: now,
+  });
+  expect(states[1]).toMatchObject({ invalid_labels_array: ['TOTAL'], label_status: 'unvalidated' });
+  expect(states[2]).toMatchObject({
+    valid_labels_array: ['TOTAL'],
+    label_status: 'validated',
+    label_validated_at: LABEL_CYCLE[2]?.timestamp,
+  });
+  expect(states[0]).not.toHaveProperty('invalid_labels_array');
+  expect(states[1]).not.toHaveProperty('valid_labels_array');
+  expect(states[1]).not.toHaveProperty('label_validated_at');
+  expect(states[2]).not.toHaveProperty('invalid_labels_array');
 };

@@ -63,6 +63,23 @@ export const placeInput = (
     ...extras,
   });
 
+/** A `RECEIPT_PLACE` MODIFY whose `merchant_name` changes from `A` to `merchantName`. */
+export const merchantNameInput = (
+  recordId: string,
+  imageId: string,
+  receiptId: number,
+  merchantName: string,
+  extras: InputExtras = {},
+): CollectionUpdateInput =>
+  placeInput(
+    recordId,
+    imageId,
+    receiptId,
+    'MODIFY',
+    { merchant_name: { old: 'A', new: merchantName } },
+    extras,
+  );
+
 /** A `RECEIPT_WORD_LABEL` message. */
 export const wordLabelInput = (
   recordId: string,
