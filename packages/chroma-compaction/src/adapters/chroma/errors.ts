@@ -10,6 +10,7 @@ import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../../
  *   binding package for this platform);
  * - `cli-not-found`: the `chroma` CLI script of the `chromadb` package could not be found;
  * - `spawn-failed`: the command could not be run at all (e.g. `ENOENT`);
+ * - `address-unavailable`: the host/port cannot be listened on (e.g. the port is taken);
  * - `exited`: the server process ended before it answered its heartbeat;
  * - `timeout`: the server did not answer its heartbeat within `startupTimeoutMs`.
  */
@@ -17,6 +18,7 @@ export type LocalChromaStartFailure =
   | 'native-binding'
   | 'cli-not-found'
   | 'spawn-failed'
+  | 'address-unavailable'
   | 'exited'
   | 'timeout';
 

@@ -23,6 +23,7 @@ export interface LocalChromaFailureInput {
 
 const GLIBC_PATTERN = /`?((?:GLIBC|GLIBCXX|CXXABI)_[\d.]+)'? not found[^\n]*/;
 const MISSING_BINDING_PATTERN = /Cannot find module '(chromadb-js-bindings-[^']+)'/;
+const ADDRESS_PATTERN = /Address (\S+) is not available/;
 const UNSUPPORTED_PATTERN = /Unsupported (?:Windows )?(?:architecture|platform)[^\n]*/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
 const ANSI_PATTERN = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -115,6 +116,8 @@ export const exitFailure = (
   }
   const native = nativeBindingFailure(input, exit);
   if (native !== undefined) return native;
+  const address = ADDRESS_PATTERN.exec(stripAnsi(input.stderr));
+  if (address !== null) return addressFailure(input, address[1] ?? input.url, 'in use', exit);
   const how = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`;
   return error(
     'exited',
@@ -123,6 +126,20 @@ export const exitFailure = (
     exit,
   );
 };
+
+/** The error for an address the server cannot listen on (`why`: e.g. `in use`). @internal */
+export const addressFailure = (
+  input: LocalChromaFailureInput,
+  address: string,
+  why: string,
+  exit?: LocalChromaExit,
+): LocalChromaStartError =>
+  error(
+    'address-unavailable',
+    `Cannot start Chroma on ${address} (${why}). Pass another host or port, or leave port unset to get a free one.`,
+    input,
+    exit,
+  );
 
 /** The error for a server that did not answer its heartbeat in time (it has been stopped). @internal */
 export const timeoutFailure = (

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { ChromaClient } from 'chromadb';
 import { LocalChromaStartError } from './errors.js';
 import {
+  addressFailure,
   exitFailure,
   type LocalChromaExit,
   type LocalChromaFailureInput,
@@ -83,7 +84,7 @@ const track = (interrupt: () => void): (() => void) => {
   };
 };
 
-/** Resolves after `ms`, or `false` early once `promise` settles (then `true` means timed out). */
+/** Resolves `true` after `ms`, or `false` as soon as `promise` settles. */
 const timedOut = (promise: Promise<unknown>, ms: number): Promise<boolean> =>
   new Promise((done) => {
     const timer = setTimeout(() => done(true), ms);
@@ -93,12 +94,13 @@ const timedOut = (promise: Promise<unknown>, ms: number): Promise<boolean> =>
     });
   });
 
-const findFreePort = (host: string): Promise<number> =>
+/** Listens on `port` (0: any free one) and closes again; resolves with the port. */
+const probePort = (host: string, port: number): Promise<number> =>
   new Promise((done, reject) => {
     const server = createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, host, () => {
+    server.listen(port, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
       server.close(() => done(port));
@@ -143,7 +145,8 @@ const openLog = (logFile: string, argv: readonly string[]): WriteStream => {
  * @param options - the persist directory and how to run the server
  * @returns the server's URL, a `ChromaClient` for it, and `stop()`
  * @throws {LocalChromaStartError} `reason` says why: `native-binding` (fails fast, as soon
- *   as the binding's load error shows), `cli-not-found`, `spawn-failed`, `exited`, `timeout`
+ *   as the binding's load error shows), `cli-not-found`, `spawn-failed`,
+ *   `address-unavailable` (checked before spawning), `exited`, `timeout`
  * @example
  * ```ts
  * import { startLocalChroma } from '@receipt-chroma/chroma-compaction/chroma';
@@ -163,7 +166,12 @@ export async function startLocalChroma(options: StartLocalChromaOptions): Promis
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const prefix = options.command ?? [process.execPath];
   const cliPath = options.cliPath === undefined ? resolveChromaCli() : options.cliPath;
-  const port = options.port ?? (await findFreePort(host));
+  const probed = await probePort(host, options.port ?? 0).then(
+    (port) => ({ port, error: undefined }),
+    (error: NodeJS.ErrnoException) => ({ port: options.port ?? 0, error }),
+  );
+  const port = probed.port;
+  let stderr = '';
   const argv = [
     ...prefix,
     ...(cliPath === false ? [] : [cliPath]),
@@ -178,12 +186,18 @@ export async function startLocalChroma(options: StartLocalChromaOptions): Promis
     );
   }
 
+  const failure = (): LocalChromaFailureInput => ({ argv, url, stderr, logFile: options.logFile });
+  // Checked before spawning: another server answering on a taken port would pass for this one.
+  if (probed.error !== undefined) {
+    const why = probed.error.code === 'EADDRINUSE' ? 'in use' : probed.error.message;
+    throw addressFailure(failure(), `${host}:${options.port ?? 'a free port'}`, why);
+  }
+
   const log = options.logFile === undefined ? undefined : openLog(options.logFile, argv);
   const child = spawn(file, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: options.env ?? process.env,
   });
-  let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => log?.write(chunk));
   child.stderr.on('data', (chunk: Buffer) => {
     log?.write(chunk);
@@ -224,7 +238,6 @@ export async function startLocalChroma(options: StartLocalChromaOptions): Promis
     return stopping;
   };
 
-  const failure = (): LocalChromaFailureInput => ({ argv, url, stderr, logFile: options.logFile });
   const deadline = Date.now() + startupTimeoutMs;
   for (;;) {
     if (ended !== undefined) {

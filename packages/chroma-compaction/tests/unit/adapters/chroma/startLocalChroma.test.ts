@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ChromaClient } from 'chromadb';
@@ -281,6 +282,36 @@ describe('Function: startLocalChroma', { timeout: 30_000 }, () => {
     expect(error.stderrTail).toBe('Error: address already in use');
     expect(error.message).toContain('exit code 3');
     expect(error.message).toContain(`Full output: ${join(dir, 'x.log')}`);
+  });
+
+  it('rejects with reason address-unavailable, before spawning, when the port is taken', async () => {
+    // Prepare
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const { port } = taken.address() as AddressInfo;
+
+    // Act
+    const error = await startFailure(fake(FAKE_SERVER, { port })).finally(
+      () => new Promise((done) => taken.close(done)),
+    );
+
+    // Assess
+    expect(error.reason).toBe('address-unavailable');
+    expect(error.message).toContain(`127.0.0.1:${port} (in use)`);
+    expect(existsSync(record)).toBe(false);
+  });
+
+  it('rejects with reason address-unavailable when Chroma reports the address as taken', async () => {
+    // Prepare
+    const stderr = 'Address 127.0.0.1:8000 is not available';
+
+    // Act
+    const error = await startFailure(fake(failing(stderr, 0)));
+
+    // Assess
+    expect(error.reason).toBe('address-unavailable');
+    expect(error.exitCode).toBe(0);
+    expect(error.message).toContain('127.0.0.1:8000 (in use)');
   });
 
   it('rejects with reason spawn-failed when the executable does not exist', async () => {
