@@ -4,7 +4,10 @@ import { defineConfig, type Options } from 'tsup';
  * The shared build: ESM + CJS + declarations, one entry per `exports` subpath.
  * Each package calls this with its own entries.
  */
-export const packageConfig = (entry: Record<string, string>): Options[] =>
+export const packageConfig = (
+  entry: Record<string, string>,
+  overrides: Partial<Options> = {},
+): Options[] =>
   defineConfig({
     entry,
     format: ['esm', 'cjs'],
@@ -14,4 +17,5 @@ export const packageConfig = (entry: Record<string, string>): Options[] =>
     target: 'node20',
     splitting: false,
     treeshake: true,
+    ...overrides,
   }) as Options[];

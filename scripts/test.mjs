@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The project's single test command (`npm test`): type-checks, lints, then runs every
+ * The project's single test command (`npm test`): type-checks, lints, builds, then runs every
  * vitest project, unit and integration. Integration projects start their own real
  * services (moto's server, Chroma) through `scripts/vitest/globalSetup.ts`; when a service
  * cannot start, the run fails with a message naming what to install. Ends with one line
@@ -29,6 +29,8 @@ const run = (command, args) => {
 const steps = [
   ['npm', ['run', 'typecheck']],
   ['npm', ['run', 'lint']],
+  // Packaging tests load the built dist/ the way users do.
+  ['npm', ['run', 'build']],
 ];
 for (const [command, args] of steps) {
   const code = run(command, args);

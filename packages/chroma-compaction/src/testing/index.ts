@@ -3,5 +3,11 @@
  * same contract tests as the real adapters.
  * @packageDocumentation
  */
+
 export { InMemoryLockStore } from './inMemoryLockStore.js';
 export { InMemoryReceiptStore, type InMemoryReceiptStoreSeed } from './inMemoryReceiptStore.js';
+export {
+  InMemoryVectorCollection,
+  type InMemoryVectorCollectionOptions,
+  type VectorOperation,
+} from './inMemoryVectorCollection.js';

@@ -1,5 +1,23 @@
 /**
- * `@receipt-chroma/chroma-compaction/chroma`: adapters that need `chroma`'s SDK (a peer dependency).
+ * `@receipt-chroma/chroma-compaction/chroma`: Chroma through the `chromadb` v3 client (a peer
+ * dependency): the `VectorCollection` adapter, and a local Chroma server for snapshots and
+ * tests.
  * @packageDocumentation
  */
-export {};
+export {
+  type ChromaCollectionLike,
+  type ChromaVectorCollectionOptions,
+  chromaVectorCollection,
+  DEFAULT_CHROMA_MAX_BATCH_SIZE,
+} from './chromaVectorCollection.js';
+export {
+  LocalChromaStartError,
+  type LocalChromaStartErrorOptions,
+  type LocalChromaStartFailure,
+} from './errors.js';
+export { resolveChromaCli } from './resolveChromaCli.js';
+export {
+  type LocalChroma,
+  type StartLocalChromaOptions,
+  startLocalChroma,
+} from './startLocalChroma.js';
