@@ -17,4 +17,9 @@ export const imageReceiptKey = (imageId: string, receiptId: number): string =>
   `${imagePk(imageId)}#${receiptSkPrefix(receiptId)}`;
 
 /** The image id of an `IMAGE#<id>` partition key: the second `#`-segment, as Python reads it. */
-export const imageIdFromPk = (pk: string): string => pk.split('#')[1] ?? '';
+export const imageIdFromPk = (pk: string): string => {
+  const start = pk.indexOf('#') + 1;
+  if (start === 0) return '';
+  const end = pk.indexOf('#', start);
+  return end === -1 ? pk.slice(start) : pk.slice(start, end);
+};

@@ -54,12 +54,76 @@ const isValidTime = (text: string): boolean => {
   return zone !== null && Number(zone[1] ?? 0) <= 23 && Number(zone[2] ?? 0) <= 59;
 };
 
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** The number of the two ASCII digits at `at`, or -1. */
+const twoDigits = (value: string, at: number): number => {
+  const tens = value.charCodeAt(at);
+  const ones = value.charCodeAt(at + 1);
+  return isDigit(tens) && isDigit(ones) ? (tens - 48) * 10 + (ones - 48) : -1;
+};
+
+/**
+ * True for the common shape `YYYY-MM-DD?HH:MM[:SS[(.|,)fraction]][Z|±HH:MM]` when it is
+ * valid; `undefined` for anything else, which the general parser then decides. Never
+ * `false`: it only takes a shortcut to the answer {@link isIsoTimestamp} would give.
+ */
+const isCommonIsoTimestamp = (value: string): true | undefined => {
+  const length = value.length;
+  if (length < 16 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return undefined;
+  const century = twoDigits(value, 0);
+  const yearInCentury = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  if (century < 0 || yearInCentury < 0 || month < 1 || month > 12 || day < 1) return undefined;
+  const year = century * 100 + yearInCentury;
+  const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (year < 1 || day > maxDay) return undefined;
+  // value[10] is the separator: Python accepts any single character there.
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  if (hour < 0 || hour > 23 || value.charCodeAt(13) !== 58 || minute < 0 || minute > 59) {
+    return undefined;
+  }
+  let at = 16;
+  if (value.charCodeAt(at) === 58) {
+    const second = twoDigits(value, at + 1);
+    if (second < 0 || second > 59) return undefined;
+    at += 3;
+    const mark = value.charCodeAt(at);
+    if (mark === 46 || mark === 44) {
+      const fractionStart = at + 1;
+      at = fractionStart;
+      while (isDigit(value.charCodeAt(at))) at += 1;
+      if (at === fractionStart) return undefined;
+    }
+  }
+  if (at === length) return true;
+  const sign = value.charCodeAt(at);
+  if (sign === 90) return at + 1 === length ? true : undefined;
+  if ((sign !== 43 && sign !== 45) || at + 6 !== length || value.charCodeAt(at + 3) !== 58) {
+    return undefined;
+  }
+  const offsetHours = twoDigits(value, at + 1);
+  const offsetMinutes = twoDigits(value, at + 4);
+  return offsetHours >= 0 && offsetHours <= 23 && offsetMinutes >= 0 && offsetMinutes <= 59
+    ? true
+    : undefined;
+};
+
 /**
  * True when Python 3.11's `datetime.fromisoformat` would accept `value`: a calendar or
  * week date, optionally followed by any single separator character and a time with
  * optional fraction and UTC offset. Ordinal dates (`2024-001`) are rejected, as in Python.
  */
-export const isIsoTimestamp = (value: string): boolean => {
+export const isIsoTimestamp = (value: string): boolean =>
+  isCommonIsoTimestamp(value) === true || isIsoTimestampGeneral(value);
+
+/**
+ * {@link isIsoTimestamp} without the shortcut for the common shape: the general parser.
+ * @internal
+ */
+export const isIsoTimestampGeneral = (value: string): boolean => {
   if (value.length < 7) return false;
   if (isValidDate(value)) return true;
   const dateLength = /^\d{8}(?!\d)/.test(value)
@@ -86,6 +150,18 @@ const PYTHON_INT = /^\s*[+-]?\d+\s*$/;
  * Python's `_` digit separators and non-ASCII digits are deliberately not accepted.
  */
 export const parsePythonInt = (text: string): number | undefined => {
+  const length = text.length;
+  if (length > 0 && length < 16) {
+    // The common case, plain digits (`00042`), without the regex.
+    let value = 0;
+    let index = 0;
+    for (; index < length; index += 1) {
+      const code = text.charCodeAt(index);
+      if (code < 48 || code > 57) break;
+      value = value * 10 + (code - 48);
+    }
+    if (index === length) return value;
+  }
   if (!PYTHON_INT.test(text)) return undefined;
   const value = Number(text);
   return Number.isSafeInteger(value) ? value : undefined;
