@@ -1,113 +1,205 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { invalidTypeMessage } from './english.js';
 import { parsePythonInt } from './validators.js';
 
-/** A zod schema from one raw attribute value (or its absence) to a native value. */
-export type Codec<T> = z.ZodType<T, AttributeValue | undefined>;
+/**
+ * Decoders from raw DynamoDB attribute values (`{"S": …}`, `{"N": …}`, …) to native values,
+ * and {@link itemSchema}, which turns a shape of them into one zod schema per item type.
+ *
+ * A decoder is a plain function: it returns the native value, or {@link INVALID} after
+ * pushing an issue whose path is relative to the attribute (`[]`, `['M', 'x']`); the item
+ * schema prefixes the attribute name, so an issue's path names the attribute that is
+ * wrong (`['width']`, `['top_left', 'M', 'x']`). A missing attribute reports
+ * "missing required attribute". Decoding a valid value allocates nothing but the value.
+ */
+
+/** The zod issues of the parse in progress; decoders push theirs here. */
+export type IssueSink = z.core.$ZodRawIssue[];
+
+/** What a decoder returns after reporting an issue. */
+export const INVALID: unique symbol = Symbol('INVALID');
+
+/** {@link INVALID}'s type. */
+export type Invalid = typeof INVALID;
 
 /**
- * Zod codecs from raw DynamoDB attribute values (`{"S": …}`, `{"N": …}`, …) to native
- * values. Entity item schemas are objects of these codecs, so an issue's path names the
- * attribute that is wrong (`['width']`, `['top_left', 'x']`).
- *
- * A codec's input is one attribute value; a missing attribute reports
- * "missing required attribute".
+ * A decoder from one raw attribute value (`undefined` when the attribute is missing) to a
+ * native value: the value, or {@link INVALID} after pushing an issue to `issues`.
  */
+export type Codec<T> = (value: unknown, issues: IssueSink) => T | Invalid;
+
+/** A non-null, non-array object (what zod's `z.object` accepts). */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Puts `key` in front of the paths of the issues from `start` on, as zod does for an
+ * object property (a decoder reports paths relative to its own value).
+ * @internal
+ */
+export const prefixIssues = (issues: IssueSink, start: number, key: PropertyKey): void => {
+  for (let index = start; index < issues.length; index += 1) {
+    const issue = issues[index] as { path?: PropertyKey[] };
+    if (issue.path === undefined) issue.path = [key];
+    else issue.path.unshift(key);
+  }
+};
+
+/** Decodes `source[key]` with `codec`, reporting issues below `key`. */
+const decodeProperty = <T>(
+  codec: Codec<T>,
+  source: Record<string, unknown>,
+  key: string,
+  issues: IssueSink,
+): T | Invalid => {
+  const start = issues.length;
+  const value = codec(source[key], issues);
+  if (issues.length !== start) prefixIssues(issues, start, key);
+  return value;
+};
 
 const describe = (input: unknown, expected: string): string =>
   input === undefined ? 'missing required attribute' : `expected ${expected}`;
 
-/** `{"S": string}` → the string. */
-export const S: Codec<string> = z
-  .object({ S: z.string() }, { error: (issue) => describe(issue.input, '{"S": string}') })
-  .transform((value) => value.S);
+/** An attribute value that is not an object: zod's `invalid_type` issue, with our message. */
+const notAnObject = (issues: IssueSink, input: unknown, expected: string): Invalid => {
+  issues.push({
+    expected: 'object',
+    code: 'invalid_type',
+    path: [],
+    message: describe(input, expected),
+    input,
+  });
+  return INVALID;
+};
 
-/** `{"NULL": true}` → `null`. */
-const NULL_VALUE: Codec<null> = z.object({ NULL: z.literal(true) }).transform((): null => null);
+/** A wrong type below the attribute (`{"S": 5}`), with zod's English message. */
+const wrongType = (
+  issues: IssueSink,
+  expected: 'string' | 'boolean',
+  input: unknown,
+  key: string,
+): Invalid => {
+  issues.push({
+    expected,
+    code: 'invalid_type',
+    path: [key],
+    message: invalidTypeMessage(expected, input),
+    input,
+  });
+  return INVALID;
+};
+
+/**
+ * None of the accepted forms matched. zod listed each form's own issues in `errors`;
+ * these decoders do not build them (only the message and path were ever meaningful).
+ */
+const noForm = (issues: IssueSink, input: unknown, message: string): Invalid => {
+  issues.push({ code: 'invalid_union', errors: [], path: [], message, input });
+  return INVALID;
+};
+
+/** A custom problem with the attribute's value. */
+const custom = (issues: IssueSink, message: string, input: unknown): Invalid => {
+  issues.push({ code: 'custom', message, input });
+  return INVALID;
+};
+
+/** `"1.5"` → 1.5; blank, non-numeric or non-finite text → `undefined`. */
+const finiteNumber = (text: string): number | undefined => {
+  const parsed = Number(text);
+  if (parsed === 0 && text.trim() === '') return undefined;
+  return Number.isFinite(parsed) ? parsed : undefined;
+};
+
+/** `{"S": string}` → the string. */
+export const S: Codec<string> = (value, issues) => {
+  if (!isObject(value)) return notAnObject(issues, value, '{"S": string}');
+  const text = value['S'];
+  return typeof text === 'string' ? text : wrongType(issues, 'string', text, 'S');
+};
+
+/**
+ * Like `codec`, but a missing attribute reads as `undefined` (and is left out of the
+ * decoded item) instead of being an issue.
+ */
+export const optional =
+  <T>(codec: Codec<T>): Codec<T | undefined> =>
+  (value, issues) =>
+    value === undefined ? undefined : codec(value, issues);
 
 /**
  * `{"S": string}`, `{"NULL": true}` or a missing attribute → the string or `null`.
  */
-export const nullableS: Codec<string | null> = z
-  .union([S, NULL_VALUE], {
-    error: (issue) => describe(issue.input, '{"S": string} or {"NULL": true}'),
-  })
-  .optional()
-  .transform((value) => value ?? null);
-
-const numberText: z.ZodObject<{ N: z.ZodString }> = z.object(
-  { N: z.string() },
-  { error: (issue) => describe(issue.input, '{"N": string}') },
-);
+export const nullableS: Codec<string | null> = (value, issues) => {
+  if (value === undefined) return null;
+  if (isObject(value)) {
+    const text = value['S'];
+    if (typeof text === 'string') return text;
+    if (value['NULL'] === true) return null;
+  }
+  return noForm(issues, value, 'expected {"S": string} or {"NULL": true}');
+};
 
 /** `{"N": "1.5"}` → a finite number. */
-export const N: Codec<number> = numberText.transform((value, ctx) => {
-  const parsed = value.N.trim() === '' ? Number.NaN : Number(value.N);
-  if (!Number.isFinite(parsed)) {
-    ctx.issues.push({
-      code: 'custom',
-      message: `must be a finite number, got ${JSON.stringify(value.N)}`,
-      input: value,
-    });
-    return z.NEVER;
-  }
-  return parsed;
-});
+export const N: Codec<number> = (value, issues) => {
+  if (!isObject(value)) return notAnObject(issues, value, '{"N": string}');
+  const text = value['N'];
+  if (typeof text !== 'string') return wrongType(issues, 'string', text, 'N');
+  const parsed = finiteNumber(text);
+  return parsed === undefined
+    ? custom(issues, `must be a finite number, got ${JSON.stringify(text)}`, value)
+    : parsed;
+};
 
 /** `{"N": "00042"}` → 42, parsed like Python's `int()` (so `"1.0"` is rejected). */
-export const intN: Codec<number> = numberText.transform((value, ctx) => {
-  const parsed = parsePythonInt(value.N);
-  if (parsed === undefined) {
-    ctx.issues.push({
-      code: 'custom',
-      message: `must be an integer, got ${JSON.stringify(value.N)}`,
-      input: value,
-    });
-    return z.NEVER;
-  }
-  return parsed;
-});
+export const intN: Codec<number> = (value, issues) => {
+  if (!isObject(value)) return notAnObject(issues, value, '{"N": string}');
+  const text = value['N'];
+  if (typeof text !== 'string') return wrongType(issues, 'string', text, 'N');
+  const parsed = parsePythonInt(text);
+  return parsed === undefined
+    ? custom(issues, `must be an integer, got ${JSON.stringify(text)}`, value)
+    : parsed;
+};
 
 /** `{"N": …}`, `{"NULL": true}` or missing → a finite number or `null`. */
-export const nullableN: Codec<number | null> = z
-  .union([N, NULL_VALUE], {
-    error: (issue) => describe(issue.input, '{"N": string} or {"NULL": true}'),
-  })
-  .optional()
-  .transform((value) => value ?? null);
+export const nullableN: Codec<number | null> = (value, issues) => {
+  if (value === undefined) return null;
+  if (isObject(value)) {
+    const text = value['N'];
+    const parsed = typeof text === 'string' ? finiteNumber(text) : undefined;
+    if (parsed !== undefined) return parsed;
+    if (value['NULL'] === true) return null;
+  }
+  return noForm(issues, value, 'expected {"N": string} or {"NULL": true}');
+};
 
 /** `{"BOOL": boolean}` → the boolean. */
-export const BOOL: Codec<boolean> = z
-  .object({ BOOL: z.boolean() }, { error: (issue) => describe(issue.input, '{"BOOL": boolean}') })
-  .transform((value) => value.BOOL);
+export const BOOL: Codec<boolean> = (value, issues) => {
+  if (!isObject(value)) return notAnObject(issues, value, '{"BOOL": boolean}');
+  const flag = value['BOOL'];
+  return typeof flag === 'boolean' ? flag : wrongType(issues, 'boolean', flag, 'BOOL');
+};
 
 /** `{"BOOL": boolean}`, `{"NULL": true}` or missing → the boolean or `null`. */
-export const nullableBOOL: Codec<boolean | null> = z
-  .union([BOOL, NULL_VALUE], {
-    error: (issue) => describe(issue.input, '{"BOOL": boolean} or {"NULL": true}'),
-  })
-  .optional()
-  .transform((value) => value ?? null);
+export const nullableBOOL: Codec<boolean | null> = (value, issues) => {
+  if (value === undefined) return null;
+  if (isObject(value)) {
+    const flag = value['BOOL'];
+    if (typeof flag === 'boolean') return flag;
+    if (value['NULL'] === true) return null;
+  }
+  return noForm(issues, value, 'expected {"BOOL": boolean} or {"NULL": true}');
+};
 
 /** A 2-D point `{x, y}`. */
 export interface Point {
   x: number;
   y: number;
 }
-
-/** `{"M": {"x": {"N"}, "y": {"N"}}}` with exactly the keys `x` and `y` → a {@link Point}. */
-export const point: Codec<Point> = z
-  .object(
-    {
-      M: z.strictObject(
-        { x: N, y: N },
-        { error: () => "point must contain exactly 'x' and 'y' keys" },
-      ),
-    },
-    { error: (issue) => describe(issue.input, 'a point map {"M": {"x", "y"}}') },
-  )
-  .transform((value) => value.M) as unknown as Codec<Point>;
 
 /** An axis-aligned box in normalised image coordinates. */
 export interface BoundingBox {
@@ -117,102 +209,385 @@ export interface BoundingBox {
   height: number;
 }
 
+/**
+ * The map of a `{"M": {…}}` attribute with exactly `keys`: reports a value that is not a
+ * map, or keys outside `keys`, with `keysMessage` (at `['M']`). Returns the map, or
+ * `undefined` when there is none.
+ */
+const exactMap = (
+  value: unknown,
+  issues: IssueSink,
+  notAMapMessage: string,
+  keysMessage: string,
+): Record<string, unknown> | undefined => {
+  if (!isObject(value)) {
+    notAnObject(issues, value, notAMapMessage);
+    return undefined;
+  }
+  const map = value['M'];
+  if (!isObject(map)) {
+    issues.push({
+      expected: 'object',
+      code: 'invalid_type',
+      path: ['M'],
+      message: keysMessage,
+      input: map,
+    });
+    return undefined;
+  }
+  return map;
+};
+
+/** Reports the keys of `map` outside `keys` (inherited ones too, as zod does). */
+const rejectOtherKeys = (
+  map: Record<string, unknown>,
+  issues: IssueSink,
+  keys: readonly string[],
+  message: string,
+): void => {
+  let others: string[] | undefined;
+  for (const key in map) {
+    if (keys.includes(key)) continue;
+    others ??= [];
+    others.push(key);
+  }
+  if (others !== undefined) {
+    issues.push({ code: 'unrecognized_keys', keys: others, path: [], message, input: map });
+  }
+};
+
+const POINT_KEYS: readonly string[] = ['x', 'y'];
+const POINT_KEYS_MESSAGE = "point must contain exactly 'x' and 'y' keys";
+
+/**
+ * `{"M": {"x": {"N"}, "y": {"N"}}}` with exactly the keys `x` and `y` → a {@link Point}.
+ * Extra keys are reported (`unrecognized_keys`) but still yield the point, so the item's
+ * own checks run too, as they did with zod's strict object.
+ */
+export const point: Codec<Point> = (value, issues) => {
+  const map = exactMap(value, issues, 'a point map {"M": {"x", "y"}}', POINT_KEYS_MESSAGE);
+  if (map === undefined) return INVALID;
+  const start = issues.length;
+  const x = decodeProperty(N, map, 'x', issues);
+  const y = decodeProperty(N, map, 'y', issues);
+  rejectOtherKeys(map, issues, POINT_KEYS, POINT_KEYS_MESSAGE);
+  if (issues.length !== start) prefixIssues(issues, start, 'M');
+  return x === INVALID || y === INVALID ? INVALID : { x, y };
+};
+
+const BOX_KEYS: readonly string[] = ['x', 'y', 'width', 'height'];
+const BOX_KEYS_MESSAGE = "bounding_box must contain exactly 'x', 'y', 'width' and 'height'";
+
 /** `{"M": {x, y, width, height}}` with exactly those keys → a {@link BoundingBox}. */
-export const boundingBox: Codec<BoundingBox> = z
-  .object(
-    {
-      M: z.strictObject(
-        { x: N, y: N, width: N, height: N },
-        { error: () => "bounding_box must contain exactly 'x', 'y', 'width' and 'height'" },
-      ),
-    },
-    { error: (issue) => describe(issue.input, 'a bounding box map {"M": {…}}') },
-  )
-  .transform((value) => value.M) as unknown as Codec<BoundingBox>;
+export const boundingBox: Codec<BoundingBox> = (value, issues) => {
+  const map = exactMap(value, issues, 'a bounding box map {"M": {…}}', BOX_KEYS_MESSAGE);
+  if (map === undefined) return INVALID;
+  const start = issues.length;
+  const x = decodeProperty(N, map, 'x', issues);
+  const y = decodeProperty(N, map, 'y', issues);
+  const width = decodeProperty(N, map, 'width', issues);
+  const height = decodeProperty(N, map, 'height', issues);
+  rejectOtherKeys(map, issues, BOX_KEYS, BOX_KEYS_MESSAGE);
+  if (issues.length !== start) prefixIssues(issues, start, 'M');
+  return x === INVALID || y === INVALID || width === INVALID || height === INVALID
+    ? INVALID
+    : { x, y, width, height };
+};
+
+/** The strings of `[{"S": …}, …]`, or `undefined` when an element is not one. */
+const stringsOfList = (list: readonly unknown[]): string[] | undefined => {
+  const strings: string[] = new Array(list.length);
+  for (let index = 0; index < list.length; index += 1) {
+    const element = list[index];
+    const text = isObject(element) ? element['S'] : undefined;
+    if (typeof text !== 'string') return undefined;
+    strings[index] = text;
+  }
+  return strings;
+};
+
+/** True when every element of `list` is a string. */
+const isStringArray = (list: readonly unknown[]): list is string[] => {
+  for (let index = 0; index < list.length; index += 1) {
+    if (typeof list[index] !== 'string') return false;
+  }
+  return true;
+};
 
 /**
  * `{"L": [{"S"}…]}` or `{"SS": […]}` → a list of strings (a string set is sorted, since
  * sets have no order). Missing or `NULL` → an empty list.
  */
-export const stringList: Codec<string[]> = z
-  .union(
-    [
-      z.object({ L: z.array(S) }).transform((value) => value.L),
-      z.object({ SS: z.array(z.string()) }).transform((value) => [...value.SS].sort()),
-      NULL_VALUE.transform((): string[] => []),
-    ],
-    { error: () => 'expected a list of strings ({"L": [{"S": …}]} or {"SS": […]})' },
-  )
-  .optional()
-  .transform((value) => value ?? []) as unknown as Codec<string[]>;
+export const stringList: Codec<string[]> = (value, issues) => {
+  if (value === undefined) return [];
+  if (isObject(value)) {
+    const list = value['L'];
+    const strings = Array.isArray(list) ? stringsOfList(list) : undefined;
+    if (strings !== undefined) return strings;
+    const set = value['SS'];
+    if (Array.isArray(set) && isStringArray(set)) return [...set].sort();
+    if (value['NULL'] === true) return [];
+  }
+  return noForm(issues, value, 'expected a list of strings ({"L": [{"S": …}]} or {"SS": […]})');
+};
+
+/** The integers of `[{"N": …}, …]`, or `undefined` when an element is not one. */
+const integersOfList = (list: readonly unknown[]): number[] | undefined => {
+  const integers: number[] = new Array(list.length);
+  for (let index = 0; index < list.length; index += 1) {
+    const element = list[index];
+    const text = isObject(element) ? element['N'] : undefined;
+    const parsed = typeof text === 'string' ? parsePythonInt(text) : undefined;
+    if (parsed === undefined) return undefined;
+    integers[index] = parsed;
+  }
+  return integers;
+};
+
+/** The integers of a number set's texts, or `undefined` when one is not an integer. */
+const integersOfSet = (set: readonly unknown[]): number[] | undefined => {
+  if (!isStringArray(set)) return undefined;
+  const integers: number[] = new Array(set.length);
+  for (let index = 0; index < set.length; index += 1) {
+    const parsed = parsePythonInt(set[index] ?? '');
+    if (parsed === undefined) return undefined;
+    integers[index] = parsed;
+  }
+  return integers;
+};
+
+/** The integers of `{"L": [{"N"}…]}` or `{"NS": […]}`, or `undefined`. */
+const integersOf = (value: unknown): number[] | undefined => {
+  if (!isObject(value)) return undefined;
+  const list = value['L'];
+  const fromList = Array.isArray(list) ? integersOfList(list) : undefined;
+  if (fromList !== undefined) return fromList;
+  const set = value['NS'];
+  return Array.isArray(set) ? integersOfSet(set) : undefined;
+};
 
 /** `{"L": [{"N"}…]}` or `{"NS": […]}` → a list of integers. */
-export const intList: Codec<number[]> = z.union(
-  [
-    z.object({ L: z.array(intN) }).transform((value) => value.L),
-    z.object({ NS: z.array(z.string()) }).transform((value, ctx) =>
-      value.NS.map((text) => {
-        const parsed = parsePythonInt(text);
-        if (parsed === undefined) {
-          ctx.issues.push({ code: 'custom', message: `must be an integer: ${text}`, input: text });
-        }
-        return parsed ?? 0;
-      }),
-    ),
-  ],
-  { error: (issue) => describe(issue.input, 'a list of numbers ({"L": [{"N": …}]})') },
-) as unknown as Codec<number[]>;
+export const intList: Codec<number[]> = (value, issues) =>
+  integersOf(value) ??
+  noForm(issues, value, describe(value, 'a list of numbers ({"L": [{"N": …}]})'));
+
+/**
+ * `{"L": [{"N"}…]}`, `{"NS": […]}`, `{"NULL": true}` or missing → a list of integers or
+ * `null`.
+ */
+export const nullableIntList: Codec<number[] | null> = (value, issues) => {
+  if (value === undefined) return null;
+  const integers = integersOf(value);
+  if (integers !== undefined) return integers;
+  if (isObject(value) && value['NULL'] === true) return null;
+  return noForm(issues, value, 'expected a list of numbers ({"L": [{"N": …}]}) or {"NULL": true}');
+};
+
+/**
+ * True for what zod's `z.record` accepts as a plain object (zod's own test: no
+ * constructor, a non-function one, or one whose prototype has `isPrototypeOf`).
+ * @internal
+ */
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (!isObject(value)) return false;
+  const maker: unknown = value.constructor;
+  if (maker === undefined || typeof maker !== 'function') return true;
+  const prototype: unknown = maker.prototype;
+  return isObject(prototype) && Object.hasOwn(prototype, 'isPrototypeOf');
+};
+
+/** The enumerable own string keys of a map zod's `z.record(z.string(), …)` reads. */
+const recordKeys = (map: Record<string, unknown>): string[] | undefined =>
+  Object.getOwnPropertySymbols(map).length === 0
+    ? Object.keys(map).filter((key) => key !== '__proto__')
+    : undefined;
 
 /** `{"M": {k: {"S": v}}}` → a string map; `{"NULL": true}` or missing → `null`. */
-export const nullableStringMap: Codec<Record<string, string> | null> = z
-  .union([z.object({ M: z.record(z.string(), S) }).transform((value) => value.M), NULL_VALUE], {
-    error: () => 'must be a DynamoDB map (M) of strings or NULL',
-  })
-  .optional()
-  .transform((value) => value ?? null) as unknown as Codec<Record<string, string> | null>;
+export const nullableStringMap: Codec<Record<string, string> | null> = (value, issues) => {
+  if (value === undefined) return null;
+  if (isObject(value)) {
+    const map = value['M'];
+    const keys = isPlainObject(map) ? recordKeys(map) : undefined;
+    if (map !== undefined && keys !== undefined) {
+      const strings: Record<string, string> = {};
+      let complete = true;
+      for (const key of keys) {
+        const entry = (map as Record<string, unknown>)[key];
+        const text = isObject(entry) ? entry['S'] : undefined;
+        if (typeof text !== 'string') {
+          complete = false;
+          break;
+        }
+        strings[key] = text;
+      }
+      if (complete) return strings;
+    }
+    if (value['NULL'] === true) return null;
+  }
+  return noForm(issues, value, 'must be a DynamoDB map (M) of strings or NULL');
+};
+
+/** A parsed JSON object, or `undefined` when `text` is not JSON for an object. */
+const jsonObject = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // not JSON
+  }
+  return undefined;
+};
 
 /**
  * `{"M": …}` → a plain object (nested values unmarshalled, numbers as JS numbers). A
  * legacy JSON string (`{"S": "{…}"}`) is parsed too. Missing or `NULL` → `{}`.
  */
-export const nativeMap: Codec<Record<string, unknown>> = z
-  .union(
-    [
-      z
-        .object({ M: z.record(z.string(), z.custom<AttributeValue>()) })
-        .transform((value) => unmarshall(value.M as never) as Record<string, unknown>),
-      z.object({ S: z.string() }).transform((value, ctx) => {
-        try {
-          const parsed: unknown = JSON.parse(value.S);
-          if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-            return parsed as Record<string, unknown>;
-          }
-        } catch {
-          // reported below
-        }
-        ctx.issues.push({ code: 'custom', message: 'must be a JSON object', input: value.S });
-        return z.NEVER;
-      }),
-      NULL_VALUE.transform((): Record<string, unknown> => ({})),
-    ],
-    { error: () => 'must be a DynamoDB map (M), a JSON object string, or NULL' },
-  )
-  .optional()
-  .transform((value) => value ?? {}) as unknown as Codec<Record<string, unknown>>;
+export const nativeMap: Codec<Record<string, unknown>> = (value, issues) => {
+  if (value === undefined) return {};
+  if (isObject(value)) {
+    const map = value['M'];
+    const keys = isPlainObject(map) ? recordKeys(map) : undefined;
+    if (map !== undefined && keys !== undefined) {
+      const copy: Record<string, unknown> = {};
+      for (const key of keys) copy[key] = (map as Record<string, unknown>)[key];
+      return unmarshall(copy as Record<string, AttributeValue> as never) as Record<string, unknown>;
+    }
+    const text = value['S'];
+    const parsed = typeof text === 'string' ? jsonObject(text) : undefined;
+    if (parsed !== undefined) return parsed;
+    if (value['NULL'] === true) return {};
+  }
+  return noForm(issues, value, 'must be a DynamoDB map (M), a JSON object string, or NULL');
+};
 
 /** The parts of a `#`-separated key. */
 export const splitKey = (key: string): string[] => key.split('#');
 
+/** Attribute names mapped to their decoders. */
+export type ItemShape = Readonly<Record<string, Codec<unknown>>>;
+
+/** The decoded attributes of an {@link ItemShape}. */
+export type Decoded<Shape extends ItemShape> = {
+  -readonly [Key in keyof Shape]: Shape[Key] extends Codec<infer T> ? T : never;
+};
+
+/** What an item schema checks before any attribute is decoded. */
+export interface ItemGuardOptions {
+  /** Attributes that must be present; each missing one is an issue at its own path. */
+  readonly required: readonly string[];
+  /** The Python reader's message prefix, e.g. `Item is missing required keys`. */
+  readonly missingMessage: string;
+  /**
+   * When given, every other attribute is an issue (`unexpected attribute 'rating'`).
+   * @default any attribute is accepted
+   */
+  readonly allowed?: ReadonlySet<string> | undefined;
+}
+
+const NOT_AN_ITEM = 'expected a DynamoDB item (an object of attribute values)';
+
+/** The guard's issues: missing required attributes, then unexpected ones. */
+const guardItem = (
+  item: Record<string, unknown>,
+  guard: ItemGuardOptions,
+  issues: IssueSink,
+): void => {
+  for (const key of guard.required) {
+    if (item[key] === undefined) {
+      issues.push({
+        code: 'custom',
+        path: [key],
+        message: `${guard.missingMessage}: {'${key}'}`,
+        input: item,
+      });
+    }
+  }
+  const allowed = guard.allowed;
+  if (allowed === undefined) return;
+  for (const key of Object.keys(item)) {
+    if (!allowed.has(key)) {
+      issues.push({
+        code: 'custom',
+        path: [key],
+        message: `unexpected attribute '${key}'`,
+        input: item,
+      });
+    }
+  }
+};
+
+/** True when some issue from `start` on is more than an unrecognized key. */
+const failsFrom = (issues: IssueSink, start: number): boolean => {
+  for (let index = start; index < issues.length; index += 1) {
+    if (issues[index]?.code !== 'unrecognized_keys') return true;
+  }
+  return false;
+};
+
 /**
- * Builds an item schema: `shape` maps attribute names to codecs, and `build` turns the
- * decoded attributes into the entity, reporting problems through `ctx`.
- * Unknown attributes are ignored (GSI keys, `TYPE`, legacy attributes).
+ * Builds an item schema: one zod schema that decodes each attribute of `shape` with its
+ * decoder, then lets `build` turn the decoded attributes into the entity, reporting
+ * problems by pushing issues. `build` runs only when every attribute decoded (issues about
+ * extra keys in a point or box map do not stop it). `build` may add properties to
+ * `decoded` and may return it, but must not otherwise keep it: unless returned, the
+ * object is reused by the next parse. Unknown attributes are ignored (GSI
+ * keys, `TYPE`, legacy attributes) unless `guard.allowed` lists the accepted ones; with a
+ * `guard`, the required attributes are checked first and nothing is decoded when one is
+ * missing.
  * @internal
  */
-export const itemSchema = <Shape extends z.core.$ZodLooseShape, Entity>(
+export const itemSchema = <Shape extends ItemShape, Entity>(
   shape: Shape,
-  build: (decoded: z.output<z.ZodObject<Shape>>, ctx: z.core.$RefinementCtx) => Entity,
-): z.ZodType<Entity, DynamoDBItem> =>
-  z
-    .object(shape, { error: () => 'expected a DynamoDB item (an object of attribute values)' })
-    .transform((decoded, ctx) => build(decoded, ctx)) as unknown as z.ZodType<Entity, DynamoDBItem>;
+  build: (decoded: Decoded<Shape>, issues: IssueSink) => Entity,
+  guard?: ItemGuardOptions,
+): z.ZodMiniType<Entity, DynamoDBItem> => {
+  const keys = Object.keys(shape);
+  const codecs = keys.map((key) => shape[key] as Codec<unknown>);
+  // The decoded attributes of one parse. The object is reused by the next parse (so after
+  // the first one, decoding is stores to existing properties instead of building a new
+  // object key by key); `build` must therefore not keep it. A nested parse with the same
+  // schema (none happens today) gets its own object.
+  let scratch: Record<string, unknown> | undefined = {};
+  return z.transform((item: unknown, ctx): Entity => {
+    const issues = ctx.issues;
+    const start = issues.length;
+    if (!isObject(item)) {
+      issues.push(
+        guard === undefined
+          ? {
+              expected: 'object',
+              code: 'invalid_type',
+              path: [],
+              message: NOT_AN_ITEM,
+              input: item,
+            }
+          : { code: 'custom', path: [], message: NOT_AN_ITEM, input: item },
+      );
+      return z.NEVER;
+    }
+    if (guard !== undefined) {
+      guardItem(item, guard, issues);
+      if (issues.length !== start) return z.NEVER;
+    }
+    const decoded = scratch ?? {};
+    scratch = undefined;
+    let entity: Entity | undefined;
+    try {
+      for (let index = 0; index < keys.length; index += 1) {
+        const key = keys[index] as string;
+        const before = issues.length;
+        // An absent optional attribute decodes to (and is stored as) `undefined`.
+        decoded[key] = (codecs[index] as Codec<unknown>)(item[key], issues);
+        if (issues.length !== before) prefixIssues(issues, before, key);
+      }
+      if (issues.length !== start && failsFrom(issues, start)) return z.NEVER;
+      entity = build(decoded as Decoded<Shape>, issues);
+      return entity;
+    } finally {
+      // A build that returns the decoded object itself hands it over: it is not reused.
+      if ((entity as unknown) !== decoded) scratch = decoded;
+    }
+  }) as unknown as z.ZodMiniType<Entity, DynamoDBItem>;
+};

@@ -1,9 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type ChromaDBCollection, ChromaDBCollection as Collections } from '../constants.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { itemSchema, S } from './attributes.js';
-import { addIssue, itemGuard, looseS, rawAttribute, validateInto } from './itemGuards.js';
-import { parsePythonInt, UuidSchema } from './validators.js';
+import { INVALID, itemSchema, S } from './attributes.js';
+import {
+  addIssue,
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isNonNegativeInt,
+  isRecord,
+  validateInto,
+} from './entityParts.js';
+import { looseS, rawAttribute } from './itemGuards.js';
+import { isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
 import { writeInt, writeS } from './writers.js';
 
 /**
@@ -46,15 +55,82 @@ export const compactionLockKeys = (
   GSI1SK: `EXPIRES#${lock.expires}`,
 });
 
-const COLLECTIONS: readonly string[] = Object.values(Collections);
-const COLLECTION_LIST = `[${COLLECTIONS.map((name) => `'${name}'`).join(', ')}]`;
+const COLLECTIONS: readonly string[] = /* @__PURE__ */ Object.values(Collections);
+/** `['lines', 'words']`, as Python prints a list. */
+const pythonList = (names: readonly string[]): string =>
+  `[${names.map((name) => `'${name}'`).join(', ')}]`;
+const COLLECTION_LIST: string = /* @__PURE__ */ pythonList(COLLECTIONS);
 
-const counter = (name: string): z.ZodType<number | null> =>
-  z
-    .int({ error: `${name} must be a non-negative integer` })
-    .min(0, { error: `${name} must be a non-negative integer` })
-    .nullable()
-    .default(null) as unknown as z.ZodType<number | null>;
+const counter = (name: string): z.ZodMiniType<number | null> =>
+  z._default(
+    z.nullable(
+      z
+        .int({ error: `${name} must be a non-negative integer` })
+        .check(z.gte(0, { error: `${name} must be a non-negative integer` })),
+    ),
+    null,
+  ) as unknown as z.ZodMiniType<number | null>;
+
+/** What `counter` returns for `value` (`-1` when it would reject it). */
+const acceptCounter = (value: unknown): number | null =>
+  value === undefined || value === null ? null : isNonNegativeInt(value) ? value : -1;
+
+/**
+ * The rules of a lock: the Python entity's, with its messages, plus `fence` and
+ * `time_to_live` (non-negative integers or `null`). @internal
+ */
+export const COMPACTION_LOCK_RULES: EntityRules<CompactionLock> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      lock_id: z.string({ error: 'lock_id must be a non-empty string' }).check(
+        z.refine((value: string) => value.trim() !== '', {
+          error: 'lock_id must be a non-empty string',
+        }),
+      ),
+      owner: UuidSchema,
+      expires: z.string({ error: 'expires must be datetime or ISO-8601 string' }),
+      collection: z
+        .string({
+          error: (issue) =>
+            `collection must be ChromaDBCollection or str, got: ${typeof issue.input}`,
+        })
+        .check(
+          z.refine((value: string) => COLLECTIONS.includes(value), {
+            error: (issue) =>
+              `ChromaDBCollection must be one of: ${COLLECTION_LIST}, got: ${String(issue.input)}`,
+          }),
+        ),
+      heartbeat: z._default(
+        z.nullable(z.string({ error: 'heartbeat must be datetime, ISO-8601 string, or None' })),
+        null,
+      ),
+      fence: counter('fence'),
+      time_to_live: counter('time_to_live'),
+    }) as unknown as z.ZodMiniType<CompactionLock>,
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { lock_id, owner, expires, collection } = candidate;
+    if (typeof lock_id !== 'string' || lock_id.trim() === '' || !isValidUuid(owner)) {
+      return undefined;
+    }
+    if (typeof expires !== 'string' || typeof collection !== 'string') return undefined;
+    if (!COLLECTIONS.includes(collection)) return undefined;
+    const heartbeat = candidate['heartbeat'] ?? null;
+    if (heartbeat !== null && typeof heartbeat !== 'string') return undefined;
+    const fence = acceptCounter(candidate['fence']);
+    const timeToLive = acceptCounter(candidate['time_to_live']);
+    if (fence === -1 || timeToLive === -1) return undefined;
+    return {
+      lock_id,
+      owner,
+      expires,
+      collection: collection as ChromaDBCollection,
+      heartbeat,
+      fence,
+      time_to_live: timeToLive,
+    };
+  },
+);
 
 /**
  * Validates a lock with the Python entity's rules and messages, plus `fence` and
@@ -65,27 +141,8 @@ const counter = (name: string): z.ZodType<number | null> =>
  * const lock = CompactionLockSchema.parse({ lock_id: 'chromadb_compaction_lock', owner, expires, collection: 'words', heartbeat: null });
  * ```
  */
-export const CompactionLockSchema: z.ZodType<CompactionLock> = z.object({
-  lock_id: z
-    .string({ error: 'lock_id must be a non-empty string' })
-    .refine((value) => value.trim() !== '', { error: 'lock_id must be a non-empty string' }),
-  owner: UuidSchema,
-  expires: z.string({ error: 'expires must be datetime or ISO-8601 string' }),
-  collection: z
-    .string({
-      error: (issue) => `collection must be ChromaDBCollection or str, got: ${typeof issue.input}`,
-    })
-    .refine((value) => COLLECTIONS.includes(value), {
-      error: (issue) =>
-        `ChromaDBCollection must be one of: ${COLLECTION_LIST}, got: ${String(issue.input)}`,
-    }),
-  heartbeat: z
-    .string({ error: 'heartbeat must be datetime, ISO-8601 string, or None' })
-    .nullable()
-    .default(null),
-  fence: counter('fence'),
-  time_to_live: counter('time_to_live'),
-}) as unknown as z.ZodType<CompactionLock>;
+export const CompactionLockSchema: z.ZodMiniType<CompactionLock> =
+  /* @__PURE__ */ entitySchema(COMPACTION_LOCK_RULES);
 
 /**
  * Writes a lock as the Python `to_item()` does (keys, `TYPE`, owner, expires, collection,
@@ -111,12 +168,12 @@ export const compactionLockToItem = (lock: CompactionLock): DynamoDBItem => {
 
 /** `{"N": int}` → the integer; absent or `NULL` → `null`; anything else is an issue. */
 const optionalCount = (name: string) =>
-  rawAttribute((value, ctx): number | null => {
+  rawAttribute((value, issues): number | null | typeof INVALID => {
     if (value === undefined || value.NULL === true) return null;
     const parsed = typeof value.N === 'string' ? parsePythonInt(value.N) : undefined;
     if (parsed !== undefined) return parsed;
-    addIssue(ctx, [], `${name} must be a non-negative integer`);
-    return z.NEVER;
+    addIssue(issues, [], `${name} must be a non-negative integer`);
+    return INVALID;
   });
 
 const LOCK_SHAPE = {
@@ -126,8 +183,8 @@ const LOCK_SHAPE = {
   expires: S,
   collection: S,
   heartbeat: looseS,
-  fence: optionalCount('fence'),
-  time_to_live: optionalCount('time_to_live'),
+  fence: /* @__PURE__ */ optionalCount('fence'),
+  time_to_live: /* @__PURE__ */ optionalCount('time_to_live'),
 };
 
 /**
@@ -141,39 +198,42 @@ const LOCK_SHAPE = {
  * const lock = CompactionLockItemSchema.parse(getItemOutput.Item);
  * ```
  */
-export const CompactionLockItemSchema: z.ZodType<CompactionLock, DynamoDBItem> = itemGuard({
-  required: ['PK', 'SK', 'owner', 'expires', 'collection'],
-  missingMessage: 'Lock item missing keys',
-}).pipe(
-  itemSchema(LOCK_SHAPE, (decoded, ctx) => {
-    const parts = decoded.PK.split('#');
-    if (parts.length < 3 || parts[0] !== 'LOCK') {
-      addIssue(ctx, ['PK'], `Invalid lock PK format: ${decoded.PK}`);
-      return z.NEVER;
-    }
-    const collection = parts[1] ?? '';
-    if (!COLLECTIONS.includes(collection)) {
-      addIssue(
-        ctx,
-        ['PK'],
-        `Invalid collection in item: ${collection}. Must be one of: ${COLLECTION_LIST}`,
+export const CompactionLockItemSchema: z.ZodMiniType<CompactionLock, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    LOCK_SHAPE,
+    (decoded, issues) => {
+      const parts = decoded.PK.split('#');
+      if (parts.length < 3 || parts[0] !== 'LOCK') {
+        addIssue(issues, ['PK'], `Invalid lock PK format: ${decoded.PK}`);
+        return z.NEVER;
+      }
+      const collection = parts[1] ?? '';
+      if (!COLLECTIONS.includes(collection)) {
+        addIssue(
+          issues,
+          ['PK'],
+          `Invalid collection in item: ${collection}. Must be one of: ${COLLECTION_LIST}`,
+        );
+        return z.NEVER;
+      }
+      const lock = validateInto(
+        COMPACTION_LOCK_RULES,
+        {
+          lock_id: parts.slice(2).join('#'),
+          owner: decoded.owner,
+          expires: decoded.expires,
+          collection,
+          heartbeat: decoded.heartbeat,
+          fence: decoded.fence,
+          time_to_live: decoded.time_to_live,
+        },
+        issues,
+        { lock_id: 'PK' },
       );
-      return z.NEVER;
-    }
-    const lock = validateInto(
-      CompactionLockSchema,
-      {
-        lock_id: parts.slice(2).join('#'),
-        owner: decoded.owner,
-        expires: decoded.expires,
-        collection,
-        heartbeat: decoded.heartbeat,
-        fence: decoded.fence,
-        time_to_live: decoded.time_to_live,
-      },
-      ctx,
-      { lock_id: 'PK' },
-    );
-    return lock ?? z.NEVER;
-  }),
-) as unknown as z.ZodType<CompactionLock, DynamoDBItem>;
+      return lock ?? z.NEVER;
+    },
+    {
+      required: ['PK', 'SK', 'owner', 'expires', 'collection'],
+      missingMessage: 'Lock item missing keys',
+    },
+  );

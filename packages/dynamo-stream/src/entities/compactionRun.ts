@@ -1,18 +1,21 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import { itemSchema, S } from './attributes.js';
-import { type CompactionState, CompactionStateSchema } from './enums.js';
 import {
   addIssue,
-  itemGuard,
-  looseInt,
-  looseS,
-  positiveInt,
-  rawAttribute,
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isNonNegativeInt,
+  isPositiveInt,
+  isRecord,
+  positiveIntSchema,
   validateInto,
-} from './itemGuards.js';
+} from './entityParts.js';
+import { CompactionState } from './enums.js';
+import { looseInt, looseS, rawAttribute } from './itemGuards.js';
 import { imagePk, receiptSkPrefix } from './keys.js';
-import { parsePythonInt, UuidSchema } from './validators.js';
+import { isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
 import { writeInt, writeS } from './writers.js';
 
 /**
@@ -60,30 +63,127 @@ export const compactionRunKeys = (
   GSI1SK: `CREATED_AT#${run.created_at}`,
 });
 
-const state = (name: string): z.ZodType<CompactionState> =>
-  z
-    .string({ error: (issue) => `invalid ${name}: ${String(issue.input)}` })
-    .refine((value) => CompactionStateSchema.safeParse(value).success, {
-      error: (issue) => `invalid ${name}: ${String(issue.input)}`,
-    })
-    .default('PENDING') as unknown as z.ZodType<CompactionState>;
+const COMPACTION_STATES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ Object.values(CompactionState),
+);
 
-const prefix = (name: string): z.ZodType<string> =>
+const state = (name: string): z.ZodMiniType<CompactionState> =>
+  z._default(
+    z.string({ error: (issue) => `invalid ${name}: ${String(issue.input)}` }).check(
+      z.refine((value: string) => COMPACTION_STATES.has(value), {
+        error: (issue) => `invalid ${name}: ${String(issue.input)}`,
+      }),
+    ),
+    'PENDING',
+  ) as unknown as z.ZodMiniType<CompactionState>;
+
+const prefix = (name: string): z.ZodMiniType<string> =>
   z
     .string({ error: `${name} must be a non-empty string` })
-    .min(1, { error: `${name} must be a non-empty string` });
+    .check(z.minLength(1, { error: `${name} must be a non-empty string` }));
 
-const instant = (name: string): z.ZodType<string | null> =>
-  z
-    .string({ error: `${name} must be datetime, ISO-8601 string, or None` })
-    .nullable()
-    .default(null) as unknown as z.ZodType<string | null>;
+const instant = (name: string): z.ZodMiniType<string | null> =>
+  z._default(
+    z.nullable(z.string({ error: `${name} must be datetime, ISO-8601 string, or None` })),
+    null,
+  ) as unknown as z.ZodMiniType<string | null>;
 
-const vectors = (name: string): z.ZodType<number> =>
-  z
-    .int({ error: `${name} must be a non-negative int` })
-    .min(0, { error: `${name} must be a non-negative int` })
-    .default(0) as unknown as z.ZodType<number>;
+const vectors = (name: string): z.ZodMiniType<number> =>
+  z._default(
+    z
+      .int({ error: `${name} must be a non-negative int` })
+      .check(z.gte(0, { error: `${name} must be a non-negative int` })),
+    0,
+  ) as unknown as z.ZodMiniType<number>;
+
+const INSTANT_FIELDS = [
+  'lines_started_at',
+  'lines_finished_at',
+  'words_started_at',
+  'words_finished_at',
+] as const;
+
+/** What `instant` returns for `value` (`undefined` when it would reject it). */
+const acceptInstant = (value: unknown): string | null | undefined =>
+  value === undefined || value === null ? null : typeof value === 'string' ? value : undefined;
+
+/** What `vectors` returns for `value` (`-1` when it would reject it). */
+const acceptVectors = (value: unknown): number =>
+  value === undefined ? 0 : isNonNegativeInt(value) ? value : -1;
+
+/**
+ * The rules of a compaction run, with the Python entity's messages; omitted states default
+ * to `PENDING`, errors to `""` and vector counts to 0. @internal
+ */
+export const COMPACTION_RUN_RULES: EntityRules<CompactionRun> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      run_id: UuidSchema,
+      image_id: UuidSchema,
+      receipt_id: positiveIntSchema('receipt_id'),
+      lines_delta_prefix: prefix('lines_delta_prefix'),
+      words_delta_prefix: prefix('words_delta_prefix'),
+      lines_state: state('lines_state'),
+      words_state: state('words_state'),
+      lines_started_at: instant('lines_started_at'),
+      lines_finished_at: instant('lines_finished_at'),
+      words_started_at: instant('words_started_at'),
+      words_finished_at: instant('words_finished_at'),
+      lines_error: z._default(z.string({ error: 'lines_error must be a string' }), ''),
+      words_error: z._default(z.string({ error: 'words_error must be a string' }), ''),
+      lines_merged_vectors: vectors('lines_merged_vectors'),
+      words_merged_vectors: vectors('words_merged_vectors'),
+      created_at: z.string({ error: 'created_at must be datetime, ISO-8601 string, or None' }),
+      updated_at: instant('updated_at'),
+    }) as unknown as z.ZodMiniType<CompactionRun>,
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { run_id, image_id, receipt_id, lines_delta_prefix, words_delta_prefix } = candidate;
+    if (!isValidUuid(run_id) || !isValidUuid(image_id) || !isPositiveInt(receipt_id)) {
+      return undefined;
+    }
+    if (typeof lines_delta_prefix !== 'string' || lines_delta_prefix === '') return undefined;
+    if (typeof words_delta_prefix !== 'string' || words_delta_prefix === '') return undefined;
+    const linesState =
+      candidate['lines_state'] === undefined ? 'PENDING' : candidate['lines_state'];
+    const wordsState =
+      candidate['words_state'] === undefined ? 'PENDING' : candidate['words_state'];
+    if (!COMPACTION_STATES.has(linesState) || !COMPACTION_STATES.has(wordsState)) {
+      return undefined;
+    }
+    const run: Record<string, unknown> = {
+      run_id,
+      image_id,
+      receipt_id,
+      lines_delta_prefix,
+      words_delta_prefix,
+      lines_state: linesState,
+      words_state: wordsState,
+    };
+    for (const name of INSTANT_FIELDS) {
+      const value = acceptInstant(candidate[name]);
+      if (value === undefined) return undefined;
+      run[name] = value;
+    }
+    const linesError = candidate['lines_error'];
+    const wordsError = candidate['words_error'];
+    if (linesError !== undefined && typeof linesError !== 'string') return undefined;
+    if (wordsError !== undefined && typeof wordsError !== 'string') return undefined;
+    run['lines_error'] = linesError ?? '';
+    run['words_error'] = wordsError ?? '';
+    const linesVectors = acceptVectors(candidate['lines_merged_vectors']);
+    const wordsVectors = acceptVectors(candidate['words_merged_vectors']);
+    if (linesVectors < 0 || wordsVectors < 0) return undefined;
+    run['lines_merged_vectors'] = linesVectors;
+    run['words_merged_vectors'] = wordsVectors;
+    const createdAt = candidate['created_at'];
+    const updatedAt = acceptInstant(candidate['updated_at']);
+    if (typeof createdAt !== 'string' || updatedAt === undefined) return undefined;
+    run['created_at'] = createdAt;
+    run['updated_at'] = updatedAt;
+    return run as unknown as CompactionRun;
+  },
+);
 
 /**
  * Validates a compaction run with the Python entity's rules and messages; omitted states
@@ -94,25 +194,8 @@ const vectors = (name: string): z.ZodType<number> =>
  * const run = CompactionRunSchema.parse({ run_id, image_id, receipt_id: 1, lines_delta_prefix, words_delta_prefix, created_at });
  * ```
  */
-export const CompactionRunSchema: z.ZodType<CompactionRun> = z.object({
-  run_id: UuidSchema,
-  image_id: UuidSchema,
-  receipt_id: positiveInt('receipt_id'),
-  lines_delta_prefix: prefix('lines_delta_prefix'),
-  words_delta_prefix: prefix('words_delta_prefix'),
-  lines_state: state('lines_state'),
-  words_state: state('words_state'),
-  lines_started_at: instant('lines_started_at'),
-  lines_finished_at: instant('lines_finished_at'),
-  words_started_at: instant('words_started_at'),
-  words_finished_at: instant('words_finished_at'),
-  lines_error: z.string({ error: 'lines_error must be a string' }).default(''),
-  words_error: z.string({ error: 'words_error must be a string' }).default(''),
-  lines_merged_vectors: vectors('lines_merged_vectors'),
-  words_merged_vectors: vectors('words_merged_vectors'),
-  created_at: z.string({ error: 'created_at must be datetime, ISO-8601 string, or None' }),
-  updated_at: instant('updated_at'),
-}) as unknown as z.ZodType<CompactionRun>;
+export const CompactionRunSchema: z.ZodMiniType<CompactionRun> =
+  /* @__PURE__ */ entitySchema(COMPACTION_RUN_RULES);
 
 const NULLABLE_FIELDS = [
   'lines_started_at',
@@ -160,7 +243,7 @@ const RUN_SHAPE = {
   TYPE: S,
   run_id: looseS,
   image_id: looseS,
-  receipt_id: rawAttribute((value) => value?.N ?? null),
+  receipt_id: /* @__PURE__ */ rawAttribute((value) => value?.N ?? null),
   lines_delta_prefix: looseS,
   words_delta_prefix: looseS,
   lines_state: looseS,
@@ -190,69 +273,73 @@ const RUN_SHAPE = {
  * const run = CompactionRunItemSchema.parse(item);
  * ```
  */
-export const CompactionRunItemSchema: z.ZodType<CompactionRun, DynamoDBItem> = itemGuard({
-  required: ['PK', 'SK', 'TYPE', 'lines_delta_prefix', 'words_delta_prefix', 'created_at'],
-  missingMessage: 'CompactionRun item missing keys',
-}).pipe(
-  itemSchema(RUN_SHAPE, (decoded, ctx) => {
-    if (decoded.TYPE !== 'COMPACTION_RUN') {
-      addIssue(ctx, ['TYPE'], 'TYPE must be COMPACTION_RUN');
-      return z.NEVER;
-    }
-    if (!decoded.PK.startsWith('IMAGE#')) {
-      addIssue(ctx, ['PK'], `Invalid PK for CompactionRun: ${decoded.PK}`);
-      return z.NEVER;
-    }
-    const parts = decoded.SK.split('#');
-    if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'COMPACTION_RUN') {
-      addIssue(ctx, ['SK'], `Invalid SK for CompactionRun: ${decoded.SK}`);
-      return z.NEVER;
-    }
-    const receiptId = parsePythonInt(parts[1] ?? '');
-    if (receiptId === undefined) {
-      addIssue(ctx, ['SK'], `Invalid receipt_id in SK: ${decoded.SK}`);
-      return z.NEVER;
-    }
-    const fromKeys = { image_id: decoded.PK.slice(6), receipt_id: receiptId, run_id: parts[3] };
-    const stored = {
-      image_id: decoded.image_id,
-      run_id: decoded.run_id,
-      receipt_id: decoded.receipt_id === null ? null : (parsePythonInt(decoded.receipt_id) ?? null),
-    };
-    let consistent = true;
-    for (const name of ['image_id', 'run_id', 'receipt_id'] as const) {
-      if (stored[name] !== null && stored[name] !== fromKeys[name]) {
-        addIssue(
-          ctx,
-          [name],
-          `${name} does not match entity keys: the attribute says "${String(stored[name])}" but the keys give "${String(fromKeys[name])}"`,
-        );
-        consistent = false;
+export const CompactionRunItemSchema: z.ZodMiniType<CompactionRun, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    RUN_SHAPE,
+    (decoded, issues) => {
+      if (decoded.TYPE !== 'COMPACTION_RUN') {
+        addIssue(issues, ['TYPE'], 'TYPE must be COMPACTION_RUN');
+        return z.NEVER;
       }
-    }
-    if (!consistent) return z.NEVER;
-    const run = validateInto(
-      CompactionRunSchema,
-      {
-        ...fromKeys,
-        lines_delta_prefix: decoded.lines_delta_prefix ?? '',
-        words_delta_prefix: decoded.words_delta_prefix ?? '',
-        lines_state: decoded.lines_state ?? 'PENDING',
-        words_state: decoded.words_state ?? 'PENDING',
-        lines_started_at: decoded.lines_started_at || null,
-        lines_finished_at: decoded.lines_finished_at || null,
-        words_started_at: decoded.words_started_at || null,
-        words_finished_at: decoded.words_finished_at || null,
-        lines_error: decoded.lines_error ?? '',
-        words_error: decoded.words_error ?? '',
-        lines_merged_vectors: decoded.lines_merged_vectors ?? 0,
-        words_merged_vectors: decoded.words_merged_vectors ?? 0,
-        created_at: decoded.created_at ?? '',
-        updated_at: decoded.updated_at || null,
-      },
-      ctx,
-      { image_id: 'PK', receipt_id: 'SK', run_id: 'SK' },
-    );
-    return run ?? z.NEVER;
-  }),
-) as unknown as z.ZodType<CompactionRun, DynamoDBItem>;
+      if (!decoded.PK.startsWith('IMAGE#')) {
+        addIssue(issues, ['PK'], `Invalid PK for CompactionRun: ${decoded.PK}`);
+        return z.NEVER;
+      }
+      const parts = decoded.SK.split('#');
+      if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'COMPACTION_RUN') {
+        addIssue(issues, ['SK'], `Invalid SK for CompactionRun: ${decoded.SK}`);
+        return z.NEVER;
+      }
+      const receiptId = parsePythonInt(parts[1] ?? '');
+      if (receiptId === undefined) {
+        addIssue(issues, ['SK'], `Invalid receipt_id in SK: ${decoded.SK}`);
+        return z.NEVER;
+      }
+      const fromKeys = { image_id: decoded.PK.slice(6), receipt_id: receiptId, run_id: parts[3] };
+      const stored = {
+        image_id: decoded.image_id,
+        run_id: decoded.run_id,
+        receipt_id:
+          decoded.receipt_id === null ? null : (parsePythonInt(decoded.receipt_id) ?? null),
+      };
+      let consistent = true;
+      for (const name of ['image_id', 'run_id', 'receipt_id'] as const) {
+        if (stored[name] !== null && stored[name] !== fromKeys[name]) {
+          addIssue(
+            issues,
+            [name],
+            `${name} does not match entity keys: the attribute says "${String(stored[name])}" but the keys give "${String(fromKeys[name])}"`,
+          );
+          consistent = false;
+        }
+      }
+      if (!consistent) return z.NEVER;
+      const run = validateInto(
+        COMPACTION_RUN_RULES,
+        {
+          ...fromKeys,
+          lines_delta_prefix: decoded.lines_delta_prefix ?? '',
+          words_delta_prefix: decoded.words_delta_prefix ?? '',
+          lines_state: decoded.lines_state ?? 'PENDING',
+          words_state: decoded.words_state ?? 'PENDING',
+          lines_started_at: decoded.lines_started_at || null,
+          lines_finished_at: decoded.lines_finished_at || null,
+          words_started_at: decoded.words_started_at || null,
+          words_finished_at: decoded.words_finished_at || null,
+          lines_error: decoded.lines_error ?? '',
+          words_error: decoded.words_error ?? '',
+          lines_merged_vectors: decoded.lines_merged_vectors ?? 0,
+          words_merged_vectors: decoded.words_merged_vectors ?? 0,
+          created_at: decoded.created_at ?? '',
+          updated_at: decoded.updated_at || null,
+        },
+        issues,
+        { image_id: 'PK', receipt_id: 'SK', run_id: 'SK' },
+      );
+      return run ?? z.NEVER;
+    },
+    {
+      required: ['PK', 'SK', 'TYPE', 'lines_delta_prefix', 'words_delta_prefix', 'created_at'],
+      missingMessage: 'CompactionRun item missing keys',
+    },
+  );

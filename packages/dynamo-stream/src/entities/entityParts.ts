@@ -1,105 +1,71 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import type { BoundingBox, Point } from './attributes.js';
+import type { BoundingBox, IssueSink, Point } from './attributes.js';
+import { ENGLISH, englishSchema } from './english.js';
 import { formatPythonFloat, isIsoTimestamp, parsePythonInt } from './validators.js';
 
 /**
  * Building blocks shared by the entity schemas: field validators with the Python entities'
- * messages, and the glue that lets an item schema reuse its entity schema.
+ * messages, the fast acceptance paths that skip zod for valid entities, and the glue that
+ * lets an item schema reuse its entity's rules.
  */
 
-/** An integer id that must be `> 0`, with the messages of Python's `validate_positive_int`. */
-export const positiveIntSchema = (name: string): z.ZodInt =>
-  z.int({ error: `${name} must be an integer` }).min(1, { error: `${name} must be positive` });
+/**
+ * An entity's validation. `schema` holds the rules and the Python messages as a zod schema
+ * (built on first use). `accept` is a plain-code shortcut for valid entities: it returns
+ * exactly what `schema` would return for `candidate` when it certainly satisfies the rules,
+ * and `undefined` otherwise, so zod only runs to decide the doubtful cases and to report.
+ * @internal
+ */
+export interface EntityRules<Entity> {
+  readonly accept: (candidate: unknown) => Entity | undefined;
+  readonly schema: () => z.ZodMiniType<Entity>;
+}
 
-/** An integer that must be `>= 0`, with the messages of Python's `validate_non_negative_int`. */
-export const nonNegativeIntSchema = (name: string): z.ZodInt =>
-  z.int({ error: `${name} must be an integer` }).min(0, { error: `${name} must be non-negative` });
+/** Pairs an entity's zod rules (built lazily) with its fast acceptance path. @internal */
+export const entityRules = <Entity>(
+  schema: () => z.ZodMiniType<Entity>,
+  accept: (candidate: unknown) => Entity | undefined,
+): EntityRules<Entity> => {
+  let built: z.ZodMiniType<Entity> | undefined;
+  return { accept, schema: () => (built ??= schema()) };
+};
 
-/** A string Python's `datetime.fromisoformat` accepts, kept verbatim. */
-export const isoTimestampSchema = (name: string): z.ZodType<string> =>
-  z
-    .string({ error: `${name} must be a string` })
-    .refine(isIsoTimestamp, { error: `${name} must be a valid ISO format timestamp` });
-
-/** A string or `null`; a non-string reports `<name> must be a string`. */
-export const nullableStringSchema = (name: string): z.ZodType<string | null> =>
-  z.string({ error: `${name} must be a string` }).nullable();
-
-/** A finite number in `[0, 1]` or `null`; anything else reports `<name> must be in [0, 1]`. */
-export const nullableUnitIntervalSchema = (name: string): z.ZodType<number | null> =>
-  z
-    .number({ error: `${name} must be in [0, 1]` })
-    .min(0, { error: `${name} must be in [0, 1]` })
-    .max(1, { error: `${name} must be in [0, 1]` })
-    .nullable();
-
-const coordinate = (key: 'x' | 'y' | 'width' | 'height', owner: string): z.ZodNumber =>
-  z.number({
-    error: (issue) =>
-      issue.input === undefined
-        ? `${owner} must contain the key '${key}'`
-        : `${owner}['${key}'] must be a number`,
-  });
-
-/** A point with exactly the finite numbers `x` and `y`, as HEAD's `assert_valid_point` demands. */
-export const PointSchema: z.ZodType<Point> = z.strictObject(
-  { x: coordinate('x', 'point'), y: coordinate('y', 'point') },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? "point must contain exactly 'x' and 'y' keys"
-        : 'point must be a dictionary',
-  },
-);
-
-/** A bounding box with exactly the finite numbers `x`, `y`, `width` and `height`. */
-export const BoundingBoxSchema: z.ZodType<BoundingBox> = z.strictObject(
-  {
-    x: coordinate('x', 'bounding_box'),
-    y: coordinate('y', 'bounding_box'),
-    width: coordinate('width', 'bounding_box'),
-    height: coordinate('height', 'bounding_box'),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? "bounding_box must contain exactly 'x', 'y', 'width' and 'height' keys"
-        : 'bounding_box must be a dictionary',
-  },
-);
-
-/** A confidence `0 < c <= 1`, reporting `confidence must be between 0 and 1, got X`. */
-export const OcrConfidenceSchema: z.ZodType<number> = z
-  .number({ error: 'confidence must be a number' })
-  .refine((value) => value > 0 && value <= 1, {
-    error: (issue) =>
-      `confidence must be between 0 and 1, got ${formatPythonFloat(issue.input as number)}`,
-  });
-
-/** The message Python's `normalize_enum` gives for a value outside an enum. */
-export const enumMessage = (name: string, values: readonly string[], got: unknown): string =>
-  `${name} must be one of: ${values.join(', ')}\nGot: ${String(got)}`;
+/** Validates `candidate` with the rules, with zod's remaining messages in English. */
+const checkRules = <Entity>(
+  rules: EntityRules<Entity>,
+  candidate: unknown,
+): z.core.util.SafeParseResult<Entity> => rules.schema().safeParse(candidate, ENGLISH);
 
 /**
- * Validates a candidate decoded from an item with the entity's own schema, inside the item
- * schema's transform. Issues keep their paths (entity fields are named like attributes);
- * issues on fields that come from the keys are moved onto the key attribute, e.g.
+ * The public zod schema of an entity: the fast path for valid entities, else the rules,
+ * whose issues it reports unchanged.
+ * @internal
+ */
+export const entitySchema = <Entity>(rules: EntityRules<Entity>): z.ZodMiniType<Entity> =>
+  englishSchema(rules.schema, rules.accept);
+
+/**
+ * Validates a candidate decoded from an item with the entity's own rules, inside the item
+ * schema. Issues keep their paths (entity fields are named like attributes); issues on
+ * fields that come from the keys are moved onto the key attribute, e.g.
  * `{ image_id: 'PK', receipt_id: 'SK' }`.
  * @internal
  */
 export const validateDecodedEntity = <Entity>(
-  schema: z.ZodType<Entity>,
+  rules: EntityRules<Entity>,
   candidate: unknown,
-  ctx: z.core.$RefinementCtx,
+  issues: IssueSink,
   keyAttributes: Readonly<Record<string, string>>,
 ): Entity => {
-  const result = schema.safeParse(candidate);
+  const accepted = rules.accept(candidate);
+  if (accepted !== undefined) return accepted;
+  const result = checkRules(rules, candidate);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const field = issue.path[0];
     const keyAttribute = typeof field === 'string' ? keyAttributes[field] : undefined;
-    ctx.issues.push({
+    issues.push({
       ...issue,
       path: keyAttribute === undefined ? issue.path : [keyAttribute],
       input: undefined,
@@ -108,14 +74,197 @@ export const validateDecodedEntity = <Entity>(
   return z.NEVER;
 };
 
+/**
+ * Validates `candidate` with an entity's rules and forwards any issues, so an item schema
+ * reports the entity's messages at attribute paths without repeating its rules.
+ * `keyFields` maps fields read from a key to that key (`{ image_id: 'PK' }`), so their
+ * issues point at the attribute that holds them. Returns the parsed entity, or
+ * `undefined` when it is invalid.
+ * @internal
+ */
+export const validateInto = <Entity>(
+  rules: EntityRules<Entity>,
+  candidate: unknown,
+  issues: IssueSink,
+  keyFields: Readonly<Record<string, string>> = {},
+): Entity | undefined => {
+  const accepted = rules.accept(candidate);
+  if (accepted !== undefined) return accepted;
+  const result = checkRules(rules, candidate);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const [head, ...rest] = issue.path;
+    const attribute = typeof head === 'string' ? (keyFields[head] ?? head) : head;
+    const path = attribute === undefined ? [] : [attribute, ...rest];
+    issues.push({ ...issue, path, input: undefined } as z.core.$ZodRawIssue);
+  }
+  return undefined;
+};
+
+/** Adds a custom issue at `path` (an attribute name or a path below it). @internal */
+export const addIssue = (
+  issues: IssueSink,
+  path: readonly PropertyKey[],
+  message: string,
+): void => {
+  issues.push({ code: 'custom', path: [...path], message, input: undefined });
+};
+
+// Field rules (zod), with the Python entities' messages.
+
+/** An integer id that must be `> 0`, with the messages of Python's `validate_positive_int`. */
+export const positiveIntSchema = (name: string): z.ZodMiniType<number> =>
+  z
+    .int({ error: `${name} must be an integer` })
+    .check(z.gte(1, { error: `${name} must be positive` }));
+
+/** An integer that must be `>= 0`, with the messages of Python's `validate_non_negative_int`. */
+export const nonNegativeIntSchema = (name: string): z.ZodMiniType<number> =>
+  z
+    .int({ error: `${name} must be an integer` })
+    .check(z.gte(0, { error: `${name} must be non-negative` }));
+
+/** A string Python's `datetime.fromisoformat` accepts, kept verbatim. */
+export const isoTimestampSchema = (name: string): z.ZodMiniType<string> =>
+  z
+    .string({ error: `${name} must be a string` })
+    .check(z.refine(isIsoTimestamp, { error: `${name} must be a valid ISO format timestamp` }));
+
+/** A string or `null`; a non-string reports `<name> must be a string`. */
+export const nullableStringSchema = (name: string): z.ZodMiniType<string | null> =>
+  z.nullable(z.string({ error: `${name} must be a string` }));
+
+/** A finite number in `[0, 1]` or `null`; anything else reports `<name> must be in [0, 1]`. */
+export const nullableUnitIntervalSchema = (name: string): z.ZodMiniType<number | null> =>
+  z.nullable(
+    z
+      .number({ error: `${name} must be in [0, 1]` })
+      .check(
+        z.gte(0, { error: `${name} must be in [0, 1]` }),
+        z.lte(1, { error: `${name} must be in [0, 1]` }),
+      ),
+  );
+
+const coordinate = (key: 'x' | 'y' | 'width' | 'height', owner: string): z.ZodMiniNumber =>
+  z.number({
+    error: (issue) =>
+      issue.input === undefined
+        ? `${owner} must contain the key '${key}'`
+        : `${owner}['${key}'] must be a number`,
+  });
+
+/** A point with exactly the finite numbers `x` and `y`, as HEAD's `assert_valid_point` demands. */
+export const pointSchema = (): z.ZodMiniType<Point> =>
+  z.strictObject(
+    { x: coordinate('x', 'point'), y: coordinate('y', 'point') },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? "point must contain exactly 'x' and 'y' keys"
+          : 'point must be a dictionary',
+    },
+  );
+
+/** A bounding box with exactly the finite numbers `x`, `y`, `width` and `height`. */
+export const boundingBoxSchema = (): z.ZodMiniType<BoundingBox> =>
+  z.strictObject(
+    {
+      x: coordinate('x', 'bounding_box'),
+      y: coordinate('y', 'bounding_box'),
+      width: coordinate('width', 'bounding_box'),
+      height: coordinate('height', 'bounding_box'),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? "bounding_box must contain exactly 'x', 'y', 'width' and 'height' keys"
+          : 'bounding_box must be a dictionary',
+    },
+  );
+
+/** A confidence `0 < c <= 1`, reporting `confidence must be between 0 and 1, got X`. */
+export const ocrConfidenceSchema = (): z.ZodMiniType<number> =>
+  z.number({ error: 'confidence must be a number' }).check(
+    z.refine((value: number) => value > 0 && value <= 1, {
+      error: (issue) =>
+        `confidence must be between 0 and 1, got ${formatPythonFloat(issue.input as number)}`,
+    }),
+  );
+
+/** The values of an enum-like object, joined with `, `. @internal */
+export const listValues = (values: Readonly<Record<string, string>>): string =>
+  Object.values(values).join(', ');
+
+/** The message Python's `normalize_enum` gives for a value outside an enum. */
+export const enumMessage = (name: string, values: readonly string[], got: unknown): string =>
+  `${name} must be one of: ${values.join(', ')}\nGot: ${String(got)}`;
+
+// Fast acceptance: plain checks that accept exactly what the zod field rules above accept
+// (a value they reject falls through to the rules, which report it).
+
+/** What `z.object` accepts: a non-null object that is not an array. @internal */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What `z.number()` accepts: a finite number. @internal */
+export const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+/** What {@link positiveIntSchema} accepts. @internal */
+export const isPositiveInt = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 1;
+
+/** What {@link nonNegativeIntSchema} accepts. @internal */
+export const isNonNegativeInt = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** What {@link isoTimestampSchema} accepts. @internal */
+export const isTimestamp = (value: unknown): value is string =>
+  typeof value === 'string' && isIsoTimestamp(value);
+
+/** What {@link nullableStringSchema} accepts. @internal */
+export const isNullableString = (value: unknown): value is string | null =>
+  value === null || typeof value === 'string';
+
+/** What {@link nullableUnitIntervalSchema} accepts. @internal */
+export const isNullableUnitInterval = (value: unknown): value is number | null =>
+  value === null || (isFiniteNumber(value) && value >= 0 && value <= 1);
+
+/** What {@link pointSchema} returns for `value`, or `undefined`. @internal */
+export const acceptPoint = (value: unknown): Point | undefined => {
+  if (!isRecord(value)) return undefined;
+  const { x, y } = value;
+  if (!isFiniteNumber(x) || !isFiniteNumber(y)) return undefined;
+  for (const key in value) if (key !== 'x' && key !== 'y') return undefined;
+  return { x, y };
+};
+
+/** What {@link boundingBoxSchema} returns for `value`, or `undefined`. @internal */
+export const acceptBoundingBox = (value: unknown): BoundingBox | undefined => {
+  if (!isRecord(value)) return undefined;
+  const { x, y, width, height } = value;
+  if (!isFiniteNumber(x) || !isFiniteNumber(y) || !isFiniteNumber(width)) return undefined;
+  if (!isFiniteNumber(height)) return undefined;
+  for (const key in value) {
+    if (key !== 'x' && key !== 'y' && key !== 'width' && key !== 'height') return undefined;
+  }
+  return { x, y, width, height };
+};
+
+/** What {@link ocrConfidenceSchema} accepts. @internal */
+export const isOcrConfidence = (value: unknown): value is number =>
+  isFiniteNumber(value) && value > 0 && value <= 1;
+
+// Keys.
+
 /** Reports a malformed key on the `PK` or `SK` attribute of an item. @internal */
 export const reportKeyIssue = (
-  ctx: z.core.$RefinementCtx,
+  issues: IssueSink,
   attribute: 'PK' | 'SK',
   message: string,
   key: string,
 ): void => {
-  ctx.issues.push({ code: 'custom', message, path: [attribute], input: key });
+  issues.push({ code: 'custom', message, path: [attribute], input: key });
 };
 
 /**
@@ -124,7 +273,7 @@ export const reportKeyIssue = (
  * @internal
  */
 export const readKeyId = (
-  ctx: z.core.$RefinementCtx,
+  issues: IssueSink,
   parts: readonly string[],
   index: number,
   name: string,
@@ -133,7 +282,12 @@ export const readKeyId = (
   const text = parts[index] ?? '';
   const value = parsePythonInt(text);
   if (value === undefined) {
-    reportKeyIssue(ctx, 'SK', `${name} in SK must be an integer, got ${JSON.stringify(text)}`, sk);
+    reportKeyIssue(
+      issues,
+      'SK',
+      `${name} in SK must be an integer, got ${JSON.stringify(text)}`,
+      sk,
+    );
   }
   return value;
 };

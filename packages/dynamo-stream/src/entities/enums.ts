@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { english } from './english.js';
 
 /** Validation status of a word label or a section. */
 export const ValidationStatus = {
@@ -11,8 +12,8 @@ export const ValidationStatus = {
 /** A validation status value. */
 export type ValidationStatus = (typeof ValidationStatus)[keyof typeof ValidationStatus];
 /** Accepts exactly one of the {@link ValidationStatus} values (case-sensitive). */
-export const ValidationStatusSchema: z.ZodEnum<{ [K in ValidationStatus]: K }> =
-  z.enum(ValidationStatus);
+export const ValidationStatusSchema: z.ZodMiniEnum<{ [K in ValidationStatus]: K }> =
+  /* @__PURE__ */ z.enum(ValidationStatus, { error: english });
 
 /** Embedding status of a line or word. */
 export const EmbeddingStatus = {
@@ -25,8 +26,8 @@ export const EmbeddingStatus = {
 /** An embedding status value. */
 export type EmbeddingStatus = (typeof EmbeddingStatus)[keyof typeof EmbeddingStatus];
 /** Accepts exactly one of the {@link EmbeddingStatus} values. */
-export const EmbeddingStatusSchema: z.ZodEnum<{ [K in EmbeddingStatus]: K }> =
-  z.enum(EmbeddingStatus);
+export const EmbeddingStatusSchema: z.ZodMiniEnum<{ [K in EmbeddingStatus]: K }> =
+  /* @__PURE__ */ z.enum(EmbeddingStatus, { error: english });
 
 /** How a place was validated. */
 export const ValidationMethod = {
@@ -39,8 +40,8 @@ export const ValidationMethod = {
 /** A validation method value. */
 export type ValidationMethod = (typeof ValidationMethod)[keyof typeof ValidationMethod];
 /** Accepts exactly one of the {@link ValidationMethod} values. */
-export const ValidationMethodSchema: z.ZodEnum<{ [K in ValidationMethod]: K }> =
-  z.enum(ValidationMethod);
+export const ValidationMethodSchema: z.ZodMiniEnum<{ [K in ValidationMethod]: K }> =
+  /* @__PURE__ */ z.enum(ValidationMethod, { error: english });
 
 /** Outcome of matching a receipt to a merchant. */
 export const MerchantValidationStatus = {
@@ -62,8 +63,8 @@ export const CompactionState = {
 /** A compaction state value. */
 export type CompactionState = (typeof CompactionState)[keyof typeof CompactionState];
 /** Accepts exactly one of the {@link CompactionState} values. */
-export const CompactionStateSchema: z.ZodEnum<{ [K in CompactionState]: K }> =
-  z.enum(CompactionState);
+export const CompactionStateSchema: z.ZodMiniEnum<{ [K in CompactionState]: K }> =
+  /* @__PURE__ */ z.enum(CompactionState, { error: english });
 
 /** Section types of a receipt, in the order error messages list them (HEAD vocabulary). */
 export const SectionType = {
@@ -85,7 +86,10 @@ export const SectionType = {
 /** A section type value. */
 export type SectionType = (typeof SectionType)[keyof typeof SectionType];
 /** Accepts exactly one of the {@link SectionType} values. */
-export const SectionTypeSchema: z.ZodEnum<{ [K in SectionType]: K }> = z.enum(SectionType);
+export const SectionTypeSchema: z.ZodMiniEnum<{ [K in SectionType]: K }> = /* @__PURE__ */ z.enum(
+  SectionType,
+  { error: english },
+);
 
 /** Outcome of a section verification. */
 export const VerificationStatus = {

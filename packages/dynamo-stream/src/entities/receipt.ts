@@ -1,10 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
 import { intN, itemSchema, nullableS, type Point, point, S, splitKey } from './attributes.js';
 import {
+  acceptPoint,
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isNullableString,
   isoTimestampSchema,
+  isPositiveInt,
+  isRecord,
+  isTimestamp,
   nullableStringSchema,
-  PointSchema,
+  pointSchema,
   positiveIntSchema,
   readKeyId,
   reportKeyIssue,
@@ -12,7 +20,7 @@ import {
   writeKeys,
 } from './entityParts.js';
 import { imageIdFromPk, imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
-import { UuidSchema } from './validators.js';
+import { isValidUuid, UuidSchema } from './validators.js';
 import { writeInt, writeNullableS, writePoint, writeS } from './writers.js';
 
 /** A receipt cut out of an image (item TYPE `RECEIPT`, SK `RECEIPT#<rid>`). */
@@ -76,25 +84,67 @@ const optionalShape = <Value>(
     Value
   >;
 
-const dimension = z
-  .int({ error: 'width and height must be positive integers' })
-  .min(1, { error: 'width and height must be positive integers' });
+const dimension = (): z.ZodMiniType<number> =>
+  z
+    .int({ error: 'width and height must be positive integers' })
+    .check(z.gte(1, { error: 'width and height must be positive integers' }));
+
+/** The rules of a receipt: HEAD's, with the Python entity's messages. @internal */
+export const RECEIPT_RULES: EntityRules<Receipt> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      image_id: UuidSchema,
+      receipt_id: positiveIntSchema('receipt_id'),
+      width: dimension(),
+      height: dimension(),
+      timestamp_added: isoTimestampSchema('timestamp_added'),
+      raw_s3_bucket: z.string({ error: 'raw_s3_bucket must be a string' }),
+      raw_s3_key: z.string({ error: 'raw_s3_key must be a string' }),
+      top_left: pointSchema(),
+      top_right: pointSchema(),
+      bottom_left: pointSchema(),
+      bottom_right: pointSchema(),
+      ...optionalShape(nullableStringSchema),
+    }),
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { image_id, receipt_id, width, height, timestamp_added, raw_s3_bucket, raw_s3_key } =
+      candidate;
+    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id)) return undefined;
+    if (!isPositiveInt(width) || !isPositiveInt(height) || !isTimestamp(timestamp_added)) {
+      return undefined;
+    }
+    if (typeof raw_s3_bucket !== 'string' || typeof raw_s3_key !== 'string') return undefined;
+    const topLeft = acceptPoint(candidate['top_left']);
+    const topRight = acceptPoint(candidate['top_right']);
+    const bottomLeft = acceptPoint(candidate['bottom_left']);
+    const bottomRight = acceptPoint(candidate['bottom_right']);
+    if (topLeft === undefined || topRight === undefined) return undefined;
+    if (bottomLeft === undefined || bottomRight === undefined) return undefined;
+    const receipt: Record<string, unknown> = {
+      image_id,
+      receipt_id,
+      width,
+      height,
+      timestamp_added,
+      raw_s3_bucket,
+      raw_s3_key,
+      top_left: topLeft,
+      top_right: topRight,
+      bottom_left: bottomLeft,
+      bottom_right: bottomRight,
+    };
+    for (const field of OPTIONAL_FIELDS) {
+      const value = candidate[field];
+      if (!isNullableString(value)) return undefined;
+      receipt[field] = value;
+    }
+    return receipt as unknown as Receipt;
+  },
+);
 
 /** Validates a receipt with the Python entity's rules and messages (HEAD). */
-export const ReceiptSchema: z.ZodType<Receipt> = z.object({
-  image_id: UuidSchema,
-  receipt_id: positiveIntSchema('receipt_id'),
-  width: dimension,
-  height: dimension,
-  timestamp_added: isoTimestampSchema('timestamp_added'),
-  raw_s3_bucket: z.string({ error: 'raw_s3_bucket must be a string' }),
-  raw_s3_key: z.string({ error: 'raw_s3_key must be a string' }),
-  top_left: PointSchema,
-  top_right: PointSchema,
-  bottom_left: PointSchema,
-  bottom_right: PointSchema,
-  ...optionalShape(nullableStringSchema),
-});
+export const ReceiptSchema: z.ZodMiniType<Receipt> = /* @__PURE__ */ entitySchema(RECEIPT_RULES);
 
 /** The table keys of a receipt: primary key plus GSI1, GSI2 and GSI4 (HEAD). */
 export interface ReceiptKeys {
@@ -125,6 +175,22 @@ export const receiptKeys = (receipt: Pick<Receipt, 'image_id' | 'receipt_id'>): 
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
 
+/** The item decoders of a receipt. */
+const receiptItemShape = () => ({
+  PK: S,
+  SK: S,
+  width: intN,
+  height: intN,
+  timestamp_added: S,
+  raw_s3_bucket: S,
+  raw_s3_key: S,
+  top_left: point,
+  top_right: point,
+  bottom_left: point,
+  bottom_right: point,
+  ...optionalShape(() => nullableS),
+});
+
 /**
  * Parses a `RECEIPT` item or stream image into a {@link Receipt}. `image_id` comes from
  * `PK`, `receipt_id` from `SK` (`RECEIPT#<rid>`); the sha256 and CDN attributes read as
@@ -135,35 +201,21 @@ const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
  * const receipt = ReceiptItemSchema.parse(record.dynamodb.OldImage);
  * ```
  */
-export const ReceiptItemSchema: z.ZodType<Receipt, DynamoDBItem> = itemSchema(
-  {
-    PK: S,
-    SK: S,
-    width: intN,
-    height: intN,
-    timestamp_added: S,
-    raw_s3_bucket: S,
-    raw_s3_key: S,
-    top_left: point,
-    top_right: point,
-    bottom_left: point,
-    bottom_right: point,
-    ...optionalShape(() => nullableS),
-  },
-  (decoded, ctx): Receipt => {
+export const ReceiptItemSchema: z.ZodMiniType<Receipt, DynamoDBItem> = /* @__PURE__ */ itemSchema(
+  /* @__PURE__ */ receiptItemShape(),
+  (decoded, issues): Receipt => {
     const { PK, SK } = decoded;
     const parts = splitKey(SK);
     if (parts.length !== 2 || parts[0] !== 'RECEIPT') {
-      reportKeyIssue(ctx, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
+      reportKeyIssue(issues, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
       return z.NEVER;
     }
-    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
+    const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
     if (receiptId === undefined) return z.NEVER;
-    const candidate = Object.assign(decoded, {
-      image_id: imageIdFromPk(PK),
-      receipt_id: receiptId,
-    });
-    return validateDecodedEntity(ReceiptSchema, candidate, ctx, KEY_ATTRIBUTES);
+    const candidate: Record<string, unknown> = decoded;
+    candidate['image_id'] = imageIdFromPk(PK);
+    candidate['receipt_id'] = receiptId;
+    return validateDecodedEntity(RECEIPT_RULES, candidate, issues, KEY_ATTRIBUTES);
   },
 );
 

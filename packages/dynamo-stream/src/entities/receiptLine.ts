@@ -1,7 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
 import { itemSchema, S, splitKey } from './attributes.js';
 import {
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isNonNegativeInt,
+  isPositiveInt,
+  isRecord,
   nonNegativeIntSchema,
   positiveIntSchema,
   readKeyId,
@@ -11,12 +17,13 @@ import {
 } from './entityParts.js';
 import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import {
+  acceptTextGeometry,
   type ReceiptTextGeometry,
-  TEXT_GEOMETRY_ENTITY_SHAPE,
-  TEXT_GEOMETRY_ITEM_SHAPE,
+  textGeometryEntityShape,
+  withTextGeometry,
   writeTextGeometry,
 } from './receiptTextGeometry.js';
-import { UuidSchema } from './validators.js';
+import { isValidUuid, UuidSchema } from './validators.js';
 import { writeS } from './writers.js';
 
 /** One OCR line of a receipt (item TYPE `RECEIPT_LINE`, SK `RECEIPT#<rid>#LINE#<lid>`). */
@@ -28,13 +35,29 @@ export interface ReceiptLine extends ReceiptTextGeometry {
   line_id: number;
 }
 
+/** The rules of a receipt line: HEAD's, with the Python entity's messages. @internal */
+export const RECEIPT_LINE_RULES: EntityRules<ReceiptLine> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      image_id: UuidSchema,
+      receipt_id: positiveIntSchema('receipt_id'),
+      line_id: nonNegativeIntSchema('line_id'),
+      ...textGeometryEntityShape(),
+    }),
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { image_id, receipt_id, line_id } = candidate;
+    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id) || !isNonNegativeInt(line_id)) {
+      return undefined;
+    }
+    const line: Record<string, unknown> = { image_id, receipt_id, line_id };
+    return acceptTextGeometry(candidate, line) ? (line as unknown as ReceiptLine) : undefined;
+  },
+);
+
 /** Validates a receipt line with the Python entity's rules and messages (HEAD). */
-export const ReceiptLineSchema: z.ZodType<ReceiptLine> = z.object({
-  image_id: UuidSchema,
-  receipt_id: positiveIntSchema('receipt_id'),
-  line_id: nonNegativeIntSchema('line_id'),
-  ...TEXT_GEOMETRY_ENTITY_SHAPE,
-});
+export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =
+  /* @__PURE__ */ entitySchema(RECEIPT_LINE_RULES);
 
 /** The table keys of a receipt line: primary key plus GSI1, GSI3 and GSI4 (HEAD). */
 export interface ReceiptLineKeys {
@@ -78,26 +101,26 @@ const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as co
  * const line = ReceiptLineItemSchema.parse(record.dynamodb.NewImage);
  * ```
  */
-export const ReceiptLineItemSchema: z.ZodType<ReceiptLine, DynamoDBItem> = itemSchema(
-  { PK: S, SK: S, ...TEXT_GEOMETRY_ITEM_SHAPE },
-  (decoded, ctx): ReceiptLine => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (parts.length !== 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'LINE') {
-      reportKeyIssue(ctx, 'SK', `Invalid SK format for ReceiptLine: ${SK}`, SK);
-      return z.NEVER;
-    }
-    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
-    const lineId = readKeyId(ctx, parts, 3, 'line_id', SK);
-    if (receiptId === undefined || lineId === undefined) return z.NEVER;
-    const candidate = Object.assign(decoded, {
-      image_id: imageIdFromPk(PK),
-      receipt_id: receiptId,
-      line_id: lineId,
-    });
-    return validateDecodedEntity(ReceiptLineSchema, candidate, ctx, KEY_ATTRIBUTES);
-  },
-);
+export const ReceiptLineItemSchema: z.ZodMiniType<ReceiptLine, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, {}),
+    (decoded, issues): ReceiptLine => {
+      const { PK, SK } = decoded;
+      const parts = splitKey(SK);
+      if (parts.length !== 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'LINE') {
+        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptLine: ${SK}`, SK);
+        return z.NEVER;
+      }
+      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
+      const lineId = readKeyId(issues, parts, 3, 'line_id', SK);
+      if (receiptId === undefined || lineId === undefined) return z.NEVER;
+      const candidate: Record<string, unknown> = decoded;
+      candidate['image_id'] = imageIdFromPk(PK);
+      candidate['receipt_id'] = receiptId;
+      candidate['line_id'] = lineId;
+      return validateDecodedEntity(RECEIPT_LINE_RULES, candidate, issues, KEY_ATTRIBUTES);
+    },
+  );
 
 /**
  * Writes a receipt line as the HEAD Python `ReceiptLine.to_item()` does: keys, `TYPE`,

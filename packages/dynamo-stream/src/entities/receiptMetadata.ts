@@ -1,11 +1,22 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import { itemSchema, nullableS, S, stringList } from './attributes.js';
+import {
+  addIssue,
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isPositiveInt,
+  isRecord,
+  isTimestamp,
+  listValues,
+  positiveIntSchema,
+  validateInto,
+} from './entityParts.js';
 import { type MerchantValidationStatus, ValidationMethod } from './enums.js';
-import { addIssue, itemGuard, positiveInt, validateInto } from './itemGuards.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
 import { type ReceiptPlace, ReceiptPlaceSchema } from './receiptPlace.js';
-import { isIsoTimestamp, parsePythonInt, UuidSchema } from './validators.js';
+import { isIsoTimestamp, isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
 import { writeS } from './writers.js';
 
 /**
@@ -142,53 +153,121 @@ export const deriveMerchantValidationStatus = (
   return 'NO_MATCH';
 };
 
-const VALIDATION_METHODS: ReadonlySet<string> = new Set(Object.values(ValidationMethod));
-const VALIDATION_METHOD_LIST = Object.values(ValidationMethod).join(', ');
-const text = (name: string): z.ZodString => z.string({ error: `${name} must be a string` });
+const VALIDATION_METHODS: ReadonlySet<string> = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ Object.values(ValidationMethod),
+);
+const VALIDATION_METHOD_LIST: string = /* @__PURE__ */ listValues(ValidationMethod);
+const text = (name: string): z.ZodMiniString<string> =>
+  z.string({ error: `${name} must be a string` });
+
+const TEXT_FIELDS = [
+  'place_id',
+  'merchant_name',
+  'merchant_category',
+  'address',
+  'phone_number',
+] as const;
+const LATER_TEXT_FIELDS = [
+  'reasoning',
+  'canonical_place_id',
+  'canonical_merchant_name',
+  'canonical_address',
+  'canonical_phone_number',
+  'validation_status',
+] as const;
+
+const deriveStatus = (metadata: ReceiptMetadata): ReceiptMetadata =>
+  metadata.validation_status === ''
+    ? { ...metadata, validation_status: deriveMerchantValidationStatus(metadata) }
+    : metadata;
+
+/** A copy of `value` when it is a list of unique non-empty strings. */
+const acceptMatchedFields = (value: unknown): string[] | undefined => {
+  if (!Array.isArray(value)) return undefined;
+  const fields: string[] = new Array(value.length);
+  for (let index = 0; index < value.length; index += 1) {
+    const field: unknown = value[index];
+    if (typeof field !== 'string' || field === '') return undefined;
+    fields[index] = field;
+  }
+  return new Set(fields).size === fields.length ? fields : undefined;
+};
+
+/**
+ * The rules of a legacy metadata row (ids, strings, unique matched fields, `validated_by`,
+ * ISO timestamp); `validation_status` is derived when it is empty. @internal
+ */
+export const RECEIPT_METADATA_RULES: EntityRules<ReceiptMetadata> = /* @__PURE__ */ entityRules(
+  () =>
+    z.pipe(
+      z.object({
+        image_id: UuidSchema,
+        receipt_id: positiveIntSchema('receipt_id'),
+        place_id: text('place_id'),
+        merchant_name: text('merchant_name'),
+        merchant_category: text('merchant_category'),
+        address: text('address'),
+        phone_number: text('phone_number'),
+        matched_fields: z.array(z.string(), { error: 'matched_fields must be a list' }).check(
+          z.refine((values: string[]) => values.every((value) => value !== ''), {
+            error: 'matched_fields must contain unique non-empty strings',
+          }),
+          z.refine((values: string[]) => new Set(values).size === values.length, {
+            error: 'matched_fields must contain unique non-empty strings',
+          }),
+        ),
+        validated_by: text('validated_by').check(
+          z.refine((value: string) => value === '' || VALIDATION_METHODS.has(value), {
+            error: (issue) =>
+              `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(issue.input)}`,
+          }),
+        ),
+        timestamp: text('timestamp').check(
+          z.refine(isIsoTimestamp, {
+            error: (issue) => `Invalid isoformat string: '${String(issue.input)}'`,
+          }),
+        ),
+        reasoning: text('reasoning'),
+        canonical_place_id: text('canonical_place_id'),
+        canonical_merchant_name: text('canonical_merchant_name'),
+        canonical_address: text('canonical_address'),
+        canonical_phone_number: text('canonical_phone_number'),
+        validation_status: text('validation_status'),
+      }),
+      z.transform(deriveStatus),
+    ) as unknown as z.ZodMiniType<ReceiptMetadata>,
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { image_id, receipt_id, validated_by, timestamp } = candidate;
+    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id)) return undefined;
+    const metadata: Record<string, unknown> = { image_id, receipt_id };
+    for (const name of TEXT_FIELDS) {
+      const value = candidate[name];
+      if (typeof value !== 'string') return undefined;
+      metadata[name] = value;
+    }
+    const matchedFields = acceptMatchedFields(candidate['matched_fields']);
+    if (matchedFields === undefined || typeof validated_by !== 'string') return undefined;
+    if (validated_by !== '' && !VALIDATION_METHODS.has(validated_by)) return undefined;
+    if (!isTimestamp(timestamp)) return undefined;
+    metadata['matched_fields'] = matchedFields;
+    metadata['validated_by'] = validated_by;
+    metadata['timestamp'] = timestamp;
+    for (const name of LATER_TEXT_FIELDS) {
+      const value = candidate[name];
+      if (typeof value !== 'string') return undefined;
+      metadata[name] = value;
+    }
+    return deriveStatus(metadata as unknown as ReceiptMetadata);
+  },
+);
 
 /**
  * Validates a legacy metadata row (ids, strings, unique matched fields, `validated_by`,
  * ISO timestamp) and derives `validation_status` when it is empty.
  */
-export const ReceiptMetadataSchema: z.ZodType<ReceiptMetadata> = z
-  .object({
-    image_id: UuidSchema,
-    receipt_id: positiveInt('receipt_id'),
-    place_id: text('place_id'),
-    merchant_name: text('merchant_name'),
-    merchant_category: text('merchant_category'),
-    address: text('address'),
-    phone_number: text('phone_number'),
-    matched_fields: z
-      .array(z.string(), { error: 'matched_fields must be a list' })
-      .refine((values) => values.every((value) => value !== ''), {
-        error: 'matched_fields must contain unique non-empty strings',
-      })
-      .refine((values) => new Set(values).size === values.length, {
-        error: 'matched_fields must contain unique non-empty strings',
-      }),
-    validated_by: text('validated_by').refine(
-      (value) => value === '' || VALIDATION_METHODS.has(value),
-      {
-        error: (issue) =>
-          `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(issue.input)}`,
-      },
-    ),
-    timestamp: text('timestamp').refine(isIsoTimestamp, {
-      error: (issue) => `Invalid isoformat string: '${String(issue.input)}'`,
-    }),
-    reasoning: text('reasoning'),
-    canonical_place_id: text('canonical_place_id'),
-    canonical_merchant_name: text('canonical_merchant_name'),
-    canonical_address: text('canonical_address'),
-    canonical_phone_number: text('canonical_phone_number'),
-    validation_status: text('validation_status'),
-  })
-  .transform((metadata) =>
-    metadata.validation_status === ''
-      ? { ...metadata, validation_status: deriveMerchantValidationStatus(metadata) }
-      : metadata,
-  ) as unknown as z.ZodType<ReceiptMetadata>;
+export const ReceiptMetadataSchema: z.ZodMiniType<ReceiptMetadata> =
+  /* @__PURE__ */ entitySchema(RECEIPT_METADATA_RULES);
 
 const OPTIONAL_STRINGS = [
   'merchant_category',
@@ -260,45 +339,53 @@ const METADATA_SHAPE = {
  * const place = receiptMetadataToPlace(ReceiptMetadataItemSchema.parse(item));
  * ```
  */
-export const ReceiptMetadataItemSchema: z.ZodType<ReceiptMetadata, DynamoDBItem> = itemGuard({
-  required: ['PK', 'SK', 'TYPE', 'place_id', 'merchant_name', 'timestamp'],
-  missingMessage: 'Item is missing required keys',
-}).pipe(
-  itemSchema(METADATA_SHAPE, (decoded, ctx) => {
-    if (decoded.TYPE !== 'RECEIPT_METADATA') {
-      addIssue(ctx, ['TYPE'], 'TYPE must be RECEIPT_METADATA');
-      return z.NEVER;
-    }
-    const sk = decoded.SK.split('#');
-    const receiptId = parsePythonInt(sk[1] ?? '');
-    const imageId = decoded.PK.startsWith('IMAGE#') ? decoded.PK.slice(6) : '';
-    if (imageId === '') addIssue(ctx, ['PK'], `Invalid PK format: ${decoded.PK}`);
-    if (sk.length !== 3 || sk[0] !== 'RECEIPT' || sk[2] !== 'METADATA' || receiptId === undefined) {
-      addIssue(ctx, ['SK'], `Invalid SK format: ${decoded.SK}`);
-      return z.NEVER;
-    }
-    if (imageId === '') return z.NEVER;
-    const candidate: Record<string, unknown> = {
-      image_id: imageId,
-      receipt_id: receiptId,
-      timestamp: decoded.timestamp,
-      matched_fields: decoded.matched_fields,
-    };
-    for (const name of [
-      'place_id',
-      'merchant_name',
-      'validation_status',
-      ...OPTIONAL_STRINGS,
-    ] as const) {
-      candidate[name] = decoded[name] ?? '';
-    }
-    const metadata = validateInto(ReceiptMetadataSchema, candidate, ctx, {
-      image_id: 'PK',
-      receipt_id: 'SK',
-    });
-    return metadata ?? z.NEVER;
-  }),
-) as unknown as z.ZodType<ReceiptMetadata, DynamoDBItem>;
+export const ReceiptMetadataItemSchema: z.ZodMiniType<ReceiptMetadata, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    METADATA_SHAPE,
+    (decoded, issues) => {
+      if (decoded.TYPE !== 'RECEIPT_METADATA') {
+        addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_METADATA');
+        return z.NEVER;
+      }
+      const sk = decoded.SK.split('#');
+      const receiptId = parsePythonInt(sk[1] ?? '');
+      const imageId = decoded.PK.startsWith('IMAGE#') ? decoded.PK.slice(6) : '';
+      if (imageId === '') addIssue(issues, ['PK'], `Invalid PK format: ${decoded.PK}`);
+      if (
+        sk.length !== 3 ||
+        sk[0] !== 'RECEIPT' ||
+        sk[2] !== 'METADATA' ||
+        receiptId === undefined
+      ) {
+        addIssue(issues, ['SK'], `Invalid SK format: ${decoded.SK}`);
+        return z.NEVER;
+      }
+      if (imageId === '') return z.NEVER;
+      const candidate: Record<string, unknown> = {
+        image_id: imageId,
+        receipt_id: receiptId,
+        timestamp: decoded.timestamp,
+        matched_fields: decoded.matched_fields,
+      };
+      for (const name of [
+        'place_id',
+        'merchant_name',
+        'validation_status',
+        ...OPTIONAL_STRINGS,
+      ] as const) {
+        candidate[name] = decoded[name] ?? '';
+      }
+      const metadata = validateInto(RECEIPT_METADATA_RULES, candidate, issues, {
+        image_id: 'PK',
+        receipt_id: 'SK',
+      });
+      return metadata ?? z.NEVER;
+    },
+    {
+      required: ['PK', 'SK', 'TYPE', 'place_id', 'merchant_name', 'timestamp'],
+      missingMessage: 'Item is missing required keys',
+    },
+  );
 
 /**
  * Maps a legacy metadata row onto a {@link ReceiptPlace} so legacy rows can be handled as

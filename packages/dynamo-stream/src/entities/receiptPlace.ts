@@ -1,26 +1,34 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
+  INVALID,
   intN,
+  isPlainObject,
   itemSchema,
   N,
   nullableBOOL,
   nullableN,
   nullableS,
+  optional,
   S,
   stringList,
 } from './attributes.js';
-import { ValidationMethod } from './enums.js';
 import {
   addIssue,
-  itemGuard,
-  optionalS,
-  positiveInt,
-  pythonRepr,
-  rawAttribute,
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isFiniteNumber,
+  isPositiveInt,
+  isRecord,
+  isTimestamp,
+  listValues,
+  positiveIntSchema,
   validateInto,
-} from './itemGuards.js';
+} from './entityParts.js';
+import { ValidationMethod } from './enums.js';
+import { optionalS, pythonRepr, rawAttribute } from './itemGuards.js';
 import { checkReceiptPlaceKeys, merchantSlug, receiptPlaceKeys } from './receiptPlaceKeys.js';
 
 export {
@@ -31,7 +39,7 @@ export {
   type StoredPlaceKeys,
 } from './receiptPlaceKeys.js';
 
-import { isIsoTimestamp, UuidSchema } from './validators.js';
+import { isIsoTimestamp, isValidUuid, UuidSchema } from './validators.js';
 import {
   writeBool,
   writeFloat,
@@ -88,38 +96,253 @@ export interface ReceiptPlace {
   places_api_version: string;
 }
 
-const VALIDATION_METHODS: ReadonlySet<string> = new Set(Object.values(ValidationMethod));
-const VALIDATION_METHOD_LIST = Object.values(ValidationMethod).join(', ');
+const VALIDATION_METHODS: ReadonlySet<string> = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ Object.values(ValidationMethod),
+);
+const VALIDATION_METHOD_LIST: string = /* @__PURE__ */ listValues(ValidationMethod);
 
-const text = (name: string): z.ZodString => z.string({ error: `${name} must be a string` });
-const optionalText = (name: string): z.ZodType<string> => text(name).default('');
+const text = (name: string): z.ZodMiniString<string> =>
+  z.string({ error: `${name} must be a string` });
+const optionalText = (name: string): z.ZodMiniType<string> => z._default(text(name), '');
 
-const stringListField = (name: string): z.ZodType<string[]> => {
+const isNonBlank = (value: string): boolean => value.trim() !== '';
+
+const stringListField = (name: string): z.ZodMiniType<string[]> => {
   const message = `${name} must be a list of strings`;
-  return z
-    .array(z.string({ error: message }), { error: message })
-    .refine((values) => values.every((value) => value.trim() !== ''), { error: message })
-    .transform((values) => [...new Set(values)])
-    .default([]) as unknown as z.ZodType<string[]>;
+  return z._default(
+    z.pipe(
+      z
+        .array(z.string({ error: message }), { error: message })
+        .check(z.refine((values: string[]) => values.every(isNonBlank), { error: message })),
+      z.transform((values: string[]) => [...new Set(values)]),
+    ),
+    [],
+  ) as unknown as z.ZodMiniType<string[]>;
 };
 
-const dictionaryField = (name: string): z.ZodType<Record<string, unknown>> =>
-  z
-    .record(z.string(), z.unknown(), { error: `${name} must be a dictionary` })
-    .default({}) as unknown as z.ZodType<Record<string, unknown>>;
+const dictionaryField = (name: string): z.ZodMiniType<Record<string, unknown>> =>
+  z._default(z.record(z.string(), z.unknown(), { error: `${name} must be a dictionary` }), {});
 
-const coordinateField = (name: string, limit: number): z.ZodType<number | null> => {
+const coordinateField = (name: string, limit: number): z.ZodMiniType<number | null> => {
   const message = (issue: { input: unknown }): string =>
     `${name} out of range: ${pythonRepr(issue.input)}`;
-  return z
-    .number({ error: message })
-    .refine((value) => value >= -limit && value <= limit, { error: message })
-    .nullable()
-    .default(null) as unknown as z.ZodType<number | null>;
+  return z._default(
+    z.nullable(
+      z
+        .number({ error: message })
+        .check(z.refine((value: number) => value >= -limit && value <= limit, { error: message })),
+    ),
+    null,
+  ) as unknown as z.ZodMiniType<number | null>;
 };
 
 const confidenceMessage = (issue: { input: unknown }): string =>
   `confidence must be between 0.0 and 1.0, got ${pythonRepr(issue.input)}`;
+
+const OPTIONAL_TEXT_FIELDS = [
+  'merchant_category',
+  'formatted_address',
+  'short_address',
+  'plus_code',
+  'phone_number',
+  'phone_intl',
+  'website',
+  'maps_url',
+  'business_status',
+  'validation_status',
+  'reasoning',
+] as const;
+
+/** What `stringListField` returns for `value`, or `undefined`. */
+const acceptStringList = (value: unknown): string[] | undefined => {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return undefined;
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'string' || !isNonBlank(entry)) return undefined;
+  }
+  return [...new Set(value as string[])];
+};
+
+/** What `dictionaryField` returns for `value`, or `undefined`. */
+const acceptDictionary = (value: unknown): Record<string, unknown> | undefined => {
+  if (value === undefined) return {};
+  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) if (key !== '__proto__') copy[key] = value[key];
+  return copy;
+};
+
+/** What `coordinateField` returns for `value`, or `undefined` when it would reject it. */
+const acceptCoordinate = (value: unknown, limit: number): number | null | undefined => {
+  if (value === undefined || value === null) return null;
+  return isFiniteNumber(value) && value >= -limit && value <= limit ? value : undefined;
+};
+
+/**
+ * The rules of a place: the HEAD Python constructor's, with its messages; omitted
+ * optional fields take the Python defaults (`places_api_version` `v1`, confidence 0).
+ * @internal
+ */
+export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      image_id: UuidSchema,
+      receipt_id: positiveIntSchema('receipt_id'),
+      place_id: text('place_id').check(
+        z.refine((value: string) => value === '' || value.trim() !== '', {
+          error: 'place_id cannot contain only whitespace',
+        }),
+      ),
+      merchant_name: text('merchant_name').check(
+        z.superRefine((name: string, ctx) => {
+          if (name.trim() === '') {
+            ctx.addIssue({ code: 'custom', message: 'merchant_name cannot be empty' });
+          } else if (merchantSlug(name) === '') {
+            ctx.addIssue({
+              code: 'custom',
+              message: `merchant_name '${name}' contains no alphanumeric characters and would produce an invalid GSI1 key`,
+            });
+          }
+        }),
+      ),
+      merchant_category: optionalText('merchant_category'),
+      merchant_types: stringListField('merchant_types'),
+      formatted_address: optionalText('formatted_address'),
+      short_address: optionalText('short_address'),
+      address_components: dictionaryField('address_components'),
+      latitude: coordinateField('latitude', 90),
+      longitude: coordinateField('longitude', 180),
+      viewport_ne_lat: coordinateField('viewport_ne_lat', 90),
+      viewport_ne_lng: coordinateField('viewport_ne_lng', 180),
+      viewport_sw_lat: coordinateField('viewport_sw_lat', 90),
+      viewport_sw_lng: coordinateField('viewport_sw_lng', 180),
+      plus_code: optionalText('plus_code'),
+      phone_number: optionalText('phone_number'),
+      phone_intl: optionalText('phone_intl'),
+      website: optionalText('website'),
+      maps_url: optionalText('maps_url'),
+      business_status: optionalText('business_status'),
+      open_now: z._default(
+        z.nullable(z.boolean({ error: 'open_now must be a boolean or None' })),
+        null,
+      ),
+      hours_summary: stringListField('hours_summary'),
+      hours_data: dictionaryField('hours_data'),
+      photo_references: stringListField('photo_references'),
+      matched_fields: stringListField('matched_fields'),
+      validated_by: z._default(
+        text('validated_by').check(
+          z.refine((value: string) => value === '' || VALIDATION_METHODS.has(value), {
+            error: (issue) =>
+              `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(issue.input)}`,
+          }),
+        ),
+        '',
+      ),
+      validation_status: optionalText('validation_status'),
+      confidence: z._default(
+        z
+          .number({ error: confidenceMessage })
+          .check(
+            z.refine((value: number) => value >= 0 && value <= 1, { error: confidenceMessage }),
+          ),
+        0,
+      ),
+      reasoning: optionalText('reasoning'),
+      timestamp: z._default(
+        z.nullable(
+          z.string({ error: 'timestamp must be a datetime' }).check(
+            z.refine(isIsoTimestamp, {
+              error: (issue) => `Invalid isoformat string: '${String(issue.input)}'`,
+            }),
+          ),
+        ),
+        null,
+      ),
+      places_api_version: z._default(text('places_api_version'), 'v1'),
+    }) as unknown as z.ZodMiniType<ReceiptPlace>,
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { image_id, receipt_id, place_id, merchant_name } = candidate;
+    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id)) return undefined;
+    if (typeof place_id !== 'string' || (place_id !== '' && !isNonBlank(place_id))) {
+      return undefined;
+    }
+    if (typeof merchant_name !== 'string' || !isNonBlank(merchant_name)) return undefined;
+    if (merchantSlug(merchant_name) === '') return undefined;
+    const texts: Record<string, string> = {};
+    for (const name of OPTIONAL_TEXT_FIELDS) {
+      const value = candidate[name];
+      if (value === undefined) texts[name] = '';
+      else if (typeof value === 'string') texts[name] = value;
+      else return undefined;
+    }
+    const merchantTypes = acceptStringList(candidate['merchant_types']);
+    const hoursSummary = acceptStringList(candidate['hours_summary']);
+    const photoReferences = acceptStringList(candidate['photo_references']);
+    const matchedFields = acceptStringList(candidate['matched_fields']);
+    if (merchantTypes === undefined || hoursSummary === undefined) return undefined;
+    if (photoReferences === undefined || matchedFields === undefined) return undefined;
+    const addressComponents = acceptDictionary(candidate['address_components']);
+    const hoursData = acceptDictionary(candidate['hours_data']);
+    if (addressComponents === undefined || hoursData === undefined) return undefined;
+    const latitude = acceptCoordinate(candidate['latitude'], 90);
+    const longitude = acceptCoordinate(candidate['longitude'], 180);
+    const neLat = acceptCoordinate(candidate['viewport_ne_lat'], 90);
+    const neLng = acceptCoordinate(candidate['viewport_ne_lng'], 180);
+    const swLat = acceptCoordinate(candidate['viewport_sw_lat'], 90);
+    const swLng = acceptCoordinate(candidate['viewport_sw_lng'], 180);
+    if (latitude === undefined || longitude === undefined || neLat === undefined) return undefined;
+    if (neLng === undefined || swLat === undefined || swLng === undefined) return undefined;
+    const openNow = candidate['open_now'] ?? null;
+    if (openNow !== null && typeof openNow !== 'boolean') return undefined;
+    const by = candidate['validated_by'];
+    const validatedBy = by === undefined ? '' : by;
+    if (typeof validatedBy !== 'string') return undefined;
+    if (validatedBy !== '' && !VALIDATION_METHODS.has(validatedBy)) return undefined;
+    const stated = candidate['confidence'];
+    const confidence = stated === undefined ? 0 : stated;
+    if (!isFiniteNumber(confidence) || confidence < 0 || confidence > 1) return undefined;
+    const timestamp = candidate['timestamp'] ?? null;
+    if (timestamp !== null && !isTimestamp(timestamp)) return undefined;
+    const version = candidate['places_api_version'];
+    if (version !== undefined && typeof version !== 'string') return undefined;
+    return {
+      image_id,
+      receipt_id,
+      place_id,
+      merchant_name,
+      merchant_category: texts['merchant_category'] ?? '',
+      merchant_types: merchantTypes,
+      formatted_address: texts['formatted_address'] ?? '',
+      short_address: texts['short_address'] ?? '',
+      address_components: addressComponents,
+      latitude,
+      longitude,
+      viewport_ne_lat: neLat,
+      viewport_ne_lng: neLng,
+      viewport_sw_lat: swLat,
+      viewport_sw_lng: swLng,
+      plus_code: texts['plus_code'] ?? '',
+      phone_number: texts['phone_number'] ?? '',
+      phone_intl: texts['phone_intl'] ?? '',
+      website: texts['website'] ?? '',
+      maps_url: texts['maps_url'] ?? '',
+      business_status: texts['business_status'] ?? '',
+      open_now: openNow,
+      hours_summary: hoursSummary,
+      hours_data: hoursData,
+      photo_references: photoReferences,
+      matched_fields: matchedFields,
+      validated_by: validatedBy as ValidationMethod | '',
+      validation_status: texts['validation_status'] ?? '',
+      confidence,
+      reasoning: texts['reasoning'] ?? '',
+      timestamp,
+      places_api_version: version ?? 'v1',
+    };
+  },
+);
 
 /**
  * Validates a place with the HEAD Python constructor's rules and messages; omitted
@@ -130,65 +353,8 @@ const confidenceMessage = (issue: { input: unknown }): string =>
  * const place = ReceiptPlaceSchema.parse({ image_id, receipt_id: 1, place_id: 'ChIJ…', merchant_name: 'Target' });
  * ```
  */
-export const ReceiptPlaceSchema: z.ZodType<ReceiptPlace> = z.object({
-  image_id: UuidSchema,
-  receipt_id: positiveInt('receipt_id'),
-  place_id: text('place_id').refine((value) => value === '' || value.trim() !== '', {
-    error: 'place_id cannot contain only whitespace',
-  }),
-  merchant_name: text('merchant_name').superRefine((name, ctx) => {
-    if (name.trim() === '') {
-      ctx.addIssue({ code: 'custom', message: 'merchant_name cannot be empty' });
-    } else if (merchantSlug(name) === '') {
-      ctx.addIssue({
-        code: 'custom',
-        message: `merchant_name '${name}' contains no alphanumeric characters and would produce an invalid GSI1 key`,
-      });
-    }
-  }),
-  merchant_category: optionalText('merchant_category'),
-  merchant_types: stringListField('merchant_types'),
-  formatted_address: optionalText('formatted_address'),
-  short_address: optionalText('short_address'),
-  address_components: dictionaryField('address_components'),
-  latitude: coordinateField('latitude', 90),
-  longitude: coordinateField('longitude', 180),
-  viewport_ne_lat: coordinateField('viewport_ne_lat', 90),
-  viewport_ne_lng: coordinateField('viewport_ne_lng', 180),
-  viewport_sw_lat: coordinateField('viewport_sw_lat', 90),
-  viewport_sw_lng: coordinateField('viewport_sw_lng', 180),
-  plus_code: optionalText('plus_code'),
-  phone_number: optionalText('phone_number'),
-  phone_intl: optionalText('phone_intl'),
-  website: optionalText('website'),
-  maps_url: optionalText('maps_url'),
-  business_status: optionalText('business_status'),
-  open_now: z.boolean({ error: 'open_now must be a boolean or None' }).nullable().default(null),
-  hours_summary: stringListField('hours_summary'),
-  hours_data: dictionaryField('hours_data'),
-  photo_references: stringListField('photo_references'),
-  matched_fields: stringListField('matched_fields'),
-  validated_by: text('validated_by')
-    .refine((value) => value === '' || VALIDATION_METHODS.has(value), {
-      error: (issue) =>
-        `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(issue.input)}`,
-    })
-    .default('') as unknown as z.ZodType<ValidationMethod | ''>,
-  validation_status: optionalText('validation_status'),
-  confidence: z
-    .number({ error: confidenceMessage })
-    .refine((value) => value >= 0 && value <= 1, { error: confidenceMessage })
-    .default(0),
-  reasoning: optionalText('reasoning'),
-  timestamp: z
-    .string({ error: 'timestamp must be a datetime' })
-    .refine(isIsoTimestamp, {
-      error: (issue) => `Invalid isoformat string: '${String(issue.input)}'`,
-    })
-    .nullable()
-    .default(null),
-  places_api_version: text('places_api_version').default('v1'),
-}) as unknown as z.ZodType<ReceiptPlace>;
+export const ReceiptPlaceSchema: z.ZodMiniType<ReceiptPlace> =
+  /* @__PURE__ */ entitySchema(RECEIPT_PLACE_RULES);
 
 const NULLABLE_STRING_FIELDS = [
   'merchant_category',
@@ -268,29 +434,33 @@ export const receiptPlaceToItem = (place: ReceiptPlace): DynamoDBItem => {
 
 /** A native `M` map, or a legacy JSON string (seed era); a bad string → `Invalid <name> JSON`. */
 const mapOrJson = (name: string) =>
-  rawAttribute((value, ctx): unknown => {
+  rawAttribute((value, issues): unknown => {
     if (value === undefined) return undefined;
     if (value.M !== undefined) {
       try {
         return unmarshall(value.M as never);
       } catch (error) {
-        addIssue(ctx, [], `Invalid ReceiptPlace DynamoDB item: ${(error as Error).message}`);
-        return z.NEVER;
+        addIssue(issues, [], `Invalid ReceiptPlace DynamoDB item: ${(error as Error).message}`);
+        return INVALID;
       }
     }
     if (typeof value.S === 'string') {
       try {
         return JSON.parse(value.S) as unknown;
       } catch {
-        addIssue(ctx, [], `Invalid ${name} JSON`);
-        return z.NEVER;
+        addIssue(issues, [], `Invalid ${name} JSON`);
+        return INVALID;
       }
     }
-    addIssue(ctx, [], `${name} must be a dictionary`);
-    return z.NEVER;
+    addIssue(issues, [], `${name} must be a dictionary`);
+    return INVALID;
   });
 
-const optionalKey = S.optional();
+/** The attribute names of `shape`, plus `extra`. */
+const attributeNames = (shape: object, extra: readonly string[]): ReadonlySet<string> =>
+  new Set([...Object.keys(shape), ...extra]);
+
+const optionalKey = /* @__PURE__ */ optional(S);
 
 const PLACE_SHAPE = {
   PK: S,
@@ -308,9 +478,9 @@ const PLACE_SHAPE = {
   receipt_id: intN,
   place_id: S,
   merchant_name: S,
-  validation_status: S.optional(),
-  timestamp: S.optional(),
-  confidence: N.optional(),
+  validation_status: optionalKey,
+  timestamp: optionalKey,
+  confidence: /* @__PURE__ */ optional(N),
   merchant_category: nullableS,
   formatted_address: nullableS,
   short_address: nullableS,
@@ -334,11 +504,13 @@ const PLACE_SHAPE = {
   viewport_sw_lat: nullableN,
   viewport_sw_lng: nullableN,
   open_now: nullableBOOL,
-  address_components: mapOrJson('address_components'),
-  hours_data: mapOrJson('hours_data'),
+  address_components: /* @__PURE__ */ mapOrJson('address_components'),
+  hours_data: /* @__PURE__ */ mapOrJson('hours_data'),
 };
 
-const ALLOWED_ATTRIBUTES: ReadonlySet<string> = new Set([...Object.keys(PLACE_SHAPE), 'geohash']);
+const ALLOWED_ATTRIBUTES: ReadonlySet<string> = /* @__PURE__ */ attributeNames(PLACE_SHAPE, [
+  'geohash',
+]);
 
 /**
  * Parses a raw place item or stream image with HEAD's `ReceiptPlace.from_item` rules:
@@ -353,37 +525,56 @@ const ALLOWED_ATTRIBUTES: ReadonlySet<string> = new Set([...Object.keys(PLACE_SH
  * if (result.success) console.log(result.data.merchant_name);
  * ```
  */
-export const ReceiptPlaceItemSchema: z.ZodType<ReceiptPlace, DynamoDBItem> = itemGuard({
-  required: ['PK', 'SK', 'TYPE', 'image_id', 'receipt_id', 'place_id', 'merchant_name'],
-  missingMessage: 'Item is missing required keys',
-  allowed: ALLOWED_ATTRIBUTES,
-}).pipe(
-  itemSchema(PLACE_SHAPE, (decoded, ctx) => {
-    if (decoded.TYPE !== 'RECEIPT_PLACE') {
-      addIssue(ctx, ['TYPE'], 'TYPE must be RECEIPT_PLACE');
-      return z.NEVER;
-    }
-    const candidate: Record<string, unknown> = {
-      image_id: decoded.image_id,
-      receipt_id: decoded.receipt_id,
-      place_id: decoded.place_id,
-      merchant_name: decoded.merchant_name,
-      validation_status: decoded.validation_status,
-      timestamp: decoded.timestamp,
-      confidence: decoded.confidence,
-      places_api_version: decoded.places_api_version === null ? '' : decoded.places_api_version,
-      open_now: decoded.open_now,
-      address_components: decoded.address_components,
-      hours_data: decoded.hours_data,
-    };
-    for (const name of NULLABLE_STRING_FIELDS) {
-      if (name !== 'places_api_version') candidate[name] = decoded[name] ?? '';
-    }
-    for (const name of LIST_FIELDS) candidate[name] = decoded[name];
-    for (const name of COORDINATE_FIELDS) candidate[name] = decoded[name];
-    const place = validateInto(ReceiptPlaceSchema, candidate, ctx);
-    if (place === undefined) return z.NEVER;
-    checkReceiptPlaceKeys(decoded, place, ctx);
-    return place;
-  }),
-) as unknown as z.ZodType<ReceiptPlace, DynamoDBItem>;
+export const ReceiptPlaceItemSchema: z.ZodMiniType<ReceiptPlace, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    PLACE_SHAPE,
+    (decoded, issues) => {
+      if (decoded.TYPE !== 'RECEIPT_PLACE') {
+        addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_PLACE');
+        return z.NEVER;
+      }
+      const candidate = {
+        image_id: decoded.image_id,
+        receipt_id: decoded.receipt_id,
+        place_id: decoded.place_id,
+        merchant_name: decoded.merchant_name,
+        validation_status: decoded.validation_status,
+        timestamp: decoded.timestamp,
+        confidence: decoded.confidence,
+        places_api_version: decoded.places_api_version === null ? '' : decoded.places_api_version,
+        open_now: decoded.open_now,
+        address_components: decoded.address_components,
+        hours_data: decoded.hours_data,
+        merchant_category: decoded.merchant_category ?? '',
+        formatted_address: decoded.formatted_address ?? '',
+        short_address: decoded.short_address ?? '',
+        phone_number: decoded.phone_number ?? '',
+        phone_intl: decoded.phone_intl ?? '',
+        website: decoded.website ?? '',
+        maps_url: decoded.maps_url ?? '',
+        business_status: decoded.business_status ?? '',
+        plus_code: decoded.plus_code ?? '',
+        validated_by: decoded.validated_by ?? '',
+        reasoning: decoded.reasoning ?? '',
+        merchant_types: decoded.merchant_types,
+        matched_fields: decoded.matched_fields,
+        hours_summary: decoded.hours_summary,
+        photo_references: decoded.photo_references,
+        latitude: decoded.latitude,
+        longitude: decoded.longitude,
+        viewport_ne_lat: decoded.viewport_ne_lat,
+        viewport_ne_lng: decoded.viewport_ne_lng,
+        viewport_sw_lat: decoded.viewport_sw_lat,
+        viewport_sw_lng: decoded.viewport_sw_lng,
+      };
+      const place = validateInto(RECEIPT_PLACE_RULES, candidate, issues);
+      if (place === undefined) return z.NEVER;
+      checkReceiptPlaceKeys(decoded, place, issues);
+      return place;
+    },
+    {
+      required: ['PK', 'SK', 'TYPE', 'image_id', 'receipt_id', 'place_id', 'merchant_name'],
+      missingMessage: 'Item is missing required keys',
+      allowed: ALLOWED_ATTRIBUTES,
+    },
+  );

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { addIssue } from './itemGuards.js';
+import type { IssueSink } from './attributes.js';
+import { addIssue } from './entityParts.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 
@@ -98,12 +98,12 @@ const isWellFormed = (key: 'GSI1PK' | 'GSI2PK' | 'GSI3SK', value: string, imageI
   return value.endsWith(suffix) && CONFIDENCE_STATUS_PREFIX.test(value.slice(0, -suffix.length));
 };
 
-const mismatch = (ctx: z.core.$RefinementCtx, key: string, stored: string, expected: string) => {
+const mismatch = (issues: IssueSink, key: string, stored: string, expected: string) => {
   const source =
     key === 'PK' || key === 'SK'
       ? `the image_id/receipt_id attributes give "${expected}"`
       : `the entity gives "${expected}"`;
-  addIssue(ctx, [key], `${key} does not match entity keys: got "${stored}" but ${source}`);
+  addIssue(issues, [key], `${key} does not match entity keys: got "${stored}" but ${source}`);
 };
 
 /**
@@ -116,7 +116,7 @@ const mismatch = (ctx: z.core.$RefinementCtx, key: string, stored: string, expec
 export const checkReceiptPlaceKeys = (
   stored: StoredPlaceKeys,
   place: ReceiptPlace,
-  ctx: z.core.$RefinementCtx,
+  issues: IssueSink,
 ): void => {
   const expected = receiptPlaceKeys(place);
   const legacyGsi4 = stored.GSI4PK !== undefined && LEGACY_GSI4PK.test(stored.GSI4PK);
@@ -125,27 +125,28 @@ export const checkReceiptPlaceKeys = (
     if (value === undefined || value === expected[key]) continue;
     if (legacyGsi4 && key === 'GSI4PK') continue;
     if (legacyGsi4 && key === 'GSI4SK' && value.startsWith('PLACE#')) continue;
-    mismatch(ctx, key, value, expected[key]);
+    mismatch(issues, key, value, expected[key]);
   }
   for (const key of ['GSI1PK', 'GSI3SK'] as const) {
     const value = stored[key];
     if (value === undefined || value === expected[key]) continue;
-    if (!isWellFormed(key, value, place.image_id)) mismatch(ctx, key, value, expected[key]);
+    if (!isWellFormed(key, value, place.image_id)) mismatch(issues, key, value, expected[key]);
   }
   if (expected.GSI2PK !== null) {
     if (stored.GSI2PK !== undefined && stored.GSI2PK !== expected.GSI2PK) {
       if (!isWellFormed('GSI2PK', stored.GSI2PK, place.image_id)) {
-        mismatch(ctx, 'GSI2PK', stored.GSI2PK, expected.GSI2PK);
+        mismatch(issues, 'GSI2PK', stored.GSI2PK, expected.GSI2PK);
       }
     }
     if (stored.GSI2SK !== undefined && stored.GSI2SK !== expected.GSI2SK) {
-      mismatch(ctx, 'GSI2SK', stored.GSI2SK, expected.GSI2SK ?? '');
+      mismatch(issues, 'GSI2SK', stored.GSI2SK, expected.GSI2SK ?? '');
     }
   } else if (stored.GSI2PK !== undefined || stored.GSI2SK !== undefined) {
     // Older unmatched rows wrote the exact legacy GSI2 `PLACE#` + the usual sort key.
     const legacy = { GSI2PK: 'PLACE#', GSI2SK: expected.GSI1SK };
     for (const key of ['GSI2PK', 'GSI2SK'] as const) {
-      if (stored[key] !== legacy[key]) mismatch(ctx, key, stored[key] ?? '(absent)', legacy[key]);
+      if (stored[key] !== legacy[key])
+        mismatch(issues, key, stored[key] ?? '(absent)', legacy[key]);
     }
   }
 };

@@ -1,17 +1,26 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
-  type Codec,
   intList,
   itemSchema,
+  nullableIntList,
   nullableN,
   nullableS,
   S,
   splitKey,
 } from './attributes.js';
 import {
+  type EntityRules,
+  entityRules,
+  entitySchema,
   enumMessage,
+  isNonNegativeInt,
+  isNullableString,
+  isNullableUnitInterval,
   isoTimestampSchema,
+  isPositiveInt,
+  isRecord,
+  isTimestamp,
   nullableStringSchema,
   nullableUnitIntervalSchema,
   positiveIntSchema,
@@ -22,7 +31,7 @@ import {
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
 import { imageIdFromPk, imagePk, receiptSkPrefix } from './keys.js';
-import { UuidSchema } from './validators.js';
+import { isValidUuid, UuidSchema } from './validators.js';
 import { writeFloat, writeIntList, writeS } from './writers.js';
 
 /**
@@ -58,13 +67,21 @@ export interface ReceiptSection {
   verified_at: string | null;
 }
 
-const SECTION_TYPE_VALUES: readonly string[] = Object.values(SectionType);
-const VALIDATION_STATUSES: ReadonlySet<string> = new Set(Object.values(ValidationStatus));
-const SORTED_VALIDATION_STATUSES = [...VALIDATION_STATUSES]
-  .sort()
-  .map((status) => `'${status}'`)
-  .join(', ');
-const VERIFICATION_STATUSES: ReadonlySet<string> = new Set(Object.values(VerificationStatus));
+const SECTION_TYPE_VALUES: readonly string[] = /* @__PURE__ */ Object.values(SectionType);
+const SECTION_TYPES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(SECTION_TYPE_VALUES);
+const VALIDATION_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ Object.values(ValidationStatus),
+);
+/** `'A', 'B', …`: the statuses sorted and quoted, as Python prints a sorted set. */
+const quotedSorted = (values: Iterable<string>): string =>
+  [...values]
+    .sort()
+    .map((status) => `'${status}'`)
+    .join(', ');
+const SORTED_VALIDATION_STATUSES: string = /* @__PURE__ */ quotedSorted(VALIDATION_STATUSES);
+const VERIFICATION_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ Object.values(VerificationStatus),
+);
 
 const isUnique = (values: readonly number[]): boolean => new Set(values).size === values.length;
 
@@ -74,67 +91,152 @@ const LINE_IDS_MESSAGE = 'line_ids must contain only integers greater than or eq
 const upperCasedOneOf = <Value extends string>(
   allowed: ReadonlySet<string>,
   message: (got: string) => string,
-): z.ZodType<Value | null> =>
-  z
-    .string({ error: (issue) => message(String(issue.input)) })
-    .transform((value, ctx) => {
-      const upper = value.toUpperCase();
-      if (allowed.has(upper)) return upper as Value;
-      ctx.issues.push({ code: 'custom', message: message(value), input: value });
-      return z.NEVER;
-    })
-    .nullable();
+): z.ZodMiniType<Value | null> =>
+  z.nullable(
+    z.pipe(
+      z.string({ error: (issue) => message(String(issue.input)) }),
+      z.transform((value: string, ctx) => {
+        const upper = value.toUpperCase();
+        if (allowed.has(upper)) return upper as Value;
+        ctx.issues.push({ code: 'custom', message: message(value), input: value });
+        return z.NEVER;
+      }),
+    ),
+  );
+
+/** The upper-cased value when `value` is `null` or a string in `allowed` once upper-cased. */
+const acceptUpperCased = (
+  allowed: ReadonlySet<string>,
+  value: unknown,
+): string | null | undefined => {
+  if (value === null) return null;
+  if (typeof value !== 'string') return undefined;
+  const upper = value.toUpperCase();
+  return allowed.has(upper) ? upper : undefined;
+};
+
+/** A copy of `value` when it is an array of integers `>= 0` (and unique, when asked). */
+const acceptIds = (value: unknown, unique: boolean): number[] | undefined => {
+  if (!Array.isArray(value)) return undefined;
+  const ids: number[] = new Array(value.length);
+  for (let index = 0; index < value.length; index += 1) {
+    const id: unknown = value[index];
+    if (!isNonNegativeInt(id)) return undefined;
+    ids[index] = id;
+  }
+  return unique && !isUnique(ids) ? undefined : ids;
+};
+
+/** The rules of a receipt section: HEAD's, with the Python entity's messages. @internal */
+export const RECEIPT_SECTION_RULES: EntityRules<ReceiptSection> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      image_id: UuidSchema,
+      receipt_id: positiveIntSchema('receipt_id'),
+      section_type: z.enum(SectionType, {
+        error: (issue) => enumMessage('section_type', SECTION_TYPE_VALUES, issue.input),
+      }),
+      line_ids: z
+        .array(z.int({ error: LINE_IDS_MESSAGE }).check(z.gte(0, { error: LINE_IDS_MESSAGE })), {
+          error: 'line_ids must be a list',
+        })
+        .check(z.minLength(1, { error: 'line_ids must not be empty' })),
+      created_at: isoTimestampSchema('created_at'),
+      confidence: nullableUnitIntervalSchema('confidence'),
+      model_source: nullableStringSchema('model_source'),
+      validation_status: upperCasedOneOf<ValidationStatus>(
+        VALIDATION_STATUSES,
+        (got) =>
+          `validation_status must be one of [${SORTED_VALIDATION_STATUSES}] or None; got '${got}'`,
+      ),
+      row_ids: z.nullable(
+        z
+          .array(
+            z
+              .int({ error: 'row_ids must contain only integers' })
+              .check(z.gte(0, { error: 'row_ids must be non-negative' })),
+            { error: 'row_ids must be a list or None' },
+          )
+          .check(
+            z.minLength(1, { error: 'row_ids must not be empty when set' }),
+            z.refine(isUnique, { error: 'row_ids must not contain duplicates' }),
+          ),
+      ),
+      verification_source: nullableStringSchema('verification_source'),
+      verification_status: upperCasedOneOf<VerificationStatus>(
+        VERIFICATION_STATUSES,
+        () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
+      ),
+      verification_section_type: z.nullable(
+        z.enum(SectionType, { error: 'verification_section_type is invalid' }),
+      ),
+      verification_confidence: nullableUnitIntervalSchema('verification_confidence'),
+      disagreement_row_ids: z.nullable(
+        z
+          .array(
+            z
+              .int({ error: 'disagreement_row_ids must contain non-negative integers' })
+              .check(
+                z.gte(0, { error: 'disagreement_row_ids must contain non-negative integers' }),
+              ),
+            { error: 'disagreement_row_ids must contain non-negative integers' },
+          )
+          .check(z.refine(isUnique, { error: 'disagreement_row_ids must not contain duplicates' })),
+      ),
+      verified_at: z.nullable(isoTimestampSchema('verified_at')),
+    }) as unknown as z.ZodMiniType<ReceiptSection>,
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { image_id, receipt_id, section_type, created_at, confidence, model_source } = candidate;
+    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id)) return undefined;
+    if (!SECTION_TYPES.has(section_type) || !isTimestamp(created_at)) return undefined;
+    if (!isNullableUnitInterval(confidence) || !isNullableString(model_source)) return undefined;
+    const lineIds = acceptIds(candidate['line_ids'], false);
+    if (lineIds === undefined || lineIds.length === 0) return undefined;
+    const validationStatus = acceptUpperCased(VALIDATION_STATUSES, candidate['validation_status']);
+    if (validationStatus === undefined) return undefined;
+    const rows = candidate['row_ids'];
+    const rowIds = rows === null ? null : acceptIds(rows, true);
+    if (rowIds === undefined || rowIds?.length === 0) return undefined;
+    const { verification_source, verification_section_type, verification_confidence } = candidate;
+    if (!isNullableString(verification_source)) return undefined;
+    const verificationStatus = acceptUpperCased(
+      VERIFICATION_STATUSES,
+      candidate['verification_status'],
+    );
+    if (verificationStatus === undefined) return undefined;
+    if (verification_section_type !== null && !SECTION_TYPES.has(verification_section_type)) {
+      return undefined;
+    }
+    if (!isNullableUnitInterval(verification_confidence)) return undefined;
+    const disagreements = candidate['disagreement_row_ids'];
+    const disagreementRowIds = disagreements === null ? null : acceptIds(disagreements, true);
+    if (disagreementRowIds === undefined) return undefined;
+    const verifiedAt = candidate['verified_at'];
+    if (verifiedAt !== null && !isTimestamp(verifiedAt)) return undefined;
+    return {
+      image_id,
+      receipt_id,
+      section_type: section_type as SectionType,
+      line_ids: lineIds,
+      created_at,
+      confidence,
+      model_source,
+      validation_status: validationStatus as ValidationStatus | null,
+      row_ids: rowIds,
+      verification_source,
+      verification_status: verificationStatus as VerificationStatus | null,
+      verification_section_type: verification_section_type as SectionType | null,
+      verification_confidence,
+      disagreement_row_ids: disagreementRowIds,
+      verified_at: verifiedAt,
+    };
+  },
+);
 
 /** Validates a receipt section with the Python entity's rules and messages (HEAD). */
-export const ReceiptSectionSchema: z.ZodType<ReceiptSection> = z.object({
-  image_id: UuidSchema,
-  receipt_id: positiveIntSchema('receipt_id'),
-  section_type: z.enum(SectionType, {
-    error: (issue) => enumMessage('section_type', SECTION_TYPE_VALUES, issue.input),
-  }),
-  line_ids: z
-    .array(z.int({ error: LINE_IDS_MESSAGE }).min(0, { error: LINE_IDS_MESSAGE }), {
-      error: 'line_ids must be a list',
-    })
-    .min(1, { error: 'line_ids must not be empty' }),
-  created_at: isoTimestampSchema('created_at'),
-  confidence: nullableUnitIntervalSchema('confidence'),
-  model_source: nullableStringSchema('model_source'),
-  validation_status: upperCasedOneOf<ValidationStatus>(
-    VALIDATION_STATUSES,
-    (got) =>
-      `validation_status must be one of [${SORTED_VALIDATION_STATUSES}] or None; got '${got}'`,
-  ),
-  row_ids: z
-    .array(
-      z
-        .int({ error: 'row_ids must contain only integers' })
-        .min(0, { error: 'row_ids must be non-negative' }),
-      { error: 'row_ids must be a list or None' },
-    )
-    .min(1, { error: 'row_ids must not be empty when set' })
-    .refine(isUnique, { error: 'row_ids must not contain duplicates' })
-    .nullable(),
-  verification_source: nullableStringSchema('verification_source'),
-  verification_status: upperCasedOneOf<VerificationStatus>(
-    VERIFICATION_STATUSES,
-    () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
-  ),
-  verification_section_type: z
-    .enum(SectionType, { error: 'verification_section_type is invalid' })
-    .nullable(),
-  verification_confidence: nullableUnitIntervalSchema('verification_confidence'),
-  disagreement_row_ids: z
-    .array(
-      z
-        .int({ error: 'disagreement_row_ids must contain non-negative integers' })
-        .min(0, { error: 'disagreement_row_ids must contain non-negative integers' }),
-      { error: 'disagreement_row_ids must contain non-negative integers' },
-    )
-    .refine(isUnique, { error: 'disagreement_row_ids must not contain duplicates' })
-    .nullable(),
-  verified_at: isoTimestampSchema('verified_at').nullable(),
-});
+export const ReceiptSectionSchema: z.ZodMiniType<ReceiptSection> =
+  /* @__PURE__ */ entitySchema(RECEIPT_SECTION_RULES);
 
 /** The table keys of a receipt section: only the primary key (sections have no GSIs). */
 export interface ReceiptSectionKeys {
@@ -150,14 +252,6 @@ export const receiptSectionKeys = (
   SK: `${receiptSkPrefix(section.receipt_id)}#SECTION#${section.section_type}`,
 });
 
-/** A list of integers, `{"NULL": true}` or missing → the list or `null`. */
-const nullableIntList: Codec<number[] | null> = z
-  .union([intList, z.object({ NULL: z.literal(true) }).transform((): null => null)], {
-    error: () => 'expected a list of numbers ({"L": [{"N": …}]}) or {"NULL": true}',
-  })
-  .optional()
-  .transform((value) => value ?? null) as unknown as Codec<number[] | null>;
-
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
 
 /**
@@ -170,40 +264,40 @@ const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
  * const section = ReceiptSectionItemSchema.parse(record.dynamodb.NewImage);
  * ```
  */
-export const ReceiptSectionItemSchema: z.ZodType<ReceiptSection, DynamoDBItem> = itemSchema(
-  {
-    PK: S,
-    SK: S,
-    section_type: S,
-    line_ids: intList,
-    created_at: S,
-    confidence: nullableN,
-    model_source: nullableS,
-    validation_status: nullableS,
-    row_ids: nullableIntList,
-    verification_source: nullableS,
-    verification_status: nullableS,
-    verification_section_type: nullableS,
-    verification_confidence: nullableN,
-    disagreement_row_ids: nullableIntList,
-    verified_at: nullableS,
-  },
-  (decoded, ctx): ReceiptSection => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'SECTION') {
-      reportKeyIssue(ctx, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
-      return z.NEVER;
-    }
-    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
-    if (receiptId === undefined) return z.NEVER;
-    const candidate = Object.assign(decoded, {
-      image_id: imageIdFromPk(PK),
-      receipt_id: receiptId,
-    });
-    return validateDecodedEntity(ReceiptSectionSchema, candidate, ctx, KEY_ATTRIBUTES);
-  },
-);
+export const ReceiptSectionItemSchema: z.ZodMiniType<ReceiptSection, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    {
+      PK: S,
+      SK: S,
+      section_type: S,
+      line_ids: intList,
+      created_at: S,
+      confidence: nullableN,
+      model_source: nullableS,
+      validation_status: nullableS,
+      row_ids: nullableIntList,
+      verification_source: nullableS,
+      verification_status: nullableS,
+      verification_section_type: nullableS,
+      verification_confidence: nullableN,
+      disagreement_row_ids: nullableIntList,
+      verified_at: nullableS,
+    },
+    (decoded, issues): ReceiptSection => {
+      const { PK, SK } = decoded;
+      const parts = splitKey(SK);
+      if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'SECTION') {
+        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
+        return z.NEVER;
+      }
+      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
+      if (receiptId === undefined) return z.NEVER;
+      const candidate: Record<string, unknown> = decoded;
+      candidate['image_id'] = imageIdFromPk(PK);
+      candidate['receipt_id'] = receiptId;
+      return validateDecodedEntity(RECEIPT_SECTION_RULES, candidate, issues, KEY_ATTRIBUTES);
+    },
+  );
 
 /** `{ [name]: write(value) }`, or nothing when the value is `null` (optional attributes). */
 const whenSet = <Value>(

@@ -1,18 +1,23 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { itemSchema, S } from './attributes.js';
+import { INVALID, itemSchema, S } from './attributes.js';
 import {
   addIssue,
-  itemGuard,
-  looseNumber,
-  looseS,
-  nonNegativeInt,
-  positiveInt,
-  rawAttribute,
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isFiniteNumber,
+  isNonNegativeInt,
+  isPositiveInt,
+  isRecord,
+  isTimestamp,
+  nonNegativeIntSchema,
+  positiveIntSchema,
   validateInto,
-} from './itemGuards.js';
+} from './entityParts.js';
+import { looseNumber, looseS, rawAttribute } from './itemGuards.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
-import { isIsoTimestamp, parsePythonInt, UuidSchema } from './validators.js';
+import { isIsoTimestamp, isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
 import { writeFloat, writeInt, writeNullableFloat, writeS } from './writers.js';
 
 /** How a receipt was paid. */
@@ -70,18 +75,116 @@ export const receiptSummaryRecordKeys = (
 
 const LAST4 = /^\d{4}$/;
 
-const finiteOrNull = (name: string): z.ZodType<number | null> =>
-  z.number({ error: `${name} must be a finite number or None` }).nullable();
+const finiteOrNull = (name: string): z.ZodMiniType<number | null> =>
+  z.nullable(z.number({ error: `${name} must be a finite number or None` }));
 
-const oneOfOrNull = <T extends string>(name: string, values: readonly T[]): z.ZodType<T | null> =>
-  z
-    .enum(values as unknown as [T, ...T[]], {
+const oneOfOrNull = <T extends string>(
+  name: string,
+  values: readonly T[],
+): z.ZodMiniType<T | null> =>
+  z.nullable(
+    z.enum(values as unknown as [T, ...T[]], {
       error: `${name} must be one of [${[...values]
         .sort()
         .map((value) => `'${value}'`)
         .join(', ')}] or None`,
-    })
-    .nullable() as unknown as z.ZodType<T | null>;
+    }),
+  ) as unknown as z.ZodMiniType<T | null>;
+
+const TENDER_CLASSES: readonly TenderClass[] = ['cash', 'card', 'unknown'];
+const LEDGERS: readonly Ledger[] = ['chase', 'apple', 'none'];
+const FINITE_OR_NULL_FIELDS = ['grand_total', 'subtotal', 'tax', 'tip'] as const;
+
+const isFiniteOrNull = (value: unknown): value is number | null =>
+  value === null || isFiniteNumber(value);
+
+/**
+ * The rules of a summary: those of the HEAD Python `ReceiptSummary` and
+ * `ReceiptSummaryRecord` (ids, ISO timestamps, item count, tender and bank-match fields).
+ * @internal
+ */
+export const RECEIPT_SUMMARY_RECORD_RULES: EntityRules<ReceiptSummaryRecord> =
+  /* @__PURE__ */ entityRules(
+    () =>
+      z.object({
+        image_id: UuidSchema,
+        receipt_id: positiveIntSchema('receipt_id'),
+        timestamp_computed: z.string({ error: 'timestamp_computed must be a string' }).check(
+          z.refine(isIsoTimestamp, {
+            error: 'timestamp_computed must be a valid ISO format timestamp',
+          }),
+        ),
+        item_count: nonNegativeIntSchema('item_count'),
+        merchant_name: z.nullable(z.string({ error: 'merchant_name must be a string or None' })),
+        date: z.nullable(
+          z
+            .string({ error: 'date must be a datetime or None' })
+            .check(z.refine(isIsoTimestamp, { error: 'date must contain a valid ISO timestamp' })),
+        ),
+        grand_total: finiteOrNull('grand_total'),
+        subtotal: finiteOrNull('subtotal'),
+        tax: finiteOrNull('tax'),
+        tip: finiteOrNull('tip'),
+        tender_class: oneOfOrNull('tender_class', TENDER_CLASSES),
+        card_network: z.nullable(z.string({ error: 'card_network must be a string or None' })),
+        card_last4: z.nullable(
+          z
+            .string({ error: 'card_last4 must be a 4-digit string or None' })
+            .check(z.regex(LAST4, { error: 'card_last4 must be a 4-digit string or None' })),
+        ),
+        ledger: oneOfOrNull('ledger', LEDGERS),
+        bank_amount: finiteOrNull('bank_amount'),
+        bank_match_confidence: z.nullable(
+          z
+            .number({ error: 'bank_match_confidence must be a finite number or None' })
+            .check(
+              z.gte(0, { error: 'bank_match_confidence must be within [0, 1] or None' }),
+              z.lte(1, { error: 'bank_match_confidence must be within [0, 1] or None' }),
+            ),
+        ),
+      }) as unknown as z.ZodMiniType<ReceiptSummaryRecord>,
+    (candidate) => {
+      if (!isRecord(candidate)) return undefined;
+      const { image_id, receipt_id, timestamp_computed, item_count, merchant_name, date } =
+        candidate;
+      if (!isValidUuid(image_id) || !isPositiveInt(receipt_id)) return undefined;
+      if (!isTimestamp(timestamp_computed) || !isNonNegativeInt(item_count)) return undefined;
+      if (merchant_name !== null && typeof merchant_name !== 'string') return undefined;
+      if (date !== null && !isTimestamp(date)) return undefined;
+      const summary: Record<string, unknown> = {
+        image_id,
+        receipt_id,
+        timestamp_computed,
+        item_count,
+        merchant_name,
+        date,
+      };
+      for (const name of FINITE_OR_NULL_FIELDS) {
+        const value = candidate[name];
+        if (!isFiniteOrNull(value)) return undefined;
+        summary[name] = value;
+      }
+      const { tender_class, card_network, card_last4, ledger, bank_amount } = candidate;
+      const confidence = candidate['bank_match_confidence'];
+      if (tender_class !== null && !TENDER_CLASSES.includes(tender_class as TenderClass)) {
+        return undefined;
+      }
+      if (card_network !== null && typeof card_network !== 'string') return undefined;
+      if (card_last4 !== null && (typeof card_last4 !== 'string' || !LAST4.test(card_last4))) {
+        return undefined;
+      }
+      if (ledger !== null && !LEDGERS.includes(ledger as Ledger)) return undefined;
+      if (!isFiniteOrNull(bank_amount) || !isFiniteOrNull(confidence)) return undefined;
+      if (confidence !== null && (confidence < 0 || confidence > 1)) return undefined;
+      summary['tender_class'] = tender_class;
+      summary['card_network'] = card_network;
+      summary['card_last4'] = card_last4;
+      summary['ledger'] = ledger;
+      summary['bank_amount'] = bank_amount;
+      summary['bank_match_confidence'] = confidence;
+      return summary as unknown as ReceiptSummaryRecord;
+    },
+  );
 
 /**
  * Validates a summary with the rules of the HEAD Python `ReceiptSummary` and
@@ -92,36 +195,8 @@ const oneOfOrNull = <T extends string>(name: string, values: readonly T[]): z.Zo
  * const summary = ReceiptSummaryRecordSchema.parse(candidate);
  * ```
  */
-export const ReceiptSummaryRecordSchema: z.ZodType<ReceiptSummaryRecord> = z.object({
-  image_id: UuidSchema,
-  receipt_id: positiveInt('receipt_id'),
-  timestamp_computed: z
-    .string({ error: 'timestamp_computed must be a string' })
-    .refine(isIsoTimestamp, { error: 'timestamp_computed must be a valid ISO format timestamp' }),
-  item_count: nonNegativeInt('item_count'),
-  merchant_name: z.string({ error: 'merchant_name must be a string or None' }).nullable(),
-  date: z
-    .string({ error: 'date must be a datetime or None' })
-    .refine(isIsoTimestamp, { error: 'date must contain a valid ISO timestamp' })
-    .nullable(),
-  grand_total: finiteOrNull('grand_total'),
-  subtotal: finiteOrNull('subtotal'),
-  tax: finiteOrNull('tax'),
-  tip: finiteOrNull('tip'),
-  tender_class: oneOfOrNull('tender_class', ['cash', 'card', 'unknown'] as const),
-  card_network: z.string({ error: 'card_network must be a string or None' }).nullable(),
-  card_last4: z
-    .string({ error: 'card_last4 must be a 4-digit string or None' })
-    .regex(LAST4, { error: 'card_last4 must be a 4-digit string or None' })
-    .nullable(),
-  ledger: oneOfOrNull('ledger', ['chase', 'apple', 'none'] as const),
-  bank_amount: finiteOrNull('bank_amount'),
-  bank_match_confidence: z
-    .number({ error: 'bank_match_confidence must be a finite number or None' })
-    .min(0, { error: 'bank_match_confidence must be within [0, 1] or None' })
-    .max(1, { error: 'bank_match_confidence must be within [0, 1] or None' })
-    .nullable(),
-}) as unknown as z.ZodType<ReceiptSummaryRecord>;
+export const ReceiptSummaryRecordSchema: z.ZodMiniType<ReceiptSummaryRecord> =
+  /* @__PURE__ */ entitySchema(RECEIPT_SUMMARY_RECORD_RULES);
 
 const TOTAL_FIELDS = ['grand_total', 'subtotal', 'tax', 'tip'] as const;
 
@@ -158,12 +233,12 @@ export const receiptSummaryRecordToItem = (summary: ReceiptSummaryRecord): Dynam
 };
 
 /** `item_count`: `{"N": int}`; absent or not a number attribute → 0, as Python reads it. */
-const itemCount = rawAttribute((value, ctx) => {
+const itemCount = /* @__PURE__ */ rawAttribute((value, issues) => {
   if (value === undefined || typeof value.N !== 'string') return 0;
   const parsed = parsePythonInt(value.N);
   if (parsed !== undefined) return parsed;
-  addIssue(ctx, [], 'item_count must contain a valid integer');
-  return z.NEVER;
+  addIssue(issues, [], 'item_count must contain a valid integer');
+  return INVALID;
 });
 
 const SUMMARY_SHAPE = {
@@ -174,16 +249,16 @@ const SUMMARY_SHAPE = {
   item_count: itemCount,
   merchant_name: looseS,
   date: looseS,
-  grand_total: looseNumber('grand_total'),
-  subtotal: looseNumber('subtotal'),
-  tax: looseNumber('tax'),
-  tip: looseNumber('tip'),
+  grand_total: /* @__PURE__ */ looseNumber('grand_total'),
+  subtotal: /* @__PURE__ */ looseNumber('subtotal'),
+  tax: /* @__PURE__ */ looseNumber('tax'),
+  tip: /* @__PURE__ */ looseNumber('tip'),
   tender_class: looseS,
   card_network: looseS,
   card_last4: looseS,
   ledger: looseS,
-  bank_amount: looseNumber('bank_amount'),
-  bank_match_confidence: looseNumber('bank_match_confidence'),
+  bank_amount: /* @__PURE__ */ looseNumber('bank_amount'),
+  bank_match_confidence: /* @__PURE__ */ looseNumber('bank_match_confidence'),
 };
 
 /**
@@ -199,14 +274,12 @@ const SUMMARY_SHAPE = {
  * if (result.success) console.log(result.data.grand_total);
  * ```
  */
-export const ReceiptSummaryRecordItemSchema: z.ZodType<ReceiptSummaryRecord, DynamoDBItem> =
-  itemGuard({
-    required: ['PK', 'SK', 'TYPE', 'timestamp_computed'],
-    missingMessage: 'Missing required keys',
-  }).pipe(
-    itemSchema(SUMMARY_SHAPE, (decoded, ctx) => {
+export const ReceiptSummaryRecordItemSchema: z.ZodMiniType<ReceiptSummaryRecord, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    SUMMARY_SHAPE,
+    (decoded, issues) => {
       if (decoded.TYPE !== 'RECEIPT_SUMMARY') {
-        addIssue(ctx, ['TYPE'], 'TYPE must be RECEIPT_SUMMARY');
+        addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_SUMMARY');
         return z.NEVER;
       }
       const pk = decoded.PK.split('#');
@@ -228,16 +301,21 @@ export const ReceiptSummaryRecordItemSchema: z.ZodType<ReceiptSummaryRecord, Dyn
         problems.push(['date', 'date must contain a valid ISO timestamp']);
       }
       if (problems.length > 0) {
-        for (const [path, message] of problems) addIssue(ctx, [path], message);
+        for (const [path, message] of problems) addIssue(issues, [path], message);
         return z.NEVER;
       }
-      const { PK: _pk, SK: _sk, TYPE: _type, ...fields } = decoded;
-      const summary = validateInto(
-        ReceiptSummaryRecordSchema,
-        { ...fields, image_id: pk[1], receipt_id: receiptId },
-        ctx,
-        { image_id: 'PK', receipt_id: 'SK' },
-      );
+      // PK, SK and TYPE stay on the candidate: the rules read only the entity's fields.
+      const candidate: Record<string, unknown> = decoded;
+      candidate['image_id'] = pk[1];
+      candidate['receipt_id'] = receiptId;
+      const summary = validateInto(RECEIPT_SUMMARY_RECORD_RULES, candidate, issues, {
+        image_id: 'PK',
+        receipt_id: 'SK',
+      });
       return summary ?? z.NEVER;
-    }),
-  ) as unknown as z.ZodType<ReceiptSummaryRecord, DynamoDBItem>;
+    },
+    {
+      required: ['PK', 'SK', 'TYPE', 'timestamp_computed'],
+      missingMessage: 'Missing required keys',
+    },
+  );

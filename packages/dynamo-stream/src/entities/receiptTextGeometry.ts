@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
 import {
   type BoundingBox,
   boundingBox,
   type Codec,
+  type ItemShape,
   N,
   nullableBOOL,
   nullableS,
@@ -11,13 +12,22 @@ import {
   point,
   S,
 } from './attributes.js';
-import { BoundingBoxSchema, enumMessage, OcrConfidenceSchema, PointSchema } from './entityParts.js';
+import {
+  acceptBoundingBox,
+  acceptPoint,
+  boundingBoxSchema,
+  enumMessage,
+  isFiniteNumber,
+  isOcrConfidence,
+  ocrConfidenceSchema,
+  pointSchema,
+} from './entityParts.js';
 import { EmbeddingStatus } from './enums.js';
 import { writeBool, writeBoundingBox, writeDecimal, writePoint, writeS } from './writers.js';
 
 /**
  * The text, geometry and embedding fields that receipt lines and words share (Python's
- * `ReceiptTextGeometryEntity`): their validation, their item codecs and their writer.
+ * `ReceiptTextGeometryEntity`): their validation, their item decoders and their writer.
  */
 
 /** The fields a receipt line and a receipt word have in common. */
@@ -38,40 +48,75 @@ export interface ReceiptTextGeometry {
 
 /** Schemas of the shared fields, spread into the line and word entity schemas. */
 export interface TextGeometryEntityShape {
-  text: z.ZodType<string>;
-  bounding_box: z.ZodType<BoundingBox>;
-  top_right: z.ZodType<Point>;
-  top_left: z.ZodType<Point>;
-  bottom_right: z.ZodType<Point>;
-  bottom_left: z.ZodType<Point>;
-  angle_degrees: z.ZodType<number>;
-  angle_radians: z.ZodType<number>;
-  confidence: z.ZodType<number>;
-  embedding_status: z.ZodType<EmbeddingStatus>;
-  is_noise: z.ZodType<boolean>;
+  text: z.ZodMiniType<string>;
+  bounding_box: z.ZodMiniType<BoundingBox>;
+  top_right: z.ZodMiniType<Point>;
+  top_left: z.ZodMiniType<Point>;
+  bottom_right: z.ZodMiniType<Point>;
+  bottom_left: z.ZodMiniType<Point>;
+  angle_degrees: z.ZodMiniType<number>;
+  angle_radians: z.ZodMiniType<number>;
+  confidence: z.ZodMiniType<number>;
+  embedding_status: z.ZodMiniType<EmbeddingStatus>;
+  is_noise: z.ZodMiniType<boolean>;
 }
 
-const EMBEDDING_STATUS_VALUES: readonly string[] = Object.values(EmbeddingStatus);
+const EMBEDDING_STATUS_VALUES: readonly string[] = /* @__PURE__ */ Object.values(EmbeddingStatus);
 
 /** Validation of the shared fields, with the Python entities' messages. @internal */
-export const TEXT_GEOMETRY_ENTITY_SHAPE: TextGeometryEntityShape = {
+export const textGeometryEntityShape = (): TextGeometryEntityShape => ({
   text: z.string({ error: 'text must be a string' }),
-  bounding_box: BoundingBoxSchema,
-  top_right: PointSchema,
-  top_left: PointSchema,
-  bottom_right: PointSchema,
-  bottom_left: PointSchema,
+  bounding_box: boundingBoxSchema(),
+  top_right: pointSchema(),
+  top_left: pointSchema(),
+  bottom_right: pointSchema(),
+  bottom_left: pointSchema(),
   angle_degrees: z.number({ error: 'angle_degrees must be a finite number' }),
   angle_radians: z.number({ error: 'angle_radians must be a finite number' }),
-  confidence: OcrConfidenceSchema,
+  confidence: ocrConfidenceSchema(),
   embedding_status: z.enum(EmbeddingStatus, {
     error: (issue) => enumMessage('embedding_status', EMBEDDING_STATUS_VALUES, issue.input),
   }),
   is_noise: z.boolean({ error: 'is_noise must be a boolean' }),
+});
+
+const EMBEDDING_STATUSES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(EMBEDDING_STATUS_VALUES);
+
+/**
+ * Copies the shared fields of `candidate` onto `entity` when they satisfy
+ * {@link textGeometryEntityShape} (as it would output them); false otherwise. @internal
+ */
+export const acceptTextGeometry = (
+  candidate: Record<string, unknown>,
+  entity: Record<string, unknown>,
+): boolean => {
+  const { text, angle_degrees, angle_radians, confidence, embedding_status, is_noise } = candidate;
+  if (typeof text !== 'string' || !isFiniteNumber(angle_degrees)) return false;
+  if (!isFiniteNumber(angle_radians) || !isOcrConfidence(confidence)) return false;
+  if (!EMBEDDING_STATUSES.has(embedding_status) || typeof is_noise !== 'boolean') return false;
+  const box = acceptBoundingBox(candidate['bounding_box']);
+  const topRight = acceptPoint(candidate['top_right']);
+  const topLeft = acceptPoint(candidate['top_left']);
+  const bottomRight = acceptPoint(candidate['bottom_right']);
+  const bottomLeft = acceptPoint(candidate['bottom_left']);
+  if (box === undefined || topRight === undefined || topLeft === undefined) return false;
+  if (bottomRight === undefined || bottomLeft === undefined) return false;
+  entity['text'] = text;
+  entity['bounding_box'] = box;
+  entity['top_right'] = topRight;
+  entity['top_left'] = topLeft;
+  entity['bottom_right'] = bottomRight;
+  entity['bottom_left'] = bottomLeft;
+  entity['angle_degrees'] = angle_degrees;
+  entity['angle_radians'] = angle_radians;
+  entity['confidence'] = confidence;
+  entity['embedding_status'] = embedding_status;
+  entity['is_noise'] = is_noise;
+  return true;
 };
 
-/** Item codecs of the shared fields. */
-export interface TextGeometryItemShape {
+/** Item decoders of the shared fields. */
+export type TextGeometryItemShape = {
   text: Codec<string>;
   bounding_box: Codec<BoundingBox>;
   top_right: Codec<Point>;
@@ -83,10 +128,22 @@ export interface TextGeometryItemShape {
   confidence: Codec<number>;
   embedding_status: Codec<string>;
   is_noise: Codec<boolean>;
-}
+};
+
+/** `embedding_status` missing or NULL reads as `NONE` (HEAD; the entity rules check it). */
+const embeddingStatus: Codec<string> = (value, issues) => {
+  const status = nullableS(value, issues);
+  return status === null ? EmbeddingStatus.NONE : status;
+};
+
+/** `is_noise` missing or NULL reads as `false`. */
+const isNoise: Codec<boolean> = (value, issues) => {
+  const flag = nullableBOOL(value, issues);
+  return flag === null ? false : flag;
+};
 
 /**
- * Codecs of the shared attributes. `embedding_status` missing or NULL reads as `NONE`
+ * Decoders of the shared attributes. `embedding_status` missing or NULL reads as `NONE`
  * (HEAD; the value is then checked by the entity schema) and `is_noise` missing or NULL
  * reads as `false`. @internal
  */
@@ -100,9 +157,22 @@ export const TEXT_GEOMETRY_ITEM_SHAPE: TextGeometryItemShape = {
   angle_degrees: N,
   angle_radians: N,
   confidence: N,
-  embedding_status: nullableS.transform((value) => value ?? EmbeddingStatus.NONE),
-  is_noise: nullableBOOL.transform((value) => value ?? false),
+  embedding_status: embeddingStatus,
+  is_noise: isNoise,
 };
+
+/**
+ * An item shape: `keys`, then the decoders of the shared attributes, then `after` (the
+ * order in which attributes are decoded and their issues reported). @internal
+ */
+export const withTextGeometry = <Keys extends ItemShape, After extends ItemShape>(
+  keys: Keys,
+  after: After,
+): Keys & TextGeometryItemShape & After => ({
+  ...keys,
+  ...TEXT_GEOMETRY_ITEM_SHAPE,
+  ...after,
+});
 
 /** Decimals Python writes for box values and corner points of lines and words. */
 const GEOMETRY_DECIMALS = 20;

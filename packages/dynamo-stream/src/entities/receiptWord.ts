@@ -1,7 +1,13 @@
-import { z } from 'zod';
-import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { type Codec, itemSchema, S, splitKey } from './attributes.js';
+import * as z from 'zod/mini';
+import type { DynamoDBItem } from '../types.js';
+import { type Codec, INVALID, type IssueSink, itemSchema, S, splitKey } from './attributes.js';
 import {
+  type EntityRules,
+  entityRules,
+  entitySchema,
+  isNonNegativeInt,
+  isPositiveInt,
+  isRecord,
   nonNegativeIntSchema,
   positiveIntSchema,
   readKeyId,
@@ -11,12 +17,13 @@ import {
 } from './entityParts.js';
 import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import {
+  acceptTextGeometry,
   type ReceiptTextGeometry,
-  TEXT_GEOMETRY_ENTITY_SHAPE,
-  TEXT_GEOMETRY_ITEM_SHAPE,
+  textGeometryEntityShape,
+  withTextGeometry,
   writeTextGeometry,
 } from './receiptTextGeometry.js';
-import { UuidSchema } from './validators.js';
+import { isValidUuid, UuidSchema } from './validators.js';
 import { writeNullableStringMap, writeS } from './writers.js';
 
 /**
@@ -38,23 +45,45 @@ export interface ReceiptWord extends ReceiptTextGeometry {
 /** True for a plain object whose values are all strings (cheaper than `z.record` per word). */
 const isStringMap = (value: unknown): value is Record<string, string> => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const entry of Object.values(value)) if (typeof entry !== 'string') return false;
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && typeof (value as Record<string, unknown>)[key] !== 'string') {
+      return false;
+    }
+  }
   return true;
 };
 
+/** The rules of a receipt word: HEAD's, with the Python entity's messages. @internal */
+export const RECEIPT_WORD_RULES: EntityRules<ReceiptWord> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      image_id: UuidSchema,
+      receipt_id: positiveIntSchema('receipt_id'),
+      line_id: nonNegativeIntSchema('line_id'),
+      word_id: nonNegativeIntSchema('word_id'),
+      ...textGeometryEntityShape(),
+      extracted_data: z.nullable(
+        z.custom<Record<string, string>>(isStringMap, {
+          error: 'extracted_data must be a map of strings or null',
+        }),
+      ),
+    }),
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { image_id, receipt_id, line_id, word_id, extracted_data } = candidate;
+    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id)) return undefined;
+    if (!isNonNegativeInt(line_id) || !isNonNegativeInt(word_id)) return undefined;
+    if (extracted_data !== null && !isStringMap(extracted_data)) return undefined;
+    const word: Record<string, unknown> = { image_id, receipt_id, line_id, word_id };
+    if (!acceptTextGeometry(candidate, word)) return undefined;
+    word['extracted_data'] = extracted_data;
+    return word as unknown as ReceiptWord;
+  },
+);
+
 /** Validates a receipt word with the Python entity's rules and messages (HEAD). */
-export const ReceiptWordSchema: z.ZodType<ReceiptWord> = z.object({
-  image_id: UuidSchema,
-  receipt_id: positiveIntSchema('receipt_id'),
-  line_id: nonNegativeIntSchema('line_id'),
-  word_id: nonNegativeIntSchema('word_id'),
-  ...TEXT_GEOMETRY_ENTITY_SHAPE,
-  extracted_data: z
-    .custom<Record<string, string>>(isStringMap, {
-      error: 'extracted_data must be a map of strings or null',
-    })
-    .nullable(),
-});
+export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> =
+  /* @__PURE__ */ entitySchema(RECEIPT_WORD_RULES);
 
 /** The table keys of a receipt word: primary key plus GSI1 to GSI4 (HEAD). */
 export interface ReceiptWordKeys {
@@ -92,43 +121,66 @@ export const receiptWordKeys = (
 
 const EXTRACTED_DATA_SHAPE_MESSAGE = 'extracted_data must be a DynamoDB map (M) or NULL';
 
+/** Reports a problem with `extracted_data` (at `path` below the attribute). */
+const reportExtractedData = (
+  issues: IssueSink,
+  message: string,
+  input: unknown,
+  path?: PropertyKey[],
+): void => {
+  issues.push(
+    path === undefined
+      ? { code: 'custom', message, input }
+      : { code: 'custom', message, path, input },
+  );
+};
+
 /**
  * `extracted_data`: a map of `{"S"}` values (any keys, HEAD), `{"NULL": true}` or missing.
  * A non-map is rejected; so is a map entry that is not a string.
  */
-const extractedData: Codec<Record<string, string> | null> = z
-  .custom<AttributeValue>((value) => typeof value === 'object', {
-    error: EXTRACTED_DATA_SHAPE_MESSAGE,
-  })
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value === null || value.NULL === true) return null;
-    const map = value.M;
-    if (map === undefined || map === null || typeof map !== 'object' || Array.isArray(map)) {
-      ctx.issues.push({ code: 'custom', message: EXTRACTED_DATA_SHAPE_MESSAGE, input: value });
-      return z.NEVER;
-    }
-    const data: Record<string, string> = {};
-    for (const [key, entry] of Object.entries(map)) {
-      if (typeof entry?.S === 'string') {
+const extractedData: Codec<Record<string, string> | null> = (value, issues) => {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object') {
+    issues.push({ code: 'custom', path: [], message: EXTRACTED_DATA_SHAPE_MESSAGE, input: value });
+    return INVALID;
+  }
+  const attribute = value as { NULL?: unknown; M?: unknown };
+  if (attribute.NULL === true) return null;
+  const map = attribute.M;
+  if (map === undefined || map === null || typeof map !== 'object' || Array.isArray(map)) {
+    reportExtractedData(issues, EXTRACTED_DATA_SHAPE_MESSAGE, value);
+    return INVALID;
+  }
+  const data: Record<string, string> = {};
+  let valid = true;
+  // The own enumerable keys, in Object.entries order, without the entries array.
+  for (const key in map) {
+    if (!Object.hasOwn(map, key)) continue;
+    const entry: unknown = (map as Record<string, unknown>)[key];
+    const text = (entry as { S?: unknown } | null | undefined)?.S;
+    if (typeof text === 'string') {
+      if (key === '__proto__') {
         // defineProperty keeps a `__proto__` key as data instead of changing the prototype
         Object.defineProperty(data, key, {
-          value: entry.S,
+          value: text,
           enumerable: true,
           writable: true,
           configurable: true,
         });
       } else {
-        ctx.issues.push({
-          code: 'custom',
-          message: `extracted_data.${key} must be a DynamoDB string (S)`,
-          path: ['M', key],
-          input: entry,
-        });
+        data[key] = text;
       }
+    } else {
+      valid = false;
+      reportExtractedData(issues, `extracted_data.${key} must be a DynamoDB string (S)`, entry, [
+        'M',
+        key,
+      ]);
     }
-    return data;
-  }) as unknown as Codec<Record<string, string> | null>;
+  }
+  return valid ? data : INVALID;
+};
 
 const KEY_ATTRIBUTES = {
   image_id: 'PK',
@@ -148,33 +200,35 @@ const KEY_ATTRIBUTES = {
  * const word = ReceiptWordItemSchema.parse(record.dynamodb.OldImage);
  * ```
  */
-export const ReceiptWordItemSchema: z.ZodType<ReceiptWord, DynamoDBItem> = itemSchema(
-  { PK: S, SK: S, ...TEXT_GEOMETRY_ITEM_SHAPE, extracted_data: extractedData },
-  (decoded, ctx): ReceiptWord => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (
-      parts.length !== 6 ||
-      parts[0] !== 'RECEIPT' ||
-      parts[2] !== 'LINE' ||
-      parts[4] !== 'WORD'
-    ) {
-      reportKeyIssue(ctx, 'SK', `Invalid SK format for RECEIPT/LINE/WORD: ${SK}`, SK);
-      return z.NEVER;
-    }
-    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
-    const lineId = readKeyId(ctx, parts, 3, 'line_id', SK);
-    const wordId = readKeyId(ctx, parts, 5, 'word_id', SK);
-    if (receiptId === undefined || lineId === undefined || wordId === undefined) return z.NEVER;
-    const candidate = Object.assign(decoded, {
-      image_id: imageIdFromPk(PK),
-      receipt_id: receiptId,
-      line_id: lineId,
-      word_id: wordId,
-    });
-    return validateDecodedEntity(ReceiptWordSchema, candidate, ctx, KEY_ATTRIBUTES);
-  },
-);
+export const ReceiptWordItemSchema: z.ZodMiniType<ReceiptWord, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, { extracted_data: extractedData }),
+    (decoded, issues): ReceiptWord => {
+      const { PK, SK } = decoded;
+      const parts = splitKey(SK);
+      if (
+        parts.length !== 6 ||
+        parts[0] !== 'RECEIPT' ||
+        parts[2] !== 'LINE' ||
+        parts[4] !== 'WORD'
+      ) {
+        reportKeyIssue(issues, 'SK', `Invalid SK format for RECEIPT/LINE/WORD: ${SK}`, SK);
+        return z.NEVER;
+      }
+      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
+      const lineId = readKeyId(issues, parts, 3, 'line_id', SK);
+      const wordId = readKeyId(issues, parts, 5, 'word_id', SK);
+      if (receiptId === undefined || lineId === undefined || wordId === undefined) {
+        return z.NEVER;
+      }
+      const candidate: Record<string, unknown> = decoded;
+      candidate['image_id'] = imageIdFromPk(PK);
+      candidate['receipt_id'] = receiptId;
+      candidate['line_id'] = lineId;
+      candidate['word_id'] = wordId;
+      return validateDecodedEntity(RECEIPT_WORD_RULES, candidate, issues, KEY_ATTRIBUTES);
+    },
+  );
 
 /**
  * Writes a receipt word as the HEAD Python `ReceiptWord.to_item()` does: the line layout plus

@@ -1,9 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
-import { type Codec, itemSchema, nullableS, S, splitKey } from './attributes.js';
+import { type Codec, INVALID, itemSchema, nullableS, S, splitKey } from './attributes.js';
+import { invalidTypeMessage } from './english.js';
 import {
+  type EntityRules,
+  entityRules,
+  entitySchema,
   enumMessage,
   isoTimestampSchema,
+  isPositiveInt,
+  isRecord,
+  isTimestamp,
   positiveIntSchema,
   readKeyId,
   reportKeyIssue,
@@ -12,7 +19,7 @@ import {
 } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
 import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
-import { UuidSchema } from './validators.js';
+import { isValidUuid, UuidSchema } from './validators.js';
 import { writeNullableS, writeS } from './writers.js';
 
 /**
@@ -75,38 +82,85 @@ export interface ReceiptWordLabel {
   label_consolidated_from: string | null;
 }
 
-const VALIDATION_STATUS_VALUES: readonly string[] = Object.values(ValidationStatus);
+const VALIDATION_STATUS_VALUES: readonly string[] = /* @__PURE__ */ Object.values(ValidationStatus);
+const VALIDATION_STATUSES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(VALIDATION_STATUS_VALUES);
 
-const optionalNonEmpty = (name: string): z.ZodType<string | null> =>
-  z
-    .string({ error: `${name} must be a string` })
-    .min(1, { error: `${name} cannot be empty` })
-    .nullable();
+const optionalNonEmpty = (name: string): z.ZodMiniType<string | null> =>
+  z.nullable(
+    z
+      .string({ error: `${name} must be a string` })
+      .check(z.minLength(1, { error: `${name} cannot be empty` })),
+  );
+
+/** What `optionalNonEmpty` accepts: `null` or a non-empty string. */
+const isOptionalNonEmpty = (value: unknown): value is string | null =>
+  value === null || (typeof value === 'string' && value.length > 0);
+
+/**
+ * The rules of a word label: HEAD's, with the Python entity's messages. The label is
+ * upper-cased, as the Python constructor does. @internal
+ */
+export const RECEIPT_WORD_LABEL_RULES: EntityRules<ReceiptWordLabel> = /* @__PURE__ */ entityRules(
+  () =>
+    z.object({
+      image_id: UuidSchema,
+      receipt_id: positiveIntSchema('receipt_id'),
+      line_id: positiveIntSchema('line_id'),
+      word_id: positiveIntSchema('word_id'),
+      label: z.pipe(
+        z
+          .string({ error: 'label must be a string' })
+          .check(z.minLength(1, { error: 'label cannot be empty' })),
+        z.transform((label: string) => label.toUpperCase()),
+      ),
+      reasoning: z.nullable(
+        z
+          .string({ error: 'reasoning must be a string or None' })
+          .check(z.minLength(1, { error: 'reasoning cannot be empty' })),
+      ),
+      timestamp_added: isoTimestampSchema('timestamp_added'),
+      validation_status: z.enum(ValidationStatus, {
+        error: (issue) => enumMessage('ValidationStatus', VALIDATION_STATUS_VALUES, issue.input),
+      }),
+      label_proposed_by: optionalNonEmpty('label_proposed_by'),
+      label_consolidated_from: optionalNonEmpty('label_consolidated_from'),
+    }),
+  (candidate) => {
+    if (!isRecord(candidate)) return undefined;
+    const { image_id, receipt_id, line_id, word_id, label, reasoning, timestamp_added } = candidate;
+    const { validation_status, label_proposed_by, label_consolidated_from } = candidate;
+    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id) || !isPositiveInt(line_id)) {
+      return undefined;
+    }
+    if (!isPositiveInt(word_id) || typeof label !== 'string' || label.length === 0) {
+      return undefined;
+    }
+    if (!isOptionalNonEmpty(reasoning) || !isTimestamp(timestamp_added)) return undefined;
+    if (!VALIDATION_STATUSES.has(validation_status)) return undefined;
+    if (!isOptionalNonEmpty(label_proposed_by) || !isOptionalNonEmpty(label_consolidated_from)) {
+      return undefined;
+    }
+    return {
+      image_id,
+      receipt_id,
+      line_id,
+      word_id,
+      label: label.toUpperCase(),
+      reasoning,
+      timestamp_added,
+      validation_status: validation_status as ValidationStatus,
+      label_proposed_by,
+      label_consolidated_from,
+    };
+  },
+);
 
 /**
  * Validates a word label with the Python entity's rules and messages (HEAD). The label is
  * upper-cased, as the Python constructor does.
  */
-export const ReceiptWordLabelSchema: z.ZodType<ReceiptWordLabel> = z.object({
-  image_id: UuidSchema,
-  receipt_id: positiveIntSchema('receipt_id'),
-  line_id: positiveIntSchema('line_id'),
-  word_id: positiveIntSchema('word_id'),
-  label: z
-    .string({ error: 'label must be a string' })
-    .min(1, { error: 'label cannot be empty' })
-    .transform((label) => label.toUpperCase()),
-  reasoning: z
-    .string({ error: 'reasoning must be a string or None' })
-    .min(1, { error: 'reasoning cannot be empty' })
-    .nullable(),
-  timestamp_added: isoTimestampSchema('timestamp_added'),
-  validation_status: z.enum(ValidationStatus, {
-    error: (issue) => enumMessage('ValidationStatus', VALIDATION_STATUS_VALUES, issue.input),
-  }),
-  label_proposed_by: optionalNonEmpty('label_proposed_by'),
-  label_consolidated_from: optionalNonEmpty('label_consolidated_from'),
-});
+export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> =
+  /* @__PURE__ */ entitySchema(RECEIPT_WORD_LABEL_RULES);
 
 /** The table keys of a word label: primary key plus GSI1 to GSI4 (HEAD). */
 export interface ReceiptWordLabelKeys {
@@ -154,20 +208,35 @@ export const receiptWordLabelKeys = (
 };
 
 /** `reasoning`: required; `{"S"}` gives the string and any other value (NULL) gives `null`. */
-const reasoning: Codec<string | null> = z
-  .object(
-    { S: z.string().optional() },
-    {
-      error: (issue) =>
-        issue.input === undefined ? 'missing required attribute' : 'expected an attribute value',
-    },
-  )
-  .transform((value) => value.S ?? null) as unknown as Codec<string | null>;
+const reasoning: Codec<string | null> = (value, issues) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({
+      expected: 'object',
+      code: 'invalid_type',
+      path: [],
+      message: value === undefined ? 'missing required attribute' : 'expected an attribute value',
+      input: value,
+    });
+    return INVALID;
+  }
+  const text = (value as { S?: unknown }).S;
+  if (text === undefined) return null;
+  if (typeof text === 'string') return text;
+  issues.push({
+    expected: 'string',
+    code: 'invalid_type',
+    path: ['S'],
+    message: invalidTypeMessage('string', text),
+    input: text,
+  });
+  return INVALID;
+};
 
 /** `validation_status`: missing, NULL or empty reads as `NONE` (Python's `status or NONE`). */
-const validationStatus: Codec<string> = nullableS.transform(
-  (value) => value || ValidationStatus.NONE,
-);
+const validationStatus: Codec<string> = (value, issues) => {
+  const status = nullableS(value, issues);
+  return status === INVALID ? INVALID : status || ValidationStatus.NONE;
+};
 
 const KEY_ATTRIBUTES = {
   image_id: 'PK',
@@ -188,43 +257,45 @@ const KEY_ATTRIBUTES = {
  * const label = ReceiptWordLabelItemSchema.parse(record.dynamodb.NewImage);
  * ```
  */
-export const ReceiptWordLabelItemSchema: z.ZodType<ReceiptWordLabel, DynamoDBItem> = itemSchema(
-  {
-    PK: S,
-    SK: S,
-    reasoning,
-    timestamp_added: S,
-    validation_status: validationStatus,
-    label_proposed_by: nullableS,
-    label_consolidated_from: nullableS,
-  },
-  (decoded, ctx): ReceiptWordLabel => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (
-      parts.length !== 8 ||
-      parts[0] !== 'RECEIPT' ||
-      parts[2] !== 'LINE' ||
-      parts[4] !== 'WORD' ||
-      parts[6] !== 'LABEL'
-    ) {
-      reportKeyIssue(ctx, 'SK', `Invalid SK format for ReceiptWordLabel: ${SK}`, SK);
-      return z.NEVER;
-    }
-    const receiptId = readKeyId(ctx, parts, 1, 'receipt_id', SK);
-    const lineId = readKeyId(ctx, parts, 3, 'line_id', SK);
-    const wordId = readKeyId(ctx, parts, 5, 'word_id', SK);
-    if (receiptId === undefined || lineId === undefined || wordId === undefined) return z.NEVER;
-    const candidate = Object.assign(decoded, {
-      image_id: imageIdFromPk(PK),
-      receipt_id: receiptId,
-      line_id: lineId,
-      word_id: wordId,
-      label: parts[7],
-    });
-    return validateDecodedEntity(ReceiptWordLabelSchema, candidate, ctx, KEY_ATTRIBUTES);
-  },
-);
+export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoDBItem> =
+  /* @__PURE__ */ itemSchema(
+    {
+      PK: S,
+      SK: S,
+      reasoning,
+      timestamp_added: S,
+      validation_status: validationStatus,
+      label_proposed_by: nullableS,
+      label_consolidated_from: nullableS,
+    },
+    (decoded, issues): ReceiptWordLabel => {
+      const { PK, SK } = decoded;
+      const parts = splitKey(SK);
+      if (
+        parts.length !== 8 ||
+        parts[0] !== 'RECEIPT' ||
+        parts[2] !== 'LINE' ||
+        parts[4] !== 'WORD' ||
+        parts[6] !== 'LABEL'
+      ) {
+        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptWordLabel: ${SK}`, SK);
+        return z.NEVER;
+      }
+      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
+      const lineId = readKeyId(issues, parts, 3, 'line_id', SK);
+      const wordId = readKeyId(issues, parts, 5, 'word_id', SK);
+      if (receiptId === undefined || lineId === undefined || wordId === undefined) {
+        return z.NEVER;
+      }
+      const candidate: Record<string, unknown> = decoded;
+      candidate['image_id'] = imageIdFromPk(PK);
+      candidate['receipt_id'] = receiptId;
+      candidate['line_id'] = lineId;
+      candidate['word_id'] = wordId;
+      candidate['label'] = parts[7];
+      return validateDecodedEntity(RECEIPT_WORD_LABEL_RULES, candidate, issues, KEY_ATTRIBUTES);
+    },
+  );
 
 /**
  * Writes a word label as the HEAD Python `ReceiptWordLabel.to_item()` does: keys, `TYPE`,

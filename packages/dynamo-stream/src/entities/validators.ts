@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { english } from './english.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -10,9 +11,10 @@ export const isValidUuid = (value: unknown): value is string =>
   typeof value === 'string' && UUID_PATTERN.test(value);
 
 /** A version 4 or 5 UUID string; the message matches the Python entities'. */
-export const UuidSchema: z.ZodString = z
-  .string({ error: 'uuid must be a string' })
-  .regex(UUID_PATTERN, { error: 'uuid must be a valid UUIDv4' });
+export const UuidSchema: z.ZodMiniString<string> = /* @__PURE__ */ (() =>
+  z
+    .string({ error: 'uuid must be a string' })
+    .check(z.regex(UUID_PATTERN, { error: 'uuid must be a valid UUIDv4' })))();
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 const DATE_EXTENDED = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -137,9 +139,10 @@ export const isIsoTimestampGeneral = (value: string): boolean => {
 };
 
 /** An ISO timestamp string as Python's `fromisoformat` accepts it, kept verbatim. */
-export const IsoTimestampSchema: z.ZodString = z
-  .string()
-  .refine(isIsoTimestamp, { error: 'must be a valid ISO format timestamp' });
+export const IsoTimestampSchema: z.ZodMiniString<string> = /* @__PURE__ */ (() =>
+  z
+    .string({ error: english })
+    .check(z.refine(isIsoTimestamp, { error: 'must be a valid ISO format timestamp' })))();
 
 const PYTHON_INT = /^\s*[+-]?\d+\s*$/;
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { englishSchema } from '../entities/english.js';
 import { MessageDecodeError } from '../errors.js';
 import { toPythonJsonUnchecked } from './pythonJson.js';
 import type {
@@ -48,38 +49,40 @@ export interface StreamMessageWire {
   readonly aws_region: string | null;
 }
 
-const nullableString = z.string().nullable();
-
-const EntityDataWireSchema = z.looseObject({
-  entity_type: z.string().optional(),
-  image_id: z.string(),
-  receipt_id: z.int(),
-  line_id: z.int().optional(),
-  word_id: z.int().optional(),
-  label: z.string().optional(),
-  section_type: z.string().optional(),
-  run_id: z.string().optional(),
-  lines_delta_prefix: nullableString.optional(),
-  words_delta_prefix: nullableString.optional(),
-  delta_s3_prefix: nullableString.optional(),
-});
+const nullableString = (): z.ZodMiniType<string | null> => z.nullable(z.string());
 
 /**
  * Validates a parsed queue body against the wire format (spec §9). Unknown top-level keys
  * are dropped (a newer producer may add some; the Python consumers ignore them too);
  * unknown `entity_data` keys are kept.
  */
-export const StreamMessageWireSchema: z.ZodType<StreamMessageWire> = z.object({
-  source: z.string(),
-  entity_type: z.string(),
-  entity_data: EntityDataWireSchema,
-  changes: z.record(z.string(), z.object({ old: z.json(), new: z.json() })),
-  event_name: z.string(),
-  timestamp: nullableString,
-  stream_record_id: nullableString,
-  aws_region: nullableString,
-  // zod types the kept extra keys as `unknown`; they come from JSON.parse, so they are JSON.
-}) as unknown as z.ZodType<StreamMessageWire>;
+export const StreamMessageWireSchema: z.ZodMiniType<StreamMessageWire> =
+  /* @__PURE__ */ englishSchema(
+    () =>
+      z.object({
+        source: z.string(),
+        entity_type: z.string(),
+        entity_data: z.looseObject({
+          entity_type: z.optional(z.string()),
+          image_id: z.string(),
+          receipt_id: z.int(),
+          line_id: z.optional(z.int()),
+          word_id: z.optional(z.int()),
+          label: z.optional(z.string()),
+          section_type: z.optional(z.string()),
+          run_id: z.optional(z.string()),
+          lines_delta_prefix: z.optional(nullableString()),
+          words_delta_prefix: z.optional(nullableString()),
+          delta_s3_prefix: z.optional(nullableString()),
+        }),
+        changes: z.record(z.string(), z.object({ old: z.json(), new: z.json() })),
+        event_name: z.string(),
+        timestamp: nullableString(),
+        stream_record_id: nullableString(),
+        aws_region: nullableString(),
+        // zod types the kept extra keys as `unknown`; they come from JSON.parse, so they are JSON.
+      }) as unknown as z.ZodMiniType<StreamMessageWire>,
+  );
 
 /**
  * Maps a message to its wire object, with keys in the Python producer's order: `source`,

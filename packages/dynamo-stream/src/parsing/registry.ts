@@ -1,7 +1,20 @@
-import type { z } from 'zod';
 import type { TargetQueue } from '../constants.js';
+import type { ValidationIssue } from '../errors.js';
 import type { EntityData } from '../messages/types.js';
 import type { DynamoDBItem } from '../types.js';
+
+/**
+ * What an entity definition parses items with: any schema with zod's `safeParse` from a
+ * DynamoDB item to the entity. The package's item schemas are `zod/mini` schemas; a schema
+ * built with classic `zod` fits too.
+ */
+export interface EntityItemSchema<Entity> {
+  safeParse(
+    item: DynamoDBItem,
+  ):
+    | { readonly success: true; readonly data: Entity }
+    | { readonly success: false; readonly error: { readonly issues: readonly ValidationIssue[] } };
+}
 
 /** What an extractor returns: the message payload and the queues it goes to. */
 export interface EntityExtraction {
@@ -29,7 +42,7 @@ export interface EntityDefinition<Entity = unknown> {
    * Parses a DynamoDB item (with `PK`/`SK` set from the record's keys) into the entity.
    * Types without one (compaction runs) never yield an entity.
    */
-  readonly itemSchema?: z.ZodType<Entity, DynamoDBItem> | undefined;
+  readonly itemSchema?: EntityItemSchema<Entity> | undefined;
   /** Fields compared between old and new images; a change in any of them is a message. */
   readonly relevantFields: readonly string[];
   /** Builds the message payload and targets; types without one never produce entity messages. */
@@ -52,6 +65,9 @@ export interface EntityDefinition<Entity = unknown> {
 /** An ordered list of entity definitions; the first whose matcher accepts a sort key wins. */
 export type EntityRegistry = readonly EntityDefinition[];
 
+// `defineEntity` is a function declaration marked free of side effects, so a bundler drops a
+// definition nobody uses together with the item schema it holds (esbuild honours the mark on
+// declarations, not on a `var` holding an arrow function, which a `const` becomes in dist).
 /**
  * Declares an entity type for a registry, checking the parser, relevant fields and
  * extractor against one entity type, then erasing it so definitions of different
@@ -72,5 +88,8 @@ export type EntityRegistry = readonly EntityDefinition[];
  * const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
  * ```
  */
-export const defineEntity = <Entity>(definition: EntityDefinition<Entity>): EntityDefinition =>
-  definition as unknown as EntityDefinition;
+/* @__NO_SIDE_EFFECTS__ */ export function defineEntity<Entity>(
+  definition: EntityDefinition<Entity>,
+): EntityDefinition {
+  return definition as unknown as EntityDefinition;
+}

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { DynamoDBItem } from '../../src/types.js';
 
 /**
@@ -182,7 +182,7 @@ export const lockItem = (): DynamoDBItem => ({
 });
 
 /** `[path, message]` pairs of a failed parse, for compact assertions. */
-export const issuesOf = (result: z.ZodSafeParseResult<unknown>): [string, string][] =>
+export const issuesOf = (result: z.core.util.SafeParseResult<unknown>): [string, string][] =>
   (result.error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]);
 
 /** A copy of `item` without the named attributes. */

@@ -1,6 +1,6 @@
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   expectedMessageCount,
   generateEvents,
@@ -230,7 +230,7 @@ describe('Function: generateEvents', () => {
 
   it("parses every image of a package entity with that entity's item schema", () => {
     // Prepare
-    const schemas: Record<string, z.ZodType<unknown, DynamoDBItem>> = {
+    const schemas: Record<string, z.ZodMiniType<unknown, DynamoDBItem>> = {
       RECEIPT: ReceiptItemSchema,
       RECEIPT_LINE: ReceiptLineItemSchema,
       RECEIPT_WORD: ReceiptWordItemSchema,
