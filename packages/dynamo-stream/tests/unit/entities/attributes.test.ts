@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod/mini';
 import {
+  boundingBox,
+  intList,
   intN,
   itemSchema,
   nativeMap,
+  nullableIntList,
   nullableS,
   point,
   S,
@@ -56,5 +60,78 @@ describe('Function: itemSchema', () => {
         ['where.M', "point must contain exactly 'x' and 'y' keys"],
       ]),
     );
+  });
+});
+
+describe('Function: itemSchema (decoding rules)', () => {
+  const issuesOf = (result: z.core.util.SafeParseResult<unknown>): [string, string][] =>
+    result.success ? [] : result.error.issues.map((issue) => [issue.path.join('.'), issue.message]);
+
+  it('still builds the entity when a map only has extra keys, and reports both', () => {
+    // Prepare
+    const schema = itemSchema({ where: point }, (decoded, issues) => {
+      issues.push({ code: 'custom', path: ['where'], message: 'built', input: decoded.where });
+      return decoded.where;
+    });
+
+    // Act
+    const result = schema.safeParse({
+      where: { M: { x: { N: '1' }, y: { N: '2' }, z: { N: '3' } } },
+    });
+
+    // Assess
+    expect(issuesOf(result)).toEqual([
+      ['where.M', "point must contain exactly 'x' and 'y' keys"],
+      ['where', 'built'],
+    ]);
+  });
+
+  it('does not build the entity when an attribute is invalid', () => {
+    // Prepare
+    let built = false;
+    const schema = itemSchema({ box: boundingBox, count: intN }, () => {
+      built = true;
+      return null;
+    });
+
+    // Act
+    const result = schema.safeParse({
+      box: { M: { x: { N: '1' }, y: { N: 'a' }, width: { S: '3' } } },
+      count: { N: '2' },
+    });
+
+    // Assess
+    expect(built).toBe(false);
+    expect(issuesOf(result)).toEqual([
+      ['box.M.y', 'must be a finite number, got "a"'],
+      ['box.M.width.N', 'Invalid input: expected string, received undefined'],
+      ['box.M.height', 'missing required attribute'],
+    ]);
+  });
+
+  it('reads integer lists from L or NS, and NULL or absence as null when nullable', () => {
+    // Prepare
+    const schema = itemSchema({ ids: intList, rows: nullableIntList }, (decoded) => decoded);
+
+    // Act & Assess
+    expect(schema.parse({ ids: { NS: ['3', '1'] }, rows: { NULL: true } })).toEqual({
+      ids: [3, 1],
+      rows: null,
+    });
+    expect(schema.parse({ ids: { L: [{ N: '007' }] } })).toEqual({ ids: [7], rows: null });
+    expect(issuesOf(schema.safeParse({ rows: { L: [{ N: '1.5' }] } }))).toEqual([
+      ['ids', 'missing required attribute'],
+      ['rows', 'expected a list of numbers ({"L": [{"N": …}]}) or {"NULL": true}'],
+    ]);
+  });
+
+  it('reports a non-object item at the root', () => {
+    // Act
+    const result = itemSchema({ name: S }, (decoded) => decoded).safeParse([]);
+
+    // Assess
+    expect(issuesOf(result)).toEqual([
+      ['', 'expected a DynamoDB item (an object of attribute values)'],
+    ]);
   });
 });

@@ -142,6 +142,26 @@ describe('Function: ReceiptWordItemSchema', () => {
     ]);
   });
 
+  it('reports the attributes in the order Python writes them, extracted_data last', () => {
+    // Prepare
+    const item = {
+      ...receiptWordItem(),
+      extracted_data: { NS: ['1'] },
+      bottom_left: { M: { y: { N: '0.2' } } },
+      text: { N: '12.34' },
+    };
+
+    // Act
+    const result = ReceiptWordItemSchema.safeParse(item);
+
+    // Assess
+    expect(issuesOf(result)).toEqual([
+      ['text.S', 'Invalid input: expected string, received undefined'],
+      ['bottom_left.M.x', 'missing required attribute'],
+      ['extracted_data', 'extracted_data must be a DynamoDB map (M) or NULL'],
+    ]);
+  });
+
   it('reads a missing embedding_status as NONE (HEAD fix 7)', () => {
     // Prepare
     const item = omit(receiptWordItem(), 'embedding_status');
