@@ -7,6 +7,8 @@ const config: UserWorkspaceConfig = defineProject({
     name: 'chroma-compaction:unit',
     include: ['tests/unit/**/*.test.ts'],
     setupFiles: ['../../scripts/vitest/failOnConsole.ts'],
+    // Some tests build 10,000-record batches or spawn processes; a busy CI machine is slow.
+    testTimeout: 30_000,
   },
 });
 export default config;

@@ -26,10 +26,14 @@ export type SafeParseEntityResult =
 
 const isEmptyImage = (image: unknown): boolean => {
   if (image === null || image === undefined) return true;
-  if (typeof image !== 'object') return false;
+  if (typeof image !== 'object' || 'PK' in image) return false;
   for (const _ in image) return false;
   return true;
 };
+
+/** True when the image already carries the record's keys, so it can be parsed as it is. */
+const hasKeys = (image: DynamoDBItem, keys: EntityKeys): boolean =>
+  image['PK']?.S === keys.pk && image['SK']?.S === keys.sk;
 
 /**
  * Like {@link parseEntity}, but returns `{ success: false, error }` instead of throwing
@@ -47,7 +51,7 @@ export const safeParseEntity = (
     options?.registry ?? DEFAULT_ENTITY_REGISTRY,
   )?.itemSchema;
   if (schema === undefined) return { success: true, data: null };
-  if (typeof image !== 'object' || Array.isArray(image)) {
+  if (image === null || typeof image !== 'object' || Array.isArray(image)) {
     return {
       success: false,
       error: new EntityValidationError(entityType, [
@@ -55,7 +59,9 @@ export const safeParseEntity = (
       ]),
     };
   }
-  const result = schema.safeParse({ ...image, PK: { S: keys.pk }, SK: { S: keys.sk } });
+  // Images normally hold PK and SK already; copy only when the record's keys differ.
+  const item = hasKeys(image, keys) ? image : { ...image, PK: { S: keys.pk }, SK: { S: keys.sk } };
+  const result = schema.safeParse(item);
   return result.success
     ? { success: true, data: result.data }
     : { success: false, error: new EntityValidationError(entityType, result.error.issues) };
