@@ -19,8 +19,11 @@ import {
   type EntityRegistry,
 } from './registry.js';
 
-const fields = (entityType: string): readonly string[] =>
-  CHROMADB_RELEVANT_FIELDS[entityType] ?? [];
+/** The relevant fields of a type. A declaration marked side-effect free, so esbuild can drop unused definitions. */
+/* @__NO_SIDE_EFFECTS__ */
+function fields(entityType: string): readonly string[] {
+  return CHROMADB_RELEVANT_FIELDS[entityType] ?? [];
+}
 
 /** A word sort key with exactly six segments: `RECEIPT#…#LINE#…#WORD#…`. */
 const WORD_SK = /^RECEIPT#[^#]*#LINE#[^#]*#WORD#[^#]*$/;
@@ -96,10 +99,10 @@ const wordMessage = (word: WordIds): EntityExtraction => ({
  * starts with `PLACE` is still a label (a Python quirk, fixed).
  */
 export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<ReceiptWordLabel>({
-  entityType: EntityType.RECEIPT_WORD_LABEL,
+  entityType: 'RECEIPT_WORD_LABEL',
   matchesSortKey: (sk) => sk.includes('#LABEL#'),
   itemSchema: ReceiptWordLabelItemSchema,
-  relevantFields: fields(EntityType.RECEIPT_WORD_LABEL),
+  relevantFields: fields('RECEIPT_WORD_LABEL'),
   extract: (label) => ({
     entityData: {
       entity_type: EntityType.RECEIPT_WORD_LABEL,
@@ -115,10 +118,10 @@ export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<Receipt
 
 /** Places: the sort key ends with `#PLACE` (Python matched the substring, so `#PLACES` did too). */
 export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlace>({
-  entityType: EntityType.RECEIPT_PLACE,
+  entityType: 'RECEIPT_PLACE',
   matchesSortKey: (sk) => sk.endsWith('#PLACE'),
   itemSchema: ReceiptPlaceItemSchema,
-  relevantFields: fields(EntityType.RECEIPT_PLACE),
+  relevantFields: fields('RECEIPT_PLACE'),
   extract: (place) => ({
     entityData: {
       entity_type: EntityType.RECEIPT_PLACE,
@@ -131,10 +134,10 @@ export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlac
 
 /** Sections: `…#SECTION#<type>`, checked before summaries because of `SECTION#SUMMARY`. */
 export const ReceiptSectionDefinition: EntityDefinition = defineEntity<ReceiptSection>({
-  entityType: EntityType.RECEIPT_SECTION,
+  entityType: 'RECEIPT_SECTION',
   matchesSortKey: (sk) => sk.includes('#SECTION#'),
   itemSchema: ReceiptSectionItemSchema,
-  relevantFields: fields(EntityType.RECEIPT_SECTION),
+  relevantFields: fields('RECEIPT_SECTION'),
   syncOnInsert: true,
   extract: (section) => ({
     entityData: {
@@ -152,10 +155,10 @@ export const ReceiptSectionDefinition: EntityDefinition = defineEntity<ReceiptSe
 
 /** Receipt summaries: `RECEIPT#<id>#SUMMARY`. */
 export const ReceiptSummaryDefinition: EntityDefinition = defineEntity<ReceiptSummaryRecord>({
-  entityType: EntityType.RECEIPT_SUMMARY,
+  entityType: 'RECEIPT_SUMMARY',
   matchesSortKey: (sk) => sk.endsWith('#SUMMARY'),
   itemSchema: ReceiptSummaryRecordItemSchema,
-  relevantFields: fields(EntityType.RECEIPT_SUMMARY),
+  relevantFields: fields('RECEIPT_SUMMARY'),
   syncOnInsert: true,
   extract: (summary) => ({
     entityData: {
@@ -172,9 +175,9 @@ export const ReceiptSummaryDefinition: EntityDefinition = defineEntity<ReceiptSu
  * path; they have no entity parser here, so MODIFY and REMOVE produce nothing.
  */
 export const CompactionRunDefinition: EntityDefinition = defineEntity({
-  entityType: EntityType.COMPACTION_RUN,
+  entityType: 'COMPACTION_RUN',
   matchesSortKey: (sk) => sk.includes('#COMPACTION_RUN#'),
-  relevantFields: fields(EntityType.COMPACTION_RUN),
+  relevantFields: fields('COMPACTION_RUN'),
 });
 
 /**
@@ -182,10 +185,10 @@ export const CompactionRunDefinition: EntityDefinition = defineEntity({
  * not words, so their REMOVE never deletes a word embedding (fixed from Python).
  */
 export const ReceiptWordDefinition: EntityDefinition = defineEntity<ReceiptWord>({
-  entityType: EntityType.RECEIPT_WORD,
+  entityType: 'RECEIPT_WORD',
   matchesSortKey: (sk) => WORD_SK.test(sk),
   itemSchema: ReceiptWordItemSchema,
-  relevantFields: fields(EntityType.RECEIPT_WORD),
+  relevantFields: fields('RECEIPT_WORD'),
   extract: wordMessage,
   extractFromKeys: (keys) => {
     const found = idsFromKeys(keys, 3);
@@ -202,10 +205,10 @@ export const ReceiptWordDefinition: EntityDefinition = defineEntity<ReceiptWord>
 
 /** Lines: exactly `RECEIPT#…#LINE#…`. */
 export const ReceiptLineDefinition: EntityDefinition = defineEntity<ReceiptLine>({
-  entityType: EntityType.RECEIPT_LINE,
+  entityType: 'RECEIPT_LINE',
   matchesSortKey: (sk) => LINE_SK.test(sk),
   itemSchema: ReceiptLineItemSchema,
-  relevantFields: fields(EntityType.RECEIPT_LINE),
+  relevantFields: fields('RECEIPT_LINE'),
   extract: lineMessage,
   extractFromKeys: (keys) => {
     const found = idsFromKeys(keys, 2);
@@ -217,10 +220,10 @@ export const ReceiptLineDefinition: EntityDefinition = defineEntity<ReceiptLine>
 
 /** Receipts: `RECEIPT#<id>` with no further segment. */
 export const ReceiptDefinition: EntityDefinition = defineEntity<Receipt>({
-  entityType: EntityType.RECEIPT,
+  entityType: 'RECEIPT',
   matchesSortKey: (sk) => sk.startsWith('RECEIPT#') && sk.indexOf('#', 8) === -1,
   itemSchema: ReceiptItemSchema,
-  relevantFields: fields(EntityType.RECEIPT),
+  relevantFields: fields('RECEIPT'),
   extract: receiptMessage,
   extractFromKeys: (keys) => {
     const found = idsFromKeys(keys, 1);
