@@ -104,7 +104,7 @@ describe('Function: pythonUtcNow', () => {
     // Act
     const pairs = offsets.map((offset) => {
       spy.mockReturnValue(base + offset);
-      const micros = Math.floor((performance.timeOrigin + base + offset) * 1000);
+      const micros = Math.floor((performance.timeOrigin + (base + offset)) * 1000);
       return [pythonUtcNow(), formatPythonTimestamp(micros)];
     });
 
