@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import type { BoundingBox, IssueSink, Point } from './attributes.js';
 import { ENGLISH, englishSchema } from './english.js';
+import { imageIdFromPk } from './keys.js';
 import { formatPythonFloat, isIsoTimestamp, parsePythonInt } from './validators.js';
 
 /**
@@ -290,6 +291,37 @@ export const readKeyId = (
     );
   }
   return value;
+};
+
+/**
+ * Reads the ids of a split receipt sort key (`RECEIPT#<rid>#LINE#<lid>…`: the id named
+ * `names[i]` at index `2i + 1`) with {@link readKeyId}, reporting every one that is not an
+ * integer. When all are integers, sets `image_id` (from `pk`) and then the ids, in `names`
+ * order, on `decoded` and returns it as the entity candidate; otherwise returns `undefined`.
+ * @internal
+ */
+export const keyIdCandidate = (
+  issues: IssueSink,
+  decoded: object,
+  pk: string,
+  parts: readonly string[],
+  sk: string,
+  names: readonly string[],
+): Record<string, unknown> | undefined => {
+  const ids: (number | undefined)[] = [];
+  let valid = true;
+  for (let index = 0; index < names.length; index += 1) {
+    const id = readKeyId(issues, parts, 2 * index + 1, names[index] as string, sk);
+    if (id === undefined) valid = false;
+    ids.push(id);
+  }
+  if (!valid) return undefined;
+  const candidate: Record<string, unknown> = decoded as Record<string, unknown>;
+  candidate['image_id'] = imageIdFromPk(pk);
+  for (let index = 0; index < names.length; index += 1) {
+    candidate[names[index] as string] = ids[index];
+  }
+  return candidate;
 };
 
 /** Key strings → `{"S": …}` attributes, for an item's `PK`, `SK` and index keys. @internal */

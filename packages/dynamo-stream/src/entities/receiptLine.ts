@@ -8,14 +8,14 @@ import {
   isNonNegativeInt,
   isPositiveInt,
   isRecord,
+  keyIdCandidate,
   nonNegativeIntSchema,
   positiveIntSchema,
-  readKeyId,
   reportKeyIssue,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
-import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import {
   acceptTextGeometry,
   type ReceiptTextGeometry,
@@ -89,6 +89,9 @@ export const receiptLineKeys = (
   };
 };
 
+/** The ids in the SK, at indexes 1, 3, 5… */
+const LINE_KEY_IDS = ['receipt_id', 'line_id'] as const;
+
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as const;
 
 /**
@@ -111,13 +114,8 @@ export const ReceiptLineItemSchema: z.ZodMiniType<ReceiptLine, DynamoDBItem> =
         reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptLine: ${SK}`, SK);
         return z.NEVER;
       }
-      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
-      const lineId = readKeyId(issues, parts, 3, 'line_id', SK);
-      if (receiptId === undefined || lineId === undefined) return z.NEVER;
-      const candidate: Record<string, unknown> = decoded;
-      candidate['image_id'] = imageIdFromPk(PK);
-      candidate['receipt_id'] = receiptId;
-      candidate['line_id'] = lineId;
+      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, LINE_KEY_IDS);
+      if (candidate === undefined) return z.NEVER;
       return validateDecodedEntity(RECEIPT_LINE_RULES, candidate, issues, KEY_ATTRIBUTES);
     },
   );

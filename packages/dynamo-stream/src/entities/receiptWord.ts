@@ -8,14 +8,14 @@ import {
   isNonNegativeInt,
   isPositiveInt,
   isRecord,
+  keyIdCandidate,
   nonNegativeIntSchema,
   positiveIntSchema,
-  readKeyId,
   reportKeyIssue,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
-import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import {
   acceptTextGeometry,
   type ReceiptTextGeometry,
@@ -182,6 +182,9 @@ const extractedData: Codec<Record<string, string> | null> = (value, issues) => {
   return valid ? data : INVALID;
 };
 
+/** The ids in the SK, at indexes 1, 3, 5… */
+const WORD_KEY_IDS = ['receipt_id', 'line_id', 'word_id'] as const;
+
 const KEY_ATTRIBUTES = {
   image_id: 'PK',
   receipt_id: 'SK',
@@ -215,17 +218,8 @@ export const ReceiptWordItemSchema: z.ZodMiniType<ReceiptWord, DynamoDBItem> =
         reportKeyIssue(issues, 'SK', `Invalid SK format for RECEIPT/LINE/WORD: ${SK}`, SK);
         return z.NEVER;
       }
-      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
-      const lineId = readKeyId(issues, parts, 3, 'line_id', SK);
-      const wordId = readKeyId(issues, parts, 5, 'word_id', SK);
-      if (receiptId === undefined || lineId === undefined || wordId === undefined) {
-        return z.NEVER;
-      }
-      const candidate: Record<string, unknown> = decoded;
-      candidate['image_id'] = imageIdFromPk(PK);
-      candidate['receipt_id'] = receiptId;
-      candidate['line_id'] = lineId;
-      candidate['word_id'] = wordId;
+      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
+      if (candidate === undefined) return z.NEVER;
       return validateDecodedEntity(RECEIPT_WORD_RULES, candidate, issues, KEY_ATTRIBUTES);
     },
   );

@@ -11,14 +11,14 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
+  keyIdCandidate,
   positiveIntSchema,
-  readKeyId,
   reportKeyIssue,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
-import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import { isValidUuid, UuidSchema } from './validators.js';
 import { writeNullableS, writeS } from './writers.js';
 
@@ -238,6 +238,9 @@ const validationStatus: Codec<string> = (value, issues) => {
   return status === INVALID ? INVALID : status || ValidationStatus.NONE;
 };
 
+/** The ids in the SK, at indexes 1, 3, 5… */
+const WORD_KEY_IDS = ['receipt_id', 'line_id', 'word_id'] as const;
+
 const KEY_ATTRIBUTES = {
   image_id: 'PK',
   receipt_id: 'SK',
@@ -281,17 +284,8 @@ export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoD
         reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptWordLabel: ${SK}`, SK);
         return z.NEVER;
       }
-      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
-      const lineId = readKeyId(issues, parts, 3, 'line_id', SK);
-      const wordId = readKeyId(issues, parts, 5, 'word_id', SK);
-      if (receiptId === undefined || lineId === undefined || wordId === undefined) {
-        return z.NEVER;
-      }
-      const candidate: Record<string, unknown> = decoded;
-      candidate['image_id'] = imageIdFromPk(PK);
-      candidate['receipt_id'] = receiptId;
-      candidate['line_id'] = lineId;
-      candidate['word_id'] = wordId;
+      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
+      if (candidate === undefined) return z.NEVER;
       candidate['label'] = parts[7];
       return validateDecodedEntity(RECEIPT_WORD_LABEL_RULES, candidate, issues, KEY_ATTRIBUTES);
     },
