@@ -1,5 +1,8 @@
-import { en } from 'zod/locales';
+// The English locale by file: `zod/locales` would load every locale at start-up. From CJS
+// this requires an ES module, which Node supports from 20.19 (hence engines >=20.19).
+
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
 /**
  * zod's English messages. Classic `zod` installs them as the default locale; `zod/mini`
