@@ -30,8 +30,8 @@ export type Invalid = typeof INVALID;
  */
 export type Codec<T> = (value: unknown, issues: IssueSink) => T | Invalid;
 
-/** A non-null, non-array object (what zod's `z.object` accepts). */
-const isObject = (value: unknown): value is Record<string, unknown> =>
+/** A non-null, non-array object (what zod's `z.object` accepts). @internal */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import type { BoundingBox, IssueSink, Point } from './attributes.js';
+import { type BoundingBox, type IssueSink, isObject, type Point } from './attributes.js';
 import { ENGLISH, englishSchema } from './english.js';
 import { imageIdFromPk } from './keys.js';
 import { formatPythonFloat, isIsoTimestamp, parsePythonInt } from './validators.js';
@@ -47,35 +47,6 @@ export const entitySchema = <Entity>(rules: EntityRules<Entity>): z.ZodMiniType<
   englishSchema(rules.schema, rules.accept);
 
 /**
- * Validates a candidate decoded from an item with the entity's own rules, inside the item
- * schema. Issues keep their paths (entity fields are named like attributes); issues on
- * fields that come from the keys are moved onto the key attribute, e.g.
- * `{ image_id: 'PK', receipt_id: 'SK' }`.
- * @internal
- */
-export const validateDecodedEntity = <Entity>(
-  rules: EntityRules<Entity>,
-  candidate: unknown,
-  issues: IssueSink,
-  keyAttributes: Readonly<Record<string, string>>,
-): Entity => {
-  const accepted = rules.accept(candidate);
-  if (accepted !== undefined) return accepted;
-  const result = checkRules(rules, candidate);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const field = issue.path[0];
-    const keyAttribute = typeof field === 'string' ? keyAttributes[field] : undefined;
-    issues.push({
-      ...issue,
-      path: keyAttribute === undefined ? issue.path : [keyAttribute],
-      input: undefined,
-    } as z.core.$ZodRawIssue);
-  }
-  return z.NEVER;
-};
-
-/**
  * Validates `candidate` with an entity's rules and forwards any issues, so an item schema
  * reports the entity's messages at attribute paths without repeating its rules.
  * `keyFields` maps fields read from a key to that key (`{ image_id: 'PK' }`), so their
@@ -101,6 +72,21 @@ export const validateInto = <Entity>(
   }
   return undefined;
 };
+
+/**
+ * Validates a candidate decoded from an item with the entity's own rules, inside the item
+ * schema. Issues keep their paths (entity fields are named like attributes); issues on
+ * fields that come from the keys are moved onto the key attribute, e.g.
+ * `{ image_id: 'PK', receipt_id: 'SK' }`. {@link validateInto} for the build step of an item
+ * schema, which must return `z.NEVER` when the entity is invalid.
+ * @internal
+ */
+export const validateDecodedEntity = <Entity>(
+  rules: EntityRules<Entity>,
+  candidate: unknown,
+  issues: IssueSink,
+  keyAttributes: Readonly<Record<string, string>>,
+): Entity => validateInto(rules, candidate, issues, keyAttributes) ?? z.NEVER;
 
 /** Adds a custom issue at `path` (an attribute name or a path below it). @internal */
 export const addIssue = (
@@ -204,8 +190,7 @@ export const enumMessage = (name: string, values: readonly string[], got: unknow
 // (a value they reject falls through to the rules, which report it).
 
 /** What `z.object` accepts: a non-null object that is not an array. @internal */
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord: (value: unknown) => value is Record<string, unknown> = isObject;
 
 /** What `z.number()` accepts: a finite number. @internal */
 export const isFiniteNumber = (value: unknown): value is number =>

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '../types.js';
-import { type Codec, INVALID, type Invalid, type IssueSink } from './attributes.js';
+import { type Codec, INVALID, type Invalid, type IssueSink, isObject } from './attributes.js';
 import { formatPythonFloat, parsePythonInt } from './validators.js';
 
 /**
@@ -15,8 +15,7 @@ export const pythonRepr = (value: unknown): string => {
   return String(value);
 };
 
-const isAttributeValue = (value: unknown): value is AttributeValue =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isAttributeValue = isObject as (value: unknown) => value is AttributeValue;
 
 /**
  * A decoder from any attribute value (or its absence) through `decode`, for readers that
