@@ -10,16 +10,8 @@ import {
   receiptWordToItem,
 } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../errors.js';
-import type { ReceiptRef, ReceiptStore, WordRef } from '../ports/receiptStore.js';
-import {
-  collectReceiptItems,
-  type ReceiptItemQuery,
-  receiptLinesQuery,
-  receiptSectionsQuery,
-  receiptWordLabelsQuery,
-  receiptWordsQuery,
-  wordLabelsQuery,
-} from '../receipts/receiptItemQueries.js';
+import { collectReceiptItems, type ReceiptItemQuery } from '../receipts/receiptItemQueries.js';
+import { ReceiptItemStore } from '../receipts/receiptItemStore.js';
 
 /** What an {@link InMemoryReceiptStore} starts with. */
 export interface InMemoryReceiptStoreSeed {
@@ -53,12 +45,13 @@ const compareUtf8 = (left: string, right: string): number =>
  * await store.listWordLabels({ imageId: word.image_id, receiptId: 1, lineId: 2, wordId: 3 });
  * ```
  */
-export class InMemoryReceiptStore implements ReceiptStore {
+export class InMemoryReceiptStore extends ReceiptItemStore {
   readonly #partitions = new Map<string, Map<string, DynamoDBItem>>();
   #pendingFailure: Error | undefined;
   #reads = 0;
 
   constructor(seed: InMemoryReceiptStoreSeed = {}) {
+    super((build) => this.#read(build));
     this.addWords(...(seed.words ?? []));
     this.addLines(...(seed.lines ?? []));
     this.addLabels(...(seed.labels ?? []));
@@ -129,31 +122,6 @@ export class InMemoryReceiptStore implements ReceiptStore {
     this.#pendingFailure =
       error ?? new ReceiptStoreError('Injected read failure', { operation: 'failNextRead' });
     return this;
-  }
-
-  /** Every word of a receipt, in SK order. */
-  listReceiptWords(receipt: ReceiptRef): Promise<ReceiptWord[]> {
-    return this.#read(() => receiptWordsQuery(receipt));
-  }
-
-  /** Every line of a receipt, in SK order. */
-  listReceiptLines(receipt: ReceiptRef): Promise<ReceiptLine[]> {
-    return this.#read(() => receiptLinesQuery(receipt));
-  }
-
-  /** The labels of one word, in SK order. */
-  listWordLabels(word: WordRef): Promise<ReceiptWordLabel[]> {
-    return this.#read(() => wordLabelsQuery(word));
-  }
-
-  /** Every word label of a receipt, in SK order. */
-  listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]> {
-    return this.#read(() => receiptWordLabelsQuery(receipt));
-  }
-
-  /** Every section of a receipt, in SK order. */
-  listReceiptSections(receipt: ReceiptRef): Promise<ReceiptSection[]> {
-    return this.#read(() => receiptSectionsQuery(receipt));
   }
 
   async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {

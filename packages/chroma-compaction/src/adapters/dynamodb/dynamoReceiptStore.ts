@@ -4,24 +4,10 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import type {
-  DynamoDBItem,
-  ReceiptLine,
-  ReceiptSection,
-  ReceiptWord,
-  ReceiptWordLabel,
-} from '@receipt-chroma/dynamo-stream';
+import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../../errors.js';
-import type { ReceiptRef, ReceiptStore, WordRef } from '../../ports/receiptStore.js';
-import {
-  collectReceiptItems,
-  type ReceiptItemQuery,
-  receiptLinesQuery,
-  receiptSectionsQuery,
-  receiptWordLabelsQuery,
-  receiptWordsQuery,
-  wordLabelsQuery,
-} from '../../receipts/receiptItemQueries.js';
+import { collectReceiptItems, type ReceiptItemQuery } from '../../receipts/receiptItemQueries.js';
+import { ReceiptItemStore } from '../../receipts/receiptItemStore.js';
 
 /** Options of {@link DynamoReceiptStore}. */
 export interface DynamoReceiptStoreOptions {
@@ -68,7 +54,7 @@ export interface DynamoReceiptStoreOptions {
  * const words = await store.listReceiptWords({ imageId, receiptId: 1 });
  * ```
  */
-export class DynamoReceiptStore implements ReceiptStore {
+export class DynamoReceiptStore extends ReceiptItemStore {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
   readonly #consistentRead: boolean;
@@ -78,6 +64,7 @@ export class DynamoReceiptStore implements ReceiptStore {
    * @throws ReceiptStoreError when `tableName` is empty or `pageSize` is not a positive integer
    */
   constructor(options: DynamoReceiptStoreOptions) {
+    super((build) => this.#read(build));
     if (typeof options.tableName !== 'string' || options.tableName === '') {
       throw new ReceiptStoreError('DynamoReceiptStore needs a non-empty tableName', {
         operation: 'constructor',
@@ -96,31 +83,6 @@ export class DynamoReceiptStore implements ReceiptStore {
     this.#tableName = options.tableName;
     this.#consistentRead = options.consistentRead ?? true;
     this.#pageSize = options.pageSize;
-  }
-
-  /** Every word of a receipt (SK `RECEIPT#r#LINE#l#WORD#w`). */
-  listReceiptWords(receipt: ReceiptRef): Promise<ReceiptWord[]> {
-    return this.#read(() => receiptWordsQuery(receipt));
-  }
-
-  /** Every line of a receipt (SK `RECEIPT#r#LINE#l`). */
-  listReceiptLines(receipt: ReceiptRef): Promise<ReceiptLine[]> {
-    return this.#read(() => receiptLinesQuery(receipt));
-  }
-
-  /** The labels of one word (SK `RECEIPT#r#LINE#l#WORD#w#LABEL#name`). */
-  listWordLabels(word: WordRef): Promise<ReceiptWordLabel[]> {
-    return this.#read(() => wordLabelsQuery(word));
-  }
-
-  /** Every word label of a receipt. */
-  listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]> {
-    return this.#read(() => receiptWordLabelsQuery(receipt));
-  }
-
-  /** Every section of a receipt (SK `RECEIPT#r#SECTION#type`). */
-  listReceiptSections(receipt: ReceiptRef): Promise<ReceiptSection[]> {
-    return this.#read(() => receiptSectionsQuery(receipt));
   }
 
   async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
