@@ -4,6 +4,7 @@ import {
   type DeleteObjectsCommandOutput,
   GetObjectCommand,
   HeadObjectCommand,
+  type HeadObjectCommandOutput,
   ListObjectsV2Command,
   PutObjectCommand,
   type PutObjectCommandInput,
@@ -64,6 +65,22 @@ const conditionsOf = (options: PutOptions): string | undefined => {
 };
 
 /** Removes quotes so ETags compare whether or not the caller quoted them. */
+/** The `ObjectInfo` of `key` from the headers of a `GetObject` or `HeadObject` answer. */
+const objectInfoOf = (
+  key: string,
+  out: Pick<
+    HeadObjectCommandOutput,
+    'ContentLength' | 'ETag' | 'LastModified' | 'ContentType' | 'Metadata'
+  >,
+): ObjectInfo => ({
+  key,
+  size: out.ContentLength ?? 0,
+  etag: out.ETag ?? '',
+  lastModified: out.LastModified,
+  contentType: out.ContentType,
+  metadata: { ...out.Metadata },
+});
+
 const bareEtag = (etag: string): string => etag.replaceAll('"', '');
 
 const asReadable = (body: Readable | AsyncIterable<Uint8Array>): Readable =>
@@ -154,17 +171,7 @@ export class S3ObjectStore implements ObjectStore {
           { operation: 'get', key, context: { bucket: this.#bucket } },
         );
       }
-      return {
-        info: {
-          key,
-          size: out.ContentLength ?? 0,
-          etag: out.ETag ?? '',
-          lastModified: out.LastModified,
-          contentType: out.ContentType,
-          metadata: { ...out.Metadata },
-        },
-        body,
-      };
+      return { info: objectInfoOf(key, out), body };
     } catch (error) {
       throw toObjectStoreError(error, { bucket: this.#bucket, key, operation: 'get' });
     }
@@ -227,14 +234,7 @@ export class S3ObjectStore implements ObjectStore {
       const out = await this.#client.send(
         new HeadObjectCommand({ Bucket: this.#bucket, Key: key }),
       );
-      return {
-        key,
-        size: out.ContentLength ?? 0,
-        etag: out.ETag ?? '',
-        lastModified: out.LastModified,
-        contentType: out.ContentType,
-        metadata: { ...out.Metadata },
-      };
+      return objectInfoOf(key, out);
     } catch (error) {
       const { code, status } = s3ErrorCode(error);
       if (status === 404 && code !== 'NoSuchBucket') return undefined;
