@@ -11,15 +11,15 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
+  keyIdCandidate,
   nullableStringSchema,
   pointSchema,
   positiveIntSchema,
-  readKeyId,
   reportKeyIssue,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
-import { imageIdFromPk, imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
+import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
 import { isValidUuid, UuidSchema } from './validators.js';
 import { writeInt, writeNullableS, writePoint, writeS } from './writers.js';
 
@@ -173,6 +173,9 @@ export const receiptKeys = (receipt: Pick<Receipt, 'image_id' | 'receipt_id'>): 
   };
 };
 
+/** The id in the SK, at index 1. */
+const RECEIPT_KEY_IDS = ['receipt_id'] as const;
+
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
 
 /** The item decoders of a receipt. */
@@ -210,11 +213,8 @@ export const ReceiptItemSchema: z.ZodMiniType<Receipt, DynamoDBItem> = /* @__PUR
       reportKeyIssue(issues, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
       return z.NEVER;
     }
-    const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
-    if (receiptId === undefined) return z.NEVER;
-    const candidate: Record<string, unknown> = decoded;
-    candidate['image_id'] = imageIdFromPk(PK);
-    candidate['receipt_id'] = receiptId;
+    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
+    if (candidate === undefined) return z.NEVER;
     return validateDecodedEntity(RECEIPT_RULES, candidate, issues, KEY_ATTRIBUTES);
   },
 );

@@ -21,16 +21,16 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
+  keyIdCandidate,
   nullableStringSchema,
   nullableUnitIntervalSchema,
   positiveIntSchema,
-  readKeyId,
   reportKeyIssue,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
-import { imageIdFromPk, imagePk, receiptSkPrefix } from './keys.js';
+import { imagePk, receiptSkPrefix } from './keys.js';
 import { isValidUuid, UuidSchema } from './validators.js';
 import { writeFloat, writeIntList, writeS } from './writers.js';
 
@@ -252,6 +252,9 @@ export const receiptSectionKeys = (
   SK: `${receiptSkPrefix(section.receipt_id)}#SECTION#${section.section_type}`,
 });
 
+/** The id in the SK, at index 1. */
+const RECEIPT_KEY_IDS = ['receipt_id'] as const;
+
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
 
 /**
@@ -290,11 +293,8 @@ export const ReceiptSectionItemSchema: z.ZodMiniType<ReceiptSection, DynamoDBIte
         reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
         return z.NEVER;
       }
-      const receiptId = readKeyId(issues, parts, 1, 'receipt_id', SK);
-      if (receiptId === undefined) return z.NEVER;
-      const candidate: Record<string, unknown> = decoded;
-      candidate['image_id'] = imageIdFromPk(PK);
-      candidate['receipt_id'] = receiptId;
+      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
+      if (candidate === undefined) return z.NEVER;
       return validateDecodedEntity(RECEIPT_SECTION_RULES, candidate, issues, KEY_ATTRIBUTES);
     },
   );
