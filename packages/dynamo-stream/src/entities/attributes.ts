@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { invalidTypeMessage } from './english.js';
+import { invalidTypeMessage } from './invalidType.js';
 import { parsePythonInt } from './validators.js';
 
 /**
@@ -527,31 +527,53 @@ const failsFrom = (issues: IssueSink, start: number): boolean => {
 };
 
 /**
- * Builds an item schema: one zod schema that decodes each attribute of `shape` with its
- * decoder, then lets `build` turn the decoded attributes into the entity, reporting
- * problems by pushing issues. `build` runs only when every attribute decoded (issues about
- * extra keys in a point or box map do not stop it). `build` may add properties to
- * `decoded` and may return it, but must not otherwise keep it: unless returned, the
- * object is reused by the next parse. Unknown attributes are ignored (GSI
- * keys, `TYPE`, legacy attributes) unless `guard.allowed` lists the accepted ones; with a
- * `guard`, the required attributes are checked first and nothing is decoded when one is
- * missing.
+ * A plain-code item parser: what the stream pipeline parses images with (no zod on that
+ * path), and what an item schema wraps. `parse` returns the entity, or {@link INVALID}
+ * after pushing issues; `safeParse` has the shape of zod's, with issues as zod reports
+ * them (no `input`).
  * @internal
  */
-export const itemSchema = <Shape extends ItemShape, Entity>(
+export interface ItemParser<Entity> {
+  readonly parse: (item: unknown, issues: IssueSink) => Entity | Invalid;
+  readonly safeParse: (
+    item: unknown,
+  ) =>
+    | { readonly success: true; readonly data: Entity }
+    | { readonly success: false; readonly error: { readonly issues: z.core.$ZodIssue[] } };
+}
+
+/** Issues as zod hands them out: the input left out. @internal */
+export const finalizeIssues = (issues: IssueSink): z.core.$ZodIssue[] =>
+  issues.map((issue) => {
+    const { input: _input, ...rest } = issue as z.core.$ZodRawIssue & { input?: unknown };
+    return rest as unknown as z.core.$ZodIssue;
+  });
+
+/**
+ * Builds an item parser that decodes each attribute of `shape` with its decoder, then
+ * lets `build` turn the decoded attributes into the entity, reporting problems by pushing
+ * issues (and returning {@link INVALID}). `build` runs only when every attribute decoded
+ * (issues about extra keys in a point or box map do not stop it); the parse fails when
+ * any issue was pushed. `build` may add properties to `decoded` and may return it, but
+ * must not otherwise keep it: unless returned, the object is reused by the next parse.
+ * Unknown attributes are ignored (GSI keys, `TYPE`, legacy attributes) unless
+ * `guard.allowed` lists the accepted ones; with a `guard`, the required attributes are
+ * checked first and nothing is decoded when one is missing.
+ * @internal
+ */
+export const itemParser = <Shape extends ItemShape, Entity>(
   shape: Shape,
-  build: (decoded: Decoded<Shape>, issues: IssueSink) => Entity,
+  build: (decoded: Decoded<Shape>, issues: IssueSink) => Entity | Invalid,
   guard?: ItemGuardOptions,
-): z.ZodMiniType<Entity, DynamoDBItem> => {
+): ItemParser<Entity> => {
   const keys = Object.keys(shape);
   const codecs = keys.map((key) => shape[key] as Codec<unknown>);
   // The decoded attributes of one parse. The object is reused by the next parse (so after
   // the first one, decoding is stores to existing properties instead of building a new
   // object key by key); `build` must therefore not keep it. A nested parse with the same
-  // schema (none happens today) gets its own object.
+  // parser (none happens today) gets its own object.
   let scratch: Record<string, unknown> | undefined = {};
-  return z.transform((item: unknown, ctx): Entity => {
-    const issues = ctx.issues;
+  const parse = (item: unknown, issues: IssueSink): Entity | Invalid => {
     const start = issues.length;
     if (!isObject(item)) {
       issues.push(
@@ -565,15 +587,15 @@ export const itemSchema = <Shape extends ItemShape, Entity>(
             }
           : { code: 'custom', path: [], message: NOT_AN_ITEM, input: item },
       );
-      return z.NEVER;
+      return INVALID;
     }
     if (guard !== undefined) {
       guardItem(item, guard, issues);
-      if (issues.length !== start) return z.NEVER;
+      if (issues.length !== start) return INVALID;
     }
     const decoded = scratch ?? {};
     scratch = undefined;
-    let entity: Entity | undefined;
+    let entity: Entity | Invalid = INVALID;
     try {
       for (let index = 0; index < keys.length; index += 1) {
         const key = keys[index] as string;
@@ -582,12 +604,37 @@ export const itemSchema = <Shape extends ItemShape, Entity>(
         decoded[key] = (codecs[index] as Codec<unknown>)(item[key], issues);
         if (issues.length !== before) prefixIssues(issues, before, key);
       }
-      if (issues.length !== start && failsFrom(issues, start)) return z.NEVER;
+      if (issues.length !== start && failsFrom(issues, start)) return INVALID;
       entity = build(decoded as Decoded<Shape>, issues);
-      return entity;
+      return issues.length === start ? entity : INVALID;
     } finally {
       // A build that returns the decoded object itself hands it over: it is not reused.
       if ((entity as unknown) !== decoded) scratch = decoded;
     }
-  }) as unknown as z.ZodMiniType<Entity, DynamoDBItem>;
+  };
+  return {
+    parse,
+    safeParse: (item) => {
+      const issues: IssueSink = [];
+      const entity = parse(item, issues);
+      return entity === INVALID
+        ? { success: false, error: { issues: finalizeIssues(issues) } }
+        : { success: true, data: entity };
+    },
+  };
 };
+
+/**
+ * The zod schema of an item parser, for users who compose zod schemas: it reports the
+ * parser's issues unchanged.
+ * @internal
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function zodItemSchema<Entity>(
+  parser: ItemParser<Entity>,
+): z.ZodMiniType<Entity, DynamoDBItem> {
+  return z.transform((item: unknown, ctx): Entity => {
+    const entity = parser.parse(item, ctx.issues);
+    return entity === INVALID ? z.NEVER : entity;
+  }) as unknown as z.ZodMiniType<Entity, DynamoDBItem>;
+}

@@ -1,9 +1,17 @@
 import * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { type BoundingBox, type IssueSink, isObject, type Point } from './attributes.js';
-import { ENGLISH, englishSchema } from './english.js';
+import {
+  type BoundingBox,
+  type Codec,
+  INVALID,
+  type Invalid,
+  type IssueSink,
+  isObject,
+  type Point,
+} from './attributes.js';
 import { imageIdFromPk } from './keys.js';
-import { formatPythonFloat, isIsoTimestamp, parsePythonInt } from './validators.js';
+import { check, int, nullable, number, object, string } from './rules.js';
+import { formatPythonFloat, isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';
 
 /**
  * Building blocks shared by the entity schemas: field validators with the Python entities'
@@ -12,46 +20,53 @@ import { formatPythonFloat, isIsoTimestamp, parsePythonInt } from './validators.
  */
 
 /**
- * An entity's validation. `schema` holds the rules and the Python messages as a zod schema
- * (built on first use). `accept` is a plain-code shortcut for valid entities: it returns
- * exactly what `schema` would return for `candidate` when it certainly satisfies the rules,
- * and `undefined` otherwise, so zod only runs to decide the doubtful cases and to report.
+ * An entity's validation. `rules` builds (on first use) the plain-code rules, which
+ * decide every case and report the Python messages. `accept` is a shortcut for valid
+ * entities: it returns exactly what the rules would return for `candidate` when it
+ * certainly satisfies them, and `undefined` otherwise, so the rules only run to decide
+ * the doubtful cases and to report.
  * @internal
  */
 export interface EntityRules<Entity> {
   readonly accept: (candidate: unknown) => Entity | undefined;
-  readonly schema: () => z.ZodMiniType<Entity>;
+  readonly check: Codec<Entity>;
 }
 
-/** Pairs an entity's zod rules (built lazily) with its fast acceptance path. @internal */
+/** Pairs an entity's rules (built lazily) with its fast acceptance path. @internal */
 export const entityRules = <Entity>(
-  schema: () => z.ZodMiniType<Entity>,
+  rules: () => Codec<Entity>,
   accept: (candidate: unknown) => Entity | undefined,
 ): EntityRules<Entity> => {
-  let built: z.ZodMiniType<Entity> | undefined;
-  return { accept, schema: () => (built ??= schema()) };
+  let built: Codec<Entity> | undefined;
+  return {
+    accept,
+    check: (candidate, issues) => {
+      const accepted = accept(candidate);
+      if (accepted !== undefined) return accepted;
+      built ??= rules();
+      return built(candidate, issues);
+    },
+  };
 };
 
-/** Validates `candidate` with the rules, with zod's remaining messages in English. */
-const checkRules = <Entity>(
-  rules: EntityRules<Entity>,
-  candidate: unknown,
-): z.core.util.SafeParseResult<Entity> => rules.schema().safeParse(candidate, ENGLISH);
-
 /**
- * The public zod schema of an entity: the fast path for valid entities, else the rules,
- * whose issues it reports unchanged.
+ * The public zod schema of an entity: it parses with the entity's rules and reports
+ * their issues unchanged.
  * @internal
  */
-export const entitySchema = <Entity>(rules: EntityRules<Entity>): z.ZodMiniType<Entity> =>
-  englishSchema(rules.schema, rules.accept);
+/* @__NO_SIDE_EFFECTS__ */
+export function entitySchema<Entity>(rules: EntityRules<Entity>): z.ZodMiniType<Entity> {
+  return z.transform((candidate: unknown, ctx): Entity => {
+    const entity = rules.check(candidate, ctx.issues);
+    return entity === INVALID ? z.NEVER : entity;
+  }) as unknown as z.ZodMiniType<Entity>;
+}
 
 /**
- * Validates `candidate` with an entity's rules and forwards any issues, so an item schema
- * reports the entity's messages at attribute paths without repeating its rules.
- * `keyFields` maps fields read from a key to that key (`{ image_id: 'PK' }`), so their
- * issues point at the attribute that holds them. Returns the parsed entity, or
- * `undefined` when it is invalid.
+ * Validates `candidate` with an entity's rules, so an item parser reports the entity's
+ * messages at attribute paths without repeating its rules. `keyFields` maps fields read
+ * from a key to that key (`{ image_id: 'PK' }`), so their issues point at the attribute
+ * that holds them. Returns the parsed entity, or `undefined` when it is invalid.
  * @internal
  */
 export const validateInto = <Entity>(
@@ -60,25 +75,24 @@ export const validateInto = <Entity>(
   issues: IssueSink,
   keyFields: Readonly<Record<string, string>> = {},
 ): Entity | undefined => {
-  const accepted = rules.accept(candidate);
-  if (accepted !== undefined) return accepted;
-  const result = checkRules(rules, candidate);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const [head, ...rest] = issue.path;
+  const start = issues.length;
+  const entity = rules.check(candidate, issues);
+  for (let index = start; index < issues.length; index += 1) {
+    const issue = issues[index] as { path?: PropertyKey[]; input?: unknown };
+    const [head, ...rest] = issue.path ?? [];
     const attribute = typeof head === 'string' ? (keyFields[head] ?? head) : head;
-    const path = attribute === undefined ? [] : [attribute, ...rest];
-    issues.push({ ...issue, path, input: undefined } as z.core.$ZodRawIssue);
+    issue.path = attribute === undefined ? [] : [attribute, ...rest];
+    issue.input = undefined;
   }
-  return undefined;
+  return entity === INVALID ? undefined : entity;
 };
 
 /**
- * Validates a candidate decoded from an item with the entity's own rules, inside the item
- * schema. Issues keep their paths (entity fields are named like attributes); issues on
+ * Validates a candidate decoded from an item with the entity's own rules, inside an item
+ * parser. Issues keep their paths (entity fields are named like attributes); issues on
  * fields that come from the keys are moved onto the key attribute, e.g.
- * `{ image_id: 'PK', receipt_id: 'SK' }`. {@link validateInto} for the build step of an item
- * schema, which must return `z.NEVER` when the entity is invalid.
+ * `{ image_id: 'PK', receipt_id: 'SK' }`. {@link validateInto} for the build step of an
+ * item parser, which returns {@link INVALID} when the entity is invalid.
  * @internal
  */
 export const validateDecodedEntity = <Entity>(
@@ -86,7 +100,7 @@ export const validateDecodedEntity = <Entity>(
   candidate: unknown,
   issues: IssueSink,
   keyAttributes: Readonly<Record<string, string>>,
-): Entity => validateInto(rules, candidate, issues, keyAttributes) ?? z.NEVER;
+): Entity | Invalid => validateInto(rules, candidate, issues, keyAttributes) ?? INVALID;
 
 /** Adds a custom issue at `path` (an attribute name or a path below it). @internal */
 export const addIssue = (
@@ -97,64 +111,69 @@ export const addIssue = (
   issues.push({ code: 'custom', path: [...path], message, input: undefined });
 };
 
-// Field rules (zod), with the Python entities' messages.
+// Field rules, with the Python entities' messages.
+
+/** A version 4 or 5 UUID string, with the Python entities' messages. */
+export const uuid = (): Codec<string> =>
+  string('uuid must be a string', check(isValidUuid, 'uuid must be a valid UUIDv4'));
 
 /** An integer id that must be `> 0`, with the messages of Python's `validate_positive_int`. */
-export const positiveIntSchema = (name: string): z.ZodMiniType<number> =>
-  z
-    .int({ error: `${name} must be an integer` })
-    .check(z.gte(1, { error: `${name} must be positive` }));
-
-/** An integer that must be `>= 0`, with the messages of Python's `validate_non_negative_int`. */
-export const nonNegativeIntSchema = (name: string): z.ZodMiniType<number> =>
-  z
-    .int({ error: `${name} must be an integer` })
-    .check(z.gte(0, { error: `${name} must be non-negative` }));
-
-/** A string Python's `datetime.fromisoformat` accepts, kept verbatim. */
-export const isoTimestampSchema = (name: string): z.ZodMiniType<string> =>
-  z
-    .string({ error: `${name} must be a string` })
-    .check(z.refine(isIsoTimestamp, { error: `${name} must be a valid ISO format timestamp` }));
-
-/** A string or `null`; a non-string reports `<name> must be a string`. */
-export const nullableStringSchema = (name: string): z.ZodMiniType<string | null> =>
-  z.nullable(z.string({ error: `${name} must be a string` }));
-
-/** A finite number in `[0, 1]` or `null`; anything else reports `<name> must be in [0, 1]`. */
-export const nullableUnitIntervalSchema = (name: string): z.ZodMiniType<number | null> =>
-  z.nullable(
-    z
-      .number({ error: `${name} must be in [0, 1]` })
-      .check(
-        z.gte(0, { error: `${name} must be in [0, 1]` }),
-        z.lte(1, { error: `${name} must be in [0, 1]` }),
-      ),
+export const positiveInt = (name: string): Codec<number> =>
+  int(
+    `${name} must be an integer`,
+    check((value) => value >= 1, `${name} must be positive`),
   );
 
-const coordinate = (key: 'x' | 'y' | 'width' | 'height', owner: string): z.ZodMiniNumber =>
-  z.number({
-    error: (issue) =>
-      issue.input === undefined
-        ? `${owner} must contain the key '${key}'`
-        : `${owner}['${key}'] must be a number`,
-  });
+/** An integer that must be `>= 0`, with the messages of Python's `validate_non_negative_int`. */
+export const nonNegativeInt = (name: string): Codec<number> =>
+  int(
+    `${name} must be an integer`,
+    check((value) => value >= 0, `${name} must be non-negative`),
+  );
+
+/** A string Python's `datetime.fromisoformat` accepts, kept verbatim. */
+export const isoTimestamp = (name: string): Codec<string> =>
+  string(
+    `${name} must be a string`,
+    check(isIsoTimestamp, `${name} must be a valid ISO format timestamp`),
+  );
+
+/** A string or `null`; a non-string reports `<name> must be a string`. */
+export const nullableString = (name: string): Codec<string | null> =>
+  nullable(string(`${name} must be a string`));
+
+/** A finite number in `[0, 1]` or `null`; anything else reports `<name> must be in [0, 1]`. */
+export const nullableUnitInterval = (name: string): Codec<number | null> => {
+  const message = `${name} must be in [0, 1]`;
+  return nullable(
+    number(
+      message,
+      check((value) => value >= 0, message),
+      check((value) => value <= 1, message),
+    ),
+  );
+};
+
+const coordinate = (key: 'x' | 'y' | 'width' | 'height', owner: string): Codec<number> =>
+  number((input) =>
+    input === undefined
+      ? `${owner} must contain the key '${key}'`
+      : `${owner}['${key}'] must be a number`,
+  );
 
 /** A point with exactly the finite numbers `x` and `y`, as HEAD's `assert_valid_point` demands. */
-export const pointSchema = (): z.ZodMiniType<Point> =>
-  z.strictObject(
+export const pointRule = (): Codec<Point> =>
+  object(
     { x: coordinate('x', 'point'), y: coordinate('y', 'point') },
     {
-      error: (issue) =>
-        issue.code === 'unrecognized_keys'
-          ? "point must contain exactly 'x' and 'y' keys"
-          : 'point must be a dictionary',
+      notAnObject: 'point must be a dictionary',
+      unknownKeys: "point must contain exactly 'x' and 'y' keys",
     },
   );
 
 /** A bounding box with exactly the finite numbers `x`, `y`, `width` and `height`. */
-export const boundingBoxSchema = (): z.ZodMiniType<BoundingBox> =>
-  z.strictObject(
+export const boundingBoxRule = (): Codec<BoundingBox> =>
+  object(
     {
       x: coordinate('x', 'bounding_box'),
       y: coordinate('y', 'bounding_box'),
@@ -162,20 +181,19 @@ export const boundingBoxSchema = (): z.ZodMiniType<BoundingBox> =>
       height: coordinate('height', 'bounding_box'),
     },
     {
-      error: (issue) =>
-        issue.code === 'unrecognized_keys'
-          ? "bounding_box must contain exactly 'x', 'y', 'width' and 'height' keys"
-          : 'bounding_box must be a dictionary',
+      notAnObject: 'bounding_box must be a dictionary',
+      unknownKeys: "bounding_box must contain exactly 'x', 'y', 'width' and 'height' keys",
     },
   );
 
 /** A confidence `0 < c <= 1`, reporting `confidence must be between 0 and 1, got X`. */
-export const ocrConfidenceSchema = (): z.ZodMiniType<number> =>
-  z.number({ error: 'confidence must be a number' }).check(
-    z.refine((value: number) => value > 0 && value <= 1, {
-      error: (issue) =>
-        `confidence must be between 0 and 1, got ${formatPythonFloat(issue.input as number)}`,
-    }),
+export const ocrConfidence = (): Codec<number> =>
+  number(
+    'confidence must be a number',
+    check(
+      (value) => value > 0 && value <= 1,
+      (input) => `confidence must be between 0 and 1, got ${formatPythonFloat(input as number)}`,
+    ),
   );
 
 /** The values of an enum-like object, joined with `, `. @internal */

@@ -1,26 +1,41 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
-import { intN, itemSchema, nullableS, type Point, point, S, splitKey } from './attributes.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  intN,
+  itemParser,
+  nullableS,
+  type Point,
+  point,
+  S,
+  splitKey,
+  zodItemSchema,
+} from './attributes.js';
 import {
   acceptPoint,
   type EntityRules,
   entityRules,
   entitySchema,
   isNullableString,
-  isoTimestampSchema,
+  isoTimestamp,
   isPositiveInt,
   isRecord,
   isTimestamp,
   keyIdCandidate,
-  nullableStringSchema,
-  pointSchema,
-  positiveIntSchema,
+  nullableString,
+  pointRule,
+  positiveInt,
   reportKeyIssue,
+  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
-import { isValidUuid, UuidSchema } from './validators.js';
+import { check, int, object, string } from './rules.js';
+import { isValidUuid } from './validators.js';
 import { writeInt, writeNullableS, writePoint, writeS } from './writers.js';
 
 /** A receipt cut out of an image (item TYPE `RECEIPT`, SK `RECEIPT#<rid>`). */
@@ -84,28 +99,30 @@ const optionalShape = <Value>(
     Value
   >;
 
-const dimension = (): z.ZodMiniType<number> =>
-  z
-    .int({ error: 'width and height must be positive integers' })
-    .check(z.gte(1, { error: 'width and height must be positive integers' }));
+const DIMENSION_MESSAGE = 'width and height must be positive integers';
+const dimension = (): Codec<number> =>
+  int(
+    DIMENSION_MESSAGE,
+    check((value) => value >= 1, DIMENSION_MESSAGE),
+  );
 
 /** The rules of a receipt: HEAD's, with the Python entity's messages. @internal */
 export const RECEIPT_RULES: EntityRules<Receipt> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      image_id: UuidSchema,
-      receipt_id: positiveIntSchema('receipt_id'),
+    object({
+      image_id: uuid(),
+      receipt_id: positiveInt('receipt_id'),
       width: dimension(),
       height: dimension(),
-      timestamp_added: isoTimestampSchema('timestamp_added'),
-      raw_s3_bucket: z.string({ error: 'raw_s3_bucket must be a string' }),
-      raw_s3_key: z.string({ error: 'raw_s3_key must be a string' }),
-      top_left: pointSchema(),
-      top_right: pointSchema(),
-      bottom_left: pointSchema(),
-      bottom_right: pointSchema(),
-      ...optionalShape(nullableStringSchema),
-    }),
+      timestamp_added: isoTimestamp('timestamp_added'),
+      raw_s3_bucket: string('raw_s3_bucket must be a string'),
+      raw_s3_key: string('raw_s3_key must be a string'),
+      top_left: pointRule(),
+      top_right: pointRule(),
+      bottom_left: pointRule(),
+      bottom_right: pointRule(),
+      ...optionalShape(nullableString),
+    }) as Codec<Receipt>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { image_id, receipt_id, width, height, timestamp_added, raw_s3_bucket, raw_s3_key } =
@@ -194,6 +211,22 @@ const receiptItemShape = () => ({
   ...optionalShape(() => nullableS),
 });
 
+/** The plain-code parser of receipt items, which the stream pipeline uses. @internal */
+export const RECEIPT_ITEM_PARSER: ItemParser<Receipt> = /* @__PURE__ */ itemParser(
+  /* @__PURE__ */ receiptItemShape(),
+  (decoded, issues): Receipt | Invalid => {
+    const { PK, SK } = decoded;
+    const parts = splitKey(SK);
+    if (parts.length !== 2 || parts[0] !== 'RECEIPT') {
+      reportKeyIssue(issues, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
+      return INVALID;
+    }
+    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
+    if (candidate === undefined) return INVALID;
+    return validateDecodedEntity(RECEIPT_RULES, candidate, issues, KEY_ATTRIBUTES);
+  },
+);
+
 /**
  * Parses a `RECEIPT` item or stream image into a {@link Receipt}. `image_id` comes from
  * `PK`, `receipt_id` from `SK` (`RECEIPT#<rid>`); the sha256 and CDN attributes read as
@@ -204,20 +237,8 @@ const receiptItemShape = () => ({
  * const receipt = ReceiptItemSchema.parse(record.dynamodb.OldImage);
  * ```
  */
-export const ReceiptItemSchema: z.ZodMiniType<Receipt, DynamoDBItem> = /* @__PURE__ */ itemSchema(
-  /* @__PURE__ */ receiptItemShape(),
-  (decoded, issues): Receipt => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (parts.length !== 2 || parts[0] !== 'RECEIPT') {
-      reportKeyIssue(issues, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
-      return z.NEVER;
-    }
-    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
-    if (candidate === undefined) return z.NEVER;
-    return validateDecodedEntity(RECEIPT_RULES, candidate, issues, KEY_ATTRIBUTES);
-  },
-);
+export const ReceiptItemSchema: z.ZodMiniType<Receipt, DynamoDBItem> =
+  /* @__PURE__ */ zodItemSchema(RECEIPT_ITEM_PARSER);
 
 /** Decimals Python writes for a receipt's corner points. */
 const CORNER_DECIMALS = 18;
