@@ -1,7 +1,15 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { type ChromaDBCollection, ChromaDBCollection as Collections } from '../constants.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { INVALID, itemSchema, S } from './attributes.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  itemParser,
+  S,
+  zodItemSchema,
+} from './attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -9,10 +17,12 @@ import {
   entitySchema,
   isNonNegativeInt,
   isRecord,
-  validateInto,
+  uuid,
+  validateDecodedEntity,
 } from './entityParts.js';
 import { looseS, rawAttribute } from './itemGuards.js';
-import { isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
+import { check, int, nullable, object, string, withDefault } from './rules.js';
+import { isValidUuid, parsePythonInt } from './validators.js';
 import { writeInt, writeS } from './writers.js';
 
 /**
@@ -61,15 +71,20 @@ const pythonList = (names: readonly string[]): string =>
   `[${names.map((name) => `'${name}'`).join(', ')}]`;
 const COLLECTION_LIST: string = /* @__PURE__ */ pythonList(COLLECTIONS);
 
-const counter = (name: string): z.ZodMiniType<number | null> =>
-  z._default(
-    z.nullable(
-      z
-        .int({ error: `${name} must be a non-negative integer` })
-        .check(z.gte(0, { error: `${name} must be a non-negative integer` })),
+const counter = (name: string): Codec<number | null> => {
+  const message = `${name} must be a non-negative integer`;
+  return withDefault(
+    nullable(
+      int(
+        message,
+        check((value) => value >= 0, message),
+      ),
     ),
     null,
-  ) as unknown as z.ZodMiniType<number | null>;
+  );
+};
+
+const LOCK_ID_MESSAGE = 'lock_id must be a non-empty string';
 
 /** What `counter` returns for `value` (`-1` when it would reject it). */
 const acceptCounter = (value: unknown): number | null =>
@@ -81,32 +96,27 @@ const acceptCounter = (value: unknown): number | null =>
  */
 export const COMPACTION_LOCK_RULES: EntityRules<CompactionLock> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      lock_id: z.string({ error: 'lock_id must be a non-empty string' }).check(
-        z.refine((value: string) => value.trim() !== '', {
-          error: 'lock_id must be a non-empty string',
-        }),
+    object({
+      lock_id: string(
+        LOCK_ID_MESSAGE,
+        check((value) => value.trim() !== '', LOCK_ID_MESSAGE),
       ),
-      owner: UuidSchema,
-      expires: z.string({ error: 'expires must be datetime or ISO-8601 string' }),
-      collection: z
-        .string({
-          error: (issue) =>
-            `collection must be ChromaDBCollection or str, got: ${typeof issue.input}`,
-        })
-        .check(
-          z.refine((value: string) => COLLECTIONS.includes(value), {
-            error: (issue) =>
-              `ChromaDBCollection must be one of: ${COLLECTION_LIST}, got: ${String(issue.input)}`,
-          }),
+      owner: uuid(),
+      expires: string('expires must be datetime or ISO-8601 string'),
+      collection: string(
+        (input) => `collection must be ChromaDBCollection or str, got: ${typeof input}`,
+        check(
+          (value) => COLLECTIONS.includes(value),
+          (input) => `ChromaDBCollection must be one of: ${COLLECTION_LIST}, got: ${String(input)}`,
         ),
-      heartbeat: z._default(
-        z.nullable(z.string({ error: 'heartbeat must be datetime, ISO-8601 string, or None' })),
+      ),
+      heartbeat: withDefault(
+        nullable(string('heartbeat must be datetime, ISO-8601 string, or None')),
         null,
       ),
       fence: counter('fence'),
       time_to_live: counter('time_to_live'),
-    }) as unknown as z.ZodMiniType<CompactionLock>,
+    }) as Codec<CompactionLock>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { lock_id, owner, expires, collection } = candidate;
@@ -167,8 +177,8 @@ export const compactionLockToItem = (lock: CompactionLock): DynamoDBItem => {
 };
 
 /** `{"N": int}` → the integer; absent or `NULL` → `null`; anything else is an issue. */
-const optionalCount = (name: string) =>
-  rawAttribute((value, issues): number | null | typeof INVALID => {
+const optionalCount = (name: string): Codec<number | null> =>
+  rawAttribute((value, issues): number | null | Invalid => {
     if (value === undefined || value.NULL === true) return null;
     const parsed = typeof value.N === 'string' ? parsePythonInt(value.N) : undefined;
     if (parsed !== undefined) return parsed;
@@ -187,6 +197,45 @@ const LOCK_SHAPE = {
   time_to_live: /* @__PURE__ */ optionalCount('time_to_live'),
 };
 
+/** The plain-code parser of lock items, which the stream pipeline uses. @internal */
+export const COMPACTION_LOCK_ITEM_PARSER: ItemParser<CompactionLock> = /* @__PURE__ */ itemParser(
+  LOCK_SHAPE,
+  (decoded, issues): CompactionLock | Invalid => {
+    const parts = decoded.PK.split('#');
+    if (parts.length < 3 || parts[0] !== 'LOCK') {
+      addIssue(issues, ['PK'], `Invalid lock PK format: ${decoded.PK}`);
+      return INVALID;
+    }
+    const collection = parts[1] ?? '';
+    if (!COLLECTIONS.includes(collection)) {
+      addIssue(
+        issues,
+        ['PK'],
+        `Invalid collection in item: ${collection}. Must be one of: ${COLLECTION_LIST}`,
+      );
+      return INVALID;
+    }
+    return validateDecodedEntity(
+      COMPACTION_LOCK_RULES,
+      {
+        lock_id: parts.slice(2).join('#'),
+        owner: decoded.owner,
+        expires: decoded.expires,
+        collection,
+        heartbeat: decoded.heartbeat,
+        fence: decoded.fence,
+        time_to_live: decoded.time_to_live,
+      },
+      issues,
+      { lock_id: 'PK' },
+    );
+  },
+  {
+    required: ['PK', 'SK', 'owner', 'expires', 'collection'],
+    missingMessage: 'Lock item missing keys',
+  },
+);
+
 /**
  * Parses a raw lock item like Python's `CompactionLock.from_item`: required
  * `PK, SK, owner, expires, collection`; the collection and lock id come from the PK
@@ -199,41 +248,4 @@ const LOCK_SHAPE = {
  * ```
  */
 export const CompactionLockItemSchema: z.ZodMiniType<CompactionLock, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    LOCK_SHAPE,
-    (decoded, issues) => {
-      const parts = decoded.PK.split('#');
-      if (parts.length < 3 || parts[0] !== 'LOCK') {
-        addIssue(issues, ['PK'], `Invalid lock PK format: ${decoded.PK}`);
-        return z.NEVER;
-      }
-      const collection = parts[1] ?? '';
-      if (!COLLECTIONS.includes(collection)) {
-        addIssue(
-          issues,
-          ['PK'],
-          `Invalid collection in item: ${collection}. Must be one of: ${COLLECTION_LIST}`,
-        );
-        return z.NEVER;
-      }
-      const lock = validateInto(
-        COMPACTION_LOCK_RULES,
-        {
-          lock_id: parts.slice(2).join('#'),
-          owner: decoded.owner,
-          expires: decoded.expires,
-          collection,
-          heartbeat: decoded.heartbeat,
-          fence: decoded.fence,
-          time_to_live: decoded.time_to_live,
-        },
-        issues,
-        { lock_id: 'PK' },
-      );
-      return lock ?? z.NEVER;
-    },
-    {
-      required: ['PK', 'SK', 'owner', 'expires', 'collection'],
-      missingMessage: 'Lock item missing keys',
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(COMPACTION_LOCK_ITEM_PARSER);

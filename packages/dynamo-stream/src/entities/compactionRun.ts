@@ -1,6 +1,14 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { itemSchema, S } from './attributes.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  itemParser,
+  S,
+  zodItemSchema,
+} from './attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -9,13 +17,15 @@ import {
   isNonNegativeInt,
   isPositiveInt,
   isRecord,
-  positiveIntSchema,
-  validateInto,
+  positiveInt,
+  uuid,
+  validateDecodedEntity,
 } from './entityParts.js';
 import { CompactionState } from './enums.js';
 import { looseInt, looseS, rawAttribute } from './itemGuards.js';
 import { imagePk, receiptSkPrefix } from './keys.js';
-import { isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
+import { check, int, nullable, object, reject, string, withDefault } from './rules.js';
+import { isValidUuid, parsePythonInt } from './validators.js';
 import { writeInt, writeS } from './writers.js';
 
 /**
@@ -67,34 +77,51 @@ const COMPACTION_STATES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(
   /* @__PURE__ */ Object.values(CompactionState),
 );
 
-const state = (name: string): z.ZodMiniType<CompactionState> =>
-  z._default(
-    z.string({ error: (issue) => `invalid ${name}: ${String(issue.input)}` }).check(
-      z.refine((value: string) => COMPACTION_STATES.has(value), {
-        error: (issue) => `invalid ${name}: ${String(issue.input)}`,
-      }),
-    ),
+const state = (name: string): Codec<CompactionState> => {
+  const message = (input: unknown): string => `invalid ${name}: ${String(input)}`;
+  return withDefault(
+    string(
+      message,
+      check((value) => COMPACTION_STATES.has(value), message),
+    ) as Codec<CompactionState>,
     'PENDING',
-  ) as unknown as z.ZodMiniType<CompactionState>;
+  );
+};
 
-const prefix = (name: string): z.ZodMiniType<string> =>
-  z
-    .string({ error: `${name} must be a non-empty string` })
-    .check(z.minLength(1, { error: `${name} must be a non-empty string` }));
+/**
+ * A string of length >= 1. As zod's `minLength` check does, the length check also runs
+ * after a wrong type when the value has a `length` (an empty array reports both issues).
+ */
+const prefix = (name: string): Codec<string> => {
+  const message = `${name} must be a non-empty string`;
+  const rule = string(
+    message,
+    check((value) => value.length >= 1, message),
+  );
+  return (value, issues) => {
+    if (typeof value === 'string' || value === null || value === undefined) {
+      return rule(value, issues);
+    }
+    rule(value, issues);
+    const length = (value as { length?: unknown }).length;
+    if (length !== undefined && !((length as number) >= 1)) reject(issues, message, value);
+    return INVALID;
+  };
+};
 
-const instant = (name: string): z.ZodMiniType<string | null> =>
-  z._default(
-    z.nullable(z.string({ error: `${name} must be datetime, ISO-8601 string, or None` })),
-    null,
-  ) as unknown as z.ZodMiniType<string | null>;
+const instant = (name: string): Codec<string | null> =>
+  withDefault(nullable(string(`${name} must be datetime, ISO-8601 string, or None`)), null);
 
-const vectors = (name: string): z.ZodMiniType<number> =>
-  z._default(
-    z
-      .int({ error: `${name} must be a non-negative int` })
-      .check(z.gte(0, { error: `${name} must be a non-negative int` })),
+const vectors = (name: string): Codec<number> => {
+  const message = `${name} must be a non-negative int`;
+  return withDefault(
+    int(
+      message,
+      check((value) => value >= 0, message),
+    ),
     0,
-  ) as unknown as z.ZodMiniType<number>;
+  );
+};
 
 const INSTANT_FIELDS = [
   'lines_started_at',
@@ -117,10 +144,10 @@ const acceptVectors = (value: unknown): number =>
  */
 export const COMPACTION_RUN_RULES: EntityRules<CompactionRun> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      run_id: UuidSchema,
-      image_id: UuidSchema,
-      receipt_id: positiveIntSchema('receipt_id'),
+    object({
+      run_id: uuid(),
+      image_id: uuid(),
+      receipt_id: positiveInt('receipt_id'),
       lines_delta_prefix: prefix('lines_delta_prefix'),
       words_delta_prefix: prefix('words_delta_prefix'),
       lines_state: state('lines_state'),
@@ -129,13 +156,13 @@ export const COMPACTION_RUN_RULES: EntityRules<CompactionRun> = /* @__PURE__ */ 
       lines_finished_at: instant('lines_finished_at'),
       words_started_at: instant('words_started_at'),
       words_finished_at: instant('words_finished_at'),
-      lines_error: z._default(z.string({ error: 'lines_error must be a string' }), ''),
-      words_error: z._default(z.string({ error: 'words_error must be a string' }), ''),
+      lines_error: withDefault(string('lines_error must be a string'), ''),
+      words_error: withDefault(string('words_error must be a string'), ''),
       lines_merged_vectors: vectors('lines_merged_vectors'),
       words_merged_vectors: vectors('words_merged_vectors'),
-      created_at: z.string({ error: 'created_at must be datetime, ISO-8601 string, or None' }),
+      created_at: string('created_at must be datetime, ISO-8601 string, or None'),
       updated_at: instant('updated_at'),
-    }) as unknown as z.ZodMiniType<CompactionRun>,
+    }) as Codec<CompactionRun>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { run_id, image_id, receipt_id, lines_delta_prefix, words_delta_prefix } = candidate;
@@ -260,6 +287,75 @@ const RUN_SHAPE = {
   updated_at: looseS,
 };
 
+/** The plain-code parser of compaction-run items, which the stream pipeline uses. @internal */
+export const COMPACTION_RUN_ITEM_PARSER: ItemParser<CompactionRun> = /* @__PURE__ */ itemParser(
+  RUN_SHAPE,
+  (decoded, issues): CompactionRun | Invalid => {
+    if (decoded.TYPE !== 'COMPACTION_RUN') {
+      addIssue(issues, ['TYPE'], 'TYPE must be COMPACTION_RUN');
+      return INVALID;
+    }
+    if (!decoded.PK.startsWith('IMAGE#')) {
+      addIssue(issues, ['PK'], `Invalid PK for CompactionRun: ${decoded.PK}`);
+      return INVALID;
+    }
+    const parts = decoded.SK.split('#');
+    if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'COMPACTION_RUN') {
+      addIssue(issues, ['SK'], `Invalid SK for CompactionRun: ${decoded.SK}`);
+      return INVALID;
+    }
+    const receiptId = parsePythonInt(parts[1] ?? '');
+    if (receiptId === undefined) {
+      addIssue(issues, ['SK'], `Invalid receipt_id in SK: ${decoded.SK}`);
+      return INVALID;
+    }
+    const fromKeys = { image_id: decoded.PK.slice(6), receipt_id: receiptId, run_id: parts[3] };
+    const stored = {
+      image_id: decoded.image_id,
+      run_id: decoded.run_id,
+      receipt_id: decoded.receipt_id === null ? null : (parsePythonInt(decoded.receipt_id) ?? null),
+    };
+    let consistent = true;
+    for (const name of ['image_id', 'run_id', 'receipt_id'] as const) {
+      if (stored[name] !== null && stored[name] !== fromKeys[name]) {
+        addIssue(
+          issues,
+          [name],
+          `${name} does not match entity keys: the attribute says "${String(stored[name])}" but the keys give "${String(fromKeys[name])}"`,
+        );
+        consistent = false;
+      }
+    }
+    if (!consistent) return INVALID;
+    return validateDecodedEntity(
+      COMPACTION_RUN_RULES,
+      {
+        ...fromKeys,
+        lines_delta_prefix: decoded.lines_delta_prefix ?? '',
+        words_delta_prefix: decoded.words_delta_prefix ?? '',
+        lines_state: decoded.lines_state ?? 'PENDING',
+        words_state: decoded.words_state ?? 'PENDING',
+        lines_started_at: decoded.lines_started_at || null,
+        lines_finished_at: decoded.lines_finished_at || null,
+        words_started_at: decoded.words_started_at || null,
+        words_finished_at: decoded.words_finished_at || null,
+        lines_error: decoded.lines_error ?? '',
+        words_error: decoded.words_error ?? '',
+        lines_merged_vectors: decoded.lines_merged_vectors ?? 0,
+        words_merged_vectors: decoded.words_merged_vectors ?? 0,
+        created_at: decoded.created_at ?? '',
+        updated_at: decoded.updated_at || null,
+      },
+      issues,
+      { image_id: 'PK', receipt_id: 'SK', run_id: 'SK' },
+    );
+  },
+  {
+    required: ['PK', 'SK', 'TYPE', 'lines_delta_prefix', 'words_delta_prefix', 'created_at'],
+    missingMessage: 'CompactionRun item missing keys',
+  },
+);
+
 /**
  * Parses a raw compaction-run item like Python's `item_to_compaction_run`: required
  * `PK, SK, TYPE, lines_delta_prefix, words_delta_prefix, created_at`; ids from the keys
@@ -274,72 +370,4 @@ const RUN_SHAPE = {
  * ```
  */
 export const CompactionRunItemSchema: z.ZodMiniType<CompactionRun, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    RUN_SHAPE,
-    (decoded, issues) => {
-      if (decoded.TYPE !== 'COMPACTION_RUN') {
-        addIssue(issues, ['TYPE'], 'TYPE must be COMPACTION_RUN');
-        return z.NEVER;
-      }
-      if (!decoded.PK.startsWith('IMAGE#')) {
-        addIssue(issues, ['PK'], `Invalid PK for CompactionRun: ${decoded.PK}`);
-        return z.NEVER;
-      }
-      const parts = decoded.SK.split('#');
-      if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'COMPACTION_RUN') {
-        addIssue(issues, ['SK'], `Invalid SK for CompactionRun: ${decoded.SK}`);
-        return z.NEVER;
-      }
-      const receiptId = parsePythonInt(parts[1] ?? '');
-      if (receiptId === undefined) {
-        addIssue(issues, ['SK'], `Invalid receipt_id in SK: ${decoded.SK}`);
-        return z.NEVER;
-      }
-      const fromKeys = { image_id: decoded.PK.slice(6), receipt_id: receiptId, run_id: parts[3] };
-      const stored = {
-        image_id: decoded.image_id,
-        run_id: decoded.run_id,
-        receipt_id:
-          decoded.receipt_id === null ? null : (parsePythonInt(decoded.receipt_id) ?? null),
-      };
-      let consistent = true;
-      for (const name of ['image_id', 'run_id', 'receipt_id'] as const) {
-        if (stored[name] !== null && stored[name] !== fromKeys[name]) {
-          addIssue(
-            issues,
-            [name],
-            `${name} does not match entity keys: the attribute says "${String(stored[name])}" but the keys give "${String(fromKeys[name])}"`,
-          );
-          consistent = false;
-        }
-      }
-      if (!consistent) return z.NEVER;
-      const run = validateInto(
-        COMPACTION_RUN_RULES,
-        {
-          ...fromKeys,
-          lines_delta_prefix: decoded.lines_delta_prefix ?? '',
-          words_delta_prefix: decoded.words_delta_prefix ?? '',
-          lines_state: decoded.lines_state ?? 'PENDING',
-          words_state: decoded.words_state ?? 'PENDING',
-          lines_started_at: decoded.lines_started_at || null,
-          lines_finished_at: decoded.lines_finished_at || null,
-          words_started_at: decoded.words_started_at || null,
-          words_finished_at: decoded.words_finished_at || null,
-          lines_error: decoded.lines_error ?? '',
-          words_error: decoded.words_error ?? '',
-          lines_merged_vectors: decoded.lines_merged_vectors ?? 0,
-          words_merged_vectors: decoded.words_merged_vectors ?? 0,
-          created_at: decoded.created_at ?? '',
-          updated_at: decoded.updated_at || null,
-        },
-        issues,
-        { image_id: 'PK', receipt_id: 'SK', run_id: 'SK' },
-      );
-      return run ?? z.NEVER;
-    },
-    {
-      required: ['PK', 'SK', 'TYPE', 'lines_delta_prefix', 'words_delta_prefix', 'created_at'],
-      missingMessage: 'CompactionRun item missing keys',
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(COMPACTION_RUN_ITEM_PARSER);
