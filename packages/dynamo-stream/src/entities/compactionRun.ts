@@ -24,7 +24,7 @@ import {
 import { CompactionState } from './enums.js';
 import { looseInt, looseS, rawAttribute } from './itemGuards.js';
 import { imagePk, receiptSkPrefix } from './keys.js';
-import { check, int, nullable, object, reject, string, withDefault } from './rules.js';
+import { check, int, minLength, nullable, object, string, withDefault } from './rules.js';
 import { isValidUuid, parsePythonInt } from './validators.js';
 import { writeInt, writeS } from './writers.js';
 
@@ -88,25 +88,10 @@ const state = (name: string): Codec<CompactionState> => {
   );
 };
 
-/**
- * A string of length >= 1. As zod's `minLength` check does, the length check also runs
- * after a wrong type when the value has a `length` (an empty array reports both issues).
- */
+/** A non-empty string. */
 const prefix = (name: string): Codec<string> => {
   const message = `${name} must be a non-empty string`;
-  const rule = string(
-    message,
-    check((value) => value.length >= 1, message),
-  );
-  return (value, issues) => {
-    if (typeof value === 'string' || value === null || value === undefined) {
-      return rule(value, issues);
-    }
-    rule(value, issues);
-    const length = (value as { length?: unknown }).length;
-    if (length !== undefined && !((length as number) >= 1)) reject(issues, message, value);
-    return INVALID;
-  };
+  return string(message, minLength(1, message));
 };
 
 const instant = (name: string): Codec<string | null> =>

@@ -25,6 +25,11 @@ export type Message = string | ((input: unknown) => string);
 export interface Check<T> {
   readonly test: (value: T) => boolean;
   readonly message: Message;
+  /**
+   * Also run after a wrong type, on any input with a `length` (zod's length checks do:
+   * `[]` against a non-empty string rule reports the type and the length).
+   */
+  readonly onAnyLength?: boolean | undefined;
 }
 
 const textOf = (message: Message, input: unknown): string =>
@@ -36,12 +41,16 @@ export const reject = (issues: IssueSink, message: Message, input: unknown): Inv
   return INVALID;
 };
 
-/** Pushes an `invalid_type` issue at the value and returns {@link INVALID}. */
+/**
+ * Pushes an `invalid_type` issue at the value, then runs the length checks among `checks`
+ * when the input has a `length`, and returns {@link INVALID}.
+ */
 const wrongType = (
   issues: IssueSink,
   expected: string,
   message: Message,
   input: unknown,
+  checks: readonly Check<never>[] = [],
 ): Invalid => {
   issues.push({
     code: 'invalid_type',
@@ -50,6 +59,14 @@ const wrongType = (
     message: textOf(message, input),
     input,
   });
+  if (input === null || input === undefined) return INVALID;
+  const { length } = input as { length?: unknown };
+  if (length === undefined) return INVALID;
+  for (const check of checks) {
+    if (check.onAnyLength === true && !(check.test as (value: unknown) => boolean)(input)) {
+      reject(issues, check.message, input);
+    }
+  }
   return INVALID;
 };
 
@@ -71,13 +88,20 @@ export const check = <T>(test: (value: T) => boolean, message: Message): Check<T
   message,
 });
 
+/** zod's `minLength`: at least `min` characters or items (see {@link Check.onAnyLength}). */
+export const minLength = (min: number, message: Message): Check<{ readonly length: number }> => ({
+  test: (value) => ((value as { length?: unknown }).length as number) >= min,
+  message,
+  onAnyLength: true,
+});
+
 /** A string, then `checks`. */
 export const string =
   (message: Message, ...checks: Check<string>[]): Codec<string> =>
   (value, issues) =>
     typeof value === 'string'
       ? runChecks(value, checks, issues)
-      : wrongType(issues, 'string', message, value);
+      : wrongType(issues, 'string', message, value, checks);
 
 /** A finite number (what `z.number()` accepts), then `checks`. */
 export const number =
@@ -156,7 +180,7 @@ export const refine =
 export const array =
   <T>(element: Codec<T>, message: Message, ...checks: Check<T[]>[]): Codec<T[]> =>
   (value, issues) => {
-    if (!Array.isArray(value)) return wrongType(issues, 'array', message, value);
+    if (!Array.isArray(value)) return wrongType(issues, 'array', message, value, checks);
     const result: T[] = new Array(value.length);
     let valid = true;
     for (let index = 0; index < value.length; index += 1) {

@@ -14,7 +14,12 @@ import {
 } from '../parsing/parseStreamRecord.js';
 import { type RecordFields, readRecord } from '../parsing/readRecord.js';
 import type { EntityExtraction, EntityRegistry } from '../parsing/registry.js';
-import type { DynamoDBItem, DynamoDBStreamRecord, ObservabilityOptions } from '../types.js';
+import type {
+  DynamoDBItem,
+  DynamoDBStreamRecord,
+  MetricDimensions,
+  ObservabilityOptions,
+} from '../types.js';
 import { pythonUtcNow } from './timestamp.js';
 import type { FieldChanges, JsonValue, StreamMessage, StreamRecordContext } from './types.js';
 
@@ -50,6 +55,34 @@ interface BuildContext {
   readonly now: () => string;
   readonly messages: StreamMessage[];
 }
+
+const typeDimensions = new Map<string, MetricDimensions>();
+const targetDimensions = new Map<string, Map<string, MetricDimensions>>();
+
+/** `{ entity_type }`, one frozen object per type (metrics run once or more per record). */
+const typeDimension = (entityType: string): MetricDimensions => {
+  let dimensions = typeDimensions.get(entityType);
+  if (dimensions === undefined) {
+    dimensions = Object.freeze({ entity_type: entityType });
+    typeDimensions.set(entityType, dimensions);
+  }
+  return dimensions;
+};
+
+/** `{ entity_type, collection }`, one frozen object per pair. */
+const targetDimension = (entityType: string, collection: string): MetricDimensions => {
+  let byTarget = targetDimensions.get(entityType);
+  if (byTarget === undefined) {
+    byTarget = new Map();
+    targetDimensions.set(entityType, byTarget);
+  }
+  let dimensions = byTarget.get(collection);
+  if (dimensions === undefined) {
+    dimensions = Object.freeze({ entity_type: entityType, collection });
+    byTarget.set(collection, dimensions);
+  }
+  return dimensions;
+};
 
 const contextOf = (fields: RecordFields, build: BuildContext): StreamRecordContext => ({
   source: STREAM_SOURCE,
@@ -146,10 +179,11 @@ const pushEntityMessage = (
   build: BuildContext,
 ): void => {
   for (const target of extraction.targets) {
-    build.observability.count(MetricName.STREAM_MESSAGE_CREATED, 1, {
-      entity_type: entityType,
-      collection: target,
-    });
+    build.observability.count(
+      MetricName.STREAM_MESSAGE_CREATED,
+      1,
+      targetDimension(entityType, target),
+    );
   }
   build.messages.push({
     entityType,
@@ -187,13 +221,13 @@ const buildEntityMessage = (
     fields.newImage !== undefined &&
     sameRelevantAttributes(relevantFields, fields.oldImage, fields.newImage)
   ) {
-    count(MetricName.CHROMADB_RELEVANT_CHANGES, 0, { entity_type: entityType });
+    count(MetricName.CHROMADB_RELEVANT_CHANGES, 0, typeDimension(entityType));
     return undefined;
   }
   if (eventName === 'REMOVE' && relevantFields.length === 0) {
     const extraction = definition.extractFromKeys?.(resolved);
     if (extraction !== undefined) {
-      count(MetricName.CHROMADB_RELEVANT_CHANGES, 0, { entity_type: entityType });
+      count(MetricName.CHROMADB_RELEVANT_CHANGES, 0, typeDimension(entityType));
       if (extraction.targets.length > 0) {
         pushEntityMessage(fields, entityType, eventName, extraction, {}, undefined, build);
       }
@@ -201,7 +235,7 @@ const buildEntityMessage = (
     }
   }
 
-  const parsed = parseRecordImages(fields, resolved, build.registry);
+  const parsed = parseRecordImages(fields, resolved);
   const imageErrors = parsed.success ? parsed.data.imageErrors : [];
   const failedImages = parsed.success
     ? imageErrors.map(({ image }) => image)
@@ -236,7 +270,7 @@ const buildEntityMessage = (
   const { oldEntity, newEntity } = parsed.data;
   const changes = diffFields(relevantFields, oldEntity, newEntity);
   const changeCount = Object.keys(changes).length;
-  count(MetricName.CHROMADB_RELEVANT_CHANGES, changeCount, { entity_type: entityType });
+  count(MetricName.CHROMADB_RELEVANT_CHANGES, changeCount, typeDimension(entityType));
   if (changeCount === 0 && eventName !== 'REMOVE') return undefined;
 
   const entity = oldEntity ?? newEntity;

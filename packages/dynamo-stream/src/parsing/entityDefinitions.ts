@@ -1,16 +1,19 @@
 import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
 import { imageIdFromPk } from '../entities/keys.js';
-import { type Receipt, ReceiptItemSchema } from '../entities/receipt.js';
-import { type ReceiptLine, ReceiptLineItemSchema } from '../entities/receiptLine.js';
-import { type ReceiptPlace, ReceiptPlaceItemSchema } from '../entities/receiptPlace.js';
-import { type ReceiptSection, ReceiptSectionItemSchema } from '../entities/receiptSection.js';
+import { RECEIPT_ITEM_PARSER, type Receipt } from '../entities/receipt.js';
+import { RECEIPT_LINE_ITEM_PARSER, type ReceiptLine } from '../entities/receiptLine.js';
+import { RECEIPT_PLACE_ITEM_PARSER, type ReceiptPlace } from '../entities/receiptPlace.js';
+import { RECEIPT_SECTION_ITEM_PARSER, type ReceiptSection } from '../entities/receiptSection.js';
 import {
+  RECEIPT_SUMMARY_RECORD_ITEM_PARSER,
   type ReceiptSummaryRecord,
-  ReceiptSummaryRecordItemSchema,
 } from '../entities/receiptSummaryRecord.js';
-import { type ReceiptWord, ReceiptWordItemSchema } from '../entities/receiptWord.js';
-import { type ReceiptWordLabel, ReceiptWordLabelItemSchema } from '../entities/receiptWordLabel.js';
+import { RECEIPT_WORD_ITEM_PARSER, type ReceiptWord } from '../entities/receiptWord.js';
+import {
+  RECEIPT_WORD_LABEL_ITEM_PARSER,
+  type ReceiptWordLabel,
+} from '../entities/receiptWordLabel.js';
 import { isValidUuid, parsePythonInt } from '../entities/validators.js';
 import {
   defineEntity,
@@ -101,7 +104,7 @@ const wordMessage = (word: WordIds): EntityExtraction => ({
 export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<ReceiptWordLabel>({
   entityType: 'RECEIPT_WORD_LABEL',
   matchesSortKey: (sk) => sk.includes('#LABEL#'),
-  itemSchema: ReceiptWordLabelItemSchema,
+  itemSchema: RECEIPT_WORD_LABEL_ITEM_PARSER,
   relevantFields: fields('RECEIPT_WORD_LABEL'),
   extract: (label) => ({
     entityData: {
@@ -120,7 +123,7 @@ export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<Receipt
 export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlace>({
   entityType: 'RECEIPT_PLACE',
   matchesSortKey: (sk) => sk.endsWith('#PLACE'),
-  itemSchema: ReceiptPlaceItemSchema,
+  itemSchema: RECEIPT_PLACE_ITEM_PARSER,
   relevantFields: fields('RECEIPT_PLACE'),
   extract: (place) => ({
     entityData: {
@@ -136,7 +139,7 @@ export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlac
 export const ReceiptSectionDefinition: EntityDefinition = defineEntity<ReceiptSection>({
   entityType: 'RECEIPT_SECTION',
   matchesSortKey: (sk) => sk.includes('#SECTION#'),
-  itemSchema: ReceiptSectionItemSchema,
+  itemSchema: RECEIPT_SECTION_ITEM_PARSER,
   relevantFields: fields('RECEIPT_SECTION'),
   syncOnInsert: true,
   extract: (section) => ({
@@ -157,7 +160,7 @@ export const ReceiptSectionDefinition: EntityDefinition = defineEntity<ReceiptSe
 export const ReceiptSummaryDefinition: EntityDefinition = defineEntity<ReceiptSummaryRecord>({
   entityType: 'RECEIPT_SUMMARY',
   matchesSortKey: (sk) => sk.endsWith('#SUMMARY'),
-  itemSchema: ReceiptSummaryRecordItemSchema,
+  itemSchema: RECEIPT_SUMMARY_RECORD_ITEM_PARSER,
   relevantFields: fields('RECEIPT_SUMMARY'),
   syncOnInsert: true,
   extract: (summary) => ({
@@ -187,7 +190,7 @@ export const CompactionRunDefinition: EntityDefinition = defineEntity({
 export const ReceiptWordDefinition: EntityDefinition = defineEntity<ReceiptWord>({
   entityType: 'RECEIPT_WORD',
   matchesSortKey: (sk) => WORD_SK.test(sk),
-  itemSchema: ReceiptWordItemSchema,
+  itemSchema: RECEIPT_WORD_ITEM_PARSER,
   relevantFields: fields('RECEIPT_WORD'),
   extract: wordMessage,
   extractFromKeys: (keys) => {
@@ -207,7 +210,7 @@ export const ReceiptWordDefinition: EntityDefinition = defineEntity<ReceiptWord>
 export const ReceiptLineDefinition: EntityDefinition = defineEntity<ReceiptLine>({
   entityType: 'RECEIPT_LINE',
   matchesSortKey: (sk) => LINE_SK.test(sk),
-  itemSchema: ReceiptLineItemSchema,
+  itemSchema: RECEIPT_LINE_ITEM_PARSER,
   relevantFields: fields('RECEIPT_LINE'),
   extract: lineMessage,
   extractFromKeys: (keys) => {
@@ -222,7 +225,7 @@ export const ReceiptLineDefinition: EntityDefinition = defineEntity<ReceiptLine>
 export const ReceiptDefinition: EntityDefinition = defineEntity<Receipt>({
   entityType: 'RECEIPT',
   matchesSortKey: (sk) => sk.startsWith('RECEIPT#') && sk.indexOf('#', 8) === -1,
-  itemSchema: ReceiptItemSchema,
+  itemSchema: RECEIPT_ITEM_PARSER,
   relevantFields: fields('RECEIPT'),
   extract: receiptMessage,
   extractFromKeys: (keys) => {

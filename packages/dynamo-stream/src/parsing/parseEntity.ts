@@ -2,7 +2,7 @@ import { EntityValidationError } from '../errors.js';
 import type { DynamoDBItem } from '../types.js';
 import { findDefinitionByType } from './detectEntityType.js';
 import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
-import type { EntityRegistry } from './registry.js';
+import type { EntityDefinition, EntityRegistry } from './registry.js';
 
 /** The record keys that are authoritative for everything derived from an item's keys. */
 export interface EntityKeys {
@@ -24,6 +24,8 @@ export type SafeParseEntityResult =
   | { readonly success: true; readonly data: unknown }
   | { readonly success: false; readonly error: EntityValidationError };
 
+const EMPTY: SafeParseEntityResult = { success: true, data: null };
+
 const isEmptyImage = (image: unknown): boolean => {
   if (image === null || image === undefined) return true;
   if (typeof image !== 'object' || 'PK' in image) return false;
@@ -36,25 +38,22 @@ const hasKeys = (image: DynamoDBItem, keys: EntityKeys): boolean =>
   image['PK']?.S === keys.pk && image['SK']?.S === keys.sk;
 
 /**
- * Like {@link parseEntity}, but returns `{ success: false, error }` instead of throwing
- * when the image fails validation.
+ * Parses one image with a definition's item schema (the work of {@link safeParseEntity}
+ * once the definition is known).
+ * @internal
  */
-export const safeParseEntity = (
+export const parseImageWith = (
+  definition: EntityDefinition | undefined,
   image: DynamoDBItem | null | undefined,
-  entityType: string,
   keys: EntityKeys,
-  options?: ParseEntityOptions,
 ): SafeParseEntityResult => {
-  if (isEmptyImage(image)) return { success: true, data: null };
-  const schema = findDefinitionByType(
-    entityType,
-    options?.registry ?? DEFAULT_ENTITY_REGISTRY,
-  )?.itemSchema;
-  if (schema === undefined) return { success: true, data: null };
+  if (isEmptyImage(image)) return EMPTY;
+  const schema = definition?.itemSchema;
+  if (schema === undefined || definition === undefined) return EMPTY;
   if (image === null || typeof image !== 'object' || Array.isArray(image)) {
     return {
       success: false,
-      error: new EntityValidationError(entityType, [
+      error: new EntityValidationError(definition.entityType, [
         { code: 'custom', path: [], message: 'expected a DynamoDB image object', input: image },
       ]),
     };
@@ -64,8 +63,27 @@ export const safeParseEntity = (
   const result = schema.safeParse(item);
   return result.success
     ? { success: true, data: result.data }
-    : { success: false, error: new EntityValidationError(entityType, result.error.issues) };
+    : {
+        success: false,
+        error: new EntityValidationError(definition.entityType, result.error.issues),
+      };
 };
+
+/**
+ * Like {@link parseEntity}, but returns `{ success: false, error }` instead of throwing
+ * when the image fails validation.
+ */
+export const safeParseEntity = (
+  image: DynamoDBItem | null | undefined,
+  entityType: string,
+  keys: EntityKeys,
+  options?: ParseEntityOptions,
+): SafeParseEntityResult =>
+  parseImageWith(
+    findDefinitionByType(entityType, options?.registry ?? DEFAULT_ENTITY_REGISTRY),
+    image,
+    keys,
+  );
 
 /**
  * Parses one DynamoDB image into the typed entity of `entityType`. `PK` and `SK` are

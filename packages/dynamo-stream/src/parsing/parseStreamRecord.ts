@@ -2,7 +2,7 @@ import { type EntityValidationError, RecordParseError, type ValidationIssue } fr
 import type { DynamoDBStreamRecord } from '../types.js';
 import { findDefinitionBySortKey } from './detectEntityType.js';
 import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
-import { safeParseEntity } from './parseEntity.js';
+import { parseImageWith } from './parseEntity.js';
 import { type RecordFields, readRecord } from './readRecord.js';
 import type { EntityDefinition, EntityRegistry } from './registry.js';
 
@@ -136,14 +136,12 @@ export const unresolvedError = (
 export const parseRecordImages = (
   fields: RecordFields,
   resolved: ResolvedRecord,
-  registry: EntityRegistry,
 ): SafeParseStreamRecordResult => {
   const { pk, sk, definition } = resolved;
-  const keys = { pk, sk };
-  const options = { registry };
   const entityType = definition.entityType;
-  const oldResult = safeParseEntity(fields.oldImage, entityType, keys, options);
-  const newResult = safeParseEntity(fields.newImage, entityType, keys, options);
+  // The images are parsed with the definition whose matcher took the sort key.
+  const oldResult = parseImageWith(definition, fields.oldImage, resolved);
+  const newResult = parseImageWith(definition, fields.newImage, resolved);
   const imageErrors: { image: ImageName; error: EntityValidationError }[] = [];
   if (!oldResult.success) imageErrors.push({ image: 'OldImage', error: oldResult.error });
   if (!newResult.success) imageErrors.push({ image: 'NewImage', error: newResult.error });
@@ -196,7 +194,7 @@ export const safeParseStreamRecord = (
   const fields = readRecord(record, options?.recordIndex);
   const resolved = resolveRecord(fields, registry);
   if (isUnresolved(resolved)) return { success: false, error: unresolvedError(fields, resolved) };
-  return parseRecordImages(fields, resolved, registry);
+  return parseRecordImages(fields, resolved);
 };
 
 /**
