@@ -1,6 +1,16 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { itemSchema, nullableS, S, stringList } from './attributes.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  itemParser,
+  nullableS,
+  S,
+  stringList,
+  zodItemSchema,
+} from './attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -10,13 +20,16 @@ import {
   isRecord,
   isTimestamp,
   listValues,
-  positiveIntSchema,
+  positiveInt,
+  uuid,
   validateInto,
 } from './entityParts.js';
 import { type MerchantValidationStatus, ValidationMethod } from './enums.js';
+import { invalidTypeMessageFor } from './invalidType.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
 import { type ReceiptPlace, ReceiptPlaceSchema } from './receiptPlace.js';
-import { isIsoTimestamp, isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
+import { array, check, map, object, string } from './rules.js';
+import { isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';
 import { writeS } from './writers.js';
 
 /**
@@ -157,8 +170,8 @@ const VALIDATION_METHODS: ReadonlySet<string> = /* @__PURE__ */ new Set(
   /* @__PURE__ */ Object.values(ValidationMethod),
 );
 const VALIDATION_METHOD_LIST: string = /* @__PURE__ */ listValues(ValidationMethod);
-const text = (name: string): z.ZodMiniString<string> =>
-  z.string({ error: `${name} must be a string` });
+const text = (name: string): Codec<string> => string(`${name} must be a string`);
+const MATCHED_FIELDS_MESSAGE = 'matched_fields must contain unique non-empty strings';
 
 const TEXT_FIELDS = [
   'place_id',
@@ -199,33 +212,32 @@ const acceptMatchedFields = (value: unknown): string[] | undefined => {
  */
 export const RECEIPT_METADATA_RULES: EntityRules<ReceiptMetadata> = /* @__PURE__ */ entityRules(
   () =>
-    z.pipe(
-      z.object({
-        image_id: UuidSchema,
-        receipt_id: positiveIntSchema('receipt_id'),
+    map(
+      object({
+        image_id: uuid(),
+        receipt_id: positiveInt('receipt_id'),
         place_id: text('place_id'),
         merchant_name: text('merchant_name'),
         merchant_category: text('merchant_category'),
         address: text('address'),
         phone_number: text('phone_number'),
-        matched_fields: z.array(z.string(), { error: 'matched_fields must be a list' }).check(
-          z.refine((values: string[]) => values.every((value) => value !== ''), {
-            error: 'matched_fields must contain unique non-empty strings',
-          }),
-          z.refine((values: string[]) => new Set(values).size === values.length, {
-            error: 'matched_fields must contain unique non-empty strings',
-          }),
+        matched_fields: array(
+          string(invalidTypeMessageFor('string')),
+          'matched_fields must be a list',
+          check((values) => values.every((value) => value !== ''), MATCHED_FIELDS_MESSAGE),
+          check((values) => new Set(values).size === values.length, MATCHED_FIELDS_MESSAGE),
         ),
-        validated_by: text('validated_by').check(
-          z.refine((value: string) => value === '' || VALIDATION_METHODS.has(value), {
-            error: (issue) =>
-              `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(issue.input)}`,
-          }),
+        validated_by: string(
+          'validated_by must be a string',
+          check(
+            (value) => value === '' || VALIDATION_METHODS.has(value),
+            (input) =>
+              `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(input)}`,
+          ),
         ),
-        timestamp: text('timestamp').check(
-          z.refine(isIsoTimestamp, {
-            error: (issue) => `Invalid isoformat string: '${String(issue.input)}'`,
-          }),
+        timestamp: string(
+          'timestamp must be a string',
+          check(isIsoTimestamp, (input) => `Invalid isoformat string: '${String(input)}'`),
         ),
         reasoning: text('reasoning'),
         canonical_place_id: text('canonical_place_id'),
@@ -233,9 +245,9 @@ export const RECEIPT_METADATA_RULES: EntityRules<ReceiptMetadata> = /* @__PURE__
         canonical_address: text('canonical_address'),
         canonical_phone_number: text('canonical_phone_number'),
         validation_status: text('validation_status'),
-      }),
-      z.transform(deriveStatus),
-    ) as unknown as z.ZodMiniType<ReceiptMetadata>,
+      }) as Codec<ReceiptMetadata>,
+      deriveStatus,
+    ),
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { image_id, receipt_id, validated_by, timestamp } = candidate;
@@ -329,6 +341,49 @@ const METADATA_SHAPE = {
   canonical_phone_number: nullableS,
 };
 
+/** The plain-code parser of legacy metadata items. @internal */
+export const RECEIPT_METADATA_ITEM_PARSER: ItemParser<ReceiptMetadata> = /* @__PURE__ */ itemParser(
+  METADATA_SHAPE,
+  (decoded, issues): ReceiptMetadata | Invalid => {
+    if (decoded.TYPE !== 'RECEIPT_METADATA') {
+      addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_METADATA');
+      return INVALID;
+    }
+    const sk = decoded.SK.split('#');
+    const receiptId = parsePythonInt(sk[1] ?? '');
+    const imageId = decoded.PK.startsWith('IMAGE#') ? decoded.PK.slice(6) : '';
+    if (imageId === '') addIssue(issues, ['PK'], `Invalid PK format: ${decoded.PK}`);
+    if (sk.length !== 3 || sk[0] !== 'RECEIPT' || sk[2] !== 'METADATA' || receiptId === undefined) {
+      addIssue(issues, ['SK'], `Invalid SK format: ${decoded.SK}`);
+      return INVALID;
+    }
+    if (imageId === '') return INVALID;
+    const candidate: Record<string, unknown> = {
+      image_id: imageId,
+      receipt_id: receiptId,
+      timestamp: decoded.timestamp,
+      matched_fields: decoded.matched_fields,
+    };
+    for (const name of [
+      'place_id',
+      'merchant_name',
+      'validation_status',
+      ...OPTIONAL_STRINGS,
+    ] as const) {
+      candidate[name] = decoded[name] ?? '';
+    }
+    const metadata = validateInto(RECEIPT_METADATA_RULES, candidate, issues, {
+      image_id: 'PK',
+      receipt_id: 'SK',
+    });
+    return metadata ?? INVALID;
+  },
+  {
+    required: ['PK', 'SK', 'TYPE', 'place_id', 'merchant_name', 'timestamp'],
+    missingMessage: 'Item is missing required keys',
+  },
+);
+
 /**
  * Parses a legacy `RECEIPT_METADATA` row: required `PK, SK, TYPE, place_id, merchant_name,
  * timestamp`; `TYPE` `RECEIPT_METADATA`; ids from `IMAGE#<id>` and
@@ -340,52 +395,7 @@ const METADATA_SHAPE = {
  * ```
  */
 export const ReceiptMetadataItemSchema: z.ZodMiniType<ReceiptMetadata, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    METADATA_SHAPE,
-    (decoded, issues) => {
-      if (decoded.TYPE !== 'RECEIPT_METADATA') {
-        addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_METADATA');
-        return z.NEVER;
-      }
-      const sk = decoded.SK.split('#');
-      const receiptId = parsePythonInt(sk[1] ?? '');
-      const imageId = decoded.PK.startsWith('IMAGE#') ? decoded.PK.slice(6) : '';
-      if (imageId === '') addIssue(issues, ['PK'], `Invalid PK format: ${decoded.PK}`);
-      if (
-        sk.length !== 3 ||
-        sk[0] !== 'RECEIPT' ||
-        sk[2] !== 'METADATA' ||
-        receiptId === undefined
-      ) {
-        addIssue(issues, ['SK'], `Invalid SK format: ${decoded.SK}`);
-        return z.NEVER;
-      }
-      if (imageId === '') return z.NEVER;
-      const candidate: Record<string, unknown> = {
-        image_id: imageId,
-        receipt_id: receiptId,
-        timestamp: decoded.timestamp,
-        matched_fields: decoded.matched_fields,
-      };
-      for (const name of [
-        'place_id',
-        'merchant_name',
-        'validation_status',
-        ...OPTIONAL_STRINGS,
-      ] as const) {
-        candidate[name] = decoded[name] ?? '';
-      }
-      const metadata = validateInto(RECEIPT_METADATA_RULES, candidate, issues, {
-        image_id: 'PK',
-        receipt_id: 'SK',
-      });
-      return metadata ?? z.NEVER;
-    },
-    {
-      required: ['PK', 'SK', 'TYPE', 'place_id', 'merchant_name', 'timestamp'],
-      missingMessage: 'Item is missing required keys',
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(RECEIPT_METADATA_ITEM_PARSER);
 
 /**
  * Maps a legacy metadata row onto a {@link ReceiptPlace} so legacy rows can be handled as

@@ -1,11 +1,14 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
+  type Codec,
   INVALID,
+  type Invalid,
+  type ItemParser,
   intN,
   isPlainObject,
-  itemSchema,
+  itemParser,
   N,
   nullableBOOL,
   nullableN,
@@ -13,6 +16,7 @@ import {
   optional,
   S,
   stringList,
+  zodItemSchema,
 } from './attributes.js';
 import {
   addIssue,
@@ -24,7 +28,8 @@ import {
   isRecord,
   isTimestamp,
   listValues,
-  positiveIntSchema,
+  positiveInt,
+  uuid,
   validateInto,
 } from './entityParts.js';
 import { ValidationMethod } from './enums.js';
@@ -39,7 +44,20 @@ export {
   type StoredPlaceKeys,
 } from './receiptPlaceKeys.js';
 
-import { isIsoTimestamp, isValidUuid, UuidSchema } from './validators.js';
+import {
+  array,
+  boolean,
+  type Check,
+  check,
+  dictionary,
+  map,
+  nullable,
+  number,
+  object,
+  string,
+  withDefault,
+} from './rules.js';
+import { isIsoTimestamp, isValidUuid } from './validators.js';
 import {
   writeBool,
   writeFloat,
@@ -101,43 +119,45 @@ const VALIDATION_METHODS: ReadonlySet<string> = /* @__PURE__ */ new Set(
 );
 const VALIDATION_METHOD_LIST: string = /* @__PURE__ */ listValues(ValidationMethod);
 
-const text = (name: string): z.ZodMiniString<string> =>
-  z.string({ error: `${name} must be a string` });
-const optionalText = (name: string): z.ZodMiniType<string> => z._default(text(name), '');
+const text = (name: string, ...checks: Check<string>[]): Codec<string> =>
+  string(`${name} must be a string`, ...checks);
+const optionalText = (name: string): Codec<string> => withDefault(text(name), '');
 
 const isNonBlank = (value: string): boolean => value.trim() !== '';
 
-const stringListField = (name: string): z.ZodMiniType<string[]> => {
+const stringListField = (name: string): Codec<string[]> => {
   const message = `${name} must be a list of strings`;
-  return z._default(
-    z.pipe(
-      z
-        .array(z.string({ error: message }), { error: message })
-        .check(z.refine((values: string[]) => values.every(isNonBlank), { error: message })),
-      z.transform((values: string[]) => [...new Set(values)]),
+  return withDefault(
+    map(
+      array(
+        string(message),
+        message,
+        check((values: string[]) => values.every(isNonBlank), message),
+      ),
+      (values) => [...new Set(values)],
     ),
     [],
-  ) as unknown as z.ZodMiniType<string[]>;
+  );
 };
 
-const dictionaryField = (name: string): z.ZodMiniType<Record<string, unknown>> =>
-  z._default(z.record(z.string(), z.unknown(), { error: `${name} must be a dictionary` }), {});
+const dictionaryField = (name: string): Codec<Record<string, unknown>> =>
+  withDefault(dictionary(`${name} must be a dictionary`), {});
 
-const coordinateField = (name: string, limit: number): z.ZodMiniType<number | null> => {
-  const message = (issue: { input: unknown }): string =>
-    `${name} out of range: ${pythonRepr(issue.input)}`;
-  return z._default(
-    z.nullable(
-      z
-        .number({ error: message })
-        .check(z.refine((value: number) => value >= -limit && value <= limit, { error: message })),
+const coordinateField = (name: string, limit: number): Codec<number | null> => {
+  const message = (input: unknown): string => `${name} out of range: ${pythonRepr(input)}`;
+  return withDefault(
+    nullable(
+      number(
+        message,
+        check((value) => value >= -limit && value <= limit, message),
+      ),
     ),
     null,
-  ) as unknown as z.ZodMiniType<number | null>;
+  );
 };
 
-const confidenceMessage = (issue: { input: unknown }): string =>
-  `confidence must be between 0.0 and 1.0, got ${pythonRepr(issue.input)}`;
+const confidenceMessage = (input: unknown): string =>
+  `confidence must be between 0.0 and 1.0, got ${pythonRepr(input)}`;
 
 const OPTIONAL_TEXT_FIELDS = [
   'merchant_category',
@@ -185,25 +205,24 @@ const acceptCoordinate = (value: unknown, limit: number): number | null | undefi
  */
 export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      image_id: UuidSchema,
-      receipt_id: positiveIntSchema('receipt_id'),
-      place_id: text('place_id').check(
-        z.refine((value: string) => value === '' || value.trim() !== '', {
-          error: 'place_id cannot contain only whitespace',
-        }),
+    object({
+      image_id: uuid(),
+      receipt_id: positiveInt('receipt_id'),
+      place_id: text(
+        'place_id',
+        check(
+          (value) => value === '' || value.trim() !== '',
+          'place_id cannot contain only whitespace',
+        ),
       ),
-      merchant_name: text('merchant_name').check(
-        z.superRefine((name: string, ctx) => {
-          if (name.trim() === '') {
-            ctx.addIssue({ code: 'custom', message: 'merchant_name cannot be empty' });
-          } else if (merchantSlug(name) === '') {
-            ctx.addIssue({
-              code: 'custom',
-              message: `merchant_name '${name}' contains no alphanumeric characters and would produce an invalid GSI1 key`,
-            });
-          }
-        }),
+      merchant_name: text(
+        'merchant_name',
+        check((name) => name.trim() !== '', 'merchant_name cannot be empty'),
+        check(
+          (name) => name.trim() === '' || merchantSlug(name) !== '',
+          (name) =>
+            `merchant_name '${String(name)}' contains no alphanumeric characters and would produce an invalid GSI1 key`,
+        ),
       ),
       merchant_category: optionalText('merchant_category'),
       merchant_types: stringListField('merchant_types'),
@@ -222,45 +241,42 @@ export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ en
       website: optionalText('website'),
       maps_url: optionalText('maps_url'),
       business_status: optionalText('business_status'),
-      open_now: z._default(
-        z.nullable(z.boolean({ error: 'open_now must be a boolean or None' })),
-        null,
-      ),
+      open_now: withDefault(nullable(boolean('open_now must be a boolean or None')), null),
       hours_summary: stringListField('hours_summary'),
       hours_data: dictionaryField('hours_data'),
       photo_references: stringListField('photo_references'),
       matched_fields: stringListField('matched_fields'),
-      validated_by: z._default(
-        text('validated_by').check(
-          z.refine((value: string) => value === '' || VALIDATION_METHODS.has(value), {
-            error: (issue) =>
-              `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(issue.input)}`,
-          }),
+      validated_by: withDefault(
+        text(
+          'validated_by',
+          check(
+            (value) => value === '' || VALIDATION_METHODS.has(value),
+            (input) =>
+              `ValidationMethod must be one of: ${VALIDATION_METHOD_LIST}\nGot: ${String(input)}`,
+          ),
         ),
         '',
       ),
       validation_status: optionalText('validation_status'),
-      confidence: z._default(
-        z
-          .number({ error: confidenceMessage })
-          .check(
-            z.refine((value: number) => value >= 0 && value <= 1, { error: confidenceMessage }),
-          ),
+      confidence: withDefault(
+        number(
+          confidenceMessage,
+          check((value) => value >= 0 && value <= 1, confidenceMessage),
+        ),
         0,
       ),
       reasoning: optionalText('reasoning'),
-      timestamp: z._default(
-        z.nullable(
-          z.string({ error: 'timestamp must be a datetime' }).check(
-            z.refine(isIsoTimestamp, {
-              error: (issue) => `Invalid isoformat string: '${String(issue.input)}'`,
-            }),
+      timestamp: withDefault(
+        nullable(
+          string(
+            'timestamp must be a datetime',
+            check(isIsoTimestamp, (input) => `Invalid isoformat string: '${String(input)}'`),
           ),
         ),
         null,
       ),
-      places_api_version: z._default(text('places_api_version'), 'v1'),
-    }) as unknown as z.ZodMiniType<ReceiptPlace>,
+      places_api_version: withDefault(text('places_api_version'), 'v1'),
+    }) as Codec<ReceiptPlace>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { image_id, receipt_id, place_id, merchant_name } = candidate;
@@ -512,6 +528,60 @@ const ALLOWED_ATTRIBUTES: ReadonlySet<string> = /* @__PURE__ */ attributeNames(P
   'geohash',
 ]);
 
+/** The plain-code parser of place items, which the stream pipeline uses. @internal */
+export const RECEIPT_PLACE_ITEM_PARSER: ItemParser<ReceiptPlace> = /* @__PURE__ */ itemParser(
+  PLACE_SHAPE,
+  (decoded, issues): ReceiptPlace | Invalid => {
+    if (decoded.TYPE !== 'RECEIPT_PLACE') {
+      addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_PLACE');
+      return INVALID;
+    }
+    const candidate = {
+      image_id: decoded.image_id,
+      receipt_id: decoded.receipt_id,
+      place_id: decoded.place_id,
+      merchant_name: decoded.merchant_name,
+      validation_status: decoded.validation_status,
+      timestamp: decoded.timestamp,
+      confidence: decoded.confidence,
+      places_api_version: decoded.places_api_version === null ? '' : decoded.places_api_version,
+      open_now: decoded.open_now,
+      address_components: decoded.address_components,
+      hours_data: decoded.hours_data,
+      merchant_category: decoded.merchant_category ?? '',
+      formatted_address: decoded.formatted_address ?? '',
+      short_address: decoded.short_address ?? '',
+      phone_number: decoded.phone_number ?? '',
+      phone_intl: decoded.phone_intl ?? '',
+      website: decoded.website ?? '',
+      maps_url: decoded.maps_url ?? '',
+      business_status: decoded.business_status ?? '',
+      plus_code: decoded.plus_code ?? '',
+      validated_by: decoded.validated_by ?? '',
+      reasoning: decoded.reasoning ?? '',
+      merchant_types: decoded.merchant_types,
+      matched_fields: decoded.matched_fields,
+      hours_summary: decoded.hours_summary,
+      photo_references: decoded.photo_references,
+      latitude: decoded.latitude,
+      longitude: decoded.longitude,
+      viewport_ne_lat: decoded.viewport_ne_lat,
+      viewport_ne_lng: decoded.viewport_ne_lng,
+      viewport_sw_lat: decoded.viewport_sw_lat,
+      viewport_sw_lng: decoded.viewport_sw_lng,
+    };
+    const place = validateInto(RECEIPT_PLACE_RULES, candidate, issues);
+    if (place === undefined) return INVALID;
+    checkReceiptPlaceKeys(decoded, place, issues);
+    return place;
+  },
+  {
+    required: ['PK', 'SK', 'TYPE', 'image_id', 'receipt_id', 'place_id', 'merchant_name'],
+    missingMessage: 'Item is missing required keys',
+    allowed: ALLOWED_ATTRIBUTES,
+  },
+);
+
 /**
  * Parses a raw place item or stream image with HEAD's `ReceiptPlace.from_item` rules:
  * required keys, `TYPE` `RECEIPT_PLACE`, no unknown attributes, legacy `SS` lists and JSON
@@ -526,55 +596,4 @@ const ALLOWED_ATTRIBUTES: ReadonlySet<string> = /* @__PURE__ */ attributeNames(P
  * ```
  */
 export const ReceiptPlaceItemSchema: z.ZodMiniType<ReceiptPlace, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    PLACE_SHAPE,
-    (decoded, issues) => {
-      if (decoded.TYPE !== 'RECEIPT_PLACE') {
-        addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_PLACE');
-        return z.NEVER;
-      }
-      const candidate = {
-        image_id: decoded.image_id,
-        receipt_id: decoded.receipt_id,
-        place_id: decoded.place_id,
-        merchant_name: decoded.merchant_name,
-        validation_status: decoded.validation_status,
-        timestamp: decoded.timestamp,
-        confidence: decoded.confidence,
-        places_api_version: decoded.places_api_version === null ? '' : decoded.places_api_version,
-        open_now: decoded.open_now,
-        address_components: decoded.address_components,
-        hours_data: decoded.hours_data,
-        merchant_category: decoded.merchant_category ?? '',
-        formatted_address: decoded.formatted_address ?? '',
-        short_address: decoded.short_address ?? '',
-        phone_number: decoded.phone_number ?? '',
-        phone_intl: decoded.phone_intl ?? '',
-        website: decoded.website ?? '',
-        maps_url: decoded.maps_url ?? '',
-        business_status: decoded.business_status ?? '',
-        plus_code: decoded.plus_code ?? '',
-        validated_by: decoded.validated_by ?? '',
-        reasoning: decoded.reasoning ?? '',
-        merchant_types: decoded.merchant_types,
-        matched_fields: decoded.matched_fields,
-        hours_summary: decoded.hours_summary,
-        photo_references: decoded.photo_references,
-        latitude: decoded.latitude,
-        longitude: decoded.longitude,
-        viewport_ne_lat: decoded.viewport_ne_lat,
-        viewport_ne_lng: decoded.viewport_ne_lng,
-        viewport_sw_lat: decoded.viewport_sw_lat,
-        viewport_sw_lng: decoded.viewport_sw_lng,
-      };
-      const place = validateInto(RECEIPT_PLACE_RULES, candidate, issues);
-      if (place === undefined) return z.NEVER;
-      checkReceiptPlaceKeys(decoded, place, issues);
-      return place;
-    },
-    {
-      required: ['PK', 'SK', 'TYPE', 'image_id', 'receipt_id', 'place_id', 'merchant_name'],
-      missingMessage: 'Item is missing required keys',
-      allowed: ALLOWED_ATTRIBUTES,
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(RECEIPT_PLACE_ITEM_PARSER);
