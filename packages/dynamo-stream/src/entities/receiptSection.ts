@@ -1,13 +1,19 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
   intList,
-  itemSchema,
+  itemParser,
   nullableIntList,
   nullableN,
   nullableS,
+  prefixIssues,
   S,
   splitKey,
+  zodItemSchema,
 } from './attributes.js';
 import {
   type EntityRules,
@@ -17,21 +23,23 @@ import {
   isNonNegativeInt,
   isNullableString,
   isNullableUnitInterval,
-  isoTimestampSchema,
+  isoTimestamp,
   isPositiveInt,
   isRecord,
   isTimestamp,
   keyIdCandidate,
-  nullableStringSchema,
-  nullableUnitIntervalSchema,
-  positiveIntSchema,
+  nullableString,
+  nullableUnitInterval,
+  positiveInt,
   reportKeyIssue,
+  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
 import { imagePk, receiptSkPrefix } from './keys.js';
-import { isValidUuid, UuidSchema } from './validators.js';
+import { check, int, nullable, object, oneOf, reject, string } from './rules.js';
+import { isValidUuid } from './validators.js';
 import { writeFloat, writeIntList, writeS } from './writers.js';
 
 /**
@@ -86,23 +94,95 @@ const VERIFICATION_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set(
 const isUnique = (values: readonly number[]): boolean => new Set(values).size === values.length;
 
 const LINE_IDS_MESSAGE = 'line_ids must contain only integers greater than or equal to zero';
+const DISAGREEMENT_MESSAGE = 'disagreement_row_ids must contain non-negative integers';
 
-/** Upper-cases a string, then requires one of `allowed`. */
+/**
+ * A string, upper-cased, that must be one of `allowed` (or `null`); a non-string reports
+ * `message(String(input))`, a string outside `allowed` reports `message(value)`.
+ */
 const upperCasedOneOf = <Value extends string>(
   allowed: ReadonlySet<string>,
   message: (got: string) => string,
-): z.ZodMiniType<Value | null> =>
-  z.nullable(
-    z.pipe(
-      z.string({ error: (issue) => message(String(issue.input)) }),
-      z.transform((value: string, ctx) => {
-        const upper = value.toUpperCase();
-        if (allowed.has(upper)) return upper as Value;
-        ctx.issues.push({ code: 'custom', message: message(value), input: value });
-        return z.NEVER;
-      }),
-    ),
+): Codec<Value | null> => {
+  const text = string((input) => message(String(input)));
+  return nullable((value, issues) => {
+    const parsed = text(value, issues);
+    if (parsed === INVALID) return INVALID;
+    const upper = parsed.toUpperCase();
+    return allowed.has(upper) ? (upper as Value) : reject(issues, message(parsed), parsed);
+  });
+};
+
+/** The messages of an id list rule; without `empty` / `duplicate`, that check is not made. */
+interface IdListMessages {
+  /** The value is not an array. */
+  readonly notAList: string;
+  /** An element is not a (safe) integer. */
+  readonly notAnInteger: string;
+  /** An element is `< 0`. */
+  readonly negative: string;
+  /** The list is empty. */
+  readonly empty?: string;
+  /** The list holds an id twice. */
+  readonly duplicate?: string;
+}
+
+/** What zod's length checks run on: anything not nullish with a `length`. */
+const hasLength = (value: unknown): value is { length: unknown } =>
+  value !== null && value !== undefined && (value as { length?: unknown }).length !== undefined;
+
+/**
+ * A list of integers `>= 0`, then the `empty` and `duplicate` checks, reproducing zod's
+ * `z.array(z.int().check(z.gte(0))).check(z.minLength(1), z.refine(isUnique))`: every bad
+ * element is reported; the length check runs on anything with a `length`, even a value
+ * that is not an array (`''` reports both messages); the duplicate check runs unless the
+ * value is not an array or an element is not an integer (negative or unsafe integers do
+ * not stop it).
+ */
+const idList = (messages: IdListMessages): Codec<number[]> => {
+  const element = int(
+    messages.notAnInteger,
+    check((value) => value >= 0, messages.negative),
   );
+  const { notAList, empty, duplicate } = messages;
+  return (value, issues) => {
+    let valid = true;
+    let typed = true;
+    let ids: number[] = [];
+    if (Array.isArray(value)) {
+      ids = new Array(value.length);
+      for (let index = 0; index < value.length; index += 1) {
+        const id: unknown = value[index];
+        const start = issues.length;
+        if (element(id, issues) === INVALID) {
+          prefixIssues(issues, start, index);
+          valid = false;
+          if (!Number.isInteger(id)) typed = false;
+        }
+        ids[index] = id as number;
+      }
+    } else {
+      issues.push({
+        code: 'invalid_type',
+        expected: 'array',
+        path: [],
+        message: notAList,
+        input: value,
+      });
+      valid = false;
+      typed = false;
+    }
+    if (empty !== undefined && hasLength(value) && !((value.length as number) >= 1)) {
+      reject(issues, empty, value);
+      valid = false;
+    }
+    if (duplicate !== undefined && typed && !isUnique(ids)) {
+      reject(issues, duplicate, ids);
+      valid = false;
+    }
+    return valid ? ids : INVALID;
+  };
+};
 
 /** The upper-cased value when `value` is `null` or a string in `allowed` once upper-cased. */
 const acceptUpperCased = (
@@ -130,61 +210,54 @@ const acceptIds = (value: unknown, unique: boolean): number[] | undefined => {
 /** The rules of a receipt section: HEAD's, with the Python entity's messages. @internal */
 export const RECEIPT_SECTION_RULES: EntityRules<ReceiptSection> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      image_id: UuidSchema,
-      receipt_id: positiveIntSchema('receipt_id'),
-      section_type: z.enum(SectionType, {
-        error: (issue) => enumMessage('section_type', SECTION_TYPE_VALUES, issue.input),
+    object({
+      image_id: uuid(),
+      receipt_id: positiveInt('receipt_id'),
+      section_type: oneOf(SECTION_TYPE_VALUES, (input) =>
+        enumMessage('section_type', SECTION_TYPE_VALUES, input),
+      ),
+      line_ids: idList({
+        notAList: 'line_ids must be a list',
+        notAnInteger: LINE_IDS_MESSAGE,
+        negative: LINE_IDS_MESSAGE,
+        empty: 'line_ids must not be empty',
       }),
-      line_ids: z
-        .array(z.int({ error: LINE_IDS_MESSAGE }).check(z.gte(0, { error: LINE_IDS_MESSAGE })), {
-          error: 'line_ids must be a list',
-        })
-        .check(z.minLength(1, { error: 'line_ids must not be empty' })),
-      created_at: isoTimestampSchema('created_at'),
-      confidence: nullableUnitIntervalSchema('confidence'),
-      model_source: nullableStringSchema('model_source'),
+      created_at: isoTimestamp('created_at'),
+      confidence: nullableUnitInterval('confidence'),
+      model_source: nullableString('model_source'),
       validation_status: upperCasedOneOf<ValidationStatus>(
         VALIDATION_STATUSES,
         (got) =>
           `validation_status must be one of [${SORTED_VALIDATION_STATUSES}] or None; got '${got}'`,
       ),
-      row_ids: z.nullable(
-        z
-          .array(
-            z
-              .int({ error: 'row_ids must contain only integers' })
-              .check(z.gte(0, { error: 'row_ids must be non-negative' })),
-            { error: 'row_ids must be a list or None' },
-          )
-          .check(
-            z.minLength(1, { error: 'row_ids must not be empty when set' }),
-            z.refine(isUnique, { error: 'row_ids must not contain duplicates' }),
-          ),
+      row_ids: nullable(
+        idList({
+          notAList: 'row_ids must be a list or None',
+          notAnInteger: 'row_ids must contain only integers',
+          negative: 'row_ids must be non-negative',
+          empty: 'row_ids must not be empty when set',
+          duplicate: 'row_ids must not contain duplicates',
+        }),
       ),
-      verification_source: nullableStringSchema('verification_source'),
+      verification_source: nullableString('verification_source'),
       verification_status: upperCasedOneOf<VerificationStatus>(
         VERIFICATION_STATUSES,
         () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
       ),
-      verification_section_type: z.nullable(
-        z.enum(SectionType, { error: 'verification_section_type is invalid' }),
+      verification_section_type: nullable(
+        oneOf(SECTION_TYPE_VALUES, 'verification_section_type is invalid'),
       ),
-      verification_confidence: nullableUnitIntervalSchema('verification_confidence'),
-      disagreement_row_ids: z.nullable(
-        z
-          .array(
-            z
-              .int({ error: 'disagreement_row_ids must contain non-negative integers' })
-              .check(
-                z.gte(0, { error: 'disagreement_row_ids must contain non-negative integers' }),
-              ),
-            { error: 'disagreement_row_ids must contain non-negative integers' },
-          )
-          .check(z.refine(isUnique, { error: 'disagreement_row_ids must not contain duplicates' })),
+      verification_confidence: nullableUnitInterval('verification_confidence'),
+      disagreement_row_ids: nullable(
+        idList({
+          notAList: DISAGREEMENT_MESSAGE,
+          notAnInteger: DISAGREEMENT_MESSAGE,
+          negative: DISAGREEMENT_MESSAGE,
+          duplicate: 'disagreement_row_ids must not contain duplicates',
+        }),
       ),
-      verified_at: z.nullable(isoTimestampSchema('verified_at')),
-    }) as unknown as z.ZodMiniType<ReceiptSection>,
+      verified_at: nullable(isoTimestamp('verified_at')),
+    }) as Codec<ReceiptSection>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { image_id, receipt_id, section_type, created_at, confidence, model_source } = candidate;
@@ -257,6 +330,38 @@ const RECEIPT_KEY_IDS = ['receipt_id'] as const;
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
 
+/** The plain-code parser of receipt section items, which the stream pipeline uses. @internal */
+export const RECEIPT_SECTION_ITEM_PARSER: ItemParser<ReceiptSection> = /* @__PURE__ */ itemParser(
+  {
+    PK: S,
+    SK: S,
+    section_type: S,
+    line_ids: intList,
+    created_at: S,
+    confidence: nullableN,
+    model_source: nullableS,
+    validation_status: nullableS,
+    row_ids: nullableIntList,
+    verification_source: nullableS,
+    verification_status: nullableS,
+    verification_section_type: nullableS,
+    verification_confidence: nullableN,
+    disagreement_row_ids: nullableIntList,
+    verified_at: nullableS,
+  },
+  (decoded, issues): ReceiptSection | Invalid => {
+    const { PK, SK } = decoded;
+    const parts = splitKey(SK);
+    if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'SECTION') {
+      reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
+      return INVALID;
+    }
+    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
+    if (candidate === undefined) return INVALID;
+    return validateDecodedEntity(RECEIPT_SECTION_RULES, candidate, issues, KEY_ATTRIBUTES);
+  },
+);
+
 /**
  * Parses a `RECEIPT_SECTION` item or stream image into a {@link ReceiptSection}.
  * `section_type` comes from the attribute (the SK suffix is not cross-checked, as in
@@ -268,36 +373,7 @@ const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
  * ```
  */
 export const ReceiptSectionItemSchema: z.ZodMiniType<ReceiptSection, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    {
-      PK: S,
-      SK: S,
-      section_type: S,
-      line_ids: intList,
-      created_at: S,
-      confidence: nullableN,
-      model_source: nullableS,
-      validation_status: nullableS,
-      row_ids: nullableIntList,
-      verification_source: nullableS,
-      verification_status: nullableS,
-      verification_section_type: nullableS,
-      verification_confidence: nullableN,
-      disagreement_row_ids: nullableIntList,
-      verified_at: nullableS,
-    },
-    (decoded, issues): ReceiptSection => {
-      const { PK, SK } = decoded;
-      const parts = splitKey(SK);
-      if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'SECTION') {
-        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
-        return z.NEVER;
-      }
-      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
-      if (candidate === undefined) return z.NEVER;
-      return validateDecodedEntity(RECEIPT_SECTION_RULES, candidate, issues, KEY_ATTRIBUTES);
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(RECEIPT_SECTION_ITEM_PARSER);
 
 /** `{ [name]: write(value) }`, or nothing when the value is `null` (optional attributes). */
 const whenSet = <Value>(

@@ -1,6 +1,14 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { INVALID, itemSchema, S } from './attributes.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  itemParser,
+  S,
+  zodItemSchema,
+} from './attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -8,16 +16,19 @@ import {
   entitySchema,
   isFiniteNumber,
   isNonNegativeInt,
+  isoTimestamp,
   isPositiveInt,
   isRecord,
   isTimestamp,
-  nonNegativeIntSchema,
-  positiveIntSchema,
+  nonNegativeInt,
+  positiveInt,
+  uuid,
   validateInto,
 } from './entityParts.js';
 import { looseNumber, looseS, rawAttribute } from './itemGuards.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
-import { isIsoTimestamp, isValidUuid, parsePythonInt, UuidSchema } from './validators.js';
+import { check, nullable, number, object, oneOf, string } from './rules.js';
+import { isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';
 import { writeFloat, writeInt, writeNullableFloat, writeS } from './writers.js';
 
 /** How a receipt was paid. */
@@ -75,21 +86,22 @@ export const receiptSummaryRecordKeys = (
 
 const LAST4 = /^\d{4}$/;
 
-const finiteOrNull = (name: string): z.ZodMiniType<number | null> =>
-  z.nullable(z.number({ error: `${name} must be a finite number or None` }));
+const finiteOrNull = (name: string): Codec<number | null> =>
+  nullable(number(`${name} must be a finite number or None`));
 
-const oneOfOrNull = <T extends string>(
-  name: string,
-  values: readonly T[],
-): z.ZodMiniType<T | null> =>
-  z.nullable(
-    z.enum(values as unknown as [T, ...T[]], {
-      error: `${name} must be one of [${[...values]
+const oneOfOrNull = <T extends string>(name: string, values: readonly T[]): Codec<T | null> =>
+  nullable(
+    oneOf(
+      values,
+      `${name} must be one of [${[...values]
         .sort()
         .map((value) => `'${value}'`)
         .join(', ')}] or None`,
-    }),
-  ) as unknown as z.ZodMiniType<T | null>;
+    ),
+  );
+
+const LAST4_MESSAGE = 'card_last4 must be a 4-digit string or None';
+const CONFIDENCE_MESSAGE = 'bank_match_confidence must be within [0, 1] or None';
 
 const TENDER_CLASSES: readonly TenderClass[] = ['cash', 'card', 'unknown'];
 const LEDGERS: readonly Ledger[] = ['chase', 'apple', 'none'];
@@ -106,43 +118,40 @@ const isFiniteOrNull = (value: unknown): value is number | null =>
 export const RECEIPT_SUMMARY_RECORD_RULES: EntityRules<ReceiptSummaryRecord> =
   /* @__PURE__ */ entityRules(
     () =>
-      z.object({
-        image_id: UuidSchema,
-        receipt_id: positiveIntSchema('receipt_id'),
-        timestamp_computed: z.string({ error: 'timestamp_computed must be a string' }).check(
-          z.refine(isIsoTimestamp, {
-            error: 'timestamp_computed must be a valid ISO format timestamp',
-          }),
-        ),
-        item_count: nonNegativeIntSchema('item_count'),
-        merchant_name: z.nullable(z.string({ error: 'merchant_name must be a string or None' })),
-        date: z.nullable(
-          z
-            .string({ error: 'date must be a datetime or None' })
-            .check(z.refine(isIsoTimestamp, { error: 'date must contain a valid ISO timestamp' })),
+      object({
+        image_id: uuid(),
+        receipt_id: positiveInt('receipt_id'),
+        timestamp_computed: isoTimestamp('timestamp_computed'),
+        item_count: nonNegativeInt('item_count'),
+        merchant_name: nullable(string('merchant_name must be a string or None')),
+        date: nullable(
+          string(
+            'date must be a datetime or None',
+            check(isIsoTimestamp, 'date must contain a valid ISO timestamp'),
+          ),
         ),
         grand_total: finiteOrNull('grand_total'),
         subtotal: finiteOrNull('subtotal'),
         tax: finiteOrNull('tax'),
         tip: finiteOrNull('tip'),
         tender_class: oneOfOrNull('tender_class', TENDER_CLASSES),
-        card_network: z.nullable(z.string({ error: 'card_network must be a string or None' })),
-        card_last4: z.nullable(
-          z
-            .string({ error: 'card_last4 must be a 4-digit string or None' })
-            .check(z.regex(LAST4, { error: 'card_last4 must be a 4-digit string or None' })),
+        card_network: nullable(string('card_network must be a string or None')),
+        card_last4: nullable(
+          string(
+            LAST4_MESSAGE,
+            check((value) => LAST4.test(value), LAST4_MESSAGE),
+          ),
         ),
         ledger: oneOfOrNull('ledger', LEDGERS),
         bank_amount: finiteOrNull('bank_amount'),
-        bank_match_confidence: z.nullable(
-          z
-            .number({ error: 'bank_match_confidence must be a finite number or None' })
-            .check(
-              z.gte(0, { error: 'bank_match_confidence must be within [0, 1] or None' }),
-              z.lte(1, { error: 'bank_match_confidence must be within [0, 1] or None' }),
-            ),
+        bank_match_confidence: nullable(
+          number(
+            'bank_match_confidence must be a finite number or None',
+            check((value) => value >= 0, CONFIDENCE_MESSAGE),
+            check((value) => value <= 1, CONFIDENCE_MESSAGE),
+          ),
         ),
-      }) as unknown as z.ZodMiniType<ReceiptSummaryRecord>,
+      }) as Codec<ReceiptSummaryRecord>,
     (candidate) => {
       if (!isRecord(candidate)) return undefined;
       const { image_id, receipt_id, timestamp_computed, item_count, merchant_name, date } =
@@ -261,26 +270,14 @@ const SUMMARY_SHAPE = {
   bank_match_confidence: /* @__PURE__ */ looseNumber('bank_match_confidence'),
 };
 
-/**
- * Parses a raw summary item or stream image like HEAD's `ReceiptSummaryRecord.from_item`:
- * required `PK, SK, TYPE, timestamp_computed`; `TYPE` `RECEIPT_SUMMARY`; the PK exactly
- * `IMAGE#<image_id>` and the SK exactly `RECEIPT#<receipt_id>#SUMMARY`, so a
- * `…#SECTION#SUMMARY` section never parses as a summary. Optional attributes are read
- * only when they have the expected type, as in Python.
- *
- * @example
- * ```ts
- * const result = ReceiptSummaryRecordItemSchema.safeParse(record.dynamodb.NewImage);
- * if (result.success) console.log(result.data.grand_total);
- * ```
- */
-export const ReceiptSummaryRecordItemSchema: z.ZodMiniType<ReceiptSummaryRecord, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
+/** The plain-code parser of receipt summary items, which the stream pipeline uses. @internal */
+export const RECEIPT_SUMMARY_RECORD_ITEM_PARSER: ItemParser<ReceiptSummaryRecord> =
+  /* @__PURE__ */ itemParser(
     SUMMARY_SHAPE,
-    (decoded, issues) => {
+    (decoded, issues): ReceiptSummaryRecord | Invalid => {
       if (decoded.TYPE !== 'RECEIPT_SUMMARY') {
         addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_SUMMARY');
-        return z.NEVER;
+        return INVALID;
       }
       const pk = decoded.PK.split('#');
       const sk = decoded.SK.split('#');
@@ -302,7 +299,7 @@ export const ReceiptSummaryRecordItemSchema: z.ZodMiniType<ReceiptSummaryRecord,
       }
       if (problems.length > 0) {
         for (const [path, message] of problems) addIssue(issues, [path], message);
-        return z.NEVER;
+        return INVALID;
       }
       // PK, SK and TYPE stay on the candidate: the rules read only the entity's fields.
       const candidate: Record<string, unknown> = decoded;
@@ -312,10 +309,26 @@ export const ReceiptSummaryRecordItemSchema: z.ZodMiniType<ReceiptSummaryRecord,
         image_id: 'PK',
         receipt_id: 'SK',
       });
-      return summary ?? z.NEVER;
+      return summary ?? INVALID;
     },
     {
       required: ['PK', 'SK', 'TYPE', 'timestamp_computed'],
       missingMessage: 'Missing required keys',
     },
   );
+
+/**
+ * Parses a raw summary item or stream image like HEAD's `ReceiptSummaryRecord.from_item`:
+ * required `PK, SK, TYPE, timestamp_computed`; `TYPE` `RECEIPT_SUMMARY`; the PK exactly
+ * `IMAGE#<image_id>` and the SK exactly `RECEIPT#<receipt_id>#SUMMARY`, so a
+ * `…#SECTION#SUMMARY` section never parses as a summary. Optional attributes are read
+ * only when they have the expected type, as in Python.
+ *
+ * @example
+ * ```ts
+ * const result = ReceiptSummaryRecordItemSchema.safeParse(record.dynamodb.NewImage);
+ * if (result.success) console.log(result.data.grand_total);
+ * ```
+ */
+export const ReceiptSummaryRecordItemSchema: z.ZodMiniType<ReceiptSummaryRecord, DynamoDBItem> =
+  /* @__PURE__ */ zodItemSchema(RECEIPT_SUMMARY_RECORD_ITEM_PARSER);
