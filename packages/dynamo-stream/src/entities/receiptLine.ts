@@ -1,6 +1,15 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
-import { itemSchema, S, splitKey } from './attributes.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  itemParser,
+  S,
+  splitKey,
+  zodItemSchema,
+} from './attributes.js';
 import {
   type EntityRules,
   entityRules,
@@ -9,9 +18,10 @@ import {
   isPositiveInt,
   isRecord,
   keyIdCandidate,
-  nonNegativeIntSchema,
-  positiveIntSchema,
+  nonNegativeInt,
+  positiveInt,
   reportKeyIssue,
+  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
@@ -23,7 +33,8 @@ import {
   withTextGeometry,
   writeTextGeometry,
 } from './receiptTextGeometry.js';
-import { isValidUuid, UuidSchema } from './validators.js';
+import { object } from './rules.js';
+import { isValidUuid } from './validators.js';
 import { writeS } from './writers.js';
 
 /** One OCR line of a receipt (item TYPE `RECEIPT_LINE`, SK `RECEIPT#<rid>#LINE#<lid>`). */
@@ -38,12 +49,12 @@ export interface ReceiptLine extends ReceiptTextGeometry {
 /** The rules of a receipt line: HEAD's, with the Python entity's messages. @internal */
 export const RECEIPT_LINE_RULES: EntityRules<ReceiptLine> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      image_id: UuidSchema,
-      receipt_id: positiveIntSchema('receipt_id'),
-      line_id: nonNegativeIntSchema('line_id'),
+    object({
+      image_id: uuid(),
+      receipt_id: positiveInt('receipt_id'),
+      line_id: nonNegativeInt('line_id'),
       ...textGeometryEntityShape(),
-    }),
+    }) as Codec<ReceiptLine>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { image_id, receipt_id, line_id } = candidate;
@@ -94,6 +105,22 @@ const LINE_KEY_IDS = ['receipt_id', 'line_id'] as const;
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as const;
 
+/** The plain-code parser of receipt line items, which the stream pipeline uses. @internal */
+export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = /* @__PURE__ */ itemParser(
+  /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, {}),
+  (decoded, issues): ReceiptLine | Invalid => {
+    const { PK, SK } = decoded;
+    const parts = splitKey(SK);
+    if (parts.length !== 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'LINE') {
+      reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptLine: ${SK}`, SK);
+      return INVALID;
+    }
+    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, LINE_KEY_IDS);
+    if (candidate === undefined) return INVALID;
+    return validateDecodedEntity(RECEIPT_LINE_RULES, candidate, issues, KEY_ATTRIBUTES);
+  },
+);
+
 /**
  * Parses a `RECEIPT_LINE` item or stream image into a {@link ReceiptLine}. The SK must be
  * exactly `RECEIPT#<rid>#LINE#<lid>`; `embedding_status` missing or NULL reads as `NONE` and
@@ -105,20 +132,7 @@ const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as co
  * ```
  */
 export const ReceiptLineItemSchema: z.ZodMiniType<ReceiptLine, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, {}),
-    (decoded, issues): ReceiptLine => {
-      const { PK, SK } = decoded;
-      const parts = splitKey(SK);
-      if (parts.length !== 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'LINE') {
-        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptLine: ${SK}`, SK);
-        return z.NEVER;
-      }
-      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, LINE_KEY_IDS);
-      if (candidate === undefined) return z.NEVER;
-      return validateDecodedEntity(RECEIPT_LINE_RULES, candidate, issues, KEY_ATTRIBUTES);
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(RECEIPT_LINE_ITEM_PARSER);
 
 /**
  * Writes a receipt line as the HEAD Python `ReceiptLine.to_item()` does: keys, `TYPE`,

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
 import {
   type BoundingBox,
@@ -15,14 +14,15 @@ import {
 import {
   acceptBoundingBox,
   acceptPoint,
-  boundingBoxSchema,
+  boundingBoxRule,
   enumMessage,
   isFiniteNumber,
   isOcrConfidence,
-  ocrConfidenceSchema,
-  pointSchema,
+  ocrConfidence,
+  pointRule,
 } from './entityParts.js';
 import { EmbeddingStatus } from './enums.js';
+import { boolean, number, oneOf, string } from './rules.js';
 import { writeBool, writeBoundingBox, writeDecimal, writePoint, writeS } from './writers.js';
 
 /**
@@ -46,38 +46,39 @@ export interface ReceiptTextGeometry {
   is_noise: boolean;
 }
 
-/** Schemas of the shared fields, spread into the line and word entity schemas. */
+/** Rules of the shared fields, spread into the line and word entity rules. */
 export interface TextGeometryEntityShape {
-  text: z.ZodMiniType<string>;
-  bounding_box: z.ZodMiniType<BoundingBox>;
-  top_right: z.ZodMiniType<Point>;
-  top_left: z.ZodMiniType<Point>;
-  bottom_right: z.ZodMiniType<Point>;
-  bottom_left: z.ZodMiniType<Point>;
-  angle_degrees: z.ZodMiniType<number>;
-  angle_radians: z.ZodMiniType<number>;
-  confidence: z.ZodMiniType<number>;
-  embedding_status: z.ZodMiniType<EmbeddingStatus>;
-  is_noise: z.ZodMiniType<boolean>;
+  text: Codec<string>;
+  bounding_box: Codec<BoundingBox>;
+  top_right: Codec<Point>;
+  top_left: Codec<Point>;
+  bottom_right: Codec<Point>;
+  bottom_left: Codec<Point>;
+  angle_degrees: Codec<number>;
+  angle_radians: Codec<number>;
+  confidence: Codec<number>;
+  embedding_status: Codec<EmbeddingStatus>;
+  is_noise: Codec<boolean>;
 }
 
-const EMBEDDING_STATUS_VALUES: readonly string[] = /* @__PURE__ */ Object.values(EmbeddingStatus);
+const EMBEDDING_STATUS_VALUES: readonly EmbeddingStatus[] =
+  /* @__PURE__ */ Object.values(EmbeddingStatus);
 
 /** Validation of the shared fields, with the Python entities' messages. @internal */
 export const textGeometryEntityShape = (): TextGeometryEntityShape => ({
-  text: z.string({ error: 'text must be a string' }),
-  bounding_box: boundingBoxSchema(),
-  top_right: pointSchema(),
-  top_left: pointSchema(),
-  bottom_right: pointSchema(),
-  bottom_left: pointSchema(),
-  angle_degrees: z.number({ error: 'angle_degrees must be a finite number' }),
-  angle_radians: z.number({ error: 'angle_radians must be a finite number' }),
-  confidence: ocrConfidenceSchema(),
-  embedding_status: z.enum(EmbeddingStatus, {
-    error: (issue) => enumMessage('embedding_status', EMBEDDING_STATUS_VALUES, issue.input),
-  }),
-  is_noise: z.boolean({ error: 'is_noise must be a boolean' }),
+  text: string('text must be a string'),
+  bounding_box: boundingBoxRule(),
+  top_right: pointRule(),
+  top_left: pointRule(),
+  bottom_right: pointRule(),
+  bottom_left: pointRule(),
+  angle_degrees: number('angle_degrees must be a finite number'),
+  angle_radians: number('angle_radians must be a finite number'),
+  confidence: ocrConfidence(),
+  embedding_status: oneOf(EMBEDDING_STATUS_VALUES, (input) =>
+    enumMessage('embedding_status', EMBEDDING_STATUS_VALUES, input),
+  ),
+  is_noise: boolean('is_noise must be a boolean'),
 });
 
 const EMBEDDING_STATUSES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(EMBEDDING_STATUS_VALUES);

@@ -1,6 +1,16 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
-import { type Codec, INVALID, type IssueSink, itemSchema, S, splitKey } from './attributes.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type IssueSink,
+  type ItemParser,
+  itemParser,
+  S,
+  splitKey,
+  zodItemSchema,
+} from './attributes.js';
 import {
   type EntityRules,
   entityRules,
@@ -9,9 +19,10 @@ import {
   isPositiveInt,
   isRecord,
   keyIdCandidate,
-  nonNegativeIntSchema,
-  positiveIntSchema,
+  nonNegativeInt,
+  positiveInt,
   reportKeyIssue,
+  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
@@ -23,7 +34,8 @@ import {
   withTextGeometry,
   writeTextGeometry,
 } from './receiptTextGeometry.js';
-import { isValidUuid, UuidSchema } from './validators.js';
+import { nullable, object, reject } from './rules.js';
+import { isValidUuid } from './validators.js';
 import { writeNullableStringMap, writeS } from './writers.js';
 
 /**
@@ -53,21 +65,23 @@ const isStringMap = (value: unknown): value is Record<string, string> => {
   return true;
 };
 
+const STRING_MAP_MESSAGE = 'extracted_data must be a map of strings or null';
+
+/** A map of strings, passed through as it is (what `z.custom(isStringMap)` did). */
+const stringMap: Codec<Record<string, string>> = (value, issues) =>
+  isStringMap(value) ? value : reject(issues, STRING_MAP_MESSAGE, value);
+
 /** The rules of a receipt word: HEAD's, with the Python entity's messages. @internal */
 export const RECEIPT_WORD_RULES: EntityRules<ReceiptWord> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      image_id: UuidSchema,
-      receipt_id: positiveIntSchema('receipt_id'),
-      line_id: nonNegativeIntSchema('line_id'),
-      word_id: nonNegativeIntSchema('word_id'),
+    object({
+      image_id: uuid(),
+      receipt_id: positiveInt('receipt_id'),
+      line_id: nonNegativeInt('line_id'),
+      word_id: nonNegativeInt('word_id'),
       ...textGeometryEntityShape(),
-      extracted_data: z.nullable(
-        z.custom<Record<string, string>>(isStringMap, {
-          error: 'extracted_data must be a map of strings or null',
-        }),
-      ),
-    }),
+      extracted_data: nullable(stringMap),
+    }) as Codec<ReceiptWord>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { image_id, receipt_id, line_id, word_id, extracted_data } = candidate;
@@ -192,6 +206,27 @@ const KEY_ATTRIBUTES = {
   word_id: 'SK',
 } as const;
 
+/** The plain-code parser of receipt word items, which the stream pipeline uses. @internal */
+export const RECEIPT_WORD_ITEM_PARSER: ItemParser<ReceiptWord> = /* @__PURE__ */ itemParser(
+  /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, { extracted_data: extractedData }),
+  (decoded, issues): ReceiptWord | Invalid => {
+    const { PK, SK } = decoded;
+    const parts = splitKey(SK);
+    if (
+      parts.length !== 6 ||
+      parts[0] !== 'RECEIPT' ||
+      parts[2] !== 'LINE' ||
+      parts[4] !== 'WORD'
+    ) {
+      reportKeyIssue(issues, 'SK', `Invalid SK format for RECEIPT/LINE/WORD: ${SK}`, SK);
+      return INVALID;
+    }
+    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
+    if (candidate === undefined) return INVALID;
+    return validateDecodedEntity(RECEIPT_WORD_RULES, candidate, issues, KEY_ATTRIBUTES);
+  },
+);
+
 /**
  * Parses a `RECEIPT_WORD` item or stream image into a {@link ReceiptWord}. The SK must have
  * exactly six parts, `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>`, so receipt letters
@@ -204,25 +239,7 @@ const KEY_ATTRIBUTES = {
  * ```
  */
 export const ReceiptWordItemSchema: z.ZodMiniType<ReceiptWord, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, { extracted_data: extractedData }),
-    (decoded, issues): ReceiptWord => {
-      const { PK, SK } = decoded;
-      const parts = splitKey(SK);
-      if (
-        parts.length !== 6 ||
-        parts[0] !== 'RECEIPT' ||
-        parts[2] !== 'LINE' ||
-        parts[4] !== 'WORD'
-      ) {
-        reportKeyIssue(issues, 'SK', `Invalid SK format for RECEIPT/LINE/WORD: ${SK}`, SK);
-        return z.NEVER;
-      }
-      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
-      if (candidate === undefined) return z.NEVER;
-      return validateDecodedEntity(RECEIPT_WORD_RULES, candidate, issues, KEY_ATTRIBUTES);
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD_ITEM_PARSER);
 
 /**
  * Writes a receipt word as the HEAD Python `ReceiptWord.to_item()` does: the line layout plus

@@ -1,25 +1,37 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { DynamoDBItem } from '../types.js';
-import { type Codec, INVALID, itemSchema, nullableS, S, splitKey } from './attributes.js';
-import { invalidTypeMessage } from './english.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  itemParser,
+  nullableS,
+  S,
+  splitKey,
+  zodItemSchema,
+} from './attributes.js';
 import {
   type EntityRules,
   entityRules,
   entitySchema,
   enumMessage,
-  isoTimestampSchema,
+  isoTimestamp,
   isPositiveInt,
   isRecord,
   isTimestamp,
   keyIdCandidate,
-  positiveIntSchema,
+  positiveInt,
   reportKeyIssue,
+  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
+import { invalidTypeMessage } from './invalidType.js';
 import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
-import { isValidUuid, UuidSchema } from './validators.js';
+import { check, map, nullable, object, oneOf, reject, string } from './rules.js';
+import { isValidUuid } from './validators.js';
 import { writeNullableS, writeS } from './writers.js';
 
 /**
@@ -82,15 +94,34 @@ export interface ReceiptWordLabel {
   label_consolidated_from: string | null;
 }
 
-const VALIDATION_STATUS_VALUES: readonly string[] = /* @__PURE__ */ Object.values(ValidationStatus);
+const VALIDATION_STATUS_VALUES: readonly ValidationStatus[] =
+  /* @__PURE__ */ Object.values(ValidationStatus);
 const VALIDATION_STATUSES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(VALIDATION_STATUS_VALUES);
 
-const optionalNonEmpty = (name: string): z.ZodMiniType<string | null> =>
-  z.nullable(
-    z
-      .string({ error: `${name} must be a string` })
-      .check(z.minLength(1, { error: `${name} cannot be empty` })),
+/**
+ * A string of at least one character, else `<name> cannot be empty`. As zod's
+ * `minLength(1)` does, the length check also runs on a non-string that has a `length`
+ * (an array, `{ length: 0 }`), so `[]` reports both the type and the emptiness.
+ */
+const nonEmpty = (name: string, typeMessage: string): Codec<string> => {
+  const emptyMessage = `${name} cannot be empty`;
+  const rule = string(
+    typeMessage,
+    check((value) => value.length >= 1, emptyMessage),
   );
+  return (value, issues) => {
+    const parsed = rule(value, issues);
+    if (typeof value !== 'string' && value !== null && value !== undefined) {
+      const length = (value as { length?: unknown }).length;
+      // `>=` on whatever `length` holds, as zod compares it
+      if (length !== undefined && !((length as number) >= 1)) reject(issues, emptyMessage, value);
+    }
+    return parsed;
+  };
+};
+
+const optionalNonEmpty = (name: string): Codec<string | null> =>
+  nullable(nonEmpty(name, `${name} must be a string`));
 
 /** What `optionalNonEmpty` accepts: `null` or a non-empty string. */
 const isOptionalNonEmpty = (value: unknown): value is string | null =>
@@ -102,29 +133,20 @@ const isOptionalNonEmpty = (value: unknown): value is string | null =>
  */
 export const RECEIPT_WORD_LABEL_RULES: EntityRules<ReceiptWordLabel> = /* @__PURE__ */ entityRules(
   () =>
-    z.object({
-      image_id: UuidSchema,
-      receipt_id: positiveIntSchema('receipt_id'),
-      line_id: positiveIntSchema('line_id'),
-      word_id: positiveIntSchema('word_id'),
-      label: z.pipe(
-        z
-          .string({ error: 'label must be a string' })
-          .check(z.minLength(1, { error: 'label cannot be empty' })),
-        z.transform((label: string) => label.toUpperCase()),
+    object({
+      image_id: uuid(),
+      receipt_id: positiveInt('receipt_id'),
+      line_id: positiveInt('line_id'),
+      word_id: positiveInt('word_id'),
+      label: map(nonEmpty('label', 'label must be a string'), (label) => label.toUpperCase()),
+      reasoning: nullable(nonEmpty('reasoning', 'reasoning must be a string or None')),
+      timestamp_added: isoTimestamp('timestamp_added'),
+      validation_status: oneOf(VALIDATION_STATUS_VALUES, (input) =>
+        enumMessage('ValidationStatus', VALIDATION_STATUS_VALUES, input),
       ),
-      reasoning: z.nullable(
-        z
-          .string({ error: 'reasoning must be a string or None' })
-          .check(z.minLength(1, { error: 'reasoning cannot be empty' })),
-      ),
-      timestamp_added: isoTimestampSchema('timestamp_added'),
-      validation_status: z.enum(ValidationStatus, {
-        error: (issue) => enumMessage('ValidationStatus', VALIDATION_STATUS_VALUES, issue.input),
-      }),
       label_proposed_by: optionalNonEmpty('label_proposed_by'),
       label_consolidated_from: optionalNonEmpty('label_consolidated_from'),
-    }),
+    }) as Codec<ReceiptWordLabel>,
   (candidate) => {
     if (!isRecord(candidate)) return undefined;
     const { image_id, receipt_id, line_id, word_id, label, reasoning, timestamp_added } = candidate;
@@ -249,6 +271,38 @@ const KEY_ATTRIBUTES = {
   label: 'SK',
 } as const;
 
+/** The plain-code parser of word label items, which the stream pipeline uses. @internal */
+export const RECEIPT_WORD_LABEL_ITEM_PARSER: ItemParser<ReceiptWordLabel> =
+  /* @__PURE__ */ itemParser(
+    {
+      PK: S,
+      SK: S,
+      reasoning,
+      timestamp_added: S,
+      validation_status: validationStatus,
+      label_proposed_by: nullableS,
+      label_consolidated_from: nullableS,
+    },
+    (decoded, issues): ReceiptWordLabel | Invalid => {
+      const { PK, SK } = decoded;
+      const parts = splitKey(SK);
+      if (
+        parts.length !== 8 ||
+        parts[0] !== 'RECEIPT' ||
+        parts[2] !== 'LINE' ||
+        parts[4] !== 'WORD' ||
+        parts[6] !== 'LABEL'
+      ) {
+        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptWordLabel: ${SK}`, SK);
+        return INVALID;
+      }
+      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
+      if (candidate === undefined) return INVALID;
+      candidate['label'] = parts[7];
+      return validateDecodedEntity(RECEIPT_WORD_LABEL_RULES, candidate, issues, KEY_ATTRIBUTES);
+    },
+  );
+
 /**
  * Parses a `RECEIPT_WORD_LABEL` item or stream image into a {@link ReceiptWordLabel}. The ids
  * and the label come from the keys (the item has no `label` attribute); the SK must be
@@ -261,35 +315,7 @@ const KEY_ATTRIBUTES = {
  * ```
  */
 export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoDBItem> =
-  /* @__PURE__ */ itemSchema(
-    {
-      PK: S,
-      SK: S,
-      reasoning,
-      timestamp_added: S,
-      validation_status: validationStatus,
-      label_proposed_by: nullableS,
-      label_consolidated_from: nullableS,
-    },
-    (decoded, issues): ReceiptWordLabel => {
-      const { PK, SK } = decoded;
-      const parts = splitKey(SK);
-      if (
-        parts.length !== 8 ||
-        parts[0] !== 'RECEIPT' ||
-        parts[2] !== 'LINE' ||
-        parts[4] !== 'WORD' ||
-        parts[6] !== 'LABEL'
-      ) {
-        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptWordLabel: ${SK}`, SK);
-        return z.NEVER;
-      }
-      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
-      if (candidate === undefined) return z.NEVER;
-      candidate['label'] = parts[7];
-      return validateDecodedEntity(RECEIPT_WORD_LABEL_RULES, candidate, issues, KEY_ATTRIBUTES);
-    },
-  );
+  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD_LABEL_ITEM_PARSER);
 
 /**
  * Writes a word label as the HEAD Python `ReceiptWordLabel.to_item()` does: keys, `TYPE`,
