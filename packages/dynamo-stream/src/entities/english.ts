@@ -25,10 +25,6 @@ export const english: z.core.$ZodErrorMap = (issue) => {
 /** Parse options that give every message without a custom one in English. @internal */
 export const ENGLISH: z.core.ParseContext<z.core.$ZodIssue> = { error: english };
 
-/** The English message of an `invalid_type` issue for `input`. @internal */
-export const invalidTypeMessage = (expected: string, input: unknown): string =>
-  String(english({ code: 'invalid_type', expected, input } as z.core.$ZodRawIssue));
-
 /**
  * A schema that parses with the zod schema `build()` returns (built on first use) and
  * English messages, reporting its issues unchanged. `accept`, when given, is a plain-code

@@ -29,7 +29,10 @@ import { formatPythonFloat, isIsoTimestamp, isValidUuid, parsePythonInt } from '
  */
 export interface EntityRules<Entity> {
   readonly accept: (candidate: unknown) => Entity | undefined;
+  /** Validates with `accept` first, then the full rules. */
   readonly check: Codec<Entity>;
+  /** The full rules alone, without the `accept` shortcut (built on first use). */
+  readonly full: () => Codec<Entity>;
 }
 
 /** Pairs an entity's rules (built lazily) with its fast acceptance path. @internal */
@@ -38,14 +41,11 @@ export const entityRules = <Entity>(
   accept: (candidate: unknown) => Entity | undefined,
 ): EntityRules<Entity> => {
   let built: Codec<Entity> | undefined;
+  const full = (): Codec<Entity> => (built ??= rules());
   return {
     accept,
-    check: (candidate, issues) => {
-      const accepted = accept(candidate);
-      if (accepted !== undefined) return accepted;
-      built ??= rules();
-      return built(candidate, issues);
-    },
+    check: (candidate, issues) => accept(candidate) ?? full()(candidate, issues),
+    full,
   };
 };
 

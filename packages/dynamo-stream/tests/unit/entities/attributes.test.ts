@@ -2,18 +2,29 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod/mini';
 import {
   boundingBox,
+  type Decoded,
+  type Invalid,
+  type IssueSink,
+  type ItemShape,
   intList,
   intN,
-  itemSchema,
+  itemParser,
   nativeMap,
   nullableIntList,
   nullableS,
   point,
   S,
   stringList,
+  zodItemSchema,
 } from '../../../src/entities/attributes.js';
 
-describe('Function: itemSchema', () => {
+/** An item parser wrapped as a zod schema, the way the entity modules export theirs. */
+const itemSchema = <Shape extends ItemShape, Entity>(
+  shape: Shape,
+  build: (decoded: Decoded<Shape>, issues: IssueSink) => Entity | Invalid,
+): z.ZodMiniType<Entity> => zodItemSchema(itemParser(shape, build));
+
+describe('Function: itemParser (wrapped by zodItemSchema)', () => {
   const schema = itemSchema(
     { name: S, count: intN, note: nullableS, tags: stringList, where: point, extra: nativeMap },
     (decoded) => decoded,
@@ -63,7 +74,7 @@ describe('Function: itemSchema', () => {
   });
 });
 
-describe('Function: itemSchema (decoding rules)', () => {
+describe('Function: itemParser (wrapped by zodItemSchema) (decoding rules)', () => {
   const issuesOf = (result: z.core.util.SafeParseResult<unknown>): [string, string][] =>
     result.success ? [] : result.error.issues.map((issue) => [issue.path.join('.'), issue.message]);
 
