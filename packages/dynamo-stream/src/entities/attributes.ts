@@ -535,12 +535,20 @@ const failsFrom = (issues: IssueSink, start: number): boolean => {
  */
 export interface ItemParser<Entity> {
   readonly parse: (item: unknown, issues: IssueSink) => Entity | Invalid;
+  /** The same `parse`, under a key only this package's parsers have. */
+  readonly [ITEM_PARSE]: (item: unknown, issues: IssueSink) => Entity | Invalid;
   readonly safeParse: (
     item: unknown,
   ) =>
     | { readonly success: true; readonly data: Entity }
     | { readonly success: false; readonly error: { readonly issues: z.core.$ZodIssue[] } };
 }
+
+/**
+ * Marks this package's item parsers, so the stream pipeline can call `parse` directly
+ * (a zod schema has a `parse` too, with another signature). @internal
+ */
+export const ITEM_PARSE: unique symbol = Symbol('receipt-chroma.itemParse');
 
 /** Issues as zod hands them out: the input left out. @internal */
 export const finalizeIssues = (issues: IssueSink): z.core.$ZodIssue[] =>
@@ -614,6 +622,7 @@ export const itemParser = <Shape extends ItemShape, Entity>(
   };
   return {
     parse,
+    [ITEM_PARSE]: parse,
     safeParse: (item) => {
       const issues: IssueSink = [];
       const entity = parse(item, issues);

@@ -56,6 +56,29 @@ const idsFromKeys = (
   return { imageId, ids };
 };
 
+/** Target lists, shared by every message of a type (messages hold them read-only). */
+const TO_LINES_AND_WORDS: readonly TargetQueue[] = Object.freeze([
+  TargetQueue.LINES,
+  TargetQueue.WORDS,
+]);
+const TO_LINES: readonly TargetQueue[] = Object.freeze([TargetQueue.LINES]);
+const TO_WORDS: readonly TargetQueue[] = Object.freeze([TargetQueue.WORDS]);
+const TO_LABEL_CONSUMERS: readonly TargetQueue[] = Object.freeze([
+  TargetQueue.WORDS,
+  TargetQueue.LINES,
+  TargetQueue.RECEIPT_SUMMARY,
+]);
+const TO_PLACE_CONSUMERS: readonly TargetQueue[] = Object.freeze([
+  TargetQueue.LINES,
+  TargetQueue.WORDS,
+  TargetQueue.RECEIPT_SUMMARY,
+]);
+const TO_LINES_AND_LINE_ITEMS: readonly TargetQueue[] = Object.freeze([
+  TargetQueue.LINES,
+  TargetQueue.LINE_ITEMS,
+]);
+const TO_LINE_ITEMS: readonly TargetQueue[] = Object.freeze([TargetQueue.LINE_ITEMS]);
+
 interface ReceiptIds {
   readonly image_id: string;
   readonly receipt_id: number;
@@ -73,7 +96,7 @@ const receiptMessage = (receipt: ReceiptIds): EntityExtraction => ({
     image_id: receipt.image_id,
     receipt_id: receipt.receipt_id,
   },
-  targets: [TargetQueue.LINES, TargetQueue.WORDS],
+  targets: TO_LINES_AND_WORDS,
 });
 
 const lineMessage = (line: LineIds): EntityExtraction => ({
@@ -83,7 +106,7 @@ const lineMessage = (line: LineIds): EntityExtraction => ({
     receipt_id: line.receipt_id,
     line_id: line.line_id,
   },
-  targets: [TargetQueue.LINES],
+  targets: TO_LINES,
 });
 
 const wordMessage = (word: WordIds): EntityExtraction => ({
@@ -94,7 +117,7 @@ const wordMessage = (word: WordIds): EntityExtraction => ({
     line_id: word.line_id,
     word_id: word.word_id,
   },
-  targets: [TargetQueue.WORDS],
+  targets: TO_WORDS,
 });
 
 /**
@@ -115,7 +138,7 @@ export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<Receipt
       word_id: label.word_id,
       label: label.label,
     },
-    targets: [TargetQueue.WORDS, TargetQueue.LINES, TargetQueue.RECEIPT_SUMMARY],
+    targets: TO_LABEL_CONSUMERS,
   }),
 });
 
@@ -131,7 +154,7 @@ export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlac
       image_id: place.image_id,
       receipt_id: place.receipt_id,
     },
-    targets: [TargetQueue.LINES, TargetQueue.WORDS, TargetQueue.RECEIPT_SUMMARY],
+    targets: TO_PLACE_CONSUMERS,
   }),
 });
 
@@ -149,10 +172,7 @@ export const ReceiptSectionDefinition: EntityDefinition = defineEntity<ReceiptSe
       receipt_id: section.receipt_id,
       section_type: section.section_type,
     },
-    targets:
-      section.section_type.toUpperCase() === 'ITEMS'
-        ? [TargetQueue.LINES, TargetQueue.LINE_ITEMS]
-        : [TargetQueue.LINES],
+    targets: section.section_type.toUpperCase() === 'ITEMS' ? TO_LINES_AND_LINE_ITEMS : TO_LINES,
   }),
 });
 
@@ -169,7 +189,7 @@ export const ReceiptSummaryDefinition: EntityDefinition = defineEntity<ReceiptSu
       image_id: summary.image_id,
       receipt_id: summary.receipt_id,
     },
-    targets: [TargetQueue.LINE_ITEMS],
+    targets: TO_LINE_ITEMS,
   }),
 });
 

@@ -1,3 +1,10 @@
+import {
+  finalizeIssues,
+  INVALID,
+  type IssueSink,
+  ITEM_PARSE,
+  type ItemParser,
+} from '../entities/attributes.js';
 import { EntityValidationError } from '../errors.js';
 import type { DynamoDBItem } from '../types.js';
 import { findDefinitionByType } from './detectEntityType.js';
@@ -25,6 +32,7 @@ export type SafeParseEntityResult =
   | { readonly success: false; readonly error: EntityValidationError };
 
 const EMPTY: SafeParseEntityResult = { success: true, data: null };
+const scratchIssues: IssueSink = [];
 
 const isEmptyImage = (image: unknown): boolean => {
   if (image === null || image === undefined) return true;
@@ -60,6 +68,17 @@ export const parseImageWith = (
   }
   // Images normally hold PK and SK already; copy only when the record's keys differ.
   const item = hasKeys(image, keys) ? image : { ...image, PK: { S: keys.pk }, SK: { S: keys.sk } };
+  const parse = (schema as Partial<ItemParser<unknown>>)[ITEM_PARSE];
+  if (parse !== undefined) {
+    // This package's parsers: no result objects, and one issue list reused (parsing is
+    // synchronous and does not nest).
+    scratchIssues.length = 0;
+    const entity = parse(item, scratchIssues);
+    if (entity !== INVALID) return { success: true, data: entity };
+    const issues = finalizeIssues(scratchIssues);
+    scratchIssues.length = 0;
+    return { success: false, error: new EntityValidationError(definition.entityType, issues) };
+  }
   const result = schema.safeParse(item);
   return result.success
     ? { success: true, data: result.data }
