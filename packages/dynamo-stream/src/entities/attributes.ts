@@ -440,6 +440,75 @@ const jsonObject = (text: string): Record<string, unknown> | undefined => {
   return undefined;
 };
 
+const UNUSUAL: unique symbol = Symbol('unusual');
+
+/** A native value of an attribute value in the common forms, or {@link UNUSUAL}. */
+const commonNative = (data: unknown): unknown => {
+  if (!isObject(data)) return UNUSUAL;
+  for (const key in data) {
+    if (!Object.hasOwn(data, key)) return UNUSUAL;
+    const value = data[key];
+    if (value === undefined) continue;
+    switch (key) {
+      case 'S':
+        return typeof value === 'string' ? value : UNUSUAL;
+      case 'NULL':
+        return null;
+      case 'BOOL':
+        return typeof value === 'boolean' ? value : UNUSUAL;
+      case 'N': {
+        const number = typeof value === 'string' ? Number(value) : Number.NaN;
+        return Number.isSafeInteger(number) ||
+          (Number.isFinite(number) && !Number.isInteger(number))
+          ? number
+          : UNUSUAL;
+      }
+      case 'L': {
+        if (!Array.isArray(value)) return UNUSUAL;
+        const list: unknown[] = new Array(value.length);
+        for (let index = 0; index < value.length; index += 1) {
+          const item = commonNative(value[index]);
+          if (item === UNUSUAL) return UNUSUAL;
+          list[index] = item;
+        }
+        return list;
+      }
+      case 'M':
+        return commonMap(value);
+      default:
+        return UNUSUAL;
+    }
+  }
+  return UNUSUAL;
+};
+
+/** {@link commonNative} of every value of a map, or {@link UNUSUAL}. */
+const commonMap = (map: unknown): Record<string, unknown> | typeof UNUSUAL => {
+  if (!isPlainObject(map)) return UNUSUAL;
+  const result: Record<string, unknown> = {};
+  for (const key in map) {
+    if (!Object.hasOwn(map, key) || key === '__proto__') return UNUSUAL;
+    const value = commonNative(map[key]);
+    if (value === UNUSUAL) return UNUSUAL;
+    result[key] = value;
+  }
+  return result;
+};
+
+/**
+ * `unmarshall(map)` of `@aws-sdk/util-dynamodb`, with the common attribute types (`S`,
+ * `N` within the safe range, `BOOL`, `NULL`, `L`, `M`) converted directly; anything else
+ * (sets, binary, big numbers, malformed values) goes to `unmarshall`, which also throws
+ * its errors as before.
+ * @internal
+ */
+export const unmarshallMap = (map: Record<string, unknown>): Record<string, unknown> => {
+  const common = commonMap(map);
+  return common === UNUSUAL
+    ? (unmarshall(map as Record<string, AttributeValue> as never) as Record<string, unknown>)
+    : common;
+};
+
 /**
  * `{"M": …}` → a plain object (nested values unmarshalled, numbers as JS numbers). A
  * legacy JSON string (`{"S": "{…}"}`) is parsed too. Missing or `NULL` → `{}`.
@@ -452,7 +521,7 @@ export const nativeMap: Codec<Record<string, unknown>> = (value, issues) => {
     if (map !== undefined && keys !== undefined) {
       const copy: Record<string, unknown> = {};
       for (const key of keys) copy[key] = (map as Record<string, unknown>)[key];
-      return unmarshall(copy as Record<string, AttributeValue> as never) as Record<string, unknown>;
+      return unmarshallMap(copy);
     }
     const text = value['S'];
     const parsed = typeof text === 'string' ? jsonObject(text) : undefined;
@@ -537,6 +606,8 @@ export interface ItemParser<Entity> {
   readonly parse: (item: unknown, issues: IssueSink) => Entity | Invalid;
   /** The same `parse`, under a key only this package's parsers have. */
   readonly [ITEM_PARSE]: (item: unknown, issues: IssueSink) => Entity | Invalid;
+  /** The attribute-by-attribute parse alone, without the `fast` shortcut (for tests). */
+  readonly full: (item: unknown, issues: IssueSink) => Entity | Invalid;
   readonly safeParse: (
     item: unknown,
   ) =>
@@ -566,13 +637,17 @@ export const finalizeIssues = (issues: IssueSink): z.core.$ZodIssue[] =>
  * must not otherwise keep it: unless returned, the object is reused by the next parse.
  * Unknown attributes are ignored (GSI keys, `TYPE`, legacy attributes) unless
  * `guard.allowed` lists the accepted ones; with a `guard`, the required attributes are
- * checked first and nothing is decoded when one is missing.
+ * checked first and nothing is decoded when one is missing. `fast`, when given, is a
+ * plain-code shortcut for valid items: it returns exactly what the full parse would return
+ * for an item it is sure about, and `undefined` otherwise (the full parse then decides and
+ * reports).
  * @internal
  */
 export const itemParser = <Shape extends ItemShape, Entity>(
   shape: Shape,
   build: (decoded: Decoded<Shape>, issues: IssueSink) => Entity | Invalid,
   guard?: ItemGuardOptions,
+  fast?: (item: Record<string, unknown>) => Entity | undefined,
 ): ItemParser<Entity> => {
   const keys = Object.keys(shape);
   const codecs = keys.map((key) => shape[key] as Codec<unknown>);
@@ -581,7 +656,7 @@ export const itemParser = <Shape extends ItemShape, Entity>(
   // object key by key); `build` must therefore not keep it. A nested parse with the same
   // parser (none happens today) gets its own object.
   let scratch: Record<string, unknown> | undefined = {};
-  const parse = (item: unknown, issues: IssueSink): Entity | Invalid => {
+  const full = (item: unknown, issues: IssueSink): Entity | Invalid => {
     const start = issues.length;
     if (!isObject(item)) {
       issues.push(
@@ -620,9 +695,15 @@ export const itemParser = <Shape extends ItemShape, Entity>(
       if ((entity as unknown) !== decoded) scratch = decoded;
     }
   };
+  const parse =
+    fast === undefined
+      ? full
+      : (item: unknown, issues: IssueSink): Entity | Invalid =>
+          (isObject(item) ? fast(item) : undefined) ?? full(item, issues);
   return {
     parse,
     [ITEM_PARSE]: parse,
+    full,
     safeParse: (item) => {
       const issues: IssueSink = [];
       const entity = parse(item, issues);

@@ -327,6 +327,43 @@ export const keyIdCandidate = (
   return candidate;
 };
 
+/**
+ * The id written in plain digits between `start` and `end` of a key (`00042` → 42), or
+ * `undefined` when that text is anything else (sign, spaces, empty, too long): the fast
+ * parsing paths leave those cases to the full parse, which reads ids like Python's `int()`.
+ * @internal
+ */
+export const plainKeyId = (key: string, start: number, end: number): number | undefined => {
+  if (end <= start || end - start > 15) return undefined;
+  let value = 0;
+  for (let index = start; index < end; index += 1) {
+    const code = key.charCodeAt(index);
+    if (code < 48 || code > 57) return undefined;
+    value = value * 10 + (code - 48);
+  }
+  return value;
+};
+
+/**
+ * Reads `<prefix><digits>#` at `start` of a key; returns the index after the `#` and
+ * stores the id in `ids[slot]`, or returns -1. For the fast parsing paths. @internal
+ */
+export const scanKeyId = (
+  key: string,
+  start: number,
+  prefix: string,
+  ids: number[],
+  slot: number,
+): number => {
+  if (!key.startsWith(prefix, start)) return -1;
+  const from = start + prefix.length;
+  const end = key.indexOf('#', from);
+  const id = end === -1 ? undefined : plainKeyId(key, from, end);
+  if (id === undefined || id < 1) return -1;
+  ids[slot] = id;
+  return end + 1;
+};
+
 /** Key strings → `{"S": …}` attributes, for an item's `PK`, `SK` and index keys. @internal */
 export const writeKeys = <Name extends string>(
   keys: Readonly<Record<Name, string>>,

@@ -1,4 +1,3 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type * as z from 'zod/mini';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
@@ -16,6 +15,7 @@ import {
   optional,
   S,
   stringList,
+  unmarshallMap,
   zodItemSchema,
 } from './attributes.js';
 import {
@@ -454,7 +454,7 @@ const mapOrJson = (name: string) =>
     if (value === undefined) return undefined;
     if (value.M !== undefined) {
       try {
-        return unmarshall(value.M as never);
+        return unmarshallMap(value.M as Record<string, unknown>);
       } catch (error) {
         addIssue(issues, [], `Invalid ReceiptPlace DynamoDB item: ${(error as Error).message}`);
         return INVALID;

@@ -32,11 +32,25 @@ const NOT_SLUG = /[^A-Z0-9]+/g;
 const EDGE_UNDERSCORES = /^_+|_+$/g;
 
 /**
+ * Recent slugs by merchant name: a place is validated and keyed with its slug, and the same
+ * merchants recur across a table's writes. Cleared when full, so it stays small.
+ */
+const slugs = new Map<string, string>();
+const SLUG_CACHE_SIZE = 512;
+
+/**
  * The GSI1 merchant slug: upper-cased, every run of characters outside `A-Z0-9` replaced
  * by `_`, leading and trailing `_` removed (`"Trader Joe's #12"` → `TRADER_JOE_S_12`).
  */
-export const merchantSlug = (merchantName: string): string =>
-  merchantName.toUpperCase().replace(NOT_SLUG, '_').replace(EDGE_UNDERSCORES, '');
+export const merchantSlug = (merchantName: string): string => {
+  let slug = slugs.get(merchantName);
+  if (slug === undefined) {
+    slug = merchantName.toUpperCase().replace(NOT_SLUG, '_').replace(EDGE_UNDERSCORES, '');
+    if (slugs.size >= SLUG_CACHE_SIZE) slugs.clear();
+    slugs.set(merchantName, slug);
+  }
+  return slug;
+};
 
 /**
  * Formats a number with 4 decimals like Python's `f"{x:.4f}"`: correctly rounded from the
