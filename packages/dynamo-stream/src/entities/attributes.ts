@@ -608,6 +608,8 @@ export interface ItemParser<Entity> {
   readonly [ITEM_PARSE]: (item: unknown, issues: IssueSink) => Entity | Invalid;
   /** The attribute-by-attribute parse alone, without the `fast` shortcut (for tests). */
   readonly full: (item: unknown, issues: IssueSink) => Entity | Invalid;
+  /** The shortcut for valid items, when the parser has one (for tests). */
+  readonly fast: ((item: Record<string, unknown>) => Entity | undefined) | undefined;
   readonly safeParse: (
     item: unknown,
   ) =>
@@ -704,6 +706,7 @@ export const itemParser = <Shape extends ItemShape, Entity>(
     parse,
     [ITEM_PARSE]: parse,
     full,
+    fast,
     safeParse: (item) => {
       const issues: IssueSink = [];
       const entity = parse(item, issues);
