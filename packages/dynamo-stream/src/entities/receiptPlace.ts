@@ -36,7 +36,12 @@ import {
 } from './entityParts.js';
 import { ValidationMethod } from './enums.js';
 import { optionalS, pythonRepr, rawAttribute } from './itemGuards.js';
-import { checkReceiptPlaceKeys, merchantSlug, receiptPlaceKeys } from './receiptPlaceKeys.js';
+import {
+  checkReceiptPlaceKeys,
+  merchantSlug,
+  placeKeysMatch,
+  receiptPlaceKeys,
+} from './receiptPlaceKeys.js';
 
 export {
   merchantSlug,
@@ -182,7 +187,13 @@ const acceptStringList = (value: unknown): string[] | undefined => {
   for (const entry of value as unknown[]) {
     if (typeof entry !== 'string' || !isNonBlank(entry)) return undefined;
   }
-  return [...new Set(value as string[])];
+  // The rules' `[...new Set(list)]`, without building a Set for the usual short lists.
+  const list = value as string[];
+  if (list.length > 16) return [...new Set(list)];
+  for (let index = 1; index < list.length; index += 1) {
+    if (list.lastIndexOf(list[index] as string, index - 1) !== -1) return [...new Set(list)];
+  }
+  return list.slice();
 };
 
 /** What `dictionaryField` returns for `value`, or `undefined`. */
@@ -288,13 +299,12 @@ export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ en
     }
     if (typeof merchant_name !== 'string' || !isNonBlank(merchant_name)) return undefined;
     if (merchantSlug(merchant_name) === '') return undefined;
-    const texts: Record<string, string> = {};
     for (const name of OPTIONAL_TEXT_FIELDS) {
       const value = candidate[name];
-      if (value === undefined) texts[name] = '';
-      else if (typeof value === 'string') texts[name] = value;
-      else return undefined;
+      if (value !== undefined && typeof value !== 'string') return undefined;
     }
+    const textOf = (name: (typeof OPTIONAL_TEXT_FIELDS)[number]): string =>
+      (candidate[name] as string | undefined) ?? '';
     const merchantTypes = acceptStringList(candidate['merchant_types']);
     const hoursSummary = acceptStringList(candidate['hours_summary']);
     const photoReferences = acceptStringList(candidate['photo_references']);
@@ -330,10 +340,10 @@ export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ en
       receipt_id,
       place_id,
       merchant_name,
-      merchant_category: texts['merchant_category'] ?? '',
+      merchant_category: textOf('merchant_category'),
       merchant_types: merchantTypes,
-      formatted_address: texts['formatted_address'] ?? '',
-      short_address: texts['short_address'] ?? '',
+      formatted_address: textOf('formatted_address'),
+      short_address: textOf('short_address'),
       address_components: addressComponents,
       latitude,
       longitude,
@@ -341,21 +351,21 @@ export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ en
       viewport_ne_lng: neLng,
       viewport_sw_lat: swLat,
       viewport_sw_lng: swLng,
-      plus_code: texts['plus_code'] ?? '',
-      phone_number: texts['phone_number'] ?? '',
-      phone_intl: texts['phone_intl'] ?? '',
-      website: texts['website'] ?? '',
-      maps_url: texts['maps_url'] ?? '',
-      business_status: texts['business_status'] ?? '',
+      plus_code: textOf('plus_code'),
+      phone_number: textOf('phone_number'),
+      phone_intl: textOf('phone_intl'),
+      website: textOf('website'),
+      maps_url: textOf('maps_url'),
+      business_status: textOf('business_status'),
       open_now: openNow,
       hours_summary: hoursSummary,
       hours_data: hoursData,
       photo_references: photoReferences,
       matched_fields: matchedFields,
       validated_by: validatedBy as ValidationMethod | '',
-      validation_status: texts['validation_status'] ?? '',
+      validation_status: textOf('validation_status'),
       confidence,
-      reasoning: texts['reasoning'] ?? '',
+      reasoning: textOf('reasoning'),
       timestamp,
       places_api_version: version ?? 'v1',
     };
@@ -632,6 +642,7 @@ const fastPlace = (item: Record<string, unknown>): ReceiptPlace | undefined => {
   if (issues.length > 0 || decoded.TYPE !== 'RECEIPT_PLACE') return undefined;
   const place = RECEIPT_PLACE_RULES.accept(candidateOf(decoded));
   if (place === undefined) return undefined;
+  if (placeKeysMatch(decoded, place)) return place;
   checkReceiptPlaceKeys(decoded, place, issues);
   return issues.length === 0 ? place : undefined;
 };

@@ -1,6 +1,6 @@
 import type { IssueSink } from './attributes.js';
 import { addIssue } from './entityParts.js';
-import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
+import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 
 /**
@@ -85,6 +85,20 @@ export const receiptPlaceKeys = (place: ReceiptPlaceKeyFields): ReceiptPlaceKeys
   };
 };
 
+/** True when `value` is exactly `a + b + c + d + e + f` (no string is built). */
+const isJoin = (value: string, a: string, b = '', c = '', d = '', e = '', f = ''): boolean =>
+  value.length === a.length + b.length + c.length + d.length + e.length + f.length &&
+  value.startsWith(a) &&
+  value.startsWith(b, a.length) &&
+  value.startsWith(c, a.length + b.length) &&
+  value.startsWith(d, a.length + b.length + c.length) &&
+  value.startsWith(e, value.length - e.length - f.length) &&
+  value.endsWith(f);
+
+/** True when `key` is absent or the `IMAGE#<id>#RECEIPT#<rid>#PLACE` sort key. */
+const isPlaceSortKey = (key: string | undefined, imageId: string, receipt: string): boolean =>
+  key === undefined || isJoin(key, 'IMAGE#', imageId, '#RECEIPT#', receipt, '#PLACE');
+
 /** The key attributes a place item was stored with (`PK`/`SK` always present). */
 export interface StoredPlaceKeys {
   readonly PK: string;
@@ -118,6 +132,44 @@ const mismatch = (issues: IssueSink, key: string, stored: string, expected: stri
       ? `the image_id/receipt_id attributes give "${expected}"`
       : `the entity gives "${expected}"`;
   addIssue(issues, [key], `${key} does not match entity keys: got "${stored}" but ${source}`);
+};
+
+/**
+ * True when every key the item holds is exactly what {@link receiptPlaceKeys} gives for
+ * the place (so {@link checkReceiptPlaceKeys} has nothing to report), checked without
+ * building the key strings. A `false` says nothing: the full check then decides.
+ * @internal
+ */
+export const placeKeysMatch = (stored: StoredPlaceKeys, place: ReceiptPlace): boolean => {
+  const id = place.image_id;
+  const receipt = padId(place.receipt_id);
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK } = stored;
+  if (!isJoin(PK, 'IMAGE#', id) || !isJoin(SK, 'RECEIPT#', receipt, '#PLACE')) return false;
+  if (!isPlaceSortKey(GSI1SK, id, receipt)) return false;
+  if (GSI1PK !== undefined && !isJoin(GSI1PK, 'MERCHANT#', merchantSlug(place.merchant_name))) {
+    return false;
+  }
+  if (place.place_id === '') {
+    if (GSI2PK !== undefined || GSI2SK !== undefined) return false;
+  } else {
+    if (GSI2PK !== undefined && !isJoin(GSI2PK, 'PLACE#', place.place_id)) return false;
+    if (!isPlaceSortKey(GSI2SK, id, receipt)) return false;
+  }
+  if (GSI3PK !== undefined && GSI3PK !== 'PLACE_VALIDATION') return false;
+  if (GSI4SK !== undefined && GSI4SK !== '1_PLACE') return false;
+  if (GSI4PK !== undefined && !isJoin(GSI4PK, 'IMAGE#', id, '#RECEIPT#', receipt)) return false;
+  return (
+    GSI3SK === undefined ||
+    isJoin(
+      GSI3SK,
+      'CONFIDENCE#',
+      formatFixed4(place.confidence),
+      '#STATUS#',
+      place.validation_status,
+      '#IMAGE#',
+      id,
+    )
+  );
 };
 
 /**
