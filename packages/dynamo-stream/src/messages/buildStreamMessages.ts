@@ -7,12 +7,20 @@ import { isCompactionRun, parseCompactionRun } from '../parsing/compactionRunIma
 import { DEFAULT_ENTITY_REGISTRY } from '../parsing/entityDefinitions.js';
 import {
   isUnresolved,
-  parseRecordImages,
+  type ParsedImages,
+  parsedImagesScratch,
+  parseImagesInto,
   type ResolvedRecord,
   resolveRecord,
   unresolvedError,
 } from '../parsing/parseStreamRecord.js';
-import { type RecordFields, readRecord } from '../parsing/readRecord.js';
+import {
+  type RecordFields,
+  type RecordFieldsScratch,
+  readRecord,
+  readRecordInto,
+  recordFieldsScratch,
+} from '../parsing/readRecord.js';
 import type { EntityExtraction, EntityRegistry } from '../parsing/registry.js';
 import type {
   DynamoDBItem,
@@ -50,6 +58,10 @@ export interface BuildMessagesResult {
 }
 
 interface BuildContext {
+  /** The fields of the record being built, one object reused for the whole batch. */
+  readonly fields: RecordFieldsScratch;
+  /** The parsed images of the record being built, reused likewise. */
+  readonly images: ParsedImages;
   readonly observability: Observability;
   readonly registry: EntityRegistry;
   readonly now: () => string;
@@ -235,27 +247,29 @@ const buildEntityMessage = (
     }
   }
 
-  const parsed = parseRecordImages(fields, resolved);
-  const imageErrors = parsed.success ? parsed.data.imageErrors : [];
-  const failedImages = parsed.success
-    ? imageErrors.map(({ image }) => image)
-    : (['OldImage', 'NewImage'] as const).filter(
-        (image) => fields[image === 'OldImage' ? 'oldImage' : 'newImage'],
-      );
+  const parsed = build.images;
+  const failure = parseImagesInto(parsed, fields, resolved);
+  const { imageErrors } = parsed;
+  const failedImages =
+    failure === undefined
+      ? imageErrors.map(({ image }) => image)
+      : (['OldImage', 'NewImage'] as const).filter(
+          (image) => fields[image === 'OldImage' ? 'oldImage' : 'newImage'],
+        );
   for (const image of failedImages) {
     count(MetricName.ENTITY_PARSING_ERROR, 1, {
       entity_type: entityType,
       image_type: image === 'OldImage' ? 'old' : 'new',
     });
   }
-  if (!parsed.success) {
+  if (failure !== undefined) {
     logger.warn('Skipping stream record with an invalid image', {
       eventId: fields.eventId,
       recordIndex: fields.recordIndex,
       entityType,
-      error: parsed.error.message,
+      error: failure.message,
     });
-    return parsed.error;
+    return failure;
   }
   for (const { image, error } of imageErrors) {
     logger.warn('Ignoring an invalid image of a stream record', {
@@ -267,7 +281,7 @@ const buildEntityMessage = (
     });
   }
 
-  const { oldEntity, newEntity } = parsed.data;
+  const { oldEntity, newEntity } = parsed;
   const changes = diffFields(relevantFields, oldEntity, newEntity);
   const changeCount = Object.keys(changes).length;
   count(MetricName.CHROMADB_RELEVANT_CHANGES, changeCount, typeDimension(entityType));
@@ -286,7 +300,7 @@ const buildEntityMessage = (
 };
 
 const buildRecord = (record: unknown, recordIndex: number, build: BuildContext) => {
-  const fields = readRecord(record, recordIndex);
+  const fields = readRecordInto(build.fields, record, recordIndex);
   const { eventName } = fields;
   const { count, logger } = build.observability;
   if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
@@ -348,6 +362,8 @@ export const buildStreamMessages = (
   options?: BuildMessagesOptions,
 ): BuildMessagesResult => {
   const build: BuildContext = {
+    fields: recordFieldsScratch(),
+    images: parsedImagesScratch(),
     observability: resolveObservability(options),
     registry: options?.registry ?? DEFAULT_ENTITY_REGISTRY,
     now: options?.now ?? pythonUtcNow,

@@ -128,6 +128,64 @@ export const unresolvedError = (
     issues: unresolved.issues,
   });
 
+/** The entities of a record's images, as {@link parseImagesInto} leaves them. @internal */
+export interface ParsedImages {
+  oldEntity: unknown;
+  newEntity: unknown;
+  imageErrors: readonly { readonly image: ImageName; readonly error: EntityValidationError }[];
+}
+
+const NO_IMAGE_ERRORS: ParsedImages['imageErrors'] = Object.freeze([]);
+
+/** An empty {@link ParsedImages}. @internal */
+export const parsedImagesScratch = (): ParsedImages => ({
+  oldEntity: null,
+  newEntity: null,
+  imageErrors: NO_IMAGE_ERRORS,
+});
+
+/**
+ * Parses the present images of a recognised record into `into` (which the batch builder
+ * reuses; nothing is allocated for a record whose images parse). Fails only when every
+ * present image is invalid; a single invalid image beside a valid one is reported in
+ * `imageErrors`.
+ * @internal
+ */
+export const parseImagesInto = (
+  into: ParsedImages,
+  fields: RecordFields,
+  resolved: ResolvedRecord,
+): RecordParseError | undefined => {
+  const { definition } = resolved;
+  const entityType = definition.entityType;
+  // The images are parsed with the definition whose matcher took the sort key.
+  const oldResult = parseImageWith(definition, fields.oldImage, resolved);
+  const newResult = parseImageWith(definition, fields.newImage, resolved);
+  into.oldEntity = oldResult.success ? oldResult.data : null;
+  into.newEntity = newResult.success ? newResult.data : null;
+  if (oldResult.success && newResult.success) {
+    into.imageErrors = NO_IMAGE_ERRORS;
+    return undefined;
+  }
+  const imageErrors: { image: ImageName; error: EntityValidationError }[] = [];
+  if (!oldResult.success) imageErrors.push({ image: 'OldImage', error: oldResult.error });
+  if (!newResult.success) imageErrors.push({ image: 'NewImage', error: newResult.error });
+  into.imageErrors = imageErrors;
+  if (into.oldEntity !== null || into.newEntity !== null) return undefined;
+  const issues = imageErrors.flatMap(({ image, error }) =>
+    error.issues.map((issue) => ({
+      ...issue,
+      path: [...recordPath(fields), 'dynamodb', image, ...issue.path],
+    })),
+  );
+  return new RecordParseError(
+    'invalid-entity',
+    `Invalid ${entityType} image in stream record`,
+    { ...locate(fields, entityType), issues },
+    { cause: imageErrors[0]?.error },
+  );
+};
+
 /**
  * Parses the present images of a recognised record. Fails only when every present image
  * is invalid; a single invalid image beside a valid one is reported in `imageErrors`.
@@ -137,46 +195,21 @@ export const parseRecordImages = (
   fields: RecordFields,
   resolved: ResolvedRecord,
 ): SafeParseStreamRecordResult => {
-  const { pk, sk, definition } = resolved;
-  const entityType = definition.entityType;
-  // The images are parsed with the definition whose matcher took the sort key.
-  const oldResult = parseImageWith(definition, fields.oldImage, resolved);
-  const newResult = parseImageWith(definition, fields.newImage, resolved);
-  const imageErrors: { image: ImageName; error: EntityValidationError }[] = [];
-  if (!oldResult.success) imageErrors.push({ image: 'OldImage', error: oldResult.error });
-  if (!newResult.success) imageErrors.push({ image: 'NewImage', error: newResult.error });
-  const parsedAny =
-    (oldResult.success && oldResult.data !== null) ||
-    (newResult.success && newResult.data !== null);
-  if (imageErrors.length > 0 && !parsedAny) {
-    const issues = imageErrors.flatMap(({ image, error }) =>
-      error.issues.map((issue) => ({
-        ...issue,
-        path: [...recordPath(fields), 'dynamodb', image, ...issue.path],
-      })),
-    );
-    return {
-      success: false,
-      error: new RecordParseError(
-        'invalid-entity',
-        `Invalid ${entityType} image in stream record`,
-        { ...locate(fields, entityType), issues },
-        { cause: imageErrors[0]?.error },
-      ),
-    };
-  }
+  const images = parsedImagesScratch();
+  const error = parseImagesInto(images, fields, resolved);
+  if (error !== undefined) return { success: false, error };
   return {
     success: true,
     data: {
-      entityType,
-      oldEntity: oldResult.success ? oldResult.data : null,
-      newEntity: newResult.success ? newResult.data : null,
-      pk,
-      sk,
+      entityType: resolved.definition.entityType,
+      oldEntity: images.oldEntity,
+      newEntity: images.newEntity,
+      pk: resolved.pk,
+      sk: resolved.sk,
       eventName: fields.eventName,
       eventId: fields.eventId,
       sequenceNumber: fields.sequenceNumber,
-      imageErrors,
+      imageErrors: images.imageErrors,
     },
   };
 };

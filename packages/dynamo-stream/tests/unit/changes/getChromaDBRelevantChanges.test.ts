@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getChromaDBRelevantChanges } from '../../../src/changes/getChromaDBRelevantChanges.js';
 import { jsonEqual, toJsonValue } from '../../../src/changes/jsonValue.js';
 import { CHROMADB_RELEVANT_FIELDS } from '../../../src/changes/relevantFields.js';
+import type { JsonValue } from '../../../src/messages/types.js';
 
 describe('Function: getChromaDBRelevantChanges', () => {
   const place = {
@@ -116,5 +118,40 @@ describe('Function: jsonEqual', () => {
   ])('jsonEqual(%j, %j) is %s', (left, right, expected) => {
     // Act & Assess
     expect(jsonEqual(left, right)).toBe(expected);
+  });
+});
+
+/** jsonEqual as first written (listing keys), the reference for the allocation-free one. */
+const referenceJsonEqual = (left: JsonValue, right: JsonValue): boolean => {
+  if (left === right) return true;
+  if (left === null || right === null || typeof left !== 'object' || typeof right !== 'object') {
+    return false;
+  }
+  if (Array.isArray(left)) {
+    if (!Array.isArray(right) || left.length !== right.length) return false;
+    return left.every((item, index) => referenceJsonEqual(item, right[index] ?? null));
+  }
+  if (Array.isArray(right)) return false;
+  const leftKeys = Object.keys(left);
+  if (leftKeys.length !== Object.keys(right).length) return false;
+  return leftKeys.every(
+    (key) => Object.hasOwn(right, key) && referenceJsonEqual(left[key] ?? null, right[key] ?? null),
+  );
+};
+
+describe('Property: jsonEqual', () => {
+  it('agrees with the key-listing reference on random and near-equal JSON values', () => {
+    const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>;
+    fc.assert(
+      fc.property(json, json, fc.boolean(), (left, other, nearCopy) => {
+        // Prepare: half the time compare a value with a structural copy of itself, maybe changed
+        const right = nearCopy ? (JSON.parse(JSON.stringify(left)) as JsonValue) : other;
+
+        // Act, Assess
+        expect(jsonEqual(left, right)).toBe(referenceJsonEqual(left, right));
+        expect(jsonEqual(right, left)).toBe(referenceJsonEqual(right, left));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
