@@ -83,7 +83,8 @@ export const measureThroughput = async ({ runs = 15, warmup = 5, count = 10_000 
       messages = produced;
       rates.push(records.length / seconds);
     }
-    if (process.env.BENCH_TRACE) console.error(rates.map((rate) => Math.round(rate / 1000)).join(" "));
+    if (process.env.BENCH_TRACE)
+      console.error(rates.map((rate) => Math.round(rate / 1000)).join(' '));
     return { messages, rates: summarize(rates) };
   };
 

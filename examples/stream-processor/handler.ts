@@ -27,8 +27,10 @@ const {
 // irrelevant to Chroma (about a third of the table's writes) never need it, and module load
 // stays small: constructing the client resolves the SDK's configuration (about 5 ms).
 let sqs: SQSClient | undefined;
-const send: SendMessageBatch = (input) =>
-  (sqs ??= new SQSClient({})).send(new SendMessageBatchCommand(input));
+const send: SendMessageBatch = (input) => {
+  sqs ??= new SQSClient({});
+  return sqs.send(new SendMessageBatchCommand(input));
+};
 const logger = createLogger(LOG_LEVEL);
 const queueUrls: QueueUrls = Object.fromEntries(
   Object.entries({
