@@ -129,7 +129,15 @@ export const describeRulesAgreement = (
   rules: EntityRules<unknown>,
   reference: () => z.ZodMiniType<unknown>,
   entities: readonly Record<string, unknown>[],
-  numRuns = 400,
+  {
+    numRuns = 400,
+    extraValues = [],
+  }: {
+    /** Random mutation runs. */
+    readonly numRuns?: number;
+    /** Values aimed at this entity's rules, swept through every field with the edge values. */
+    readonly extraValues?: readonly unknown[];
+  } = {},
 ): void => {
   describe(`Property: ${name} rules agree with their zod reference`, () => {
     it('accepts the valid entities, returning what the reference returns', () => {
@@ -169,7 +177,7 @@ export const describeRulesAgreement = (
       const schema = reference();
       for (const entity of entities) {
         for (const field of [...Object.keys(entity), 'extra']) {
-          for (const value of [...EDGE_VALUES, 'delete']) {
+          for (const value of [...EDGE_VALUES, ...extraValues, 'delete']) {
             // Prepare
             const candidate = structuredClone(entity);
             if (value === 'delete') delete candidate[field];
