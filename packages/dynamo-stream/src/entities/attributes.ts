@@ -718,6 +718,36 @@ export const itemParser = <Shape extends ItemShape, Entity>(
 };
 
 /**
+ * A fast path for {@link itemParser} from a straight-line `decode` of the item's
+ * attributes (written out per entity, so each attribute read has its own inline cache
+ * instead of the generic loop's shared one) and the parser's own `build`. It returns the
+ * entity when the guard holds and nothing was reported, else `undefined` (the full parse
+ * then decides and reports). `decode` must call, for every attribute of the shape, the
+ * shape's decoder.
+ * @internal
+ */
+export const fastDecoder = <Shape extends ItemShape, Entity>(
+  decode: (item: Record<string, unknown>, issues: IssueSink) => Decoded<Shape>,
+  build: (decoded: Decoded<Shape>, issues: IssueSink) => Entity | Invalid,
+  guard?: ItemGuardOptions,
+): ((item: Record<string, unknown>) => Entity | undefined) => {
+  const issues: IssueSink = [];
+  return (item) => {
+    if (guard !== undefined) {
+      for (const key of guard.required) if (item[key] === undefined) return undefined;
+      const allowed = guard.allowed;
+      if (allowed !== undefined) for (const key in item) if (!allowed.has(key)) return undefined;
+    }
+    issues.length = 0;
+    const decoded = decode(item, issues);
+    // Every decoder reports the values it rejects, so no issue means all decoded.
+    if (issues.length > 0) return undefined;
+    const entity = build(decoded, issues);
+    return entity === INVALID || issues.length > 0 ? undefined : entity;
+  };
+};
+
+/**
  * The zod schema of an item parser, for users who compose zod schemas: it reports the
  * parser's issues unchanged.
  * @internal

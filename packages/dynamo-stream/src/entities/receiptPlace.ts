@@ -3,9 +3,11 @@ import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
   type Codec,
   type Decoded,
+  fastDecoder,
   INVALID,
   type Invalid,
   type IssueSink,
+  type ItemGuardOptions,
   type ItemParser,
   intN,
   isPlainObject,
@@ -581,19 +583,12 @@ const candidateOf = (decoded: DecodedPlace) => ({
   viewport_sw_lng: decoded.viewport_sw_lng,
 });
 
-const scratchIssues: IssueSink = [];
-
 /**
- * The fast path of {@link RECEIPT_PLACE_ITEM_PARSER}: an item with only known attributes,
- * all well formed, valid and consistent with its keys, decoded in straight-line code
- * instead of the generic attribute loop. Anything else returns `undefined` and takes the
- * full parse, which reports. A property test checks both give the same results.
+ * The attributes of a place item decoded in straight-line code, for the fast path of
+ * {@link RECEIPT_PLACE_ITEM_PARSER} (a property test checks it against the full parse).
  */
-const fastPlace = (item: Record<string, unknown>): ReceiptPlace | undefined => {
-  for (const key in item) if (!ALLOWED_ATTRIBUTES.has(key)) return undefined;
-  const issues = scratchIssues;
-  issues.length = 0;
-  const decoded = {
+const decodePlace = (item: Record<string, unknown>, issues: IssueSink): DecodedPlace =>
+  ({
     PK: S(item['PK'], issues),
     SK: S(item['SK'], issues),
     TYPE: S(item['TYPE'], issues),
@@ -637,36 +632,33 @@ const fastPlace = (item: Record<string, unknown>): ReceiptPlace | undefined => {
     open_now: nullableBOOL(item['open_now'], issues),
     address_components: addressComponents(item['address_components'], issues),
     hours_data: hoursData(item['hours_data'], issues),
-  } as DecodedPlace;
-  // Every decoder reports the values it rejects, so no issue means all decoded.
-  if (issues.length > 0 || decoded.TYPE !== 'RECEIPT_PLACE') return undefined;
-  const place = RECEIPT_PLACE_RULES.accept(candidateOf(decoded));
-  if (place === undefined) return undefined;
-  if (placeKeysMatch(decoded, place)) return place;
-  checkReceiptPlaceKeys(decoded, place, issues);
-  return issues.length === 0 ? place : undefined;
+  }) as DecodedPlace;
+
+const buildPlace = (decoded: DecodedPlace, issues: IssueSink): ReceiptPlace | Invalid => {
+  if (decoded.TYPE !== 'RECEIPT_PLACE') {
+    addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_PLACE');
+    return INVALID;
+  }
+  const candidate = candidateOf(decoded);
+  const place = validateInto(RECEIPT_PLACE_RULES, candidate, issues);
+  if (place === undefined) return INVALID;
+  // Comparing the keys costs nothing when they are all as expected, the usual case.
+  if (!placeKeysMatch(decoded, place)) checkReceiptPlaceKeys(decoded, place, issues);
+  return place;
+};
+
+const PLACE_GUARD: ItemGuardOptions = {
+  required: ['PK', 'SK', 'TYPE', 'image_id', 'receipt_id', 'place_id', 'merchant_name'],
+  missingMessage: 'Item is missing required keys',
+  allowed: ALLOWED_ATTRIBUTES,
 };
 
 /** The plain-code parser of place items, which the stream pipeline uses. @internal */
 export const RECEIPT_PLACE_ITEM_PARSER: ItemParser<ReceiptPlace> = /* @__PURE__ */ itemParser(
   PLACE_SHAPE,
-  (decoded, issues): ReceiptPlace | Invalid => {
-    if (decoded.TYPE !== 'RECEIPT_PLACE') {
-      addIssue(issues, ['TYPE'], 'TYPE must be RECEIPT_PLACE');
-      return INVALID;
-    }
-    const candidate = candidateOf(decoded);
-    const place = validateInto(RECEIPT_PLACE_RULES, candidate, issues);
-    if (place === undefined) return INVALID;
-    checkReceiptPlaceKeys(decoded, place, issues);
-    return place;
-  },
-  {
-    required: ['PK', 'SK', 'TYPE', 'image_id', 'receipt_id', 'place_id', 'merchant_name'],
-    missingMessage: 'Item is missing required keys',
-    allowed: ALLOWED_ATTRIBUTES,
-  },
-  fastPlace,
+  buildPlace,
+  PLACE_GUARD,
+  /* @__PURE__ */ fastDecoder(decodePlace, buildPlace, PLACE_GUARD),
 );
 
 /**
