@@ -597,14 +597,18 @@ const failsFrom = (issues: IssueSink, start: number): boolean => {
 
 /**
  * A plain-code item parser: what the stream pipeline parses images with (no zod on that
- * path), and what an item schema wraps. `parse` returns the entity, or {@link INVALID}
+ * path), and what an item schema wraps. `parseInto` returns the entity, or {@link INVALID}
  * after pushing issues; `safeParse` has the shape of zod's, with issues as zod reports
  * them (no `input`).
  * @internal
  */
 export interface ItemParser<Entity> {
-  readonly parse: (item: unknown, issues: IssueSink) => Entity | Invalid;
-  /** The same `parse`, under a key only this package's parsers have. */
+  /**
+   * Parses into `issues`: the entity, or {@link INVALID} after pushing issues. (Not zod's
+   * throwing `parse`: an item parser has only `safeParse` of zod's API.)
+   */
+  readonly parseInto: (item: unknown, issues: IssueSink) => Entity | Invalid;
+  /** The same `parseInto`, under a key only this package's parsers have. */
   readonly [ITEM_PARSE]: (item: unknown, issues: IssueSink) => Entity | Invalid;
   /** The attribute-by-attribute parse alone, without the `fast` shortcut (for tests). */
   readonly full: (item: unknown, issues: IssueSink) => Entity | Invalid;
@@ -618,7 +622,7 @@ export interface ItemParser<Entity> {
 }
 
 /**
- * Marks this package's item parsers, so the stream pipeline can call `parse` directly
+ * Marks this package's item parsers, so the stream pipeline can call `parseInto` directly
  * (a zod schema has a `parse` too, with another signature). @internal
  */
 export const ITEM_PARSE: unique symbol = Symbol('receipt-chroma.itemParse');
@@ -703,7 +707,7 @@ export const itemParser = <Shape extends ItemShape, Entity>(
       : (item: unknown, issues: IssueSink): Entity | Invalid =>
           (isObject(item) ? fast(item) : undefined) ?? full(item, issues);
   return {
-    parse,
+    parseInto: parse,
     [ITEM_PARSE]: parse,
     full,
     fast,
@@ -757,7 +761,7 @@ export function zodItemSchema<Entity>(
   parser: ItemParser<Entity>,
 ): z.ZodMiniType<Entity, DynamoDBItem> {
   return z.transform((item: unknown, ctx): Entity => {
-    const entity = parser.parse(item, ctx.issues);
+    const entity = parser.parseInto(item, ctx.issues);
     return entity === INVALID ? z.NEVER : entity;
   }) as unknown as z.ZodMiniType<Entity, DynamoDBItem>;
 }

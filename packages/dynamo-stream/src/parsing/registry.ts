@@ -4,9 +4,10 @@ import type { EntityData } from '../messages/types.js';
 import type { DynamoDBItem } from '../types.js';
 
 /**
- * What an entity definition parses items with: any schema with zod's `safeParse` from a
- * DynamoDB item to the entity. The package's item schemas are `zod/mini` schemas; a schema
- * built with classic `zod` fits too.
+ * What an entity definition parses items with: anything with zod's `safeParse` from a
+ * DynamoDB item to the entity. The built-in definitions use the package's plain-code item
+ * parsers (the exported `…ItemSchema` zod schemas wrap the same parsers); a schema built
+ * with `zod/mini` or classic `zod` fits too.
  */
 export interface EntityItemSchema<Entity> {
   safeParse(
