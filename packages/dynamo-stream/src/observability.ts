@@ -9,6 +9,10 @@ export const NOOP_LOGGER: Logger = { debug: noop, info: noop, warn: noop, error:
 export interface Observability {
   readonly logger: Logger;
   readonly count: (name: string, value: number, dimensions?: MetricDimensions) => void;
+  /** False when no logger was given: hot paths then skip building log fields. */
+  readonly logging: boolean;
+  /** False when no metrics were given: hot paths then skip building dimensions. */
+  readonly counting: boolean;
 }
 
 /**
@@ -17,8 +21,11 @@ export interface Observability {
  */
 export const resolveObservability = (options: ObservabilityOptions | undefined): Observability => {
   const metrics: Metrics | undefined = options?.metrics;
+  const logger = options?.logger;
   return {
-    logger: options?.logger ?? NOOP_LOGGER,
+    logger: logger ?? NOOP_LOGGER,
     count: metrics ? (name, value, dimensions) => metrics.count(name, value, dimensions) : noop,
+    logging: logger !== undefined,
+    counting: metrics !== undefined,
   };
 };

@@ -154,11 +154,13 @@ const buildCompactionRunMessages = (
       recordSnapshot: image,
     });
   }
-  build.observability.logger.info('Created compaction run messages', {
-    run_id: run.run_id,
-    image_id: run.image_id,
-    eventId: fields.eventId,
-  });
+  if (build.observability.logging) {
+    build.observability.logger.info('Created compaction run messages', {
+      run_id: run.run_id,
+      image_id: run.image_id,
+      eventId: fields.eventId,
+    });
+  }
   return undefined;
 };
 
@@ -190,12 +192,14 @@ const pushEntityMessage = (
   recordSnapshot: Record<string, unknown> | undefined,
   build: BuildContext,
 ): void => {
-  for (const target of extraction.targets) {
-    build.observability.count(
-      MetricName.STREAM_MESSAGE_CREATED,
-      1,
-      targetDimension(entityType, target),
-    );
+  if (build.observability.counting) {
+    for (const target of extraction.targets) {
+      build.observability.count(
+        MetricName.STREAM_MESSAGE_CREATED,
+        1,
+        targetDimension(entityType, target),
+      );
+    }
   }
   build.messages.push({
     entityType,
@@ -320,6 +324,7 @@ const buildRecord = (record: unknown, recordIndex: number, build: BuildContext) 
   const resolved = resolveRecord(fields, build.registry);
   if (isUnresolved(resolved)) {
     if (resolved.reason !== 'malformed-record') {
+      if (!build.observability.logging) return undefined;
       logger.debug('Skipping irrelevant stream record', {
         eventId: fields.eventId,
         reason: resolved.reason,
