@@ -402,6 +402,20 @@ const recordKeys = (map: Record<string, unknown>): string[] | undefined =>
     ? Object.keys(map).filter((key) => key !== '__proto__')
     : undefined;
 
+/**
+ * What `z.record(z.string(), z.unknown())` returns for `value`: a copy of a plain object's
+ * own string keys (`__proto__` left out), or `undefined` for anything it rejects (not a
+ * plain object, or symbol keys).
+ * @internal
+ */
+export const recordCopy = (value: unknown): Record<string, unknown> | undefined => {
+  const keys = isPlainObject(value) ? recordKeys(value) : undefined;
+  if (keys === undefined) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) copy[key] = (value as Record<string, unknown>)[key];
+  return copy;
+};
+
 /** `{"M": {k: {"S": v}}}` → a string map; `{"NULL": true}` or missing → `null`. */
 export const nullableStringMap: Codec<Record<string, string> | null> = (value, issues) => {
   if (value === undefined) return null;
@@ -516,13 +530,8 @@ export const unmarshallMap = (map: Record<string, unknown>): Record<string, unkn
 export const nativeMap: Codec<Record<string, unknown>> = (value, issues) => {
   if (value === undefined) return {};
   if (isObject(value)) {
-    const map = value['M'];
-    const keys = isPlainObject(map) ? recordKeys(map) : undefined;
-    if (map !== undefined && keys !== undefined) {
-      const copy: Record<string, unknown> = {};
-      for (const key of keys) copy[key] = (map as Record<string, unknown>)[key];
-      return unmarshallMap(copy);
-    }
+    const copy = recordCopy(value['M']);
+    if (copy !== undefined) return unmarshallMap(copy);
     const text = value['S'];
     const parsed = typeof text === 'string' ? jsonObject(text) : undefined;
     if (parsed !== undefined) return parsed;

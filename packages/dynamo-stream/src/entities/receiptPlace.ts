@@ -10,13 +10,13 @@ import {
   type ItemGuardOptions,
   type ItemParser,
   intN,
-  isPlainObject,
   itemParser,
   N,
   nullableBOOL,
   nullableN,
   nullableS,
   optional,
+  recordCopy,
   S,
   stringList,
   unmarshallMap,
@@ -201,10 +201,7 @@ const acceptStringList = (value: unknown): string[] | undefined => {
 /** What `dictionaryField` returns for `value`, or `undefined`. */
 const acceptDictionary = (value: unknown): Record<string, unknown> | undefined => {
   if (value === undefined) return {};
-  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return undefined;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) if (key !== '__proto__') copy[key] = value[key];
-  return copy;
+  return recordCopy(value);
 };
 
 /** What `coordinateField` returns for `value`, or `undefined` when it would reject it. */

@@ -5,6 +5,7 @@ import {
   type IssueSink,
   isObject,
   prefixIssues,
+  recordCopy,
 } from './attributes.js';
 import { invalidTypeMessageFor } from './invalidType.js';
 
@@ -194,27 +195,14 @@ export const array =
     return valid ? runChecks(result, checks, issues) : INVALID;
   };
 
-/** True for an object whose prototype is `Object.prototype` or `null`. @internal */
-export const isPlainRecord = (value: unknown): value is Record<string, unknown> => {
-  if (!isObject(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-};
-
 /**
  * A plain object with string keys and any values (`z.record(z.string(), z.unknown())`),
  * copied key by key (`__proto__` is dropped). Anything else reports `message`.
  */
 export const dictionary =
   (message: Message): Codec<Record<string, unknown>> =>
-  (value, issues) => {
-    if (!isPlainRecord(value) || Object.getOwnPropertySymbols(value).length > 0) {
-      return wrongType(issues, 'record', message, value);
-    }
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) if (key !== '__proto__') copy[key] = value[key];
-    return copy;
-  };
+  (value, issues) =>
+    recordCopy(value) ?? wrongType(issues, 'record', message, value);
 
 /** The fields of an object rule, in the order they are checked and output. */
 export type Shape = Readonly<Record<string, Codec<unknown>>>;
