@@ -101,8 +101,8 @@ const noForm = (issues: IssueSink, input: unknown, message: string): Invalid => 
   return INVALID;
 };
 
-/** A custom problem with the attribute's value. */
-const custom = (issues: IssueSink, message: string, input: unknown): Invalid => {
+/** Reports a custom problem with the attribute's value and returns {@link INVALID}. @internal */
+export const customIssue = (issues: IssueSink, message: string, input: unknown): Invalid => {
   issues.push({ code: 'custom', message, input });
   return INVALID;
 };
@@ -150,7 +150,7 @@ export const N: Codec<number> = (value, issues) => {
   if (typeof text !== 'string') return wrongType(issues, 'string', text, 'N');
   const parsed = finiteNumber(text);
   return parsed === undefined
-    ? custom(issues, `must be a finite number, got ${JSON.stringify(text)}`, value)
+    ? customIssue(issues, `must be a finite number, got ${JSON.stringify(text)}`, value)
     : parsed;
 };
 
@@ -161,7 +161,7 @@ export const intN: Codec<number> = (value, issues) => {
   if (typeof text !== 'string') return wrongType(issues, 'string', text, 'N');
   const parsed = parsePythonInt(text);
   return parsed === undefined
-    ? custom(issues, `must be an integer, got ${JSON.stringify(text)}`, value)
+    ? customIssue(issues, `must be an integer, got ${JSON.stringify(text)}`, value)
     : parsed;
 };
 

@@ -1,5 +1,12 @@
 import type { AttributeValue } from '../types.js';
-import { type Codec, INVALID, type Invalid, type IssueSink, isObject } from './attributes.js';
+import {
+  type Codec,
+  customIssue,
+  INVALID,
+  type Invalid,
+  type IssueSink,
+  isObject,
+} from './attributes.js';
 import { formatPythonFloat, parsePythonInt } from './validators.js';
 
 /**
@@ -37,12 +44,6 @@ export const rawAttribute =
     return INVALID;
   };
 
-/** Reports `message` about the attribute's value. */
-const reject = (issues: IssueSink, message: string, input: unknown): Invalid => {
-  issues.push({ code: 'custom', message, input });
-  return INVALID;
-};
-
 /**
  * The string of an `{"S": …}` attribute; any other type, `NULL` or absence → `null`.
  * Mirrors the Python readers that only look at `item[name].get("S")`.
@@ -60,7 +61,7 @@ export const optionalS: Codec<string | null | undefined> = /* @__PURE__ */ rawAt
     if (value === undefined) return undefined;
     if (typeof value.S === 'string') return value.S;
     if (value.NULL === true) return null;
-    return reject(issues, 'expected {"S": string} or {"NULL": true}', value);
+    return customIssue(issues, 'expected {"S": string} or {"NULL": true}', value);
   },
 );
 
@@ -81,5 +82,5 @@ export const looseNumber = (name: string): Codec<number | null> =>
     if (value === undefined || typeof value.N !== 'string') return null;
     const parsed = value.N.trim() === '' ? Number.NaN : Number(value.N);
     if (Number.isFinite(parsed)) return parsed;
-    return reject(issues, `${name} must contain a valid number`, value.N);
+    return customIssue(issues, `${name} must contain a valid number`, value.N);
   });
