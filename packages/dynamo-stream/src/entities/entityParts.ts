@@ -11,7 +11,13 @@ import {
 } from './attributes.js';
 import { imageIdFromPk } from './keys.js';
 import { check, int, nullable, number, object, string } from './rules.js';
-import { formatPythonFloat, isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';
+import {
+  formatPythonFloat,
+  isIsoTimestamp,
+  isValidUuid,
+  parsePythonInt,
+  plainDigits,
+} from './validators.js';
 
 /**
  * Building blocks shared by the entity schemas: field validators with the Python entities'
@@ -328,23 +334,6 @@ export const keyIdCandidate = (
 };
 
 /**
- * The id written in plain digits between `start` and `end` of a key (`00042` → 42), or
- * `undefined` when that text is anything else (sign, spaces, empty, too long): the fast
- * parsing paths leave those cases to the full parse, which reads ids like Python's `int()`.
- * @internal
- */
-export const plainKeyId = (key: string, start: number, end: number): number | undefined => {
-  if (end <= start || end - start > 15) return undefined;
-  let value = 0;
-  for (let index = start; index < end; index += 1) {
-    const code = key.charCodeAt(index);
-    if (code < 48 || code > 57) return undefined;
-    value = value * 10 + (code - 48);
-  }
-  return value;
-};
-
-/**
  * Reads `<prefix><digits>#` at `start` of a key; returns the index after the `#` and
  * stores the id in `ids[slot]`, or returns -1. For the fast parsing paths. @internal
  */
@@ -358,7 +347,7 @@ export const scanKeyId = (
   if (!key.startsWith(prefix, start)) return -1;
   const from = start + prefix.length;
   const end = key.indexOf('#', from);
-  const id = end === -1 ? undefined : plainKeyId(key, from, end);
+  const id = end === -1 ? undefined : plainDigits(key, from, end);
   if (id === undefined || id < 1) return -1;
   ids[slot] = id;
   return end + 1;

@@ -144,6 +144,23 @@ export const IsoTimestampSchema: z.ZodMiniString<string> = /* @__PURE__ */ (() =
     .string({ error: english })
     .check(z.refine(isIsoTimestamp, { error: 'must be a valid ISO format timestamp' })))();
 
+/**
+ * The number written in plain ASCII digits from `start` to `end` of `text` (`00042` → 42),
+ * or `undefined` when that range is empty, longer than 15 digits or holds anything else.
+ * Reads the range in place, so a key's segment needs no substring.
+ * @internal
+ */
+export const plainDigits = (text: string, start: number, end: number): number | undefined => {
+  if (end <= start || end - start > 15) return undefined;
+  let value = 0;
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return undefined;
+    value = value * 10 + (code - 48);
+  }
+  return value;
+};
+
 const PYTHON_INT = /^\s*[+-]?\d+\s*$/;
 
 /**
@@ -153,18 +170,9 @@ const PYTHON_INT = /^\s*[+-]?\d+\s*$/;
  * Python's `_` digit separators and non-ASCII digits are deliberately not accepted.
  */
 export const parsePythonInt = (text: string): number | undefined => {
-  const length = text.length;
-  if (length > 0 && length < 16) {
-    // The common case, plain digits (`00042`), without the regex.
-    let value = 0;
-    let index = 0;
-    for (; index < length; index += 1) {
-      const code = text.charCodeAt(index);
-      if (code < 48 || code > 57) break;
-      value = value * 10 + (code - 48);
-    }
-    if (index === length) return value;
-  }
+  // The common case, plain digits (`00042`), without the regex.
+  const plain = plainDigits(text, 0, text.length);
+  if (plain !== undefined) return plain;
   if (!PYTHON_INT.test(text)) return undefined;
   const value = Number(text);
   return Number.isSafeInteger(value) ? value : undefined;
