@@ -540,9 +540,6 @@ export const nativeMap: Codec<Record<string, unknown>> = (value, issues) => {
   return noForm(issues, value, 'must be a DynamoDB map (M), a JSON object string, or NULL');
 };
 
-/** The parts of a `#`-separated key. */
-export const splitKey = (key: string): string[] => key.split('#');
-
 /** Attribute names mapped to their decoders. */
 export type ItemShape = Readonly<Record<string, Codec<unknown>>>;
 

@@ -303,20 +303,47 @@ export const readKeyId = (
 };
 
 /**
- * Reads the ids of a split receipt sort key (`RECEIPT#<rid>#LINE#<lid>…`: the id named
- * `names[i]` at index `2i + 1`) with {@link readKeyId}, reporting every one that is not an
- * integer. When all are integers, sets `image_id` (from `pk`) and then the ids, in `names`
- * order, on `decoded` and returns it as the entity candidate; otherwise returns `undefined`.
+ * The layout of a receipt-scoped sort key (`RECEIPT#<rid>#LINE#<lid>…`): the literal
+ * segments at the even indexes, the ids read at the odd indexes after them, and whether the
+ * key has exactly these segments or may go on (`RECEIPT#<rid>#SECTION#<type>`).
  * @internal
  */
-export const keyIdCandidate = (
+export interface ReceiptKeyLayout {
+  /** The entity named in the message for a malformed key, as Python words it. */
+  readonly entity: string;
+  /** The literal segments at indexes 0, 2, 4…, e.g. `['RECEIPT', 'LINE']`. */
+  readonly segments: readonly string[];
+  /** The id names read at indexes 1, 3, 5…, e.g. `['receipt_id', 'line_id']`. */
+  readonly ids: readonly string[];
+  /** True when the key has exactly `2 × segments` parts; false when it may have more. */
+  readonly exact: boolean;
+}
+
+/**
+ * Reads an item's `SK` by `layout`, reporting a malformed key (`Invalid SK format for
+ * <entity>: <SK>`) and every id that is not an integer ({@link readKeyId}). When the key
+ * is well formed, sets `image_id` (from `PK`) and then the ids, in layout order, on
+ * `decoded` and returns it as the entity candidate; otherwise returns `undefined`.
+ * @internal
+ */
+export const receiptKeyCandidate = (
   issues: IssueSink,
-  decoded: object,
-  pk: string,
-  parts: readonly string[],
-  sk: string,
-  names: readonly string[],
+  decoded: { readonly PK: string; readonly SK: string },
+  layout: ReceiptKeyLayout,
 ): Record<string, unknown> | undefined => {
+  const { PK: pk, SK: sk } = decoded;
+  const parts = sk.split('#');
+  const { segments, ids: names } = layout;
+  let wellFormed = layout.exact
+    ? parts.length === 2 * segments.length
+    : parts.length >= 2 * segments.length;
+  for (let index = 0; wellFormed && index < segments.length; index += 1) {
+    wellFormed = parts[2 * index] === segments[index];
+  }
+  if (!wellFormed) {
+    reportKeyIssue(issues, 'SK', `Invalid SK format for ${layout.entity}: ${sk}`, sk);
+    return undefined;
+  }
   const ids: (number | undefined)[] = [];
   let valid = true;
   for (let index = 0; index < names.length; index += 1) {
@@ -325,7 +352,7 @@ export const keyIdCandidate = (
     ids.push(id);
   }
   if (!valid) return undefined;
-  const candidate: Record<string, unknown> = decoded as Record<string, unknown>;
+  const candidate: Record<string, unknown> = decoded as unknown as Record<string, unknown>;
   candidate['image_id'] = imageIdFromPk(pk);
   for (let index = 0; index < names.length; index += 1) {
     candidate[names[index] as string] = ids[index];

@@ -11,7 +11,6 @@ import {
   type Point,
   point,
   S,
-  splitKey,
   zodItemSchema,
 } from './attributes.js';
 import {
@@ -24,11 +23,11 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
-  keyIdCandidate,
   nullableString,
   pointRule,
   positiveInt,
-  reportKeyIssue,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
   uuid,
   validateDecodedEntity,
   writeKeys,
@@ -190,8 +189,13 @@ export const receiptKeys = (receipt: Pick<Receipt, 'image_id' | 'receipt_id'>): 
   };
 };
 
-/** The id in the SK, at index 1. */
-const RECEIPT_KEY_IDS = ['receipt_id'] as const;
+/** `RECEIPT#<rid>`. */
+const RECEIPT_KEY: ReceiptKeyLayout = {
+  entity: 'Receipt',
+  segments: ['RECEIPT'],
+  ids: ['receipt_id'],
+  exact: true,
+};
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
 
@@ -215,13 +219,7 @@ const receiptItemShape = () => ({
 export const RECEIPT_ITEM_PARSER: ItemParser<Receipt> = /* @__PURE__ */ itemParser(
   /* @__PURE__ */ receiptItemShape(),
   (decoded, issues): Receipt | Invalid => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (parts.length !== 2 || parts[0] !== 'RECEIPT') {
-      reportKeyIssue(issues, 'SK', `Invalid SK format for Receipt: ${SK}`, SK);
-      return INVALID;
-    }
-    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
+    const candidate = receiptKeyCandidate(issues, decoded, RECEIPT_KEY);
     if (candidate === undefined) return INVALID;
     return validateDecodedEntity(RECEIPT_RULES, candidate, issues, KEY_ATTRIBUTES);
   },

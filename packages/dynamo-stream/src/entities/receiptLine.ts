@@ -7,7 +7,6 @@ import {
   type ItemParser,
   itemParser,
   S,
-  splitKey,
   zodItemSchema,
 } from './attributes.js';
 import {
@@ -17,10 +16,10 @@ import {
   isNonNegativeInt,
   isPositiveInt,
   isRecord,
-  keyIdCandidate,
   nonNegativeInt,
   positiveInt,
-  reportKeyIssue,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
   uuid,
   validateDecodedEntity,
   writeKeys,
@@ -100,8 +99,13 @@ export const receiptLineKeys = (
   };
 };
 
-/** The ids in the SK, at indexes 1, 3, 5… */
-const LINE_KEY_IDS = ['receipt_id', 'line_id'] as const;
+/** `RECEIPT#<rid>#LINE#<lid>`. */
+const LINE_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptLine',
+  segments: ['RECEIPT', 'LINE'],
+  ids: ['receipt_id', 'line_id'],
+  exact: true,
+};
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as const;
 
@@ -109,13 +113,7 @@ const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as co
 export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = /* @__PURE__ */ itemParser(
   /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, {}),
   (decoded, issues): ReceiptLine | Invalid => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (parts.length !== 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'LINE') {
-      reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptLine: ${SK}`, SK);
-      return INVALID;
-    }
-    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, LINE_KEY_IDS);
+    const candidate = receiptKeyCandidate(issues, decoded, LINE_KEY);
     if (candidate === undefined) return INVALID;
     return validateDecodedEntity(RECEIPT_LINE_RULES, candidate, issues, KEY_ATTRIBUTES);
   },

@@ -12,7 +12,6 @@ import {
   nullableS,
   prefixIssues,
   S,
-  splitKey,
   zodItemSchema,
 } from './attributes.js';
 import {
@@ -27,11 +26,11 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
-  keyIdCandidate,
   nullableString,
   nullableUnitInterval,
   positiveInt,
-  reportKeyIssue,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
   uuid,
   validateDecodedEntity,
   writeKeys,
@@ -325,8 +324,13 @@ export const receiptSectionKeys = (
   SK: `${receiptSkPrefix(section.receipt_id)}#SECTION#${section.section_type}`,
 });
 
-/** The id in the SK, at index 1. */
-const RECEIPT_KEY_IDS = ['receipt_id'] as const;
+/** `RECEIPT#<rid>#SECTION#<type>` (anything after `SECTION` is not read). */
+const SECTION_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptSection',
+  segments: ['RECEIPT', 'SECTION'],
+  ids: ['receipt_id'],
+  exact: false,
+};
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
 
@@ -350,13 +354,7 @@ export const RECEIPT_SECTION_ITEM_PARSER: ItemParser<ReceiptSection> = /* @__PUR
     verified_at: nullableS,
   },
   (decoded, issues): ReceiptSection | Invalid => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (parts.length < 4 || parts[0] !== 'RECEIPT' || parts[2] !== 'SECTION') {
-      reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptSection: ${SK}`, SK);
-      return INVALID;
-    }
-    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, RECEIPT_KEY_IDS);
+    const candidate = receiptKeyCandidate(issues, decoded, SECTION_KEY);
     if (candidate === undefined) return INVALID;
     return validateDecodedEntity(RECEIPT_SECTION_RULES, candidate, issues, KEY_ATTRIBUTES);
   },

@@ -8,7 +8,6 @@ import {
   type ItemParser,
   itemParser,
   S,
-  splitKey,
   zodItemSchema,
 } from './attributes.js';
 import {
@@ -18,10 +17,10 @@ import {
   isNonNegativeInt,
   isPositiveInt,
   isRecord,
-  keyIdCandidate,
   nonNegativeInt,
   positiveInt,
-  reportKeyIssue,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
   uuid,
   validateDecodedEntity,
   writeKeys,
@@ -196,8 +195,13 @@ const extractedData: Codec<Record<string, string> | null> = (value, issues) => {
   return valid ? data : INVALID;
 };
 
-/** The ids in the SK, at indexes 1, 3, 5… */
-const WORD_KEY_IDS = ['receipt_id', 'line_id', 'word_id'] as const;
+/** `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>`. */
+const WORD_KEY: ReceiptKeyLayout = {
+  entity: 'RECEIPT/LINE/WORD',
+  segments: ['RECEIPT', 'LINE', 'WORD'],
+  ids: ['receipt_id', 'line_id', 'word_id'],
+  exact: true,
+};
 
 const KEY_ATTRIBUTES = {
   image_id: 'PK',
@@ -210,18 +214,7 @@ const KEY_ATTRIBUTES = {
 export const RECEIPT_WORD_ITEM_PARSER: ItemParser<ReceiptWord> = /* @__PURE__ */ itemParser(
   /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, { extracted_data: extractedData }),
   (decoded, issues): ReceiptWord | Invalid => {
-    const { PK, SK } = decoded;
-    const parts = splitKey(SK);
-    if (
-      parts.length !== 6 ||
-      parts[0] !== 'RECEIPT' ||
-      parts[2] !== 'LINE' ||
-      parts[4] !== 'WORD'
-    ) {
-      reportKeyIssue(issues, 'SK', `Invalid SK format for RECEIPT/LINE/WORD: ${SK}`, SK);
-      return INVALID;
-    }
-    const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
+    const candidate = receiptKeyCandidate(issues, decoded, WORD_KEY);
     if (candidate === undefined) return INVALID;
     return validateDecodedEntity(RECEIPT_WORD_RULES, candidate, issues, KEY_ATTRIBUTES);
   },

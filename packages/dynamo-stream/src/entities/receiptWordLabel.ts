@@ -9,7 +9,6 @@ import {
   itemParser,
   nullableS,
   S,
-  splitKey,
   zodItemSchema,
 } from './attributes.js';
 import {
@@ -21,9 +20,9 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
-  keyIdCandidate,
   positiveInt,
-  reportKeyIssue,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
   scanKeyId,
   uuid,
   validateDecodedEntity,
@@ -244,8 +243,13 @@ const validationStatus: Codec<string> = (value, issues) => {
   return status === INVALID ? INVALID : status || ValidationStatus.NONE;
 };
 
-/** The ids in the SK, at indexes 1, 3, 5… */
-const WORD_KEY_IDS = ['receipt_id', 'line_id', 'word_id'] as const;
+/** `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<label>`. */
+const LABEL_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptWordLabel',
+  segments: ['RECEIPT', 'LINE', 'WORD', 'LABEL'],
+  ids: ['receipt_id', 'line_id', 'word_id'],
+  exact: true,
+};
 
 const KEY_ATTRIBUTES = {
   image_id: 'PK',
@@ -319,21 +323,10 @@ export const RECEIPT_WORD_LABEL_ITEM_PARSER: ItemParser<ReceiptWordLabel> =
       label_consolidated_from: nullableS,
     },
     (decoded, issues): ReceiptWordLabel | Invalid => {
-      const { PK, SK } = decoded;
-      const parts = splitKey(SK);
-      if (
-        parts.length !== 8 ||
-        parts[0] !== 'RECEIPT' ||
-        parts[2] !== 'LINE' ||
-        parts[4] !== 'WORD' ||
-        parts[6] !== 'LABEL'
-      ) {
-        reportKeyIssue(issues, 'SK', `Invalid SK format for ReceiptWordLabel: ${SK}`, SK);
-        return INVALID;
-      }
-      const candidate = keyIdCandidate(issues, decoded, PK, parts, SK, WORD_KEY_IDS);
+      const candidate = receiptKeyCandidate(issues, decoded, LABEL_KEY);
       if (candidate === undefined) return INVALID;
-      candidate['label'] = parts[7];
+      // The label is the last of exactly eight segments.
+      candidate['label'] = decoded.SK.slice(decoded.SK.lastIndexOf('#') + 1);
       return validateDecodedEntity(RECEIPT_WORD_LABEL_RULES, candidate, issues, KEY_ATTRIBUTES);
     },
     undefined,
