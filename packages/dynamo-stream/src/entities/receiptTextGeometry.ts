@@ -47,19 +47,9 @@ export interface ReceiptTextGeometry {
 }
 
 /** Rules of the shared fields, spread into the line and word entity rules. */
-export interface TextGeometryEntityShape {
-  text: Codec<string>;
-  bounding_box: Codec<BoundingBox>;
-  top_right: Codec<Point>;
-  top_left: Codec<Point>;
-  bottom_right: Codec<Point>;
-  bottom_left: Codec<Point>;
-  angle_degrees: Codec<number>;
-  angle_radians: Codec<number>;
-  confidence: Codec<number>;
-  embedding_status: Codec<EmbeddingStatus>;
-  is_noise: Codec<boolean>;
-}
+export type TextGeometryEntityShape = {
+  [Field in keyof ReceiptTextGeometry]: Codec<ReceiptTextGeometry[Field]>;
+};
 
 const EMBEDDING_STATUS_VALUES: readonly EmbeddingStatus[] =
   /* @__PURE__ */ Object.values(EmbeddingStatus);
@@ -116,19 +106,12 @@ export const acceptTextGeometry = (
   return true;
 };
 
-/** Item decoders of the shared fields. */
-export type TextGeometryItemShape = {
-  text: Codec<string>;
-  bounding_box: Codec<BoundingBox>;
-  top_right: Codec<Point>;
-  top_left: Codec<Point>;
-  bottom_right: Codec<Point>;
-  bottom_left: Codec<Point>;
-  angle_degrees: Codec<number>;
-  angle_radians: Codec<number>;
-  confidence: Codec<number>;
+/**
+ * Item decoders of the shared fields: the entity's types, except `embedding_status`, which
+ * the decoder reads as any string (the entity rules check it).
+ */
+export type TextGeometryItemShape = Omit<TextGeometryEntityShape, 'embedding_status'> & {
   embedding_status: Codec<string>;
-  is_noise: Codec<boolean>;
 };
 
 /** `embedding_status` missing or NULL reads as `NONE` (HEAD; the entity rules check it). */
