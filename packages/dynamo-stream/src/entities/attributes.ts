@@ -633,11 +633,11 @@ export interface ItemParser<Entity> {
  */
 export const ITEM_PARSE: unique symbol = Symbol('receipt-chroma.itemParse');
 
-/** Issues as zod hands them out: the input left out. @internal */
+/** Issues as zod hands them out: the input left out, the path `[]` when none was set. @internal */
 export const finalizeIssues = (issues: IssueSink): z.core.$ZodIssue[] =>
   issues.map((issue) => {
     const { input: _input, ...rest } = issue as z.core.$ZodRawIssue & { input?: unknown };
-    return rest as unknown as z.core.$ZodIssue;
+    return { ...rest, path: rest.path ?? [] } as unknown as z.core.$ZodIssue;
   });
 
 /**

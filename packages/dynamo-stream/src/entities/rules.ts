@@ -1,5 +1,6 @@
 import {
   type Codec,
+  customIssue,
   INVALID,
   type Invalid,
   type IssueSink,
@@ -37,10 +38,8 @@ const textOf = (message: Message, input: unknown): string =>
   typeof message === 'string' ? message : message(input);
 
 /** Pushes a `custom` issue at the value and returns {@link INVALID}. @internal */
-export const reject = (issues: IssueSink, message: Message, input: unknown): Invalid => {
-  issues.push({ code: 'custom', path: [], message: textOf(message, input), input });
-  return INVALID;
-};
+export const reject = (issues: IssueSink, message: Message, input: unknown): Invalid =>
+  customIssue(issues, textOf(message, input), input);
 
 /**
  * Pushes an `invalid_type` issue at the value, then runs the length checks among `checks`
