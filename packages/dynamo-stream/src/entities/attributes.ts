@@ -416,31 +416,6 @@ export const recordCopy = (value: unknown): Record<string, unknown> | undefined 
   return copy;
 };
 
-/** `{"M": {k: {"S": v}}}` → a string map; `{"NULL": true}` or missing → `null`. */
-export const nullableStringMap: Codec<Record<string, string> | null> = (value, issues) => {
-  if (value === undefined) return null;
-  if (isObject(value)) {
-    const map = value['M'];
-    const keys = isPlainObject(map) ? recordKeys(map) : undefined;
-    if (map !== undefined && keys !== undefined) {
-      const strings: Record<string, string> = {};
-      let complete = true;
-      for (const key of keys) {
-        const entry = (map as Record<string, unknown>)[key];
-        const text = isObject(entry) ? entry['S'] : undefined;
-        if (typeof text !== 'string') {
-          complete = false;
-          break;
-        }
-        strings[key] = text;
-      }
-      if (complete) return strings;
-    }
-    if (value['NULL'] === true) return null;
-  }
-  return noForm(issues, value, 'must be a DynamoDB map (M) of strings or NULL');
-};
-
 /** A parsed JSON object, or `undefined` when `text` is not JSON for an object. */
 const jsonObject = (text: string): Record<string, unknown> | undefined => {
   try {
