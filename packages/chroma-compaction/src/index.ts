@@ -36,6 +36,7 @@ export {
   type WithOutcomes,
 } from './compaction/toBatchItemFailures.js';
 export type {
+  CollectionName,
   CollectionUpdateInput,
   CollectionUpdateResult,
   DeltaMergeRequest,
@@ -87,6 +88,7 @@ export {
   deleteReceiptEmbeddings,
   deleteWordEmbeddings,
   type LineDeletion,
+  pruneReceiptEmbeddings,
   type ReceiptDeletionOptions,
   type WordDeletion,
 } from './operations/embeddingDeletions.js';
@@ -103,9 +105,8 @@ export {
 export {
   PLACE_METADATA_KEYS,
   type PlaceOperationOptions,
-  type ReceiptPlaceChange,
-  removeReceiptPlace,
-  updateReceiptPlace,
+  placeMetadataPatch,
+  syncReceiptPlace,
 } from './operations/receiptPlace.js';
 export {
   type RecomputeSectionLabelsOptions,

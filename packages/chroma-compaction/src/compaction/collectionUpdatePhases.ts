@@ -6,7 +6,7 @@ import {
   deleteWordEmbeddings,
 } from '../operations/embeddingDeletions.js';
 import { receiptKey } from '../operations/operationSupport.js';
-import { removeReceiptPlace, updateReceiptPlace } from '../operations/receiptPlace.js';
+import { syncReceiptPlace } from '../operations/receiptPlace.js';
 import { recomputeSectionLabels } from '../operations/recomputeSectionLabels.js';
 import {
   type DeletionResult,
@@ -23,9 +23,14 @@ import type { Logger, Metrics } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { CompactionConfigurationError } from './errors.js';
 import type { OutcomeTracker } from './outcomeTracker.js';
-import type { CollectionUpdatePlan, DeletionInput, DeltaInput } from './planCollectionUpdates.js';
+import type {
+  DeletionInput,
+  DeltaInput,
+  PlaceInput,
+} from './planCollectionUpdates.js';
 import type { ProcessCollectionUpdatesOptions } from './processCollectionUpdates.js';
 import type {
+  CollectionName,
   CollectionUpdateInput,
   CollectionUpdateResult,
   DeltaMergeRequest,
@@ -51,7 +56,7 @@ export interface Collected {
 
 /** One call's context, shared by the phases. @internal */
 export interface Run {
-  readonly collection: ChromaDBCollection;
+  readonly collection: CollectionName;
   readonly options: ProcessCollectionUpdatesOptions;
   readonly operation: OperationOptions;
   readonly logger: Logger;
@@ -95,18 +100,14 @@ export function record<Result extends OperationResult>(
 
 /** Receipt deletions per receipt, word and line deletions each in one batched call. @internal */
 export async function applyDeletions(run: Run, deletions: readonly DeletionInput[]): Promise<void> {
-  const receipts = new Map<string, { receipt: ReceiptRef; recordIds: string[] }>();
+  const receipts = groupByReceipt(deletions.filter(({ entityType }) => entityType === 'RECEIPT'));
   const words: Parameters<typeof deleteWordEmbeddings>[0][number][] = [];
   const lines: Parameters<typeof deleteLineEmbeddings>[0][number][] = [];
   for (const { input, entityType, receipt } of deletions) {
     const data = input.message.entityData;
     const recordIds = [input.recordId];
-    if (entityType === 'RECEIPT') {
-      const key = receiptKey(receipt);
-      const entry = receipts.get(key) ?? { receipt, recordIds: [] };
-      entry.recordIds.push(input.recordId);
-      receipts.set(key, entry);
-    } else if (entityType === 'RECEIPT_WORD') {
+    if (entityType === 'RECEIPT') continue;
+    if (entityType === 'RECEIPT_WORD') {
       words.push({
         ...receipt,
         lineId: data.line_id as number,
@@ -163,19 +164,53 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
     );
     return;
   }
+  // A run of a receipt DynamoDB no longer has merges nothing: its embeddings would
+  // outlive the receipt (its removal may already have been applied).
+  const live: DeltaMergeRequest[] = [];
+  for (const request of requests) {
+    let receipt: unknown;
+    try {
+      receipt = await run.operation.receipts.getReceipt(request);
+    } catch (thrown) {
+      failRequests([request], 'could not read the receipt', toError(thrown));
+      continue;
+    }
+    if (receipt !== undefined) {
+      live.push(request);
+      continue;
+    }
+    run.logger.info('Skipping the delta of a deleted receipt', {
+      collection: run.collection,
+      runId: request.runId,
+      imageId: request.imageId,
+      receiptId: request.receiptId,
+    });
+    const result: DeltaMergeResult = {
+      recordId: request.recordId,
+      runId: request.runId,
+      imageId: request.imageId,
+      receiptId: request.receiptId,
+      status: 'skipped',
+      mergedCount: 0,
+      reason: 'receipt deleted',
+    };
+    run.collected.deltaMergeResults.push(result);
+    run.tracker.set({ recordId: request.recordId, status: 'skipped', reason: result.reason });
+  }
+  if (live.length === 0) return;
   let results: readonly DeltaMergeResult[];
   try {
-    results = await mergeDeltas(requests, {
+    results = await mergeDeltas(live, {
       collection: run.collection,
       vectors: run.options.vectors,
       logger: run.logger,
       metrics: run.metrics,
     });
   } catch (thrown) {
-    failRequests(requests, 'the delta merge failed', toError(thrown));
+    failRequests(live, 'the delta merge failed', toError(thrown));
     return;
   }
-  const wanted = new Set(requests.map(({ recordId }) => recordId));
+  const wanted = new Set(live.map(({ recordId }) => recordId));
   for (const result of results) {
     if (!wanted.has(result.recordId)) {
       run.logger.warn('The delta merger returned a result for an unknown record', {
@@ -195,7 +230,7 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
     });
   }
   const answered = new Set(results.map(({ recordId }) => recordId));
-  const missing = requests.filter(({ recordId }) => !answered.has(recordId));
+  const missing = live.filter(({ recordId }) => !answered.has(recordId));
   if (missing.length > 0) {
     failRequests(
       missing,
@@ -205,16 +240,43 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
   }
 }
 
-/** Place updates and removals, one per message, in batch order. @internal */
-export async function applyPlaces(run: Run, plan: CollectionUpdatePlan): Promise<void> {
-  for (const { input, receipt } of plan.places) {
-    const options = { ...run.operation, recordIds: [input.recordId] };
-    const result =
-      input.message.eventName === 'REMOVE'
-        ? await removeReceiptPlace(receipt, options)
-        : await updateReceiptPlace({ ...receipt, changes: input.message.changes }, options);
+/**
+ * Place messages: each receipt named is brought up to date with its place in DynamoDB once,
+ * for all its messages (`syncReceiptPlace`). A change message whose `changes` list no place
+ * field says nothing relevant changed and is skipped.
+ * @internal
+ */
+export async function applyPlaces(run: Run, places: readonly PlaceInput[]): Promise<void> {
+  const receipts = groupByReceipt(
+    places.filter(({ input }) => {
+      const { eventName, changes } = input.message;
+      if (eventName === 'REMOVE' || Object.keys(changes).length > 0) return true;
+      run.tracker.set({
+        recordId: input.recordId,
+        status: 'skipped',
+        reason: 'no place fields changed',
+      });
+      return false;
+    }),
+  );
+  for (const { receipt, recordIds } of receipts.values()) {
+    const result = await syncReceiptPlace(receipt, { ...run.operation, recordIds });
     record(run, run.collected.metadataUpdates, [result]);
   }
+}
+
+/** Inputs grouped by the receipt they name, in order of first mention. @internal */
+export function groupByReceipt(
+  items: readonly { readonly input: CollectionUpdateInput; readonly receipt: ReceiptRef }[],
+): Map<string, { receipt: ReceiptRef; recordIds: string[] }> {
+  const groups = new Map<string, { receipt: ReceiptRef; recordIds: string[] }>();
+  for (const { input, receipt } of items) {
+    const key = receiptKey(receipt);
+    const group = groups.get(key) ?? { receipt, recordIds: [] };
+    group.recordIds.push(input.recordId);
+    groups.set(key, group);
+  }
+  return groups;
 }
 
 /** Word labels on `words`, row labels on `lines`. @internal */
@@ -238,7 +300,10 @@ export async function applyLabels(
  * that receipt's delta messages too, so the merge is retried and the recompute with it.
  * @internal
  */
-export async function applySections(run: Run, plan: CollectionUpdatePlan): Promise<void> {
+export async function applySections(
+  run: Run,
+  sections: readonly CollectionUpdateInput[],
+): Promise<void> {
   const merged = new Map<string, { receipt: ReceiptRef; recordIds: string[] }>();
   for (const result of run.collected.deltaMergeResults) {
     if (result.status !== 'applied') continue;
@@ -248,7 +313,7 @@ export async function applySections(run: Run, plan: CollectionUpdatePlan): Promi
     entry.recordIds.push(result.recordId);
     merged.set(key, entry);
   }
-  if (plan.sections.length === 0 && merged.size === 0) return;
+  if (sections.length === 0 && merged.size === 0) return;
   const failMerged = (
     receipt: ReceiptRef | undefined,
     reason: string,
@@ -260,10 +325,10 @@ export async function applySections(run: Run, plan: CollectionUpdatePlan): Promi
       run.tracker.set({ recordId, status: 'failed', reason, error });
     }
   };
-  await phase(run, 'section updates', plan.sections, async () => {
+  await phase(run, 'section updates', sections, async () => {
     let results: SectionUpdateResult[];
     try {
-      results = await recomputeSectionLabels(plan.sections, {
+      results = await recomputeSectionLabels(sections, {
         ...run.operation,
         extraReceipts: [...merged.values()].map(({ receipt }) => receipt),
       });

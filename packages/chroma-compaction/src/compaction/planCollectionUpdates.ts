@@ -1,11 +1,10 @@
 import { ChromaDBCollection, EntityType } from '@receipt-chroma/dynamo-stream';
-import { readReceiptRef, receiptKey } from '../operations/operationSupport.js';
+import { readReceiptRef } from '../operations/operationSupport.js';
 import { toError } from '../operations/results.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { InvalidStreamMessageError } from './errors.js';
 import type { OutcomeTracker } from './outcomeTracker.js';
-import { timestampSortKey } from './sortAndDeduplicateMessages.js';
-import type { CollectionUpdateInput, DeltaMergeRequest } from './types.js';
+import type { CollectionName, CollectionUpdateInput, DeltaMergeRequest } from './types.js';
 
 /**
  * Sorting a batch into the update phases of spec §3.1 and checking what each phase needs
@@ -34,8 +33,6 @@ export interface DeletionInput {
 
 /** The batch by phase, in application order. @internal */
 export interface CollectionUpdatePlan {
-  /** Removals followed, in the same batch, by a delta of the same receipt: applied first. */
-  readonly earlyDeletions: DeletionInput[];
   readonly deltas: DeltaInput[];
   readonly places: PlaceInput[];
   readonly labels: CollectionUpdateInput[];
@@ -93,14 +90,14 @@ function deltaRequest(
  */
 export function planCollectionUpdates(
   inputs: readonly CollectionUpdateInput[],
-  collection: ChromaDBCollection,
+  collection: CollectionName,
   tracker: OutcomeTracker,
 ): CollectionUpdatePlan {
   const deltas: DeltaInput[] = [];
   const places: PlaceInput[] = [];
   const labels: CollectionUpdateInput[] = [];
   const sections: CollectionUpdateInput[] = [];
-  const allDeletions: DeletionInput[] = [];
+  const deletions: DeletionInput[] = [];
   const fail = (input: CollectionUpdateInput, reason: string, error: Error): void =>
     tracker.set({ recordId: input.recordId, status: 'failed', reason, error });
   const skip = (input: CollectionUpdateInput, reason: string): void =>
@@ -155,28 +152,9 @@ export function planCollectionUpdates(
       else if (request instanceof Error) fail(input, 'invalid compaction run', request);
       else deltas.push({ input, request });
     } else {
-      allDeletions.push({ input, entityType: entityType as DeletionInput['entityType'], receipt });
+      deletions.push({ input, entityType: entityType as DeletionInput['entityType'], receipt });
     }
   }
 
-  // A removal followed by a delta of the same receipt (a receipt deleted and created again)
-  // must not delete what the delta brings, so it runs before the merge; the other
-  // removals run last (spec §3.2), after any delta that re-created what they remove.
-  const latestDelta = new Map<string, string>();
-  for (const { input, request } of deltas) {
-    const at = input.message.context.timestamp;
-    if (at === null) continue;
-    const key = receiptKey(request);
-    const sortKey = timestampSortKey(at);
-    if ((latestDelta.get(key) ?? '') < sortKey) latestDelta.set(key, sortKey);
-  }
-  const earlyDeletions: DeletionInput[] = [];
-  const deletions: DeletionInput[] = [];
-  for (const deletion of allDeletions) {
-    const at = deletion.input.message.context.timestamp;
-    const delta = latestDelta.get(receiptKey(deletion.receipt));
-    const early = at !== null && delta !== undefined && delta > timestampSortKey(at);
-    (early ? earlyDeletions : deletions).push(deletion);
-  }
-  return { earlyDeletions, deltas, places, labels, sections, deletions };
+  return { deltas, places, labels, sections, deletions };
 }

@@ -18,10 +18,16 @@ import {
   summarise,
 } from './collectionUpdatePhases.js';
 import { CompactionConfigurationError } from './errors.js';
+import { BatchReceiptStore } from './batchReceiptStore.js';
+import { refreshMergedReceipts, withoutFailedMerges } from './mergedReceipts.js';
 import { OutcomeTracker } from './outcomeTracker.js';
 import { planCollectionUpdates } from './planCollectionUpdates.js';
-import { sortAndDeduplicateMessages } from './sortAndDeduplicateMessages.js';
-import type { CollectionUpdateInput, CollectionUpdateResult, MergeDeltas } from './types.js';
+import type {
+  CollectionName,
+  CollectionUpdateInput,
+  CollectionUpdateResult,
+  MergeDeltas,
+} from './types.js';
 
 /** Options of {@link processCollectionUpdates}. */
 export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
@@ -54,7 +60,7 @@ export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
 
 const COLLECTIONS = new Set<string>(Object.values(ChromaDBCollection));
 
-const isCollection = (name: string): name is ChromaDBCollection => COLLECTIONS.has(name);
+const isCollection = (name: string): name is CollectionName => COLLECTIONS.has(name);
 
 /**
  * Applies a batch of queue messages to one collection (spec §3, with the fixes of §18):
@@ -99,7 +105,7 @@ const isCollection = (name: string): name is ChromaDBCollection => COLLECTIONS.h
  */
 export async function processCollectionUpdates(
   inputs: readonly CollectionUpdateInput[],
-  collectionName: string,
+  collectionName: CollectionName,
   options: ProcessCollectionUpdatesOptions,
 ): Promise<CollectionUpdateResult> {
   const { logger, metrics } = observersOf(options);
@@ -112,6 +118,7 @@ export async function processCollectionUpdates(
     deltaMergeResults: [],
   };
 
+  // Checked at run time too: JavaScript callers and configuration strings are not typed.
   if (!isCollection(collectionName)) {
     metrics.count('CompactionUnknownCollectionType', 1, { collection_name: collectionName });
     logger.error('Unknown collection', { collection: collectionName });
@@ -148,7 +155,7 @@ export async function processCollectionUpdates(
     options,
     operation: {
       vectors: options.vectors,
-      receipts: options.receipts,
+      receipts: new BatchReceiptStore(options.receipts),
       maxBatchSize: options.maxBatchSize,
       now: options.now,
       logger,
@@ -161,23 +168,14 @@ export async function processCollectionUpdates(
   };
 
   try {
-    const { kept, dropped } = sortAndDeduplicateMessages(inputs, { logger });
-    for (const { item, supersededBy } of dropped) {
-      tracker.set({
-        recordId: item.recordId,
-        status: 'skipped',
-        reason: `superseded by the removal in record ${supersededBy.recordId}`,
-      });
-    }
-    const plan = planCollectionUpdates(kept, collectionName, tracker);
+    const plan = planCollectionUpdates(inputs, collectionName, tracker);
     logger.info('Categorized stream messages', {
       collection: collectionName,
       deltas: plan.deltas.length,
       places: plan.places.length,
       labels: plan.labels.length,
       sections: plan.sections.length,
-      deletions: plan.earlyDeletions.length + plan.deletions.length,
-      superseded: dropped.length,
+      deletions: plan.deletions.length,
     });
     const inputsOf = (
       items: readonly { input: CollectionUpdateInput }[],
@@ -193,24 +191,21 @@ export async function processCollectionUpdates(
       logger.info(event, { collection: collectionName, messages: inputs.length });
     };
 
-    await step(
-      'entity deletions',
-      'Applied early entity deletions',
-      inputsOf(plan.earlyDeletions),
-      () => applyDeletions(run, plan.earlyDeletions),
+    const deltaInputs = inputsOf(plan.deltas);
+    await step('delta merges', 'Merged compaction deltas', deltaInputs, async () => {
+      await applyDeltas(run, plan.deltas);
+      await refreshMergedReceipts(run);
+    });
+    const rest = withoutFailedMerges(run, plan);
+    await step('place updates', 'Applied place updates', inputsOf(rest.places), () =>
+      applyPlaces(run, rest.places),
     );
-    await step('delta merges', 'Merged compaction deltas', inputsOf(plan.deltas), () =>
-      applyDeltas(run, plan.deltas),
+    await step('label updates', 'Applied label updates', rest.labels, () =>
+      applyLabels(run, rest.labels),
     );
-    await step('place updates', 'Applied place updates', inputsOf(plan.places), () =>
-      applyPlaces(run, plan),
-    );
-    await step('label updates', 'Applied label updates', plan.labels, () =>
-      applyLabels(run, plan.labels),
-    );
-    if (collectionName === ChromaDBCollection.LINES) await applySections(run, plan);
-    await step('entity deletions', 'Applied entity deletions', inputsOf(plan.deletions), () =>
-      applyDeletions(run, plan.deletions),
+    if (collectionName === ChromaDBCollection.LINES) await applySections(run, rest.sections);
+    await step('entity deletions', 'Applied entity deletions', inputsOf(rest.deletions), () =>
+      applyDeletions(run, rest.deletions),
     );
   } catch (thrown) {
     const error = toError(thrown);

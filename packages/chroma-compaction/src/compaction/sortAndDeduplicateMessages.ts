@@ -116,7 +116,11 @@ interface Removal<Item> {
 
 /**
  * Orders a batch and drops the messages a removal in the same batch supersedes (spec §10,
- * with the fixes of §18.5).
+ * with the fixes of §18.5), as the Python handler did before applying a batch.
+ *
+ * `processCollectionUpdates` no longer calls it: every operation reads the state it writes
+ * from DynamoDB, so a superseded message is harmless to apply, while dropping one can lose
+ * the update of an entity deleted and created again.
  *
  * 1. Sort (stable): `REMOVE` messages first, then by `context.timestamp` (the time the
  *    stream processor built the message; a missing one sorts first).
@@ -139,6 +143,8 @@ interface Removal<Item> {
  * const { kept, dropped } = sortAndDeduplicateMessages(inputs);
  * for (const { item, supersededBy } of dropped) skip(item.recordId, supersededBy.recordId);
  * ```
+ * @deprecated Apply every message with `processCollectionUpdates` instead; kept for callers
+ *   that order messages for another consumer.
  */
 export function sortAndDeduplicateMessages<Item extends WithOrderableMessage>(
   items: readonly Item[],

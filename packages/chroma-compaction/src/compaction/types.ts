@@ -9,6 +9,9 @@ import type {
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
 
+/** The collections `processCollectionUpdates` keeps in step. */
+export type CollectionName = 'lines' | 'words';
+
 /**
  * One queue message to apply: the decoded body and the id of the queue record it came
  * from (the SQS `messageId`), which is what a partial-batch response names.

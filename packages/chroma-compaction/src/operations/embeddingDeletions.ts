@@ -1,8 +1,7 @@
 import { type ChromaLineIdParts, lineChromaId, wordChromaId } from '../ids/chromaIds.js';
-import type { ObservabilityOptions } from '../ports/observability.js';
-import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
+import type { ReceiptRef, ReceiptStore, WordRef } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
-import { batchSizeOf, observersOf, receiptWhere } from './operationSupport.js';
+import { batchSizeOf, observersOf, receiptKey, receiptWhere } from './operationSupport.js';
 import { type DeletionResult, toError } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
@@ -18,17 +17,10 @@ import {
 
 /**
  * Options of {@link deleteWordEmbeddings} and {@link deleteLineEmbeddings}: the collection,
- * the batch size (reads and deletes) and observability. No receipts table is needed.
+ * the receipts table (whether the word or line is really gone), the batch size (reads and
+ * deletes) and observability.
  */
-export interface DeletionOptions extends ObservabilityOptions {
-  /** The collection to delete from. */
-  readonly vectors: VectorCollection;
-  /**
-   * The most records one `get` or `delete` request carries.
-   * @default 250
-   */
-  readonly maxBatchSize?: number | undefined;
-}
+export type DeletionOptions = OperationOptions;
 
 /**
  * Options of {@link deleteReceiptEmbeddings}: the collection, the receipts table (the
@@ -51,22 +43,28 @@ export interface LineDeletion extends ReceiptRef {
 }
 
 /**
- * Deletes every embedding of a receipt (spec §9.1 `RECEIPT`, with the fixes of §18.2). The
- * ids are the union of the receipt's words (`words`) or lines (`lines`) still in the
- * `ReceiptStore` and the records whose metadata names the receipt (`image_id` and
- * `receipt_id`; the usual source, because the stream removes the children from the table
- * before the receipt). Reads and deletes go in batches of `batchSize`.
+ * Deletes the embeddings of a removed receipt, as far as DynamoDB says it is gone (spec
+ * §9.1 `RECEIPT`, with the fixes of §18.2, converging on the table as DESIGN §1 requires).
  *
- * Never throws: every outcome is a {@link DeletionResult}.
+ * - The receipt is absent from the `ReceiptStore`: every embedding of it is deleted. The ids
+ *   are the union of the receipt's words (`words`) or lines (`lines`) still in the store and
+ *   the records whose metadata names the receipt (`image_id` and `receipt_id`; the usual
+ *   source, because the stream removes the children from the table before the receipt).
+ * - The receipt exists (it was deleted and created again): only the embeddings of words or
+ *   lines the table no longer has are deleted (see {@link pruneReceiptEmbeddings}), so a
+ *   late or redelivered removal never deletes the new receipt's embeddings.
+ *
+ * Reads and deletes go in batches of `maxBatchSize`. Never throws: every outcome is a
+ * {@link DeletionResult}.
  * - `applied`: `deletedCount` embeddings deleted (`chromaIds` lists them).
- * - `skipped`: no embedding of the receipt exists.
+ * - `skipped`: nothing to delete.
  * - `failed`: the collection name says neither words nor lines, or a `ReceiptStore` or
  *   `VectorCollection` call failed (a failed table read fails the deletion instead of
  *   being ignored, so no embedding is left behind). Retrying is safe.
  *
  * @param receipt - the receipt that was removed
- * @param options - `vectors` (`words` or `lines`), `receipts` (where the receipt's
- *   remaining words and lines are read), batch size, observability, record ids
+ * @param options - `vectors` (`words` or `lines`), `receipts` (the receipt and its
+ *   remaining words and lines), batch size, observability, record ids
  * @example
  * ```ts
  * const result = await deleteReceiptEmbeddings(
@@ -76,9 +74,34 @@ export interface LineDeletion extends ReceiptRef {
  * if (result.status === 'failed') throw result.error;
  * ```
  */
-export async function deleteReceiptEmbeddings(
+export function deleteReceiptEmbeddings(
   receipt: ReceiptRef,
   options: ReceiptDeletionOptions,
+): Promise<DeletionResult> {
+  return deleteReceiptRecords(receipt, options, 'removal');
+}
+
+/**
+ * Deletes the embeddings of a receipt whose word (`words`) or line (`lines`) DynamoDB no
+ * longer has: the records whose metadata names the receipt, less those of the receipt's
+ * current words or lines. Used after a delta merge (a delta built before a word was deleted
+ * must not bring it back) and by {@link deleteReceiptEmbeddings} for a re-created receipt.
+ * Outcomes as in {@link deleteReceiptEmbeddings}.
+ *
+ * @param receipt - the receipt to prune
+ * @param options - as for {@link deleteReceiptEmbeddings}
+ */
+export function pruneReceiptEmbeddings(
+  receipt: ReceiptRef,
+  options: ReceiptDeletionOptions,
+): Promise<DeletionResult> {
+  return deleteReceiptRecords(receipt, options, 'prune');
+}
+
+async function deleteReceiptRecords(
+  receipt: ReceiptRef,
+  options: ReceiptDeletionOptions,
+  mode: 'removal' | 'prune',
 ): Promise<DeletionResult> {
   const { vectors, receipts } = options;
   const { logger, metrics } = observersOf(options);
@@ -112,11 +135,13 @@ export async function deleteReceiptEmbeddings(
   if (kind === undefined)
     return failed('unknown collection type', unknownCollectionError(collection));
 
+  let present: boolean;
   let storeIds: string[];
   try {
+    present = mode === 'prune' || (await receipts.getReceipt(receipt)) !== undefined;
     storeIds = await listReceiptChromaIds(receipts, kind, receipt);
   } catch (error) {
-    return failed(`could not read the receipt's ${kind}`, error);
+    return failed(`could not read the receipt and its ${kind}`, error);
   }
 
   let ids: string[];
@@ -125,19 +150,28 @@ export async function deleteReceiptEmbeddings(
     const byMetadata = [
       ...(await getRecordsWhere(vectors, receiptWhere(receipt), batchSize, [])).keys(),
     ];
-    const known = new Set(byMetadata);
-    const byStore = await findExistingIds(
-      vectors,
-      storeIds.filter((id) => !known.has(id)),
-      batchSize,
-    );
-    ids = [...byMetadata, ...byStore];
+    if (present) {
+      // Keep the embeddings of the words or lines the receipt still has.
+      const current = new Set(storeIds);
+      ids = byMetadata.filter((id) => !current.has(id));
+    } else {
+      const known = new Set(byMetadata);
+      const byStore = await findExistingIds(
+        vectors,
+        storeIds.filter((id) => !known.has(id)),
+        batchSize,
+      );
+      ids = [...byMetadata, ...byStore];
+    }
   } catch (error) {
     return failed('could not read the embeddings', error);
   }
   if (ids.length === 0) {
-    logger.info('No embeddings found for the removed receipt', context);
-    return { ...base, status: 'skipped', deletedCount: 0, reason: 'no embeddings found' };
+    const reason = present
+      ? `the receipt exists and has every ${kind === 'words' ? 'word' : 'line'} embedded`
+      : 'no embeddings found';
+    logger.info('No embeddings to delete for the receipt', { ...context, reason });
+    return { ...base, status: 'skipped', deletedCount: 0, reason };
   }
 
   try {
@@ -146,7 +180,10 @@ export async function deleteReceiptEmbeddings(
     return failed(`could not delete the embeddings${unwrapBatchWriteError(error).progress}`, error);
   }
   metrics.count('ReceiptEmbeddingsDeleted', ids.length, { collection });
-  logger.info('Deleted receipt embeddings', { ...context, deletedCount: ids.length });
+  logger.info(present ? 'Deleted embeddings the receipt no longer has' : 'Deleted receipt embeddings', {
+    ...context,
+    deletedCount: ids.length,
+  });
   return { ...base, status: 'applied', deletedCount: ids.length, chromaIds: ids };
 }
 
@@ -161,11 +198,44 @@ interface Target {
 interface Entity {
   readonly entityType: 'RECEIPT_WORD' | 'RECEIPT_LINE';
   readonly kind: CollectionKind;
+  readonly noun: string;
   readonly metric: string;
 }
 
-const WORD: Entity = { entityType: 'RECEIPT_WORD', kind: 'words', metric: 'WordEmbeddingDeleted' };
-const LINE: Entity = { entityType: 'RECEIPT_LINE', kind: 'lines', metric: 'LineEmbeddingDeleted' };
+const WORD: Entity = {
+  entityType: 'RECEIPT_WORD',
+  kind: 'words',
+  noun: 'word',
+  metric: 'WordEmbeddingDeleted',
+};
+const LINE: Entity = {
+  entityType: 'RECEIPT_LINE',
+  kind: 'lines',
+  noun: 'line',
+  metric: 'LineEmbeddingDeleted',
+};
+
+/**
+ * The Chroma ids of the words or lines each target's receipt has in the table now (one read
+ * per receipt), or the error of that read.
+ */
+async function currentIdsByReceipt(
+  kind: CollectionKind,
+  targets: readonly Target[],
+  receipts: ReceiptStore,
+): Promise<Map<string, Set<string> | Error>> {
+  const current = new Map<string, Set<string> | Error>();
+  for (const target of targets) {
+    const key = receiptKey(target);
+    if (typeof target.id !== 'string' || current.has(key)) continue;
+    try {
+      current.set(key, new Set(await listReceiptChromaIds(receipts, kind, target)));
+    } catch (error) {
+      current.set(key, toError(error));
+    }
+  }
+  return current;
+}
 
 /** Per id: deleted (it existed), absent, or the error of the calls that covered it. */
 type IdOutcome = { readonly deleted: boolean } | { readonly error: Error };
@@ -262,7 +332,17 @@ async function deleteEntities<
     );
   }
 
-  const ids = targets.flatMap((target) => (typeof target.id === 'string' ? [target.id] : []));
+  // A removal deletes only what DynamoDB no longer has: a word or line that exists again
+  // (re-created, or a late duplicate of an old removal) keeps its embedding.
+  const current = await currentIdsByReceipt(kind, targets, options.receipts);
+  const tableState = (target: Target): Set<string> | Error | undefined =>
+    current.get(receiptKey(target));
+  const ids = targets.flatMap((target) => {
+    const state = tableState(target);
+    return typeof target.id === 'string' && state instanceof Set && !state.has(target.id)
+      ? [target.id]
+      : [];
+  });
   const outcomes =
     ids.length === 0 ? new Map<string, IdOutcome>() : await deleteIsolated(vectors, ids, batchSize);
   const results = targets.map((target): DeletionResult => {
@@ -272,6 +352,22 @@ async function deleteEntities<
         deletedCount: 0,
         reason: 'invalid ids',
         error: target.id,
+      });
+    }
+    const state = tableState(target);
+    if (state instanceof Error) {
+      return result(target, {
+        status: 'failed',
+        deletedCount: 0,
+        reason: `could not read the receipt's ${kind}`,
+        error: state,
+      });
+    }
+    if (state?.has(target.id) === true) {
+      return result(target, {
+        status: 'skipped',
+        deletedCount: 0,
+        reason: `the ${entity.noun} exists in the receipts table`,
       });
     }
     const outcome = outcomes.get(target.id);

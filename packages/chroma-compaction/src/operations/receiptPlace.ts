@@ -1,41 +1,43 @@
-import type { FieldChanges } from '@receipt-chroma/dynamo-stream';
-import { ChromaCompactionError } from '../errors.js';
+import type { ReceiptPlace } from '@receipt-chroma/dynamo-stream';
 import type { ReceiptRef } from '../ports/receiptStore.js';
-import type { MetadataPatch } from '../ports/vectorCollection.js';
+import type { Metadata, MetadataPatch } from '../ports/vectorCollection.js';
 import { metadataProblem } from '../vectors/vectorRequestChecks.js';
-import { batchSizeOf, clockOf, dimensionsOf, observersOf } from './operationSupport.js';
+import {
+  batchSizeOf,
+  clockOf,
+  dimensionsOf,
+  observersOf,
+  patchChanges,
+} from './operationSupport.js';
 import { type MetadataUpdateResult, toError } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
   type CollectionKind,
   collectionKind,
-  findExistingIds,
+  getRecords,
   listReceiptChromaIds,
+  type RecordPatch,
   unknownCollectionError,
   unwrapBatchWriteError,
   updateInBatches,
 } from './vectorBatches.js';
 
 /**
- * Options of {@link updateReceiptPlace} and {@link removeReceiptPlace}: the collection
- * (`words` or `lines`), the receipts table, batch size (reads and writes), clock
- * (`last_place_update` / `place_removed_at`) and observability.
+ * Options of {@link syncReceiptPlace}: the collection (`words` or `lines`), the receipts
+ * table, batch size (reads and writes), clock (`last_place_update` / `place_removed_at`)
+ * and observability.
  */
 export interface PlaceOperationOptions extends OperationOptions {
   /** The input records (SQS message ids) this operation serves; copied to the result. */
   readonly recordIds?: readonly string[] | undefined;
 }
 
-/** A place change on one receipt: the receipt and the changed `RECEIPT_PLACE` fields. */
-export interface ReceiptPlaceChange extends ReceiptRef {
-  /** Field → `{ old, new }`, as the stream message carries it. */
-  readonly changes: FieldChanges;
-}
-
 /**
- * The metadata keys a place writes on word and line records, removed when the place is.
- * `formatted_address` is included although updates write it as `address`, so that a
- * value written under the source name by another writer does not outlive the place.
+ * The metadata keys a place owns on word and line records. {@link placeMetadataPatch} sets
+ * every one of them, to the place's value or `null` (removed), so a record's place keys
+ * are always those of the receipt's current place. `canonical_merchant_name` (legacy
+ * metadata rows) and `formatted_address` (the source name of `address`) are always
+ * removed, so that a value written by another writer does not outlive the place.
  */
 export const PLACE_METADATA_KEYS: readonly string[] = [
   'canonical_merchant_name',
@@ -47,58 +49,71 @@ export const PLACE_METADATA_KEYS: readonly string[] = [
   'place_id',
 ];
 
-/** Place fields stored under another metadata key (spec §5.2). */
-const FIELD_TO_METADATA_KEY: Readonly<Record<string, string>> = {
-  formatted_address: 'address',
-};
+const orNull = (value: string): string | null => (value === '' ? null : value);
 
-type PlaceAction = 'update' | 'remove';
+/**
+ * The place metadata of every word or line record of a receipt, derived from the place
+ * DynamoDB holds (spec §5.2 field mapping: `formatted_address` → `address`): a field that is
+ * empty, and every key of {@link PLACE_METADATA_KEYS} when the receipt has no place, is
+ * `null`, which Chroma's update removes (a `del` on a copy, as Python did, kept it: §18.1).
+ *
+ * @param place - the receipt's current place, or `undefined` when it has none
+ */
+export function placeMetadataPatch(place: ReceiptPlace | undefined): MetadataPatch {
+  const patch: Record<string, string | null> = {};
+  for (const key of PLACE_METADATA_KEYS) patch[key] = null;
+  if (place === undefined) return patch;
+  patch['merchant_name'] = orNull(place.merchant_name);
+  patch['merchant_category'] = orNull(place.merchant_category);
+  patch['address'] = orNull(place.formatted_address);
+  patch['phone_number'] = orNull(place.phone_number);
+  patch['place_id'] = orNull(place.place_id);
+  return patch;
+}
 
 const ACTION_METRICS = {
   update: { time: 'CompactionPlaceUpdateTime', records: 'CompactionPlaceUpdatedRecords' },
   remove: { time: 'CompactionPlaceRemovalTime', records: 'CompactionPlaceRemovedRecords' },
 } as const;
 
-/** Why a place change cannot be written. */
-class InvalidPlaceChangeError extends ChromaCompactionError {}
-
 /**
- * The metadata patch of a place update: each changed field under its metadata key
- * (`formatted_address` → `address`) with its new value, `null` removing the key (a
- * field that became empty must not keep its old value; Python's `del` left it, §18.1).
+ * Brings the place metadata of a receipt's word or line embeddings up to date with the
+ * place DynamoDB holds now (spec §5.2/§5.3, converging on the table as DESIGN §1 requires):
+ * a present place (or legacy `RECEIPT_METADATA` row) writes its fields, an absent one removes
+ * every place key (see {@link placeMetadataPatch}). A queue message only says which receipt
+ * to bring up to date, so the order in which place messages arrive, duplicates and retries
+ * all end in the same metadata.
+ *
+ * The ids come from the receipt's words (`words` collection) or lines (`lines`) in the
+ * `ReceiptStore`; of those, only records whose place keys differ are written, with
+ * `last_place_update` (place present) or `place_removed_at` (place absent) set to `now()`.
+ * Reads and writes are split into batches of `maxBatchSize`.
+ *
+ * Never throws: every outcome is a {@link MetadataUpdateResult}.
+ * - `applied`: `updatedCount` records written.
+ * - `skipped`: the receipt has no words/lines, none has an embedding, or every embedding
+ *   already holds the place.
+ * - `failed`: the place item is invalid (`InvalidReceiptItemError`), the place cannot be
+ *   stored in Chroma, the collection name says neither words nor lines, or a
+ *   `ReceiptStore` / `VectorCollection` call failed (`error` holds it). A failure during the
+ *   writes may leave earlier batches written; retrying is safe.
+ *
+ * @param receipt - the receipt whose place changed
+ * @param options - `vectors` (the collection to write), `receipts` (the place and the
+ *   receipt's words or lines), batch size, clock, observability, record ids
+ * @example
+ * ```ts
+ * const result = await syncReceiptPlace(
+ *   { imageId, receiptId: 1 },
+ *   { vectors: wordsCollection, receipts: receiptStore },
+ * );
+ * if (result.status === 'failed') throw result.error;
+ * ```
  */
-function placeUpdatePatch(changes: FieldChanges, timestamp: string): MetadataPatch | undefined {
-  const patch: Record<string, unknown> = {};
-  for (const [field, change] of Object.entries(changes)) {
-    patch[FIELD_TO_METADATA_KEY[field] ?? field] = change.new;
-  }
-  if (Object.keys(patch).length === 0) return undefined;
-  patch['last_place_update'] = timestamp;
-  const problem = metadataProblem(patch);
-  if (problem !== undefined) {
-    throw new InvalidPlaceChangeError(`The place change cannot be stored in Chroma: ${problem}`);
-  }
-  return patch as MetadataPatch;
-}
-
-/** The patch of a place removal: every place key set to `null`, plus `place_removed_at`. */
-function placeRemovalPatch(timestamp: string): MetadataPatch {
-  const patch: Record<string, string | null> = {};
-  for (const key of PLACE_METADATA_KEYS) patch[key] = null;
-  patch['place_removed_at'] = timestamp;
-  return patch;
-}
-
-interface PlaceRun {
-  readonly receipt: ReceiptRef;
-  readonly action: PlaceAction;
-  readonly buildPatch: (timestamp: string) => MetadataPatch | undefined;
-  readonly options: PlaceOperationOptions;
-}
-
-/** The shared steps of an update and a removal (spec §5.2 steps 1–6, §5.3). */
-async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
-  const { receipt, action, options } = run;
+export async function syncReceiptPlace(
+  receipt: ReceiptRef,
+  options: PlaceOperationOptions,
+): Promise<MetadataUpdateResult> {
   const { vectors, receipts } = options;
   const { logger, metrics } = observersOf(options);
   const collection = vectors.name;
@@ -110,12 +125,9 @@ async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
     receiptId: receipt.receiptId,
     recordIds: options.recordIds,
   };
-  const context = { collection, imageId: receipt.imageId, receiptId: receipt.receiptId, action };
+  const context = { collection, imageId: receipt.imageId, receiptId: receipt.receiptId };
   const failed = (reason: string, error: unknown): MetadataUpdateResult => {
-    logger.error(`Place ${action} failed: ${reason}`, {
-      ...context,
-      error: toError(error).message,
-    });
+    logger.error(`Place update failed: ${reason}`, { ...context, error: toError(error).message });
     return { ...base, status: 'failed', updatedCount: 0, reason, error: toError(error) };
   };
   const skipped = (reason: string): MetadataUpdateResult => ({
@@ -127,30 +139,34 @@ async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
 
   const started = performance.now();
   let batchSize: number;
-  let patch: MetadataPatch | undefined;
   try {
     batchSize = batchSizeOf(options);
-    patch = run.buildPatch(clockOf(options)());
   } catch (error) {
-    return failed('invalid place change', error);
+    return failed('invalid options', error);
   }
-  if (patch === undefined) return skipped('no place fields changed');
-
   const kind: CollectionKind | undefined = collectionKind(collection);
   if (kind === undefined) {
     metrics.count('CompactionUnknownCollectionType', 1, { collection_name: collection });
     return failed('unknown collection type', unknownCollectionError(collection));
   }
 
+  let place: ReceiptPlace | undefined;
   let ids: string[];
   try {
+    place = await receipts.getReceiptPlace(receipt);
     ids = await listReceiptChromaIds(receipts, kind, receipt);
   } catch (error) {
     metrics.count('CompactionDynamoDBQueryError', 1, {
       ...dimensionsOf(collection, error),
       entity_type: kind,
     });
-    return failed(`could not read the receipt's ${kind}`, error);
+    return failed(`could not read the receipt's place or ${kind}`, error);
+  }
+  const action = place === undefined ? 'remove' : 'update';
+  const patch = placeMetadataPatch(place);
+  const problem = metadataProblem(patch);
+  if (problem !== undefined) {
+    return failed('invalid place', new Error(`The place cannot be stored in Chroma: ${problem}`));
   }
   metrics.gauge(
     kind === 'words' ? 'CompactionDynamoDBWords' : 'CompactionDynamoDBLines',
@@ -162,91 +178,35 @@ async function applyPlace(run: PlaceRun): Promise<MetadataUpdateResult> {
     return skipped(`the receipt has no ${kind} in the receipt store`);
   }
 
-  let found: string[];
+  let stored: Map<string, Metadata | null>;
   try {
-    found = await findExistingIds(vectors, ids, batchSize);
+    stored = await getRecords(vectors, ids, batchSize);
   } catch (error) {
     metrics.count('CompactionChromaDBQueryError', 1, dimensionsOf(collection, error));
     return failed('could not read the embeddings', error);
   }
-  metrics.gauge('CompactionChromaDBRecordsFound', found.length, dimensions);
-  if (found.length === 0) {
+  metrics.gauge('CompactionChromaDBRecordsFound', stored.size, dimensions);
+  if (stored.size === 0) {
     metrics.count('CompactionPlaceEmbeddingNotFound', 1, dimensions);
     logger.info('No embeddings found for the receipt; they may have been deleted', context);
     return skipped('no embeddings found');
   }
 
+  const stampKey = action === 'update' ? 'last_place_update' : 'place_removed_at';
+  const stamp = { [stampKey]: clockOf(options)() };
+  const writes: RecordPatch[] = [];
+  for (const [id, metadata] of stored) {
+    if (patchChanges(metadata, patch)) writes.push({ id, patch: { ...patch, ...stamp } });
+  }
+  if (writes.length === 0) return skipped('unchanged');
   try {
-    const records = found.map((id) => ({ id, patch }));
-    await updateInBatches(vectors, records, batchSize);
+    await updateInBatches(vectors, writes, batchSize);
   } catch (error) {
     const { cause, progress } = unwrapBatchWriteError(error);
     metrics.count('CompactionChromaDBUpdateError', 1, dimensionsOf(collection, cause));
     return failed(`could not write the embeddings${progress}`, cause);
   }
   metrics.timer(ACTION_METRICS[action].time, performance.now() - started, dimensions);
-  metrics.count(ACTION_METRICS[action].records, found.length, dimensions);
-  return { ...base, status: 'applied', updatedCount: found.length };
-}
-
-/**
- * Writes a receipt's place change into the metadata of its word or line embeddings (spec
- * §5.2): the ids come from the receipt's words (`words` collection) or lines (`lines`) in
- * the `ReceiptStore`; each changed field is written under its metadata key
- * (`formatted_address` → `address`), a field whose new value is `null` is removed, and
- * `last_place_update` is set. Reads and writes are split into batches of `batchSize`.
- *
- * Never throws: every outcome is a {@link MetadataUpdateResult}.
- * - `applied`: `updatedCount` records written.
- * - `skipped`: no field changed, the receipt has no words/lines, or none has an embedding.
- * - `failed`: the change cannot be stored, the collection name says neither words nor
- *   lines, or a `ReceiptStore` / `VectorCollection` call failed (`error` holds it). A
- *   failure during the writes may leave earlier batches written; retrying is safe.
- *
- * @param change - the receipt and its changed place fields
- * @param options - `vectors` (the collection to write), `receipts` (where the receipt's
- *   words and lines are read), batch size, clock, observability, record ids
- * @example
- * ```ts
- * const result = await updateReceiptPlace(
- *   { imageId, receiptId: 1, changes: { merchant_name: { old: 'Old', new: 'New' } } },
- *   { vectors: wordsCollection, receipts: receiptStore },
- * );
- * if (result.status === 'failed') throw result.error;
- * ```
- */
-export function updateReceiptPlace(
-  change: ReceiptPlaceChange,
-  options: PlaceOperationOptions,
-): Promise<MetadataUpdateResult> {
-  return applyPlace({
-    receipt: { imageId: change.imageId, receiptId: change.receiptId },
-    action: 'update',
-    buildPatch: (timestamp) => placeUpdatePatch(change.changes, timestamp),
-    options,
-  });
-}
-
-/**
- * Removes a receipt's place from the metadata of its word or line embeddings (spec §5.3):
- * every key of {@link PLACE_METADATA_KEYS} is removed and `place_removed_at` is set. Ids,
- * batching and outcomes as in {@link updateReceiptPlace}.
- *
- * @param receipt - the receipt whose place was removed
- * @param options - as for {@link updateReceiptPlace}
- * @example
- * ```ts
- * const result = await removeReceiptPlace({ imageId, receiptId: 1 }, { vectors, receipts });
- * ```
- */
-export function removeReceiptPlace(
-  receipt: ReceiptRef,
-  options: PlaceOperationOptions,
-): Promise<MetadataUpdateResult> {
-  return applyPlace({
-    receipt: { imageId: receipt.imageId, receiptId: receipt.receiptId },
-    action: 'remove',
-    buildPatch: placeRemovalPatch,
-    options,
-  });
+  metrics.count(ACTION_METRICS[action].records, writes.length, dimensions);
+  return { ...base, status: 'applied', updatedCount: writes.length };
 }

@@ -1,5 +1,7 @@
 import type {
+  Receipt,
   ReceiptLine,
+  ReceiptPlace,
   ReceiptSection,
   ReceiptWord,
   ReceiptWordLabel,
@@ -18,13 +20,23 @@ export interface WordRef extends ReceiptRef {
 }
 
 /**
- * The reads of the receipts table the compaction operations need (spec §2.1). Each call
- * returns every matching entity (pagination is handled inside), in sort-key order.
+ * The reads of the receipts table the compaction operations need (spec §2.1): the table is
+ * the source of truth every operation converges on. Each list call returns every matching
+ * entity (pagination is handled inside), in sort-key order; each get call returns the one
+ * item or `undefined` when the table has none. Reads must be strongly consistent, so a
+ * change that triggered a message is always seen when the message is applied.
  * A read that fails rejects with `ReceiptStoreError`; an item that fails validation
  * rejects with `InvalidReceiptItemError` listing the bad items, so a caller never acts on
  * a partial list.
  */
 export interface ReceiptStore {
+  /** The receipt item itself (SK `RECEIPT#r`), or `undefined` when the receipt is deleted. */
+  getReceipt(receipt: ReceiptRef): Promise<Receipt | undefined>;
+  /**
+   * The receipt's place (SK `RECEIPT#r#PLACE`); without one, a legacy `RECEIPT_METADATA`
+   * row (SK `RECEIPT#r#METADATA`, spec §2.6) read as a place; `undefined` when it has neither.
+   */
+  getReceiptPlace(receipt: ReceiptRef): Promise<ReceiptPlace | undefined>;
   listReceiptWords(receipt: ReceiptRef): Promise<ReceiptWord[]>;
   listReceiptLines(receipt: ReceiptRef): Promise<ReceiptLine[]>;
   /** The labels of one word (every label name). */

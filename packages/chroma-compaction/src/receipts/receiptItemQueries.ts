@@ -1,8 +1,14 @@
 import {
   type DynamoDBItem,
   isValidUuid,
+  type Receipt,
+  ReceiptItemSchema,
   type ReceiptLine,
   ReceiptLineItemSchema,
+  type ReceiptMetadata,
+  ReceiptMetadataItemSchema,
+  type ReceiptPlace,
+  ReceiptPlaceItemSchema,
   type ReceiptSection,
   ReceiptSectionItemSchema,
   type ReceiptWord,
@@ -10,7 +16,12 @@ import {
   type ReceiptWordLabel,
   ReceiptWordLabelItemSchema,
 } from '@receipt-chroma/dynamo-stream';
-import { type InvalidReceiptItem, InvalidReceiptItemError, ReceiptStoreError } from '../errors.js';
+import {
+  type ErrorContext,
+  type InvalidReceiptItem,
+  InvalidReceiptItemError,
+  ReceiptStoreError,
+} from '../errors.js';
 import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
 
 /**
@@ -49,6 +60,18 @@ export interface ReceiptItemQuery<Entity> {
   /** True when an SK under the prefix is exactly the key shape of the wanted entity. */
   readonly matches: (sk: string) => boolean;
   /** Parses a raw item into the entity. */
+  readonly schema: ReceiptItemSchema<Entity>;
+}
+
+/** One item read by its exact key (`GetItem`), for entities that are one item per receipt. @internal */
+export interface ReceiptItemKey<Entity> {
+  /** The port method, for errors. */
+  readonly operation: string;
+  /** `IMAGE#{imageId}`. */
+  readonly pk: string;
+  /** The exact sort key. */
+  readonly sk: string;
+  /** Parses the raw item into the entity. */
   readonly schema: ReceiptItemSchema<Entity>;
 }
 
@@ -187,9 +210,85 @@ export const receiptSectionsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptS
   };
 };
 
+/** The receipt item: SK `RECEIPT#r`. @internal */
+export const receiptItemKey = (ref: ReceiptRef): ReceiptItemKey<Receipt> => {
+  const operation = 'getReceipt';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    sk: receiptPrefix(ref),
+    schema: ReceiptItemSchema,
+  };
+};
+
+/** The receipt's place: SK `RECEIPT#r#PLACE`. @internal */
+export const receiptPlaceItemKey = (ref: ReceiptRef): ReceiptItemKey<ReceiptPlace> => {
+  const operation = 'getReceiptPlace';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    sk: `${receiptPrefix(ref)}#PLACE`,
+    schema: ReceiptPlaceItemSchema,
+  };
+};
+
+/** The receipt's legacy place row (spec §2.6): SK `RECEIPT#r#METADATA`. @internal */
+export const receiptMetadataItemKey = (ref: ReceiptRef): ReceiptItemKey<ReceiptMetadata> => {
+  const operation = 'getReceiptPlace';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    sk: `${receiptPrefix(ref)}#METADATA`,
+    schema: ReceiptMetadataItemSchema,
+  };
+};
+
 const keyText = (item: DynamoDBItem, name: string): string => {
   const value = item[name]?.S;
   return typeof value === 'string' ? value : '';
+};
+
+const issueText = (issue: { readonly path: readonly PropertyKey[]; readonly message: string }) =>
+  issue.path.length === 0 ? issue.message : `${issue.path.map(String).join('.')}: ${issue.message}`;
+
+/** The error for items of one read that failed validation. */
+const invalidItemsError = (
+  operation: string,
+  where: string,
+  context: ErrorContext,
+  invalidItems: readonly InvalidReceiptItem[],
+): InvalidReceiptItemError => {
+  const first = invalidItems[0];
+  return new InvalidReceiptItemError(
+    `${operation}: ${invalidItems.length} item(s) under ${where} failed validation` +
+      (first ? ` (first: ${first.sk}: ${first.issues.join('; ')})` : '') +
+      '; fix or remove the items, then retry',
+    {
+      operation,
+      items: invalidItems,
+      context: { ...context, invalidCount: invalidItems.length },
+    },
+  );
+};
+
+/**
+ * Parses the item a key read returned: the entity, or `undefined` when there is no item.
+ * @throws InvalidReceiptItemError when the item fails validation
+ * @internal
+ */
+export const parseReceiptItem = <Entity>(
+  key: ReceiptItemKey<Entity>,
+  item: DynamoDBItem | undefined,
+): Entity | undefined => {
+  if (item === undefined) return undefined;
+  const parsed = key.schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  throw invalidItemsError(key.operation, `${key.pk} ${key.sk}`, { pk: key.pk, sk: key.sk }, [
+    { pk: key.pk, sk: key.sk, issues: parsed.error.issues.map(issueText) },
+  ]);
 };
 
 /**
@@ -218,26 +317,17 @@ export const collectReceiptItems = async <Entity>(
         invalidItems.push({
           pk: keyText(item, 'PK'),
           sk,
-          issues: parsed.error.issues.map((issue) =>
-            issue.path.length === 0
-              ? issue.message
-              : `${issue.path.map(String).join('.')}: ${issue.message}`,
-          ),
+          issues: parsed.error.issues.map(issueText),
         });
       }
     }
   }
   if (invalidItems.length > 0) {
-    const first = invalidItems[0];
-    throw new InvalidReceiptItemError(
-      `${query.operation}: ${invalidItems.length} item(s) under ${query.pk} ${query.skPrefix} failed validation` +
-        (first ? ` (first: ${first.sk}: ${first.issues.join('; ')})` : '') +
-        '; fix or remove the items, then retry',
-      {
-        operation: query.operation,
-        items: invalidItems,
-        context: { pk: query.pk, skPrefix: query.skPrefix, invalidCount: invalidItems.length },
-      },
+    throw invalidItemsError(
+      query.operation,
+      `${query.pk} ${query.skPrefix}`,
+      { pk: query.pk, skPrefix: query.skPrefix },
+      invalidItems,
     );
   }
   return entities;

@@ -1,13 +1,21 @@
-import type {
-  ReceiptLine,
-  ReceiptSection,
-  ReceiptWord,
-  ReceiptWordLabel,
+import {
+  type Receipt,
+  type ReceiptLine,
+  type ReceiptPlace,
+  type ReceiptSection,
+  type ReceiptWord,
+  type ReceiptWordLabel,
+  receiptMetadataToPlace,
 } from '@receipt-chroma/dynamo-stream';
+import { InvalidReceiptItemError } from '../errors.js';
 import type { ReceiptRef, ReceiptStore, WordRef } from '../ports/receiptStore.js';
 import {
+  type ReceiptItemKey,
   type ReceiptItemQuery,
+  receiptItemKey,
   receiptLinesQuery,
+  receiptMetadataItemKey,
+  receiptPlaceItemKey,
   receiptSectionsQuery,
   receiptWordLabelsQuery,
   receiptWordsQuery,
@@ -22,41 +30,91 @@ import {
 export type ReceiptItemRead = <Entity>(build: () => ReceiptItemQuery<Entity>) => Promise<Entity[]>;
 
 /**
- * The five `ReceiptStore` list methods as the shared key queries of
- * `receiptItemQueries.ts`, for stores that differ only in how a query is read (the DynamoDB
- * adapter and the in-memory double). Results are in sort-key order.
+ * Reads one item by its exact key (see `parseReceiptItem`): the entity, or `undefined` when
+ * the table has no such item.
+ * @internal
+ */
+export type ReceiptItemGet = <Entity>(
+  build: () => ReceiptItemKey<Entity>,
+) => Promise<Entity | undefined>;
+
+/** How a store reads: key queries and exact-key gets. @internal */
+export interface ReceiptItemReaders {
+  readonly query: ReceiptItemRead;
+  readonly get: ReceiptItemGet;
+}
+
+/**
+ * The `ReceiptStore` methods as the shared key reads of `receiptItemQueries.ts`, for stores
+ * that differ only in how a read is made (the DynamoDB adapter and the in-memory double).
+ * List results are in sort-key order.
  * @internal
  */
 export abstract class ReceiptItemStore implements ReceiptStore {
-  readonly #read: ReceiptItemRead;
+  readonly #readers: ReceiptItemReaders;
 
-  /** @param read - how the store reads one query */
-  protected constructor(read: ReceiptItemRead) {
-    this.#read = read;
+  /** @param readers - how the store reads one query and one exact key */
+  protected constructor(readers: ReceiptItemReaders) {
+    this.#readers = readers;
+  }
+
+  /** The receipt item (SK `RECEIPT#r`), or `undefined`. */
+  getReceipt(receipt: ReceiptRef): Promise<Receipt | undefined> {
+    return this.#readers.get(() => receiptItemKey(receipt));
+  }
+
+  /**
+   * The receipt's place (SK `RECEIPT#r#PLACE`), else its legacy metadata row read as a place
+   * (`receiptMetadataToPlace`), else `undefined`.
+   * @throws InvalidReceiptItemError when the item found fails validation, or a legacy row
+   *   cannot be read as a place
+   */
+  async getReceiptPlace(receipt: ReceiptRef): Promise<ReceiptPlace | undefined> {
+    const place = await this.#readers.get(() => receiptPlaceItemKey(receipt));
+    if (place !== undefined) return place;
+    const key = receiptMetadataItemKey(receipt);
+    const legacy = await this.#readers.get(() => key);
+    if (legacy === undefined) return undefined;
+    try {
+      return receiptMetadataToPlace(legacy);
+    } catch (error) {
+      const issues = (error as { issues?: readonly { message: string }[] }).issues?.map(
+        ({ message }) => message,
+      ) ?? [String(error)];
+      throw new InvalidReceiptItemError(
+        `getReceiptPlace: the legacy row ${key.pk} ${key.sk} cannot be read as a place (${issues.join('; ')}); fix or remove it, then retry`,
+        {
+          operation: key.operation,
+          items: [{ pk: key.pk, sk: key.sk, issues }],
+          cause: error,
+          context: { pk: key.pk, sk: key.sk, invalidCount: 1 },
+        },
+      );
+    }
   }
 
   /** Every word of a receipt (SK `RECEIPT#r#LINE#l#WORD#w`), in SK order. */
   listReceiptWords(receipt: ReceiptRef): Promise<ReceiptWord[]> {
-    return this.#read(() => receiptWordsQuery(receipt));
+    return this.#readers.query(() => receiptWordsQuery(receipt));
   }
 
   /** Every line of a receipt (SK `RECEIPT#r#LINE#l`), in SK order. */
   listReceiptLines(receipt: ReceiptRef): Promise<ReceiptLine[]> {
-    return this.#read(() => receiptLinesQuery(receipt));
+    return this.#readers.query(() => receiptLinesQuery(receipt));
   }
 
   /** The labels of one word (SK `RECEIPT#r#LINE#l#WORD#w#LABEL#name`), in SK order. */
   listWordLabels(word: WordRef): Promise<ReceiptWordLabel[]> {
-    return this.#read(() => wordLabelsQuery(word));
+    return this.#readers.query(() => wordLabelsQuery(word));
   }
 
   /** Every word label of a receipt, in SK order. */
   listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]> {
-    return this.#read(() => receiptWordLabelsQuery(receipt));
+    return this.#readers.query(() => receiptWordLabelsQuery(receipt));
   }
 
   /** Every section of a receipt (SK `RECEIPT#r#SECTION#type`), in SK order. */
   listReceiptSections(receipt: ReceiptRef): Promise<ReceiptSection[]> {
-    return this.#read(() => receiptSectionsQuery(receipt));
+    return this.#readers.query(() => receiptSectionsQuery(receipt));
   }
 }

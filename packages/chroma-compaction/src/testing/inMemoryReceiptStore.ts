@@ -1,16 +1,25 @@
 import {
   type DynamoDBItem,
+  type Receipt,
   type ReceiptLine,
+  type ReceiptPlace,
   type ReceiptSection,
   type ReceiptWord,
   type ReceiptWordLabel,
   receiptLineToItem,
+  receiptPlaceToItem,
   receiptSectionToItem,
   receiptWordLabelToItem,
+  receiptToItem,
   receiptWordToItem,
 } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../errors.js';
-import { collectReceiptItems, type ReceiptItemQuery } from '../receipts/receiptItemQueries.js';
+import {
+  collectReceiptItems,
+  parseReceiptItem,
+  type ReceiptItemKey,
+  type ReceiptItemQuery,
+} from '../receipts/receiptItemQueries.js';
 import { ReceiptItemStore } from '../receipts/receiptItemStore.js';
 
 /** What an {@link InMemoryReceiptStore} starts with. */
@@ -19,6 +28,8 @@ export interface InMemoryReceiptStoreSeed {
   readonly lines?: readonly ReceiptLine[];
   readonly labels?: readonly ReceiptWordLabel[];
   readonly sections?: readonly ReceiptSection[];
+  readonly receipts?: readonly Receipt[];
+  readonly places?: readonly ReceiptPlace[];
   /**
    * Raw table items (`PK`/`SK` strings plus attributes), stored as given: letters, other
    * entity types, or invalid items to exercise `InvalidReceiptItemError`.
@@ -51,11 +62,13 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
   #reads = 0;
 
   constructor(seed: InMemoryReceiptStoreSeed = {}) {
-    super((build) => this.#read(build));
+    super({ query: (build) => this.#read(build), get: (build) => this.#get(build) });
     this.addWords(...(seed.words ?? []));
     this.addLines(...(seed.lines ?? []));
     this.addLabels(...(seed.labels ?? []));
     this.addSections(...(seed.sections ?? []));
+    this.addReceipts(...(seed.receipts ?? []));
+    this.addPlaces(...(seed.places ?? []));
     this.putItems(...(seed.items ?? []));
   }
 
@@ -77,6 +90,16 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
   /** Stores receipt sections. */
   addSections(...sections: readonly ReceiptSection[]): this {
     return this.putItems(...sections.map(receiptSectionToItem));
+  }
+
+  /** Stores receipts. */
+  addReceipts(...receipts: readonly Receipt[]): this {
+    return this.putItems(...receipts.map(receiptToItem));
+  }
+
+  /** Stores receipt places. */
+  addPlaces(...places: readonly ReceiptPlace[]): this {
+    return this.putItems(...places.map(receiptPlaceToItem));
   }
 
   /**
@@ -124,14 +147,26 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
     return this;
   }
 
-  async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
+  /** Counts a read and throws the injected failure, if one is pending. */
+  #startRead(): void {
     this.#reads += 1;
-    const query = build();
     const failure = this.#pendingFailure;
     if (failure !== undefined) {
       this.#pendingFailure = undefined;
       throw failure;
     }
+  }
+
+  async #get<Entity>(build: () => ReceiptItemKey<Entity>): Promise<Entity | undefined> {
+    const key = build();
+    this.#startRead();
+    const item = this.#partitions.get(key.pk)?.get(key.sk);
+    return parseReceiptItem(key, item === undefined ? undefined : structuredClone(item));
+  }
+
+  async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
+    const query = build();
+    this.#startRead();
     const partition = this.#partitions.get(query.pk) ?? new Map<string, DynamoDBItem>();
     const page = [...partition.entries()]
       .filter(([sk]) => sk.startsWith(query.skPrefix))

@@ -1,12 +1,19 @@
 import {
   type AttributeValue,
   type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandOutput,
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../../errors.js';
-import { collectReceiptItems, type ReceiptItemQuery } from '../../receipts/receiptItemQueries.js';
+import {
+  collectReceiptItems,
+  parseReceiptItem,
+  type ReceiptItemKey,
+  type ReceiptItemQuery,
+} from '../../receipts/receiptItemQueries.js';
 import { ReceiptItemStore } from '../../receipts/receiptItemStore.js';
 
 /** Options of {@link DynamoReceiptStore}. */
@@ -31,8 +38,9 @@ export interface DynamoReceiptStoreOptions {
 }
 
 /**
- * The `ReceiptStore` on the receipts table, through the low-level DynamoDB client. Every read
- * is a Query on `PK = IMAGE#{imageId}` with `begins_with(SK, …)`, followed to the last page;
+ * The `ReceiptStore` on the receipts table, through the low-level DynamoDB client. The get
+ * reads (`getReceipt`, `getReceiptPlace`) are one `GetItem` each (two for a receipt whose
+ * place is missing, to look for a legacy row); every list read is a Query on `PK = IMAGE#{imageId}` with `begins_with(SK, …)`, followed to the last page;
  * the store keeps the items whose SK has the exact key shape of the wanted entity (so receipt
  * letters and labels, which live under word keys, are never read as words) and parses each
  * with the `@receipt-chroma/dynamo-stream` item schema. Results are in sort-key order.
@@ -64,7 +72,7 @@ export class DynamoReceiptStore extends ReceiptItemStore {
    * @throws ReceiptStoreError when `tableName` is empty or `pageSize` is not a positive integer
    */
   constructor(options: DynamoReceiptStoreOptions) {
-    super((build) => this.#read(build));
+    super({ query: (build) => this.#read(build), get: (build) => this.#get(build) });
     if (typeof options.tableName !== 'string' || options.tableName === '') {
       throw new ReceiptStoreError('DynamoReceiptStore needs a non-empty tableName', {
         operation: 'constructor',
@@ -83,6 +91,36 @@ export class DynamoReceiptStore extends ReceiptItemStore {
     this.#tableName = options.tableName;
     this.#consistentRead = options.consistentRead ?? true;
     this.#pageSize = options.pageSize;
+  }
+
+  async #get<Entity>(build: () => ReceiptItemKey<Entity>): Promise<Entity | undefined> {
+    const key = build();
+    let output: GetItemCommandOutput;
+    try {
+      output = await this.#client.send(
+        new GetItemCommand({
+          TableName: this.#tableName,
+          Key: { PK: { S: key.pk }, SK: { S: key.sk } },
+          ConsistentRead: this.#consistentRead,
+        }),
+      );
+    } catch (error) {
+      throw this.#readError(key.operation, 'GetItem', error, { pk: key.pk, sk: key.sk });
+    }
+    // The receipt entities hold no binary attributes (see #pages).
+    return parseReceiptItem(key, output.Item as unknown as DynamoDBItem | undefined);
+  }
+
+  #readError(
+    operation: string,
+    call: string,
+    error: unknown,
+    context: Readonly<Record<string, string>>,
+  ): ReceiptStoreError {
+    return new ReceiptStoreError(
+      `${operation}: DynamoDB ${call} on ${this.#tableName} failed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error, operation, context: { tableName: this.#tableName, ...context } },
+    );
   }
 
   async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
@@ -107,14 +145,10 @@ export class DynamoReceiptStore extends ReceiptItemStore {
           }),
         );
       } catch (error) {
-        throw new ReceiptStoreError(
-          `${query.operation}: DynamoDB Query on ${this.#tableName} failed: ${(error as Error)?.message ?? String(error)}`,
-          {
-            cause: error,
-            operation: query.operation,
-            context: { tableName: this.#tableName, pk: query.pk, skPrefix: query.skPrefix },
-          },
-        );
+        throw this.#readError(query.operation, 'Query', error, {
+          pk: query.pk,
+          skPrefix: query.skPrefix,
+        });
       }
       // The receipt entities hold no binary attributes, so the SDK's item shape is the
       // stream-image shape the item schemas read.
