@@ -23,11 +23,7 @@ import type { Logger, Metrics } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { CompactionConfigurationError } from './errors.js';
 import type { OutcomeTracker } from './outcomeTracker.js';
-import type {
-  DeletionInput,
-  DeltaInput,
-  PlaceInput,
-} from './planCollectionUpdates.js';
+import type { DeletionInput, DeltaInput, PlaceInput } from './planCollectionUpdates.js';
 import type { ProcessCollectionUpdatesOptions } from './processCollectionUpdates.js';
 import type {
   CollectionName,

@@ -6,6 +6,7 @@ import { collectionKind } from '../operations/vectorBatches.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { ReceiptStore } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
+import { BatchReceiptStore } from './batchReceiptStore.js';
 import {
   applyDeletions,
   applyDeltas,
@@ -18,7 +19,6 @@ import {
   summarise,
 } from './collectionUpdatePhases.js';
 import { CompactionConfigurationError } from './errors.js';
-import { BatchReceiptStore } from './batchReceiptStore.js';
 import { refreshMergedReceipts, withoutFailedMerges } from './mergedReceipts.js';
 import { OutcomeTracker } from './outcomeTracker.js';
 import { planCollectionUpdates } from './planCollectionUpdates.js';

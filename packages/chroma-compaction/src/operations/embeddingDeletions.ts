@@ -180,10 +180,13 @@ async function deleteReceiptRecords(
     return failed(`could not delete the embeddings${unwrapBatchWriteError(error).progress}`, error);
   }
   metrics.count('ReceiptEmbeddingsDeleted', ids.length, { collection });
-  logger.info(present ? 'Deleted embeddings the receipt no longer has' : 'Deleted receipt embeddings', {
-    ...context,
-    deletedCount: ids.length,
-  });
+  logger.info(
+    present ? 'Deleted embeddings the receipt no longer has' : 'Deleted receipt embeddings',
+    {
+      ...context,
+      deletedCount: ids.length,
+    },
+  );
   return { ...base, status: 'applied', deletedCount: ids.length, chromaIds: ids };
 }
 

@@ -9,8 +9,8 @@ import {
   receiptLineToItem,
   receiptPlaceToItem,
   receiptSectionToItem,
-  receiptWordLabelToItem,
   receiptToItem,
+  receiptWordLabelToItem,
   receiptWordToItem,
 } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../errors.js';
@@ -35,6 +35,23 @@ export interface InMemoryReceiptStoreSeed {
    * entity types, or invalid items to exercise `InvalidReceiptItemError`.
    */
   readonly items?: readonly DynamoDBItem[];
+}
+
+/**
+ * The table items a seed stands for, as the dynamo-stream `…ToItem` writers write them (for
+ * seeding a real table with what an {@link InMemoryReceiptStore} would hold).
+ * @param seed - the entities and raw items
+ */
+export function receiptSeedItems(seed: InMemoryReceiptStoreSeed): DynamoDBItem[] {
+  return [
+    ...(seed.receipts ?? []).map(receiptToItem),
+    ...(seed.places ?? []).map(receiptPlaceToItem),
+    ...(seed.words ?? []).map(receiptWordToItem),
+    ...(seed.lines ?? []).map(receiptLineToItem),
+    ...(seed.labels ?? []).map(receiptWordLabelToItem),
+    ...(seed.sections ?? []).map(receiptSectionToItem),
+    ...(seed.items ?? []),
+  ];
 }
 
 /** Compares two strings by their UTF-8 bytes, the order DynamoDB sorts string keys in. */
@@ -63,13 +80,7 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
 
   constructor(seed: InMemoryReceiptStoreSeed = {}) {
     super({ query: (build) => this.#read(build), get: (build) => this.#get(build) });
-    this.addWords(...(seed.words ?? []));
-    this.addLines(...(seed.lines ?? []));
-    this.addLabels(...(seed.labels ?? []));
-    this.addSections(...(seed.sections ?? []));
-    this.addReceipts(...(seed.receipts ?? []));
-    this.addPlaces(...(seed.places ?? []));
-    this.putItems(...(seed.items ?? []));
+    this.putItems(...receiptSeedItems(seed));
   }
 
   /** Stores receipt words. */

@@ -5,7 +5,11 @@
  */
 
 export { InMemoryLockStore } from './inMemoryLockStore.js';
-export { InMemoryReceiptStore, type InMemoryReceiptStoreSeed } from './inMemoryReceiptStore.js';
+export {
+  InMemoryReceiptStore,
+  type InMemoryReceiptStoreSeed,
+  receiptSeedItems,
+} from './inMemoryReceiptStore.js';
 export {
   InMemoryVectorCollection,
   type InMemoryVectorCollectionOptions,

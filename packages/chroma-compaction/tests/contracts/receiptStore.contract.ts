@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBItem,
   receiptLineKeys,
+  receiptMetadataToItem,
+  receiptMetadataToPlace,
+  receiptPlaceToItem,
   receiptSectionKeys,
+  receiptToItem,
   receiptWordKeys,
   receiptWordLabelKeys,
   receiptWordToItem,
@@ -15,7 +19,10 @@ import {
   byUtf8,
   letterItem,
   makeLabel,
+  makeLegacyMetadata,
   makeLine,
+  makePlace,
+  makeReceipt,
   makeSection,
   makeWord,
   spatialAnalysisItem,
@@ -83,6 +90,108 @@ const receiptFixture = () => {
  */
 export const describeReceiptStoreContract = (label: string, makeStore: MakeReceiptStore): void => {
   describe(`ReceiptStore contract: ${label}`, () => {
+    describe('Method: getReceipt', () => {
+      it('returns the receipt item, and undefined for a receipt the table lacks', async () => {
+        // Prepare
+        const fixture = receiptFixture();
+        const receipt = makeReceipt(fixture.imageId, 1);
+        const store = await makeStore({ ...fixture.seed, receipts: [receipt] });
+
+        // Act
+        const found = await store.getReceipt({ imageId: fixture.imageId, receiptId: 1 });
+        const missing = await store.getReceipt({ imageId: fixture.imageId, receiptId: 2 });
+
+        // Assess
+        expect(found).toEqual(receipt);
+        expect(missing).toBeUndefined();
+      });
+
+      it('rejects an invalid receipt item with InvalidReceiptItemError naming it', async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const item = receiptToItem(makeReceipt(imageId, 1));
+        item['width'] = { S: 'wide' };
+        const store = await makeStore({ items: [item] });
+
+        // Act
+        const read = store.getReceipt({ imageId, receiptId: 1 });
+
+        // Assess
+        await expect(read).rejects.toBeInstanceOf(InvalidReceiptItemError);
+        await expect(read).rejects.toMatchObject({
+          operation: 'getReceipt',
+          items: [{ pk: `IMAGE#${imageId}`, sk: 'RECEIPT#00001' }],
+        });
+      });
+
+      it('rejects an invalid reference with ReceiptStoreError before reading', async () => {
+        // Prepare
+        const store = await makeStore({});
+
+        // Act
+        const read = store.getReceipt({ imageId: 'not-a-uuid', receiptId: 1 });
+
+        // Assess
+        await expect(read).rejects.toBeInstanceOf(ReceiptStoreError);
+      });
+    });
+
+    describe('Method: getReceiptPlace', () => {
+      it('returns the place, and undefined for a receipt without one', async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const place = makePlace(imageId, 1);
+        const store = await makeStore({ places: [place], receipts: [makeReceipt(imageId, 2)] });
+
+        // Act
+        const found = await store.getReceiptPlace({ imageId, receiptId: 1 });
+        const missing = await store.getReceiptPlace({ imageId, receiptId: 2 });
+
+        // Assess
+        expect(found).toEqual(place);
+        expect(missing).toBeUndefined();
+      });
+
+      it('reads a legacy RECEIPT_METADATA row as a place, the place winning when both exist', async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const legacy = makeLegacyMetadata(imageId, 1);
+        const store = await makeStore({
+          places: [makePlace(imageId, 2)],
+          items: [
+            receiptMetadataToItem(legacy),
+            receiptMetadataToItem(makeLegacyMetadata(imageId, 2)),
+          ],
+        });
+
+        // Act
+        const fromLegacy = await store.getReceiptPlace({ imageId, receiptId: 1 });
+        const preferred = await store.getReceiptPlace({ imageId, receiptId: 2 });
+
+        // Assess
+        expect(fromLegacy).toEqual(receiptMetadataToPlace(legacy));
+        expect(preferred?.merchant_name).toBe('Target');
+      });
+
+      it('rejects an invalid place with InvalidReceiptItemError instead of reading it as absent', async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const item = receiptPlaceToItem(makePlace(imageId, 1));
+        item['merchant_name'] = { N: '42' };
+        const store = await makeStore({ items: [item] });
+
+        // Act
+        const read = store.getReceiptPlace({ imageId, receiptId: 1 });
+
+        // Assess
+        await expect(read).rejects.toBeInstanceOf(InvalidReceiptItemError);
+        await expect(read).rejects.toMatchObject({
+          operation: 'getReceiptPlace',
+          items: [{ sk: 'RECEIPT#00001#PLACE' }],
+        });
+      });
+    });
+
     describe('Method: listReceiptWords', () => {
       it('returns the words of the receipt in SK order, without letters, labels or neighbours', async () => {
         // Prepare

@@ -1,10 +1,23 @@
 import {
+  type DynamoDBItem,
+  type Receipt,
   type ReceiptLine,
+  type ReceiptPlace,
   type ReceiptSection,
   type ReceiptWord,
   type ReceiptWordLabel,
+  receiptKeys,
+  receiptLineKeys,
+  receiptLineToItem,
+  receiptPlaceKeys,
+  receiptPlaceToItem,
   receiptSectionKeys,
+  receiptSectionToItem,
+  receiptToItem,
+  receiptWordKeys,
   receiptWordLabelKeys,
+  receiptWordLabelToItem,
+  receiptWordToItem,
 } from '@receipt-chroma/dynamo-stream';
 import { expect } from 'vitest';
 import { lineChromaId, wordChromaId } from '../../src/ids/chromaIds.js';
@@ -233,33 +246,71 @@ export class RecordingMetrics implements Metrics {
   }
 }
 
-/** What the label and section operation contract needs from a backend. */
-export interface LabelOperationsFixture {
+/** Writes to the receipts table of a fixture: raw items in, keys out. */
+export interface TableWriter {
+  /** Writes items, replacing any with the same `PK`/`SK`. */
+  putItems(...items: readonly DynamoDBItem[]): Promise<void>;
+  /** Deletes the items with these keys. */
+  deleteKeys(...keys: readonly { readonly PK: string; readonly SK: string }[]): Promise<void>;
+}
+
+type Put<Entity> = (...entities: readonly Entity[]) => Promise<void>;
+
+/** The receipts table of a fixture, with writers for every entity the operations read. */
+export interface FixtureTable extends TableWriter {
+  putReceipts: Put<Receipt>;
+  deleteReceipts: Put<Receipt>;
+  putPlaces: Put<ReceiptPlace>;
+  deletePlaces: Put<ReceiptPlace>;
+  putWords: Put<ReceiptWord>;
+  deleteWords: Put<ReceiptWord>;
+  putLines: Put<ReceiptLine>;
+  deleteLines: Put<ReceiptLine>;
+  putLabels: Put<ReceiptWordLabel>;
+  deleteLabels: Put<ReceiptWordLabel>;
+  putSections: Put<ReceiptSection>;
+  deleteSections: Put<ReceiptSection>;
+}
+
+/** Entity writers over a {@link TableWriter}, the same for every backend. */
+export const entityWriters = (table: TableWriter): FixtureTable => {
+  const put =
+    <Entity>(toItem: (entity: Entity) => DynamoDBItem): Put<Entity> =>
+    (...entities) =>
+      table.putItems(...entities.map(toItem));
+  const remove =
+    <Entity>(keysOf: (entity: Entity) => { PK: string; SK: string }): Put<Entity> =>
+    (...entities) =>
+      table.deleteKeys(...entities.map(keysOf));
+  return {
+    putItems: table.putItems,
+    deleteKeys: table.deleteKeys,
+    putReceipts: put(receiptToItem),
+    deleteReceipts: remove(receiptKeys),
+    putPlaces: put(receiptPlaceToItem),
+    deletePlaces: remove(receiptPlaceKeys),
+    putWords: put(receiptWordToItem),
+    deleteWords: remove(receiptWordKeys),
+    putLines: put(receiptLineToItem),
+    deleteLines: remove(receiptLineKeys),
+    putLabels: put(receiptWordLabelToItem),
+    deleteLabels: remove(receiptWordLabelKeys),
+    putSections: put(receiptSectionToItem),
+    deleteSections: remove(receiptSectionKeys),
+  };
+};
+
+/** What the label, section and `processCollectionUpdates` contracts need from a backend. */
+export interface CompactionFixture extends FixtureTable {
   /** An empty `words` collection (or one without records of the test's image). */
   readonly words: VectorCollection;
   /** An empty `lines` collection (or one without records of the test's image). */
   readonly lines: VectorCollection;
   readonly receipts: ReceiptStore;
-  /** Writes labels to the receipts table (replacing any with the same keys). */
-  putLabels(...labels: readonly ReceiptWordLabel[]): Promise<void>;
-  /** Deletes labels from the receipts table. */
-  deleteLabels(...labels: readonly ReceiptWordLabel[]): Promise<void>;
-  /** Writes sections to the receipts table (replacing any with the same keys). */
-  putSections(...sections: readonly ReceiptSection[]): Promise<void>;
-  /** Deletes sections from the receipts table. */
-  deleteSections(...sections: readonly ReceiptSection[]): Promise<void>;
 }
 
-/**
- * What the `processCollectionUpdates` contract needs besides the label fixture: writing the
- * receipt's words and lines, the source of the place and deletion ids.
- */
-export interface CompactionFixture extends LabelOperationsFixture {
-  /** Writes words to the receipts table. */
-  putWords(...words: readonly ReceiptWord[]): Promise<void>;
-  /** Writes lines to the receipts table. */
-  putLines(...lines: readonly ReceiptLine[]): Promise<void>;
-}
+/** What the label and section operation contract needs (the same fixture). */
+export type LabelOperationsFixture = CompactionFixture;
 
 /** The label operations and `processCollectionUpdates` over the in-memory doubles. */
 export const makeInMemoryLabelFixture = (): CompactionFixture & {
@@ -272,30 +323,14 @@ export const makeInMemoryLabelFixture = (): CompactionFixture & {
     words: new InMemoryVectorCollection('words'),
     lines: new InMemoryVectorCollection('lines'),
     receipts,
-    putWords: async (...words) => {
-      receipts.addWords(...words);
-    },
-    putLines: async (...lines) => {
-      receipts.addLines(...lines);
-    },
-    putLabels: async (...labels) => {
-      receipts.addLabels(...labels);
-    },
-    deleteLabels: async (...labels) => {
-      for (const label of labels) {
-        const { PK, SK } = receiptWordLabelKeys(label);
-        receipts.deleteItem(PK, SK);
-      }
-    },
-    putSections: async (...sections) => {
-      receipts.addSections(...sections);
-    },
-    deleteSections: async (...sections) => {
-      for (const section of sections) {
-        const { PK, SK } = receiptSectionKeys(section);
-        receipts.deleteItem(PK, SK);
-      }
-    },
+    ...entityWriters({
+      putItems: async (...items) => {
+        receipts.putItems(...items);
+      },
+      deleteKeys: async (...keys) => {
+        for (const { PK, SK } of keys) receipts.deleteItem(PK, SK);
+      },
+    }),
   };
 };
 

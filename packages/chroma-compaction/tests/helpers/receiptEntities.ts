@@ -1,7 +1,13 @@
 import {
   type DynamoDBItem,
+  type Receipt,
+  ReceiptItemSchema,
   type ReceiptLine,
   ReceiptLineSchema,
+  type ReceiptMetadata,
+  ReceiptMetadataSchema,
+  type ReceiptPlace,
+  ReceiptPlaceSchema,
   type ReceiptSection,
   ReceiptSectionSchema,
   type ReceiptWord,
@@ -30,6 +36,74 @@ const geometry = (seed: number) => ({
   embedding_status: 'SUCCESS' as const,
   is_noise: false,
 });
+
+/**
+ * A valid receipt (the item whose presence says the receipt exists), read from a minimal
+ * table item as the store would read it.
+ */
+export const makeReceipt = (imageId: string, receiptId: number): Receipt => {
+  const point = (x: string, y: string) => ({ M: { x: { N: x }, y: { N: y } } });
+  return ReceiptItemSchema.parse({
+    PK: { S: `IMAGE#${imageId}` },
+    SK: { S: `RECEIPT#${pad(receiptId)}` },
+    TYPE: { S: 'RECEIPT' },
+    width: { N: '1200' },
+    height: { N: '3400' },
+    timestamp_added: { S: '2026-01-04T12:00:00' },
+    raw_s3_bucket: { S: 'raw-receipts' },
+    raw_s3_key: { S: `raw/${imageId}.png` },
+    top_left: point('0.1', '0.9'),
+    top_right: point('0.9', '0.9'),
+    bottom_left: point('0.1', '0.1'),
+    bottom_right: point('0.9', '0.1'),
+  });
+};
+
+/** A valid receipt place; `formatted_address` is written to Chroma as `address`. */
+export const makePlace = (
+  imageId: string,
+  receiptId: number,
+  overrides: Partial<ReceiptPlace> = {},
+): ReceiptPlace =>
+  ReceiptPlaceSchema.parse({
+    image_id: imageId,
+    receipt_id: receiptId,
+    place_id: 'ChIJN1t_tDeuEmsRUsoyG83frY4',
+    merchant_name: 'Target',
+    merchant_category: 'department_store',
+    formatted_address: '1 Main St',
+    phone_number: '(818) 661-4064',
+    validation_status: 'MATCHED',
+    timestamp: '2026-01-04T12:00:00+00:00',
+    confidence: 0.95,
+    ...overrides,
+  });
+
+/** A valid legacy `RECEIPT_METADATA` row (spec §2.6), read by the compactor as a place. */
+export const makeLegacyMetadata = (
+  imageId: string,
+  receiptId: number,
+  overrides: Partial<ReceiptMetadata> = {},
+): ReceiptMetadata =>
+  ReceiptMetadataSchema.parse({
+    image_id: imageId,
+    receipt_id: receiptId,
+    place_id: 'legacy-place',
+    merchant_name: 'Legacy Mart',
+    merchant_category: 'grocery',
+    address: '2 Old Rd',
+    phone_number: '555-0100',
+    validation_status: 'MATCHED',
+    timestamp: '2026-01-04T12:00:00+00:00',
+    validated_by: '',
+    reasoning: '',
+    canonical_place_id: '',
+    canonical_merchant_name: 'LEGACY MART',
+    canonical_address: '',
+    canonical_phone_number: '',
+    matched_fields: [],
+    ...overrides,
+  });
 
 /** A valid receipt word. */
 export const makeWord = (

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  receiptLineToItem,
-  receiptSectionKeys,
-  receiptSectionToItem,
-  receiptWordLabelKeys,
-  receiptWordLabelToItem,
-  receiptWordToItem,
-} from '@receipt-chroma/dynamo-stream';
 import type { ChromaClient } from 'chromadb';
 import { chromaVectorCollection } from '../../../src/adapters/chroma/chromaVectorCollection.js';
 import { DynamoReceiptStore } from '../../../src/adapters/dynamodb/dynamoReceiptStore.js';
-import type { CompactionFixture } from '../../helpers/operationFixtures.js';
+import { type CompactionFixture, entityWriters } from '../../helpers/operationFixtures.js';
 import { writeItems } from './motoDynamoDb.js';
 
 /**
@@ -32,22 +24,19 @@ export const makeCompactionServicesFixture = async (
       chroma.createCollection({ name: `${kind}-${suffix}`, embeddingFunction: null }),
     ),
   );
-  const deleteKeys = async (keys: readonly { PK: string; SK: string }[]): Promise<void> => {
-    for (const { PK, SK } of keys) {
-      await dynamo.send(
-        new DeleteItemCommand({ TableName: tableName, Key: { PK: { S: PK }, SK: { S: SK } } }),
-      );
-    }
-  };
   return {
     words: chromaVectorCollection(words as NonNullable<typeof words>),
     lines: chromaVectorCollection(lines as NonNullable<typeof lines>),
     receipts: new DynamoReceiptStore({ client: dynamo, tableName }),
-    putWords: (...items) => writeItems(dynamo, tableName, items.map(receiptWordToItem)),
-    putLines: (...items) => writeItems(dynamo, tableName, items.map(receiptLineToItem)),
-    putLabels: (...labels) => writeItems(dynamo, tableName, labels.map(receiptWordLabelToItem)),
-    deleteLabels: (...labels) => deleteKeys(labels.map(receiptWordLabelKeys)),
-    putSections: (...sections) => writeItems(dynamo, tableName, sections.map(receiptSectionToItem)),
-    deleteSections: (...sections) => deleteKeys(sections.map(receiptSectionKeys)),
+    ...entityWriters({
+      putItems: (...items) => writeItems(dynamo, tableName, items),
+      deleteKeys: async (...keys) => {
+        for (const { PK, SK } of keys) {
+          await dynamo.send(
+            new DeleteItemCommand({ TableName: tableName, Key: { PK: { S: PK }, SK: { S: SK } } }),
+          );
+        }
+      },
+    }),
   };
 };

@@ -5,7 +5,11 @@ import {
   InvalidStreamMessageError,
 } from '../../../src/compaction/errors.js';
 import { processCollectionUpdates } from '../../../src/compaction/processCollectionUpdates.js';
-import type { DeltaMergeRequest, MergeDeltas } from '../../../src/compaction/types.js';
+import type {
+  CollectionName,
+  DeltaMergeRequest,
+  MergeDeltas,
+} from '../../../src/compaction/types.js';
 import { ReceiptStoreError } from '../../../src/errors.js';
 import { lineChromaId, wordChromaId } from '../../../src/ids/chromaIds.js';
 import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
@@ -308,7 +312,8 @@ describe('Function: processCollectionUpdates', () => {
       // Act
       const result = await processCollectionUpdates(
         [placeInput('a', imageId, 1, 'MODIFY'), placeInput('b', imageId, 2, 'MODIFY')],
-        'receipts',
+        // A JavaScript caller or a configuration string is not held to the type.
+        'receipts' as CollectionName,
         { vectors: words, receipts, now, metrics },
       );
 

@@ -6,6 +6,7 @@ import {
   deleteLineEmbeddings,
   deleteReceiptEmbeddings,
   deleteWordEmbeddings,
+  pruneReceiptEmbeddings,
 } from '../../../src/operations/embeddingDeletions.js';
 import type { WordRef } from '../../../src/ports/receiptStore.js';
 import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
@@ -17,7 +18,7 @@ import {
   seedRows,
   seedWords,
 } from '../../helpers/operationFixtures.js';
-import { makeWord } from '../../helpers/receiptEntities.js';
+import { makeLine, makeReceipt, makeWord } from '../../helpers/receiptEntities.js';
 
 const wordsOf = (imageId: string, receiptId: number, count: number): WordRef[] =>
   Array.from({ length: count }, (_, index) => ({
@@ -137,6 +138,53 @@ describe('Function: deleteReceiptEmbeddings', () => {
     });
   });
 
+  it('deletes only the embeddings of words a re-created receipt no longer has', async () => {
+    // Prepare
+    const imageId = randomUUID();
+    const words = new InMemoryVectorCollection('words');
+    const [current, gone] = wordsOf(imageId, 1, 2) as [WordRef, WordRef];
+    const [currentId, goneId] = await seedWords(words, [current, gone]);
+    const receipts = new InMemoryReceiptStore({
+      receipts: [makeReceipt(imageId, 1)],
+      words: [makeWord(imageId, 1, current.lineId, current.wordId)],
+    });
+
+    // Act
+    const result = await deleteReceiptEmbeddings(
+      { imageId, receiptId: 1 },
+      { vectors: words, receipts, recordIds: ['late-remove'] },
+    );
+
+    // Assess
+    expect(result).toMatchObject({ status: 'applied', deletedCount: 1, chromaIds: [goneId] });
+    expect(await remainingIds(words)).toEqual([currentId]);
+  });
+
+  it('skips the removal of a re-created receipt whose every word is in the table', async () => {
+    // Prepare
+    const imageId = randomUUID();
+    const words = new InMemoryVectorCollection('words');
+    const refs = wordsOf(imageId, 1, 2);
+    await seedWords(words, refs);
+    const receipts = new InMemoryReceiptStore({
+      receipts: [makeReceipt(imageId, 1)],
+      words: refs.map((ref) => makeWord(imageId, 1, ref.lineId, ref.wordId)),
+    });
+
+    // Act
+    const result = await deleteReceiptEmbeddings(
+      { imageId, receiptId: 1 },
+      { vectors: words, receipts },
+    );
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'skipped',
+      reason: 'the receipt exists and has every word embedded',
+    });
+    expect(await words.count()).toBe(2);
+  });
+
   it('fails with the ReceiptStore error and deletes nothing', async () => {
     // Prepare
     const imageId = randomUUID();
@@ -204,7 +252,69 @@ describe('Function: deleteReceiptEmbeddings', () => {
   });
 });
 
+describe('Function: pruneReceiptEmbeddings', () => {
+  it('deletes the rows of lines the table lacks without reading the receipt item', async () => {
+    // Prepare
+    const imageId = randomUUID();
+    const lines = new InMemoryVectorCollection('lines');
+    const [kept, pruned] = await seedRows(lines, imageId, 1, [{ lineIds: [0] }, { lineIds: [4] }]);
+    const receipts = new InMemoryReceiptStore({ lines: [makeLine(imageId, 1, 0)] });
+
+    // Act
+    const result = await pruneReceiptEmbeddings(
+      { imageId, receiptId: 1 },
+      { vectors: lines, receipts },
+    );
+
+    // Assess
+    expect(result).toMatchObject({ status: 'applied', chromaIds: [pruned] });
+    expect(await remainingIds(lines)).toEqual([kept]);
+    expect(receipts.reads).toBe(1);
+  });
+});
+
 describe('Function: deleteWordEmbeddings', () => {
+  it('keeps the embedding of a word the table has again, and deletes word 0 of line 0', async () => {
+    // Prepare
+    const imageId = randomUUID();
+    const words = new InMemoryVectorCollection('words');
+    const recreated = { imageId, receiptId: 1, lineId: 1, wordId: 1 };
+    const zero = { imageId, receiptId: 1, lineId: 0, wordId: 0 };
+    const [recreatedId, zeroId] = await seedWords(words, [recreated, zero]);
+    const receipts = new InMemoryReceiptStore({ words: [makeWord(imageId, 1, 1, 1)] });
+
+    // Act
+    const results = await deleteWordEmbeddings([recreated, zero], { vectors: words, receipts });
+
+    // Assess
+    expect(results).toMatchObject([
+      { status: 'skipped', reason: 'the word exists in the receipts table' },
+      { status: 'applied', chromaIds: [zeroId] },
+    ]);
+    expect(await remainingIds(words)).toEqual([recreatedId]);
+  });
+
+  it('fails the words of a receipt whose words cannot be read, deleting nothing of it', async () => {
+    // Prepare
+    const imageId = randomUUID();
+    const words = new InMemoryVectorCollection('words');
+    const refs = wordsOf(imageId, 1, 2);
+    await seedWords(words, refs);
+    const receipts = new InMemoryReceiptStore();
+    const failure = new ReceiptStoreError('throttled', { operation: 'query' });
+    receipts.failNextRead(failure);
+
+    // Act
+    const results = await deleteWordEmbeddings(refs, { vectors: words, receipts });
+
+    // Assess
+    expect(results).toMatchObject([
+      { status: 'failed', reason: "could not read the receipt's words", error: failure },
+      { status: 'failed', reason: "could not read the receipt's words", error: failure },
+    ]);
+    expect(await words.count()).toBe(2);
+  });
+
   it('deletes existing words in one get and one delete, and skips the missing one', async () => {
     // Prepare
     const imageId = randomUUID();
@@ -217,7 +327,7 @@ describe('Function: deleteWordEmbeddings', () => {
     // Act
     const results = await deleteWordEmbeddings(
       refs.map((ref, index) => ({ ...ref, recordIds: [`m${index}`] })),
-      { vectors: counting, metrics },
+      { vectors: counting, receipts: new InMemoryReceiptStore(), metrics },
     );
 
     // Assess
@@ -247,7 +357,10 @@ describe('Function: deleteWordEmbeddings', () => {
     const flaky = new FlakyCollection(words).failWhen('delete', namesId(ids[1] ?? ''));
 
     // Act
-    const results = await deleteWordEmbeddings(refs, { vectors: flaky });
+    const results = await deleteWordEmbeddings(refs, {
+      vectors: flaky,
+      receipts: new InMemoryReceiptStore(),
+    });
 
     // Assess
     expect(results.map(({ status }) => status)).toEqual(['applied', 'failed', 'applied']);
@@ -265,7 +378,7 @@ describe('Function: deleteWordEmbeddings', () => {
     // Act
     const results = await deleteWordEmbeddings(
       [{ imageId, receiptId: 1, lineId: 1.5, wordId: 1 }, ref as WordRef],
-      { vectors: words },
+      { vectors: words, receipts: new InMemoryReceiptStore() },
     );
 
     // Assess
@@ -281,7 +394,10 @@ describe('Function: deleteWordEmbeddings', () => {
     const lines = new InMemoryVectorCollection('lines');
 
     // Act
-    const results = await deleteWordEmbeddings(wordsOf(randomUUID(), 1, 1), { vectors: lines });
+    const results = await deleteWordEmbeddings(wordsOf(randomUUID(), 1, 1), {
+      vectors: lines,
+      receipts: new InMemoryReceiptStore(),
+    });
 
     // Assess
     expect(results).toMatchObject([
@@ -293,6 +409,7 @@ describe('Function: deleteWordEmbeddings', () => {
     // Act
     const results = await deleteWordEmbeddings(wordsOf(randomUUID(), 1, 2), {
       vectors: new InMemoryVectorCollection('things'),
+      receipts: new InMemoryReceiptStore(),
     });
 
     // Assess
@@ -320,7 +437,7 @@ describe('Function: deleteLineEmbeddings', () => {
         { imageId, receiptId: 1, lineId: 1, recordIds: ['a'] },
         { imageId, receiptId: 1, lineId: 2, recordIds: ['b'] },
       ],
-      { vectors: lines, metrics },
+      { vectors: lines, receipts: new InMemoryReceiptStore(), metrics },
     );
 
     // Assess
@@ -346,7 +463,7 @@ describe('Function: deleteLineEmbeddings', () => {
         { imageId, receiptId: 1, lineId: 1 },
         { imageId, receiptId: 1, lineId: 2 },
       ],
-      { vectors: flaky },
+      { vectors: flaky, receipts: new InMemoryReceiptStore() },
     );
 
     // Assess

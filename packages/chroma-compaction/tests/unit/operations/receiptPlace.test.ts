@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { type ReceiptPlace, receiptMetadataToItem } from '@receipt-chroma/dynamo-stream';
 import { describe, expect, it } from 'vitest';
-import { ReceiptStoreError, VectorStoreError } from '../../../src/errors.js';
+import {
+  InvalidReceiptItemError,
+  ReceiptStoreError,
+  VectorStoreError,
+} from '../../../src/errors.js';
 import { lineChromaId } from '../../../src/ids/chromaIds.js';
-import { removeReceiptPlace, updateReceiptPlace } from '../../../src/operations/receiptPlace.js';
+import { placeMetadataPatch, syncReceiptPlace } from '../../../src/operations/receiptPlace.js';
 import type { WordRef } from '../../../src/ports/receiptStore.js';
+import type { Metadata } from '../../../src/ports/vectorCollection.js';
 import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
 import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
 import { FlakyCollection } from '../../helpers/flakyCollection.js';
@@ -13,13 +19,33 @@ import {
   RecordingMetrics,
   seedWords,
 } from '../../helpers/operationFixtures.js';
-import { makeLine, makeWord } from '../../helpers/receiptEntities.js';
+import {
+  makeLegacyMetadata,
+  makeLine,
+  makePlace,
+  makeWord,
+} from '../../helpers/receiptEntities.js';
 
 const NOW = '2026-01-04T12:34:56.123456+00:00';
 const now = (): string => NOW;
 
-/** A receipt with `count` words (5 per line) in the table and in a `words` collection. */
-const receiptWithWords = async (count: number, extra = {}) => {
+/** The place keys {@link makePlace}'s default place writes. */
+const PLACE_METADATA = {
+  merchant_name: 'Target',
+  merchant_category: 'department_store',
+  address: '1 Main St',
+  phone_number: '(818) 661-4064',
+  place_id: 'ChIJN1t_tDeuEmsRUsoyG83frY4',
+};
+
+/**
+ * A receipt with `count` words (5 per line) in the table and in a `words` collection, and
+ * the given place in the table.
+ */
+const receiptWithWords = async (
+  count: number,
+  { place, extra = {} }: { place?: Partial<ReceiptPlace> | null; extra?: Metadata } = {},
+) => {
   const imageId = randomUUID();
   const refs: WordRef[] = Array.from({ length: count }, (_, index) => ({
     imageId,
@@ -29,28 +55,58 @@ const receiptWithWords = async (count: number, extra = {}) => {
   }));
   const receipts = new InMemoryReceiptStore({
     words: refs.map((ref) => makeWord(imageId, 1, ref.lineId, ref.wordId)),
+    places: place === null ? [] : [makePlace(imageId, 1, place)],
   });
   const words = new InMemoryVectorCollection('words');
   const ids = await seedWords(words, refs, extra);
   return { imageId, receipts, words, ids };
 };
 
-describe('Function: updateReceiptPlace', () => {
-  it('writes the changed fields to every word of the receipt, formatted_address as address', async () => {
+describe('Function: placeMetadataPatch', () => {
+  it('maps the place onto every place key, formatted_address as address, empty fields as null', () => {
+    // Act
+    const patch = placeMetadataPatch(
+      makePlace(randomUUID(), 1, { merchant_category: '', place_id: '' }),
+    );
+
+    // Assess
+    expect(patch).toEqual({
+      canonical_merchant_name: null,
+      merchant_name: 'Target',
+      merchant_category: null,
+      address: '1 Main St',
+      formatted_address: null,
+      phone_number: '(818) 661-4064',
+      place_id: null,
+    });
+  });
+
+  it('removes every place key when the receipt has no place', () => {
+    // Act
+    const patch = placeMetadataPatch(undefined);
+
+    // Assess
+    expect(Object.values(patch).every((value) => value === null)).toBe(true);
+    expect(Object.keys(patch)).toHaveLength(7);
+  });
+});
+
+describe('Function: syncReceiptPlace', () => {
+  it("writes the table's place to every word, replacing baked and stale values", async () => {
     // Prepare
-    const { imageId, receipts, words, ids } = await receiptWithWords(3, { phone_number: '555' });
+    const { imageId, receipts, words, ids } = await receiptWithWords(3, {
+      place: { phone_number: '' },
+      extra: {
+        merchant_name: 'Baked Mart',
+        phone_number: '555',
+        canonical_merchant_name: 'OLD',
+        formatted_address: 'stale',
+      },
+    });
 
     // Act
-    const result = await updateReceiptPlace(
-      {
-        imageId,
-        receiptId: 1,
-        changes: {
-          merchant_name: { old: null, new: 'Sprouts' },
-          formatted_address: { old: null, new: '1 Main St' },
-          phone_number: { old: '555', new: null },
-        },
-      },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: words, receipts, now, recordIds: ['m1'] },
     );
 
@@ -64,16 +120,88 @@ describe('Function: updateReceiptPlace', () => {
       status: 'applied',
       updatedCount: 3,
     });
-    const stored = await metadataOf(words, ids);
-    for (const metadata of stored) {
-      expect(metadata).toMatchObject({
-        merchant_name: 'Sprouts',
-        address: '1 Main St',
-        last_place_update: NOW,
-      });
-      expect(metadata).not.toHaveProperty('formatted_address');
-      expect(metadata).not.toHaveProperty('phone_number');
+    for (const metadata of await metadataOf(words, ids)) {
+      const { phone_number: _, ...kept } = PLACE_METADATA;
+      expect(metadata).toMatchObject({ ...kept, last_place_update: NOW });
+      for (const key of ['phone_number', 'canonical_merchant_name', 'formatted_address']) {
+        expect(metadata).not.toHaveProperty(key);
+      }
     }
+  });
+
+  it('removes every place key when the table has no place, stamping place_removed_at', async () => {
+    // Prepare
+    const { imageId, receipts, words, ids } = await receiptWithWords(2, {
+      place: null,
+      extra: { ...PLACE_METADATA, canonical_merchant_name: 'T', formatted_address: 'x' },
+    });
+    const metrics = new RecordingMetrics();
+
+    // Act
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
+      { vectors: words, receipts, now, metrics },
+    );
+
+    // Assess
+    expect(result).toMatchObject({ status: 'applied', updatedCount: 2 });
+    for (const metadata of await metadataOf(words, ids)) {
+      expect(Object.keys(metadata ?? {}).sort()).toEqual([
+        'image_id',
+        'line_id',
+        'place_removed_at',
+        'receipt_id',
+        'text',
+        'word_id',
+      ]);
+    }
+    expect(metrics.names()).toEqual([
+      'CompactionDynamoDBWords',
+      'CompactionChromaDBRecordsFound',
+      'CompactionPlaceRemovalTime',
+      'CompactionPlaceRemovedRecords',
+    ]);
+  });
+
+  it('reads a legacy RECEIPT_METADATA row as the place when there is no RECEIPT_PLACE', async () => {
+    // Prepare
+    const { imageId, receipts, words, ids } = await receiptWithWords(1, { place: null });
+    receipts.putItems(receiptMetadataToItem(makeLegacyMetadata(imageId, 1)));
+
+    // Act
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
+      { vectors: words, receipts, now },
+    );
+
+    // Assess
+    expect(result).toMatchObject({ status: 'applied', updatedCount: 1 });
+    expect((await metadataOf(words, ids))[0]).toMatchObject({
+      merchant_name: 'Legacy Mart',
+      merchant_category: 'grocery',
+      address: '2 Old Rd',
+      phone_number: '555-0100',
+      place_id: 'legacy-place',
+    });
+  });
+
+  it('writes nothing the second time: the records already hold the place', async () => {
+    // Prepare
+    const { imageId, receipts, words, ids } = await receiptWithWords(2);
+    await syncReceiptPlace({ imageId, receiptId: 1 }, { vectors: words, receipts, now });
+    const before = await metadataOf(words, ids);
+    const counting = new CountingCollection(words);
+
+    // Act
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
+      { vectors: counting, receipts, now: () => 'later' },
+    );
+
+    // Assess
+    expect(result).toMatchObject({ status: 'skipped', reason: 'unchanged', updatedCount: 0 });
+    expect(counting.calls.update).toBe(0);
+    expect(await metadataOf(words, ids)).toEqual(before);
   });
 
   it('writes the rows of a lines collection, found from the receipt lines', async () => {
@@ -81,6 +209,7 @@ describe('Function: updateReceiptPlace', () => {
     const imageId = randomUUID();
     const receipts = new InMemoryReceiptStore({
       lines: [makeLine(imageId, 1, 1), makeLine(imageId, 1, 2), makeLine(imageId, 1, 3)],
+      places: [makePlace(imageId, 1)],
     });
     const lines = new InMemoryVectorCollection('lines');
     const rowIds = [1, 3].map((lineId) => lineChromaId({ imageId, receiptId: 1, lineId }));
@@ -94,16 +223,16 @@ describe('Function: updateReceiptPlace', () => {
     });
 
     // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { place_id: { old: null, new: 'abc' } } },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: lines, receipts, now },
     );
 
     // Assess
     expect(result).toMatchObject({ status: 'applied', updatedCount: 2 });
     expect(await metadataOf(lines, rowIds)).toEqual([
-      { line_id: 1, place_id: 'abc', last_place_update: NOW },
-      { line_id: 3, place_id: 'abc', last_place_update: NOW },
+      { line_id: 1, ...PLACE_METADATA, last_place_update: NOW },
+      { line_id: 3, ...PLACE_METADATA, last_place_update: NOW },
     ]);
   });
 
@@ -113,8 +242,8 @@ describe('Function: updateReceiptPlace', () => {
     const counting = new CountingCollection(words);
 
     // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: counting, receipts, now },
     );
 
@@ -123,7 +252,7 @@ describe('Function: updateReceiptPlace', () => {
     expect(counting.updateSizes).toEqual([250, 250, 100]);
     expect(counting.calls.get).toBe(3);
     const stored = await metadataOf(words, ids);
-    expect(stored.every((metadata) => metadata?.['merchant_name'] === 'B')).toBe(true);
+    expect(stored.every((metadata) => metadata?.['merchant_name'] === 'Target')).toBe(true);
   });
 
   it('honours a smaller maxBatchSize', async () => {
@@ -132,8 +261,8 @@ describe('Function: updateReceiptPlace', () => {
     const counting = new CountingCollection(words);
 
     // Act
-    await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
+    await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: counting, receipts, now, maxBatchSize: 3 },
     );
 
@@ -144,13 +273,16 @@ describe('Function: updateReceiptPlace', () => {
   it('skips a receipt whose words have no embeddings, and records the metric', async () => {
     // Prepare
     const imageId = randomUUID();
-    const receipts = new InMemoryReceiptStore({ words: [makeWord(imageId, 1, 1, 1)] });
+    const receipts = new InMemoryReceiptStore({
+      words: [makeWord(imageId, 1, 1, 1)],
+      places: [makePlace(imageId, 1)],
+    });
     const words = new InMemoryVectorCollection('words');
     const metrics = new RecordingMetrics();
 
     // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: words, receipts, now, metrics },
     );
 
@@ -165,13 +297,10 @@ describe('Function: updateReceiptPlace', () => {
   });
 
   it('skips a receipt with no words in the receipt store', async () => {
-    // Prepare
-    const words = new InMemoryVectorCollection('words');
-
     // Act
-    const result = await updateReceiptPlace(
-      { imageId: randomUUID(), receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
-      { vectors: words, receipts: new InMemoryReceiptStore(), now },
+    const result = await syncReceiptPlace(
+      { imageId: randomUUID(), receiptId: 1 },
+      { vectors: new InMemoryVectorCollection('words'), receipts: new InMemoryReceiptStore(), now },
     );
 
     // Assess
@@ -179,21 +308,6 @@ describe('Function: updateReceiptPlace', () => {
       status: 'skipped',
       reason: 'the receipt has no words in the receipt store',
     });
-  });
-
-  it('skips a change without fields, without reading anything', async () => {
-    // Prepare
-    const { imageId, receipts, words } = await receiptWithWords(1);
-
-    // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: {} },
-      { vectors: words, receipts, now },
-    );
-
-    // Assess
-    expect(result).toMatchObject({ status: 'skipped', reason: 'no place fields changed' });
-    expect(receipts.reads).toBe(0);
   });
 
   it('fails with the ReceiptStore error instead of reporting 0 updated', async () => {
@@ -205,8 +319,8 @@ describe('Function: updateReceiptPlace', () => {
     const before = await metadataOf(words, ids);
 
     // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: words, receipts, now, metrics, recordIds: ['m1'] },
     );
 
@@ -222,6 +336,30 @@ describe('Function: updateReceiptPlace', () => {
     expect(await metadataOf(words, ids)).toEqual(before);
   });
 
+  it('fails with InvalidReceiptItemError on an invalid place item, writing nothing', async () => {
+    // Prepare
+    const { imageId, receipts, words, ids } = await receiptWithWords(2, { place: null });
+    receipts.putItems({
+      PK: { S: `IMAGE#${imageId}` },
+      SK: { S: 'RECEIPT#00001#PLACE' },
+      TYPE: { S: 'RECEIPT_PLACE' },
+      merchant_name: { N: '42' },
+    });
+    const before = await metadataOf(words, ids);
+
+    // Act
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
+      { vectors: words, receipts, now },
+    );
+
+    // Assess
+    expect(result).toMatchObject({ status: 'failed', updatedCount: 0 });
+    expect(result.error).toBeInstanceOf(InvalidReceiptItemError);
+    expect((result.error as InvalidReceiptItemError).items[0]?.sk).toBe('RECEIPT#00001#PLACE');
+    expect(await metadataOf(words, ids)).toEqual(before);
+  });
+
   it('fails with the VectorCollection error when the read fails', async () => {
     // Prepare
     const { imageId, receipts, words } = await receiptWithWords(2);
@@ -229,8 +367,8 @@ describe('Function: updateReceiptPlace', () => {
     const metrics = new RecordingMetrics();
 
     // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: words, receipts, now, metrics },
     );
 
@@ -247,8 +385,8 @@ describe('Function: updateReceiptPlace', () => {
     const flaky = new FlakyCollection(words).failCall('update', 2);
 
     // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: flaky, receipts, now, metrics, maxBatchSize: 4 },
     );
 
@@ -266,31 +404,14 @@ describe('Function: updateReceiptPlace', () => {
     });
   });
 
-  it('fails a change whose value Chroma cannot store, writing nothing', async () => {
-    // Prepare
-    const { imageId, receipts, words, ids } = await receiptWithWords(1);
-    const before = await metadataOf(words, ids);
-
-    // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: null, new: { nested: true } } } },
-      { vectors: words, receipts, now },
-    );
-
-    // Assess
-    expect(result).toMatchObject({ status: 'failed', reason: 'invalid place change' });
-    expect(result.error?.name).toBe('InvalidPlaceChangeError');
-    expect(await metadataOf(words, ids)).toEqual(before);
-  });
-
   it('fails on a collection that is neither words nor lines', async () => {
     // Prepare
     const { imageId, receipts } = await receiptWithWords(1);
     const metrics = new RecordingMetrics();
 
     // Act
-    const result = await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
+    const result = await syncReceiptPlace(
+      { imageId, receiptId: 1 },
       { vectors: new InMemoryVectorCollection('receipts'), receipts, now, metrics },
     );
 
@@ -310,10 +431,7 @@ describe('Function: updateReceiptPlace', () => {
     const metrics = new RecordingMetrics();
 
     // Act
-    await updateReceiptPlace(
-      { imageId, receiptId: 1, changes: { merchant_name: { old: 'A', new: 'B' } } },
-      { vectors: words, receipts, now, metrics },
-    );
+    await syncReceiptPlace({ imageId, receiptId: 1 }, { vectors: words, receipts, now, metrics });
 
     // Assess
     expect(metrics.recorded.map(({ kind, name }) => `${kind}:${name}`)).toEqual([
@@ -326,78 +444,5 @@ describe('Function: updateReceiptPlace', () => {
       value: 2,
       dimensions: { collection: 'words' },
     });
-  });
-});
-
-describe('Function: removeReceiptPlace', () => {
-  it('removes every place key after an update and stamps place_removed_at', async () => {
-    // Prepare
-    const { imageId, receipts, words, ids } = await receiptWithWords(2, {
-      canonical_merchant_name: 'SPROUTS',
-      formatted_address: 'old',
-    });
-    await updateReceiptPlace(
-      {
-        imageId,
-        receiptId: 1,
-        changes: {
-          merchant_name: { old: null, new: 'Sprouts' },
-          merchant_category: { old: null, new: 'grocery' },
-          formatted_address: { old: null, new: '1 Main St' },
-          phone_number: { old: null, new: '555' },
-          place_id: { old: null, new: 'p1' },
-        },
-      },
-      { vectors: words, receipts, now },
-    );
-    const metrics = new RecordingMetrics();
-
-    // Act
-    const result = await removeReceiptPlace(
-      { imageId, receiptId: 1 },
-      { vectors: words, receipts, now: () => 'later', metrics },
-    );
-
-    // Assess
-    expect(result).toMatchObject({ status: 'applied', updatedCount: 2 });
-    for (const metadata of await metadataOf(words, ids)) {
-      for (const key of [
-        'canonical_merchant_name',
-        'merchant_name',
-        'merchant_category',
-        'address',
-        'formatted_address',
-        'phone_number',
-        'place_id',
-      ]) {
-        expect(metadata).not.toHaveProperty(key);
-      }
-      expect(metadata).toMatchObject({
-        place_removed_at: 'later',
-        last_place_update: NOW,
-        text: expect.any(String),
-      });
-    }
-    expect(metrics.names()).toEqual([
-      'CompactionDynamoDBWords',
-      'CompactionChromaDBRecordsFound',
-      'CompactionPlaceRemovalTime',
-      'CompactionPlaceRemovedRecords',
-    ]);
-  });
-
-  it('skips a receipt without embeddings', async () => {
-    // Prepare
-    const imageId = randomUUID();
-    const receipts = new InMemoryReceiptStore({ words: [makeWord(imageId, 1, 1, 1)] });
-
-    // Act
-    const result = await removeReceiptPlace(
-      { imageId, receiptId: 1 },
-      { vectors: new InMemoryVectorCollection('words'), receipts, now },
-    );
-
-    // Assess
-    expect(result).toMatchObject({ status: 'skipped', reason: 'no embeddings found' });
   });
 });

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  receiptLineToItem,
-  receiptSectionToItem,
-  receiptWordLabelToItem,
-  receiptWordToItem,
-} from '@receipt-chroma/dynamo-stream';
+import { receiptWordToItem } from '@receipt-chroma/dynamo-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/dynamoReceiptStore.js';
 import { ReceiptStoreError } from '../../../../src/errors.js';
-import type { InMemoryReceiptStoreSeed } from '../../../../src/testing/inMemoryReceiptStore.js';
+import {
+  type InMemoryReceiptStoreSeed,
+  receiptSeedItems,
+} from '../../../../src/testing/inMemoryReceiptStore.js';
 import { describeReceiptStoreContract } from '../../../contracts/receiptStore.contract.js';
 import { letterItem, makeWord } from '../../../helpers/receiptEntities.js';
 import {
@@ -33,13 +31,7 @@ afterAll(async () => {
 });
 
 const seedTable = async (seed: InMemoryReceiptStoreSeed): Promise<void> => {
-  await writeItems(client, tableName, [
-    ...(seed.words ?? []).map(receiptWordToItem),
-    ...(seed.lines ?? []).map(receiptLineToItem),
-    ...(seed.labels ?? []).map(receiptWordLabelToItem),
-    ...(seed.sections ?? []).map(receiptSectionToItem),
-    ...(seed.items ?? []),
-  ]);
+  await writeItems(client, tableName, receiptSeedItems(seed));
 };
 
 describeReceiptStoreContract('DynamoReceiptStore on moto (1 MB pages)', async (seed) => {
