@@ -14,6 +14,7 @@ import {
   receiptWordToItem,
 } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../errors.js';
+import type { ReceiptStore } from '../ports/receiptStore.js';
 import {
   collectReceiptItems,
   parseReceiptItem,
@@ -75,7 +76,7 @@ const compareUtf8 = (left: string, right: string): number =>
  */
 export class InMemoryReceiptStore extends ReceiptItemStore {
   readonly #partitions = new Map<string, Map<string, DynamoDBItem>>();
-  #pendingFailure: Error | undefined;
+  #pendingFailure: { error: Error; operation: string | undefined } | undefined;
   #reads = 0;
 
   constructor(seed: InMemoryReceiptStoreSeed = {}) {
@@ -151,33 +152,37 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
    * how callers handle a failing table.
    * @param error - what to reject with; by default a `ReceiptStoreError` saying the failure
    *   was injected
+   * @param operation - only a read of this `ReceiptStore` method fails (e.g.
+   *   `listReceiptSections`); other reads go through until one does
    */
-  failNextRead(error?: Error): this {
-    this.#pendingFailure =
-      error ?? new ReceiptStoreError('Injected read failure', { operation: 'failNextRead' });
+  failNextRead(error?: Error, operation?: keyof ReceiptStore): this {
+    this.#pendingFailure = {
+      error: error ?? new ReceiptStoreError('Injected read failure', { operation: 'failNextRead' }),
+      operation,
+    };
     return this;
   }
 
-  /** Counts a read and throws the injected failure, if one is pending. */
-  #startRead(): void {
+  /** Counts a read and throws the injected failure, if one is pending for this read. */
+  #startRead(operation: string): void {
     this.#reads += 1;
     const failure = this.#pendingFailure;
-    if (failure !== undefined) {
+    if (failure !== undefined && (failure.operation ?? operation) === operation) {
       this.#pendingFailure = undefined;
-      throw failure;
+      throw failure.error;
     }
   }
 
   async #get<Entity>(build: () => ReceiptItemKey<Entity>): Promise<Entity | undefined> {
     const key = build();
-    this.#startRead();
+    this.#startRead(key.operation);
     const item = this.#partitions.get(key.pk)?.get(key.sk);
     return parseReceiptItem(key, item === undefined ? undefined : structuredClone(item));
   }
 
   async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
     const query = build();
-    this.#startRead();
+    this.#startRead(query.operation);
     const partition = this.#partitions.get(query.pk) ?? new Map<string, DynamoDBItem>();
     const page = [...partition.entries()]
       .filter(([sk]) => sk.startsWith(query.skPrefix))

@@ -19,7 +19,14 @@ import {
   seedRows,
   seedWords,
 } from '../helpers/operationFixtures.js';
-import { makeLabel, makeLine, makeSection, makeWord } from '../helpers/receiptEntities.js';
+import {
+  makeLabel,
+  makeLine,
+  makePlace,
+  makeReceipt,
+  makeSection,
+  makeWord,
+} from '../helpers/receiptEntities.js';
 import {
   at,
   deltaInput,
@@ -61,6 +68,13 @@ export function describeProcessCollectionUpdatesContract(
     const world = await seedWordsWorld(fixture);
     const { imageId, word } = world;
     await fixture.putLabels(makeLabel(imageId, 2, 2, 2, 'TOTAL'));
+    // The table after the changes the batch's messages announce: receipt 3 created, the
+    // place of receipt 2 set, word 2.1.1 and receipt 1 removed.
+    await fixture.putReceipts(makeReceipt(imageId, 3));
+    await fixture.putWords(makeWord(imageId, 3, 1, 1));
+    await fixture.putPlaces(makePlace(imageId, 2, { merchant_name: 'B' }));
+    await fixture.deleteWords(makeWord(imageId, 2, 1, 1));
+    await removeReceipt(fixture, imageId, 1);
     const newId = wordChromaId({ imageId, receiptId: 3, lineId: 1, wordId: 1 });
     const { mergeDeltas } = fakeDeltaMerger({
       'words/delta/n/': {
@@ -96,6 +110,21 @@ export function describeProcessCollectionUpdatesContract(
     return { fixture, ...world, inputs, mergeDeltas, newId };
   };
 
+  /** Deletes a receipt of the world from the table: its words, lines, then the receipt. */
+  const removeReceipt = async (
+    fixture: CompactionFixture,
+    imageId: string,
+    receiptId: number,
+  ): Promise<void> => {
+    await fixture.deleteWords(
+      ...[1, 2].flatMap((lineId) =>
+        [1, 2].map((wordId) => makeWord(imageId, receiptId, lineId, wordId)),
+      ),
+    );
+    await fixture.deleteLines(...[1, 2].map((lineId) => makeLine(imageId, receiptId, lineId)));
+    await fixture.deleteReceipts(makeReceipt(imageId, receiptId));
+  };
+
   describe(`processCollectionUpdates contract: ${label}`, () => {
     describe('Function: processCollectionUpdates', () => {
       describe('places', () => {
@@ -104,8 +133,13 @@ export function describeProcessCollectionUpdatesContract(
           const fixture = await makeFixture();
           const { imageId, id } = await seedWordsWorld(fixture);
           const options = { vectors: fixture.words, receipts: fixture.receipts, now };
+          const place = makePlace(imageId, 1, {
+            merchant_name: 'Sprouts',
+            formatted_address: '1 Main',
+          });
 
           // Act
+          await fixture.putPlaces(place);
           const updated = await processCollectionUpdates(
             [
               placeInput('u', imageId, 1, 'MODIFY', {
@@ -117,6 +151,7 @@ export function describeProcessCollectionUpdatesContract(
             options,
           );
           const afterUpdate = await metadataOne(fixture.words, id(1, 1, 1));
+          await fixture.deletePlaces(place);
           const removed = await processCollectionUpdates(
             [placeInput('r', imageId, 1, 'REMOVE', {}, { timestamp: at(5) })],
             'words',
@@ -148,6 +183,7 @@ export function describeProcessCollectionUpdatesContract(
           // Prepare
           const fixture = await makeFixture();
           const { imageId, id } = await seedWordsWorld(fixture);
+          await fixture.putPlaces(makePlace(imageId, 1, { merchant_name: 'New' }));
 
           // Act
           const result = await processCollectionUpdates(
@@ -187,6 +223,7 @@ export function describeProcessCollectionUpdatesContract(
             ...refs.map((ref) => makeWord(imageId, 1, ref.lineId, ref.wordId)),
           );
           await seedWords(fixture.words, refs);
+          await fixture.putPlaces(makePlace(imageId, 1, { merchant_name: 'B' }));
           const counting = new CountingCollection(fixture.words);
 
           // Act
@@ -230,6 +267,10 @@ export function describeProcessCollectionUpdatesContract(
           // Prepare
           const fixture = await makeFixture();
           const { imageId, id } = await seedWordsWorld(fixture);
+          await fixture.putPlaces(
+            makePlace(imageId, 1, { merchant_name: 'B' }),
+            makePlace(imageId, 2, { merchant_name: 'C' }),
+          );
           const flaky = new FlakyCollection(fixture.words).failCall('update', 1);
 
           // Act
@@ -339,6 +380,8 @@ export function describeProcessCollectionUpdatesContract(
             makeSection(imageId, 1, 'HEADER', [1, 2]),
             makeSection(imageId, 2, 'FOOTER', [5]),
           );
+          await fixture.putReceipts(makeReceipt(imageId, 2));
+          await fixture.putLines(makeLine(imageId, 2, 5));
           const row5 = lineChromaId({ imageId, receiptId: 2, lineId: 5 });
           const { mergeDeltas } = fakeDeltaMerger({
             'lines/delta/r/': {
@@ -376,6 +419,9 @@ export function describeProcessCollectionUpdatesContract(
             { lineIds: [1] },
             { lineIds: [2] },
           ]);
+          await removeReceipt(fixture, imageId, 1);
+          await fixture.deleteWords(makeWord(imageId, 2, 1, 2));
+          await fixture.deleteLines(makeLine(imageId, 2, 1));
 
           // Act
           const wordsResult = await processCollectionUpdates(
@@ -444,6 +490,7 @@ export function describeProcessCollectionUpdatesContract(
           // Prepare
           const fixture = await makeFixture();
           const { imageId, id } = await seedWordsWorld(fixture);
+          await fixture.deleteWords(makeWord(imageId, 1, 1, 1), makeWord(imageId, 1, 1, 2));
           const flaky = new FlakyCollection(fixture.words).failWhen('delete', namesId(id(1, 1, 1)));
 
           // Act
@@ -492,6 +539,7 @@ export function describeProcessCollectionUpdatesContract(
             { image_id: imageId, receipt_id: 2, line_id: 2, word_id: 1 },
             { timestamp: at(9) },
           );
+          await fixture.deleteWords(makeWord(imageId, 2, 2, 1));
           const flaky = new FlakyCollection(fixture.words).failWhen('delete', namesId(id(2, 2, 1)));
           const batch = [...inputs, poisonedLabel, poisonedRemoval];
 
@@ -538,7 +586,11 @@ export function describeProcessCollectionUpdatesContract(
             { lineIds: [5] },
           ]);
           await seedRows(fixture.lines, imageId, 2, [{ lineIds: [1] }]);
-          await fixture.putLines(...[1, 2, 3, 4, 5].map((lineId) => makeLine(imageId, 1, lineId)));
+          // Line 3 and 5 of receipt 1 are gone; receipt 2 is not in the table; receipt 3 is new.
+          await fixture.putLines(...[1, 2, 4].map((lineId) => makeLine(imageId, 1, lineId)));
+          await fixture.putReceipts(makeReceipt(imageId, 3));
+          await fixture.putLines(makeLine(imageId, 3, 1));
+          await fixture.putPlaces(makePlace(imageId, 1, { merchant_name: 'B' }));
           await fixture.putLabels(makeLabel(imageId, 1, 2, 1, 'TAX'));
           await fixture.putSections(makeSection(imageId, 1, 'HEADER', [1, 2]));
           const newRow = lineChromaId({ imageId, receiptId: 3, lineId: 1 });
@@ -644,10 +696,11 @@ export function describeProcessCollectionUpdatesContract(
           });
         });
 
-        it('skips a change superseded by a later removal in the same batch', async () => {
+        it('applies a change and a later removal of the receipt in one batch from the table', async () => {
           // Prepare
           const fixture = await makeFixture();
           const { imageId } = await seedWordsWorld(fixture);
+          await removeReceipt(fixture, imageId, 1);
 
           // Act
           const result = await processCollectionUpdates(
@@ -669,11 +722,10 @@ export function describeProcessCollectionUpdatesContract(
             {
               recordId: 'change',
               status: 'skipped',
-              reason: 'superseded by the removal in record removal',
+              reason: 'the receipt has no words in the receipt store',
             },
             { recordId: 'removal', status: 'applied' },
           ]);
-          expect(result.metadataUpdates).toEqual([]);
           expect(await fixture.words.count()).toBe(4);
         });
       });
@@ -683,6 +735,7 @@ export function describeProcessCollectionUpdatesContract(
           // Prepare
           const fixture = await makeFixture();
           const { imageId, id } = await seedWordsWorld(fixture);
+          await fixture.putPlaces(makePlace(imageId, 2, { merchant_name: 'B' }));
           const batch = [
             input({
               recordId: 'place',

@@ -3,7 +3,7 @@ import { wordChromaId } from '../../src/ids/chromaIds.js';
 import type { WordRef } from '../../src/ports/receiptStore.js';
 import type { GetResponse, VectorCollection } from '../../src/ports/vectorCollection.js';
 import { type CompactionFixture, seedWords } from './operationFixtures.js';
-import { makeLine, makeWord } from './receiptEntities.js';
+import { makeLine, makeReceipt, makeWord } from './receiptEntities.js';
 
 /** A seeded image: two receipts of 2 lines of 2 words each. */
 export interface WordsWorld {
@@ -15,8 +15,8 @@ export interface WordsWorld {
 }
 
 /**
- * Seeds a new image with two receipts of 4 words each (2 lines of 2): words and lines in the
- * receipts table, word embeddings in the fixture's `words` collection.
+ * Seeds a new image with two receipts of 4 words each (2 lines of 2): the receipts, their
+ * words and lines in the receipts table, word embeddings in the fixture's `words` collection.
  */
 export const seedWordsWorld = async (fixture: CompactionFixture): Promise<WordsWorld> => {
   const imageId = randomUUID();
@@ -35,6 +35,7 @@ export const seedWordsWorld = async (fixture: CompactionFixture): Promise<WordsW
   await fixture.putLines(
     ...[1, 2].flatMap((receiptId) => [1, 2].map((lineId) => makeLine(imageId, receiptId, lineId))),
   );
+  await fixture.putReceipts(makeReceipt(imageId, 1), makeReceipt(imageId, 2));
   await seedWords(fixture.words, all);
   return {
     imageId,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { receiptKeys, receiptWordKeys } from '@receipt-chroma/dynamo-stream';
 import { describe, expect, it } from 'vitest';
 import {
   CompactionConfigurationError,
@@ -21,6 +22,7 @@ import {
   metadataOne,
   RecordingMetrics,
 } from '../../helpers/operationFixtures.js';
+import { makeLine, makePlace, makeReceipt, makeWord } from '../../helpers/receiptEntities.js';
 import {
   at,
   deltaInput,
@@ -48,11 +50,32 @@ const wordsWorld = async () => {
   return { ...world, receipts: fixture.receipts, words: fixture.words };
 };
 
+/** Deletes a receipt of {@link wordsWorld} from the table: its words, then the receipt. */
+const deleteReceiptFromTable = (
+  receipts: InMemoryReceiptStore,
+  imageId: string,
+  receiptId: number,
+): void => {
+  for (const lineId of [1, 2]) {
+    for (const wordId of [1, 2]) {
+      receipts.deleteItem(
+        `IMAGE#${imageId}`,
+        receiptWordKeys(makeWord(imageId, receiptId, lineId, wordId)).SK,
+      );
+    }
+  }
+  receipts.deleteItem(`IMAGE#${imageId}`, receiptKeys(makeReceipt(imageId, receiptId)).SK);
+};
+
 describe('Function: processCollectionUpdates', () => {
   describe('places', () => {
     it('fails only the place message whose ReceiptStore read fails', async () => {
       // Prepare
       const { imageId, receipts, words } = await wordsWorld();
+      receipts.addPlaces(
+        makePlace(imageId, 1, { merchant_name: 'B' }),
+        makePlace(imageId, 2, { merchant_name: 'C' }),
+      );
       const failure = new ReceiptStoreError('throttled', { operation: 'query' });
       receipts.failNextRead(failure);
 
@@ -74,11 +97,16 @@ describe('Function: processCollectionUpdates', () => {
   });
 
   describe('deletions', () => {
-    it('applies a removal before a later delta of the same receipt, and after an earlier one', async () => {
-      // Prepare
+    it('converges on a re-created receipt and a deleted one, whatever their order in the batch', async () => {
+      // Prepare: receipt 1 was deleted and created again with one word; receipt 2 was
+      // deleted after its delta was produced.
       const { imageId, receipts, words, id } = await wordsWorld();
+      deleteReceiptFromTable(receipts, imageId, 1);
+      deleteReceiptFromTable(receipts, imageId, 2);
+      receipts.addReceipts(makeReceipt(imageId, 1));
+      receipts.addWords(makeWord(imageId, 1, 1, 1));
       const fresh = id(1, 1, 1);
-      const { mergeDeltas } = fakeDeltaMerger({
+      const { mergeDeltas, calls } = fakeDeltaMerger({
         'words/delta/again/': {
           ids: [fresh],
           metadatas: [{ image_id: imageId, receipt_id: 1, text: 'new' }],
@@ -88,41 +116,60 @@ describe('Function: processCollectionUpdates', () => {
           metadatas: [{ image_id: imageId, receipt_id: 2, text: 'old' }],
         },
       });
+      const batch = [
+        removalInput(
+          'remove-1',
+          'RECEIPT',
+          { image_id: imageId, receipt_id: 1 },
+          { timestamp: at(1) },
+        ),
+        deltaInput('run-1', imageId, 1, 'again', 'words/delta/again/', { timestamp: at(2) }),
+        deltaInput('run-2', imageId, 2, 'old', 'words/delta/old/', { timestamp: at(3) }),
+        removalInput(
+          'remove-2',
+          'RECEIPT',
+          { image_id: imageId, receipt_id: 2 },
+          { timestamp: at(4) },
+        ),
+      ];
 
       // Act
-      const result = await processCollectionUpdates(
-        [
-          // Receipt 1 is deleted, then created again with a new delta.
-          removalInput(
-            'remove-1',
-            'RECEIPT',
-            { image_id: imageId, receipt_id: 1 },
-            { timestamp: at(1) },
-          ),
-          deltaInput('run-1', imageId, 1, 'again', 'words/delta/again/', { timestamp: at(2) }),
-          // Receipt 2's delta arrives in the same batch as its later deletion.
-          deltaInput('run-2', imageId, 2, 'old', 'words/delta/old/', { timestamp: at(3) }),
-          removalInput(
-            'remove-2',
-            'RECEIPT',
-            { image_id: imageId, receipt_id: 2 },
-            { timestamp: at(4) },
-          ),
-        ],
-        'words',
-        { vectors: words, receipts: new InMemoryReceiptStore(), now, mergeDeltas },
-      );
+      const result = await processCollectionUpdates(batch, 'words', {
+        vectors: words,
+        receipts,
+        now,
+        mergeDeltas,
+      });
+      const replayed = await processCollectionUpdates(batch.toReversed(), 'words', {
+        vectors: words,
+        receipts,
+        now,
+        mergeDeltas,
+      });
 
       // Assess
+      // The merge of run-1 already pruned the old receipt's other words, so the late removal
+      // of receipt 1 finds nothing left to delete.
       expect(statuses(result)).toEqual({
-        'remove-1': 'applied',
+        'remove-1': 'skipped',
         'run-1': 'applied',
-        'run-2': 'applied',
+        'run-2': 'skipped',
         'remove-2': 'applied',
+      });
+      expect(result.outcomes[0]).toMatchObject({
+        reason: 'the receipt exists and has every word embedded',
+      });
+      expect(result.outcomes[2]).toMatchObject({ reason: 'receipt deleted' });
+      expect(result.totalDeletions).toBe(7);
+      expect(calls.flat().map(({ runId }) => runId)).toEqual(['again', 'again']);
+      expect(statuses(replayed)).toEqual({
+        'remove-2': 'skipped',
+        'run-2': 'skipped',
+        'run-1': 'applied',
+        'remove-1': 'skipped',
       });
       expect((await words.get({ include: [] })).ids).toEqual([fresh]);
       expect(await metadataOne(words, fresh)).toMatchObject({ text: 'new' });
-      expect(receipts.reads).toBe(0);
     });
   });
 
@@ -130,6 +177,8 @@ describe('Function: processCollectionUpdates', () => {
     it('hands delta messages to mergeDeltas and reports its results per message', async () => {
       // Prepare
       const { imageId, receipts, words } = await wordsWorld();
+      receipts.addReceipts(makeReceipt(imageId, 3), makeReceipt(imageId, 4));
+      receipts.addWords(makeWord(imageId, 3, 1, 1));
       const newId = wordChromaId({ imageId, receiptId: 3, lineId: 1, wordId: 1 });
       const { mergeDeltas, calls } = fakeDeltaMerger({
         'words/delta/a/': { ids: [newId], metadatas: [{ image_id: imageId, receipt_id: 3 }] },
@@ -164,22 +213,27 @@ describe('Function: processCollectionUpdates', () => {
       expect(await words.count()).toBe(9);
     });
 
-    it('fails delta messages with a clear reason when no mergeDeltas is given', async () => {
+    it('fails delta messages with a clear reason when no mergeDeltas is given, and the receipt with them', async () => {
       // Prepare
       const { imageId, receipts, words } = await wordsWorld();
+      receipts.addPlaces(makePlace(imageId, 1), makePlace(imageId, 2));
 
       // Act
       const result = await processCollectionUpdates(
         [
           deltaInput('run', imageId, 1, 'a', 'words/delta/a/'),
           merchantNameInput('place', imageId, 1, 'B'),
+          merchantNameInput('other', imageId, 2, 'B'),
         ],
         'words',
         { vectors: words, receipts, now },
       );
 
       // Assess
-      expect(statuses(result)).toEqual({ run: 'failed', place: 'applied' });
+      expect(statuses(result)).toEqual({ run: 'failed', place: 'failed', other: 'applied' });
+      expect(result.outcomes[1]).toMatchObject({
+        reason: "the receipt's delta merge failed in this batch; retry with it",
+      });
       expect(result.outcomes[0]).toMatchObject({ reason: 'no delta merger configured' });
       expect(result.outcomes[0]?.error).toBeInstanceOf(CompactionConfigurationError);
     });
@@ -255,7 +309,10 @@ describe('Function: processCollectionUpdates', () => {
       // Prepare
       const imageId = randomUUID();
       const lines = new InMemoryVectorCollection('lines');
-      const receipts = new InMemoryReceiptStore();
+      const receipts = new InMemoryReceiptStore({
+        receipts: [makeReceipt(imageId, 2)],
+        lines: [makeLine(imageId, 2, 5)],
+      });
       const row = lineChromaId({ imageId, receiptId: 2, lineId: 5 });
       const { mergeDeltas } = fakeDeltaMerger({
         'lines/delta/r/': {
@@ -263,7 +320,7 @@ describe('Function: processCollectionUpdates', () => {
           metadatas: [{ image_id: imageId, receipt_id: 2, line_id: 5 }],
         },
       });
-      receipts.failNextRead();
+      receipts.failNextRead(undefined, 'listReceiptSections');
 
       // Act
       const result = await processCollectionUpdates(
@@ -366,6 +423,8 @@ describe('Function: processCollectionUpdates', () => {
     it('records the processor metrics with the collection dimension', async () => {
       // Prepare
       const { imageId, receipts, words } = await wordsWorld();
+      receipts.addPlaces(makePlace(imageId, 1, { merchant_name: 'B' }));
+      deleteReceiptFromTable(receipts, imageId, 2);
       const metrics = new RecordingMetrics();
 
       // Act
