@@ -18,14 +18,21 @@ import type { CollectionUpdateInput } from './types.js';
  * @packageDocumentation
  */
 
-/** The receipts of the batch's delta results with `status`, with their record ids. */
+/**
+ * The receipts of the batch's delta messages whose merge result (`applied`) or whose message
+ * outcome (`failed`: the merge, or the refresh after it) has `status`, with their record ids.
+ */
 const receiptsWithMerge = (
   run: Run,
-  status: OperationResultBase['status'],
+  status: 'applied' | 'failed',
 ): Map<string, { receipt: ReceiptRef; recordIds: string[] }> =>
   groupByReceipt(
     run.collected.deltaMergeResults
-      .filter((result) => result.status === status)
+      .filter((result) =>
+        status === 'applied'
+          ? result.status === 'applied'
+          : run.tracker.get(result.recordId)?.status === 'failed',
+      )
       .map((result) => ({
         input: { recordId: result.recordId } as CollectionUpdateInput,
         receipt: { imageId: result.imageId, receiptId: result.receiptId },
@@ -123,9 +130,10 @@ export async function refreshMergedReceipts(run: Run): Promise<void> {
 }
 
 /**
- * The plan without the messages of receipts whose delta merge failed in this batch: those
- * fail too (never `skipped` for want of embeddings), so they are retried with the merge and
- * applied once the receipt's embeddings exist.
+ * The plan without the messages of receipts whose delta message failed in this batch (the
+ * merge, or bringing the merged receipt up to date): those fail too (never `skipped` for
+ * want of embeddings), so they are retried with the merge and applied once the receipt's
+ * embeddings exist.
  * @internal
  */
 export function withoutFailedMerges(

@@ -48,3 +48,25 @@ export const fakeDeltaMerger = (
   };
   return { mergeDeltas, calls };
 };
+
+/**
+ * A merger that fails every run of its first `failures` calls (as a delta download that
+ * times out would), then merges through `inner`.
+ */
+export const failingFirst = (inner: MergeDeltas, failures = 1): MergeDeltas => {
+  let calls = 0;
+  return async (runs, context) => {
+    calls += 1;
+    if (calls > failures) return inner(runs, context);
+    return runs.map((run) => ({
+      recordId: run.recordId,
+      runId: run.runId,
+      imageId: run.imageId,
+      receiptId: run.receiptId,
+      status: 'failed' as const,
+      mergedCount: 0,
+      reason: 'delta download failed',
+      error: new Error('injected merge failure'),
+    }));
+  };
+};
