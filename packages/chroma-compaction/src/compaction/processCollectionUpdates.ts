@@ -63,19 +63,34 @@ const COLLECTIONS = new Set<string>(Object.values(ChromaDBCollection));
 const isCollection = (name: string): name is CollectionName => COLLECTIONS.has(name);
 
 /**
- * Applies a batch of queue messages to one collection (spec §3, with the fixes of §18):
- * orders and deduplicates the batch (`sortAndDeduplicateMessages`), then applies, in this
- * order, delta merges (through `mergeDeltas`), place updates and removals, label updates
- * (word labels on `words`, row labels on `lines`), section recomputes (`lines`: the
- * receipts of section messages and of merged deltas) and deletions of receipt, line and
- * word embeddings. A removal followed in the same batch by a delta of the same receipt is
- * applied before the merge, so it cannot delete what the delta brings back.
+ * Applies a batch of queue messages to one collection (spec §3, with the fixes of §18),
+ * converging on DynamoDB (DESIGN §1): a message only says which receipt, word or line to
+ * bring up to date, and the state written is read from the `ReceiptStore` when the message
+ * is applied, never taken from its `changes`. So any delivery order, duplicate or retry
+ * ends in the same collection. In this order:
+ *
+ * 1. Delta merges (through `mergeDeltas`); a run of a receipt the table no longer has is
+ *    `skipped` ("receipt deleted"). Each merged receipt is then brought up to date: the
+ *    embeddings of words or lines the table lacks are deleted, and its place and labels
+ *    (`words`) or row labels (`lines`) are recomputed, so metadata baked into a delta never
+ *    overrides a newer edit. The other messages of a receipt whose delta message failed
+ *    fail with it (never `skipped` for want of embeddings).
+ * 2. Places: each receipt's place metadata is synced with its place in the table
+ *    (`syncReceiptPlace`); a change message whose `changes` are empty is `skipped`.
+ * 3. Labels: word labels on `words`, row labels on `lines`, rebuilt from the table's labels.
+ * 4. Sections (`lines`): the receipts of section messages and of merged deltas.
+ * 5. Removals: a receipt removal deletes every embedding of a receipt the table no longer
+ *    has, or, for a receipt created again, the embeddings of its words or lines the table
+ *    lacks; a word or line removal deletes its embedding only if the table lacks it.
+ *
+ * Reads of the table are shared within the call (every message of the batch was built
+ * before it started, so each read already sees the change behind each message).
  *
  * Every input gets exactly one outcome in `result.outcomes`, in input order:
  * - `applied`: its change was written;
- * - `skipped`: provably nothing to write, e.g. superseded by a removal in the batch, an
- *   entity type this collection has no use for, an embedding that does not exist, or
- *   metadata already up to date;
+ * - `skipped`: provably nothing to write given the table now, e.g. an entity type this
+ *   collection has no use for, a delta of a deleted receipt, an embedding that does not
+ *   exist, a removed entity that exists again, or metadata already up to date;
  * - `failed`: not applied; retry it. Invalid or missing ids, a message routed to another
  *   collection, an unknown collection name (or `vectors` whose name says it holds the
  *   other collection), delta messages without `mergeDeltas`, and any
