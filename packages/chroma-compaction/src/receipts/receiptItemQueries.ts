@@ -2,7 +2,7 @@ import {
   type DynamoDBItem,
   isValidUuid,
   type Receipt,
-  ReceiptItemSchema,
+  ReceiptItemSchema as ReceiptEntityItemSchema,
   type ReceiptLine,
   ReceiptLineItemSchema,
   type ReceiptMetadata,
@@ -218,7 +218,7 @@ export const receiptItemKey = (ref: ReceiptRef): ReceiptItemKey<Receipt> => {
     operation,
     pk: `IMAGE#${ref.imageId}`,
     sk: receiptPrefix(ref),
-    schema: ReceiptItemSchema,
+    schema: ReceiptEntityItemSchema,
   };
 };
 
