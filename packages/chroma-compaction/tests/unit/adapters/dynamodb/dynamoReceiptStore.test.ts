@@ -1,13 +1,75 @@
-import { receiptWordToItem } from '@receipt-chroma/dynamo-stream';
+import { receiptPlaceToItem, receiptWordToItem } from '@receipt-chroma/dynamo-stream';
 import { describe, expect, it } from 'vitest';
 import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/dynamoReceiptStore.js';
 import { InvalidReceiptItemError, ReceiptStoreError } from '../../../../src/errors.js';
-import { makeWord } from '../../../helpers/receiptEntities.js';
+import { makePlace, makeWord } from '../../../helpers/receiptEntities.js';
 import { stubDynamoDbClient } from '../../../helpers/stubDynamoDbClient.js';
 
 const IMAGE_ID = '7e2bd911-7afb-4e0a-84de-57f51ce4daff';
 
 describe('Class: DynamoReceiptStore', () => {
+  it('reads the receipt with one consistent GetItem on its exact key', async () => {
+    // Prepare
+    const stub = stubDynamoDbClient({ output: {} });
+    const store = new DynamoReceiptStore({ client: stub.client, tableName: 'Receipts' });
+
+    // Act
+    const receipt = await store.getReceipt({ imageId: IMAGE_ID, receiptId: 7 });
+
+    // Assess
+    expect(receipt).toBeUndefined();
+    expect(stub.calls).toEqual([
+      [
+        'GetItemCommand',
+        {
+          TableName: 'Receipts',
+          Key: { PK: { S: `IMAGE#${IMAGE_ID}` }, SK: { S: 'RECEIPT#00007' } },
+          ConsistentRead: true,
+        },
+      ],
+    ]);
+  });
+
+  it('looks for a legacy metadata row only when the receipt has no place', async () => {
+    // Prepare
+    const place = receiptPlaceToItem(makePlace(IMAGE_ID, 1));
+    const stub = stubDynamoDbClient({ output: { Item: place } }, { output: {} }, { output: {} });
+    const store = new DynamoReceiptStore({ client: stub.client, tableName: 'Receipts' });
+
+    // Act
+    const found = await store.getReceiptPlace({ imageId: IMAGE_ID, receiptId: 1 });
+    const missing = await store.getReceiptPlace({ imageId: IMAGE_ID, receiptId: 2 });
+
+    // Assess
+    expect(found?.merchant_name).toBe('Target');
+    expect(missing).toBeUndefined();
+    expect(stub.calls.map(([, input]) => (input['Key'] as { SK: { S: string } }).SK.S)).toEqual([
+      'RECEIPT#00001#PLACE',
+      'RECEIPT#00002#PLACE',
+      'RECEIPT#00002#METADATA',
+    ]);
+  });
+
+  it('turns a failed GetItem into ReceiptStoreError holding the SDK error', async () => {
+    // Prepare
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
+    const stub = stubDynamoDbClient({ error: throttled });
+    const store = new DynamoReceiptStore({ client: stub.client, tableName: 'Receipts' });
+
+    // Act
+    const read = store.getReceipt({ imageId: IMAGE_ID, receiptId: 1 });
+
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(ReceiptStoreError);
+    await expect(read).rejects.toMatchObject({
+      operation: 'getReceipt',
+      cause: throttled,
+      message: 'getReceipt: DynamoDB GetItem on Receipts failed: Rate exceeded',
+    });
+  });
+
   it('queries the image partition by SK prefix, consistently by default', async () => {
     // Prepare
     const stub = stubDynamoDbClient({ output: { Items: [] } });
