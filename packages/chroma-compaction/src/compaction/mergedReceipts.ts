@@ -109,7 +109,14 @@ async function refreshReceipt(run: Run, receipt: ReceiptRef): Promise<OperationR
  */
 export async function refreshMergedReceipts(run: Run): Promise<void> {
   for (const { receipt, recordIds } of receiptsWithMerge(run, 'applied').values()) {
-    const failures = await refreshReceipt(run, receipt);
+    let failures: OperationResultBase[];
+    try {
+      failures = await refreshReceipt(run, receipt);
+    } catch (thrown) {
+      // The delta messages already say `applied`: an unexpected error must fail them here.
+      const error = toError(thrown);
+      failures = [{ status: 'failed', collection: run.collection, reason: error.message, error }];
+    }
     const first = failures[0];
     if (first === undefined) continue;
     run.logger.error('Merged a delta, but bringing its receipt up to date failed', {
