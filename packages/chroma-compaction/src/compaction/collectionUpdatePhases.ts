@@ -96,7 +96,11 @@ export function record<Result extends OperationResult>(
 
 /** Receipt deletions per receipt, word and line deletions each in one batched call. @internal */
 export async function applyDeletions(run: Run, deletions: readonly DeletionInput[]): Promise<void> {
-  const receipts = groupByReceipt(deletions.filter(({ entityType }) => entityType === 'RECEIPT'));
+  const receipts = groupByReceipt(
+    deletions
+      .filter(({ entityType }) => entityType === 'RECEIPT')
+      .map(({ input, receipt }) => ({ recordId: input.recordId, receipt })),
+  );
   const words: Parameters<typeof deleteWordEmbeddings>[0][number][] = [];
   const lines: Parameters<typeof deleteLineEmbeddings>[0][number][] = [];
   for (const { input, entityType, receipt } of deletions) {
@@ -244,16 +248,18 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
  */
 export async function applyPlaces(run: Run, places: readonly PlaceInput[]): Promise<void> {
   const receipts = groupByReceipt(
-    places.filter(({ input }) => {
-      const { eventName, changes } = input.message;
-      if (eventName === 'REMOVE' || Object.keys(changes).length > 0) return true;
-      run.tracker.set({
-        recordId: input.recordId,
-        status: 'skipped',
-        reason: 'no place fields changed',
-      });
-      return false;
-    }),
+    places
+      .filter(({ input }) => {
+        const { eventName, changes } = input.message;
+        if (eventName === 'REMOVE' || Object.keys(changes).length > 0) return true;
+        run.tracker.set({
+          recordId: input.recordId,
+          status: 'skipped',
+          reason: 'no place fields changed',
+        });
+        return false;
+      })
+      .map(({ input, receipt }) => ({ recordId: input.recordId, receipt })),
   );
   for (const { receipt, recordIds } of receipts.values()) {
     const result = await syncReceiptPlace(receipt, { ...run.operation, recordIds });
@@ -263,13 +269,13 @@ export async function applyPlaces(run: Run, places: readonly PlaceInput[]): Prom
 
 /** Inputs grouped by the receipt they name, in order of first mention. @internal */
 export function groupByReceipt(
-  items: readonly { readonly input: CollectionUpdateInput; readonly receipt: ReceiptRef }[],
+  items: readonly { readonly recordId: string; readonly receipt: ReceiptRef }[],
 ): Map<string, { receipt: ReceiptRef; recordIds: string[] }> {
   const groups = new Map<string, { receipt: ReceiptRef; recordIds: string[] }>();
-  for (const { input, receipt } of items) {
+  for (const { recordId, receipt } of items) {
     const key = receiptKey(receipt);
     const group = groups.get(key) ?? { receipt, recordIds: [] };
-    group.recordIds.push(input.recordId);
+    group.recordIds.push(recordId);
     groups.set(key, group);
   }
   return groups;
@@ -291,6 +297,28 @@ export async function applyLabels(
 }
 
 /**
+ * The receipts of the batch's delta messages whose merge result (`applied`) or whose message
+ * outcome (`failed`: the merge, or the refresh after it) has `status`, with their record ids.
+ * @internal
+ */
+export const deltaReceipts = (
+  run: Run,
+  status: 'applied' | 'failed',
+): Map<string, { receipt: ReceiptRef; recordIds: string[] }> =>
+  groupByReceipt(
+    run.collected.deltaMergeResults
+      .filter((result) =>
+        status === 'applied'
+          ? result.status === 'applied'
+          : run.tracker.get(result.recordId)?.status === 'failed',
+      )
+      .map((result) => ({
+        recordId: result.recordId,
+        receipt: { imageId: result.imageId, receiptId: result.receiptId },
+      })),
+  );
+
+/**
  * Recomputes section labels (lines only) for the receipts named by section messages and
  * the receipts whose deltas were merged; a failed recompute of a merged receipt fails
  * that receipt's delta messages too, so the merge is retried and the recompute with it.
@@ -300,15 +328,7 @@ export async function applySections(
   run: Run,
   sections: readonly CollectionUpdateInput[],
 ): Promise<void> {
-  const merged = new Map<string, { receipt: ReceiptRef; recordIds: string[] }>();
-  for (const result of run.collected.deltaMergeResults) {
-    if (result.status !== 'applied') continue;
-    const receipt = { imageId: result.imageId, receiptId: result.receiptId };
-    const key = receiptKey(receipt);
-    const entry = merged.get(key) ?? { receipt, recordIds: [] };
-    entry.recordIds.push(result.recordId);
-    merged.set(key, entry);
-  }
+  const merged = deltaReceipts(run, 'applied');
   if (sections.length === 0 && merged.size === 0) return;
   const failMerged = (
     receipt: ReceiptRef | undefined,

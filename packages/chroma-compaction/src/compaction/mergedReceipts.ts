@@ -7,7 +7,7 @@ import { type OperationResult, type OperationResultBase, toError } from '../oper
 import type { OperationInput } from '../operations/types.js';
 import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
-import { groupByReceipt, type Run, record } from './collectionUpdatePhases.js';
+import { deltaReceipts, type Run, record } from './collectionUpdatePhases.js';
 import type { CollectionUpdatePlan } from './planCollectionUpdates.js';
 import type { CollectionUpdateInput } from './types.js';
 
@@ -17,31 +17,6 @@ import type { CollectionUpdateInput } from './types.js';
  * @internal
  * @packageDocumentation
  */
-
-/**
- * The receipts of the batch's delta messages whose merge result (`applied`) or whose message
- * outcome (`failed`: the merge, or the refresh after it) has `status`, with their record ids.
- */
-const receiptsWithMerge = (
-  run: Run,
-  status: 'applied' | 'failed',
-): Map<string, { receipt: ReceiptRef; recordIds: string[] }> =>
-  groupByReceipt(
-    run.collected.deltaMergeResults
-      .filter((result) =>
-        status === 'applied'
-          ? result.status === 'applied'
-          : run.tracker.get(result.recordId)?.status === 'failed',
-      )
-      .map((result) => ({
-        input: { recordId: result.recordId } as CollectionUpdateInput,
-        receipt: { imageId: result.imageId, receiptId: result.receiptId },
-      })),
-  );
-
-/** The receipts whose deltas were merged in this batch. @internal */
-export const mergedReceipts = (run: Run): ReceiptRef[] =>
-  [...receiptsWithMerge(run, 'applied').values()].map(({ receipt }) => receipt);
 
 /** A label input naming one word or line of a receipt, for a receipt-wide recompute. */
 const entityInput = (
@@ -108,7 +83,7 @@ async function refreshReceipt(run: Run, receipt: ReceiptRef): Promise<OperationR
  * @internal
  */
 export async function refreshMergedReceipts(run: Run): Promise<void> {
-  for (const { receipt, recordIds } of receiptsWithMerge(run, 'applied').values()) {
+  for (const { receipt, recordIds } of deltaReceipts(run, 'applied').values()) {
     let failures: OperationResultBase[];
     try {
       failures = await refreshReceipt(run, receipt);
@@ -147,7 +122,7 @@ export function withoutFailedMerges(
   run: Run,
   plan: CollectionUpdatePlan,
 ): Omit<CollectionUpdatePlan, 'deltas'> {
-  const failed = receiptsWithMerge(run, 'failed');
+  const failed = deltaReceipts(run, 'failed');
   if (failed.size === 0) return plan;
   const blocked = (input: CollectionUpdateInput, receipt?: ReceiptRef): boolean => {
     let ref = receipt;
