@@ -21,6 +21,7 @@ import type { OperationOptions } from '../operations/types.js';
 import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';
 import type { Logger, Metrics } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
+import { whyNotMerge } from './deltaRunChecks.js';
 import { CompactionConfigurationError } from './errors.js';
 import type { OutcomeTracker } from './outcomeTracker.js';
 import type { DeletionInput, DeltaInput, PlaceInput } from './planCollectionUpdates.js';
@@ -164,38 +165,46 @@ export async function applyDeltas(run: Run, deltas: readonly DeltaInput[]): Prom
     );
     return;
   }
-  // A run of a receipt DynamoDB no longer has merges nothing: its embeddings would
-  // outlive the receipt (its removal may already have been applied).
   const live: DeltaMergeRequest[] = [];
+  const skipped: { recordId: string; receipt: ReceiptRef }[] = [];
   for (const request of requests) {
-    let receipt: unknown;
+    let reason: string | undefined;
     try {
-      receipt = await run.operation.receipts.getReceipt(request);
+      reason = await whyNotMerge(run.operation.receipts, request);
     } catch (thrown) {
-      failRequests([request], 'could not read the receipt', toError(thrown));
+      failRequests([request], 'could not read the receipt and its runs', toError(thrown));
       continue;
     }
-    if (receipt !== undefined) {
+    if (reason === undefined) {
       live.push(request);
       continue;
     }
-    run.logger.info('Skipping the delta of a deleted receipt', {
+    run.logger.info('Skipping a delta the table says not to merge', {
       collection: run.collection,
       runId: request.runId,
       imageId: request.imageId,
       receiptId: request.receiptId,
+      reason,
     });
-    const result: DeltaMergeResult = {
+    run.collected.deltaMergeResults.push({
       recordId: request.recordId,
       runId: request.runId,
       imageId: request.imageId,
       receiptId: request.receiptId,
       status: 'skipped',
       mergedCount: 0,
-      reason: 'receipt deleted',
-    };
-    run.collected.deltaMergeResults.push(result);
-    run.tracker.set({ recordId: request.recordId, status: 'skipped', reason: result.reason });
+      reason,
+    });
+    run.tracker.set({ recordId: request.recordId, status: 'skipped', reason });
+    skipped.push({ recordId: request.recordId, receipt: request });
+  }
+  // An earlier try of a skipped run may have upserted its vectors and then failed: the
+  // receipt's embeddings that the table does not back (all of them, for a deleted receipt)
+  // are deleted, so a run retried after it became stale leaves nothing behind.
+  for (const { receipt, recordIds } of groupByReceipt(skipped).values()) {
+    record(run, run.collected.deletions, [
+      await deleteReceiptEmbeddings(receipt, { ...run.operation, recordIds }),
+    ]);
   }
   if (live.length === 0) return;
   let results: readonly DeltaMergeResult[];

@@ -6,7 +6,7 @@ import { collectionKind } from '../operations/vectorBatches.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { ReceiptStore } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
-import { BatchReceiptStore } from './batchReceiptStore.js';
+import { batchReceiptStore } from './batchReceiptStore.js';
 import {
   applyDeletions,
   applyDeltas,
@@ -170,7 +170,7 @@ export async function processCollectionUpdates(
     options,
     operation: {
       vectors: options.vectors,
-      receipts: new BatchReceiptStore(options.receipts),
+      receipts: batchReceiptStore(options.receipts),
       maxBatchSize: options.maxBatchSize,
       now: options.now,
       logger,

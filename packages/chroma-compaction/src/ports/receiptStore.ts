@@ -1,4 +1,5 @@
 import type {
+  CompactionRun,
   Receipt,
   ReceiptLine,
   ReceiptPlace,
@@ -44,4 +45,9 @@ export interface ReceiptStore {
   /** Every word label of a receipt. */
   listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]>;
   listReceiptSections(receipt: ReceiptRef): Promise<ReceiptSection[]>;
+  /**
+   * The receipt's compaction runs (SK `RECEIPT#r#COMPACTION_RUN#id`): a delta is merged only
+   * when its run is the receipt's newest, so an older run never overwrites a newer one.
+   */
+  listCompactionRuns(receipt: ReceiptRef): Promise<CompactionRun[]>;
 }

@@ -1,4 +1,6 @@
 import {
+  type CompactionRun,
+  CompactionRunItemSchema,
   type DynamoDBItem,
   isValidUuid,
   type Receipt,
@@ -134,6 +136,10 @@ const isLabelSk = (parts: readonly string[]): boolean =>
   parts[4] === 'WORD' &&
   parts[6] === 'LABEL';
 
+/** SK `RECEIPT#r#COMPACTION_RUN#id` (4 parts). */
+const isCompactionRunSk = (parts: readonly string[]): boolean =>
+  parts.length === 4 && parts[0] === 'RECEIPT' && parts[2] === 'COMPACTION_RUN';
+
 /** SK `RECEIPT#r#SECTION#type` (4 parts). */
 const isSectionSk = (parts: readonly string[]): boolean =>
   parts.length === 4 && parts[0] === 'RECEIPT' && parts[2] === 'SECTION';
@@ -207,6 +213,19 @@ export const receiptSectionsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptS
     skPrefix: `${receiptPrefix(ref)}#SECTION#`,
     matches: shape(isSectionSk),
     schema: ReceiptSectionItemSchema,
+  };
+};
+
+/** Compaction runs of a receipt: SKs under `RECEIPT#r#COMPACTION_RUN#`. @internal */
+export const receiptCompactionRunsQuery = (ref: ReceiptRef): ReceiptItemQuery<CompactionRun> => {
+  const operation = 'listCompactionRuns';
+  checkReceiptRef(operation, ref);
+  return {
+    operation,
+    pk: `IMAGE#${ref.imageId}`,
+    skPrefix: `${receiptPrefix(ref)}#COMPACTION_RUN#`,
+    matches: shape(isCompactionRunSk),
+    schema: CompactionRunItemSchema,
   };
 };
 

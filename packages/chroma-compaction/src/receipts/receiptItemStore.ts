@@ -1,4 +1,5 @@
 import {
+  type CompactionRun,
   type Receipt,
   type ReceiptLine,
   type ReceiptPlace,
@@ -12,6 +13,7 @@ import type { ReceiptRef, ReceiptStore, WordRef } from '../ports/receiptStore.js
 import {
   type ReceiptItemKey,
   type ReceiptItemQuery,
+  receiptCompactionRunsQuery,
   receiptItemKey,
   receiptLinesQuery,
   receiptMetadataItemKey,
@@ -111,6 +113,11 @@ export abstract class ReceiptItemStore implements ReceiptStore {
   /** Every word label of a receipt, in SK order. */
   listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]> {
     return this.#readers.query(() => receiptWordLabelsQuery(receipt));
+  }
+
+  /** Every compaction run of a receipt (SK `RECEIPT#r#COMPACTION_RUN#id`), in SK order. */
+  listCompactionRuns(receipt: ReceiptRef): Promise<CompactionRun[]> {
+    return this.#readers.query(() => receiptCompactionRunsQuery(receipt));
   }
 
   /** Every section of a receipt (SK `RECEIPT#r#SECTION#type`), in SK order. */

@@ -351,10 +351,11 @@ const buildRecord = (record: unknown, recordIndex: number, build: BuildContext) 
  * invalid image or a failing custom definition is counted, logged with its `eventID`, and
  * skipped, and the rest of the batch is processed.
  *
- * Rules (the Python package's, HEAD): a compaction-run INSERT gives one delta-merge message
- * per collection; section and summary INSERTs, MODIFYs that change a relevant field, and
- * every REMOVE of a known entity give one message routed to the type's queues. Records
- * that cannot yield a message (e.g. a word MODIFY) are not parsed at all.
+ * Rules (spec §8, with fixes): a compaction-run INSERT gives one delta-merge message per
+ * collection; section, summary, place and word-label INSERTs (Python sent the first two
+ * only), MODIFYs that change a relevant field, and every REMOVE of a known entity give one
+ * message routed to the type's queues. Records that cannot yield a message (e.g. a word
+ * MODIFY) are not parsed at all.
  *
  * @example
  * ```ts

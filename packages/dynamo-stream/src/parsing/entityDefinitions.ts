@@ -122,13 +122,15 @@ const wordMessage = (word: WordIds): EntityExtraction => ({
 
 /**
  * Word labels: `…#WORD#<id>#LABEL#<LABEL>`. Checked before places so a label whose name
- * starts with `PLACE` is still a label (a Python quirk, fixed).
+ * starts with `PLACE` is still a label (a Python quirk, fixed). An INSERT is sent too (Python
+ * sent none), so a label added after the receipt's embeddings were merged reaches them.
  */
 export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<ReceiptWordLabel>({
   entityType: 'RECEIPT_WORD_LABEL',
   matchesSortKey: (sk) => sk.includes('#LABEL#'),
   itemSchema: RECEIPT_WORD_LABEL_ITEM_PARSER,
   relevantFields: fields('RECEIPT_WORD_LABEL'),
+  syncOnInsert: true,
   extract: (label) => ({
     entityData: {
       entity_type: EntityType.RECEIPT_WORD_LABEL,
@@ -142,12 +144,17 @@ export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<Receipt
   }),
 });
 
-/** Places: the sort key ends with `#PLACE` (Python matched the substring, so `#PLACES` did too). */
+/**
+ * Places: the sort key ends with `#PLACE` (Python matched the substring, so `#PLACES` did
+ * too). An INSERT is sent too (Python sent none), so a place added after the receipt's
+ * embeddings were merged reaches them.
+ */
 export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlace>({
   entityType: 'RECEIPT_PLACE',
   matchesSortKey: (sk) => sk.endsWith('#PLACE'),
   itemSchema: RECEIPT_PLACE_ITEM_PARSER,
   relevantFields: fields('RECEIPT_PLACE'),
+  syncOnInsert: true,
   extract: (place) => ({
     entityData: {
       entity_type: EntityType.RECEIPT_PLACE,

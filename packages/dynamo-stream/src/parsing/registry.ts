@@ -59,7 +59,10 @@ export interface EntityDefinition<Entity = unknown> {
   readonly extractFromKeys?:
     | ((keys: { readonly pk: string; readonly sk: string }) => EntityExtraction | undefined)
     | undefined;
-  /** Whether an INSERT of this type produces a message (sections and summaries do). */
+  /**
+   * Whether an INSERT of this type produces a message (sections, summaries, places and word
+   * labels do: a place or label created after the receipt's embeddings must reach them).
+   */
   readonly syncOnInsert?: boolean | undefined;
 }
 

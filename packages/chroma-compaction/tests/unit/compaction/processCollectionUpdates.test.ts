@@ -148,18 +148,25 @@ describe('Function: processCollectionUpdates', () => {
       });
 
       // Assess
-      // The merge of run-1 already pruned the old receipt's other words, so the late removal
-      // of receipt 1 finds nothing left to delete.
+      // The merge of run-1 already pruned the old receipt's other words, and run-2, a run of
+      // a deleted receipt, merged nothing and deleted receipt 2's embeddings: the removals
+      // find nothing left to delete.
       expect(statuses(result)).toEqual({
         'remove-1': 'skipped',
         'run-1': 'applied',
-        'run-2': 'skipped',
-        'remove-2': 'applied',
+        'run-2': 'applied',
+        'remove-2': 'skipped',
       });
       expect(result.outcomes[0]).toMatchObject({
         reason: 'the receipt exists and has every word embedded',
       });
-      expect(result.outcomes[2]).toMatchObject({ reason: 'receipt deleted' });
+      expect(result.deltaMergeResults).toContainEqual(
+        expect.objectContaining({
+          recordId: 'run-2',
+          status: 'skipped',
+          reason: 'receipt deleted',
+        }),
+      );
       expect(result.totalDeletions).toBe(7);
       expect(calls.flat().map(({ runId }) => runId)).toEqual(['again', 'again']);
       expect(statuses(replayed)).toEqual({

@@ -138,12 +138,18 @@ describe('Function: buildStreamMessages', () => {
       ]);
     });
 
-    it('does not send a place INSERT', () => {
+    it('sends a place INSERT, so a place added after the embeddings reaches them (fix)', () => {
       // Act
       const { messages } = build([streamRecord({ eventName: 'INSERT', newImage: placeItem() })]);
 
       // Assess
-      expect(messages).toEqual([]);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({
+        entityType: 'RECEIPT_PLACE',
+        eventName: 'INSERT',
+        collections: ['lines', 'words', 'receipt_summary'],
+        changes: { merchant_name: { old: null, new: 'Target' } },
+      });
     });
   });
 
@@ -173,7 +179,7 @@ describe('Function: buildStreamMessages', () => {
       expect(messages[0]?.collections).toEqual(['words', 'lines', 'receipt_summary']);
     });
 
-    it('sends every REMOVE with the removed values, and never an INSERT', () => {
+    it('sends an INSERT (fix: a label added after the embeddings reaches them) and every REMOVE', () => {
       // Prepare
       const records = [
         streamRecord({ eventName: 'INSERT', newImage: labelItem() }),
@@ -184,10 +190,10 @@ describe('Function: buildStreamMessages', () => {
       const { messages } = build(records);
 
       // Assess
-      expect(messages).toHaveLength(1);
-      expect(messages[0]?.eventName).toBe('REMOVE');
-      expect(messages[0]?.recordSnapshot).toBeUndefined();
-      expect(messages[0]?.changes).toEqual({
+      expect(messages.map(({ eventName }) => eventName)).toEqual(['INSERT', 'REMOVE']);
+      expect(messages[0]?.changes).toMatchObject({ label: { old: null, new: 'TOTAL' } });
+      expect(messages[1]?.recordSnapshot).toBeUndefined();
+      expect(messages[1]?.changes).toEqual({
         label: { old: 'TAX', new: null },
         reasoning: { old: 'The word is the grand total', new: null },
         validation_status: { old: 'PENDING', new: null },
