@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { type CompactionRun, compactionRunToItem } from '@receipt-chroma/dynamo-stream';
 import { describe, expect, it } from 'vitest';
 import { processCollectionUpdates } from '../../src/compaction/processCollectionUpdates.js';
 import type { CollectionUpdateInput } from '../../src/compaction/types.js';
@@ -7,7 +9,13 @@ import { seedWordsWorld, statuses, storedIds } from '../helpers/compactionWorld.
 import { failingFirst, fakeDeltaMerger } from '../helpers/fakeDeltaMerger.js';
 import { FlakyCollection } from '../helpers/flakyCollection.js';
 import { type CompactionFixture, metadataOne } from '../helpers/operationFixtures.js';
-import { makeLabel, makePlace, makeReceipt, makeWord } from '../helpers/receiptEntities.js';
+import {
+  makeCompactionRun,
+  makeLabel,
+  makePlace,
+  makeReceipt,
+  makeWord,
+} from '../helpers/receiptEntities.js';
 import {
   at,
   deltaInput,
@@ -178,6 +186,36 @@ export function describeConvergenceContract(
           merchant_name: 'New Place',
           address: '1 Main St',
         });
+      });
+
+      it("merges only the receipt's newest run: an older run delivered late changes nothing", async () => {
+        // Prepare: receipt 3 embedded twice (runs at t1 and t2), the second with new text.
+        const fixture = await makeFixture();
+        const { imageId } = await seedWordsWorld(fixture);
+        await fixture.putReceipts(makeReceipt(imageId, 3));
+        await fixture.putWords(makeWord(imageId, 3, 1, 1));
+        const [older, newer] = [randomUUID(), randomUUID()].map((runId, index) =>
+          makeCompactionRun(imageId, 3, runId, `2026-01-0${index + 4}T12:00:00+00:00`),
+        ) as [CompactionRun, CompactionRun];
+        await fixture.putItems(compactionRunToItem(older), compactionRunToItem(newer));
+        const newId = wordChromaId({ imageId, receiptId: 3, lineId: 1, wordId: 1 });
+        const delta = (text: string) => ({
+          ids: [newId],
+          metadatas: [{ image_id: imageId, receipt_id: 3, line_id: 1, word_id: 1, text }],
+        });
+        const { mergeDeltas } = fakeDeltaMerger({
+          [older.words_delta_prefix]: delta('old'),
+          [newer.words_delta_prefix]: delta('new'),
+        });
+        const input = (run: CompactionRun) =>
+          deltaInput(run.run_id, imageId, 3, run.run_id, run.words_delta_prefix);
+
+        // Act
+        const outcomes = await deliver(fixture, [[input(newer)], [input(older)]], { mergeDeltas });
+
+        // Assess
+        expect(outcomes).toEqual([{ [newer.run_id]: 'applied' }, { [older.run_id]: 'skipped' }]);
+        expect(await metadataOne(fixture.words, newId)).toMatchObject({ text: 'new' });
       });
 
       it('fails, never skips, the label and place changes of a receipt whose merge failed, and applies them on retry', async () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  compactionRunKeys,
+  compactionRunToItem,
   type DynamoDBItem,
   receiptLineKeys,
   receiptMetadataToItem,
@@ -18,6 +20,7 @@ import type { InMemoryReceiptStoreSeed } from '../../src/testing/inMemoryReceipt
 import {
   byUtf8,
   letterItem,
+  makeCompactionRun,
   makeLabel,
   makeLegacyMetadata,
   makeLine,
@@ -133,6 +136,30 @@ export const describeReceiptStoreContract = (label: string, makeStore: MakeRecei
 
         // Assess
         await expect(read).rejects.toBeInstanceOf(ReceiptStoreError);
+      });
+    });
+
+    describe('Method: listCompactionRuns', () => {
+      it("returns the receipt's runs in SK order, without other receipts' runs", async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const runs = [randomUUID(), randomUUID()].map((runId, index) =>
+          makeCompactionRun(imageId, 1, runId, `2026-01-0${index + 4}T12:00:00+00:00`),
+        );
+        const store = await makeStore({
+          items: [
+            ...runs.map(compactionRunToItem),
+            compactionRunToItem(
+              makeCompactionRun(imageId, 2, randomUUID(), '2026-01-04T12:00:00+00:00'),
+            ),
+          ],
+        });
+
+        // Act
+        const read = await store.listCompactionRuns({ imageId, receiptId: 1 });
+
+        // Assess
+        expect(read).toEqual(sortBy(runs, (run) => compactionRunKeys(run).SK));
       });
     });
 

@@ -11,14 +11,13 @@ import {
   IMAGE_ID,
   itemOf,
   type MonotonicClock,
-  makeCompactionRun,
   makeRankedSection,
   placeWith,
   type ReceiptContents,
   type SeededRandom,
   type SimulatedTable,
 } from './convergenceModel.js';
-import { makeLabel } from './receiptEntities.js';
+import { makeCompactionRun, makeLabel } from './receiptEntities.js';
 
 /**
  * The history generator of the convergence test: random changes of the receipts table over a

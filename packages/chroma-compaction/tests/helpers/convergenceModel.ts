@@ -1,7 +1,6 @@
 import {
   buildStreamMessages,
   type CompactionRun,
-  CompactionRunSchema,
   compactionRunToItem,
   type DecodedStreamMessage,
   type DynamoDBItem,
@@ -220,22 +219,6 @@ export class SimulatedTable {
     });
   }
 }
-
-/** A compaction run of a receipt, its delta prefixes named after the run. */
-export const makeCompactionRun = (
-  imageId: string,
-  receiptId: number,
-  runId: string,
-  createdAt: string,
-): CompactionRun =>
-  CompactionRunSchema.parse({
-    run_id: runId,
-    image_id: imageId,
-    receipt_id: receiptId,
-    lines_delta_prefix: `lines/delta/${runId}/`,
-    words_delta_prefix: `words/delta/${runId}/`,
-    created_at: createdAt,
-  });
 
 /** A section with a QA status and a confidence. */
 export const makeRankedSection = (

@@ -1,4 +1,6 @@
 import {
+  type CompactionRun,
+  CompactionRunSchema,
   type DynamoDBItem,
   type Receipt,
   ReceiptItemSchema,
@@ -103,6 +105,22 @@ export const makeLegacyMetadata = (
     canonical_phone_number: '',
     matched_fields: [],
     ...overrides,
+  });
+
+/** A compaction run of a receipt, its delta prefixes named after the run. */
+export const makeCompactionRun = (
+  imageId: string,
+  receiptId: number,
+  runId: string,
+  createdAt: string,
+): CompactionRun =>
+  CompactionRunSchema.parse({
+    run_id: runId,
+    image_id: imageId,
+    receipt_id: receiptId,
+    lines_delta_prefix: `lines/delta/${runId}/`,
+    words_delta_prefix: `words/delta/${runId}/`,
+    created_at: createdAt,
   });
 
 /** A valid receipt word. */
