@@ -43,15 +43,25 @@ export class EntityValidationError extends DynamoStreamError {
   }
 }
 
+/** Which image of a stream record: `old` (`dynamodb.OldImage`) or `new` (`dynamodb.NewImage`). */
+export type ImageName = 'old' | 'new';
+
 /** Why a stream record produced no parsed entity. */
 export type RecordSkipReason =
-  /** The record lacks `dynamodb.Keys.PK.S` / `SK.S` or is not an object at all. */
+  /**
+   * The record is not an object, lacks `dynamodb.Keys.PK.S` / `SK.S`, has an unsupported
+   * `eventName`, or lacks an image its event needs (its stream view type is not
+   * `NEW_AND_OLD_IMAGES`).
+   */
   | 'malformed-record'
   /** The partition key does not start with `IMAGE#`. */
   | 'not-image-partition'
   /** No registered matcher recognises the sort key. */
   | 'unknown-entity'
-  /** An image is present but fails the entity's schema. */
+  /**
+   * An image the event needs is present but fails the entity's schema or is not an
+   * attribute map; `image` says which.
+   */
   | 'invalid-entity'
   /** Building the message threw unexpectedly (a bug, or a custom definition that threw). */
   | 'build-error';
@@ -84,6 +94,8 @@ export class RecordParseError extends DynamoStreamError {
   public readonly sequenceNumber: string | undefined;
   /** The entity type detected from the sort key, when one was. */
   public readonly entityType: string | undefined;
+  /** For `invalid-entity`: the image whose failure made the record unusable. */
+  public readonly image: ImageName | undefined;
 
   public constructor(
     reason: RecordSkipReason,
@@ -91,6 +103,7 @@ export class RecordParseError extends DynamoStreamError {
     details: RecordLocation & {
       readonly issues?: readonly ValidationIssue[] | undefined;
       readonly entityType?: string | undefined;
+      readonly image?: ImageName | undefined;
     } = {},
     options?: ErrorOptions,
   ) {
@@ -103,6 +116,7 @@ export class RecordParseError extends DynamoStreamError {
     this.eventId = details.eventId;
     this.sequenceNumber = details.sequenceNumber;
     this.entityType = details.entityType;
+    this.image = details.image;
   }
 }
 

@@ -9,8 +9,17 @@ import {
   isObject,
   type Point,
 } from './attributes.js';
-import { imageIdFromPk } from './keys.js';
-import { check, int, nullable, number, object, string } from './rules.js';
+import { imageIdFromPk, imagePk } from './keys.js';
+import {
+  check,
+  int,
+  nullable,
+  number,
+  object,
+  type Shape,
+  type ShapeOutput,
+  string,
+} from './rules.js';
 import {
   formatPythonFloat,
   isIsoTimestamp,
@@ -315,15 +324,22 @@ export interface ReceiptKeyLayout {
   readonly segments: readonly string[];
   /** The id names read at indexes 1, 3, 5…, e.g. `['receipt_id', 'line_id']`. */
   readonly ids: readonly string[];
-  /** True when the key has exactly `2 × segments` parts; false when it may have more. */
+  /**
+   * The field read from the rest of the key after the last segment, e.g. `label` for
+   * `…#LABEL#<label>`; none when the key ends with an id.
+   */
+  readonly name?: string | undefined;
+  /** A literal final segment with nothing after it, e.g. `PLACE` in `RECEIPT#<rid>#PLACE`. */
+  readonly last?: string | undefined;
+  /** True when the key has exactly these segments; false when it may have more. */
   readonly exact: boolean;
 }
 
 /**
  * Reads an item's `SK` by `layout`, reporting a malformed key (`Invalid SK format for
  * <entity>: <SK>`) and every id that is not an integer ({@link readKeyId}). When the key
- * is well formed, sets `image_id` (from `PK`) and then the ids, in layout order, on
- * `decoded` and returns it as the entity candidate; otherwise returns `undefined`.
+ * is well formed, sets `image_id` (from `PK`), the ids in layout order and the layout's
+ * `name` on `decoded` and returns it as the entity candidate; otherwise returns `undefined`.
  * @internal
  */
 export const receiptKeyCandidate = (
@@ -333,13 +349,13 @@ export const receiptKeyCandidate = (
 ): Record<string, unknown> | undefined => {
   const { PK: pk, SK: sk } = decoded;
   const parts = sk.split('#');
-  const { segments, ids: names } = layout;
-  let wellFormed = layout.exact
-    ? parts.length === 2 * segments.length
-    : parts.length >= 2 * segments.length;
+  const { segments, ids: names, last } = layout;
+  const length = 2 * segments.length + (last === undefined ? 0 : 1);
+  let wellFormed = layout.exact ? parts.length === length : parts.length >= length;
   for (let index = 0; wellFormed && index < segments.length; index += 1) {
     wellFormed = parts[2 * index] === segments[index];
   }
+  if (wellFormed && last !== undefined) wellFormed = parts[length - 1] === last;
   if (!wellFormed) {
     reportKeyIssue(issues, 'SK', `Invalid SK format for ${layout.entity}: ${sk}`, sk);
     return undefined;
@@ -357,8 +373,61 @@ export const receiptKeyCandidate = (
   for (let index = 0; index < names.length; index += 1) {
     candidate[names[index] as string] = ids[index];
   }
+  if (layout.name !== undefined) {
+    candidate[layout.name] = parts.slice(2 * segments.length - 1).join('#');
+  }
   return candidate;
 };
+
+/**
+ * The rules of the fields every receipt-scoped key holds, `image_id` and `receipt_id`
+ * (`> 0`), shared by the entity rules and their {@link keyIdentityReader}s. @internal
+ */
+export const receiptKeyShape = (): {
+  readonly image_id: Codec<string>;
+  readonly receipt_id: Codec<number>;
+} => ({
+  image_id: uuid(),
+  receipt_id: positiveInt('receipt_id'),
+});
+
+/**
+ * Reads an entity's identity from a record's keys alone, as a REMOVE does when the stream
+ * has no old image. @internal
+ */
+export type KeyIdentityReader<Identity> = (keys: {
+  readonly pk: string;
+  readonly sk: string;
+}) => Identity | undefined;
+
+const keyIssues: IssueSink = [];
+
+/**
+ * Builds a {@link KeyIdentityReader}: the sort key is read by `layout` and the fields it
+ * yields are checked with `shape`, the entity's own rules for them (so the keys are valid
+ * exactly when the entity would accept those fields), and the partition key must be
+ * exactly `IMAGE#<image_id>`, as the table writes it. Returns `undefined` for keys that
+ * break any of this.
+ * @internal
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function keyIdentityReader<S extends Shape>(
+  layout: ReceiptKeyLayout,
+  shape: () => S,
+): KeyIdentityReader<ShapeOutput<S>> {
+  let rule: Codec<ShapeOutput<S>> | undefined;
+  return ({ pk, sk }) => {
+    keyIssues.length = 0;
+    const candidate = receiptKeyCandidate(keyIssues, { PK: pk, SK: sk }, layout);
+    if (candidate === undefined || pk !== imagePk(candidate['image_id'] as string)) {
+      return undefined;
+    }
+    rule ??= object(shape());
+    const identity = rule(candidate, keyIssues);
+    keyIssues.length = 0;
+    return identity === INVALID ? undefined : identity;
+  };
+}
 
 /**
  * Reads `<prefix><digits>#` at `start` of a key; returns the index after the `#` and

@@ -32,8 +32,7 @@ import {
   isRecord,
   isTimestamp,
   listValues,
-  positiveInt,
-  uuid,
+  receiptKeyShape,
   validateInto,
 } from './entityParts.js';
 import { ValidationMethod } from './enums.js';
@@ -218,8 +217,7 @@ const acceptCoordinate = (value: unknown, limit: number): number | null | undefi
 export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ entityRules(
   () =>
     object({
-      image_id: uuid(),
-      receipt_id: positiveInt('receipt_id'),
+      ...receiptKeyShape(),
       place_id: text(
         'place_id',
         check(
