@@ -203,8 +203,11 @@ export class QueueBatchFailureError extends QueuePublishError {
 }
 
 /**
- * One message, with its attributes, is larger than SQS accepts in a single message.
- * Raised while planning, before anything is sent.
+ * One message, with its attributes, is larger than SQS accepts in a single message, even
+ * with the `old` values of its `changes` dropped and its long strings cut (so its
+ * `entity_data` alone is too large). It is not sent; `publishMessages` reports it in
+ * `PublishFailureError.failures` (as the `cause`, with `senderFault: true`) and sends every
+ * other message. Retrying cannot help.
  */
 export class QueueMessageTooLargeError extends QueuePublishError {
   /** Index of the message in the list given to the publisher. */
@@ -222,7 +225,7 @@ export class QueueMessageTooLargeError extends QueuePublishError {
     options?: ErrorOptions,
   ) {
     super(
-      `Message ${messageIndex} for '${queueName}' queue is ${byteSize} bytes, over the ${maxBytes}-byte SQS limit; shrink entity_data or changes`,
+      `Message ${messageIndex} for '${queueName}' queue is ${byteSize} bytes, over the ${maxBytes}-byte SQS limit even with its changes shrunk; shrink its entity_data`,
       queueName,
       options,
     );
@@ -243,12 +246,15 @@ export interface PublishFailure {
   readonly queue: TargetQueue;
   /** The batch entry id it was sent under. */
   readonly entryId: string;
-  /** SQS's error code (`Failed[].Code`), or the thrown error's name. */
+  /** SQS's error code (`Failed[].Code`), or the error's name. */
   readonly code: string | undefined;
-  /** True when SQS blamed the request (such entries are not retried). */
+  /** True when SQS, or the size check, blamed the message (such entries are not retried). */
   readonly senderFault: boolean;
-  /** The batch-level error: rejected entries, or the failed call with the SDK error as its cause. */
-  readonly cause: QueueBatchFailureError | QueueServiceError;
+  /**
+   * Why: rejected entries, the failed call with the SDK error as its cause, or a message
+   * too large to send at all (never sent; retrying it cannot help).
+   */
+  readonly cause: QueueBatchFailureError | QueueServiceError | QueueMessageTooLargeError;
 }
 
 /**
