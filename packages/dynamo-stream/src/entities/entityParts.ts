@@ -9,7 +9,7 @@ import {
   isObject,
   type Point,
 } from './attributes.js';
-import { imageIdFromPk, imagePk } from './keys.js';
+import { imageIdFromPk } from './keys.js';
 import {
   check,
   int,
@@ -401,6 +401,7 @@ export type KeyIdentityReader<Identity> = (keys: {
 }) => Identity | undefined;
 
 const keyIssues: IssueSink = [];
+const IMAGE_PREFIX = 'IMAGE#';
 
 /**
  * Builds a {@link KeyIdentityReader}: the sort key is read by `layout` and the fields it
@@ -419,7 +420,13 @@ export function keyIdentityReader<S extends Shape>(
   return ({ pk, sk }) => {
     keyIssues.length = 0;
     const candidate = receiptKeyCandidate(keyIssues, { PK: pk, SK: sk }, layout);
-    if (candidate === undefined || pk !== imagePk(candidate['image_id'] as string)) {
+    const imageId = candidate?.['image_id'] as string | undefined;
+    // Exactly `IMAGE#<image_id>`, compared without building the string.
+    if (
+      imageId === undefined ||
+      pk.length !== IMAGE_PREFIX.length + imageId.length ||
+      !pk.startsWith(IMAGE_PREFIX)
+    ) {
       return undefined;
     }
     rule ??= object(shape());

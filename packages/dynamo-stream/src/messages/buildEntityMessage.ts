@@ -70,6 +70,7 @@ const reportInvalidImages = (
   build: BuildContext,
 ): void => {
   const { oldError, newError } = build.images;
+  if (oldError === undefined && newError === undefined) return;
   const { count, logger } = build.observability;
   for (const [image, error] of [
     ['old', oldError],

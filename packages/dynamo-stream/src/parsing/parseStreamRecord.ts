@@ -239,8 +239,12 @@ export const checkRecordImages = (
       if (isAbsent(images, 'new')) return missingImages(fields, entityType, ['new']);
       return images.newError ? invalidImage(fields, entityType, images, 'new') : undefined;
     case 'MODIFY': {
-      const missing = (['old', 'new'] as const).filter((image) => isAbsent(images, image));
-      if (missing.length > 0) return missingImages(fields, entityType, missing);
+      const noOld = isAbsent(images, 'old');
+      const noNew = isAbsent(images, 'new');
+      if (noOld || noNew) {
+        const missing: ImageName[] = noOld && noNew ? ['old', 'new'] : [noOld ? 'old' : 'new'];
+        return missingImages(fields, entityType, missing);
+      }
       return images.newError ? invalidImage(fields, entityType, images, 'new') : undefined;
     }
     case 'REMOVE':
