@@ -23,17 +23,19 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
-  type KeyIdentityReader,
-  keyIdentityReader,
   nullableString,
   pointRule,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  receiptKeyShape,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+} from './receiptKeyReaders.js';
 import { check, int, object, string } from './rules.js';
 import { isValidUuid } from './validators.js';
 import { writeInt, writeNullableS, writePoint, writeS } from './writers.js';

@@ -32,11 +32,11 @@ import {
   isRecord,
   isTimestamp,
   listValues,
-  receiptKeyShape,
   validateInto,
 } from './entityParts.js';
 import { ValidationMethod } from './enums.js';
 import { optionalS, pythonRepr, rawAttribute } from './itemGuards.js';
+import { receiptKeyShape } from './receiptKeyReaders.js';
 import {
   checkReceiptPlaceKeys,
   merchantSlug,

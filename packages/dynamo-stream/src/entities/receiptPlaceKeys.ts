@@ -1,11 +1,7 @@
 import type { IssueSink } from './attributes.js';
-import {
-  addIssue,
-  type KeyIdentityReader,
-  keyIdentityReader,
-  receiptKeyShape,
-} from './entityParts.js';
+import { addIssue } from './entityParts.js';
 import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './receiptKeyReaders.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 
 /**

@@ -26,18 +26,20 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
-  type KeyIdentityReader,
-  keyIdentityReader,
   nullableString,
   nullableUnitInterval,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  receiptKeyShape,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
 import { imagePk, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+} from './receiptKeyReaders.js';
 import { check, int, nullable, object, oneOf, reject, string } from './rules.js';
 import { isValidUuid } from './validators.js';
 import { writeFloat, writeIntList, writeS } from './writers.js';

@@ -20,14 +20,12 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
-  type KeyIdentityReader,
-  keyIdentityReader,
   nonNegativeInt,
-  receiptKeyShape,
   validateInto,
 } from './entityParts.js';
 import { looseNumber, looseS, rawAttribute } from './itemGuards.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
+import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './receiptKeyReaders.js';
 import { check, nullable, number, object, oneOf, string } from './rules.js';
 import { isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';
 import { writeFloat, writeInt, writeNullableFloat, writeS } from './writers.js';

@@ -17,16 +17,18 @@ import {
   isNonNegativeInt,
   isPositiveInt,
   isRecord,
-  type KeyIdentityReader,
-  keyIdentityReader,
   nonNegativeInt,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  receiptKeyShape,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+} from './receiptKeyReaders.js';
 import {
   acceptTextGeometry,
   type ReceiptTextGeometry,

@@ -20,19 +20,21 @@ import {
   isPositiveInt,
   isRecord,
   isTimestamp,
-  type KeyIdentityReader,
-  keyIdentityReader,
   positiveInt,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  receiptKeyShape,
-  scanKeyId,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
 import { invalidTypeMessage } from './invalidType.js';
 import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+  scanKeyId,
+} from './receiptKeyReaders.js';
 import { map, minLength, nullable, object, oneOf, string } from './rules.js';
 import { isValidUuid } from './validators.js';
 import { writeNullableS, writeS } from './writers.js';

@@ -1,7 +1,7 @@
 import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
-import type { KeyIdentityReader } from '../entities/entityParts.js';
 import { RECEIPT_ITEM_PARSER, RECEIPT_KEY_READER, type Receipt } from '../entities/receipt.js';
+import type { KeyIdentityReader } from '../entities/receiptKeyReaders.js';
 import {
   RECEIPT_LINE_ITEM_PARSER,
   RECEIPT_LINE_KEY_READER,
