@@ -100,7 +100,9 @@ const describe = (value: unknown): string =>
  * Rules (the Python package's, HEAD): a compaction-run INSERT gives one delta-merge message
  * per collection; section and summary INSERTs, MODIFYs that change a relevant field, and
  * every REMOVE of a known entity give one message routed to the type's queues. Records
- * that cannot yield a message (e.g. a word MODIFY) are not parsed at all.
+ * that cannot yield a message are not parsed at all: a word MODIFY, or a MODIFY whose
+ * relevant attributes are equal in both raw images (it yields no message whatever the
+ * images hold, so an invalid image there goes unreported, and nothing wrong is sent).
  *
  * The table's stream must use the `NEW_AND_OLD_IMAGES` view type. A message is never built
  * from a missing or invalid image (the Python package builds one whose `changes` set every
