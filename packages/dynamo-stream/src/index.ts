@@ -231,6 +231,7 @@ export type {
 export { planQueueBatches } from './publish/planQueueBatches.js';
 export { publishMessages } from './publish/publishMessages.js';
 export type {
+  OversizedQueueEntry,
   PlannedQueueBatch,
   PlannedQueueEntry,
   PlanQueueBatchesOptions,
