@@ -1,8 +1,10 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   buildStreamMessages,
+  type PublishFailure,
   PublishFailureError,
   publishMessages,
+  QueueMessageTooLargeError,
   type QueueUrls,
   type SendMessageBatch,
 } from '@receipt-chroma/dynamo-stream';
@@ -41,19 +43,30 @@ const queueUrls: QueueUrls = Object.fromEntries(
   }).filter((entry): entry is [string, string] => Boolean(entry[1])),
 );
 
-/** The records to retry: those whose messages did not all reach SQS, or all of them. */
+/** True for a message no retry can deliver: too large for SQS even shrunk. */
+const isPermanent = (failure: PublishFailure): boolean =>
+  failure.cause instanceof QueueMessageTooLargeError;
+
+/** The messages that can never be sent, which are logged and counted instead of retried. */
+export const unsendableMessages = (error: unknown): PublishFailure[] =>
+  error instanceof PublishFailureError ? error.failures.filter(isPermanent) : [];
+
+/**
+ * The records to retry: those with a message that did not reach SQS but could on a retry,
+ * or every record when the failures cannot be traced to records (or nothing was sent).
+ */
 export const recordsToRetry = (
   records: readonly DynamoDBRecord[],
   error: unknown,
 ): DynamoDBBatchItemFailure[] => {
-  const failedIds =
-    error instanceof PublishFailureError
-      ? new Set(error.failures.map((failure) => failure.message.context.recordId))
-      : undefined;
-  const failed = failedIds ? records.filter((r) => failedIds.has(r.eventID ?? 'unknown')) : [];
-  return (failed.length > 0 ? failed : records).map((record) => ({
-    itemIdentifier: record.dynamodb?.SequenceNumber ?? '',
-  }));
+  let failed: readonly DynamoDBRecord[] = records;
+  if (error instanceof PublishFailureError) {
+    const retryable = error.failures.filter((failure) => !isPermanent(failure));
+    const failedIds = new Set(retryable.map((failure) => failure.message.context.recordId));
+    const traced = records.filter((record) => failedIds.has(record.eventID ?? 'unknown'));
+    failed = retryable.length === 0 || traced.length > 0 ? traced : records;
+  }
+  return failed.map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }));
 };
 
 /** The DynamoDB stream handler: build the queue messages, publish them, report what failed. */
@@ -73,11 +86,26 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       });
       return { batchItemFailures: [] };
     } catch (error) {
+      // A message too large for SQS even shrunk fails the same way on every retry: log it,
+      // count it, and let the shard move on (alarm on the metric).
+      for (const { message, queue, cause } of unsendableMessages(error)) {
+        logger.error('Dropping a message too large to publish', {
+          recordId: message.context.recordId,
+          queue,
+          entityType: message.entityType,
+          imageId: message.entityData.image_id,
+          receiptId: message.entityData.receipt_id,
+          error: cause.message,
+        });
+        metrics.count('StreamMessagesUnsendable', 1, { collection: queue });
+      }
       const batchItemFailures = recordsToRetry(event.Records, error);
-      logger.error('Publishing failed; the stream will retry from the first failed record', {
-        error: error instanceof Error ? error.message : String(error),
-        retriedRecords: batchItemFailures.length,
-      });
+      if (batchItemFailures.length > 0) {
+        logger.error('Publishing failed; the stream will retry from the first failed record', {
+          error: error instanceof Error ? error.message : String(error),
+          retriedRecords: batchItemFailures.length,
+        });
+      }
       return { batchItemFailures };
     }
   } finally {

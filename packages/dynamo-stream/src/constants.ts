@@ -58,7 +58,7 @@ export const SQS_MAX_BATCH_BYTES: number = 256 * 1024;
 
 /**
  * The metric names this package emits, identical to the Python package's so dashboards
- * and alarms carry over.
+ * and alarms carry over (`SQSMessagesRetried` and `SQSMessagesTruncated` are new).
  */
 export const MetricName = {
   ENTITY_PARSING_ERROR: 'EntityParsingError',
@@ -71,6 +71,7 @@ export const MetricName = {
   SQS_MESSAGES_SUCCESSFUL: 'SQSMessagesSuccessful',
   SQS_MESSAGES_FAILED: 'SQSMessagesFailed',
   SQS_MESSAGES_RETRIED: 'SQSMessagesRetried',
+  SQS_MESSAGES_TRUNCATED: 'SQSMessagesTruncated',
 } as const;
 /** A metric name emitted by this package. */
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];

@@ -43,15 +43,25 @@ export class EntityValidationError extends DynamoStreamError {
   }
 }
 
+/** Which image of a stream record: `old` (`dynamodb.OldImage`) or `new` (`dynamodb.NewImage`). */
+export type ImageName = 'old' | 'new';
+
 /** Why a stream record produced no parsed entity. */
 export type RecordSkipReason =
-  /** The record lacks `dynamodb.Keys.PK.S` / `SK.S` or is not an object at all. */
+  /**
+   * The record is not an object, lacks `dynamodb.Keys.PK.S` / `SK.S`, has an unsupported
+   * `eventName`, or lacks an image its event needs (its stream view type is not
+   * `NEW_AND_OLD_IMAGES`).
+   */
   | 'malformed-record'
   /** The partition key does not start with `IMAGE#`. */
   | 'not-image-partition'
   /** No registered matcher recognises the sort key. */
   | 'unknown-entity'
-  /** An image is present but fails the entity's schema. */
+  /**
+   * An image the event needs is present but fails the entity's schema or is not an
+   * attribute map; `image` says which.
+   */
   | 'invalid-entity'
   /** Building the message threw unexpectedly (a bug, or a custom definition that threw). */
   | 'build-error';
@@ -84,6 +94,8 @@ export class RecordParseError extends DynamoStreamError {
   public readonly sequenceNumber: string | undefined;
   /** The entity type detected from the sort key, when one was. */
   public readonly entityType: string | undefined;
+  /** For `invalid-entity`: the image whose failure made the record unusable. */
+  public readonly image: ImageName | undefined;
 
   public constructor(
     reason: RecordSkipReason,
@@ -91,6 +103,7 @@ export class RecordParseError extends DynamoStreamError {
     details: RecordLocation & {
       readonly issues?: readonly ValidationIssue[] | undefined;
       readonly entityType?: string | undefined;
+      readonly image?: ImageName | undefined;
     } = {},
     options?: ErrorOptions,
   ) {
@@ -103,6 +116,7 @@ export class RecordParseError extends DynamoStreamError {
     this.eventId = details.eventId;
     this.sequenceNumber = details.sequenceNumber;
     this.entityType = details.entityType;
+    this.image = details.image;
   }
 }
 
@@ -189,8 +203,11 @@ export class QueueBatchFailureError extends QueuePublishError {
 }
 
 /**
- * One message, with its attributes, is larger than SQS accepts in a single message.
- * Raised while planning, before anything is sent.
+ * One message, with its attributes, is larger than SQS accepts in a single message, even
+ * with the `old` values of its `changes` dropped and its long strings cut (so its
+ * `entity_data` alone is too large). It is not sent; `publishMessages` reports it in
+ * `PublishFailureError.failures` (as the `cause`, with `senderFault: true`) and sends every
+ * other message. Retrying cannot help.
  */
 export class QueueMessageTooLargeError extends QueuePublishError {
   /** Index of the message in the list given to the publisher. */
@@ -208,7 +225,7 @@ export class QueueMessageTooLargeError extends QueuePublishError {
     options?: ErrorOptions,
   ) {
     super(
-      `Message ${messageIndex} for '${queueName}' queue is ${byteSize} bytes, over the ${maxBytes}-byte SQS limit; shrink entity_data or changes`,
+      `Message ${messageIndex} for '${queueName}' queue is ${byteSize} bytes, over the ${maxBytes}-byte SQS limit even with its changes shrunk; shrink its entity_data`,
       queueName,
       options,
     );
@@ -229,12 +246,15 @@ export interface PublishFailure {
   readonly queue: TargetQueue;
   /** The batch entry id it was sent under. */
   readonly entryId: string;
-  /** SQS's error code (`Failed[].Code`), or the thrown error's name. */
+  /** SQS's error code (`Failed[].Code`), or the error's name. */
   readonly code: string | undefined;
-  /** True when SQS blamed the request (such entries are not retried). */
+  /** True when SQS, or the size check, blamed the message (such entries are not retried). */
   readonly senderFault: boolean;
-  /** The batch-level error: rejected entries, or the failed call with the SDK error as its cause. */
-  readonly cause: QueueBatchFailureError | QueueServiceError;
+  /**
+   * Why: rejected entries, the failed call with the SDK error as its cause, or a message
+   * too large to send at all (never sent; retrying it cannot help).
+   */
+  readonly cause: QueueBatchFailureError | QueueServiceError | QueueMessageTooLargeError;
 }
 
 /**

@@ -140,6 +140,7 @@ export {
   DynamoStreamError,
   EntityValidationError,
   type FailedQueueEntry,
+  type ImageName,
   MessageDecodeError,
   type PublishFailure,
   PublishFailureError,
@@ -207,8 +208,6 @@ export {
   safeParseEntity,
 } from './parsing/parseEntity.js';
 export {
-  type ImageName,
-  type ParsedStreamRecord,
   type ParseStreamRecordOptions,
   parseStreamRecord,
   type SafeParseStreamRecordResult,
@@ -221,10 +220,18 @@ export {
   type EntityExtraction,
   type EntityRegistry,
 } from './parsing/registry.js';
+export type {
+  BuiltInEntities,
+  BuiltInEntityType,
+  ImageError,
+  ParsedEntityRecord,
+  ParsedStreamRecord,
+} from './parsing/types.js';
 // Publishing
 export { planQueueBatches } from './publish/planQueueBatches.js';
 export { publishMessages } from './publish/publishMessages.js';
 export type {
+  OversizedQueueEntry,
   PlannedQueueBatch,
   PlannedQueueEntry,
   PlanQueueBatchesOptions,

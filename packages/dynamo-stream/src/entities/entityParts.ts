@@ -9,15 +9,8 @@ import {
   isObject,
   type Point,
 } from './attributes.js';
-import { imageIdFromPk } from './keys.js';
 import { check, int, nullable, number, object, string } from './rules.js';
-import {
-  formatPythonFloat,
-  isIsoTimestamp,
-  isValidUuid,
-  parsePythonInt,
-  plainDigits,
-} from './validators.js';
+import { formatPythonFloat, isIsoTimestamp, isValidUuid } from './validators.js';
 
 /**
  * Building blocks shared by the entity schemas: field validators with the Python entities'
@@ -264,121 +257,6 @@ export const acceptBoundingBox = (value: unknown): BoundingBox | undefined => {
 /** What {@link ocrConfidenceSchema} accepts. @internal */
 export const isOcrConfidence = (value: unknown): value is number =>
   isFiniteNumber(value) && value > 0 && value <= 1;
-
-// Keys.
-
-/** Reports a malformed key on the `PK` or `SK` attribute of an item. @internal */
-export const reportKeyIssue = (
-  issues: IssueSink,
-  attribute: 'PK' | 'SK',
-  message: string,
-  key: string,
-): void => {
-  issues.push({ code: 'custom', message, path: [attribute], input: key });
-};
-
-/**
- * Reads the integer id at `index` of a split sort key like Python's `int()` (leading zeros
- * are fine), reporting `<name> in SK must be an integer` when it is not one.
- * @internal
- */
-export const readKeyId = (
-  issues: IssueSink,
-  parts: readonly string[],
-  index: number,
-  name: string,
-  sk: string,
-): number | undefined => {
-  const text = parts[index] ?? '';
-  const value = parsePythonInt(text);
-  if (value === undefined) {
-    reportKeyIssue(
-      issues,
-      'SK',
-      `${name} in SK must be an integer, got ${JSON.stringify(text)}`,
-      sk,
-    );
-  }
-  return value;
-};
-
-/**
- * The layout of a receipt-scoped sort key (`RECEIPT#<rid>#LINE#<lid>…`): the literal
- * segments at the even indexes, the ids read at the odd indexes after them, and whether the
- * key has exactly these segments or may go on (`RECEIPT#<rid>#SECTION#<type>`).
- * @internal
- */
-export interface ReceiptKeyLayout {
-  /** The entity named in the message for a malformed key, as Python words it. */
-  readonly entity: string;
-  /** The literal segments at indexes 0, 2, 4…, e.g. `['RECEIPT', 'LINE']`. */
-  readonly segments: readonly string[];
-  /** The id names read at indexes 1, 3, 5…, e.g. `['receipt_id', 'line_id']`. */
-  readonly ids: readonly string[];
-  /** True when the key has exactly `2 × segments` parts; false when it may have more. */
-  readonly exact: boolean;
-}
-
-/**
- * Reads an item's `SK` by `layout`, reporting a malformed key (`Invalid SK format for
- * <entity>: <SK>`) and every id that is not an integer ({@link readKeyId}). When the key
- * is well formed, sets `image_id` (from `PK`) and then the ids, in layout order, on
- * `decoded` and returns it as the entity candidate; otherwise returns `undefined`.
- * @internal
- */
-export const receiptKeyCandidate = (
-  issues: IssueSink,
-  decoded: { readonly PK: string; readonly SK: string },
-  layout: ReceiptKeyLayout,
-): Record<string, unknown> | undefined => {
-  const { PK: pk, SK: sk } = decoded;
-  const parts = sk.split('#');
-  const { segments, ids: names } = layout;
-  let wellFormed = layout.exact
-    ? parts.length === 2 * segments.length
-    : parts.length >= 2 * segments.length;
-  for (let index = 0; wellFormed && index < segments.length; index += 1) {
-    wellFormed = parts[2 * index] === segments[index];
-  }
-  if (!wellFormed) {
-    reportKeyIssue(issues, 'SK', `Invalid SK format for ${layout.entity}: ${sk}`, sk);
-    return undefined;
-  }
-  const ids: (number | undefined)[] = [];
-  let valid = true;
-  for (let index = 0; index < names.length; index += 1) {
-    const id = readKeyId(issues, parts, 2 * index + 1, names[index] as string, sk);
-    if (id === undefined) valid = false;
-    ids.push(id);
-  }
-  if (!valid) return undefined;
-  const candidate: Record<string, unknown> = decoded as unknown as Record<string, unknown>;
-  candidate['image_id'] = imageIdFromPk(pk);
-  for (let index = 0; index < names.length; index += 1) {
-    candidate[names[index] as string] = ids[index];
-  }
-  return candidate;
-};
-
-/**
- * Reads `<prefix><digits>#` at `start` of a key; returns the index after the `#` and
- * stores the id in `ids[slot]`, or returns -1. For the fast parsing paths. @internal
- */
-export const scanKeyId = (
-  key: string,
-  start: number,
-  prefix: string,
-  ids: number[],
-  slot: number,
-): number => {
-  if (!key.startsWith(prefix, start)) return -1;
-  const from = start + prefix.length;
-  const end = key.indexOf('#', from);
-  const id = end === -1 ? undefined : plainDigits(key, from, end);
-  if (id === undefined || id < 1) return -1;
-  ids[slot] = id;
-  return end + 1;
-};
 
 /** Key strings → `{"S": …}` attributes, for an item's `PK`, `SK` and index keys. @internal */
 export const writeKeys = <Name extends string>(

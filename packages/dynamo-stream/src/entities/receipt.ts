@@ -25,14 +25,17 @@ import {
   isTimestamp,
   nullableString,
   pointRule,
-  positiveInt,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+} from './receiptKeyReaders.js';
 import { check, int, object, string } from './rules.js';
 import { isValidUuid } from './validators.js';
 import { writeInt, writeNullableS, writePoint, writeS } from './writers.js';
@@ -109,8 +112,7 @@ const dimension = (): Codec<number> =>
 export const RECEIPT_RULES: EntityRules<Receipt> = /* @__PURE__ */ entityRules(
   () =>
     object({
-      image_id: uuid(),
-      receipt_id: positiveInt('receipt_id'),
+      ...receiptKeyShape(),
       width: dimension(),
       height: dimension(),
       timestamp_added: isoTimestamp('timestamp_added'),
@@ -198,6 +200,10 @@ const RECEIPT_KEY: ReceiptKeyLayout = {
 };
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
+
+/** Reads a receipt's ids from its keys alone, with the receipt's rules. @internal */
+export const RECEIPT_KEY_READER: KeyIdentityReader<Pick<Receipt, 'image_id' | 'receipt_id'>> =
+  /* @__PURE__ */ keyIdentityReader(RECEIPT_KEY, receiptKeyShape);
 
 /** The item decoders of a receipt. */
 const receiptItemShape = () => ({

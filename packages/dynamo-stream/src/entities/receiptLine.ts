@@ -17,14 +17,17 @@ import {
   isPositiveInt,
   isRecord,
   nonNegativeInt,
-  positiveInt,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+} from './receiptKeyReaders.js';
 import {
   acceptTextGeometry,
   type ReceiptTextGeometry,
@@ -45,13 +48,14 @@ export interface ReceiptLine extends ReceiptTextGeometry {
   line_id: number;
 }
 
+/** The rules of the fields a line's keys hold; `line_id` may be 0 (HEAD, spec §2.2). */
+const lineKeyShape = () => ({ ...receiptKeyShape(), line_id: nonNegativeInt('line_id') });
+
 /** The rules of a receipt line: HEAD's, with the Python entity's messages. @internal */
 export const RECEIPT_LINE_RULES: EntityRules<ReceiptLine> = /* @__PURE__ */ entityRules(
   () =>
     object({
-      image_id: uuid(),
-      receipt_id: positiveInt('receipt_id'),
-      line_id: nonNegativeInt('line_id'),
+      ...lineKeyShape(),
       ...textGeometryEntityShape(),
     }) as Codec<ReceiptLine>,
   (candidate) => {
@@ -108,6 +112,11 @@ const LINE_KEY: ReceiptKeyLayout = {
 };
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as const;
+
+/** Reads a line's ids from its keys alone, with the line's rules. @internal */
+export const RECEIPT_LINE_KEY_READER: KeyIdentityReader<
+  Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id'>
+> = /* @__PURE__ */ keyIdentityReader(LINE_KEY, lineKeyShape);
 
 /** The plain-code parser of receipt line items, which the stream pipeline uses. @internal */
 export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = /* @__PURE__ */ itemParser(

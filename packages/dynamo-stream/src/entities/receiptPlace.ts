@@ -32,12 +32,11 @@ import {
   isRecord,
   isTimestamp,
   listValues,
-  positiveInt,
-  uuid,
   validateInto,
 } from './entityParts.js';
 import { ValidationMethod } from './enums.js';
 import { optionalS, pythonRepr, rawAttribute } from './itemGuards.js';
+import { receiptKeyShape } from './receiptKeyReaders.js';
 import {
   checkReceiptPlaceKeys,
   merchantSlug,
@@ -218,8 +217,7 @@ const acceptCoordinate = (value: unknown, limit: number): number | null | undefi
 export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ entityRules(
   () =>
     object({
-      image_id: uuid(),
-      receipt_id: positiveInt('receipt_id'),
+      ...receiptKeyShape(),
       place_id: text(
         'place_id',
         check(

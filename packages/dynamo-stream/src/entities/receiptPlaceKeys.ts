@@ -1,6 +1,7 @@
 import type { IssueSink } from './attributes.js';
 import { addIssue } from './entityParts.js';
 import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './receiptKeyReaders.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 
 /**
@@ -84,6 +85,23 @@ export const receiptPlaceKeys = (place: ReceiptPlaceKeyFields): ReceiptPlaceKeys
     GSI4SK: '1_PLACE',
   };
 };
+
+/**
+ * Reads a place's ids from its keys alone (`IMAGE#<id>`, `RECEIPT#<rid>#PLACE`), with the
+ * place's rules for them. @internal
+ */
+export const RECEIPT_PLACE_KEY_READER: KeyIdentityReader<
+  Pick<ReceiptPlace, 'image_id' | 'receipt_id'>
+> = /* @__PURE__ */ keyIdentityReader(
+  {
+    entity: 'ReceiptPlace',
+    segments: ['RECEIPT'],
+    ids: ['receipt_id'],
+    last: 'PLACE',
+    exact: true,
+  },
+  receiptKeyShape,
+);
 
 /** True when `value` is exactly `a + b + c + d + e + f` (no string is built). */
 const isJoin = (value: string, a: string, b = '', c = '', d = '', e = '', f = ''): boolean =>

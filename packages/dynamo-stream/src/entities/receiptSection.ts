@@ -28,15 +28,18 @@ import {
   isTimestamp,
   nullableString,
   nullableUnitInterval,
-  positiveInt,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
 import { imagePk, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+} from './receiptKeyReaders.js';
 import { check, int, nullable, object, oneOf, reject, string } from './rules.js';
 import { isValidUuid } from './validators.js';
 import { writeFloat, writeIntList, writeS } from './writers.js';
@@ -74,7 +77,7 @@ export interface ReceiptSection {
   verified_at: string | null;
 }
 
-const SECTION_TYPE_VALUES: readonly string[] = /* @__PURE__ */ Object.values(SectionType);
+const SECTION_TYPE_VALUES: readonly SectionType[] = /* @__PURE__ */ Object.values(SectionType);
 const SECTION_TYPES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(SECTION_TYPE_VALUES);
 const VALIDATION_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set(
   /* @__PURE__ */ Object.values(ValidationStatus),
@@ -206,15 +209,19 @@ const acceptIds = (value: unknown, unique: boolean): number[] | undefined => {
   return unique && !isUnique(ids) ? undefined : ids;
 };
 
+/** The rules of the fields a section's keys hold (its SK ends with the section type). */
+const sectionKeyShape = () => ({
+  ...receiptKeyShape(),
+  section_type: oneOf(SECTION_TYPE_VALUES, (input) =>
+    enumMessage('section_type', SECTION_TYPE_VALUES, input),
+  ),
+});
+
 /** The rules of a receipt section: HEAD's, with the Python entity's messages. @internal */
 export const RECEIPT_SECTION_RULES: EntityRules<ReceiptSection> = /* @__PURE__ */ entityRules(
   () =>
     object({
-      image_id: uuid(),
-      receipt_id: positiveInt('receipt_id'),
-      section_type: oneOf(SECTION_TYPE_VALUES, (input) =>
-        enumMessage('section_type', SECTION_TYPE_VALUES, input),
-      ),
+      ...sectionKeyShape(),
       line_ids: idList({
         notAList: 'line_ids must be a list',
         notAnInteger: LINE_IDS_MESSAGE,
@@ -333,6 +340,15 @@ const SECTION_KEY: ReceiptKeyLayout = {
 };
 
 const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
+
+/**
+ * Reads a section's ids and type from its keys alone, with the section's rules. The type
+ * comes from the SK here (`RECEIPT#<rid>#SECTION#<type>`), since there is no item to read
+ * it from. @internal
+ */
+export const RECEIPT_SECTION_KEY_READER: KeyIdentityReader<
+  Pick<ReceiptSection, 'image_id' | 'receipt_id' | 'section_type'>
+> = /* @__PURE__ */ keyIdentityReader({ ...SECTION_KEY, name: 'section_type' }, sectionKeyShape);
 
 /** The plain-code parser of receipt section items, which the stream pipeline uses. @internal */
 export const RECEIPT_SECTION_ITEM_PARSER: ItemParser<ReceiptSection> = /* @__PURE__ */ itemParser(

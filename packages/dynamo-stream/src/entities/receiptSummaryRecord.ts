@@ -21,12 +21,11 @@ import {
   isRecord,
   isTimestamp,
   nonNegativeInt,
-  positiveInt,
-  uuid,
   validateInto,
 } from './entityParts.js';
 import { looseNumber, looseS, rawAttribute } from './itemGuards.js';
 import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
+import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './receiptKeyReaders.js';
 import { check, nullable, number, object, oneOf, string } from './rules.js';
 import { isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';
 import { writeFloat, writeInt, writeNullableFloat, writeS } from './writers.js';
@@ -119,8 +118,7 @@ export const RECEIPT_SUMMARY_RECORD_RULES: EntityRules<ReceiptSummaryRecord> =
   /* @__PURE__ */ entityRules(
     () =>
       object({
-        image_id: uuid(),
-        receipt_id: positiveInt('receipt_id'),
+        ...receiptKeyShape(),
         timestamp_computed: isoTimestamp('timestamp_computed'),
         item_count: nonNegativeInt('item_count'),
         merchant_name: nullable(string('merchant_name must be a string or None')),
@@ -269,6 +267,23 @@ const SUMMARY_SHAPE = {
   bank_amount: /* @__PURE__ */ looseNumber('bank_amount'),
   bank_match_confidence: /* @__PURE__ */ looseNumber('bank_match_confidence'),
 };
+
+/**
+ * Reads a summary's ids from its keys alone (`IMAGE#<id>`, `RECEIPT#<rid>#SUMMARY`), with
+ * the summary's rules for them. @internal
+ */
+export const RECEIPT_SUMMARY_RECORD_KEY_READER: KeyIdentityReader<
+  Pick<ReceiptSummaryRecord, 'image_id' | 'receipt_id'>
+> = /* @__PURE__ */ keyIdentityReader(
+  {
+    entity: 'ReceiptSummaryRecord',
+    segments: ['RECEIPT'],
+    ids: ['receipt_id'],
+    last: 'SUMMARY',
+    exact: true,
+  },
+  receiptKeyShape,
+);
 
 /** The plain-code parser of receipt summary items, which the stream pipeline uses. @internal */
 export const RECEIPT_SUMMARY_RECORD_ITEM_PARSER: ItemParser<ReceiptSummaryRecord> =

@@ -18,14 +18,17 @@ import {
   isPositiveInt,
   isRecord,
   nonNegativeInt,
-  positiveInt,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+} from './receiptKeyReaders.js';
 import {
   acceptTextGeometry,
   type ReceiptTextGeometry,
@@ -70,14 +73,18 @@ const STRING_MAP_MESSAGE = 'extracted_data must be a map of strings or null';
 const stringMap: Codec<Record<string, string>> = (value, issues) =>
   isStringMap(value) ? value : reject(issues, STRING_MAP_MESSAGE, value);
 
+/** The rules of the fields a word's keys hold; line and word ids may be 0 (HEAD, spec §2.3). */
+const wordKeyShape = () => ({
+  ...receiptKeyShape(),
+  line_id: nonNegativeInt('line_id'),
+  word_id: nonNegativeInt('word_id'),
+});
+
 /** The rules of a receipt word: HEAD's, with the Python entity's messages. @internal */
 export const RECEIPT_WORD_RULES: EntityRules<ReceiptWord> = /* @__PURE__ */ entityRules(
   () =>
     object({
-      image_id: uuid(),
-      receipt_id: positiveInt('receipt_id'),
-      line_id: nonNegativeInt('line_id'),
-      word_id: nonNegativeInt('word_id'),
+      ...wordKeyShape(),
       ...textGeometryEntityShape(),
       extracted_data: nullable(stringMap),
     }) as Codec<ReceiptWord>,
@@ -209,6 +216,11 @@ const KEY_ATTRIBUTES = {
   line_id: 'SK',
   word_id: 'SK',
 } as const;
+
+/** Reads a word's ids from its keys alone, with the word's rules. @internal */
+export const RECEIPT_WORD_KEY_READER: KeyIdentityReader<
+  Pick<ReceiptWord, 'image_id' | 'receipt_id' | 'line_id' | 'word_id'>
+> = /* @__PURE__ */ keyIdentityReader(WORD_KEY, wordKeyShape);
 
 /** The plain-code parser of receipt word items, which the stream pipeline uses. @internal */
 export const RECEIPT_WORD_ITEM_PARSER: ItemParser<ReceiptWord> = /* @__PURE__ */ itemParser(

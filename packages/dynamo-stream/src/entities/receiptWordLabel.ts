@@ -21,16 +21,20 @@ import {
   isRecord,
   isTimestamp,
   positiveInt,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  scanKeyId,
-  uuid,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
 import { invalidTypeMessage } from './invalidType.js';
 import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  type ReceiptKeyLayout,
+  receiptKeyCandidate,
+  receiptKeyShape,
+  scanKeyId,
+} from './receiptKeyReaders.js';
 import { map, minLength, nullable, object, oneOf, string } from './rules.js';
 import { isValidUuid } from './validators.js';
 import { writeNullableS, writeS } from './writers.js';
@@ -111,17 +115,24 @@ const isOptionalNonEmpty = (value: unknown): value is string | null =>
   value === null || (typeof value === 'string' && value.length > 0);
 
 /**
+ * The rules of the fields a label's keys hold. Unlike a word's, the ids must be `> 0`: the
+ * Python `ReceiptWordLabel` rejects 0 (spec §2.4), so no label row has one.
+ */
+const labelKeyShape = () => ({
+  ...receiptKeyShape(),
+  line_id: positiveInt('line_id'),
+  word_id: positiveInt('word_id'),
+  label: map(nonEmpty('label', 'label must be a string'), (label) => label.toUpperCase()),
+});
+
+/**
  * The rules of a word label: HEAD's, with the Python entity's messages. The label is
  * upper-cased, as the Python constructor does. @internal
  */
 export const RECEIPT_WORD_LABEL_RULES: EntityRules<ReceiptWordLabel> = /* @__PURE__ */ entityRules(
   () =>
     object({
-      image_id: uuid(),
-      receipt_id: positiveInt('receipt_id'),
-      line_id: positiveInt('line_id'),
-      word_id: positiveInt('word_id'),
-      label: map(nonEmpty('label', 'label must be a string'), (label) => label.toUpperCase()),
+      ...labelKeyShape(),
       reasoning: nullable(nonEmpty('reasoning', 'reasoning must be a string or None')),
       timestamp_added: isoTimestamp('timestamp_added'),
       validation_status: oneOf(VALIDATION_STATUS_VALUES, (input) =>
@@ -248,8 +259,14 @@ const LABEL_KEY: ReceiptKeyLayout = {
   entity: 'ReceiptWordLabel',
   segments: ['RECEIPT', 'LINE', 'WORD', 'LABEL'],
   ids: ['receipt_id', 'line_id', 'word_id'],
+  name: 'label',
   exact: true,
 };
+
+/** Reads a label's ids and name from its keys alone, with the label's rules. @internal */
+export const RECEIPT_WORD_LABEL_KEY_READER: KeyIdentityReader<
+  Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>
+> = /* @__PURE__ */ keyIdentityReader(LABEL_KEY, labelKeyShape);
 
 const KEY_ATTRIBUTES = {
   image_id: 'PK',
@@ -325,8 +342,6 @@ export const RECEIPT_WORD_LABEL_ITEM_PARSER: ItemParser<ReceiptWordLabel> =
     (decoded, issues): ReceiptWordLabel | Invalid => {
       const candidate = receiptKeyCandidate(issues, decoded, LABEL_KEY);
       if (candidate === undefined) return INVALID;
-      // The label is the last of exactly eight segments.
-      candidate['label'] = decoded.SK.slice(decoded.SK.lastIndexOf('#') + 1);
       return validateDecodedEntity(RECEIPT_WORD_LABEL_RULES, candidate, issues, KEY_ATTRIBUTES);
     },
     undefined,

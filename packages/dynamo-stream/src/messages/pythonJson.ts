@@ -36,6 +36,44 @@ const quote = (text: string): string => {
   return `${out}"`;
 };
 
+/** The length of one UTF-16 code unit once escaped by {@link quote}. */
+const escapedUnitLength = (code: number): number => {
+  if (code >= 0x20 && code <= 0x7e) return code === 0x22 || code === 0x5c ? 2 : 1;
+  return SHORT_ESCAPES[code] === undefined ? 6 : 2;
+};
+
+/**
+ * The length of `text` once escaped as a Python ASCII-only JSON string, quotes excluded;
+ * also its size in bytes, since the escaped text is ASCII.
+ * @internal
+ */
+export const escapedLength = (text: string): number => {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) length += escapedUnitLength(text.charCodeAt(i));
+  return length;
+};
+
+/**
+ * The length of the longest prefix of `text` whose escaped form fits in `budget` bytes,
+ * never ending between the two halves of a surrogate pair.
+ * @internal
+ */
+export const escapedPrefixLength = (text: string, budget: number): number => {
+  let used = 0;
+  let end = 0;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    const next = text.charCodeAt(end + 1);
+    const pair = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+    const units = pair ? 2 : 1;
+    const cost = pair ? 12 : escapedUnitLength(code);
+    if (used + cost > budget) break;
+    used += cost;
+    end += units;
+  }
+  return end;
+};
+
 /**
  * Prints a safe integer as Python prints an `int`, and any other number as Python's
  * `repr(float)`. Integral values past 2^53 are not exact in JavaScript, so they print as

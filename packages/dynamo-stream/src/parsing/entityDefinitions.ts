@@ -1,26 +1,37 @@
 import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
-import { imageIdFromPk } from '../entities/keys.js';
-import { RECEIPT_ITEM_PARSER, type Receipt } from '../entities/receipt.js';
-import { RECEIPT_LINE_ITEM_PARSER, type ReceiptLine } from '../entities/receiptLine.js';
+import { RECEIPT_ITEM_PARSER, RECEIPT_KEY_READER, type Receipt } from '../entities/receipt.js';
+import type { KeyIdentityReader } from '../entities/receiptKeyReaders.js';
+import {
+  RECEIPT_LINE_ITEM_PARSER,
+  RECEIPT_LINE_KEY_READER,
+  type ReceiptLine,
+} from '../entities/receiptLine.js';
 import { RECEIPT_PLACE_ITEM_PARSER, type ReceiptPlace } from '../entities/receiptPlace.js';
-import { RECEIPT_SECTION_ITEM_PARSER, type ReceiptSection } from '../entities/receiptSection.js';
+import { RECEIPT_PLACE_KEY_READER } from '../entities/receiptPlaceKeys.js';
+import {
+  RECEIPT_SECTION_ITEM_PARSER,
+  RECEIPT_SECTION_KEY_READER,
+  type ReceiptSection,
+} from '../entities/receiptSection.js';
 import {
   RECEIPT_SUMMARY_RECORD_ITEM_PARSER,
+  RECEIPT_SUMMARY_RECORD_KEY_READER,
   type ReceiptSummaryRecord,
 } from '../entities/receiptSummaryRecord.js';
-import { RECEIPT_WORD_ITEM_PARSER, type ReceiptWord } from '../entities/receiptWord.js';
+import {
+  RECEIPT_WORD_ITEM_PARSER,
+  RECEIPT_WORD_KEY_READER,
+  type ReceiptWord,
+} from '../entities/receiptWord.js';
 import {
   RECEIPT_WORD_LABEL_ITEM_PARSER,
+  RECEIPT_WORD_LABEL_KEY_READER,
   type ReceiptWordLabel,
 } from '../entities/receiptWordLabel.js';
-import { isValidUuid, parsePythonInt } from '../entities/validators.js';
-import {
-  defineEntity,
-  type EntityDefinition,
-  type EntityExtraction,
-  type EntityRegistry,
-} from './registry.js';
+import type { EntityKeys } from './parseEntity.js';
+import { defineEntity, type EntityDefinition, type EntityExtraction } from './registry.js';
+import type { BuiltInEntityType } from './types.js';
 
 /** The relevant fields of a type. A declaration marked side-effect free, so esbuild can drop unused definitions. */
 /* @__NO_SIDE_EFFECTS__ */
@@ -34,27 +45,20 @@ const WORD_SK = /^RECEIPT#[^#]*#LINE#[^#]*#WORD#[^#]*$/;
 const LINE_SK = /^RECEIPT#[^#]*#LINE#[^#]*$/;
 
 /**
- * The image id of `pk` and the positive ids at the odd `#`-segments of `sk`
- * (`RECEIPT#<rid>#LINE#<lid>#WORD#<wid>` → `[rid, lid, wid]`), or `undefined` when the
- * image id is not a UUID or an id is not a positive integer (the entity rules).
+ * A REMOVE's message from the record's keys alone: the identity `read` finds (with the
+ * entity's rules) turned into a message, or `undefined` when the keys break those rules.
+ * A declaration marked side-effect free, so esbuild can drop unused definitions.
  */
-const idsFromKeys = (
-  keys: { readonly pk: string; readonly sk: string },
-  count: number,
-): { imageId: string; ids: number[] } | undefined => {
-  const imageId = imageIdFromPk(keys.pk);
-  if (!isValidUuid(imageId) || keys.pk.length !== 'IMAGE#'.length + imageId.length) {
-    return undefined;
-  }
-  const parts = keys.sk.split('#');
-  const ids: number[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const id = parsePythonInt(parts[2 * index + 1] ?? '');
-    if (id === undefined || id <= 0) return undefined;
-    ids.push(id);
-  }
-  return { imageId, ids };
-};
+/* @__NO_SIDE_EFFECTS__ */
+function fromKeys<Identity>(
+  read: KeyIdentityReader<Identity>,
+  message: (identity: Identity) => EntityExtraction,
+): (keys: EntityKeys) => EntityExtraction | undefined {
+  return (keys) => {
+    const identity = read(keys);
+    return identity === undefined ? undefined : message(identity);
+  };
+}
 
 /** Target lists, shared by every message of a type (messages hold them read-only). */
 const TO_LINES_AND_WORDS: readonly TargetQueue[] = Object.freeze([
@@ -89,6 +93,15 @@ interface LineIds extends ReceiptIds {
 interface WordIds extends LineIds {
   readonly word_id: number;
 }
+interface LabelIds extends WordIds {
+  readonly label: string;
+}
+interface SectionIds extends ReceiptIds {
+  readonly section_type: string;
+}
+
+// Message builders: each takes only the identifiers its message carries, so a REMOVE can
+// build the same message from the keys as from the parsed old image (spec §8.5 key order).
 
 const receiptMessage = (receipt: ReceiptIds): EntityExtraction => ({
   entityData: {
@@ -120,91 +133,118 @@ const wordMessage = (word: WordIds): EntityExtraction => ({
   targets: TO_WORDS,
 });
 
+const labelMessage = (label: LabelIds): EntityExtraction => ({
+  entityData: {
+    entity_type: EntityType.RECEIPT_WORD_LABEL,
+    image_id: label.image_id,
+    receipt_id: label.receipt_id,
+    line_id: label.line_id,
+    word_id: label.word_id,
+    label: label.label,
+  },
+  targets: TO_LABEL_CONSUMERS,
+});
+
+const placeMessage = (place: ReceiptIds): EntityExtraction => ({
+  entityData: {
+    entity_type: EntityType.RECEIPT_PLACE,
+    image_id: place.image_id,
+    receipt_id: place.receipt_id,
+  },
+  targets: TO_PLACE_CONSUMERS,
+});
+
+const sectionMessage = (section: SectionIds): EntityExtraction => ({
+  entityData: {
+    entity_type: EntityType.RECEIPT_SECTION,
+    image_id: section.image_id,
+    receipt_id: section.receipt_id,
+    section_type: section.section_type,
+  },
+  // Exactly ITEMS; the legacy ITEMS_VALUE / ITEMS_DESCRIPTION do not qualify (spec §8.5).
+  targets: section.section_type.toUpperCase() === 'ITEMS' ? TO_LINES_AND_LINE_ITEMS : TO_LINES,
+});
+
+const summaryMessage = (summary: ReceiptIds): EntityExtraction => ({
+  entityData: {
+    entity_type: EntityType.RECEIPT_SUMMARY,
+    image_id: summary.image_id,
+    receipt_id: summary.receipt_id,
+  },
+  targets: TO_LINE_ITEMS,
+});
+
 /**
  * Word labels: `…#WORD#<id>#LABEL#<LABEL>`. Checked before places so a label whose name
  * starts with `PLACE` is still a label (a Python quirk, fixed). An INSERT is sent too (Python
  * sent none), so a label added after the receipt's embeddings were merged reaches them.
  */
-export const ReceiptWordLabelDefinition: EntityDefinition = defineEntity<ReceiptWordLabel>({
-  entityType: 'RECEIPT_WORD_LABEL',
-  matchesSortKey: (sk) => sk.includes('#LABEL#'),
-  itemSchema: RECEIPT_WORD_LABEL_ITEM_PARSER,
-  relevantFields: fields('RECEIPT_WORD_LABEL'),
-  syncOnInsert: true,
-  extract: (label) => ({
-    entityData: {
-      entity_type: EntityType.RECEIPT_WORD_LABEL,
-      image_id: label.image_id,
-      receipt_id: label.receipt_id,
-      line_id: label.line_id,
-      word_id: label.word_id,
-      label: label.label,
-    },
-    targets: TO_LABEL_CONSUMERS,
-  }),
-});
+export const ReceiptWordLabelDefinition: EntityDefinition<unknown, 'RECEIPT_WORD_LABEL'> =
+  defineEntity<ReceiptWordLabel, 'RECEIPT_WORD_LABEL'>({
+    entityType: 'RECEIPT_WORD_LABEL',
+    matchesSortKey: (sk) => sk.includes('#LABEL#'),
+    itemSchema: RECEIPT_WORD_LABEL_ITEM_PARSER,
+    relevantFields: fields('RECEIPT_WORD_LABEL'),
+    syncOnInsert: true,
+    extract: labelMessage,
+    extractFromKeys: fromKeys(RECEIPT_WORD_LABEL_KEY_READER, labelMessage),
+  });
 
 /**
  * Places: the sort key ends with `#PLACE` (Python matched the substring, so `#PLACES` did
  * too). An INSERT is sent too (Python sent none), so a place added after the receipt's
  * embeddings were merged reaches them.
  */
-export const ReceiptPlaceDefinition: EntityDefinition = defineEntity<ReceiptPlace>({
+export const ReceiptPlaceDefinition: EntityDefinition<unknown, 'RECEIPT_PLACE'> = defineEntity<
+  ReceiptPlace,
+  'RECEIPT_PLACE'
+>({
   entityType: 'RECEIPT_PLACE',
   matchesSortKey: (sk) => sk.endsWith('#PLACE'),
   itemSchema: RECEIPT_PLACE_ITEM_PARSER,
   relevantFields: fields('RECEIPT_PLACE'),
   syncOnInsert: true,
-  extract: (place) => ({
-    entityData: {
-      entity_type: EntityType.RECEIPT_PLACE,
-      image_id: place.image_id,
-      receipt_id: place.receipt_id,
-    },
-    targets: TO_PLACE_CONSUMERS,
-  }),
+  extract: placeMessage,
+  extractFromKeys: fromKeys(RECEIPT_PLACE_KEY_READER, placeMessage),
 });
 
-/** Sections: `…#SECTION#<type>`, checked before summaries because of `SECTION#SUMMARY`. */
-export const ReceiptSectionDefinition: EntityDefinition = defineEntity<ReceiptSection>({
+/**
+ * Sections: `…#SECTION#<type>`, checked before summaries because of `SECTION#SUMMARY`. A
+ * parsed section names the type of its `section_type` attribute (Python's rule); one built
+ * from the keys alone, that of its SK.
+ */
+export const ReceiptSectionDefinition: EntityDefinition<unknown, 'RECEIPT_SECTION'> = defineEntity<
+  ReceiptSection,
+  'RECEIPT_SECTION'
+>({
   entityType: 'RECEIPT_SECTION',
   matchesSortKey: (sk) => sk.includes('#SECTION#'),
   itemSchema: RECEIPT_SECTION_ITEM_PARSER,
   relevantFields: fields('RECEIPT_SECTION'),
   syncOnInsert: true,
-  extract: (section) => ({
-    entityData: {
-      entity_type: EntityType.RECEIPT_SECTION,
-      image_id: section.image_id,
-      receipt_id: section.receipt_id,
-      section_type: section.section_type,
-    },
-    targets: section.section_type.toUpperCase() === 'ITEMS' ? TO_LINES_AND_LINE_ITEMS : TO_LINES,
-  }),
+  extract: sectionMessage,
+  extractFromKeys: fromKeys(RECEIPT_SECTION_KEY_READER, sectionMessage),
 });
 
 /** Receipt summaries: `RECEIPT#<id>#SUMMARY`. */
-export const ReceiptSummaryDefinition: EntityDefinition = defineEntity<ReceiptSummaryRecord>({
+export const ReceiptSummaryDefinition: EntityDefinition<unknown, 'RECEIPT_SUMMARY'> = defineEntity<
+  ReceiptSummaryRecord,
+  'RECEIPT_SUMMARY'
+>({
   entityType: 'RECEIPT_SUMMARY',
   matchesSortKey: (sk) => sk.endsWith('#SUMMARY'),
   itemSchema: RECEIPT_SUMMARY_RECORD_ITEM_PARSER,
   relevantFields: fields('RECEIPT_SUMMARY'),
   syncOnInsert: true,
-  extract: (summary) => ({
-    entityData: {
-      entity_type: EntityType.RECEIPT_SUMMARY,
-      image_id: summary.image_id,
-      receipt_id: summary.receipt_id,
-    },
-    targets: TO_LINE_ITEMS,
-  }),
+  extract: summaryMessage,
+  extractFromKeys: fromKeys(RECEIPT_SUMMARY_RECORD_KEY_READER, summaryMessage),
 });
 
 /**
  * Compaction runs: `…#COMPACTION_RUN#<run_id>`. Their INSERTs take the delta-merge fast
  * path; they have no entity parser here, so MODIFY and REMOVE produce nothing.
  */
-export const CompactionRunDefinition: EntityDefinition = defineEntity({
+export const CompactionRunDefinition: EntityDefinition<unknown, 'COMPACTION_RUN'> = defineEntity({
   entityType: 'COMPACTION_RUN',
   matchesSortKey: (sk) => sk.includes('#COMPACTION_RUN#'),
   relevantFields: fields('COMPACTION_RUN'),
@@ -214,60 +254,49 @@ export const CompactionRunDefinition: EntityDefinition = defineEntity({
  * Words: exactly `RECEIPT#…#LINE#…#WORD#…`. Letters and spatial analyses below a word are
  * not words, so their REMOVE never deletes a word embedding (fixed from Python).
  */
-export const ReceiptWordDefinition: EntityDefinition = defineEntity<ReceiptWord>({
+export const ReceiptWordDefinition: EntityDefinition<unknown, 'RECEIPT_WORD'> = defineEntity<
+  ReceiptWord,
+  'RECEIPT_WORD'
+>({
   entityType: 'RECEIPT_WORD',
   matchesSortKey: (sk) => WORD_SK.test(sk),
   itemSchema: RECEIPT_WORD_ITEM_PARSER,
   relevantFields: fields('RECEIPT_WORD'),
   extract: wordMessage,
-  extractFromKeys: (keys) => {
-    const found = idsFromKeys(keys, 3);
-    if (found === undefined) return undefined;
-    const [receiptId = 0, lineId = 0, wordId = 0] = found.ids;
-    return wordMessage({
-      image_id: found.imageId,
-      receipt_id: receiptId,
-      line_id: lineId,
-      word_id: wordId,
-    });
-  },
+  extractFromKeys: fromKeys(RECEIPT_WORD_KEY_READER, wordMessage),
 });
 
 /** Lines: exactly `RECEIPT#…#LINE#…`. */
-export const ReceiptLineDefinition: EntityDefinition = defineEntity<ReceiptLine>({
+export const ReceiptLineDefinition: EntityDefinition<unknown, 'RECEIPT_LINE'> = defineEntity<
+  ReceiptLine,
+  'RECEIPT_LINE'
+>({
   entityType: 'RECEIPT_LINE',
   matchesSortKey: (sk) => LINE_SK.test(sk),
   itemSchema: RECEIPT_LINE_ITEM_PARSER,
   relevantFields: fields('RECEIPT_LINE'),
   extract: lineMessage,
-  extractFromKeys: (keys) => {
-    const found = idsFromKeys(keys, 2);
-    if (found === undefined) return undefined;
-    const [receiptId = 0, lineId = 0] = found.ids;
-    return lineMessage({ image_id: found.imageId, receipt_id: receiptId, line_id: lineId });
-  },
+  extractFromKeys: fromKeys(RECEIPT_LINE_KEY_READER, lineMessage),
 });
 
 /** Receipts: `RECEIPT#<id>` with no further segment. */
-export const ReceiptDefinition: EntityDefinition = defineEntity<Receipt>({
+export const ReceiptDefinition: EntityDefinition<unknown, 'RECEIPT'> = defineEntity<
+  Receipt,
+  'RECEIPT'
+>({
   entityType: 'RECEIPT',
   matchesSortKey: (sk) => sk.startsWith('RECEIPT#') && sk.indexOf('#', 8) === -1,
   itemSchema: RECEIPT_ITEM_PARSER,
   relevantFields: fields('RECEIPT'),
   extract: receiptMessage,
-  extractFromKeys: (keys) => {
-    const found = idsFromKeys(keys, 1);
-    if (found === undefined) return undefined;
-    const [receiptId = 0] = found.ids;
-    return receiptMessage({ image_id: found.imageId, receipt_id: receiptId });
-  },
+  extractFromKeys: fromKeys(RECEIPT_KEY_READER, receiptMessage),
 });
 
 /**
  * The built-in entity types in matching order. Prepend your own definitions to give them
  * precedence: `[myDefinition, ...DEFAULT_ENTITY_REGISTRY]`.
  */
-export const DEFAULT_ENTITY_REGISTRY: EntityRegistry = [
+export const DEFAULT_ENTITY_REGISTRY: readonly EntityDefinition<unknown, BuiltInEntityType>[] = [
   ReceiptWordLabelDefinition,
   ReceiptPlaceDefinition,
   ReceiptSectionDefinition,

@@ -36,7 +36,7 @@ const scratchIssues: IssueSink = [];
 
 const isEmptyImage = (image: unknown): boolean => {
   if (image === null || image === undefined) return true;
-  if (typeof image !== 'object' || 'PK' in image) return false;
+  if (typeof image !== 'object' || Array.isArray(image) || 'PK' in image) return false;
   for (const _ in image) return false;
   return true;
 };
@@ -52,7 +52,7 @@ const hasKeys = (image: DynamoDBItem, keys: EntityKeys): boolean =>
  */
 export const parseImageWith = (
   definition: EntityDefinition | undefined,
-  image: DynamoDBItem | null | undefined,
+  image: unknown,
   keys: EntityKeys,
 ): SafeParseEntityResult => {
   if (isEmptyImage(image)) return EMPTY;
@@ -62,12 +62,20 @@ export const parseImageWith = (
     return {
       success: false,
       error: new EntityValidationError(definition.entityType, [
-        { code: 'custom', path: [], message: 'expected a DynamoDB image object', input: image },
+        {
+          code: 'custom',
+          path: [],
+          message: `expected a DynamoDB attribute map, got ${Array.isArray(image) ? 'an array' : typeof image}`,
+          input: image,
+        },
       ]),
     };
   }
   // Images normally hold PK and SK already; copy only when the record's keys differ.
-  const item = hasKeys(image, keys) ? image : { ...image, PK: { S: keys.pk }, SK: { S: keys.sk } };
+  const attributes = image as DynamoDBItem;
+  const item = hasKeys(attributes, keys)
+    ? attributes
+    : { ...attributes, PK: { S: keys.pk }, SK: { S: keys.sk } };
   const parse = (schema as Partial<ItemParser<unknown>>)[ITEM_PARSE];
   if (parse !== undefined) {
     // This package's parsers: no result objects, and one issue list reused (parsing is

@@ -1,56 +1,32 @@
-import { type EntityValidationError, RecordParseError, type ValidationIssue } from '../errors.js';
+import {
+  type EntityValidationError,
+  type ImageName,
+  RecordParseError,
+  type ValidationIssue,
+} from '../errors.js';
 import type { DynamoDBStreamRecord } from '../types.js';
 import { findDefinitionBySortKey } from './detectEntityType.js';
 import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
 import { parseImageWith } from './parseEntity.js';
 import { type RecordFields, readRecord } from './readRecord.js';
 import type { EntityDefinition, EntityRegistry } from './registry.js';
-
-/** Which image of a record an entity or error comes from. */
-export type ImageName = 'OldImage' | 'NewImage';
-
-/** A stream record whose keys were recognised and whose images were parsed. */
-export interface ParsedStreamRecord {
-  /** The detected entity type. */
-  readonly entityType: string;
-  /** The entity of the old image, or `null` when there was none (or it failed, see `imageErrors`). */
-  readonly oldEntity: unknown;
-  /** The entity of the new image, or `null` when there was none (or it failed, see `imageErrors`). */
-  readonly newEntity: unknown;
-  /** The record's partition key. */
-  readonly pk: string;
-  /** The record's sort key. */
-  readonly sk: string;
-  /** `INSERT`, `MODIFY`, `REMOVE`, or whatever else the record said. */
-  readonly eventName: string | undefined;
-  /** The record's `eventID`. */
-  readonly eventId: string | undefined;
-  /** The record's `dynamodb.SequenceNumber`. */
-  readonly sequenceNumber: string | undefined;
-  /**
-   * Images that were present but invalid while the other image parsed. When every present
-   * image is invalid the record fails instead.
-   */
-  readonly imageErrors: readonly {
-    readonly image: ImageName;
-    readonly error: EntityValidationError;
-  }[];
-}
+import type { BuiltInEntityType, ImageError, ParsedStreamRecord } from './types.js';
 
 /** Options of {@link parseStreamRecord}. */
-export interface ParseStreamRecordOptions {
+export interface ParseStreamRecordOptions<Types extends string = string> {
   /**
-   * The entity types to recognise, in matching order.
+   * The entity types to recognise, in matching order. Definitions declared with
+   * `defineEntity` type the parsed records by their names.
    * @default DEFAULT_ENTITY_REGISTRY
    */
-  registry?: EntityRegistry | undefined;
+  registry?: readonly EntityDefinition<unknown, Types>[] | undefined;
   /** The record's index in its batch; prefixes issue paths with `['Records', index, …]`. */
   recordIndex?: number | undefined;
 }
 
 /** The result of {@link safeParseStreamRecord}. */
-export type SafeParseStreamRecordResult =
-  | { readonly success: true; readonly data: ParsedStreamRecord }
+export type SafeParseStreamRecordResult<Types extends string = BuiltInEntityType> =
+  | { readonly success: true; readonly data: ParsedStreamRecord<Types> }
   | { readonly success: false; readonly error: RecordParseError };
 
 const locate = (fields: RecordFields, entityType?: string) => ({
@@ -62,6 +38,9 @@ const locate = (fields: RecordFields, entityType?: string) => ({
 
 const recordPath = (fields: RecordFields): (string | number)[] =>
   fields.recordIndex === undefined ? [] : ['Records', fields.recordIndex];
+
+/** The attribute of the stream record that holds each image. */
+const IMAGE_ATTRIBUTE = { old: 'OldImage', new: 'NewImage' } as const;
 
 /** Why a record's keys yield no entity type, before any error object is built. */
 export interface UnresolvedRecord {
@@ -87,6 +66,12 @@ export const resolveRecord = (
   fields: RecordFields,
   registry: EntityRegistry,
 ): ResolvedRecord | UnresolvedRecord => {
+  if (fields.recordType !== 'object') {
+    return {
+      reason: 'malformed-record',
+      message: `Stream record must be an object, got ${fields.recordType}`,
+    };
+  }
   const { pk, sk } = fields;
   if (pk === undefined || sk === undefined) {
     const missing = pk === undefined ? 'PK' : 'SK';
@@ -128,90 +113,183 @@ export const unresolvedError = (
     issues: unresolved.issues,
   });
 
-/** The entities of a record's images, as {@link parseImagesInto} leaves them. @internal */
+/**
+ * The entities of a record's images, as {@link parseImagesInto} leaves them: an entity is
+ * `null` when its image is absent (or empty) or invalid, and only then has an error.
+ * @internal
+ */
 export interface ParsedImages {
   oldEntity: unknown;
   newEntity: unknown;
-  imageErrors: readonly { readonly image: ImageName; readonly error: EntityValidationError }[];
+  oldError: EntityValidationError | undefined;
+  newError: EntityValidationError | undefined;
 }
-
-const NO_IMAGE_ERRORS: ParsedImages['imageErrors'] = Object.freeze([]);
 
 /** An empty {@link ParsedImages}. @internal */
 export const parsedImagesScratch = (): ParsedImages => ({
   oldEntity: null,
   newEntity: null,
-  imageErrors: NO_IMAGE_ERRORS,
+  oldError: undefined,
+  newError: undefined,
 });
 
 /**
  * Parses the present images of a recognised record into `into` (which the batch builder
- * reuses; nothing is allocated for a record whose images parse). Fails only when every
- * present image is invalid; a single invalid image beside a valid one is reported in
- * `imageErrors`.
+ * reuses; nothing is allocated for a record whose images parse), with the definition whose
+ * matcher took the sort key. An image that is not an attribute map is invalid.
  * @internal
  */
 export const parseImagesInto = (
   into: ParsedImages,
   fields: RecordFields,
   resolved: ResolvedRecord,
-): RecordParseError | undefined => {
-  const { definition } = resolved;
-  const entityType = definition.entityType;
-  // The images are parsed with the definition whose matcher took the sort key.
-  const oldResult = parseImageWith(definition, fields.oldImage, resolved);
-  const newResult = parseImageWith(definition, fields.newImage, resolved);
+): void => {
+  const oldResult = parseImageWith(resolved.definition, fields.oldImage, resolved);
+  const newResult = parseImageWith(resolved.definition, fields.newImage, resolved);
   into.oldEntity = oldResult.success ? oldResult.data : null;
+  into.oldError = oldResult.success ? undefined : oldResult.error;
   into.newEntity = newResult.success ? newResult.data : null;
-  if (oldResult.success && newResult.success) {
-    into.imageErrors = NO_IMAGE_ERRORS;
-    return undefined;
-  }
-  const imageErrors: { image: ImageName; error: EntityValidationError }[] = [];
-  if (!oldResult.success) imageErrors.push({ image: 'OldImage', error: oldResult.error });
-  if (!newResult.success) imageErrors.push({ image: 'NewImage', error: newResult.error });
-  into.imageErrors = imageErrors;
-  if (into.oldEntity !== null || into.newEntity !== null) return undefined;
-  const issues = imageErrors.flatMap(({ image, error }) =>
+  into.newError = newResult.success ? undefined : newResult.error;
+};
+
+const errorOf = (images: ParsedImages, image: ImageName): EntityValidationError | undefined =>
+  image === 'old' ? images.oldError : images.newError;
+
+const isAbsent = (images: ParsedImages, image: ImageName): boolean =>
+  (image === 'old' ? images.oldEntity : images.newEntity) === null &&
+  errorOf(images, image) === undefined;
+
+/** The invalid images of a record, as {@link ParsedStreamRecord.imageErrors} lists them. @internal */
+export const imageErrorsOf = (images: ParsedImages): readonly ImageError[] => {
+  const errors: ImageError[] = [];
+  if (images.oldError !== undefined) errors.push({ image: 'old', error: images.oldError });
+  if (images.newError !== undefined) errors.push({ image: 'new', error: images.newError });
+  return errors;
+};
+
+const invalidImage = (
+  fields: RecordFields,
+  entityType: string,
+  images: ParsedImages,
+  image: ImageName,
+): RecordParseError => {
+  const imageErrors = imageErrorsOf(images);
+  const issues = imageErrors.flatMap(({ image: name, error }) =>
     error.issues.map((issue) => ({
       ...issue,
-      path: [...recordPath(fields), 'dynamodb', image, ...issue.path],
+      path: [...recordPath(fields), 'dynamodb', IMAGE_ATTRIBUTE[name], ...issue.path],
     })),
   );
   return new RecordParseError(
     'invalid-entity',
-    `Invalid ${entityType} image in stream record`,
-    { ...locate(fields, entityType), issues },
-    { cause: imageErrors[0]?.error },
+    `Invalid ${entityType} ${IMAGE_ATTRIBUTE[image]} in ${fields.eventName ?? 'stream'} record`,
+    { ...locate(fields, entityType), issues, image },
+    { cause: errorOf(images, image) },
+  );
+};
+
+const missingImages = (
+  fields: RecordFields,
+  entityType: string,
+  missing: readonly ImageName[],
+  why = '',
+): RecordParseError => {
+  const names = missing.map((image) => IMAGE_ATTRIBUTE[image]).join(' and ');
+  const viewType = fields.streamViewType ?? 'not given';
+  return new RecordParseError(
+    'malformed-record',
+    `${fields.eventName} record of ${entityType} has no ${names}${why} (StreamViewType ${viewType}); the table's stream must use NEW_AND_OLD_IMAGES`,
+    {
+      ...locate(fields, entityType),
+      issues: missing.map((image) => ({
+        code: 'custom' as const,
+        path: [...recordPath(fields), 'dynamodb', IMAGE_ATTRIBUTE[image]],
+        message: `required for a ${fields.eventName}`,
+        input: undefined,
+      })),
+    },
   );
 };
 
 /**
- * Parses the present images of a recognised record. Fails only when every present image
- * is invalid; a single invalid image beside a valid one is reported in `imageErrors`.
+ * Checks a recognised record's parsed images against what its event needs, so no message
+ * is ever built from a missing or invalid image (the Python package diffs a missing or
+ * invalid image as all-null, spec §5.2 and §8.4):
+ *
+ * - INSERT needs a valid NewImage; MODIFY needs both images and a valid NewImage (an
+ *   invalid OldImage is tolerated: the new values stand);
+ * - REMOVE needs a valid OldImage unless `keysSuffice()` (the keys identify the entity);
+ * - any other event fails only when no present image is valid.
+ *
+ * A missing image is `malformed-record` (the stream view type is not
+ * `NEW_AND_OLD_IMAGES`); an invalid one `invalid-entity` naming the image. Types without an
+ * item schema (compaction runs) never have entities, so nothing is checked for them.
  * @internal
  */
-export const parseRecordImages = (
+export const checkRecordImages = (
   fields: RecordFields,
   resolved: ResolvedRecord,
-): SafeParseStreamRecordResult => {
+  images: ParsedImages,
+  keysSuffice: () => boolean,
+): RecordParseError | undefined => {
+  const { entityType, itemSchema } = resolved.definition;
+  if (itemSchema === undefined) return undefined;
+  switch (fields.eventName) {
+    case 'INSERT':
+      if (isAbsent(images, 'new')) return missingImages(fields, entityType, ['new']);
+      return images.newError ? invalidImage(fields, entityType, images, 'new') : undefined;
+    case 'MODIFY': {
+      const noOld = isAbsent(images, 'old');
+      const noNew = isAbsent(images, 'new');
+      if (noOld || noNew) {
+        const missing: ImageName[] = noOld && noNew ? ['old', 'new'] : [noOld ? 'old' : 'new'];
+        return missingImages(fields, entityType, missing);
+      }
+      return images.newError ? invalidImage(fields, entityType, images, 'new') : undefined;
+    }
+    case 'REMOVE':
+      if (images.oldEntity !== null || keysSuffice()) return undefined;
+      return images.oldError
+        ? invalidImage(fields, entityType, images, 'old')
+        : missingImages(fields, entityType, ['old'], ' and its keys do not identify the entity');
+    default:
+      if (images.oldEntity !== null || images.newEntity !== null) return undefined;
+      if (images.newError) return invalidImage(fields, entityType, images, 'new');
+      return images.oldError ? invalidImage(fields, entityType, images, 'old') : undefined;
+  }
+};
+
+/**
+ * Parses the images of a recognised record and applies {@link checkRecordImages}.
+ * @internal
+ */
+export const parseRecordImages = <Types extends string>(
+  fields: RecordFields,
+  resolved: ResolvedRecord,
+): SafeParseStreamRecordResult<Types> => {
   const images = parsedImagesScratch();
-  const error = parseImagesInto(images, fields, resolved);
+  parseImagesInto(images, fields, resolved);
+  const { definition } = resolved;
+  const error = checkRecordImages(
+    fields,
+    resolved,
+    images,
+    () => definition.extractFromKeys?.(resolved) !== undefined,
+  );
   if (error !== undefined) return { success: false, error };
-  return {
-    success: true,
-    data: {
-      entityType: resolved.definition.entityType,
-      oldEntity: images.oldEntity,
-      newEntity: images.newEntity,
-      pk: resolved.pk,
-      sk: resolved.sk,
-      eventName: fields.eventName,
-      eventId: fields.eventId,
-      sequenceNumber: fields.sequenceNumber,
-      imageErrors: images.imageErrors,
-    },
+  const data = {
+    entityType: definition.entityType,
+    oldEntity: images.oldEntity,
+    newEntity: images.newEntity,
+    pk: resolved.pk,
+    sk: resolved.sk,
+    eventName: fields.eventName,
+    eventId: fields.eventId,
+    sequenceNumber: fields.sequenceNumber,
+    imageErrors: imageErrorsOf(images),
   };
+  // The entities are what the definition of `entityType` parses; the types say so.
+  return { success: true, data: data as ParsedStreamRecord<Types> };
 };
 
 /**
@@ -219,11 +297,11 @@ export const parseRecordImages = (
  * {@link RecordParseError} whose `reason` says why the record was skipped
  * (`malformed-record`, `not-image-partition`, `unknown-entity`, `invalid-entity`).
  */
-export const safeParseStreamRecord = (
+export const safeParseStreamRecord = <Types extends string = BuiltInEntityType>(
   record: DynamoDBStreamRecord | unknown,
-  options?: ParseStreamRecordOptions,
-): SafeParseStreamRecordResult => {
-  const registry = options?.registry ?? DEFAULT_ENTITY_REGISTRY;
+  options?: ParseStreamRecordOptions<Types>,
+): SafeParseStreamRecordResult<Types> => {
+  const registry: EntityRegistry = options?.registry ?? DEFAULT_ENTITY_REGISTRY;
   const fields = readRecord(record, options?.recordIndex);
   const resolved = resolveRecord(fields, registry);
   if (isUnresolved(resolved)) return { success: false, error: unresolvedError(fields, resolved) };
@@ -232,22 +310,26 @@ export const safeParseStreamRecord = (
 
 /**
  * Parses a DynamoDB stream record of the receipts table: detects the entity type from the
- * sort key and parses the old and new images into typed entities.
+ * sort key and parses the old and new images into typed entities. The record must come
+ * from a stream whose view type is `NEW_AND_OLD_IMAGES`: an INSERT needs its NewImage, a
+ * MODIFY both images, and a REMOVE its OldImage unless its keys identify the entity (they
+ * do for every built-in type). The result is typed by `entityType`.
  *
  * @example
  * ```ts
  * for (const record of event.Records) {
  *   const parsed = parseStreamRecord(record);
- *   console.log(parsed.entityType, parsed.newEntity);
+ *   if (parsed.entityType === 'RECEIPT_PLACE') console.log(parsed.newEntity?.merchant_name);
  * }
  * ```
- * @throws RecordParseError when the record is malformed, outside an `IMAGE#` partition, of
- * an unknown entity type, or has no valid image
+ * @throws RecordParseError when the record is malformed or lacks an image its event needs,
+ * lies outside an `IMAGE#` partition, is of an unknown entity type, or an image its event
+ * needs is invalid
  */
-export const parseStreamRecord = (
+export const parseStreamRecord = <Types extends string = BuiltInEntityType>(
   record: DynamoDBStreamRecord | unknown,
-  options?: ParseStreamRecordOptions,
-): ParsedStreamRecord => {
+  options?: ParseStreamRecordOptions<Types>,
+): ParsedStreamRecord<Types> => {
   const result = safeParseStreamRecord(record, options);
   if (!result.success) throw result.error;
   return result.data;

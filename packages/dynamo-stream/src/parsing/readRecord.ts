@@ -1,14 +1,23 @@
 import type { RecordLocation } from '../errors.js';
-import type { AttributeValue, DynamoDBItem } from '../types.js';
+import type { AttributeValue } from '../types.js';
 
 /** The fields of a stream record this package reads, checked for shape. */
 export interface RecordFields extends RecordLocation {
+  /** `object` for a record that is one, else what it is (`null`, `array`, `string`, …). */
+  readonly recordType: string;
   readonly eventName: string | undefined;
   readonly awsRegion: string | undefined;
   readonly pk: string | undefined;
   readonly sk: string | undefined;
-  readonly oldImage: DynamoDBItem | undefined;
-  readonly newImage: DynamoDBItem | undefined;
+  /** `dynamodb.StreamViewType`, for messages about a missing image. */
+  readonly streamViewType: string | undefined;
+  /**
+   * `dynamodb.OldImage` as given, `undefined` when absent (or `null`). Anything else counts
+   * as present: an image that is not an attribute map is invalid, not missing.
+   */
+  readonly oldImage: unknown;
+  /** `dynamodb.NewImage`, read like {@link RecordFields.oldImage}. */
+  readonly newImage: unknown;
 }
 
 const asObject = (value: unknown): Record<string, unknown> | undefined =>
@@ -19,6 +28,9 @@ const asObject = (value: unknown): Record<string, unknown> | undefined =>
 const asString = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
+const typeName = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
 const keyString = (keys: Record<string, unknown> | undefined, name: string): string | undefined =>
   asString(asObject(keys?.[name] as AttributeValue | undefined)?.['S']);
 
@@ -27,6 +39,7 @@ export type RecordFieldsScratch = { -readonly [Key in keyof RecordFields]: Recor
 
 /** An empty {@link RecordFieldsScratch}. @internal */
 export const recordFieldsScratch = (): RecordFieldsScratch => ({
+  recordType: 'undefined',
   recordIndex: undefined,
   eventId: undefined,
   sequenceNumber: undefined,
@@ -34,6 +47,7 @@ export const recordFieldsScratch = (): RecordFieldsScratch => ({
   awsRegion: undefined,
   pk: undefined,
   sk: undefined,
+  streamViewType: undefined,
   oldImage: undefined,
   newImage: undefined,
 });
@@ -52,6 +66,7 @@ export const readRecordInto = (
   const envelope = asObject(record);
   const data = asObject(envelope?.['dynamodb']);
   const keys = asObject(data?.['Keys']);
+  fields.recordType = envelope === undefined ? typeName(record) : 'object';
   fields.recordIndex = recordIndex;
   fields.eventId = asString(envelope?.['eventID']);
   fields.sequenceNumber = asString(data?.['SequenceNumber']);
@@ -59,8 +74,9 @@ export const readRecordInto = (
   fields.awsRegion = asString(envelope?.['awsRegion']);
   fields.pk = keyString(keys, 'PK');
   fields.sk = keyString(keys, 'SK');
-  fields.oldImage = asObject(data?.['OldImage']) as DynamoDBItem | undefined;
-  fields.newImage = asObject(data?.['NewImage']) as DynamoDBItem | undefined;
+  fields.streamViewType = asString(data?.['StreamViewType']);
+  fields.oldImage = data?.['OldImage'] ?? undefined;
+  fields.newImage = data?.['NewImage'] ?? undefined;
   return fields;
 };
 

@@ -34,9 +34,12 @@ export interface EntityExtraction {
  * buildMessagesFromRecords(event.Records, { registry });
  * ```
  */
-export interface EntityDefinition<Entity = unknown> {
-  /** The entity type name, e.g. `RECEIPT_PLACE`. */
-  readonly entityType: string;
+export interface EntityDefinition<Entity = unknown, Type extends string = string> {
+  /**
+   * The entity type name, e.g. `RECEIPT_PLACE`. Its literal type (kept by
+   * {@link defineEntity}) lets `parseStreamRecord` narrow records by `entityType`.
+   */
+  readonly entityType: Type;
   /** True when a sort key belongs to this type. Receives only `IMAGE#` partition records. */
   readonly matchesSortKey: (sk: string) => boolean;
   /**
@@ -49,12 +52,13 @@ export interface EntityDefinition<Entity = unknown> {
   /** Builds the message payload and targets; types without one never produce entity messages. */
   readonly extract?: ((entity: Entity) => EntityExtraction | null) | undefined;
   /**
-   * Builds the message of a REMOVE from the record's keys alone, for types whose messages
-   * carry only ids (receipts, lines, words): a deletion then never depends on the old
-   * image (absent with a `KEYS_ONLY` stream, or failing validation for an unrelated
-   * attribute). Returns `undefined` when the keys are not valid for the type, and the
-   * images are parsed instead (which reports why). Only used for types without
-   * {@link EntityDefinition.relevantFields}, whose REMOVE carries no `changes`.
+   * Builds the message of a REMOVE from the record's keys alone (every built-in type has
+   * one): a deletion then never depends on the old image, which is absent with a
+   * `KEYS_ONLY` or `NEW_IMAGE` stream, or may fail validation for an unrelated attribute.
+   * Returns `undefined` when the keys are not valid for the type. A REMOVE whose old image
+   * parses still takes its message from {@link EntityDefinition.extract} and its `changes`
+   * from the old values; one built from the keys has empty `changes`. Without this hook a
+   * REMOVE needs a valid old image.
    */
   readonly extractFromKeys?:
     | ((keys: { readonly pk: string; readonly sk: string }) => EntityExtraction | undefined)
@@ -75,7 +79,9 @@ export type EntityRegistry = readonly EntityDefinition[];
 /**
  * Declares an entity type for a registry, checking the parser, relevant fields and
  * extractor against one entity type, then erasing it so definitions of different
- * types fit in one {@link EntityRegistry}.
+ * types fit in one {@link EntityRegistry}. The `entityType` literal is kept (pass both
+ * type arguments, or none and let them be inferred), so `parseStreamRecord` with a
+ * registry holding the definition types its records by that name.
  *
  * @example
  * ```ts
@@ -92,8 +98,8 @@ export type EntityRegistry = readonly EntityDefinition[];
  * const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
  * ```
  */
-/* @__NO_SIDE_EFFECTS__ */ export function defineEntity<Entity>(
-  definition: EntityDefinition<Entity>,
-): EntityDefinition {
-  return definition as unknown as EntityDefinition;
+/* @__NO_SIDE_EFFECTS__ */ export function defineEntity<Entity, const Type extends string = string>(
+  definition: EntityDefinition<Entity, Type>,
+): EntityDefinition<unknown, Type> {
+  return definition as unknown as EntityDefinition<unknown, Type>;
 }

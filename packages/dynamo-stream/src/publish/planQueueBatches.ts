@@ -7,8 +7,10 @@ import {
 import { QueueConfigurationError, QueueMessageTooLargeError } from '../errors.js';
 import type { StreamMessage } from '../messages/types.js';
 import { encodeStreamMessage } from '../messages/wire.js';
+import { fitMessageBody } from './fitMessageBody.js';
 import type {
   MessageAttributeValue,
+  OversizedQueueEntry,
   PlannedQueueBatch,
   PlannedQueueEntry,
   PlanQueueBatchesOptions,
@@ -50,6 +52,10 @@ const attributeSize = (name: string, value: string): number =>
 // The names are ASCII, so their byte size is their length.
 const FIXED_ATTRIBUTE_BYTES = 'source'.length + 'entity_type'.length + 'event_name'.length;
 
+/** The attribute on a message whose body was shrunk to fit: `truncated` = `true`. */
+const TRUNCATED = 'truncated';
+const TRUNCATED_BYTES = attributeSize(TRUNCATED, 'true');
+
 /** SQS has accepted payloads of up to 1 MiB since August 2025, where the queue allows it. */
 const LARGEST_PAYLOAD_BYTES = 1024 * 1024;
 
@@ -71,6 +77,59 @@ interface Bucket {
   readonly messageIndexes: number[];
 }
 
+/** A message's body and the bytes its attributes take, but for `collection`. */
+interface EncodedMessage {
+  readonly body: string;
+  readonly truncated: boolean;
+  /** Body plus every attribute but `collection`; 0 when the message cannot fit. */
+  readonly fixedBytes: number;
+}
+
+/** The largest `collection` attribute among a message's queues. */
+const largestCollectionBytes = (queues: readonly TargetQueue[]): number => {
+  let largest = 0;
+  for (const queue of queues) largest = Math.max(largest, attributeSize('collection', queue));
+  return largest;
+};
+
+/** The bytes of a message's attributes but `collection` (and `truncated`). */
+const attributeBytesOf = (message: StreamMessage): number =>
+  FIXED_ATTRIBUTE_BYTES +
+  3 * STRING.length +
+  utf8Length(message.context.source) +
+  utf8Length(message.entityType) +
+  utf8Length(message.eventName);
+
+/**
+ * Encodes a message once for all its queues, shrunk when it does not fit `maxBytes` with
+ * the largest of its `collection` attributes (see `fitMessageBody`); `undefined` when even
+ * the shrunk body does not fit.
+ */
+const encodeWithin = (message: StreamMessage, maxBytes: number): EncodedMessage | undefined => {
+  const attributeBytes = attributeBytesOf(message);
+  const room = maxBytes - attributeBytes - largestCollectionBytes(message.collections);
+  const fitted = fitMessageBody(message, room, room - TRUNCATED_BYTES);
+  if (fitted === undefined) return undefined;
+  const { body, truncated } = fitted;
+  // Bodies are ASCII (ensure_ascii), so their length is their byte size.
+  const fixedBytes = body.length + attributeBytes + (truncated ? TRUNCATED_BYTES : 0);
+  return { body, truncated, fixedBytes };
+};
+
+/** The error for a message that cannot fit, with its size as built (unshrunk). */
+const tooLarge = (
+  message: StreamMessage,
+  queue: TargetQueue,
+  messageIndex: number,
+  maxBytes: number,
+): QueueMessageTooLargeError => {
+  const byteSize =
+    encodeStreamMessage(message).length +
+    attributeBytesOf(message) +
+    attributeSize('collection', queue);
+  return new QueueMessageTooLargeError(queue, messageIndex, byteSize, maxBytes);
+};
+
 /**
  * Plans the `SendMessageBatch` requests for a list of messages: one list per target queue
  * (in `TARGET_QUEUE_ORDER`), split into requests of at most 10 entries and at most 256 KiB.
@@ -82,13 +141,21 @@ interface Bucket {
  * `source` attribute here is the message's `context.source`, so it agrees with the body
  * (backfill messages say `section_backfill` in both).
  *
+ * A message larger than the size limit never stops the others (the Python publisher does
+ * not check sizes, so SQS rejects the whole request): it is shrunk to fit, first by
+ * dropping the `old` values of its `changes` (set to `null`), then by cutting its longest
+ * new string values, which end with `...[truncated]`; such an entry carries the attribute
+ * `truncated` = `true`. Consumers read the entity's state from the table, so the shrunk
+ * message still converges. A message that cannot fit even so (its `entity_data` alone is
+ * too large) is listed in its plan's `oversized`, with a {@link QueueMessageTooLargeError},
+ * and is not sent.
+ *
  * Every message is encoded once, however many queues it goes to. A message listing the
  * same queue twice is sent there once.
  *
  * @param messages - the messages to send
  * @param options - the queue URLs and batch limits
  * @throws QueueConfigurationError when a queue that messages target has no URL
- * @throws QueueMessageTooLargeError when one message alone exceeds the size limit
  * @example
  * ```ts
  * const plans = planQueueBatches(messages, { queueUrls: { lines: linesUrl, words: wordsUrl } });
@@ -131,20 +198,11 @@ export const planQueueBatches = (
     if (buckets.has(queue) && !queueUrls[queue]) throw new QueueConfigurationError(queue);
   }
 
-  const bodies = new Map<number, { body: string; fixedBytes: number }>();
-  const encoded = (index: number, message: StreamMessage) => {
+  const bodies = new Map<number, EncodedMessage | null>();
+  const encoded = (index: number, message: StreamMessage): EncodedMessage | null => {
     let found = bodies.get(index);
     if (found === undefined) {
-      const body = encodeStreamMessage(message);
-      // Bodies are ASCII (ensure_ascii), so their length is their byte size.
-      const fixedBytes =
-        body.length +
-        FIXED_ATTRIBUTE_BYTES +
-        3 * STRING.length +
-        utf8Length(message.context.source) +
-        utf8Length(message.entityType) +
-        utf8Length(message.eventName);
-      found = { body, fixedBytes };
+      found = encodeWithin(message, maxBytes) ?? null;
       bodies.set(index, found);
     }
     return found;
@@ -157,9 +215,11 @@ export const planQueueBatches = (
     const queueUrl = queueUrls[queue] as string;
     const collectionBytes = attributeSize('collection', queue);
     const batches: PlannedQueueBatch[] = [];
+    const oversized: OversizedQueueEntry[] = [];
     let entries: PlannedQueueEntry[] = [];
     let batchBytes = 0;
     const flush = (): void => {
+      if (entries.length === 0) return;
       batches.push({
         queue,
         input: { QueueUrl: queueUrl, Entries: entries.map((planned) => planned.entry) },
@@ -173,31 +233,36 @@ export const planQueueBatches = (
     for (let position = 0; position < indexes.length; position++) {
       const messageIndex = indexes[position] as number;
       const message = messages[messageIndex] as StreamMessage;
-      const { body, fixedBytes } = encoded(messageIndex, message);
-      const byteSize = fixedBytes + collectionBytes;
-      if (byteSize > maxBytes) {
-        throw new QueueMessageTooLargeError(queue, messageIndex, byteSize, maxBytes);
+      const fitted = encoded(messageIndex, message);
+      if (fitted === null) {
+        oversized.push({
+          messageIndex,
+          message,
+          entryId: String(position),
+          error: tooLarge(message, queue, messageIndex, maxBytes),
+        });
+        continue;
       }
+      const byteSize = fitted.fixedBytes + collectionBytes;
       if (entries.length === maxEntries || batchBytes + byteSize > maxBytes) flush();
+      const attributes: Record<string, MessageAttributeValue> = {
+        source: attribute(message.context.source),
+        entity_type: attribute(message.entityType),
+        event_name: attribute(message.eventName),
+        collection: attribute(queue),
+      };
+      if (fitted.truncated) attributes[TRUNCATED] = attribute('true');
       entries.push({
-        entry: {
-          Id: String(position),
-          MessageBody: body,
-          MessageAttributes: {
-            source: attribute(message.context.source),
-            entity_type: attribute(message.entityType),
-            event_name: attribute(message.eventName),
-            collection: attribute(queue),
-          },
-        },
+        entry: { Id: String(position), MessageBody: fitted.body, MessageAttributes: attributes },
         messageIndex,
         message,
         byteSize,
+        truncated: fitted.truncated,
       });
       batchBytes += byteSize;
     }
     flush();
-    plans.push({ queue, queueUrl, batches, entryCount: indexes.length });
+    plans.push({ queue, queueUrl, batches, oversized, entryCount: indexes.length });
   }
   return plans;
 };

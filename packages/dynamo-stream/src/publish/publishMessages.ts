@@ -4,16 +4,19 @@ import {
   type PublishFailure,
   PublishFailureError,
   QueueBatchFailureError,
+  type QueueMessageTooLargeError,
   QueueServiceError,
 } from '../errors.js';
 import type { StreamMessage } from '../messages/types.js';
 import { type Observability, resolveObservability } from '../observability.js';
 import { planQueueBatches } from './planQueueBatches.js';
 import type {
+  OversizedQueueEntry,
   PlannedQueueBatch,
   PlannedQueueEntry,
   PublishMessagesOptions,
   PublishResult,
+  QueuePlan,
   SendMessageBatch,
   SendMessageBatchOutput,
 } from './types.js';
@@ -65,6 +68,46 @@ const failure = (
   senderFault,
   cause,
 });
+
+/** The failure of a message too large to send at all: the sender's fault, never retried. */
+const oversizedFailure = (oversized: OversizedQueueEntry, queue: TargetQueue): PublishFailure => {
+  const cause: QueueMessageTooLargeError = oversized.error;
+  return {
+    messageIndex: oversized.messageIndex,
+    message: oversized.message,
+    queue,
+    entryId: oversized.entryId,
+    code: cause.name,
+    senderFault: true,
+    cause,
+  };
+};
+
+/** Counts and logs what planning did to fit the size limit: shrunk and unsendable messages. */
+const reportSizes = (plan: QueuePlan, ctx: SendContext): PublishFailure[] => {
+  const { queue } = plan;
+  let truncated = 0;
+  for (const batch of plan.batches) {
+    for (const planned of batch.entries) if (planned.truncated) truncated++;
+  }
+  if (truncated > 0) {
+    ctx.count(MetricName.SQS_MESSAGES_TRUNCATED, truncated, { collection: queue });
+    ctx.logger.warn(`Shrank ${truncated} message(s) for '${queue}' queue to fit its size limit`, {
+      queue,
+      truncated,
+    });
+  }
+  const failures = plan.oversized.map((oversized) => oversizedFailure(oversized, queue));
+  if (failures.length > 0) {
+    ctx.count(MetricName.SQS_MESSAGES_FAILED, failures.length, { collection: queue });
+    ctx.logger.error(`${failures.length} message(s) too large for '${queue}' queue; not sent`, {
+      queue,
+      entryIds: failures.map((item) => item.entryId),
+      errors: plan.oversized.map((oversized) => oversized.error.message),
+    });
+  }
+  return failures;
+};
 
 /** Sends one planned batch, retrying failed entries and thrown calls; never throws. */
 const sendBatch = async (batch: PlannedQueueBatch, ctx: SendContext): Promise<BatchOutcome> => {
@@ -166,20 +209,27 @@ const positiveInteger = (name: string, value: number): number => {
  * raises `QueueConfigurationError` before anything is sent; then sends the batches queue
  * by queue in `TARGET_QUEUE_ORDER`.
  *
+ * A message over the size limit is shrunk to fit (its `changes` lose their `old` values,
+ * then their longest strings; the entry carries `truncated` = `true`), so it never blocks
+ * the batch; one that cannot fit even so is not sent and fails alone, with a
+ * `QueueMessageTooLargeError` and `senderFault: true`.
+ *
  * Entries in a response's `Failed` list, and whole calls that throw, are retried with
  * exponential backoff and jitter; entries with `SenderFault: true` are not retried. A
  * failing batch does not stop the others: every batch is attempted, and if any entry
  * still failed, a `PublishFailureError` lists each message and queue that was not reached
- * (with the `QueueBatchFailureError` or `QueueServiceError` behind it) and how many were sent.
+ * (with the `QueueBatchFailureError`, `QueueServiceError` or `QueueMessageTooLargeError`
+ * behind it) and how many were sent.
  *
  * Metrics (dimension `collection`): `SQSMessagesSuccessful` per batch, `SQSMessagesFailed`
- * for entries that finally failed, `SQSMessagesRetried` for entries sent again.
+ * for entries that finally failed, `SQSMessagesRetried` for entries sent again,
+ * `SQSMessagesTruncated` for entries shrunk to fit.
  *
  * @param messages - the messages to publish
  * @param options - the `send` call, queue URLs, retry settings and observability hooks
  * @returns the number of entries sent, in total and per queue
- * @throws QueueConfigurationError, QueueMessageTooLargeError before sending anything;
- *   PublishFailureError after sending, when some entries failed
+ * @throws QueueConfigurationError before sending anything; PublishFailureError after
+ *   sending, when some entries failed
  * @example
  * ```ts
  * import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -219,6 +269,7 @@ export const publishMessages = async (
   };
   const failures: PublishFailure[] = [];
   for (const plan of plans) {
+    failures.push(...reportSizes(plan, ctx));
     for (const batch of plan.batches) {
       const outcome = await sendBatch(batch, ctx);
       byQueue[plan.queue] += outcome.sent;

@@ -1,4 +1,5 @@
 import type { TargetQueue } from '../constants.js';
+import type { QueueMessageTooLargeError } from '../errors.js';
 import type { StreamMessage } from '../messages/types.js';
 import type { ObservabilityOptions } from '../types.js';
 
@@ -69,7 +70,8 @@ export interface PlanQueueBatchesOptions {
   maxBatchEntries?: number | undefined;
   /**
    * The most bytes per message and per request (bodies plus attribute names, types and
-   * values). Up to 1048576 for queues whose `MaximumMessageSize` allows 1 MiB.
+   * values); a larger message is shrunk to fit (see `planQueueBatches`). Up to 1048576 for
+   * queues whose `MaximumMessageSize` allows 1 MiB.
    * @default 262144 (256 KiB, the classic SQS limit)
    */
   maxBatchBytes?: number | undefined;
@@ -85,6 +87,23 @@ export interface PlannedQueueEntry {
   readonly message: StreamMessage;
   /** The entry's size as SQS counts it: body plus attribute names, types and values (UTF-8). */
   readonly byteSize: number;
+  /**
+   * True when the body was shrunk to fit the size limit (the entry then carries the
+   * attribute `truncated` = `true`).
+   */
+  readonly truncated: boolean;
+}
+
+/** A message that does not fit the size limit even shrunk, so it is not sent. */
+export interface OversizedQueueEntry {
+  /** Index of the message in the list given to the planner. */
+  readonly messageIndex: number;
+  /** The message itself. */
+  readonly message: StreamMessage;
+  /** The entry id it would have been sent under. */
+  readonly entryId: string;
+  /** Its size and the limit. */
+  readonly error: QueueMessageTooLargeError;
 }
 
 /** One `SendMessageBatch` request to make. */
@@ -104,6 +123,8 @@ export interface QueuePlan {
   readonly queueUrl: string;
   /** The requests, in order; entry ids run on across them (`0`–`9`, `10`–`19`, …). */
   readonly batches: readonly PlannedQueueBatch[];
+  /** Messages too large to send even shrunk; their entry ids are skipped. */
+  readonly oversized: readonly OversizedQueueEntry[];
   /** How many entries go to this queue in total. */
   readonly entryCount: number;
 }
@@ -126,7 +147,8 @@ export interface PublishMessagesOptions extends ObservabilityOptions {
    */
   baseDelayMs?: number | undefined;
   /**
-   * The most bytes per message and per request (see `PlanQueueBatchesOptions.maxBatchBytes`).
+   * The most bytes per message and per request (see `PlanQueueBatchesOptions.maxBatchBytes`);
+   * a larger message is shrunk to fit, and one that cannot fit fails alone.
    * @default 262144 (256 KiB, the classic SQS limit)
    */
   maxBatchBytes?: number | undefined;

@@ -279,21 +279,32 @@ export const compactionRunItem = (
 
 let sequence = 1000;
 
-/** A stream record for an item change; keys come from the new (else old) image. */
+/** A stream view type, as `dynamodb.StreamViewType` names it. */
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+
+/**
+ * A stream record for an item change; keys come from the new (else old) image. With a
+ * `viewType` other than `NEW_AND_OLD_IMAGES`, the images that view leaves out are dropped,
+ * as DynamoDB Streams does.
+ */
 export const streamRecord = ({
   eventName,
-  oldImage,
-  newImage,
+  oldImage: givenOldImage,
+  newImage: givenNewImage,
   eventID,
   keys,
+  viewType = 'NEW_AND_OLD_IMAGES',
 }: {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   oldImage?: DynamoDBItem;
   newImage?: DynamoDBItem;
   eventID?: string;
   keys?: { PK: string; SK: string };
+  viewType?: StreamViewType;
 }): DynamoDBStreamRecord => {
-  const source = newImage ?? oldImage ?? {};
+  const source = givenNewImage ?? givenOldImage ?? {};
+  const oldImage = viewType.includes('OLD') ? givenOldImage : undefined;
+  const newImage = viewType.includes('NEW') ? givenNewImage : undefined;
   sequence += 1;
   return {
     eventID: eventID ?? `event-${sequence}`,
@@ -312,9 +323,18 @@ export const streamRecord = ({
       ...(newImage ? { NewImage: newImage } : {}),
       SequenceNumber: String(sequence).padStart(21, '0'),
       SizeBytes: 512,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      StreamViewType: viewType,
     },
   };
+};
+
+/**
+ * `length` CJK characters (each 3 bytes in UTF-8 and 6 in an ASCII-only JSON body), a
+ * different text for each `seed`.
+ */
+export const cjkText = (length: number, seed = 0): string => {
+  const phrase = ['領収書の合計金額を確認しました', '店舗名と住所が一致しています'][seed % 2] ?? '';
+  return phrase.repeat(Math.ceil(length / phrase.length)).slice(0, length);
 };
 
 /** A fixed clock for deterministic message timestamps. */

@@ -9,10 +9,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGET_QUEUE_ORDER, type TargetQueue } from '../../../src/constants.js';
 import { PublishFailureError, QueueServiceError } from '../../../src/errors.js';
+import { buildStreamMessages } from '../../../src/messages/buildStreamMessages.js';
 import type { StreamMessage } from '../../../src/messages/types.js';
 import { decodeStreamMessage, encodeStreamMessage } from '../../../src/messages/wire.js';
 import { publishMessages } from '../../../src/publish/publishMessages.js';
 import type { SendMessageBatch } from '../../../src/publish/types.js';
+import { cjkText, labelItem, streamRecord } from '../../helpers/factories.js';
 import { placeMessage, wordLabelMessage } from '../../helpers/streamMessages.js';
 import { motoClientConfig, motoEndpoint } from '../helpers/services.js';
 
@@ -200,5 +202,29 @@ describe('Function: publishMessages (moto SQS)', () => {
     expect(
       delivered.map((message) => decodeStreamMessage(message.Body ?? '').context.recordId).sort(),
     ).toEqual(['event-1', 'event-2', 'event-3']);
+  });
+
+  it('delivers a label with a 25,000-character CJK reasoning, shrunk and marked truncated', async () => {
+    // Prepare: old and new reasoning escape to 150 KB each, a 300 KB body as built
+    const queueUrls = await createQueues(['words', 'lines', 'receipt_summary']);
+    const { messages } = buildStreamMessages([
+      streamRecord({
+        eventName: 'MODIFY',
+        oldImage: labelItem({}, { reasoning: { S: cjkText(25_000, 0) } }),
+        newImage: labelItem({}, { reasoning: { S: cjkText(25_000, 1) } }),
+      }),
+    ]);
+
+    // Act
+    const result = await publishMessages(messages, { send, queueUrls });
+
+    // Assess
+    expect(result.sent).toBe(3);
+    const [delivered] = await receiveAll(queueUrls.words, 1);
+    expect(attributesOf(delivered as Message)).toMatchObject({ truncated: 'true' });
+    expect(decodeStreamMessage(delivered?.Body ?? '').changes['reasoning']).toEqual({
+      old: null,
+      new: cjkText(25_000, 1),
+    });
   });
 });

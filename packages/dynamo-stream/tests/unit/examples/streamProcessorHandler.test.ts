@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { generateLabelledEvents } from '../../../../../bench/data/generateEvents.mjs';
-import { recordsToRetry } from '../../../../../examples/stream-processor/handler.js';
+import {
+  recordsToRetry,
+  unsendableMessages,
+} from '../../../../../examples/stream-processor/handler.js';
 import {
   type PublishFailure,
   PublishFailureError,
   QueueBatchFailureError,
   QueueConfigurationError,
+  QueueMessageTooLargeError,
 } from '../../../src/errors.js';
 import { buildStreamMessages } from '../../../src/messages/buildStreamMessages.js';
 
@@ -29,6 +33,14 @@ const failureOf = (messageIndex: number): PublishFailure => {
     cause: new QueueBatchFailureError('words', [{ Id: String(messageIndex), Code: 'Throttled' }]),
   };
 };
+
+/** The failure of message `messageIndex` being too large to send at all. */
+const tooLargeFailureOf = (messageIndex: number): PublishFailure => ({
+  ...failureOf(messageIndex),
+  code: 'QueueMessageTooLargeError',
+  senderFault: true,
+  cause: new QueueMessageTooLargeError('words', messageIndex, 300_000, 262_144),
+});
 
 const sequenceNumberOf = (index: number): string => records[index]?.dynamodb?.SequenceNumber ?? '';
 
@@ -71,5 +83,30 @@ describe('Function: recordsToRetry (example stream handler)', () => {
 
     // Assess
     expect(failures).toHaveLength(records.length);
+  });
+
+  it('never retries a record whose only failed message can never fit, and names it unsendable', () => {
+    // Prepare
+    const error = new PublishFailureError(12, [tooLargeFailureOf(2)]);
+
+    // Act
+    const failures = recordsToRetry(records, error);
+
+    // Assess
+    expect(failures).toEqual([]);
+    expect(unsendableMessages(error).map((failure) => failure.messageIndex)).toEqual([2]);
+  });
+
+  it('retries only the records with a retryable failure beside an unsendable message', () => {
+    // Prepare
+    const error = new PublishFailureError(10, [tooLargeFailureOf(0), failureOf(4)]);
+
+    // Act
+    const failures = recordsToRetry(records, error);
+
+    // Assess
+    expect(failures).toEqual([{ itemIdentifier: sequenceNumberOf(4) }]);
+    expect(unsendableMessages(error)).toHaveLength(1);
+    expect(unsendableMessages(new QueueConfigurationError('lines'))).toEqual([]);
   });
 });

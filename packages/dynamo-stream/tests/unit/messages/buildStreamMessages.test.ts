@@ -589,10 +589,15 @@ describe('Function: buildStreamMessages', () => {
 
     it('reports an invalid image with record-prefixed issue paths and keeps the rest', () => {
       // Prepare
-      const invalid = labelItem({}, { timestamp_added: { S: 'nope' } });
+      const invalid = labelItem({}, { validation_status: { S: 'BOGUS' } });
       const records = [
         streamRecord({ eventName: 'REMOVE', oldImage: wordItem() }),
-        streamRecord({ eventName: 'REMOVE', oldImage: invalid, eventID: 'bad-label' }),
+        streamRecord({
+          eventName: 'MODIFY',
+          oldImage: labelItem(),
+          newImage: invalid,
+          eventID: 'bad-label',
+        }),
         streamRecord({ eventName: 'REMOVE', oldImage: labelItem() }),
       ];
 
@@ -607,6 +612,7 @@ describe('Function: buildStreamMessages', () => {
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatchObject({
         reason: 'invalid-entity',
+        image: 'new',
         recordIndex: 1,
         eventId: 'bad-label',
       });
@@ -614,13 +620,13 @@ describe('Function: buildStreamMessages', () => {
         'Records',
         1,
         'dynamodb',
-        'OldImage',
-        'timestamp_added',
+        'NewImage',
+        'validation_status',
       ]);
       expect(metrics.calls).toContainEqual([
         'EntityParsingError',
         1,
-        { entity_type: 'RECEIPT_WORD_LABEL', image_type: 'old' },
+        { entity_type: 'RECEIPT_WORD_LABEL', image_type: 'new' },
       ]);
     });
 
@@ -682,12 +688,13 @@ describe('Function: buildStreamMessages', () => {
       expect(metrics.names()).toContain('EntityMessageBuildError');
     });
 
-    it('returns nothing for an empty or non-array batch', () => {
-      // Act & Assess
-      expect(build([]).messages).toEqual([]);
-      expect(buildStreamMessages(undefined as unknown as DynamoDBStreamRecord[]).messages).toEqual(
-        [],
-      );
+    it('returns nothing for an empty batch', () => {
+      // Act
+      const { messages, failures } = build([]);
+
+      // Assess
+      expect(messages).toEqual([]);
+      expect(failures).toEqual([]);
     });
   });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toPythonJson } from '../../../src/messages/pythonJson.js';
+import {
+  escapedLength,
+  escapedPrefixLength,
+  toPythonJson,
+} from '../../../src/messages/pythonJson.js';
 
 describe('Function: toPythonJson', () => {
   it('uses Python separators and keeps key insertion order', () => {
@@ -97,5 +101,37 @@ describe('Function: toPythonJson', () => {
     // Assess
     expect(/^[\x20-\x7e]*$/.test(text)).toBe(true);
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe('Function: escapedLength', () => {
+  it.each([
+    ['plain ASCII', 'Target 34.10'],
+    ['quotes, backslashes and short escapes', '"\\\b\f\n\r\t'],
+    ['other controls', '\u0000\u001f\u007f'],
+    ['CJK', '領収書の合計'],
+    ['an emoji and a lone surrogate', 'ok 😀 \ud83d!'],
+  ])('agrees with the escaped string toPythonJson writes, for %s', (_case, text) => {
+    // Act & Assess
+    expect(escapedLength(text)).toBe(toPythonJson(text).length - 2);
+  });
+});
+
+describe('Function: escapedPrefixLength', () => {
+  it('returns the longest prefix whose escape fits the budget', () => {
+    // Act & Assess: each CJK character escapes to 6 bytes
+    expect(escapedPrefixLength('領収書の合計', 17)).toBe(2);
+    expect(escapedPrefixLength('領収書の合計', 18)).toBe(3);
+    expect(escapedPrefixLength('abc', 100)).toBe(3);
+    expect(escapedPrefixLength('abc', 0)).toBe(0);
+  });
+
+  it('never cuts between the halves of a surrogate pair', () => {
+    // Prepare: "a" then U+1F600, escaped as two 6-byte escapes
+    const text = 'a😀b';
+
+    // Act & Assess
+    expect(escapedPrefixLength(text, 12)).toBe(1);
+    expect(escapedPrefixLength(text, 13)).toBe(3);
   });
 });

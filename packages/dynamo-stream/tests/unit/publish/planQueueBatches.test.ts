@@ -168,19 +168,63 @@ describe('Function: planQueueBatches', () => {
     ).toThrow(RangeError);
   });
 
-  it('raises QueueMessageTooLargeError for one message over the limit', () => {
+  it('shrinks a message over the limit instead of throwing, and marks it truncated', () => {
     // Prepare
     const huge = wordLabelMessage({ changes: { note: { old: null, new: 'x'.repeat(262_144) } } });
 
-    // Act & Assess
-    expect(() => planQueueBatches([wordLabelMessage(), huge], { queueUrls: URLS })).toThrow(
-      expect.objectContaining({
-        name: 'QueueMessageTooLargeError',
-        messageIndex: 1,
-        queueName: 'words',
-      }),
-    );
-    expect(() => planQueueBatches([huge], { queueUrls: URLS })).toThrow(QueueMessageTooLargeError);
+    // Act
+    const [plan] = planQueueBatches([wordLabelMessage(), huge], { queueUrls: URLS });
+
+    // Assess
+    const entries = plan?.batches.flatMap((batch) => batch.entries) ?? [];
+    expect(entries.map((planned) => [planned.messageIndex, planned.truncated])).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+    expect(entries[0]?.entry.MessageAttributes?.['truncated']).toBeUndefined();
+    expect(entries[1]?.entry.MessageAttributes?.['truncated']).toEqual({
+      StringValue: 'true',
+      DataType: 'String',
+    });
+    expect(entries[1]?.byteSize).toBe(entrySize(entries[1]?.entry ?? { MessageBody: '' }));
+    expect(entries[1]?.byteSize).toBeLessThanOrEqual(256 * 1024);
+    expect(plan?.oversized).toEqual([]);
+  });
+
+  it('plans every other message and lists one that cannot fit even shrunk', () => {
+    // Prepare: identifiers are never cut
+    const huge = wordLabelMessage({ wordId: 2, entityData: { note: 'x'.repeat(262_144) } });
+    const messages = [wordLabelMessage({ wordId: 1 }), huge, wordLabelMessage({ wordId: 3 })];
+
+    // Act
+    const [plan] = planQueueBatches(messages, { queueUrls: URLS });
+
+    // Assess
+    expect(plan?.batches.flatMap((batch) => batch.input.Entries.map((entry) => entry.Id))).toEqual([
+      '0',
+      '2',
+    ]);
+    expect(plan?.oversized).toHaveLength(1);
+    expect(plan?.oversized[0]).toMatchObject({ messageIndex: 1, entryId: '1', message: huge });
+    expect(plan?.oversized[0]?.error).toBeInstanceOf(QueueMessageTooLargeError);
+    expect(plan?.oversized[0]?.error).toMatchObject({
+      messageIndex: 1,
+      queueName: 'words',
+      maxBytes: 256 * 1024,
+    });
+    expect(plan?.oversized[0]?.error.byteSize).toBeGreaterThan(262_144);
+  });
+
+  it('plans no empty request for a queue whose only message cannot fit', () => {
+    // Prepare
+    const huge = wordLabelMessage({ entityData: { note: 'x'.repeat(262_144) } });
+
+    // Act
+    const [plan] = planQueueBatches([huge], { queueUrls: URLS });
+
+    // Assess
+    expect(plan?.batches).toEqual([]);
+    expect(plan?.oversized.map((oversized) => oversized.messageIndex)).toEqual([0]);
   });
 
   it('raises QueueConfigurationError for a targeted queue without a URL, naming the queue', () => {

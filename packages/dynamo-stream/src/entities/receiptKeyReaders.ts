@@ -1,0 +1,191 @@
+import { type Codec, INVALID, type IssueSink } from './attributes.js';
+import { positiveInt, uuid } from './entityParts.js';
+import { imageIdFromPk } from './keys.js';
+import { object, type Shape, type ShapeOutput } from './rules.js';
+import { parsePythonInt, plainDigits } from './validators.js';
+
+/**
+ * Reading receipt-scoped keys (`IMAGE#<id>`, `RECEIPT#<rid>#LINE#<lid>…`): the layouts the
+ * item parsers read their sort keys by, and the readers that take an entity's identity
+ * from a record's keys alone, with the entity's own rules for those fields.
+ */
+
+/** Reports a malformed key on the `PK` or `SK` attribute of an item. @internal */
+export const reportKeyIssue = (
+  issues: IssueSink,
+  attribute: 'PK' | 'SK',
+  message: string,
+  key: string,
+): void => {
+  issues.push({ code: 'custom', message, path: [attribute], input: key });
+};
+
+/**
+ * Reads the integer id at `index` of a split sort key like Python's `int()` (leading zeros
+ * are fine), reporting `<name> in SK must be an integer` when it is not one.
+ * @internal
+ */
+export const readKeyId = (
+  issues: IssueSink,
+  parts: readonly string[],
+  index: number,
+  name: string,
+  sk: string,
+): number | undefined => {
+  const text = parts[index] ?? '';
+  const value = parsePythonInt(text);
+  if (value === undefined) {
+    reportKeyIssue(
+      issues,
+      'SK',
+      `${name} in SK must be an integer, got ${JSON.stringify(text)}`,
+      sk,
+    );
+  }
+  return value;
+};
+
+/**
+ * The layout of a receipt-scoped sort key (`RECEIPT#<rid>#LINE#<lid>…`): the literal
+ * segments at the even indexes, the ids read at the odd indexes after them, and whether the
+ * key has exactly these segments or may go on (`RECEIPT#<rid>#SECTION#<type>`).
+ * @internal
+ */
+export interface ReceiptKeyLayout {
+  /** The entity named in the message for a malformed key, as Python words it. */
+  readonly entity: string;
+  /** The literal segments at indexes 0, 2, 4…, e.g. `['RECEIPT', 'LINE']`. */
+  readonly segments: readonly string[];
+  /** The id names read at indexes 1, 3, 5…, e.g. `['receipt_id', 'line_id']`. */
+  readonly ids: readonly string[];
+  /**
+   * The field read from the rest of the key after the last segment, e.g. `label` for
+   * `…#LABEL#<label>`; none when the key ends with an id.
+   */
+  readonly name?: string | undefined;
+  /** A literal final segment with nothing after it, e.g. `PLACE` in `RECEIPT#<rid>#PLACE`. */
+  readonly last?: string | undefined;
+  /** True when the key has exactly these segments; false when it may have more. */
+  readonly exact: boolean;
+}
+
+/**
+ * Reads an item's `SK` by `layout`, reporting a malformed key (`Invalid SK format for
+ * <entity>: <SK>`) and every id that is not an integer ({@link readKeyId}). When the key
+ * is well formed, sets `image_id` (from `PK`), the ids in layout order and the layout's
+ * `name` on `decoded` and returns it as the entity candidate; otherwise returns `undefined`.
+ * @internal
+ */
+export const receiptKeyCandidate = (
+  issues: IssueSink,
+  decoded: { readonly PK: string; readonly SK: string },
+  layout: ReceiptKeyLayout,
+): Record<string, unknown> | undefined => {
+  const { PK: pk, SK: sk } = decoded;
+  const parts = sk.split('#');
+  const { segments, ids: names, last } = layout;
+  const length = 2 * segments.length + (last === undefined ? 0 : 1);
+  let wellFormed = layout.exact ? parts.length === length : parts.length >= length;
+  for (let index = 0; wellFormed && index < segments.length; index += 1) {
+    wellFormed = parts[2 * index] === segments[index];
+  }
+  if (wellFormed && last !== undefined) wellFormed = parts[length - 1] === last;
+  if (!wellFormed) {
+    reportKeyIssue(issues, 'SK', `Invalid SK format for ${layout.entity}: ${sk}`, sk);
+    return undefined;
+  }
+  const ids: (number | undefined)[] = [];
+  let valid = true;
+  for (let index = 0; index < names.length; index += 1) {
+    const id = readKeyId(issues, parts, 2 * index + 1, names[index] as string, sk);
+    if (id === undefined) valid = false;
+    ids.push(id);
+  }
+  if (!valid) return undefined;
+  const candidate: Record<string, unknown> = decoded as unknown as Record<string, unknown>;
+  candidate['image_id'] = imageIdFromPk(pk);
+  for (let index = 0; index < names.length; index += 1) {
+    candidate[names[index] as string] = ids[index];
+  }
+  if (layout.name !== undefined) {
+    candidate[layout.name] = parts.slice(2 * segments.length - 1).join('#');
+  }
+  return candidate;
+};
+
+/**
+ * The rules of the fields every receipt-scoped key holds, `image_id` and `receipt_id`
+ * (`> 0`), shared by the entity rules and their {@link keyIdentityReader}s. @internal
+ */
+export const receiptKeyShape = (): {
+  readonly image_id: Codec<string>;
+  readonly receipt_id: Codec<number>;
+} => ({
+  image_id: uuid(),
+  receipt_id: positiveInt('receipt_id'),
+});
+
+/**
+ * Reads an entity's identity from a record's keys alone, as a REMOVE does when the stream
+ * has no old image. @internal
+ */
+export type KeyIdentityReader<Identity> = (keys: {
+  readonly pk: string;
+  readonly sk: string;
+}) => Identity | undefined;
+
+const keyIssues: IssueSink = [];
+const IMAGE_PREFIX = 'IMAGE#';
+
+/**
+ * Builds a {@link KeyIdentityReader}: the sort key is read by `layout` and the fields it
+ * yields are checked with `shape`, the entity's own rules for them (so the keys are valid
+ * exactly when the entity would accept those fields), and the partition key must be
+ * exactly `IMAGE#<image_id>`, as the table writes it. Returns `undefined` for keys that
+ * break any of this.
+ * @internal
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function keyIdentityReader<S extends Shape>(
+  layout: ReceiptKeyLayout,
+  shape: () => S,
+): KeyIdentityReader<ShapeOutput<S>> {
+  let rule: Codec<ShapeOutput<S>> | undefined;
+  return ({ pk, sk }) => {
+    keyIssues.length = 0;
+    const candidate = receiptKeyCandidate(keyIssues, { PK: pk, SK: sk }, layout);
+    const imageId = candidate?.['image_id'] as string | undefined;
+    // Exactly `IMAGE#<image_id>`, compared without building the string.
+    if (
+      imageId === undefined ||
+      pk.length !== IMAGE_PREFIX.length + imageId.length ||
+      !pk.startsWith(IMAGE_PREFIX)
+    ) {
+      return undefined;
+    }
+    rule ??= object(shape());
+    const identity = rule(candidate, keyIssues);
+    keyIssues.length = 0;
+    return identity === INVALID ? undefined : identity;
+  };
+}
+
+/**
+ * Reads `<prefix><digits>#` at `start` of a key; returns the index after the `#` and
+ * stores the id in `ids[slot]`, or returns -1. For the fast parsing paths. @internal
+ */
+export const scanKeyId = (
+  key: string,
+  start: number,
+  prefix: string,
+  ids: number[],
+  slot: number,
+): number => {
+  if (!key.startsWith(prefix, start)) return -1;
+  const from = start + prefix.length;
+  const end = key.indexOf('#', from);
+  const id = end === -1 ? undefined : plainDigits(key, from, end);
+  if (id === undefined || id < 1) return -1;
+  ids[slot] = id;
+  return end + 1;
+};

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { decodeStreamMessage, encodeStreamMessage } from '../../../src/messages/wire.js';
+import { fitMessageBody, TRUNCATION_MARKER } from '../../../src/publish/fitMessageBody.js';
+import { cjkText } from '../../helpers/factories.js';
+import { wordLabelMessage } from '../../helpers/streamMessages.js';
+
+describe('Function: fitMessageBody', () => {
+  it('returns the body unchanged when it fits', () => {
+    // Prepare
+    const message = wordLabelMessage();
+    const body = encodeStreamMessage(message);
+
+    // Act
+    const fitted = fitMessageBody(message, body.length, body.length);
+
+    // Assess
+    expect(fitted).toEqual({ body, truncated: false });
+  });
+
+  it('drops the old values first, keeping every new value whole', () => {
+    // Prepare
+    const message = wordLabelMessage({
+      changes: {
+        reasoning: { old: cjkText(2_000, 0), new: cjkText(2_000, 1) },
+        validation_status: { old: 'PENDING', new: 'VALID' },
+      },
+    });
+    const limit = encodeStreamMessage(message).length - 1;
+
+    // Act
+    const fitted = fitMessageBody(message, limit, limit);
+
+    // Assess
+    expect(fitted?.truncated).toBe(true);
+    expect(fitted?.body.length).toBeLessThanOrEqual(limit);
+    expect(decodeStreamMessage(fitted?.body ?? '').changes).toEqual({
+      reasoning: { old: null, new: cjkText(2_000, 1) },
+      validation_status: { old: null, new: 'VALID' },
+    });
+    expect(message.changes['reasoning']?.old).toBe(cjkText(2_000, 0));
+  });
+
+  it('then cuts the longest new strings, marking each cut, to fit within the limit', () => {
+    // Prepare
+    const message = wordLabelMessage({
+      changes: {
+        reasoning: { old: null, new: cjkText(5_000) },
+        nested: { old: null, new: { notes: ['short', 'x'.repeat(3_000)] } },
+      },
+    });
+    const limit = 20_000;
+
+    // Act
+    const fitted = fitMessageBody(message, limit + 100, limit);
+
+    // Assess
+    expect(fitted?.truncated).toBe(true);
+    const body = fitted?.body ?? '';
+    expect(body.length).toBeLessThanOrEqual(limit);
+    expect(body.length).toBeGreaterThan(limit - 10);
+    const { changes } = decodeStreamMessage(body);
+    const reasoning = String(changes['reasoning']?.new);
+    expect(reasoning.endsWith(TRUNCATION_MARKER)).toBe(true);
+    expect(cjkText(5_000).startsWith(reasoning.slice(0, -TRUNCATION_MARKER.length))).toBe(true);
+    expect(changes['nested']?.new).toEqual({ notes: ['short', 'x'.repeat(3_000)] });
+  });
+
+  it('cuts strings made of surrogate pairs at a character boundary', () => {
+    // Prepare
+    const message = wordLabelMessage({ changes: { note: { old: null, new: '😀'.repeat(2_000) } } });
+
+    // Act
+    const fitted = fitMessageBody(message, 5_001, 5_001);
+
+    // Assess
+    const note = String(decodeStreamMessage(fitted?.body ?? '').changes['note']?.new);
+    expect(note.endsWith(TRUNCATION_MARKER)).toBe(true);
+    expect(note.slice(0, -TRUNCATION_MARKER.length)).toMatch(/^(?:😀)+$/u);
+  });
+
+  it('gives up when the identifiers alone are too large', () => {
+    // Prepare
+    const message = wordLabelMessage({ entityData: { note: 'x'.repeat(10_000) } });
+
+    // Act & Assess
+    expect(fitMessageBody(message, 5_000, 5_000)).toBeUndefined();
+  });
+});
