@@ -8,7 +8,12 @@ import type { VectorCollection } from '../../src/ports/vectorCollection.js';
 import { seedWordsWorld, statuses, storedIds } from '../helpers/compactionWorld.js';
 import { failingFirst, fakeDeltaMerger } from '../helpers/fakeDeltaMerger.js';
 import { FlakyCollection } from '../helpers/flakyCollection.js';
-import { type CompactionFixture, metadataOne } from '../helpers/operationFixtures.js';
+import {
+  type CompactionFixture,
+  metadataOne,
+  seedRows,
+  seedWords,
+} from '../helpers/operationFixtures.js';
 import {
   makeCompactionRun,
   makeLabel,
@@ -186,6 +191,44 @@ export function describeConvergenceContract(
           merchant_name: 'New Place',
           address: '1 Main St',
         });
+      });
+
+      it('deletes the embeddings of word 0 and line 0 once the table no longer has them', async () => {
+        // Prepare
+        const fixture = await makeFixture();
+        const { imageId } = await seedWordsWorld(fixture);
+        const zeroWord = { imageId, receiptId: 1, lineId: 0, wordId: 0 };
+        const [zeroId] = await seedWords(fixture.words, [zeroWord]);
+        const [zeroRow] = await seedRows(fixture.lines, imageId, 1, [{ lineIds: [0] }]);
+
+        // Act
+        const words = await deliver(fixture, [
+          [
+            removalInput('word-0', 'RECEIPT_WORD', {
+              image_id: imageId,
+              receipt_id: 1,
+              line_id: 0,
+              word_id: 0,
+            }),
+          ],
+        ]);
+        const lines = await processCollectionUpdates(
+          [
+            removalInput('line-0', 'RECEIPT_LINE', {
+              image_id: imageId,
+              receipt_id: 1,
+              line_id: 0,
+            }),
+          ],
+          'lines',
+          { vectors: fixture.lines, receipts: fixture.receipts, now },
+        );
+
+        // Assess
+        expect(words).toEqual([{ 'word-0': 'applied' }]);
+        expect(statuses(lines)).toEqual({ 'line-0': 'applied' });
+        expect(await storedIds(fixture.words)).not.toContain(zeroId);
+        expect(await storedIds(fixture.lines)).not.toContain(zeroRow);
       });
 
       it("merges only the receipt's newest run: an older run delivered late changes nothing", async () => {
