@@ -69,6 +69,22 @@ export interface ReceiptKeyLayout {
   readonly exact: boolean;
 }
 
+/** The `#`-segments of `sk` when it has the layout's literal segments, else `undefined`. */
+const splitByLayout = (sk: string, layout: ReceiptKeyLayout): string[] | undefined => {
+  const parts = sk.split('#');
+  const { segments, last } = layout;
+  const length = 2 * segments.length + (last === undefined ? 0 : 1);
+  if (layout.exact ? parts.length !== length : parts.length < length) return undefined;
+  for (let index = 0; index < segments.length; index += 1) {
+    if (parts[2 * index] !== segments[index]) return undefined;
+  }
+  return last === undefined || parts[length - 1] === last ? parts : undefined;
+};
+
+/** The layout's `name`: the rest of the key after its last literal segment. */
+const nameOf = (parts: readonly string[], layout: ReceiptKeyLayout): string =>
+  parts.slice(2 * layout.segments.length - 1).join('#');
+
 /**
  * Reads an item's `SK` by `layout`, reporting a malformed key (`Invalid SK format for
  * <entity>: <SK>`) and every id that is not an integer ({@link readKeyId}). When the key
@@ -82,18 +98,12 @@ export const receiptKeyCandidate = (
   layout: ReceiptKeyLayout,
 ): Record<string, unknown> | undefined => {
   const { PK: pk, SK: sk } = decoded;
-  const parts = sk.split('#');
-  const { segments, ids: names, last } = layout;
-  const length = 2 * segments.length + (last === undefined ? 0 : 1);
-  let wellFormed = layout.exact ? parts.length === length : parts.length >= length;
-  for (let index = 0; wellFormed && index < segments.length; index += 1) {
-    wellFormed = parts[2 * index] === segments[index];
-  }
-  if (wellFormed && last !== undefined) wellFormed = parts[length - 1] === last;
-  if (!wellFormed) {
+  const parts = splitByLayout(sk, layout);
+  if (parts === undefined) {
     reportKeyIssue(issues, 'SK', `Invalid SK format for ${layout.entity}: ${sk}`, sk);
     return undefined;
   }
+  const names = layout.ids;
   const ids: (number | undefined)[] = [];
   let valid = true;
   for (let index = 0; index < names.length; index += 1) {
@@ -107,9 +117,7 @@ export const receiptKeyCandidate = (
   for (let index = 0; index < names.length; index += 1) {
     candidate[names[index] as string] = ids[index];
   }
-  if (layout.name !== undefined) {
-    candidate[layout.name] = parts.slice(2 * segments.length - 1).join('#');
-  }
+  if (layout.name !== undefined) candidate[layout.name] = nameOf(parts, layout);
   return candidate;
 };
 
@@ -151,18 +159,18 @@ export function keyIdentityReader<S extends Shape>(
   shape: () => S,
 ): KeyIdentityReader<ShapeOutput<S>> {
   let rule: Codec<ShapeOutput<S>> | undefined;
+  const { ids, name } = layout;
   return ({ pk, sk }) => {
-    keyIssues.length = 0;
-    const candidate = receiptKeyCandidate(keyIssues, { PK: pk, SK: sk }, layout);
-    const imageId = candidate?.['image_id'] as string | undefined;
-    // Exactly `IMAGE#<image_id>`, compared without building the string.
-    if (
-      imageId === undefined ||
-      pk.length !== IMAGE_PREFIX.length + imageId.length ||
-      !pk.startsWith(IMAGE_PREFIX)
-    ) {
-      return undefined;
+    const parts = splitByLayout(sk, layout);
+    if (parts === undefined || !pk.startsWith(IMAGE_PREFIX)) return undefined;
+    // The whole rest of the PK: an image id holding a `#` fails the UUID rule.
+    const candidate: Record<string, unknown> = { image_id: pk.slice(IMAGE_PREFIX.length) };
+    for (let index = 0; index < ids.length; index += 1) {
+      const id = parsePythonInt(parts[2 * index + 1] ?? '');
+      if (id === undefined) return undefined;
+      candidate[ids[index] as string] = id;
     }
+    if (name !== undefined) candidate[name] = nameOf(parts, layout);
     rule ??= object(shape());
     const identity = rule(candidate, keyIssues);
     keyIssues.length = 0;

@@ -41,7 +41,10 @@ const copyInto = (holder: Holder, key: string | number, value: JsonValue, slots:
     holder[key] = value;
     return;
   }
-  const copy: JsonValue[] | { [name: string]: JsonValue } = Array.isArray(value) ? [] : {};
+  // A prototype-free copy, so a `__proto__` key stays a key.
+  const copy: JsonValue[] | { [name: string]: JsonValue } = Array.isArray(value)
+    ? []
+    : Object.create(null);
   holder[key] = copy;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index += 1) {

@@ -78,6 +78,21 @@ describe('Function: fitMessageBody', () => {
     expect(note.slice(0, -TRUNCATION_MARKER.length)).toMatch(/^(?:😀)+$/u);
   });
 
+  it('keeps a __proto__ key of a new value as a key', () => {
+    // Prepare: JSON.parse makes `__proto__` an own key, as a stream image's map would
+    const value = JSON.parse(`{"__proto__": "kept", "text": "${'x'.repeat(5_000)}"}`);
+    const message = wordLabelMessage({ changes: { note: { old: null, new: value } } });
+
+    // Act
+    const fitted = fitMessageBody(message, 2_000, 2_000);
+
+    // Assess
+    // Read with JSON.parse: the wire schema's zod parse drops `__proto__` keys itself.
+    const note = JSON.parse(fitted?.body ?? '{}').changes.note.new;
+    expect(Object.getOwnPropertyDescriptor(note, '__proto__')?.value).toBe('kept');
+    expect(String(note['text']).endsWith(TRUNCATION_MARKER)).toBe(true);
+  });
+
   it('gives up when the identifiers alone are too large', () => {
     // Prepare
     const message = wordLabelMessage({ entityData: { note: 'x'.repeat(10_000) } });
