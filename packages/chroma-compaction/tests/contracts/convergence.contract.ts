@@ -95,6 +95,27 @@ export function describeConvergenceContract(
 
   describe(`convergence on DynamoDB: ${label}`, () => {
     describe('Function: processCollectionUpdates', () => {
+      it("keeps the table's place whatever a place message's changes say", async () => {
+        // Prepare: a message built from an invalid new image said every field became null.
+        const fixture = await makeFixture();
+        const { imageId, id } = await seedWordsWorld(fixture);
+        await fixture.putPlaces(makePlace(imageId, 1, { merchant_name: 'Kept' }));
+        const wiping = placeInput('wipe', imageId, 1, 'MODIFY', {
+          merchant_name: { old: 'Kept', new: null },
+          formatted_address: { old: '1 Main St', new: null },
+        });
+
+        // Act
+        const outcomes = await deliver(fixture, [[wiping]]);
+
+        // Assess
+        expect(outcomes).toEqual([{ wipe: 'applied' }]);
+        expect(await metadataOne(fixture.words, id(1, 1, 1))).toMatchObject({
+          merchant_name: 'Kept',
+          address: '1 Main St',
+        });
+      });
+
       it('keeps the latest place when an older place change is redelivered after a newer one', async () => {
         // Prepare: A→B at t1, B→C at t2; the table holds C.
         const fixture = await makeFixture();

@@ -15,7 +15,7 @@ import {
  * the one history a failure printed.
  */
 
-const DEFAULT_RUNS = 1000;
+const DEFAULT_RUNS = 2000;
 
 const positiveInteger = (name: string): number | undefined => {
   const text = process.env[name];
