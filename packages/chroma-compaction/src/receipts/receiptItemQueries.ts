@@ -151,31 +151,43 @@ const shape =
 
 const receiptPrefix = (ref: ReceiptRef): string => `RECEIPT#${pad(ref.receiptId)}`;
 
-/** Words of a receipt: SKs under `RECEIPT#r#LINE#` shaped exactly like a word key. @internal */
-export const receiptWordsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptWord> => {
-  const operation = 'listReceiptWords';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    skPrefix: `${receiptPrefix(ref)}#LINE#`,
-    matches: shape(isWordSk),
-    schema: ReceiptWordItemSchema,
+/**
+ * A query builder for a receipt-wide read: `PK = IMAGE#{imageId}`, `SK` under
+ * `RECEIPT#r{suffix}`, items kept when `test` takes their SK's `#`-parts.
+ */
+const receiptQuery =
+  <Entity>(
+    operation: string,
+    suffix: string,
+    test: (parts: readonly string[]) => boolean,
+    schema: ReceiptItemSchema<Entity>,
+  ) =>
+  (ref: ReceiptRef): ReceiptItemQuery<Entity> => {
+    checkReceiptRef(operation, ref);
+    return {
+      operation,
+      pk: `IMAGE#${ref.imageId}`,
+      skPrefix: `${receiptPrefix(ref)}${suffix}`,
+      matches: shape(test),
+      schema,
+    };
   };
-};
+
+/** Words of a receipt: SKs under `RECEIPT#r#LINE#` shaped exactly like a word key. @internal */
+export const receiptWordsQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptWord> = receiptQuery(
+  'listReceiptWords',
+  '#LINE#',
+  isWordSk,
+  ReceiptWordItemSchema,
+);
 
 /** Lines of a receipt: SKs under `RECEIPT#r#LINE#` shaped exactly like a line key. @internal */
-export const receiptLinesQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptLine> => {
-  const operation = 'listReceiptLines';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    skPrefix: `${receiptPrefix(ref)}#LINE#`,
-    matches: shape(isLineSk),
-    schema: ReceiptLineItemSchema,
-  };
-};
+export const receiptLinesQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptLine> = receiptQuery(
+  'listReceiptLines',
+  '#LINE#',
+  isLineSk,
+  ReceiptLineItemSchema,
+);
 
 /** Labels of one word: SKs under `RECEIPT#r#LINE#l#WORD#w#LABEL#`. @internal */
 export const wordLabelsQuery = (ref: WordRef): ReceiptItemQuery<ReceiptWordLabel> => {
@@ -191,79 +203,44 @@ export const wordLabelsQuery = (ref: WordRef): ReceiptItemQuery<ReceiptWordLabel
 };
 
 /** Every word label of a receipt: SKs under `RECEIPT#r#LINE#` shaped like a label key. @internal */
-export const receiptWordLabelsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptWordLabel> => {
-  const operation = 'listReceiptWordLabels';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    skPrefix: `${receiptPrefix(ref)}#LINE#`,
-    matches: shape(isLabelSk),
-    schema: ReceiptWordLabelItemSchema,
-  };
-};
+export const receiptWordLabelsQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptWordLabel> =
+  receiptQuery('listReceiptWordLabels', '#LINE#', isLabelSk, ReceiptWordLabelItemSchema);
 
 /** Sections of a receipt: SKs under `RECEIPT#r#SECTION#`. @internal */
-export const receiptSectionsQuery = (ref: ReceiptRef): ReceiptItemQuery<ReceiptSection> => {
-  const operation = 'listReceiptSections';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    skPrefix: `${receiptPrefix(ref)}#SECTION#`,
-    matches: shape(isSectionSk),
-    schema: ReceiptSectionItemSchema,
-  };
-};
+export const receiptSectionsQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptSection> =
+  receiptQuery('listReceiptSections', '#SECTION#', isSectionSk, ReceiptSectionItemSchema);
 
 /** Compaction runs of a receipt: SKs under `RECEIPT#r#COMPACTION_RUN#`. @internal */
-export const receiptCompactionRunsQuery = (ref: ReceiptRef): ReceiptItemQuery<CompactionRun> => {
-  const operation = 'listCompactionRuns';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    skPrefix: `${receiptPrefix(ref)}#COMPACTION_RUN#`,
-    matches: shape(isCompactionRunSk),
-    schema: CompactionRunItemSchema,
+export const receiptCompactionRunsQuery: (ref: ReceiptRef) => ReceiptItemQuery<CompactionRun> =
+  receiptQuery(
+    'listCompactionRuns',
+    '#COMPACTION_RUN#',
+    isCompactionRunSk,
+    CompactionRunItemSchema,
+  );
+
+/** A key read of one item of a receipt: `PK = IMAGE#{imageId}`, `SK = RECEIPT#r{suffix}`. */
+const receiptKeyRead =
+  <Entity>(operation: string, suffix: string, schema: ReceiptItemSchema<Entity>) =>
+  (ref: ReceiptRef): ReceiptItemKey<Entity> => {
+    checkReceiptRef(operation, ref);
+    return { operation, pk: `IMAGE#${ref.imageId}`, sk: `${receiptPrefix(ref)}${suffix}`, schema };
   };
-};
 
 /** The receipt item: SK `RECEIPT#r`. @internal */
-export const receiptItemKey = (ref: ReceiptRef): ReceiptItemKey<Receipt> => {
-  const operation = 'getReceipt';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    sk: receiptPrefix(ref),
-    schema: ReceiptEntityItemSchema,
-  };
-};
+export const receiptItemKey: (ref: ReceiptRef) => ReceiptItemKey<Receipt> = receiptKeyRead(
+  'getReceipt',
+  '',
+  ReceiptEntityItemSchema,
+);
 
 /** The receipt's place: SK `RECEIPT#r#PLACE`. @internal */
-export const receiptPlaceItemKey = (ref: ReceiptRef): ReceiptItemKey<ReceiptPlace> => {
-  const operation = 'getReceiptPlace';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    sk: `${receiptPrefix(ref)}#PLACE`,
-    schema: ReceiptPlaceItemSchema,
-  };
-};
+export const receiptPlaceItemKey: (ref: ReceiptRef) => ReceiptItemKey<ReceiptPlace> =
+  receiptKeyRead('getReceiptPlace', '#PLACE', ReceiptPlaceItemSchema);
 
 /** The receipt's legacy place row (spec §2.6): SK `RECEIPT#r#METADATA`. @internal */
-export const receiptMetadataItemKey = (ref: ReceiptRef): ReceiptItemKey<ReceiptMetadata> => {
-  const operation = 'getReceiptPlace';
-  checkReceiptRef(operation, ref);
-  return {
-    operation,
-    pk: `IMAGE#${ref.imageId}`,
-    sk: `${receiptPrefix(ref)}#METADATA`,
-    schema: ReceiptMetadataItemSchema,
-  };
-};
+export const receiptMetadataItemKey: (ref: ReceiptRef) => ReceiptItemKey<ReceiptMetadata> =
+  receiptKeyRead('getReceiptPlace', '#METADATA', ReceiptMetadataItemSchema);
 
 const keyText = (item: DynamoDBItem, name: string): string => {
   const value = item[name]?.S;
