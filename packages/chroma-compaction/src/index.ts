@@ -13,6 +13,17 @@ export {
   type FileSystemObjectStoreOptions,
 } from './adapters/fs/fileSystemObjectStore.js';
 export {
+  ArchiveError,
+  type ArchiveErrorOptions,
+  type ArchiveErrorReason,
+} from './archives/errors.js';
+export {
+  DEFAULT_UNPACK_LIMITS,
+  type UnpackLimits,
+  type UnpackResult,
+} from './archives/types.js';
+export { unpackSnapshot } from './archives/unpackSnapshot.js';
+export {
   type DecodeSqsRecordsResult,
   decodeSqsRecords,
   type SqsRecordLike,

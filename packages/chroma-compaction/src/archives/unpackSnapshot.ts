@@ -1,0 +1,246 @@
+/**
+ * Safe extraction of a gzip tar (a snapshot or delta tarball). The guarantee: nothing is
+ * ever written outside `dest`, and a refused or broken archive leaves `dest` as it was
+ * (empty, or absent if this call created it). Only regular files and directories are
+ * written; every link, device file and FIFO is refused, whatever it points to.
+ */
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { type Extract, extract as tarExtract } from 'tar-stream';
+import { archiveEntryPath, claimPath, type PathKind } from './archiveEntryPath.js';
+import { ArchiveError } from './errors.js';
+import { DEFAULT_UNPACK_LIMITS, type UnpackLimits, type UnpackResult } from './types.js';
+
+/**
+ * Inflated bytes that are not file content (tar headers, padding, pax records, the zero
+ * blocks at the end) allowed in all, plus per entry. Without this bound, a gzip of zeros
+ * would be read to its end as an endless run of empty tar blocks.
+ */
+const METADATA_BASE_BYTES = 1024 * 1024;
+const METADATA_BYTES_PER_ENTRY = 8 * 1024;
+
+/** One entry of the tar stream: its header and a readable of its content. */
+type Entry = Extract extends AsyncIterable<infer E> ? E : never;
+
+interface UnpackState {
+  readonly root: string;
+  readonly limits: Required<UnpackLimits>;
+  /** What each destination-relative path is: a file, a listed directory or an implied one. */
+  readonly paths: Map<string, PathKind>;
+  seen: number;
+  written: number;
+  bytes: number;
+  inflated: number;
+}
+
+/**
+ * Extracts a gzip tar into `dest`, refusing anything that could write outside it or exhaust
+ * the disk. `dest` is created if missing and must otherwise be empty, so that a failure can
+ * remove everything under it and no file of the archive can collide with one already there.
+ * Names may carry `./` prefixes (Python's `arcname="."`). Every symbolic and hard link is
+ * refused, as are device files and FIFOs. The source is read to its end, and destroyed if
+ * the extraction fails.
+ * @param source - The `.tar.gz` bytes, or the path of a `.tar.gz` file.
+ * @param dest - The directory to fill.
+ * @param limits - Bounds on entries and unpacked bytes, see {@link UnpackLimits}.
+ * @returns How many entries and content bytes were written.
+ * @throws {@link ArchiveError} when the archive is refused or corrupt; `dest` is then left
+ * empty (or removed if this call created it).
+ * @example
+ * ```ts
+ * import { unpackSnapshot } from '@receipt-chroma/chroma-compaction';
+ *
+ * const { entries, bytes } = await unpackSnapshot('/tmp/snapshot.tar.gz', '/tmp/chroma', {
+ *   maxTotalBytes: 2 * 1024 ** 3,
+ * });
+ * console.log(`unpacked ${entries} entries, ${bytes} bytes`);
+ * ```
+ */
+export async function unpackSnapshot(
+  source: Readable | string,
+  dest: string,
+  limits: UnpackLimits = {},
+): Promise<UnpackResult> {
+  const root = resolve(dest);
+  const created = await prepareDestination(root);
+  const state: UnpackState = {
+    root,
+    limits: { ...DEFAULT_UNPACK_LIMITS, ...limits },
+    paths: new Map(),
+    seen: 0,
+    written: 0,
+    bytes: 0,
+    inflated: 0,
+  };
+  const input = typeof source === 'string' ? createReadStream(source) : source;
+  const gunzip = createGunzip();
+  const meter = metadataMeter(state);
+  const extract = tarExtract();
+  let inputError: unknown;
+  const fail = (error: unknown): void => {
+    extract.destroy(error instanceof Error ? error : new Error(String(error)));
+  };
+  input.on('error', (error: unknown) => {
+    inputError ??= error;
+    fail(error);
+  });
+  gunzip.on('error', fail);
+  meter.on('error', fail);
+  input.pipe(gunzip).pipe(meter).pipe(extract);
+  try {
+    for await (const entry of extract) await writeEntry(entry, state);
+    return { entries: state.written, bytes: state.bytes };
+  } catch (error) {
+    input.destroy();
+    await removeWritten(root, created);
+    throw toArchiveError(error, inputError);
+  } finally {
+    gunzip.destroy();
+    meter.destroy();
+  }
+}
+
+/** Creates `root` if missing; returns the first directory created, or refuses a non-empty one. */
+const prepareDestination = async (root: string): Promise<string | undefined> => {
+  const created = await mkdir(root, { recursive: true });
+  if (created === undefined && (await readdir(root)).length > 0) {
+    throw new ArchiveError(
+      `Destination ${root} is not empty; unpack into a new or empty directory`,
+      { reason: 'destination-not-empty' },
+    );
+  }
+  return created;
+};
+
+/** Removes what this call wrote: the directories it created, or everything in `root`. */
+const removeWritten = async (root: string, created: string | undefined): Promise<void> => {
+  if (created !== undefined) {
+    await rm(created, { recursive: true, force: true });
+    return;
+  }
+  const names = await readdir(root).catch(() => []);
+  await Promise.all(names.map((name) => rm(join(root, name), { recursive: true, force: true })));
+};
+
+/** Counts inflated bytes and stops once those that are not file content exceed their bound. */
+const metadataMeter = (state: UnpackState): Transform =>
+  new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      state.inflated += chunk.length;
+      const metadata = state.inflated - state.bytes;
+      if (metadata > METADATA_BASE_BYTES + METADATA_BYTES_PER_ENTRY * state.seen) {
+        callback(
+          new ArchiveError(
+            `Archive holds more than ${metadata} bytes of headers or padding; it is not a snapshot`,
+            { reason: 'too-large' },
+          ),
+        );
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+
+/** Checks one entry against the rules and writes it under the destination. */
+const writeEntry = async (entry: Entry, state: UnpackState): Promise<void> => {
+  const { name, type } = entry.header;
+  state.seen += 1;
+  if (state.seen > state.limits.maxEntries) {
+    throw new ArchiveError(`Archive holds more than ${state.limits.maxEntries} entries`, {
+      reason: 'too-many-entries',
+      entry: name,
+    });
+  }
+  if (type === 'symlink' || type === 'link') {
+    throw new ArchiveError(`Archive entry "${name}" is a ${type}; links are never extracted`, {
+      reason: 'link',
+      entry: name,
+    });
+  }
+  const isDirectory = type === 'directory';
+  if (!isDirectory && type !== 'file' && type !== 'contiguous-file') {
+    throw new ArchiveError(
+      `Archive entry "${name}" is a ${type ?? 'unknown type'}; only files and directories are extracted`,
+      { reason: 'special-file', entry: name },
+    );
+  }
+  const relative = archiveEntryPath(name);
+  if (relative === '.') {
+    if (!isDirectory) {
+      throw new ArchiveError(`Archive entry "${name}" is a file named like the destination`, {
+        reason: 'invalid-path',
+        entry: name,
+      });
+    }
+    entry.resume();
+    return;
+  }
+  claimPath(relative, isDirectory, name, state.paths);
+  const target = join(state.root, relative);
+  if (!target.startsWith(state.root + sep)) {
+    throw new ArchiveError(`Archive entry "${name}" resolves outside the destination`, {
+      reason: 'path-escape',
+      entry: name,
+    });
+  }
+  state.written += 1;
+  if (isDirectory) {
+    await mkdir(target, { recursive: true });
+    entry.resume();
+    return;
+  }
+  await mkdir(dirname(target), { recursive: true });
+  await writeFileEntry(entry, target, state);
+};
+
+/** Streams one file to disk, counting the bytes actually received against the limits. */
+const writeFileEntry = async (entry: Entry, target: string, state: UnpackState): Promise<void> => {
+  const { name } = entry.header;
+  const { maxEntryBytes, maxTotalBytes } = state.limits;
+  // 'wx' never follows or replaces anything already at `target`.
+  const handle: FileHandle = await open(target, 'wx', 0o644).catch((error: unknown) => {
+    throw new ArchiveError(`Archive entry "${name}" collides with another entry on this disk`, {
+      reason: 'duplicate-entry',
+      entry: name,
+      cause: error,
+    });
+  });
+  try {
+    let entryBytes = 0;
+    for await (const chunk of entry as AsyncIterable<Buffer>) {
+      entryBytes += chunk.length;
+      state.bytes += chunk.length;
+      if (entryBytes > maxEntryBytes) {
+        throw new ArchiveError(`Archive entry "${name}" holds more than ${maxEntryBytes} bytes`, {
+          reason: 'entry-too-large',
+          entry: name,
+        });
+      }
+      if (state.bytes > maxTotalBytes) {
+        throw new ArchiveError(`Archive unpacks to more than ${maxTotalBytes} bytes`, {
+          reason: 'too-large',
+          entry: name,
+        });
+      }
+      let offset = 0;
+      while (offset < chunk.length) offset += (await handle.write(chunk, offset)).bytesWritten;
+    }
+  } finally {
+    await handle.close();
+  }
+};
+
+/** Our own errors pass through, the source's and the disk's as they are; the rest is corruption. */
+const toArchiveError = (error: unknown, inputError: unknown): unknown => {
+  if (error instanceof ArchiveError || (inputError !== undefined && error === inputError)) {
+    return error;
+  }
+  if (error instanceof Error && 'syscall' in error) return error;
+  return new ArchiveError('Archive is not a valid gzip tar (truncated or corrupt)', {
+    reason: 'corrupt',
+    cause: error,
+  });
+};
