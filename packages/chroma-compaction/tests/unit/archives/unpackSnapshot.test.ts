@@ -1,64 +1,18 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArchiveError, type ArchiveErrorReason } from '../../../src/archives/errors.js';
+import { describe, expect, it } from 'vitest';
+import type { ArchiveError, ArchiveErrorReason } from '../../../src/archives/errors.js';
 import { unpackSnapshot } from '../../../src/archives/unpackSnapshot.js';
-import { type TarEntrySpec, tarGz, zeroBomb } from '../../helpers/tarballs.js';
+import { type TarEntrySpec, tarGz } from '../../helpers/tarballs.js';
+import { catchError, snapshotEntries, useUnpackWorkspace } from '../../helpers/unpackWorkspace.js';
 
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
-const catchError = async (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-
-/** A Python-style snapshot: `./` prefixes, nested directories, a binary file. */
-const snapshotEntries: TarEntrySpec[] = [
-  { name: './', type: 'directory' },
-  { name: './chroma.sqlite3', content: Buffer.from(Array.from({ length: 70_000 }, (_, i) => i)) },
-  { name: './4f1c/', type: 'directory' },
-  { name: './4f1c/data_level0.bin', content: Buffer.alloc(100_000, 7) },
-  { name: './4f1c/header.bin', content: 'header' },
-  { name: 'deep/er/still/notes.txt', content: 'implied parents' },
-  { name: './empty/', type: 'directory' },
-];
-
 describe('Function: unpackSnapshot', () => {
-  let root: string;
-  let dest: string;
-  let outside: string;
-
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'unpack-snapshot-'));
-    dest = join(root, 'dest');
-    outside = join(root, 'outside');
-    await mkdir(dest);
-    await mkdir(outside);
-  });
-
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-
-  /** Asserts the refusal, and that neither `dest` nor its sibling holds anything. */
-  const expectRefused = async (
-    source: Readable | string,
-    reason: ArchiveErrorReason,
-    limits = {},
-  ): Promise<ArchiveError> => {
-    const error = await catchError(unpackSnapshot(source, dest, limits));
-    expect(error).toBeInstanceOf(ArchiveError);
-    expect((error as ArchiveError).reason).toBe(reason);
-    expect(await readdir(dest)).toEqual([]);
-    expect(await readdir(outside)).toEqual([]);
-    return error as ArchiveError;
-  };
+  const workspace = useUnpackWorkspace();
 
   const refuseEntries = async (
     entries: TarEntrySpec[],
@@ -66,7 +20,7 @@ describe('Function: unpackSnapshot', () => {
   ): Promise<ArchiveError> => {
     // A valid file first, so the refusal must also remove what was already written.
     const archive = await tarGz([{ name: './first.txt', content: 'written' }, ...entries]);
-    return expectRefused(Readable.from([archive]), reason);
+    return workspace.expectRefused(Readable.from([archive]), reason);
   };
 
   describe('valid archives', () => {
@@ -75,23 +29,28 @@ describe('Function: unpackSnapshot', () => {
       const archive = await tarGz(snapshotEntries);
 
       // Act
-      const result = await unpackSnapshot(Readable.from([archive]), dest);
+      const result = await unpackSnapshot(Readable.from([archive]), workspace.dest);
 
       // Assess
       expect(result).toEqual({ entries: 6, bytes: 170_000 + 6 + 15 });
       for (const { name, type, content } of snapshotEntries) {
         if (type === 'directory') continue;
-        expect(sha256(await readFile(join(dest, name)))).toBe(sha256(content ?? ''));
+        expect(sha256(await readFile(join(workspace.dest, name)))).toBe(sha256(content ?? ''));
       }
-      expect(existsSync(join(dest, 'empty'))).toBe(true);
-      expect((await readdir(dest)).sort()).toEqual(['4f1c', 'chroma.sqlite3', 'deep', 'empty']);
+      expect(existsSync(join(workspace.dest, 'empty'))).toBe(true);
+      expect((await readdir(workspace.dest)).sort()).toEqual([
+        '4f1c',
+        'chroma.sqlite3',
+        'deep',
+        'empty',
+      ]);
     });
 
     it('reads a file path and creates a missing destination', async () => {
       // Prepare
-      const file = join(root, 'snapshot.tar.gz');
+      const file = join(workspace.root, 'snapshot.tar.gz');
       await writeFile(file, await tarGz(snapshotEntries));
-      const fresh = join(root, 'new', 'dest');
+      const fresh = join(workspace.root, 'new', 'dest');
 
       // Act
       const result = await unpackSnapshot(file, fresh);
@@ -103,15 +62,15 @@ describe('Function: unpackSnapshot', () => {
 
     it('refuses a destination that already holds files, leaving them alone', async () => {
       // Prepare
-      await writeFile(join(dest, 'mine.txt'), 'keep');
+      await writeFile(join(workspace.dest, 'mine.txt'), 'keep');
       const archive = await tarGz([{ name: 'mine.txt', content: 'theirs' }]);
 
       // Act
-      const error = await catchError(unpackSnapshot(Readable.from([archive]), dest));
+      const error = await catchError(unpackSnapshot(Readable.from([archive]), workspace.dest));
 
       // Assess
       expect((error as ArchiveError).reason).toBe('destination-not-empty');
-      expect(await readFile(join(dest, 'mine.txt'), 'utf8')).toBe('keep');
+      expect(await readFile(join(workspace.dest, 'mine.txt'), 'utf8')).toBe('keep');
     });
 
     it('removes a destination it created when the archive is refused', async () => {
@@ -120,14 +79,14 @@ describe('Function: unpackSnapshot', () => {
         { name: 'a.txt', content: 'a' },
         { name: '../x', content: 'x' },
       ]);
-      const fresh = join(root, 'new', 'dest');
+      const fresh = join(workspace.root, 'new', 'dest');
 
       // Act
       const error = await catchError(unpackSnapshot(Readable.from([archive]), fresh));
 
       // Assess
       expect((error as ArchiveError).reason).toBe('path-escape');
-      expect(existsSync(join(root, 'new'))).toBe(false);
+      expect(existsSync(join(workspace.root, 'new'))).toBe(false);
     });
   });
 
@@ -168,111 +127,6 @@ describe('Function: unpackSnapshot', () => {
         ],
         'duplicate-entry',
       );
-    });
-  });
-
-  describe('limits and corruption', () => {
-    it('refuses more entries than maxEntries', async () => {
-      // Prepare
-      const entries = Array.from({ length: 4 }, (_, i) => ({ name: `f${i}`, content: 'x' }));
-      const archive = await tarGz(entries);
-
-      // Act & Assess
-      expect(
-        (await unpackSnapshot(Readable.from([archive]), dest, { maxEntries: 4 })).entries,
-      ).toBe(4);
-      await rm(dest, { recursive: true });
-      await mkdir(dest);
-      await expectRefused(Readable.from([archive]), 'too-many-entries', { maxEntries: 3 });
-    });
-
-    it('refuses an entry larger than maxEntryBytes', async () => {
-      // Prepare
-      const archive = await tarGz([
-        { name: 'small', content: Buffer.alloc(1000) },
-        { name: 'big', content: Buffer.alloc(1001) },
-      ]);
-
-      // Act
-      const error = await expectRefused(Readable.from([archive]), 'entry-too-large', {
-        maxEntryBytes: 1000,
-      });
-
-      // Assess
-      expect(error.entry).toBe('big');
-    });
-
-    it('stops a 1 GiB gzip bomb at maxTotalBytes without inflating it', async () => {
-      // Prepare
-      const bomb = zeroBomb(1024 ** 3);
-
-      // Act
-      await expectRefused(bomb.stream, 'too-large', { maxTotalBytes: 32 * 1024 * 1024 });
-
-      // Assess
-      expect(bomb.generated()).toBeLessThan(128 * 1024 * 1024);
-    });
-
-    it('stops a gzip of zeros that is no tar at all', async () => {
-      // Prepare
-      const gzip = createGzip({ level: 1 });
-      let generated = 0;
-      const zeros = Buffer.alloc(1024 * 1024);
-      const source = Readable.from(
-        (function* () {
-          while (generated < 1024 ** 3) {
-            generated += zeros.length;
-            yield zeros;
-          }
-        })(),
-      ).pipe(gzip);
-
-      // Act
-      await expectRefused(source, 'too-large');
-
-      // Assess
-      expect(generated).toBeLessThan(128 * 1024 * 1024);
-    });
-
-    it.each([
-      ['a truncated gzip', (bytes: Buffer) => bytes.subarray(0, bytes.length - 20)],
-      ['bytes that are not gzip', (bytes: Buffer) => Buffer.from(bytes.toString('base64'))],
-    ])('refuses %s as corrupt', async (_label, damage) => {
-      // Prepare
-      const archive = await tarGz(snapshotEntries);
-
-      // Act & Assess
-      await expectRefused(Readable.from([damage(archive)]), 'corrupt');
-    });
-
-    it('rethrows a failing source unchanged and removes what it wrote', async () => {
-      // Prepare
-      const archive = await tarGz(snapshotEntries);
-      const lost = new Error('connection reset');
-      const source = Readable.from(
-        (async function* () {
-          yield archive.subarray(0, archive.length - 100);
-          // Time to write the first files, which the failure must then remove.
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          throw lost;
-        })(),
-      );
-
-      // Act
-      const error = await catchError(unpackSnapshot(source, dest));
-
-      // Assess
-      expect(error).toBe(lost);
-      expect(await readdir(dest)).toEqual([]);
-    });
-
-    it('refuses a tar cut in the middle of an entry as corrupt', async () => {
-      // Prepare
-      const { gunzipSync, gzipSync } = await import('node:zlib');
-      const tar = gunzipSync(await tarGz(snapshotEntries));
-
-      // Act & Assess
-      await expectRefused(Readable.from([gzipSync(tar.subarray(0, 40_000))]), 'corrupt');
     });
   });
 });
