@@ -31,3 +31,22 @@ export const DEFAULT_UNPACK_LIMITS: Required<UnpackLimits> = {
   maxEntryBytes: 4 * 1024 ** 3,
   maxTotalBytes: 16 * 1024 ** 3,
 };
+
+/**
+ * The limits to apply: the defaults, overridden by each limit given (an `undefined` one
+ * keeps its default).
+ * @throws RangeError when a limit given is not a positive integer
+ * @internal
+ */
+export function resolveUnpackLimits(limits: UnpackLimits): Required<UnpackLimits> {
+  const resolved = { ...DEFAULT_UNPACK_LIMITS };
+  for (const name of Object.keys(DEFAULT_UNPACK_LIMITS) as (keyof UnpackLimits)[]) {
+    const value = limits[name];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+    }
+    resolved[name] = value;
+  }
+  return resolved;
+}

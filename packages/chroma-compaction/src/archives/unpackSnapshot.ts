@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { type Extract, extract as tarExtract } from 'tar-stream';
 import { archiveEntryPath, claimPath, type PathKind } from './archiveEntryPath.js';
 import { ArchiveError } from './errors.js';
-import { DEFAULT_UNPACK_LIMITS, type UnpackLimits, type UnpackResult } from './types.js';
+import { resolveUnpackLimits, type UnpackLimits, type UnpackResult } from './types.js';
 
 /**
  * Inflated bytes that are not file content (tar headers, padding, pax records, the zero
@@ -49,6 +49,7 @@ interface UnpackState {
  * @returns How many entries and content bytes were written.
  * @throws {@link ArchiveError} when the archive is refused or corrupt; `dest` is then left
  * empty (or removed if this call created it).
+ * @throws RangeError when a limit is not a positive integer (nothing is created or read).
  * @example
  * ```ts
  * import { unpackSnapshot } from '@receipt-chroma/chroma-compaction';
@@ -64,11 +65,13 @@ export async function unpackSnapshot(
   dest: string,
   limits: UnpackLimits = {},
 ): Promise<UnpackResult> {
+  // Checked before anything is created or read.
+  const resolvedLimits = resolveUnpackLimits(limits);
   const root = resolve(dest);
   const created = await prepareDestination(root);
   const state: UnpackState = {
     root,
-    limits: { ...DEFAULT_UNPACK_LIMITS, ...limits },
+    limits: resolvedLimits,
     paths: new Map(),
     seen: 0,
     written: 0,

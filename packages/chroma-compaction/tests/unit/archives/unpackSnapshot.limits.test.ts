@@ -2,6 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_UNPACK_LIMITS, resolveUnpackLimits } from '../../../src/archives/types.js';
 import { unpackSnapshot } from '../../../src/archives/unpackSnapshot.js';
 import { tarGz, zeroBomb } from '../../helpers/tarballs.js';
 import { catchError, snapshotEntries, useUnpackWorkspace } from '../../helpers/unpackWorkspace.js';
@@ -10,6 +11,38 @@ describe('Function: unpackSnapshot', () => {
   const workspace = useUnpackWorkspace();
 
   describe('limits and corruption', () => {
+    it.each([
+      ['maxEntries', 0],
+      ['maxEntryBytes', -1],
+      ['maxTotalBytes', Number.NaN],
+      ['maxEntries', 1.5],
+    ] as const)('refuses %s = %s before creating or reading anything', async (name, value) => {
+      // Prepare
+      const archive = await tarGz([{ name: 'f', content: 'x' }]);
+      const source = Readable.from([archive]);
+      const dest = `${workspace.dest}-new`;
+
+      // Act
+      const error = await catchError(unpackSnapshot(source, dest, { [name]: value }));
+
+      // Assess
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toBe(`${name} must be a positive integer, got ${value}`);
+      await expect(readdir(dest)).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(source.readableDidRead).toBe(false);
+    });
+
+    it('keeps the default of a limit given as undefined instead of dropping the limit', () => {
+      // Act
+      const limits = resolveUnpackLimits({
+        maxEntries: undefined as unknown as number,
+        maxTotalBytes: 10,
+      });
+
+      // Assess
+      expect(limits).toEqual({ ...DEFAULT_UNPACK_LIMITS, maxTotalBytes: 10 });
+    });
+
     it('refuses more entries than maxEntries', async () => {
       // Prepare
       const entries = Array.from({ length: 4 }, (_, i) => ({ name: `f${i}`, content: 'x' }));
