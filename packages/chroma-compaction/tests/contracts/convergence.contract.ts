@@ -93,6 +93,15 @@ export function describeConvergenceContract(
     return { newId, run, merger };
   };
 
+  /** The RECEIPT REMOVE of receipt 3, built at `at(seconds)`. */
+  const receiptThreeRemoval = (imageId: string, seconds: number): CollectionUpdateInput =>
+    removalInput(
+      'remove',
+      'RECEIPT',
+      { image_id: imageId, receipt_id: 3 },
+      { timestamp: at(seconds) },
+    );
+
   describe(`convergence on DynamoDB: ${label}`, () => {
     describe('Function: processCollectionUpdates', () => {
       it("keeps the table's place whatever a place message's changes say", async () => {
@@ -355,14 +364,7 @@ export function describeConvergenceContract(
         const { newId, run, merger } = await newReceipt(fixture, imageId);
         await fixture.deleteWords(makeWord(imageId, 3, 1, 1));
         await fixture.deleteReceipts(makeReceipt(imageId, 3));
-        const removal = removalInput(
-          'remove',
-          'RECEIPT',
-          { image_id: imageId, receipt_id: 3 },
-          {
-            timestamp: at(5),
-          },
-        );
+        const removal = receiptThreeRemoval(imageId, 5);
 
         // Act
         const outcomes = await deliver(
@@ -390,14 +392,7 @@ export function describeConvergenceContract(
         const fixture = await makeFixture();
         const { imageId } = await seedWordsWorld(fixture);
         const { newId, run, merger } = await newReceipt(fixture, imageId);
-        const removal = removalInput(
-          'remove',
-          'RECEIPT',
-          { image_id: imageId, receipt_id: 3 },
-          {
-            timestamp: at(5),
-          },
-        );
+        const removal = receiptThreeRemoval(imageId, 5);
         const mergeDeltas = failingFirst(merger.mergeDeltas);
 
         // Act: the merge fails while the receipt exists; then it is deleted and both retried.
@@ -418,14 +413,7 @@ export function describeConvergenceContract(
         const fixture = await makeFixture();
         const { imageId } = await seedWordsWorld(fixture);
         const { newId, run, merger } = await newReceipt(fixture, imageId);
-        const removal = removalInput(
-          'remove',
-          'RECEIPT',
-          { image_id: imageId, receipt_id: 3 },
-          {
-            timestamp: at(1),
-          },
-        );
+        const removal = receiptThreeRemoval(imageId, 1);
 
         // Act
         const outcomes = await deliver(
