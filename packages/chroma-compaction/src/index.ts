@@ -96,11 +96,8 @@ export {
 export {
   type DeletionOptions,
   deleteLineEmbeddings,
-  deleteReceiptEmbeddings,
   deleteWordEmbeddings,
   type LineDeletion,
-  pruneReceiptEmbeddings,
-  type ReceiptDeletionOptions,
   type WordDeletion,
 } from './operations/embeddingDeletions.js';
 export {
@@ -113,6 +110,11 @@ export {
   type WordLabelState,
   type WordLabelStatus,
 } from './operations/labelMetadata.js';
+export {
+  deleteReceiptEmbeddings,
+  pruneReceiptEmbeddings,
+  type ReceiptDeletionOptions,
+} from './operations/receiptEmbeddingDeletions.js';
 export {
   PLACE_METADATA_KEYS,
   type PlaceOperationOptions,

@@ -1,7 +1,7 @@
 import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
 import { applyWordLabelMessages } from '../operations/applyWordLabelMessages.js';
-import { pruneReceiptEmbeddings } from '../operations/embeddingDeletions.js';
 import { readReceiptRef, receiptKey } from '../operations/operationSupport.js';
+import { pruneReceiptEmbeddings } from '../operations/receiptEmbeddingDeletions.js';
 import { syncReceiptPlace } from '../operations/receiptPlace.js';
 import { type OperationResult, type OperationResultBase, toError } from '../operations/results.js';
 import type { OperationInput } from '../operations/types.js';

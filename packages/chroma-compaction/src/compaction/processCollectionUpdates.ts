@@ -9,7 +9,6 @@ import type { VectorCollection } from '../ports/vectorCollection.js';
 import { batchReceiptStore } from './batchReceiptStore.js';
 import {
   applyDeletions,
-  applyDeltas,
   applyLabels,
   applyPlaces,
   applySections,
@@ -18,6 +17,7 @@ import {
   type Run,
   summarise,
 } from './collectionUpdatePhases.js';
+import { applyDeltas } from './deltaPhase.js';
 import { CompactionConfigurationError } from './errors.js';
 import { refreshMergedReceipts, withoutFailedMerges } from './mergedReceipts.js';
 import { OutcomeTracker } from './outcomeTracker.js';

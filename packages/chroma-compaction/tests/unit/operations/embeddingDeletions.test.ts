@@ -4,10 +4,12 @@ import { InvalidChromaIdError, ReceiptStoreError, VectorStoreError } from '../..
 import { lineChromaId, wordChromaId } from '../../../src/ids/chromaIds.js';
 import {
   deleteLineEmbeddings,
-  deleteReceiptEmbeddings,
   deleteWordEmbeddings,
-  pruneReceiptEmbeddings,
 } from '../../../src/operations/embeddingDeletions.js';
+import {
+  deleteReceiptEmbeddings,
+  pruneReceiptEmbeddings,
+} from '../../../src/operations/receiptEmbeddingDeletions.js';
 import type { WordRef } from '../../../src/ports/receiptStore.js';
 import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
 import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
