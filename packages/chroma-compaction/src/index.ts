@@ -59,6 +59,40 @@ export type {
   RecordOutcome,
 } from './compaction/types.js';
 export {
+  type DeltaCheck,
+  DeltaError,
+  type DeltaErrorOptions,
+  DeltaIntegrityError,
+  type DeltaIntegrityErrorOptions,
+  DeltaLocationError,
+  DeltaNotFoundError,
+  InvalidDeltaRecordError,
+  type InvalidDeltaRecordErrorOptions,
+} from './deltas/errors.js';
+export {
+  DELTA_ARCHIVE,
+  type DeltaEntryInfo,
+  type DeltaEntryName,
+  type DeltaManifest,
+  EMBEDDINGS_ENTRY,
+  MANIFEST_ENTRY,
+  RECORDS_ENTRY,
+} from './deltas/manifest.js';
+export {
+  DEFAULT_DELTA_BATCH_SIZE,
+  DEFAULT_MAX_DELTA_BYTES,
+  type ReadDeltaOptions,
+  readDelta,
+} from './deltas/readDelta.js';
+export type {
+  DeltaLayout,
+  DeltaRead,
+  DeltaRecord,
+  DeltaRecordBatch,
+  WriteDeltaOptions,
+} from './deltas/types.js';
+export { writeDelta } from './deltas/writeDelta.js';
+export {
   ChromaCompactionError,
   type ChromaCompactionErrorOptions,
   type ErrorContext,
@@ -148,6 +182,7 @@ export {
 } from './operations/types.js';
 export { rowLabelPatch, updateLineRowLabels } from './operations/updateLineRowLabels.js';
 export { updateWordLabels } from './operations/updateWordLabels.js';
+export { PACKAGE_VERSION } from './packageVersion.js';
 export type {
   AcquireLockRequest,
   LockOwnerRef,
@@ -171,6 +206,7 @@ export type {
   ObservabilityOptions,
 } from './ports/observability.js';
 export { NOOP_LOGGER, NOOP_METRICS } from './ports/observability.js';
+export type { PythonDeltaSource } from './ports/pythonDeltaSource.js';
 export type { ReceiptRef, ReceiptStore, WordRef } from './ports/receiptStore.js';
 export type {
   DeleteRequest,
@@ -187,6 +223,3 @@ export type {
   VectorCollection,
   Where,
 } from './ports/vectorCollection.js';
-
-/** The package's semantic version, for logs and snapshot manifests. */
-export const PACKAGE_VERSION: string = '0.0.0';

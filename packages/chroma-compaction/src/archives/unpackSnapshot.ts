@@ -7,23 +7,11 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { type Extract, extract as tarExtract } from 'tar-stream';
+import type { Readable } from 'node:stream';
 import { archiveEntryPath, claimPath, type PathKind } from './archiveEntryPath.js';
 import { ArchiveError } from './errors.js';
+import { readTarGz, type TarEntry } from './tarGzEntries.js';
 import { resolveUnpackLimits, type UnpackLimits, type UnpackResult } from './types.js';
-
-/**
- * Inflated bytes that are not file content (tar headers, padding, pax records, the zero
- * blocks at the end) allowed in all, plus per entry. Without this bound, a gzip of zeros
- * would be read to its end as an endless run of empty tar blocks.
- */
-const METADATA_BASE_BYTES = 1024 * 1024;
-const METADATA_BYTES_PER_ENTRY = 8 * 1024;
-
-/** One entry of the tar stream: its header and a readable of its content. */
-type Entry = Extract extends AsyncIterable<infer E> ? E : never;
 
 interface UnpackState {
   readonly root: string;
@@ -33,7 +21,6 @@ interface UnpackState {
   seen: number;
   written: number;
   bytes: number;
-  inflated: number;
 }
 
 /**
@@ -76,33 +63,26 @@ export async function unpackSnapshot(
     seen: 0,
     written: 0,
     bytes: 0,
-    inflated: 0,
   };
   const input = typeof source === 'string' ? createReadStream(source) : source;
-  const gunzip = createGunzip();
-  const meter = metadataMeter(state);
-  const extract = tarExtract();
-  let inputError: unknown;
-  const fail = (error: unknown): void => {
-    extract.destroy(error instanceof Error ? error : new Error(String(error)));
-  };
-  input.on('error', (error: unknown) => {
-    inputError ??= error;
-    fail(error);
+  const reader = readTarGz(input, {
+    contentBytes: () => state.bytes,
+    entries: () => state.seen,
+    tooMuch: (overhead) =>
+      new ArchiveError(
+        `Archive holds more than ${overhead} bytes of headers or padding; it is not a snapshot`,
+        { reason: 'too-large' },
+      ),
   });
-  gunzip.on('error', fail);
-  meter.on('error', fail);
-  input.pipe(gunzip).pipe(meter).pipe(extract);
   try {
-    for await (const entry of extract) await writeEntry(entry, state);
+    for await (const entry of reader.entries) await writeEntry(entry, state);
     return { entries: state.written, bytes: state.bytes };
   } catch (error) {
-    input.destroy();
+    reader.close();
     await removeWritten(root, created);
-    throw toArchiveError(error, inputError);
+    throw reader.isSourceError(error) ? error : toArchiveError(error);
   } finally {
-    gunzip.destroy();
-    meter.destroy();
+    reader.close();
   }
 }
 
@@ -128,27 +108,8 @@ const removeWritten = async (root: string, created: string | undefined): Promise
   await Promise.all(names.map((name) => rm(join(root, name), { recursive: true, force: true })));
 };
 
-/** Counts inflated bytes and stops once those that are not file content exceed their bound. */
-const metadataMeter = (state: UnpackState): Transform =>
-  new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      state.inflated += chunk.length;
-      const metadata = state.inflated - state.bytes;
-      if (metadata > METADATA_BASE_BYTES + METADATA_BYTES_PER_ENTRY * state.seen) {
-        callback(
-          new ArchiveError(
-            `Archive holds more than ${metadata} bytes of headers or padding; it is not a snapshot`,
-            { reason: 'too-large' },
-          ),
-        );
-        return;
-      }
-      callback(null, chunk);
-    },
-  });
-
 /** Checks one entry against the rules and writes it under the destination. */
-const writeEntry = async (entry: Entry, state: UnpackState): Promise<void> => {
+const writeEntry = async (entry: TarEntry, state: UnpackState): Promise<void> => {
   const { name, type } = entry.header;
   state.seen += 1;
   if (state.seen > state.limits.maxEntries) {
@@ -200,7 +161,11 @@ const writeEntry = async (entry: Entry, state: UnpackState): Promise<void> => {
 };
 
 /** Streams one file to disk, counting the bytes actually received against the limits. */
-const writeFileEntry = async (entry: Entry, target: string, state: UnpackState): Promise<void> => {
+const writeFileEntry = async (
+  entry: TarEntry,
+  target: string,
+  state: UnpackState,
+): Promise<void> => {
   const { name } = entry.header;
   const { maxEntryBytes, maxTotalBytes } = state.limits;
   // 'wx' never follows or replaces anything already at `target`.
@@ -236,11 +201,9 @@ const writeFileEntry = async (entry: Entry, target: string, state: UnpackState):
   }
 };
 
-/** Our own errors pass through, the source's and the disk's as they are; the rest is corruption. */
-const toArchiveError = (error: unknown, inputError: unknown): unknown => {
-  if (error instanceof ArchiveError || (inputError !== undefined && error === inputError)) {
-    return error;
-  }
+/** Our own errors and the disk's pass through; the rest is corruption. */
+const toArchiveError = (error: unknown): unknown => {
+  if (error instanceof ArchiveError) return error;
   if (error instanceof Error && 'syscall' in error) return error;
   return new ArchiveError('Archive is not a valid gzip tar (truncated or corrupt)', {
     reason: 'corrupt',

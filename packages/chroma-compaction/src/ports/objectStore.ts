@@ -56,6 +56,11 @@ export interface ListOptions {
  * `ObjectStoreError` (the vendor error as `cause`).
  */
 export interface ObjectStore {
+  /**
+   * The S3 bucket the store reads and writes, when it is one: `s3://<bucket>/…` locations
+   * (a delta prefix on a compaction run) are accepted only for this bucket.
+   */
+  readonly bucket?: string | undefined;
   /** Streams an object's bytes. */
   get(key: string): Promise<ObjectRead>;
   /** Stores an object; returns its new ETag. */

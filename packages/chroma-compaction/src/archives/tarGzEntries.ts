@@ -1,0 +1,49 @@
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { type Extract, extract as tarExtract } from 'tar-stream';
+import { type InflationCounts, inflationMeter } from './inflationMeter.js';
+
+/** One entry of a tar stream: its header and a readable of its content. @internal */
+export type TarEntry = Extract extends AsyncIterable<infer E> ? E : never;
+
+/** A gzip tar being read entry by entry. @internal */
+export interface TarGzReader {
+  /** The entries in archive order; iterate once. Corruption rejects the iteration. */
+  readonly entries: AsyncIterable<TarEntry>;
+  /** Whether `error` is the source's own error (not the archive's fault). */
+  readonly isSourceError: (error: unknown) => boolean;
+  /** Stops reading: destroys the source and the parsers. Safe to call more than once. */
+  readonly close: () => void;
+}
+
+/**
+ * Reads a `.tar.gz` stream: gunzip, the {@link inflationMeter} bomb guard, then tar-stream's
+ * parser. A source, gunzip or meter error fails the entry iteration.
+ * @internal
+ */
+export const readTarGz = (source: Readable, counts: InflationCounts): TarGzReader => {
+  const gunzip = createGunzip();
+  const meter = inflationMeter(counts);
+  const extract = tarExtract();
+  let sourceError: unknown;
+  const fail = (error: unknown): void => {
+    extract.destroy(error instanceof Error ? error : new Error(String(error)));
+  };
+  source.on('error', (error: unknown) => {
+    sourceError ??= error;
+    fail(error);
+  });
+  gunzip.on('error', fail);
+  meter.on('error', fail);
+  source.pipe(gunzip).pipe(meter).pipe(extract);
+  return {
+    entries: extract,
+    isSourceError: (error) => sourceError !== undefined && error === sourceError,
+    close: () => {
+      source.destroy();
+      gunzip.destroy();
+      meter.destroy();
+      extract.destroy();
+    },
+  };
+};

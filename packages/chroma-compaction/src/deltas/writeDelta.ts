@@ -1,0 +1,96 @@
+import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
+import type { CollectionName } from '../compaction/types.js';
+import { PACKAGE_VERSION } from '../packageVersion.js';
+import type { ObjectStore } from '../ports/objectStore.js';
+import { resolveDeltaPrefix } from './deltaPrefix.js';
+import { InvalidDeltaRecordError } from './errors.js';
+import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
+import { packDelta } from './packDelta.js';
+import { DeltaStager, RecordRejection, removeStagingDir } from './staging.js';
+import type { WriteDeltaOptions } from './types.js';
+
+const COLLECTIONS: readonly CollectionName[] = ['lines', 'words'];
+
+/**
+ * Writes a portable delta (DESIGN §4) to `{prefix}/delta.tar.gz`: `manifest.json` first,
+ * then `records.ndjson` and `embeddings.f32`. Every record is checked, and staged to a
+ * temporary directory, before anything is stored, so a refused record stores nothing; the
+ * upload then streams from disk. Memory stays bounded whatever the number of records (the
+ * ids are kept to find duplicates). An empty delta is valid.
+ *
+ * Checks: every id is a Chroma id of `collection` (and of the receipt, when `imageId` and
+ * `receiptId` are given) and appears once; every vector has the first one's length and only
+ * finite float32 values; documents are strings; metadata values are what Chroma stores (a
+ * string, a finite number, a boolean, or a non-empty list of one of those).
+ * @param store - Where the delta goes (`S3ObjectStore`, `FileSystemObjectStore`, …).
+ * @param prefix - The delta's key prefix, e.g. `lines/delta/{run_id}/`, or an `s3://` URI of
+ *   the store's bucket; one trailing `/` is implied.
+ * @returns The manifest stored.
+ * @throws {@link InvalidDeltaRecordError} naming the first refused record (nothing stored)
+ * @throws {@link DeltaLocationError} when the prefix is not in this store
+ * @throws ObjectStoreError when the upload fails
+ * @example
+ * ```ts
+ * const manifest = await writeDelta(store, `lines/delta/${runId}/`, {
+ *   collection: 'lines',
+ *   runId,
+ *   imageId,
+ *   receiptId: 1,
+ *   records: [{ id: lineChromaId({ imageId, receiptId: 1, lineId: 1 }), embedding, document: 'TOTAL 4.20' }],
+ * });
+ * ```
+ */
+export async function writeDelta(
+  store: ObjectStore,
+  prefix: string,
+  options: WriteDeltaOptions,
+): Promise<DeltaManifest> {
+  const keyPrefix = resolveDeltaPrefix(store, prefix);
+  const { collection, runId, imageId, receiptId } = options;
+  if (!COLLECTIONS.includes(collection)) {
+    throw new TypeError(`collection must be "lines" or "words", got ${JSON.stringify(collection)}`);
+  }
+  if (receiptId !== undefined && (!Number.isSafeInteger(receiptId) || receiptId < 0)) {
+    throw new TypeError(`receiptId must be an integer >= 0, got ${String(receiptId)}`);
+  }
+  const receipt =
+    imageId !== undefined && receiptId !== undefined ? { imageId, receiptId } : undefined;
+  const stager = await DeltaStager.create({ collection, receipt }, options.tempDir);
+  try {
+    for await (const record of options.records) await stager.add(record);
+    const staged = await stager.finish();
+    const manifest: DeltaManifest = {
+      format: 'chroma-delta',
+      version: 1,
+      collection,
+      count: staged.count,
+      dimension: staged.dimension,
+      dtype: 'float32-le',
+      runId: runId ?? null,
+      imageId: imageId ?? null,
+      receiptId: receiptId ?? null,
+      createdAt: formatPythonTimestamp(Date.now() * 1000),
+      producer: `@receipt-chroma/chroma-compaction@${PACKAGE_VERSION}`,
+      entries: staged.entries,
+    };
+    const key = `${keyPrefix}${DELTA_ARCHIVE}`;
+    await store.put(key, packDelta(manifest, staged.dir), {
+      contentType: 'application/gzip',
+      metadata: runId === undefined ? { delta_key: key } : { delta_key: key, run_id: runId },
+    });
+    return manifest;
+  } catch (error) {
+    await stager.discard();
+    if (error instanceof RecordRejection) {
+      throw new InvalidDeltaRecordError(`Delta record refused, nothing stored: ${error.message}`, {
+        prefix: keyPrefix,
+        index: error.index,
+        id: error.id,
+        context: { check: error.check },
+      });
+    }
+    throw error;
+  } finally {
+    await removeStagingDir(stager.dir);
+  }
+}
