@@ -58,6 +58,7 @@ export type {
   OutcomeCounts,
   RecordOutcome,
 } from './compaction/types.js';
+export { createDeltaMerger, type DeltaMergerOptions } from './deltas/deltaMerger.js';
 export {
   type DeltaCheck,
   DeltaError,
