@@ -196,7 +196,7 @@ describe('Function: createDeltaMerger', () => {
     // Assess
     expect(result?.status).toBe('failed');
     expect(result?.error).toBeInstanceOf(DeltaIntegrityError);
-    expect((result?.error as DeltaIntegrityError).check).toBe(check);
+    expect(result?.error).toMatchObject({ check });
     expect(result?.reason).toContain(`${check} check`);
     expect(await vectors.count()).toBe(0);
   });
