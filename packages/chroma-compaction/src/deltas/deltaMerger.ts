@@ -9,15 +9,17 @@ import type {
 import { toError } from '../operations/results.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
-import type { PythonDeltaSource } from '../ports/pythonDeltaSource.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
 import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
-import { DEFAULT_DELTA_BATCH_SIZE, readDelta } from './readDelta.js';
+import { integerOption } from './integerOption.js';
+import { DEFAULT_DELTA_BATCH_SIZE, type ReadDeltaOptions, readDelta } from './readDelta.js';
 import type { DeltaRead } from './types.js';
 import { findMissingIds } from './verifyUpsert.js';
 
 /** Options of {@link createDeltaMerger}. */
-export interface DeltaMergerOptions extends ObservabilityOptions {
+export interface DeltaMergerOptions
+  extends ObservabilityOptions,
+    Pick<ReadDeltaOptions, 'maxBytes' | 'tempDir' | 'pythonDeltas'> {
   /** Where the deltas are (the bucket the compaction runs point into). */
   readonly store: ObjectStore;
   /** Records per upsert and per verification read. @default 250 (spec §11.3) */
@@ -26,12 +28,6 @@ export interface DeltaMergerOptions extends ObservabilityOptions {
   readonly verifyRetries?: number | undefined;
   /** Pause before each re-check, in milliseconds. @default 1000 (spec §11.3) */
   readonly verifyDelayMs?: number | undefined;
-  /** Reads Python-era deltas; see `ReadDeltaOptions.pythonDeltas`. */
-  readonly pythonDeltas?: PythonDeltaSource | undefined;
-  /** Where deltas are staged while checked. @default `os.tmpdir()` */
-  readonly tempDir?: string | undefined;
-  /** Most data bytes one delta may hold. @default 4 GiB */
-  readonly maxDeltaBytes?: number | undefined;
 }
 
 /**
@@ -60,9 +56,14 @@ export interface DeltaMergerOptions extends ObservabilityOptions {
  * ```
  */
 export function createDeltaMerger(options: DeltaMergerOptions): MergeDeltas {
-  const batchSize = checkCount('maxBatchSize', options.maxBatchSize, DEFAULT_DELTA_BATCH_SIZE, 1);
-  const retries = checkCount('verifyRetries', options.verifyRetries, 2, 0);
-  const delayMs = checkCount('verifyDelayMs', options.verifyDelayMs, 1000, 0);
+  const batchSize = integerOption(
+    'maxBatchSize',
+    options.maxBatchSize,
+    DEFAULT_DELTA_BATCH_SIZE,
+    1,
+  );
+  const retries = integerOption('verifyRetries', options.verifyRetries, 2, 0);
+  const delayMs = integerOption('verifyDelayMs', options.verifyDelayMs, 1000, 0);
   return async (runs, context) => {
     const dimension = collectionDimension(context.vectors);
     const results: DeltaMergeResult[] = [];
@@ -81,19 +82,6 @@ interface MergeSettings extends DeltaMergerOptions {
   readonly delayMs: number;
   readonly dimension: DimensionCache;
 }
-
-const checkCount = (
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-): number => {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-};
 
 /** The length of the collection's vectors, read once per call and learnt from merges. */
 interface DimensionCache {
@@ -143,7 +131,7 @@ const mergeOne = async (
       collection: context.collection as CollectionName,
       receipt: { imageId, receiptId },
       batchSize: settings.batchSize,
-      maxBytes: settings.maxDeltaBytes,
+      maxBytes: settings.maxBytes,
       tempDir: settings.tempDir,
       pythonDeltas: settings.pythonDeltas,
     });

@@ -7,6 +7,7 @@ import type { PythonDeltaSource } from '../ports/pythonDeltaSource.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
 import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
+import { integerOption } from './integerOption.js';
 import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
 import { readPortableArchive } from './portableArchive.js';
 import { type PythonDeltaLocation, stagePythonDelta } from './pythonDelta.js';
@@ -73,8 +74,8 @@ export async function readDelta(
   prefix: string,
   options: ReadDeltaOptions = {},
 ): Promise<DeltaRead> {
-  const batchSize = positiveInteger('batchSize', options.batchSize, DEFAULT_DELTA_BATCH_SIZE);
-  const maxBytes = positiveInteger('maxBytes', options.maxBytes, DEFAULT_MAX_DELTA_BYTES);
+  const batchSize = integerOption('batchSize', options.batchSize, DEFAULT_DELTA_BATCH_SIZE, 1);
+  const maxBytes = integerOption('maxBytes', options.maxBytes, DEFAULT_MAX_DELTA_BYTES, 1);
   const keyPrefix = resolveDeltaPrefix(store, prefix);
   const { collection, receipt, tempDir, pythonDeltas } = options;
   const archiveKey = `${keyPrefix}${DELTA_ARCHIVE}`;
@@ -127,14 +128,6 @@ export async function readDelta(
   });
   return deltaRead(manifest, layout, keyPrefix, staged, batchSize);
 }
-
-const positiveInteger = (name: string, value: number | undefined, fallback: number): number => {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-};
 
 const getIfPresent = async (store: ObjectStore, key: string): Promise<Readable | undefined> => {
   try {
