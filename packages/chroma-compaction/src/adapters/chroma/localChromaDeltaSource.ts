@@ -18,7 +18,10 @@ import {
  */
 export interface LocalChromaDeltaSourceOptions
   extends Omit<StartLocalChromaOptions, 'path' | 'port'> {
-  /** Receives one line per delta read (path, collection, records, milliseconds). @default {@link NOOP_LOGGER} */
+  /**
+   * Receives one line per delta read (path, collection, records, milliseconds).
+   * @default {@link NOOP_LOGGER}
+   */
   readonly logger?: Logger | undefined;
 }
 
