@@ -90,8 +90,12 @@ export async function readPortableArchive(
         { prefix: context.prefix, check: 'too-large' },
       ),
   });
+  // One iterator for the loop and the scan below: each iterator tar-stream hands out holds
+  // the callback that releases the current entry, so a second one would wait forever.
+  const iterator = reader.entries[Symbol.asyncIterator]();
+  const entries: AsyncIterable<TarEntry> = { [Symbol.asyncIterator]: () => iterator };
   try {
-    for await (const entry of reader.entries) {
+    for await (const entry of entries) {
       state.entries += 1;
       if (state.manifest === undefined) {
         const name = entryName(entry.header.name);
@@ -100,9 +104,7 @@ export async function readPortableArchive(
             fail('manifest-missing', `Delta archive starts with ${name}, not ${MANIFEST_ENTRY}`);
           }
           const persistDirectory =
-            context.foreign === 'scan'
-              ? await scanForPersistDirectory(entry, reader.entries)
-              : undefined;
+            context.foreign === 'scan' ? await scanForPersistDirectory(entry, entries) : undefined;
           await removeStagingDir(dir);
           return { kind: 'foreign', persistDirectory };
         }
@@ -135,7 +137,10 @@ export async function readPortableArchive(
 
 type Fail = (check: DeltaCheck, message: string, entry?: string, cause?: unknown) => never;
 
-/** Reads entry names to the end: is `chroma.sqlite3` at the root (a Chroma persist directory)? */
+/**
+ * Reads entry names to the end: is `chroma.sqlite3` at the root (a Chroma persist directory)?
+ * `entries` must continue the caller's iterator, not start another one.
+ */
 const scanForPersistDirectory = async (
   first: TarEntry,
   entries: AsyncIterable<TarEntry>,

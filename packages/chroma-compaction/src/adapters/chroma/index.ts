@@ -1,7 +1,7 @@
 /**
  * `@receipt-chroma/chroma-compaction/chroma`: Chroma through the `chromadb` v3 client (a peer
- * dependency): the `VectorCollection` adapter, and a local Chroma server for snapshots and
- * tests.
+ * dependency): the `VectorCollection` adapter, a local Chroma server for snapshots and
+ * tests, and the reader of Python-era deltas built on it.
  * @packageDocumentation
  */
 export {
@@ -15,6 +15,10 @@ export {
   type LocalChromaStartErrorOptions,
   type LocalChromaStartFailure,
 } from './errors.js';
+export {
+  type LocalChromaDeltaSourceOptions,
+  localChromaDeltaSource,
+} from './localChromaDeltaSource.js';
 export { resolveChromaCli } from './resolveChromaCli.js';
 export {
   type LocalChroma,
