@@ -240,11 +240,8 @@ export const unpackEntries = async (archive: Buffer): Promise<ArchiveEntry[]> =>
 };
 
 /** The content of the entry named `name`. */
-export const contentOf = (entries: readonly ArchiveEntry[], name: string): Buffer => {
-  const entry = entries.find((candidate) => candidate.name === name);
-  if (entry === undefined) throw new Error(`No entry ${name} in the archive`);
-  return entry.content;
-};
+export const contentOf = (entries: readonly ArchiveEntry[], name: string): Buffer =>
+  entryNamed(entries, name).content;
 
 /** The entries with `name`'s content replaced. */
 export const replaceContent = (
@@ -255,6 +252,21 @@ export const replaceContent = (
   entries.map((entry) =>
     entry.name === name ? { ...entry, content: Buffer.from(content) } : entry,
   );
+
+/** The entries with fields of the one named `name` replaced (it keeps its place). */
+export const swapEntry = (
+  entries: readonly ArchiveEntry[],
+  name: string,
+  replacement: Partial<ArchiveEntry>,
+): ArchiveEntry[] =>
+  entries.map((entry) => (entry.name === name ? { ...entry, ...replacement } : entry));
+
+/** The entry named `name`. */
+export const entryNamed = (entries: readonly ArchiveEntry[], name: string): ArchiveEntry => {
+  const entry = entries.find((candidate) => candidate.name === name);
+  if (entry === undefined) throw new Error(`No entry ${name} in the archive`);
+  return entry;
+};
 
 /** Flips every bit of the byte at `offset` (from the end when negative) of `name`. */
 export const flipByte = (
