@@ -90,27 +90,35 @@ export async function readPortableArchive(
         { prefix: context.prefix, check: 'too-large' },
       ),
   });
+  const foreign = async (persistDirectory: boolean | undefined): Promise<PortableReadResult> => {
+    await removeStagingDir(dir);
+    return { kind: 'foreign', persistDirectory };
+  };
+  // A foreign archive is scanned in this same loop: tar-stream hands out the next entry only
+  // to the iterator that received the previous one, so a second iterator would wait forever.
+  let scanning = false;
   try {
     for await (const entry of reader.entries) {
       state.entries += 1;
-      if (state.manifest === undefined) {
-        const name = entryName(entry.header.name);
-        if (name !== MANIFEST_ENTRY) {
-          if ((DELTA_DATA_ENTRIES as readonly string[]).includes(name)) {
-            fail('manifest-missing', `Delta archive starts with ${name}, not ${MANIFEST_ENTRY}`);
-          }
-          const persistDirectory =
-            context.foreign === 'scan'
-              ? await scanForPersistDirectory(entry, reader.entries)
-              : undefined;
-          await removeStagingDir(dir);
-          return { kind: 'foreign', persistDirectory };
-        }
+      const name = entryName(entry.header.name);
+      if (scanning) {
+        if (name === PERSIST_DATABASE) return await foreign(true);
+        await skipEntry(entry, state, fail);
+      } else if (state.manifest !== undefined) {
+        await stageEntry(entry, state, state.manifest, fail);
+      } else if (name === MANIFEST_ENTRY) {
         state.manifest = await readManifest(entry, state, fail);
-        continue;
+      } else {
+        if ((DELTA_DATA_ENTRIES as readonly string[]).includes(name)) {
+          fail('manifest-missing', `Delta archive starts with ${name}, not ${MANIFEST_ENTRY}`);
+        }
+        if (context.foreign === 'stop') return await foreign(undefined);
+        if (name === PERSIST_DATABASE) return await foreign(true);
+        scanning = true;
+        await skipEntry(entry, state, fail);
       }
-      await stageEntry(entry, state, state.manifest, fail);
     }
+    if (scanning) return await foreign(false);
     const { manifest } = state;
     if (manifest === undefined) fail('manifest-missing', 'Delta archive is empty');
     return {
@@ -135,18 +143,21 @@ export async function readPortableArchive(
 
 type Fail = (check: DeltaCheck, message: string, entry?: string, cause?: unknown) => never;
 
-/** Reads entry names to the end: is `chroma.sqlite3` at the root (a Chroma persist directory)? */
-const scanForPersistDirectory = async (
-  first: TarEntry,
-  entries: AsyncIterable<TarEntry>,
-): Promise<boolean> => {
-  let found = entryName(first.header.name) === 'chroma.sqlite3';
-  first.resume();
-  for await (const entry of entries) {
-    found ||= entryName(entry.header.name) === 'chroma.sqlite3';
-    entry.resume();
+/** The file every Chroma persist directory has at its root. */
+const PERSIST_DATABASE = 'chroma.sqlite3';
+
+/**
+ * Reads past an entry of a foreign archive, counting its bytes as content (so the bomb guard
+ * does not take them for padding) against the reader's byte limit.
+ */
+const skipEntry = async (entry: TarEntry, state: ReadState, fail: Fail): Promise<void> => {
+  const { maxBytes } = state.context;
+  for await (const chunk of entry as AsyncIterable<Buffer>) {
+    state.contentBytes += chunk.length;
+    if (state.contentBytes > maxBytes) {
+      fail('too-large', `Delta archive holds more than ${maxBytes} bytes (the reader's maxBytes)`);
+    }
   }
-  return found;
 };
 
 const readManifest = async (
