@@ -213,6 +213,7 @@ const stageEntry = async (
   const { name: raw, type, size } = entry.header;
   const name = deltaEntryName(raw, state.context.prefix);
   if (type !== 'file') fail('entry-type', `Delta entry "${raw}" is a ${type}, not a file`, raw);
+  if (name === MANIFEST_ENTRY) fail('entry-duplicate', `Delta entry "${raw}" appears twice`, raw);
   if (!(DELTA_DATA_ENTRIES as readonly string[]).includes(name)) {
     fail('entry-unknown', `Delta entry "${raw}" is not one the format has`, raw);
   }

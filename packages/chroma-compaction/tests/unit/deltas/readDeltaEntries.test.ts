@@ -93,7 +93,7 @@ describe('Function: readDelta', () => {
       [
         'holds manifest.json twice',
         appended((e) => entryNamed(e, 'manifest.json')),
-        'entry-unknown',
+        'entry-duplicate',
       ],
       [
         'holds ../records.ndjson',
