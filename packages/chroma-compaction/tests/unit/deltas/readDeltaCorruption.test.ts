@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import {
@@ -39,6 +41,8 @@ describe('Function: readDelta', () => {
       ['without its gzip trailer', (bytes: Buffer) => bytes.subarray(0, bytes.length - 8)],
       ['as text, not gzip', (bytes: Buffer) => Buffer.from(bytes.toString('base64'))],
       ['empty', () => Buffer.alloc(0)],
+      ['holding random bytes, not a tar', () => gzipSync(randomBytes(4096))],
+      ['holding a tar cut short', (bytes: Buffer) => gzipSync(gunzipSync(bytes).subarray(0, 1000))],
     ])('fails an archive %s (archive)', async (_label, damage) => {
       // Prepare
       const stored = await readObject(workspace.store, ARCHIVE);

@@ -134,6 +134,36 @@ describe('Function: readDelta', () => {
     });
   });
 
+  describe('failing sources', () => {
+    it('rethrows the error of the archive stream as it is and removes what it staged', async () => {
+      // Prepare
+      await writeDelta(workspace.store, PREFIX, {
+        collection: 'lines',
+        records: deltaRecords({ count: 2_000, dimension: 16 }),
+        tempDir: workspace.tempDir,
+      });
+      const archive = await readObject(workspace.store, ARCHIVE);
+      const lost = new Error('connection reset');
+      serveArchive(
+        Readable.from(
+          (async function* () {
+            yield archive.subarray(0, archive.length - 1000);
+            throw lost;
+          })(),
+        ),
+      );
+
+      // Act
+      const error = await catchError(
+        readDelta(workspace.store, PREFIX, { tempDir: workspace.tempDir }),
+      );
+
+      // Assess
+      expect(error).toBe(lost);
+      expect(await workspace.staged()).toEqual([]);
+    });
+  });
+
   describe('archives without a manifest', () => {
     it('fails an archive that is neither a delta nor a persist directory (manifest-missing)', async () => {
       // Prepare
