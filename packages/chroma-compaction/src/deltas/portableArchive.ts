@@ -331,10 +331,9 @@ const checkRecords = async (
         : undefined),
   };
   const ids = new Set<string>();
-  const lines = createInterface({
-    input: createReadStream(join(state.dir, RECORDS_ENTRY)),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  // Closing the interface leaves its input open: the stream is destroyed too, in `finally`.
+  const input = createReadStream(join(state.dir, RECORDS_ENTRY));
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let index = 0;
   try {
     for await (const line of lines) {
@@ -360,6 +359,7 @@ const checkRecords = async (
     }
   } finally {
     lines.close();
+    input.destroy();
   }
   return index;
 };

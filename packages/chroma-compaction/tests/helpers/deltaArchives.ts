@@ -5,13 +5,13 @@
  * again (with or without a manifest that agrees with the new bytes).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
 import type { CollectionName } from '../../src/compaction/types.js';
 import { type DeltaCheck, DeltaIntegrityError } from '../../src/deltas/errors.js';
@@ -174,6 +174,25 @@ export const useDeltaWorkspace = (): DeltaWorkspace => {
       return listing.objects.map((object) => object.key);
     },
   };
+};
+
+/** Files this process holds open under `dir`, from Linux's `/proc/self/fd` (none elsewhere). */
+export const openFilesUnder = async (dir: string): Promise<string[]> => {
+  const fds = await readdir('/proc/self/fd').catch((): string[] => []);
+  const targets = await Promise.all(
+    fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return targets.filter((target) => target.startsWith(`${dir}/`));
+};
+
+/**
+ * Expects every file under `dir` to be closed within a second (a destroyed stream closes its
+ * file asynchronously; a leaked one never does).
+ */
+export const expectFilesClosed = async (dir: string): Promise<void> => {
+  await vi.waitFor(async () => expect(await openFilesUnder(dir)).toEqual([]), {
+    timeout: 1000,
+  });
 };
 
 /** Resolves to what the promise rejects with, or `undefined` when it resolves. */

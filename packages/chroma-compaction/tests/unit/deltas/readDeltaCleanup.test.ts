@@ -6,6 +6,7 @@ import {
   catchError,
   collectBatches,
   deltaRecords,
+  expectFilesClosed,
   useDeltaWorkspace,
 } from '../../helpers/deltaArchives.js';
 
@@ -18,7 +19,8 @@ describe('Function: readDelta', () => {
   beforeEach(async () => {
     await writeDelta(workspace.store, PREFIX, {
       collection: 'lines',
-      records: deltaRecords({ count: 30, dimension: 3 }),
+      // Large enough that records.ndjson is still being read when the loop stops.
+      records: deltaRecords({ count: 3_000, dimension: 3 }),
       tempDir: workspace.tempDir,
     });
     delta = await readDelta(workspace.store, PREFIX, { batchSize: 10, tempDir: workspace.tempDir });
@@ -38,7 +40,7 @@ describe('Function: readDelta', () => {
       const { records } = await collectBatches(delta);
 
       // Assess
-      expect(records).toHaveLength(30);
+      expect(records).toHaveLength(3_000);
       expect(await workspace.staged()).toEqual([]);
     });
 
@@ -55,6 +57,7 @@ describe('Function: readDelta', () => {
       // Assess
       expect(seen).toEqual([10]);
       expect(await workspace.staged()).toEqual([]);
+      await expectFilesClosed(workspace.tempDir);
     });
 
     it('removes them when the consumer throws inside the loop', async () => {
@@ -71,6 +74,7 @@ describe('Function: readDelta', () => {
       // Assess
       expect(error).toBe(failure);
       expect(await workspace.staged()).toEqual([]);
+      await expectFilesClosed(workspace.tempDir);
     });
 
     it('removes them on close() without iterating, and close() may be called again', async () => {
@@ -111,7 +115,7 @@ describe('Function: readDelta', () => {
         ...delta,
         batches: { [Symbol.asyncIterator]: () => first },
       });
-      expect(records).toHaveLength(20);
+      expect(records).toHaveLength(2_990);
       expect(await workspace.staged()).toEqual([]);
     });
 

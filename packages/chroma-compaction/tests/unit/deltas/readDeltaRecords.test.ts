@@ -8,6 +8,7 @@ import {
   collectBatches,
   contentOf,
   deltaRecords,
+  expectFilesClosed,
   expectIntegrityFailure,
   IMAGE_ID,
   RECEIPT_ID,
@@ -106,6 +107,29 @@ describe('Function: readDelta', () => {
       // Assess
       expect(error.entry).toBe('embeddings.f32');
       expect(error.message).toContain('record 4');
+    });
+  });
+
+  describe('open files', () => {
+    it('closes records.ndjson when an early record of a large delta fails', async () => {
+      // Prepare
+      await writeDelta(workspace.store, PREFIX, {
+        collection: 'lines',
+        records: deltaRecords({ count: 3_000, dimension: 3 }),
+        tempDir: workspace.tempDir,
+      });
+      await tamperDelta(
+        workspace.store,
+        PREFIX,
+        withLine(1, () => 'not json'),
+        { rehash: true },
+      );
+
+      // Act
+      await expectIntegrityFailure(workspace, PREFIX, 'record');
+
+      // Assess
+      await expectFilesClosed(workspace.tempDir);
     });
   });
 

@@ -1,20 +1,15 @@
-import { readdir, readlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import { ObjectStoreError } from '../../../src/errors.js';
-import { catchError, deltaRecords, useDeltaWorkspace } from '../../helpers/deltaArchives.js';
+import {
+  catchError,
+  deltaRecords,
+  expectFilesClosed,
+  useDeltaWorkspace,
+} from '../../helpers/deltaArchives.js';
 
 const PREFIX = 'lines/delta/run-1/';
-
-/** Files this process holds open under `dir` (Linux `/proc`; none elsewhere). */
-const openFilesUnder = async (dir: string): Promise<string[]> => {
-  const fds = await readdir('/proc/self/fd').catch(() => []);
-  const targets = await Promise.all(
-    fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
-  );
-  return targets.filter((target) => target.startsWith(dir));
-};
 
 describe('Function: writeDelta', () => {
   const workspace = useDeltaWorkspace();
@@ -61,7 +56,7 @@ describe('Function: writeDelta', () => {
       expect(error).toBe(failure);
       expect(put).toHaveBeenCalledOnce();
       expect(await workspace.staged()).toEqual([]);
-      await vi.waitFor(async () => expect(await openFilesUnder(workspace.tempDir)).toEqual([]));
+      await expectFilesClosed(workspace.tempDir);
     });
   });
 });
