@@ -204,7 +204,7 @@ export const catchError = async (promise: Promise<unknown>): Promise<unknown> =>
 
 /**
  * Reads the delta, expects a `DeltaIntegrityError` with `check`, and that nothing stays in
- * the workspace's staging directory.
+ * the workspace's staging directory, not even an open file.
  */
 export const expectIntegrityFailure = async (
   workspace: DeltaWorkspace,
@@ -218,6 +218,7 @@ export const expectIntegrityFailure = async (
   expect(error).toBeInstanceOf(DeltaIntegrityError);
   expect((error as DeltaIntegrityError).check).toBe(check);
   expect(await workspace.staged()).toEqual([]);
+  await expectFilesClosed(workspace.tempDir);
   return error as DeltaIntegrityError;
 };
 

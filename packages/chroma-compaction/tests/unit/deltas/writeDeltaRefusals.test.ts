@@ -6,6 +6,7 @@ import { wordChromaId } from '../../../src/ids/chromaIds.js';
 import {
   catchError,
   deltaRecords,
+  expectFilesClosed,
   IMAGE_ID,
   RECEIPT_ID,
   recordId,
@@ -48,6 +49,7 @@ describe('Function: writeDelta', () => {
     expect(refusal.message).toContain('nothing stored');
     expect(await workspace.storedKeys()).toEqual([]);
     expect(await workspace.staged()).toEqual([]);
+    await expectFilesClosed(workspace.tempDir);
     return refusal;
   };
 
