@@ -222,6 +222,17 @@ export const expectIntegrityFailure = async (
   return error as DeltaIntegrityError;
 };
 
+/**
+ * Makes the store's next `get` answer `body` for `key`: a stream the reader pulls (a bomb
+ * or a slow network), never stored whole.
+ */
+export const serveStream = (store: ObjectStore, key: string, body: Readable): void => {
+  vi.spyOn(store, 'get').mockResolvedValueOnce({
+    info: { key, size: 0, etag: '"served"' },
+    body,
+  });
+};
+
 /** Lower-case hex SHA-256 of the bytes. */
 export const sha256Hex = (bytes: Buffer | string): string =>
   createHash('sha256').update(bytes).digest('hex');

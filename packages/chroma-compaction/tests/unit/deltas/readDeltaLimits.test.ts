@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CompactionConfigurationError } from '../../../src/compaction/errors.js';
 import { readDelta } from '../../../src/deltas/readDelta.js';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
@@ -12,6 +12,7 @@ import {
   editManifest,
   expectIntegrityFailure,
   readObject,
+  serveStream,
   unpackEntries,
   useDeltaWorkspace,
 } from '../../helpers/deltaArchives.js';
@@ -46,13 +47,7 @@ describe('Function: readDelta', () => {
     return contentOf(editManifest(entries, edit), 'manifest.json');
   };
 
-  /** Serves `body` as the delta archive, as a stream the reader pulls (never stored whole). */
-  const serveArchive = (body: Readable): void => {
-    vi.spyOn(workspace.store, 'get').mockResolvedValueOnce({
-      info: { key: ARCHIVE, size: 0, etag: '"bomb"' },
-      body,
-    });
-  };
+  const serveArchive = (body: Readable): void => serveStream(workspace.store, ARCHIVE, body);
 
   describe('limits', () => {
     it('fails a delta holding more data than maxBytes before staging it (too-large)', async () => {
@@ -131,36 +126,6 @@ describe('Function: readDelta', () => {
       // Act & Assess
       await expectIntegrityFailure(workspace, PREFIX, 'too-large', { maxBytes: 16 * 1024 ** 2 });
       expect(bomb.generated()).toBeLessThan(BOUND);
-    });
-  });
-
-  describe('failing sources', () => {
-    it('rethrows the error of the archive stream as it is and removes what it staged', async () => {
-      // Prepare
-      await writeDelta(workspace.store, PREFIX, {
-        collection: 'lines',
-        records: deltaRecords({ count: 2_000, dimension: 16 }),
-        tempDir: workspace.tempDir,
-      });
-      const archive = await readObject(workspace.store, ARCHIVE);
-      const lost = new Error('connection reset');
-      serveArchive(
-        Readable.from(
-          (async function* () {
-            yield archive.subarray(0, archive.length - 1000);
-            throw lost;
-          })(),
-        ),
-      );
-
-      // Act
-      const error = await catchError(
-        readDelta(workspace.store, PREFIX, { tempDir: workspace.tempDir }),
-      );
-
-      // Assess
-      expect(error).toBe(lost);
-      expect(await workspace.staged()).toEqual([]);
     });
   });
 
