@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../../src/adapters/s3/s3ObjectStore.js';
-import { DeltaIntegrityError, DeltaLocationError } from '../../../src/deltas/errors.js';
+import {
+  DeltaIntegrityError,
+  DeltaLocationError,
+  DeltaNotFoundError,
+} from '../../../src/deltas/errors.js';
 import { readDelta } from '../../../src/deltas/readDelta.js';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import {
@@ -150,6 +154,24 @@ describe('Function: writeDelta and readDelta on S3 (moto)', () => {
     expect(readError).toBeInstanceOf(DeltaLocationError);
     expect((readError as DeltaLocationError).message).toContain(bucket);
     expect(recording.sent).toEqual([]);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('fails with DeltaNotFoundError for a missing delta, never reading run-10/ for run-1', async () => {
+    // Prepare
+    const base = prefix.slice(0, -1);
+    await writeDelta(store, `${base}0/`, {
+      collection: 'lines',
+      records: deltaRecords({ count: 2 }),
+      tempDir,
+    });
+
+    // Act
+    const error = await catchError(readDelta(store, base, { tempDir }));
+
+    // Assess
+    expect(error).toBeInstanceOf(DeltaNotFoundError);
+    expect((error as DeltaNotFoundError).prefix).toBe(prefix);
     expect(await readdir(tempDir)).toEqual([]);
   });
 
