@@ -36,9 +36,15 @@ export const packDelta = (manifest: DeltaManifest, dir: string): Readable => {
     gzip.destroy(error instanceof Error ? error : new Error(String(error)));
     pack.destroy();
   });
+  // A consumer that stops reading (a failed upload destroys the body) makes the pipe destroy
+  // the packer and its entries, which emit 'error'; `fill` sees that through the entry
+  // callbacks, so the events themselves must not crash the process as uncaught errors.
+  pack.on('error', ignore);
   pack.pipe(gzip);
   return gzip;
 };
+
+const ignore = (): void => undefined;
 
 const header = (name: string, size: number, mtime: Date) => ({
   name,
@@ -50,9 +56,11 @@ const header = (name: string, size: number, mtime: Date) => ({
 
 const addEntry = (pack: Pack, name: string, mtime: Date, bytes: Buffer): Promise<void> =>
   new Promise((resolve, reject) => {
-    pack.entry(header(name, bytes.length, mtime), bytes, (error) =>
-      error ? reject(error) : resolve(),
-    );
+    pack
+      .entry(header(name, bytes.length, mtime), bytes, (error) =>
+        error ? reject(error) : resolve(),
+      )
+      .on('error', ignore);
   });
 
 const addFileEntry = async (
@@ -66,10 +74,17 @@ const addFileEntry = async (
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => (error ? reject(error) : resolve());
   });
+  // Rejects when the packer is destroyed; until the end it is only raced against 'drain'.
+  done.catch(ignore);
   const entry = pack.entry(header(name, size, mtime), (error) => settle(error));
+  entry.on('error', ignore);
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
     if (!entry.write(chunk as Buffer)) {
-      await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
+      // A destroyed entry never drains: stop reading the file (closing it) instead of waiting.
+      await Promise.race([
+        new Promise<void>((resolve) => entry.once('drain', () => resolve())),
+        done,
+      ]);
     }
   }
   entry.end(undefined);

@@ -27,6 +27,7 @@ import {
   parseDeltaManifest,
   RECORDS_ENTRY,
 } from './manifest.js';
+import { CHROMA_DATABASE } from './pythonDelta.js';
 import { deltaIdProblem, deltaPayloadProblem, firstNonFinite } from './recordChecks.js';
 import { makeStagingDir, removeStagingDir, type StagedDelta } from './staging.js';
 
@@ -90,29 +91,35 @@ export async function readPortableArchive(
         { prefix: context.prefix, check: 'too-large' },
       ),
   });
-  // One iterator for the loop and the scan below: each iterator tar-stream hands out holds
-  // the callback that releases the current entry, so a second one would wait forever.
-  const iterator = reader.entries[Symbol.asyncIterator]();
-  const entries: AsyncIterable<TarEntry> = { [Symbol.asyncIterator]: () => iterator };
+  const foreign = async (persistDirectory: boolean | undefined): Promise<PortableReadResult> => {
+    await removeStagingDir(dir);
+    return { kind: 'foreign', persistDirectory };
+  };
+  // A foreign archive is scanned in this same loop: tar-stream hands out the next entry only
+  // to the iterator that received the previous one, so a second iterator would wait forever.
+  let scanning = false;
   try {
-    for await (const entry of entries) {
+    for await (const entry of reader.entries) {
       state.entries += 1;
-      if (state.manifest === undefined) {
-        const name = entryName(entry.header.name);
-        if (name !== MANIFEST_ENTRY) {
-          if ((DELTA_DATA_ENTRIES as readonly string[]).includes(name)) {
-            fail('manifest-missing', `Delta archive starts with ${name}, not ${MANIFEST_ENTRY}`);
-          }
-          const persistDirectory =
-            context.foreign === 'scan' ? await scanForPersistDirectory(entry, entries) : undefined;
-          await removeStagingDir(dir);
-          return { kind: 'foreign', persistDirectory };
-        }
+      const name = entryName(entry.header.name);
+      if (scanning) {
+        if (name === CHROMA_DATABASE) return await foreign(true);
+        await skipEntry(entry, state, fail);
+      } else if (state.manifest !== undefined) {
+        await stageEntry(entry, state, state.manifest, fail);
+      } else if (name === MANIFEST_ENTRY) {
         state.manifest = await readManifest(entry, state, fail);
-        continue;
+      } else {
+        if ((DELTA_DATA_ENTRIES as readonly string[]).includes(name)) {
+          fail('manifest-missing', `Delta archive starts with ${name}, not ${MANIFEST_ENTRY}`);
+        }
+        if (context.foreign === 'stop') return await foreign(undefined);
+        if (name === CHROMA_DATABASE) return await foreign(true);
+        scanning = true;
+        await skipEntry(entry, state, fail);
       }
-      await stageEntry(entry, state, state.manifest, fail);
     }
+    if (scanning) return await foreign(false);
     const { manifest } = state;
     if (manifest === undefined) fail('manifest-missing', 'Delta archive is empty');
     return {
@@ -138,20 +145,17 @@ export async function readPortableArchive(
 type Fail = (check: DeltaCheck, message: string, entry?: string, cause?: unknown) => never;
 
 /**
- * Reads entry names to the end: is `chroma.sqlite3` at the root (a Chroma persist directory)?
- * `entries` must continue the caller's iterator, not start another one.
+ * Reads past an entry of a foreign archive, counting its bytes as content (so the bomb guard
+ * does not take them for padding) against the reader's byte limit.
  */
-const scanForPersistDirectory = async (
-  first: TarEntry,
-  entries: AsyncIterable<TarEntry>,
-): Promise<boolean> => {
-  let found = entryName(first.header.name) === 'chroma.sqlite3';
-  first.resume();
-  for await (const entry of entries) {
-    found ||= entryName(entry.header.name) === 'chroma.sqlite3';
-    entry.resume();
+const skipEntry = async (entry: TarEntry, state: ReadState, fail: Fail): Promise<void> => {
+  const { maxBytes } = state.context;
+  for await (const chunk of entry as AsyncIterable<Buffer>) {
+    state.contentBytes += chunk.length;
+    if (state.contentBytes > maxBytes) {
+      fail('too-large', `Delta archive holds more than ${maxBytes} bytes (the reader's maxBytes)`);
+    }
   }
-  return found;
 };
 
 const readManifest = async (
@@ -207,6 +211,7 @@ const stageEntry = async (
   const { name: raw, type, size } = entry.header;
   const name = deltaEntryName(raw, state.context.prefix);
   if (type !== 'file') fail('entry-type', `Delta entry "${raw}" is a ${type}, not a file`, raw);
+  if (name === MANIFEST_ENTRY) fail('entry-duplicate', `Delta entry "${raw}" appears twice`, raw);
   if (!(DELTA_DATA_ENTRIES as readonly string[]).includes(name)) {
     fail('entry-unknown', `Delta entry "${raw}" is not one the format has`, raw);
   }
@@ -324,10 +329,9 @@ const checkRecords = async (
         : undefined),
   };
   const ids = new Set<string>();
-  const lines = createInterface({
-    input: createReadStream(join(state.dir, RECORDS_ENTRY)),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  // Closing the interface leaves its input open: the stream is destroyed too, in `finally`.
+  const input = createReadStream(join(state.dir, RECORDS_ENTRY));
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let index = 0;
   try {
     for await (const line of lines) {
@@ -353,6 +357,7 @@ const checkRecords = async (
     }
   } finally {
     lines.close();
+    input.destroy();
   }
   return index;
 };

@@ -46,8 +46,8 @@ export interface PythonReadContext {
   readonly tempDir?: string | undefined;
 }
 
-/** The file every Chroma persist directory has at its root. */
-const CHROMA_DATABASE = 'chroma.sqlite3';
+/** The file every Chroma persist directory has at its root. @internal */
+export const CHROMA_DATABASE: string = 'chroma.sqlite3';
 
 /**
  * Copies, opens, reads and stages a Python-era delta.

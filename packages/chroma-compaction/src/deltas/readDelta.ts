@@ -146,6 +146,8 @@ const deltaRead = (
   batchSize: number,
 ): DeltaRead => {
   let closed = false;
+  // Set when an iteration starts, so a second one fails even while the first is under way.
+  let iterated = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
@@ -153,7 +155,10 @@ const deltaRead = (
   };
   const batches = {
     async *[Symbol.asyncIterator]() {
-      if (closed) throw new Error(`The delta at ${prefix} was already read or closed`);
+      if (closed || iterated) {
+        throw new Error(`The delta at ${prefix} was already read or closed; iterate it once`);
+      }
+      iterated = true;
       try {
         yield* stagedBatches(staged, batchSize);
       } finally {

@@ -194,11 +194,10 @@ export async function* stagedBatches(
   if (staged.count === 0) return;
   const { dimension } = staged;
   const rowBytes = dimension * 4;
-  const lines = createInterface({
-    input: createReadStream(join(staged.dir, RECORDS_ENTRY)),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
   const vectors = await open(join(staged.dir, EMBEDDINGS_ENTRY), 'r');
+  // Closing the interface leaves its input open: the stream is destroyed too, in `finally`.
+  const input = createReadStream(join(staged.dir, RECORDS_ENTRY));
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let position = 0;
   let batch: RecordLine[] = [];
   const toBatch = async (rows: RecordLine[]): Promise<DeltaRecordBatch> => {
@@ -233,6 +232,7 @@ export async function* stagedBatches(
     if (batch.length > 0) yield await toBatch(batch);
   } finally {
     lines.close();
+    input.destroy();
     await vectors.close();
   }
 }

@@ -46,8 +46,17 @@ export interface ZeroBomb {
   readonly generated: () => number;
 }
 
-export const zeroBomb = (bytes: number, name = './chroma.sqlite3'): ZeroBomb => {
+/**
+ * A gzip bomb: `leading` small files (e.g. a delta's manifest), then one entry named `name`
+ * whose header declares `bytes` zeros.
+ */
+export const zeroBomb = (
+  bytes: number,
+  name = './chroma.sqlite3',
+  leading: readonly { readonly name: string; readonly content: Buffer }[] = [],
+): ZeroBomb => {
   const pack = tarPack();
+  for (const file of leading) pack.entry({ name: file.name }, file.content);
   const sink = pack.entry({ name, size: bytes });
   const zeros = Buffer.alloc(1024 * 1024);
   let generated = 0;
