@@ -5,7 +5,7 @@
  * iterating every batch, for deltas of 1,536-dimension line vectors of several sizes.
  *
  *   node bench/deltas/readDelta.mjs [--counts 20000,80000] [--runs 5] [--dimension 1536]
- *     [--batch 250] [--json]
+ *     [--batch 250] [--before <dir>] [--json]
  *
  * Not a test: it prints a markdown table (and with `--json` one JSON line last) and exits 0
  * whatever the figures; it exits 1 only when it cannot run (a child fails, or a read hands
@@ -30,6 +30,11 @@
  *   `process.memoryUsage()` sampled every 10 ms.
  * - `--runs` more children only import the bundle and report their peak RSS: the baseline,
  *   so the delta's own share (peak minus baseline) is visible.
+ * - `--before <dir>`: `<dir>` holds another version of the package's source
+ *   (`<dir>/packages/chroma-compaction/src`, e.g. from `git archive <commit> packages | tar -x
+ *   -C <dir>`), bundled the same way with this checkout's dependencies. Its reads take turns
+ *   with this checkout's on the same deltas (written by this checkout), each with its own
+ *   baseline; the targets are judged on this checkout's figures.
  * - Throughput is the vector bytes (count x dimension x 4) over the read time, in MB/s
  *   (10^6 bytes). Staging goes to `os.tmpdir()`, on the same disk as the store here.
  */
@@ -81,6 +86,27 @@ const peakRss = () => process.resourceUsage().maxRSS * 1024;
  * @property {number} heapUsed largest sampled, bytes
  * @property {number} external largest sampled, bytes
  * @property {number} arrayBuffers largest sampled, bytes
+ */
+
+/**
+ * @typedef {ReturnType<typeof summarize>} Summary
+ * @typedef {object} ReadResult the figures of one delta size read by one version of the code
+ * @property {number} count
+ * @property {string} code `this checkout` or `before (<dir>)`
+ * @property {number} vectorBytes count x dimension x 4
+ * @property {number} compressedBytes
+ * @property {{ ms: number, peakRss: number }} write
+ * @property {Summary} readMs
+ * @property {Summary} stageMs
+ * @property {Summary} batchesMs
+ * @property {Summary} mbPerSecond
+ * @property {Summary} peakRss
+ * @property {number} baselinePeakRss median of that code's import-only children
+ * @property {Summary} stagePeakRss
+ * @property {Summary} heapUsed
+ * @property {Summary} external
+ * @property {Summary} arrayBuffers
+ * @property {ReadFigures[]} reads
  */
 
 /** @param {string} path */
@@ -190,81 +216,118 @@ const main = async () => {
   const runs = Number(option('runs', '5'));
   const dimension = Number(option('dimension', '1536'));
   const batch = Number(option('batch', '250'));
+  const before = option('before', '');
   const json = process.argv.includes('--json');
   const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
-  const bundle = await bundleDeltas('readDelta');
-  log(`baseline: ${runs} children that only import the bundle…`);
-  /** @type {BaselineFigures[]} */
-  const baselines = [];
-  for (let run = 0; run < runs; run += 1) baselines.push(child('baseline', [`--bundle=${bundle}`]));
-  const baseline = summarize(baselines.map((b) => b.peakRss));
+  /** @type {{ code: string, bundle: string, baseline: Summary }[]} */
+  const codes = [];
+  for (const [code, checkout] of [
+    ['this checkout', undefined],
+    ...(before === '' ? [] : [[`before (${before})`, before]]),
+  ]) {
+    const bundle = await bundleDeltas(checkout === undefined ? 'readDelta' : 'readDelta-before', {
+      ...(checkout === undefined ? {} : { checkout }),
+    });
+    log(`${code}: ${runs} children that only import the bundle…`);
+    /** @type {BaselineFigures[]} */
+    const baselines = [];
+    for (let run = 0; run < runs; run += 1) {
+      baselines.push(child('baseline', [`--bundle=${bundle}`]));
+    }
+    codes.push({
+      code: String(code),
+      bundle,
+      baseline: summarize(baselines.map((b) => b.peakRss)),
+    });
+  }
+  const [current] = codes;
+  if (current === undefined) throw new Error('no bundle');
 
+  /** @type {ReadResult[]} */
   const results = [];
   for (const count of counts) {
     const root = await mkdtemp(join(tmpdir(), 'bench-read-delta-'));
     try {
-      const common = [`--bundle=${bundle}`, `--root=${root}`];
       log(`${fmt(count)} records: writing the delta…`);
       /** @type {WriteFigures} */
-      const write = child('write', [...common, `--count=${count}`, `--dimension=${dimension}`]);
-      /** @type {ReadFigures[]} */
-      const reads = [];
+      const write = child('write', [
+        `--bundle=${current.bundle}`,
+        `--root=${root}`,
+        `--count=${count}`,
+        `--dimension=${dimension}`,
+      ]);
+      /** @type {ReadFigures[][]} reads[code][run] */
+      const reads = codes.map(() => []);
       for (let run = 0; run < runs; run += 1) {
-        /** @type {ReadFigures} */
-        const read = child('read', [...common, `--batch=${batch}`]);
-        if (read.records !== count) {
-          throw new Error(`read ${read.records} records of a delta of ${count}`);
+        // With --before, the two codes take turns going first.
+        const order = codes.map((_, index) => index);
+        if (run % 2 === 1) order.reverse();
+        for (const index of order) {
+          const { code, bundle } = /** @type {(typeof codes)[number]} */ (codes[index]);
+          /** @type {ReadFigures} */
+          const read = child('read', [`--bundle=${bundle}`, `--root=${root}`, `--batch=${batch}`]);
+          if (read.records !== count) {
+            throw new Error(`${code} read ${read.records} records of a delta of ${count}`);
+          }
+          log(
+            `  ${code} read ${run + 1}: ${(read.ms / 1000).toFixed(2)} s (stage ${(read.stageMs / 1000).toFixed(2)} s), peak RSS ${mb(read.peakRss)} (staging ${mb(read.stagePeakRss)})`,
+          );
+          reads[index]?.push(read);
         }
-        log(
-          `  read ${run + 1}: ${(read.ms / 1000).toFixed(2)} s (stage ${(read.stageMs / 1000).toFixed(2)} s), peak RSS ${mb(read.peakRss)} (staging ${mb(read.stagePeakRss)})`,
-        );
-        reads.push(read);
       }
       const vectorBytes = count * dimension * 4;
-      const time = summarize(reads.map((r) => r.ms));
-      results.push({
-        count,
-        vectorBytes,
-        compressedBytes: write.compressedBytes,
-        write: { ms: Math.round(write.ms), peakRss: write.peakRss },
-        readMs: time,
-        stageMs: summarize(reads.map((r) => r.stageMs)),
-        batchesMs: summarize(reads.map((r) => r.batchesMs)),
-        mbPerSecond: summarize(reads.map((r) => vectorBytes / 1e6 / (r.ms / 1000))),
-        peakRss: summarize(reads.map((r) => r.peakRss)),
-        stagePeakRss: summarize(reads.map((r) => r.stagePeakRss)),
-        heapUsed: summarize(reads.map((r) => r.heapUsed)),
-        external: summarize(reads.map((r) => r.external)),
-        arrayBuffers: summarize(reads.map((r) => r.arrayBuffers)),
-        reads,
+      codes.forEach(({ code, baseline }, index) => {
+        const mine = reads[index] ?? [];
+        results.push({
+          count,
+          code,
+          vectorBytes,
+          compressedBytes: write.compressedBytes,
+          write: { ms: Math.round(write.ms), peakRss: write.peakRss },
+          readMs: summarize(mine.map((r) => r.ms)),
+          stageMs: summarize(mine.map((r) => r.stageMs)),
+          batchesMs: summarize(mine.map((r) => r.batchesMs)),
+          mbPerSecond: summarize(mine.map((r) => vectorBytes / 1e6 / (r.ms / 1000))),
+          peakRss: summarize(mine.map((r) => r.peakRss)),
+          baselinePeakRss: baseline.median,
+          stagePeakRss: summarize(mine.map((r) => r.stagePeakRss)),
+          heapUsed: summarize(mine.map((r) => r.heapUsed)),
+          external: summarize(mine.map((r) => r.external)),
+          arrayBuffers: summarize(mine.map((r) => r.arrayBuffers)),
+          reads: mine,
+        });
       });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
   }
 
-  const smallest = results[0];
-  const largest = results.at(-1);
+  const ours = results.filter((r) => r.code === current.code);
+  const smallest = ours[0];
+  const largest = ours.at(-1);
   const growth =
     smallest && largest ? largest.peakRss.median / smallest.peakRss.median - 1 : Number.NaN;
-  const peakMet = results.every((r) => r.peakRss.median < PEAK_RSS_TARGET_BYTES);
+  const peakMet = ours.every((r) => r.peakRss.median < PEAK_RSS_TARGET_BYTES);
   const growthMet = Math.abs(growth) <= GROWTH_TARGET;
   const ms = (/** @type {number} */ n) => `${(n / 1000).toFixed(2)} s`;
   const lines = [
     `readDelta + every batch, ${dimension}-dimension float32 vectors, batches of ${batch}, ${runs} runs each, medians (min–max)`,
     '',
-    '| records | vectors | delta.tar.gz | read time | stage / batches | throughput | peak RSS | peak RSS while staging | peak minus baseline | largest heap / external / array buffers |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| records | code | vectors | delta.tar.gz | read time | stage / batches | throughput | peak RSS | peak RSS while staging | peak minus baseline | largest heap / external / array buffers |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
       (r) =>
-        `| ${fmt(r.count)} | ${mb(r.vectorBytes)} | ${mb(r.compressedBytes)} | ${range(r.readMs, ms)} | ${ms(r.stageMs.median)} / ${ms(r.batchesMs.median)} | ${range(r.mbPerSecond, (n) => `${n.toFixed(0)}`)} MB/s | ${range(r.peakRss, mb)} | ${mb(r.stagePeakRss.median)} | ${mb(r.peakRss.median - baseline.median)} | ${mb(r.heapUsed.median)} / ${mb(r.external.median)} / ${mb(r.arrayBuffers.median)} |`,
+        `| ${fmt(r.count)} | ${r.code} | ${mb(r.vectorBytes)} | ${mb(r.compressedBytes)} | ${range(r.readMs, ms)} | ${ms(r.stageMs.median)} / ${ms(r.batchesMs.median)} | ${range(r.mbPerSecond, (n) => `${n.toFixed(0)}`)} MB/s | ${range(r.peakRss, mb)} | ${mb(r.stagePeakRss.median)} | ${mb(r.peakRss.median - r.baselinePeakRss)} | ${mb(r.heapUsed.median)} / ${mb(r.external.median)} / ${mb(r.arrayBuffers.median)} |`,
     ),
-    `| baseline (import only) | | | | | | ${range(baseline, mb)} | | | |`,
+    ...codes.map(
+      ({ code, baseline }) =>
+        `| baseline (import only) | ${code} | | | | | | ${range(baseline, mb)} | | | |`,
+    ),
     '',
-    `Peak RSS target < ${mb(PEAK_RSS_TARGET_BYTES)}: ${peakMet ? 'met' : 'MISSED'}; ` +
+    `This checkout: peak RSS target < ${mb(PEAK_RSS_TARGET_BYTES)}: ${peakMet ? 'met' : 'MISSED'}; ` +
       `${smallest ? fmt(smallest.count) : '?'} → ${largest ? fmt(largest.count) : '?'} records: ${(growth * 100).toFixed(1)}% (target within ${GROWTH_TARGET * 100}%): ${growthMet ? 'met' : 'MISSED'}`,
-    `Writing (once per size, writeDelta from an async generator): ${results
+    `Writing (once per size, this checkout's writeDelta from an async generator): ${ours
       .map((r) => `${fmt(r.count)} in ${ms(r.write.ms)}, peak RSS ${mb(r.write.peakRss)}`)
       .join('; ')}`,
   ];
@@ -277,7 +340,7 @@ const main = async () => {
         runs,
         targetPeakRssBytes: PEAK_RSS_TARGET_BYTES,
         growthTarget: GROWTH_TARGET,
-        baselinePeakRss: baseline,
+        baselinePeakRss: Object.fromEntries(codes.map(({ code, baseline }) => [code, baseline])),
         growth: Number(growth.toFixed(4)),
         met: peakMet && growthMet,
         results,

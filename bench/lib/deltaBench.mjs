@@ -7,24 +7,27 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './stats.mjs';
 
-const SRC = join(ROOT, 'packages/chroma-compaction/src');
+const PACKAGE_SRC = 'packages/chroma-compaction/src';
+const SRC = join(ROOT, PACKAGE_SRC);
 
 /** The image every bench record belongs to (a fixed UUID, so runs are comparable). */
 export const BENCH_IMAGE_ID = '3f2b8c1e-7d4a-4e6b-9a51-0c8d2e4f6a7b';
 
 /**
  * Bundles the package's delta code (and, with `chroma`, the Chroma adapter) from `src` into
- * `bench/results/<name>.bundle.mjs`; `chromadb`, the AWS SDK and
- * `tar-stream` stay external.
+ * `bench/results/<name>.bundle.mjs`; `chromadb`, the AWS SDK and `tar-stream` stay external.
+ * With `checkout`, the package's `src` is taken from that other checkout of the repository
+ * (e.g. `git archive <commit> packages | tar -x -C <dir>`), every dependency from this one.
  * @param {string} name the bundle's file name, without `.bundle.mjs`
- * @param {{ chroma?: boolean }} [options]
+ * @param {{ chroma?: boolean, checkout?: string }} [options]
  * @returns {Promise<string>} the bundle's path
  */
 export const bundleDeltas = async (name, options = {}) => {
   const results = join(ROOT, 'bench/results');
   mkdirSync(results, { recursive: true });
   const outfile = join(results, `${name}.bundle.mjs`);
-  const src = (/** @type {string} */ path) => JSON.stringify(join(SRC, path));
+  const root = options.checkout === undefined ? SRC : join(options.checkout, PACKAGE_SRC);
+  const src = (/** @type {string} */ path) => JSON.stringify(join(root, path));
   // Imported here, not at the top: the benchmarks' child processes import this file too, and
   // their memory figures should not include esbuild.
   const { build } = await import('esbuild');
@@ -36,7 +39,7 @@ export const bundleDeltas = async (name, options = {}) => {
           ? `export { chromaVectorCollection, startLocalChroma } from ${src('adapters/chroma/index.ts')};`
           : '',
       ].join('\n'),
-      resolveDir: SRC,
+      resolveDir: root,
       loader: 'ts',
       sourcefile: `${name}.bench-entry.ts`,
     },
@@ -48,6 +51,7 @@ export const bundleDeltas = async (name, options = {}) => {
     // tar-stream (CommonJS) requires node built-ins, which an ESM bundle cannot; node loads it.
     external: ['chromadb', '@aws-sdk/*', 'tar-stream'],
     conditions: ['@receipt-chroma/source'],
+    nodePaths: [join(ROOT, 'node_modules')],
     logLevel: 'warning',
   });
   return outfile;
