@@ -314,10 +314,9 @@ const idsAt = async (path: string, indexes: readonly number[]): Promise<string[]
   const wanted = new Set(indexes);
   const last = Math.max(...indexes);
   const found: string[] = [];
-  const lines = createInterface({
-    input: createReadStream(path),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  // It stops early: closing the interface leaves its input open, so the stream is destroyed.
+  const input = createReadStream(path);
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let index = 0;
   try {
     for await (const line of lines) {
@@ -327,6 +326,7 @@ const idsAt = async (path: string, indexes: readonly number[]): Promise<string[]
     }
   } finally {
     lines.close();
+    input.destroy();
   }
   return found;
 };

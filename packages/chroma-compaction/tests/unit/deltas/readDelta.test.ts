@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -41,8 +41,21 @@ const lines = (count: number, dimension: number): DeltaRecord[] =>
     metadata: { line_id: lineId },
   }));
 
-const readAll = async (store: FileSystemObjectStore, prefix: string, batchSize?: number) => {
-  const delta = await readDelta(store, prefix, { collection: 'lines', batchSize });
+/** Files this process holds open under `dir`, from Linux's `/proc/self/fd` (none elsewhere). */
+const openFilesUnder = async (dir: string): Promise<string[]> => {
+  const fds = await readdir('/proc/self/fd').catch((): string[] => []);
+  const targets = await Promise.all(
+    fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return targets.filter((target) => target.startsWith(`${dir}/`));
+};
+
+const readAll = async (
+  store: FileSystemObjectStore,
+  prefix: string,
+  options: { batchSize?: number; tempDir?: string } = {},
+) => {
+  const delta = await readDelta(store, prefix, { collection: 'lines', ...options });
   const batches: DeltaRecordBatch[] = [];
   for await (const batch of delta.batches) batches.push(batch);
   return batches;
@@ -99,7 +112,7 @@ describe('Function: readDelta', () => {
     await writeDelta(store, 'lines/delta/run-1/', { collection: 'lines', records });
 
     // Act
-    const batches = await readAll(store, 'lines/delta/run-1/', 250);
+    const batches = await readAll(store, 'lines/delta/run-1/', { batchSize: 250 });
 
     // Assess
     expect(batches.map((batch) => batch.ids.length)).toEqual([250, 250, 250, 250, 100]);
@@ -129,19 +142,33 @@ describe('Function: readDelta', () => {
     });
   });
 
-  it('tells different ids with the same fingerprint apart, and still finds a repeat', async () => {
+  it('tells different ids with the same fingerprint apart, closing every file it reads again', async () => {
     // Prepare
     collide.on = true;
+    const staging = await mkdtemp(join(root, 'staging-'));
     await writeDelta(store, 'lines/delta/run-1/', { collection: 'lines', records: lines(30, 2) });
+
+    // Act
+    const batches = await readAll(store, 'lines/delta/run-1/', { tempDir: staging });
+
+    // Assess
+    expect(batches.flatMap((batch) => batch.ids)).toEqual(lines(30, 2).map((record) => record.id));
+    // Each comparison reads the staged records again and stops early.
+    await vi.waitFor(async () => expect(await openFilesUnder(staging)).toEqual([]), {
+      timeout: 1000,
+    });
+  });
+
+  it('finds a repeated id among ids that share a fingerprint', async () => {
+    // Prepare
+    collide.on = true;
     await forge('lines/delta/run-2/', [id(1), id(2), id(3), id(4), id(3)]);
 
     // Act
-    const distinct = await readAll(store, 'lines/delta/run-1/');
-    const repeated = readAll(store, 'lines/delta/run-2/');
+    const reading = readAll(store, 'lines/delta/run-2/');
 
     // Assess
-    expect(distinct.flatMap((batch) => batch.ids)).toEqual(lines(30, 2).map((record) => record.id));
-    await expect(repeated).rejects.toMatchObject({
+    await expect(reading).rejects.toMatchObject({
       check: 'duplicate-id',
       message: expect.stringContaining(`records.ndjson line 5: id "${id(3)}" appears twice`),
     });
