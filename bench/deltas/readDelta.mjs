@@ -30,9 +30,10 @@
  *   `process.memoryUsage()` sampled every 10 ms.
  * - `--runs` more children only import the bundle and report their peak RSS: the baseline,
  *   so the delta's own share (peak minus baseline) is visible.
- * - `--before <dir>`: `<dir>` holds another version of the package's source
- *   (`<dir>/packages/chroma-compaction/src`, e.g. from `git archive <commit> packages | tar -x
- *   -C <dir>`), bundled the same way with this checkout's dependencies. Its reads take turns
+ * - `--before <dir>`: `<dir>` is another version of the repository, e.g. `mkdir <dir> && git
+ *   archive <commit> | tar -x -C <dir>` (no `npm ci` needed): its
+ *   `packages/chroma-compaction/src` is bundled the same way, with this checkout's
+ *   dependencies. Its reads take turns
  *   with this checkout's on the same deltas (written by this checkout), each with its own
  *   baseline; the targets are judged on this checkout's figures.
  * - Throughput is the vector bytes (count x dimension x 4) over the read time, in MB/s

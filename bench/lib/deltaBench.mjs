@@ -17,7 +17,7 @@ export const BENCH_IMAGE_ID = '3f2b8c1e-7d4a-4e6b-9a51-0c8d2e4f6a7b';
  * Bundles the package's delta code (and, with `chroma`, the Chroma adapter) from `src` into
  * `bench/results/<name>.bundle.mjs`; `chromadb`, the AWS SDK and `tar-stream` stay external.
  * With `checkout`, the package's `src` is taken from that other checkout of the repository
- * (e.g. `git archive <commit> packages | tar -x -C <dir>`), every dependency from this one.
+ * (e.g. `git archive <commit> | tar -x -C <dir>`), every dependency from this one.
  * @param {string} name the bundle's file name, without `.bundle.mjs`
  * @param {{ chroma?: boolean, checkout?: string }} [options]
  * @returns {Promise<string>} the bundle's path
