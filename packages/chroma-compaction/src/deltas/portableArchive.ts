@@ -16,6 +16,7 @@ import type { ReceiptRef } from '../ports/receiptStore.js';
 import { deltaEntryName } from './archiveChecks.js';
 import { type DeltaCheck, DeltaIntegrityError } from './errors.js';
 import { HashedFile } from './hashedFile.js';
+import { IdFingerprints } from './idFingerprints.js';
 import {
   DELTA_DATA_ENTRIES,
   type DeltaEntryInfo,
@@ -314,6 +315,32 @@ const finishChecks = async (
   };
 };
 
+/**
+ * The ids of the given records of a staged `records.ndjson` (lines already checked), read
+ * again from the file: only for ids whose fingerprint an earlier id shares, so rarely more
+ * than once per delta with a repeated id.
+ */
+const idsAt = async (path: string, indexes: readonly number[]): Promise<string[]> => {
+  const wanted = new Set(indexes);
+  const last = Math.max(...indexes);
+  const found: string[] = [];
+  // It stops early: closing the interface leaves its input open, so the stream is destroyed.
+  const input = createReadStream(path);
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let index = 0;
+  try {
+    for await (const line of lines) {
+      if (wanted.has(index)) found.push((JSON.parse(line) as { id: string }).id);
+      if (index === last) break;
+      index += 1;
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+  return found;
+};
+
 /** Reads the staged `records.ndjson`: each line a valid record of the collection, ids unique. */
 const checkRecords = async (
   state: ReadState,
@@ -328,9 +355,10 @@ const checkRecords = async (
         ? { imageId: manifest.imageId, receiptId: manifest.receiptId }
         : undefined),
   };
-  const ids = new Set<string>();
+  const path = join(state.dir, RECORDS_ENTRY);
+  const ids = new IdFingerprints();
   // Closing the interface leaves its input open: the stream is destroyed too, in `finally`.
-  const input = createReadStream(join(state.dir, RECORDS_ENTRY));
+  const input = createReadStream(path);
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let index = 0;
   try {
@@ -349,8 +377,13 @@ const checkRecords = async (
       const { id, document, metadata } = record as Record<string, unknown>;
       const idProblem = deltaIdProblem(id, rules);
       if (idProblem !== undefined) problem(idProblem.check, idProblem.problem);
-      if (ids.has(id as string)) problem('duplicate-id', `id "${String(id)}" appears twice`);
-      ids.add(id as string);
+      const sameFingerprint = ids.add(id as string, index);
+      if (
+        sameFingerprint.length > 0 &&
+        (await idsAt(path, sameFingerprint)).includes(id as string)
+      ) {
+        problem('duplicate-id', `id "${String(id)}" appears twice`);
+      }
       const payloadProblem = deltaPayloadProblem(document, metadata);
       if (payloadProblem !== undefined) problem('record', payloadProblem);
       index += 1;

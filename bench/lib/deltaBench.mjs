@@ -1,0 +1,121 @@
+// @ts-check
+/**
+ * What the delta benchmarks (`bench/deltas/`) share: the esbuild bundle of the package's
+ * delta code from `src`, and deterministic line-like records made one at a time.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './stats.mjs';
+
+const PACKAGE_SRC = 'packages/chroma-compaction/src';
+const SRC = join(ROOT, PACKAGE_SRC);
+
+/** The image every bench record belongs to (a fixed UUID, so runs are comparable). */
+export const BENCH_IMAGE_ID = '3f2b8c1e-7d4a-4e6b-9a51-0c8d2e4f6a7b';
+
+/**
+ * Bundles the package's delta code (and, with `chroma`, the Chroma adapter) from `src` into
+ * `bench/results/<name>.bundle.mjs`; `chromadb`, the AWS SDK and `tar-stream` stay external.
+ * With `checkout`, the package's `src` is taken from that other checkout of the repository
+ * (e.g. `git archive <commit> | tar -x -C <dir>`), every dependency from this one.
+ * @param {string} name the bundle's file name, without `.bundle.mjs`
+ * @param {{ chroma?: boolean, checkout?: string }} [options]
+ * @returns {Promise<string>} the bundle's path
+ */
+export const bundleDeltas = async (name, options = {}) => {
+  const results = join(ROOT, 'bench/results');
+  mkdirSync(results, { recursive: true });
+  const outfile = join(results, `${name}.bundle.mjs`);
+  const root = options.checkout === undefined ? SRC : join(options.checkout, PACKAGE_SRC);
+  const src = (/** @type {string} */ path) => JSON.stringify(join(root, path));
+  // Imported here, not at the top: the benchmarks' child processes import this file too, and
+  // their memory figures should not include esbuild.
+  const { build } = await import('esbuild');
+  await build({
+    stdin: {
+      contents: [
+        `export { createDeltaMerger, FileSystemObjectStore, lineChromaId, readDelta, writeDelta } from ${src('index.ts')};`,
+        options.chroma
+          ? `export { chromaVectorCollection, startLocalChroma } from ${src('adapters/chroma/index.ts')};`
+          : '',
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: `${name}.bench-entry.ts`,
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    // tar-stream (CommonJS) requires node built-ins, which an ESM bundle cannot; node loads it.
+    external: ['chromadb', '@aws-sdk/*', 'tar-stream'],
+    conditions: ['@receipt-chroma/source'],
+    nodePaths: [join(ROOT, 'node_modules')],
+    logLevel: 'warning',
+  });
+  return outfile;
+};
+
+/**
+ * @typedef {object} LineRecord
+ * @property {string} id `IMAGE#<uuid>#RECEIPT#<r>#LINE#<l>`
+ * @property {number[]} embedding
+ * @property {string} document
+ * @property {Record<string, string | number | boolean>} metadata
+ */
+
+/**
+ * Deterministic line records, made one at a time (nothing is held but the current record):
+ * `dimension` pseudo-random values in ±0.025 (float32 noise compresses as badly as real
+ * embeddings do), a short document and eight metadata keys. Lines are numbered from 1 within
+ * receipts of `linesPerReceipt` lines (receipts from 1); `Infinity` keeps every record in
+ * receipt 1, as a delta of one receipt must be.
+ * @param {{ count: number, dimension: number, linesPerReceipt: number,
+ *   lineChromaId: (parts: { imageId: string, receiptId: number, lineId: number }) => string }} options
+ * @returns {Generator<LineRecord>}
+ */
+export function* lineRecords({ count, dimension, linesPerReceipt, lineChromaId }) {
+  let state = 0x9e3779b9;
+  const random = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) / 0xffffffff) * 2 - 1;
+  };
+  for (let index = 0; index < count; index += 1) {
+    const receiptId = Number.isFinite(linesPerReceipt)
+      ? Math.floor(index / linesPerReceipt) + 1
+      : 1;
+    const lineId = Number.isFinite(linesPerReceipt) ? (index % linesPerReceipt) + 1 : index + 1;
+    /** @type {number[]} */
+    const embedding = new Array(dimension);
+    for (let value = 0; value < dimension; value += 1) embedding[value] = random() / 40;
+    const text = `LINE ${lineId} TOTAL ${(index % 997) / 10}`;
+    yield {
+      id: lineChromaId({ imageId: BENCH_IMAGE_ID, receiptId, lineId }),
+      embedding,
+      document: text,
+      metadata: {
+        image_id: BENCH_IMAGE_ID,
+        receipt_id: receiptId,
+        line_id: lineId,
+        text,
+        x: Math.abs(random()),
+        y: Math.abs(random()),
+        confidence: 0.9 + Math.abs(random()) / 10,
+        merchant_name: 'Bench Market',
+      },
+    };
+  }
+}
+
+/**
+ * The same records, as an async iterable (what `writeDelta` is given by a producer that
+ * streams them).
+ * @param {Parameters<typeof lineRecords>[0]} options
+ * @returns {AsyncGenerator<LineRecord>}
+ */
+export async function* lineRecordStream(options) {
+  yield* lineRecords(options);
+}
