@@ -3,6 +3,14 @@ import { createGunzip } from 'node:zlib';
 import { type Extract, extract as tarExtract } from 'tar-stream';
 import { type InflationCounts, inflationMeter } from './inflationMeter.js';
 
+/**
+ * Inflated bytes per chunk: half of zlib's 16 KiB default. Each chunk is a new buffer that
+ * lives until a garbage collection; smaller chunks mean more frequent collections and about
+ * 10 MB less memory held by spent chunks while a delta streams through, at no measurable
+ * cost in speed (bench/deltas/readDelta.mjs).
+ */
+const INFLATE_CHUNK_BYTES = 8 * 1024;
+
 /** One entry of a tar stream: its header and a readable of its content. @internal */
 export type TarEntry = Extract extends AsyncIterable<infer E> ? E : never;
 
@@ -22,7 +30,7 @@ export interface TarGzReader {
  * @internal
  */
 export const readTarGz = (source: Readable, counts: InflationCounts): TarGzReader => {
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
   const meter = inflationMeter(counts);
   const extract = tarExtract();
   let sourceError: unknown;

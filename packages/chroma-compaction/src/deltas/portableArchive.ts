@@ -261,26 +261,38 @@ const stageEntry = async (
 
 /** Checks float32 values as they stream by, carrying the bytes of a value split across chunks. */
 const finiteChecker = (dimension: number, fail: Fail): ((chunk: Buffer) => void) => {
-  let carry = Buffer.alloc(0);
+  // Chunks are copied into one aligned scratch buffer (a value split across chunks waits at
+  // its start), so checking allocates nothing per chunk.
+  const scratch = new Uint8Array(FINITE_SCRATCH_BYTES);
+  const floats = new Float32Array(scratch.buffer);
+  let pending = 0;
   let seen = 0;
   return (chunk) => {
-    const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
-    const usable = bytes.length - (bytes.length % 4);
-    carry = Buffer.from(bytes.subarray(usable));
-    const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes.subarray(0, usable));
-    const values = new Float32Array(aligned.buffer, aligned.byteOffset, usable / 4);
-    const bad = firstNonFinite(values);
-    if (bad >= 0) {
-      const index = seen + bad;
-      fail(
-        'record',
-        `${EMBEDDINGS_ENTRY} value ${index} (record ${Math.floor(index / Math.max(dimension, 1))}) is not a finite number`,
-        EMBEDDINGS_ENTRY,
-      );
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(chunk.length - offset, scratch.length - pending);
+      scratch.set(chunk.subarray(offset, offset + take), pending);
+      offset += take;
+      const filled = pending + take;
+      const usable = filled - (filled % 4);
+      const bad = firstNonFinite(floats.subarray(0, usable / 4));
+      if (bad >= 0) {
+        const index = seen + bad;
+        fail(
+          'record',
+          `${EMBEDDINGS_ENTRY} value ${index} (record ${Math.floor(index / Math.max(dimension, 1))}) is not a finite number`,
+          EMBEDDINGS_ENTRY,
+        );
+      }
+      seen += usable / 4;
+      pending = filled - usable;
+      scratch.copyWithin(0, usable, filled);
     }
-    seen += values.length;
   };
 };
+
+/** The scratch buffer of {@link finiteChecker}: a multiple of 4 bytes. */
+const FINITE_SCRATCH_BYTES = 64 * 1024;
 
 /** After the archive: every entry present, every record valid, count and dimension as declared. */
 const finishChecks = async (

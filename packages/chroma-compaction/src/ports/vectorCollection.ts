@@ -43,6 +43,12 @@ export type Where =
   | { readonly $or: readonly Where[] }
   | { readonly [field: string]: FieldCondition };
 
+/**
+ * One vector as written: plain numbers, or float32 values (as a delta holds them; Chroma
+ * stores float32 either way).
+ */
+export type Embedding = readonly number[] | Float32Array;
+
 /** Fields `get` can return besides ids. */
 export type IncludeField = 'documents' | 'metadatas' | 'embeddings';
 
@@ -75,7 +81,7 @@ export interface GetResponse {
  */
 export interface UpsertRequest {
   readonly ids: readonly string[];
-  readonly embeddings: readonly (readonly number[])[];
+  readonly embeddings: readonly Embedding[];
   readonly documents?: readonly (string | null)[] | undefined;
   readonly metadatas?: readonly (Metadata | null)[] | undefined;
 }
@@ -83,7 +89,7 @@ export interface UpsertRequest {
 /** Changes to existing records; metadata is merged (see {@link MetadataPatch}). */
 export interface UpdateRequest {
   readonly ids: readonly string[];
-  readonly embeddings?: readonly (readonly number[])[] | undefined;
+  readonly embeddings?: readonly Embedding[] | undefined;
   /** New documents; they need `embeddings` in the same request (nothing re-embeds them). */
   readonly documents?: readonly string[] | undefined;
   readonly metadatas?: readonly MetadataPatch[] | undefined;

@@ -1,6 +1,7 @@
 import { VectorStoreError } from '../errors.js';
 import type {
   DeleteRequest,
+  Embedding,
   GetRequest,
   GetResponse,
   IncludeField,
@@ -243,7 +244,7 @@ export class InMemoryVectorCollection implements VectorCollection {
     return found;
   }
 
-  #dimensionProblem(embeddings: readonly (readonly number[])[]): string | undefined {
+  #dimensionProblem(embeddings: readonly Embedding[]): string | undefined {
     const [first] = embeddings;
     if (first === undefined || this.#dimension === undefined) return undefined;
     return first.length === this.#dimension
@@ -251,7 +252,7 @@ export class InMemoryVectorCollection implements VectorCollection {
       : `the collection expects embeddings of dimension ${this.#dimension}, got ${first.length}`;
   }
 
-  #fixDimension(embeddings: readonly (readonly number[])[]): void {
+  #fixDimension(embeddings: readonly Embedding[]): void {
     this.#dimension ??= embeddings[0]?.length;
   }
 

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 
-import type { UpdateRequest, UpsertRequest } from '../ports/vectorCollection.js';
+import type { Embedding, UpdateRequest, UpsertRequest } from '../ports/vectorCollection.js';
 
 /**
  * How Chroma stores a metadata value. JSON has one number type, but Chroma's server parses a
@@ -143,13 +143,16 @@ const checkLength = (
  * Why a list of embeddings cannot be sent, or `undefined`. Every embedding must be a
  * non-empty list of finite numbers and all must have the same dimension.
  */
-const checkEmbeddings = (embeddings: readonly (readonly number[])[]): string | undefined => {
+const checkEmbeddings = (embeddings: readonly Embedding[]): string | undefined => {
   // Indexed loops: this runs over every value of every vector (30 M for 20,000 x 1536), and
   // iterators make it several times slower.
   const dimension = embeddings[0]?.length;
   for (let index = 0; index < embeddings.length; index += 1) {
     const embedding = embeddings[index];
-    if (!Array.isArray(embedding) || embedding.length === 0) {
+    if (
+      !(Array.isArray(embedding) || embedding instanceof Float32Array) ||
+      embedding.length === 0
+    ) {
       return `embedding at index ${index} is not a non-empty list of numbers`;
     }
     if (embedding.length !== dimension) {

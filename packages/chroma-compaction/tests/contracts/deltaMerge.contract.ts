@@ -99,7 +99,7 @@ export function describeDeltaMergeContract(
       expect([...stored.ids].sort()).toEqual([...ids].sort());
       const embedding = stored.embeddings?.[stored.ids.indexOf(ids[2] as string)];
       expect(embedding?.map((value) => Math.fround(value))).toEqual(
-        (records[2]?.embedding as number[]).map((value) => Math.fround(value)),
+        Array.from(records[2]?.embedding ?? [], (value) => Math.fround(value)),
       );
       expect(await metadataOf(fixture.lines, ids)).toMatchObject([
         { section_label: 'HEADER', text: 'line 1' },

@@ -186,6 +186,32 @@ export function describeVectorCollectionContract(
         expect(result).toEqual({ ids: ['a'], embeddings: [[0.5, -0.25, 0.12345679]] });
       });
 
+      it('takes float32 rows (as deltas hand them out) as well as number lists', async () => {
+        // Prepare
+        const { collection } = await setup();
+        const rows = new Float32Array([0.5, -0.25, 0.123456789, 1, 2, 3]);
+
+        // Act
+        await collection.upsert({
+          ids: ['a', 'b'],
+          embeddings: [rows.subarray(0, 3), [1, 2, 3]],
+        });
+        await collection.update({
+          ids: ['b'],
+          embeddings: [rows.subarray(3, 6).map((v) => v * 2)],
+        });
+        const result = await collection.get({ include: ['embeddings'] });
+
+        // Assess
+        expect(result).toEqual({
+          ids: ['a', 'b'],
+          embeddings: [
+            [0.5, -0.25, 0.12345679],
+            [2, 4, 6],
+          ],
+        });
+      });
+
       it('replaces the embedding of an existing id, merges its metadata and keeps its place', async () => {
         // Prepare
         const { collection } = await setup();

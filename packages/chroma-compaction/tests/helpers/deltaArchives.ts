@@ -116,7 +116,7 @@ export const collectBatches = async (delta: DeltaRead): Promise<CollectedDelta> 
     batch.ids.map(
       (id, row): DeltaRecord => ({
         id,
-        embedding: batch.embeddings[row] ?? [],
+        embedding: Array.from(batch.embeddings[row] ?? []),
         document: batch.documents[row] ?? null,
         metadata: batch.metadatas[row] ?? null,
       }),

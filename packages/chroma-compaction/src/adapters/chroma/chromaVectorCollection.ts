@@ -21,7 +21,7 @@ import {
   updateRequestProblem,
   upsertRequestProblem,
 } from '../../vectors/vectorRequestChecks.js';
-import { toChromaDocuments, toChromaMetadatas } from './chromaWritePayload.js';
+import { toChromaDocuments, toChromaEmbeddings, toChromaMetadatas } from './chromaWritePayload.js';
 
 /** Records per write request by default: below Chroma Cloud's limit of 300. */
 export const DEFAULT_CHROMA_MAX_BATCH_SIZE = 250;
@@ -211,7 +211,7 @@ export function chromaVectorCollection(
         const batchMetadatas = toChromaMetadatas(slice(metadatas, start, end, whole));
         return collection.upsert({
           ids: slice(ids, start, end, whole) as string[],
-          embeddings: slice(embeddings, start, end, whole) as number[][],
+          embeddings: toChromaEmbeddings(slice(embeddings, start, end, whole) ?? []),
           ...(batchDocuments === undefined ? {} : { documents: batchDocuments }),
           ...(batchMetadatas === undefined
             ? {}
@@ -238,7 +238,9 @@ export function chromaVectorCollection(
         }
         return collection.update({
           ids: slice(ids, start, end, whole) as string[],
-          ...(batchEmbeddings === undefined ? {} : { embeddings: batchEmbeddings as number[][] }),
+          ...(batchEmbeddings === undefined
+            ? {}
+            : { embeddings: toChromaEmbeddings(batchEmbeddings) }),
           ...(batchDocuments === undefined ? {} : { documents: batchDocuments }),
           ...(batchMetadatas === undefined
             ? {}

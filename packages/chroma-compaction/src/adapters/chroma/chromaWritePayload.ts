@@ -22,7 +22,8 @@
  */
 
 import type { Metadata as ChromaMetadata } from 'chromadb';
-import type { Metadata, MetadataPatch } from '../../ports/vectorCollection.js';
+import type { Embedding, Metadata, MetadataPatch } from '../../ports/vectorCollection.js';
+import { embeddingNumbers } from '../../vectors/embeddings.js';
 
 /** A metadata value the client accepts (a non-empty number list) and JSON writes as `null`. */
 const REMOVE_KEY: readonly number[] = Object.freeze(
@@ -89,3 +90,10 @@ export const toChromaMetadatas = (
   const converted = metadatas.map(toChromaMetadata);
   return converted.every((metadata) => metadata === null) ? undefined : converted;
 };
+
+/**
+ * Embeddings as the client takes them: lists of numbers (float32 rows are copied; the client
+ * would write a typed array as a JSON object to a server without base64 embeddings).
+ */
+export const toChromaEmbeddings = (embeddings: readonly Embedding[]): number[][] =>
+  embeddings.map(embeddingNumbers) as number[][];

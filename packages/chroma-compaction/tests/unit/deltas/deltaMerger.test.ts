@@ -9,7 +9,11 @@ import { DeltaIntegrityError, DeltaNotFoundError } from '../../../src/deltas/err
 import type { DeltaRecord } from '../../../src/deltas/types.js';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import { lineChromaId } from '../../../src/ids/chromaIds.js';
-import type { UpsertRequest, VectorCollection } from '../../../src/ports/vectorCollection.js';
+import type {
+  Embedding,
+  UpsertRequest,
+  VectorCollection,
+} from '../../../src/ports/vectorCollection.js';
 import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
 import { CountingCollection, RecordingMetrics } from '../../helpers/operationFixtures.js';
 
@@ -48,7 +52,7 @@ class DroppingCollection extends InMemoryVectorCollection {
     const keep = request.ids.flatMap((id, index) => (this.#drop.has(id) ? [] : [index]));
     return super.upsert({
       ids: keep.map((index) => request.ids[index] as string),
-      embeddings: keep.map((index) => request.embeddings[index] as number[]),
+      embeddings: keep.map((index) => request.embeddings[index] as Embedding),
       documents: keep.map((index) => request.documents?.[index] ?? null),
       metadatas: keep.map((index) => request.metadatas?.[index] ?? null),
     });

@@ -117,14 +117,14 @@ describe('Function: readDelta', () => {
     // Assess
     expect(batches.map((batch) => batch.ids.length)).toEqual([250, 250, 250, 250, 100]);
     expect(batches.flatMap((batch) => batch.ids)).toEqual(records.map((record) => record.id));
-    expect(batches.flatMap((batch) => batch.embeddings)).toEqual(
+    expect(batches.flatMap((batch) => batch.embeddings.map((row) => Array.from(row)))).toEqual(
       records.map((record) => record.embedding),
     );
     expect(batches.flatMap((batch) => batch.documents)).toEqual(
       records.map((record) => record.document),
     );
     expect(batches[4]?.metadatas[99]).toEqual({ line_id: 1099 });
-    expect(Array.isArray(batches[0]?.embeddings[0])).toBe(true);
+    expect(batches[0]?.embeddings[0]).toBeInstanceOf(Float32Array);
   });
 
   it('fails a delta that repeats an id, naming the line of the repeat', async () => {

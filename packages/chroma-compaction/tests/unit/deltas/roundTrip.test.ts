@@ -61,7 +61,7 @@ describe('Function: writeDelta', () => {
       expect(batches).toEqual([
         {
           ids: [records[0]?.id],
-          embeddings: [records[0]?.embedding.map((value) => Math.fround(value))],
+          embeddings: [Float32Array.from(records[0]?.embedding ?? [])],
           documents: [records[0]?.document],
           metadatas: [records[0]?.metadata],
         },
