@@ -39,10 +39,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ChromaClient } from 'chromadb';
-import { chromaNodeCommand } from '../../scripts/services/chroma.mjs';
-import { BENCH_IMAGE_ID, bundleDeltas, lineRecordStream, lineRecords } from '../lib/deltaBench.mjs';
-import { fmt, option, ROOT, summarize } from '../lib/stats.mjs';
+import {
+  BENCH_IMAGE_ID,
+  benchChroma,
+  bundleDeltas,
+  lineRecordStream,
+  lineRecords,
+  timedVectors,
+} from '../lib/deltaBench.mjs';
+import { fmt, option, summarize } from '../lib/stats.mjs';
 
 /** The merge may take at most 1.25x the bare loop's time. */
 export const RATIO_TARGET = 1.25;
@@ -69,68 +74,6 @@ const columns = (options) => {
     metadatas.push(record.metadata);
   }
   return { ids, embeddings, documents, metadatas };
-};
-
-/**
- * Starts a local Chroma on a temporary directory, or uses `--url`.
- * @param {any} lib the bundle
- * @returns {Promise<{ client: ChromaClient, stop: () => Promise<void> }>}
- */
-const chromaServer = async (lib) => {
-  const given = option('url', '');
-  if (given !== '') {
-    const url = new URL(given);
-    const client = new ChromaClient({
-      host: url.hostname,
-      port: Number(url.port),
-      ssl: url.protocol === 'https:',
-    });
-    return { client, stop: async () => {} };
-  }
-  const path = await mkdtemp(join(tmpdir(), 'bench-merge-chroma-'));
-  const chroma = await lib.startLocalChroma({
-    path,
-    command: chromaNodeCommand().command,
-    startupTimeoutMs: 120_000,
-    logFile: join(ROOT, '.test-services', `bench-merge-chroma-${process.pid}.log`),
-  });
-  return {
-    client: chroma.client,
-    stop: async () => {
-      await chroma.stop();
-      await rm(path, { recursive: true, force: true });
-    },
-  };
-};
-
-/**
- * A `VectorCollection` that times the calls the merger makes.
- * @param {any} vectors
- */
-const timed = (vectors) => {
-  const spent = { upsertMs: 0, getMs: 0, upserts: 0, gets: 0 };
-  /**
-   * @param {'upsert' | 'get'} name
-   * @param {unknown} request
-   */
-  const call = async (name, request) => {
-    const started = performance.now();
-    try {
-      return await vectors[name](request);
-    } finally {
-      spent[`${name}Ms`] += performance.now() - started;
-      spent[`${name}s`] += 1;
-    }
-  };
-  return {
-    spent,
-    vectors: {
-      ...vectors,
-      name: vectors.name,
-      upsert: (/** @type {unknown} */ request) => call('upsert', request),
-      get: (/** @type {unknown} */ request) => call('get', request),
-    },
-  };
 };
 
 const main = async () => {
@@ -164,7 +107,7 @@ const main = async () => {
   const data = columns(recordOptions);
 
   log('starting Chroma…');
-  const server = await chromaServer(lib);
+  const server = await benchChroma(lib, 'bench-merge');
   try {
     const { client } = server;
     const stamp = Date.now();
@@ -181,7 +124,7 @@ const main = async () => {
     const variants = {
       /** @param {import('chromadb').Collection} collection */
       merge: async (collection) => {
-        const { spent, vectors } = timed(lib.chromaVectorCollection(collection));
+        const { spent, vectors } = timedVectors(lib.chromaVectorCollection(collection));
         const started = performance.now();
         const [result] = await lib.createDeltaMerger({ store })([request], {
           collection: 'lines',

@@ -4,8 +4,10 @@
  * delta code from `src`, and deterministic line-like records made one at a time.
  */
 import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './stats.mjs';
+import { option, ROOT } from './stats.mjs';
 
 const PACKAGE_SRC = 'packages/chroma-compaction/src';
 const SRC = join(ROOT, PACKAGE_SRC);
@@ -14,7 +16,8 @@ const SRC = join(ROOT, PACKAGE_SRC);
 export const BENCH_IMAGE_ID = '3f2b8c1e-7d4a-4e6b-9a51-0c8d2e4f6a7b';
 
 /**
- * Bundles the package's delta code (and, with `chroma`, the Chroma adapter) from `src` into
+ * Bundles the package's delta code (and, with `chroma`, the Chroma adapter and
+ * `localChromaDeltaSource`) from `src` into
  * `bench/results/<name>.bundle.mjs`; `chromadb`, the AWS SDK and `tar-stream` stay external.
  * With `checkout`, the package's `src` is taken from that other checkout of the repository
  * (e.g. `git archive <commit> | tar -x -C <dir>`), every dependency from this one.
@@ -36,7 +39,7 @@ export const bundleDeltas = async (name, options = {}) => {
       contents: [
         `export { createDeltaMerger, FileSystemObjectStore, lineChromaId, readDelta, writeDelta } from ${src('index.ts')};`,
         options.chroma
-          ? `export { chromaVectorCollection, startLocalChroma } from ${src('adapters/chroma/index.ts')};`
+          ? `export { chromaVectorCollection, localChromaDeltaSource, startLocalChroma } from ${src('adapters/chroma/index.ts')};`
           : '',
       ].join('\n'),
       resolveDir: root,
@@ -119,3 +122,74 @@ export function* lineRecords({ count, dimension, linesPerReceipt, lineChromaId }
 export async function* lineRecordStream(options) {
   yield* lineRecords(options);
 }
+
+/**
+ * The benchmark's Chroma server: a local one (`startLocalChroma` through the glibc shim of
+ * `scripts/services/chroma.mjs` where needed) on a temporary directory and a free port, or
+ * the one at `--url`. Imports chromadb and the shim script lazily (the read benchmark's
+ * child processes import this file too).
+ * @param {any} lib the bundle (with `chroma`)
+ * @param {string} name for the temporary directory and the server's log file
+ * @returns {Promise<{ client: import('chromadb').ChromaClient, stop: () => Promise<void> }>}
+ */
+export const benchChroma = async (lib, name) => {
+  const given = option('url', '');
+  if (given !== '') {
+    const { ChromaClient } = await import('chromadb');
+    const url = new URL(given);
+    const client = new ChromaClient({
+      host: url.hostname,
+      port: Number(url.port),
+      ssl: url.protocol === 'https:',
+    });
+    return { client, stop: async () => {} };
+  }
+  const { chromaNodeCommand } = await import('../../scripts/services/chroma.mjs');
+  const path = await mkdtemp(join(tmpdir(), `${name}-chroma-`));
+  const chroma = await lib.startLocalChroma({
+    path,
+    command: chromaNodeCommand().command,
+    startupTimeoutMs: 120_000,
+    logFile: join(ROOT, '.test-services', `${name}-chroma-${process.pid}.log`),
+  });
+  return {
+    client: chroma.client,
+    stop: async () => {
+      await chroma.stop();
+      await rm(path, { recursive: true, force: true });
+    },
+  };
+};
+
+/**
+ * A `VectorCollection` that times the calls the merger makes (`upsert`, and `get`: the
+ * dimension probe and the verification), and when the first upsert began
+ * (`performance.now()`).
+ * @param {any} vectors
+ */
+export const timedVectors = (vectors) => {
+  const spent = { upsertMs: 0, getMs: 0, upserts: 0, gets: 0, firstUpsertAt: 0 };
+  /**
+   * @param {'upsert' | 'get'} name
+   * @param {unknown} request
+   */
+  const call = async (name, request) => {
+    const started = performance.now();
+    if (name === 'upsert' && spent.firstUpsertAt === 0) spent.firstUpsertAt = started;
+    try {
+      return await vectors[name](request);
+    } finally {
+      spent[`${name}Ms`] += performance.now() - started;
+      spent[`${name}s`] += 1;
+    }
+  };
+  return {
+    spent,
+    vectors: {
+      ...vectors,
+      name: vectors.name,
+      upsert: (/** @type {unknown} */ request) => call('upsert', request),
+      get: (/** @type {unknown} */ request) => call('get', request),
+    },
+  };
+};
