@@ -12,6 +12,7 @@ import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Metadata } from '../ports/vectorCollection.js';
+import { embeddingNumbers } from '../vectors/embeddings.js';
 import type { DeltaCheck } from './errors.js';
 import { HashedFile } from './hashedFile.js';
 import {
@@ -200,20 +201,24 @@ export async function* stagedBatches(
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let position = 0;
   let batch: RecordLine[] = [];
+  // One buffer for every batch: the values are copied out into plain arrays.
+  let bytes = new Uint8Array(Math.min(batchSize, staged.count) * rowBytes);
   const toBatch = async (rows: RecordLine[]): Promise<DeltaRecordBatch> => {
-    // A new buffer per batch: the rows are views into it and the consumer may keep them.
-    const bytes = new Uint8Array(rows.length * rowBytes);
+    const length = rows.length * rowBytes;
+    if (length > bytes.length) bytes = new Uint8Array(length);
     let read = 0;
-    while (read < bytes.length) {
-      const { bytesRead } = await vectors.read(bytes, read, bytes.length - read, position + read);
+    while (read < length) {
+      const { bytesRead } = await vectors.read(bytes, read, length - read, position + read);
       if (bytesRead === 0) throw new Error(`${EMBEDDINGS_ENTRY} ended early while staged`);
       read += bytesRead;
     }
-    position += bytes.length;
-    const values = new Float32Array(bytes.buffer);
+    position += length;
+    const values = new Float32Array(bytes.buffer, 0, length / 4);
     return {
       ids: rows.map((row) => row.id),
-      embeddings: rows.map((_, row) => values.subarray(row * dimension, (row + 1) * dimension)),
+      embeddings: rows.map((_, row) =>
+        embeddingNumbers(values.subarray(row * dimension, (row + 1) * dimension)),
+      ),
       documents: rows.map((row) => row.document),
       metadatas: rows.map((row) => row.metadata),
     };

@@ -12,14 +12,11 @@ export interface DeltaRecord {
   readonly metadata?: Metadata | null | undefined;
 }
 
-/**
- * Records in column form, ready for `VectorCollection.upsert`; the arrays are parallel. The
- * vectors are float32, as the delta stores them: views into one buffer per batch (4 bytes a
- * value, against 8 in a `number[]`), which keeps a reader's memory flat.
- */
+/** Records in column form, ready for `VectorCollection.upsert`; the arrays are parallel. */
 export interface DeltaRecordBatch {
   readonly ids: string[];
-  readonly embeddings: Float32Array[];
+  /** The vectors' float32 values as plain numbers (what the Chroma client sends). */
+  readonly embeddings: number[][];
   readonly documents: (string | null)[];
   readonly metadatas: (Metadata | null)[];
 }

@@ -6,8 +6,8 @@ import type { Embedding } from '../ports/vectorCollection.js';
  * 20x slower: 40 ms against 2 ms for 250 x 1,536 values).
  * @internal
  */
-export const embeddingNumbers = (embedding: Embedding): readonly number[] => {
-  if (Array.isArray(embedding)) return embedding as readonly number[];
+export const embeddingNumbers = (embedding: Embedding): number[] => {
+  if (Array.isArray(embedding)) return embedding as number[];
   const values = embedding as Float32Array;
   const numbers = new Array<number>(values.length);
   for (let index = 0; index < values.length; index += 1) numbers[index] = values[index] as number;

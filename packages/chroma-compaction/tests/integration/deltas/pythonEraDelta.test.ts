@@ -136,7 +136,7 @@ const expectedBatches = (records: readonly PythonEraRecord[], size: number): Del
     const slice = records.slice(start, start + size);
     batches.push({
       ids: slice.map((record) => record.id),
-      embeddings: slice.map((record) => Float32Array.from(record.embedding)),
+      embeddings: slice.map((record) => Array.from(Float32Array.from(record.embedding))),
       documents: slice.map((record) => record.document),
       metadatas: slice.map((record) => record.metadata),
     });

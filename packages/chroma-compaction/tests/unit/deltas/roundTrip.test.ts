@@ -61,7 +61,7 @@ describe('Function: writeDelta', () => {
       expect(batches).toEqual([
         {
           ids: [records[0]?.id],
-          embeddings: [Float32Array.from(records[0]?.embedding ?? [])],
+          embeddings: [Array.from(records[0]?.embedding ?? [], (value) => Math.fround(value))],
           documents: [records[0]?.document],
           metadatas: [records[0]?.metadata],
         },
