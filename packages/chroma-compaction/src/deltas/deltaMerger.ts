@@ -42,6 +42,8 @@ export interface DeltaMergerOptions
  * (nothing is written from such a delta), a failed upsert, or ids still missing after
  * the retries (so the run is retried; upserts are idempotent, and merging a delta again
  * leaves the same records).
+ * Logs and metrics go to the merger's own `logger` and `metrics` when given, else to those
+ * `processCollectionUpdates` passes it.
  * @param options - The store, batch size, verification and observability.
  * @returns The merge function to pass as `mergeDeltas`.
  * @throws RangeError when a numeric option is out of range
@@ -109,8 +111,8 @@ const mergeOne = async (
   context: MergeDeltasContext,
   settings: MergeSettings,
 ): Promise<DeltaMergeResult> => {
-  const logger = context.logger ?? settings.logger ?? NOOP_LOGGER;
-  const metrics = context.metrics ?? settings.metrics ?? NOOP_METRICS;
+  const logger = settings.logger ?? context.logger ?? NOOP_LOGGER;
+  const metrics = settings.metrics ?? context.metrics ?? NOOP_METRICS;
   const { recordId, runId, imageId, receiptId, deltaPrefix } = request;
   const base = { recordId, runId, imageId, receiptId };
   const dimensions = { collection: context.collection };
