@@ -52,6 +52,11 @@ export class HashedFile {
     }
   }
 
+  /** Writes what is gathered to the file (which stays open), so that it can be read. */
+  async flush(): Promise<void> {
+    await this.#flush();
+  }
+
   /** Writes what is gathered, closes the file and returns its size and SHA-256. */
   async close(): Promise<DeltaEntryInfo> {
     try {

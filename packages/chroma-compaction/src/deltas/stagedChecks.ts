@@ -62,8 +62,9 @@ const FINITE_SCRATCH_BYTES = 64 * 1024;
  * The ids of the given records of a staged `records.ndjson` (lines already checked), read
  * again from the file: only for ids whose fingerprint an earlier id shares, so rarely more
  * than once per delta with a repeated id.
+ * @internal
  */
-const idsAt = async (path: string, indexes: readonly number[]): Promise<string[]> => {
+export const idsAt = async (path: string, indexes: readonly number[]): Promise<string[]> => {
   const wanted = new Set(indexes);
   const last = Math.max(...indexes);
   const found: string[] = [];

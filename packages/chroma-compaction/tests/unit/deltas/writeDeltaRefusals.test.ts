@@ -115,6 +115,28 @@ describe('Function: writeDelta', () => {
       expect(error.message).toContain(recordId('lines', 1));
     });
 
+    it('refuses an id repeated after more than a staging chunk of records', async () => {
+      // Prepare: the first ids are still in the staged file's write buffer when the repeat comes.
+      const records = deltaRecords({ count: 3000, dimension: 128 });
+      const repeated = { ...(records[2998] as DeltaRecord), id: records[5]?.id as string };
+      records[2999] = repeated;
+
+      // Act
+      const error = await catchError(
+        writeDelta(workspace.store, PREFIX, {
+          collection: 'lines',
+          records,
+          tempDir: workspace.tempDir,
+        }),
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidDeltaRecordError);
+      expect(error).toMatchObject({ index: 2999, id: records[5]?.id });
+      expect((error as InvalidDeltaRecordError).context['check']).toBe('duplicate-id');
+      expect(await workspace.storedKeys()).toEqual([]);
+    });
+
     it('refuses an id of another receipt when imageId and receiptId are given', async () => {
       // Prepare
       const other = recordId('lines', 3, IMAGE_ID, RECEIPT_ID + 1);
