@@ -43,9 +43,9 @@ import {
   BENCH_IMAGE_ID,
   benchChroma,
   bundleDeltas,
-  lineRecordStream,
   lineRecords,
   timedVectors,
+  writeBenchDelta,
 } from '../lib/deltaBench.mjs';
 import { fmt, option, summarize } from '../lib/stats.mjs';
 
@@ -94,16 +94,13 @@ const main = async () => {
   const root = await mkdtemp(join(tmpdir(), 'bench-merge-store-'));
   const store = new lib.FileSystemObjectStore({ root });
   log(`writing a delta of ${fmt(count)} x ${dimension}…`);
-  const clock = performance.now();
-  await lib.writeDelta(store, PREFIX, {
-    collection: 'lines',
-    runId: RUN_ID,
-    imageId: BENCH_IMAGE_ID,
-    receiptId: 1,
-    records: lineRecordStream(recordOptions),
-  });
-  const writeMs = performance.now() - clock;
-  const compressedBytes = (await store.head(`${PREFIX}delta.tar.gz`))?.size ?? 0;
+  const { ms: writeMs, compressedBytes } = await writeBenchDelta(
+    lib,
+    store,
+    PREFIX,
+    RUN_ID,
+    recordOptions,
+  );
   const data = columns(recordOptions);
 
   log('starting Chroma…');

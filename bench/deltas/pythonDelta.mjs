@@ -43,8 +43,8 @@ import {
   BENCH_IMAGE_ID,
   benchChroma,
   bundleDeltas,
-  lineRecordStream,
   timedVectors,
+  writeBenchDelta,
 } from '../lib/deltaBench.mjs';
 import { storePersistDirectory, writePersistDirectory } from '../lib/pythonPersist.mjs';
 import { fmt, option, ROOT, summarize } from '../lib/stats.mjs';
@@ -165,17 +165,14 @@ const main = async () => {
   let server;
   try {
     log(`writing a portable delta and a persist directory of ${fmt(count)} x ${dimension}…`);
+    const { ms: portableWriteMs, compressedBytes: portableBytes } = await writeBenchDelta(
+      lib,
+      store,
+      PORTABLE,
+      RUN_ID,
+      recordOptions,
+    );
     let clock = performance.now();
-    await lib.writeDelta(store, PORTABLE, {
-      collection: 'lines',
-      runId: RUN_ID,
-      imageId: BENCH_IMAGE_ID,
-      receiptId: 1,
-      records: lineRecordStream(recordOptions),
-    });
-    const portableWriteMs = performance.now() - clock;
-    const portableBytes = (await store.head(`${PORTABLE}delta.tar.gz`))?.size ?? 0;
-    clock = performance.now();
     await writePersistDirectory(lib, persist, recordOptions, batch);
     const persistWriteMs = performance.now() - clock;
     clock = performance.now();

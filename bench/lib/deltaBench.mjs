@@ -124,6 +124,29 @@ export async function* lineRecordStream(options) {
 }
 
 /**
+ * Writes the benchmark's delta (receipt 1 of the bench image, from {@link lineRecordStream})
+ * with `writeDelta` and times it.
+ * @param {any} lib the bundle
+ * @param {any} store an `ObjectStore` of the bundle
+ * @param {string} prefix the delta's prefix
+ * @param {string} runId the run id recorded in the manifest
+ * @param {Parameters<typeof lineRecords>[0]} options the records
+ * @returns {Promise<{ ms: number, compressedBytes: number }>}
+ */
+export const writeBenchDelta = async (lib, store, prefix, runId, options) => {
+  const clock = performance.now();
+  await lib.writeDelta(store, prefix, {
+    collection: 'lines',
+    runId,
+    imageId: BENCH_IMAGE_ID,
+    receiptId: 1,
+    records: lineRecordStream(options),
+  });
+  const ms = performance.now() - clock;
+  return { ms, compressedBytes: (await store.head(`${prefix}delta.tar.gz`))?.size ?? 0 };
+};
+
+/**
  * The benchmark's Chroma server: a local one (`startLocalChroma` through the glibc shim of
  * `scripts/services/chroma.mjs` where needed) on a temporary directory and a free port, or
  * the one at `--url`. Imports chromadb and the shim script lazily (the read benchmark's
