@@ -211,6 +211,7 @@ export type { PythonDeltaSource } from './ports/pythonDeltaSource.js';
 export type { ReceiptRef, ReceiptStore, WordRef } from './ports/receiptStore.js';
 export type {
   DeleteRequest,
+  Embedding,
   FieldCondition,
   GetRequest,
   GetResponse,
