@@ -1,3 +1,5 @@
+import { checkedInteger } from '../options/checkedInteger.js';
+
 /** Limits of {@link unpackSnapshot}, counted on the bytes actually inflated, not on headers. */
 export interface UnpackLimits {
   /**
@@ -42,11 +44,7 @@ export function resolveUnpackLimits(limits: UnpackLimits): Required<UnpackLimits
   const resolved = { ...DEFAULT_UNPACK_LIMITS };
   for (const name of Object.keys(DEFAULT_UNPACK_LIMITS) as (keyof UnpackLimits)[]) {
     const value = limits[name];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
-    }
-    resolved[name] = value;
+    if (value !== undefined) resolved[name] = checkedInteger(name, value, 1);
   }
   return resolved;
 }

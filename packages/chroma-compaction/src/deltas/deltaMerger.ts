@@ -7,11 +7,11 @@ import type {
   MergeDeltasContext,
 } from '../compaction/types.js';
 import { toError } from '../operations/results.js';
+import { checkedInteger } from '../options/checkedInteger.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
 import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
-import { integerOption } from './integerOption.js';
 import { DEFAULT_DELTA_BATCH_SIZE, type ReadDeltaOptions, readDelta } from './readDelta.js';
 import type { DeltaRead } from './types.js';
 import { findMissingIds } from './verifyUpsert.js';
@@ -58,14 +58,13 @@ export interface DeltaMergerOptions
  * ```
  */
 export function createDeltaMerger(options: DeltaMergerOptions): MergeDeltas {
-  const batchSize = integerOption(
+  const batchSize = checkedInteger(
     'maxBatchSize',
-    options.maxBatchSize,
-    DEFAULT_DELTA_BATCH_SIZE,
+    options.maxBatchSize ?? DEFAULT_DELTA_BATCH_SIZE,
     1,
   );
-  const retries = integerOption('verifyRetries', options.verifyRetries, 2, 0);
-  const delayMs = integerOption('verifyDelayMs', options.verifyDelayMs, 1000, 0);
+  const retries = checkedInteger('verifyRetries', options.verifyRetries ?? 2, 0);
+  const delayMs = checkedInteger('verifyDelayMs', options.verifyDelayMs ?? 1000, 0);
   return async (runs, context) => {
     const dimension = collectionDimension(context.vectors);
     const results: DeltaMergeResult[] = [];

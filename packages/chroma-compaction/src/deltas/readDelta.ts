@@ -2,12 +2,12 @@ import type { Readable } from 'node:stream';
 import { CompactionConfigurationError } from '../compaction/errors.js';
 import type { CollectionName } from '../compaction/types.js';
 import { ObjectNotFoundError } from '../errors.js';
+import { checkedInteger } from '../options/checkedInteger.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import type { PythonDeltaSource } from '../ports/pythonDeltaSource.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
 import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
-import { integerOption } from './integerOption.js';
 import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
 import { readPortableArchive } from './portableArchive.js';
 import { type PythonDeltaLocation, stagePythonDelta } from './pythonDelta.js';
@@ -74,8 +74,8 @@ export async function readDelta(
   prefix: string,
   options: ReadDeltaOptions = {},
 ): Promise<DeltaRead> {
-  const batchSize = integerOption('batchSize', options.batchSize, DEFAULT_DELTA_BATCH_SIZE, 1);
-  const maxBytes = integerOption('maxBytes', options.maxBytes, DEFAULT_MAX_DELTA_BYTES, 1);
+  const batchSize = checkedInteger('batchSize', options.batchSize ?? DEFAULT_DELTA_BATCH_SIZE, 1);
+  const maxBytes = checkedInteger('maxBytes', options.maxBytes ?? DEFAULT_MAX_DELTA_BYTES, 1);
   const keyPrefix = resolveDeltaPrefix(store, prefix);
   const { collection, receipt, tempDir, pythonDeltas } = options;
   const archiveKey = `${keyPrefix}${DELTA_ARCHIVE}`;

@@ -9,6 +9,7 @@
 
 import { pythonUtcNow } from '@receipt-chroma/dynamo-stream';
 import { receiptChromaIdPrefix } from '../ids/chromaIds.js';
+import { checkedInteger } from '../options/checkedInteger.js';
 import {
   type Logger,
   type MetricDimensions,
@@ -29,11 +30,7 @@ import { DEFAULT_OPERATION_BATCH_SIZE, type OperationInput } from './types.js';
  * @internal
  */
 export const batchSizeOf = (options: { readonly maxBatchSize?: number | undefined }): number => {
-  const size = options.maxBatchSize ?? DEFAULT_OPERATION_BATCH_SIZE;
-  if (!Number.isSafeInteger(size) || size < 1) {
-    throw new RangeError(`maxBatchSize must be a positive integer, got ${String(size)}`);
-  }
-  return size;
+  return checkedInteger('maxBatchSize', options.maxBatchSize ?? DEFAULT_OPERATION_BATCH_SIZE, 1);
 };
 
 /** The clock from the options. @internal */

@@ -2,6 +2,7 @@ import type { CollectionName } from '../../compaction/types.js';
 import { DeltaIntegrityError } from '../../deltas/errors.js';
 import type { DeltaRecord } from '../../deltas/types.js';
 import { VectorStoreError } from '../../errors.js';
+import { checkedInteger } from '../../options/checkedInteger.js';
 import { type Logger, NOOP_LOGGER } from '../../ports/observability.js';
 import type { PythonDeltaSource } from '../../ports/pythonDeltaSource.js';
 import type { Metadata } from '../../ports/vectorCollection.js';
@@ -81,9 +82,7 @@ interface ReadRequest {
 
 async function* readCollection(request: ReadRequest): AsyncGenerator<readonly DeltaRecord[]> {
   const { path, collection, pageSize, logger } = request;
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-    throw new RangeError(`pageSize must be a positive integer, got ${String(pageSize)}`);
-  }
+  checkedInteger('pageSize', pageSize, 1);
   const started = Date.now();
   logger.debug('Starting local Chroma to read a Python-era delta', { path, collection });
   const chroma = await startLocalChroma({ ...request.serverOptions, path });
