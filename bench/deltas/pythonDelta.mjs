@@ -64,9 +64,9 @@ const PHASES = /** @type {const} */ (['copy', 'start', 'paging', 'staging', 'sto
  * @param {any} inner
  */
 const probedSource = (inner) => {
-  /** @type {Phases & { began: number, sourceDone: number }} */
-  let current = {
-    began: 0,
+  /** @returns {Phases & { began: number, sourceDone: number }} a read beginning now */
+  const fresh = () => ({
+    began: performance.now(),
     sourceDone: 0,
     pages: 0,
     copy: 0,
@@ -75,20 +75,11 @@ const probedSource = (inner) => {
     staging: 0,
     stop: 0,
     finish: 0,
-  };
+  });
+  let current = fresh();
   return {
     begin: () => {
-      current = {
-        began: performance.now(),
-        sourceDone: 0,
-        pages: 0,
-        copy: 0,
-        start: 0,
-        paging: 0,
-        staging: 0,
-        stop: 0,
-        finish: 0,
-      };
+      current = fresh();
       return current;
     },
     /**
