@@ -4,7 +4,8 @@
  * entry, so a reader can check each byte before it uses any.
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type { CollectionName } from '../compaction/types.js';
 
 /** The file name of the manifest entry; always the archive's first entry. */
@@ -61,9 +62,11 @@ export interface DeltaManifest {
 /** The largest manifest a reader accepts, in bytes: a manifest lists two entries. */
 export const MAX_MANIFEST_BYTES: number = 64 * 1024;
 
+const count = z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER));
+
 const entryInfo = z.strictObject({
-  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256'),
+  size: count,
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256')),
 });
 
 /** The manifest as stored (snake_case); unknown fields are ignored, for later producers. */
@@ -72,20 +75,34 @@ const manifestWire = z
     format: z.literal('chroma-delta'),
     version: z.literal(1),
     collection: z.enum(['lines', 'words']),
-    count: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    dimension: z.number().int().nonnegative().max(1_000_000),
+    count,
+    dimension: z.int().check(z.nonnegative(), z.maximum(1_000_000)),
     dtype: z.literal('float32-le'),
-    run_id: z.string().min(1).nullable(),
-    image_id: z.string().min(1).nullable(),
-    receipt_id: z.number().int().nonnegative().nullable(),
+    run_id: z.nullable(z.string().check(z.minLength(1))),
+    image_id: z.nullable(z.string().check(z.minLength(1))),
+    receipt_id: z.nullable(z.int().check(z.nonnegative())),
     created_at: z.string(),
     producer: z.string(),
     entries: z.strictObject({ [RECORDS_ENTRY]: entryInfo, [EMBEDDINGS_ENTRY]: entryInfo }),
   })
-  .refine((wire) => (wire.count === 0) === (wire.dimension === 0), {
-    message: 'dimension must be 0 exactly when count is 0',
-    path: ['dimension'],
-  });
+  .check(
+    z.refine((wire) => (wire.count === 0) === (wire.dimension === 0), {
+      message: 'dimension must be 0 exactly when count is 0',
+      path: ['dimension'],
+    }),
+  );
+
+/**
+ * zod's English messages: `zod/mini` (small enough for a zip Lambda) ships no default locale,
+ * so the manifest's problems ask for English by name.
+ */
+let english: z.core.$ZodErrorMap | undefined;
+const parseOptions: z.core.ParseContext<z.core.$ZodIssue> = {
+  error: (issue) => {
+    english ??= en().localeError;
+    return english(issue);
+  },
+};
 
 /** What {@link parseDeltaManifest} returns. */
 export type ParseManifestResult =
@@ -103,7 +120,7 @@ export const parseDeltaManifest = (text: string): ParseManifestResult => {
   } catch {
     return { success: false, problem: 'manifest.json is not valid JSON' };
   }
-  const parsed = manifestWire.safeParse(json);
+  const parsed = manifestWire.safeParse(json, parseOptions);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
