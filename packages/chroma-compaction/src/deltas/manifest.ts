@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import type { CollectionName } from '../compaction/types.js';
+import { ENGLISH_PARSE, issueSummary } from '../options/zodEnglish.js';
 
 /** The file name of the manifest entry; always the archive's first entry. */
 export const MANIFEST_ENTRY = 'manifest.json';
@@ -92,18 +92,6 @@ const manifestWire = z
     }),
   );
 
-/**
- * zod's English messages: `zod/mini` (small enough for a zip Lambda) ships no default locale,
- * so the manifest's problems ask for English by name.
- */
-let english: z.core.$ZodErrorMap | undefined;
-const parseOptions: z.core.ParseContext<z.core.$ZodIssue> = {
-  error: (issue) => {
-    english ??= en().localeError;
-    return english(issue);
-  },
-};
-
 /** What {@link parseDeltaManifest} returns. */
 export type ParseManifestResult =
   | { readonly success: true; readonly manifest: DeltaManifest }
@@ -120,12 +108,9 @@ export const parseDeltaManifest = (text: string): ParseManifestResult => {
   } catch {
     return { success: false, problem: 'manifest.json is not valid JSON' };
   }
-  const parsed = manifestWire.safeParse(json, parseOptions);
+  const parsed = manifestWire.safeParse(json, ENGLISH_PARSE);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    return { success: false, problem: `manifest.json is invalid: ${problems.join('; ')}` };
+    return { success: false, problem: `manifest.json is invalid: ${issueSummary(parsed.error)}` };
   }
   const wire = parsed.data;
   return {

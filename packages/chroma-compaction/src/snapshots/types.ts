@@ -1,0 +1,86 @@
+import type { UnpackLimits } from '../archives/types.js';
+import type { CollectionName } from '../compaction/types.js';
+import type { ObjectStore } from '../ports/objectStore.js';
+import type { ObservabilityOptions } from '../ports/observability.js';
+import type { SnapshotManifest } from './manifest.js';
+
+/**
+ * The little a publisher needs of a lock (the `LockManager` implements it): whether this
+ * worker still holds it, and the fence of its tenure, recorded in each version's manifest.
+ */
+export interface SnapshotLock {
+  /** `true` while this worker holds the lock; `false` once it lost it (never throws for that). */
+  validateOwnership(): Promise<boolean>;
+  /** The stored fence of the current tenure: larger for every later tenure. */
+  readonly fence: number;
+}
+
+/** User metadata put on every object of a version; values are stored as strings (spec §12.1). */
+export type SnapshotMetadata = Readonly<Record<string, string | number | boolean>>;
+
+/** Options of `publishSnapshot`. */
+export interface PublishSnapshotOptions extends ObservabilityOptions {
+  readonly store: ObjectStore;
+  readonly collection: CollectionName;
+  /** The Chroma persist directory to publish; nothing may write to it meanwhile. */
+  readonly dir: string;
+  /** Checked before the upload and again before the pointer moves. */
+  readonly lock?: SnapshotLock | undefined;
+  /**
+   * Versions kept after pruning, the new one included; the version the pointer names and
+   * every version newer than it are never deleted.
+   * @default 4
+   */
+  readonly keepVersions?: number | undefined;
+  /** User metadata for every object written (spec §12.1). */
+  readonly metadata?: SnapshotMetadata | undefined;
+  /** Records per collection in the snapshot, when the caller knows them (for the manifest). */
+  readonly recordCounts?: Readonly<Record<string, number>> | undefined;
+  /** Where the tarball is staged before upload. @default `os.tmpdir()` */
+  readonly tempDir?: string | undefined;
+  /** Gzip worker threads. @default the CPUs available */
+  readonly workers?: number | undefined;
+}
+
+/** What `publishSnapshot` published. */
+export interface PublishedSnapshot {
+  /** `YYYYMMDD_HHMMSS_ffffff_<8 hex>` (DESIGN §4). */
+  readonly version: string;
+  /** The tarball's key. */
+  readonly key: string;
+  /** Compressed bytes. */
+  readonly size: number;
+  /** SHA-256 of the tarball, lower-case hex. */
+  readonly sha256: string;
+  /** MD5 of the tarball, lower-case hex (what `.snapshot_hash` holds after `md5:`). */
+  readonly md5: string;
+  /** The version the pointer named before, or `null` for the first version. */
+  readonly parent: string | null;
+}
+
+/** Options of `downloadSnapshot`. */
+export interface DownloadSnapshotOptions extends ObservabilityOptions {
+  readonly store: ObjectStore;
+  readonly collection: CollectionName;
+  /** An empty or missing directory to extract into; nothing is left there on failure. */
+  readonly dest: string;
+  /** The version to read. @default the one `latest-pointer.txt` names */
+  readonly version?: string | undefined;
+  /** Limits on what the tarball may unpack to. */
+  readonly limits?: UnpackLimits | undefined;
+  /** Where the tarball is staged before it is checked. @default `os.tmpdir()` */
+  readonly tempDir?: string | undefined;
+}
+
+/** What `downloadSnapshot` extracted. */
+export interface DownloadedSnapshot {
+  readonly version: string;
+  /**
+   * The version's manifest; `null` for a version written without one (by the Python
+   * package), which was checked against `.snapshot_hash` or, in the older per-file layout,
+   * not checked beyond its listing.
+   */
+  readonly manifest: SnapshotManifest | null;
+  /** Which layout the version had. */
+  readonly layout: 'tarball' | 'files';
+}
