@@ -4,19 +4,26 @@
  * commit the object is sent: `Upload` reads a body that fits in one part to its end before
  * sending the `PutObject`, and sends `CompleteMultipartUpload` only after the last part was
  * read, so an error raised while reading means nothing was written (the multipart upload is
- * aborted). Without the check S3 would store a longer body cut at `contentLength`, and wait
- * for the bytes a shorter one never sends until its request timed out.
+ * aborted). Without the check, a body sent as one `PutObject` is cut at `contentLength` when
+ * longer and leaves S3 waiting for bytes that never come when shorter; a multipart upload
+ * stores whatever it read as long as the number of parts matches.
  */
 import { Readable } from 'node:stream';
 import { ObjectStoreError } from '../../errors.js';
 
-/** The put a body belongs to, named in the errors. */
+/**
+ * The put a body belongs to, named in the errors.
+ * @internal
+ */
 export interface CheckedBodySite {
   readonly bucket: string;
   readonly key: string;
 }
 
-/** The error of a put that failed before anything was committed. */
+/**
+ * The error of a put that failed before anything was committed.
+ * @internal
+ */
 export const unwrittenPutError = (
   site: CheckedBodySite,
   why: string,
@@ -39,6 +46,7 @@ export const unwrittenPutError = (
  * @param contentLength - the declared length, if any
  * @param site - the bucket and key, for the message
  * @throws ObjectStoreError when both are known and differ
+ * @internal
  */
 export const checkByteLength = (
   bytes: Uint8Array,
@@ -104,6 +112,7 @@ async function* countChunks(
  * @param body - the caller's stream
  * @param contentLength - the declared length, or `undefined` to count without checking
  * @param site - the bucket and key, for the messages
+ * @internal
  */
 export const checkedBody = (
   body: AsyncIterable<unknown>,
