@@ -24,7 +24,7 @@ import {
 import { listKeys } from './objectKeyListing.js';
 import { type ObjectPaths, objectPaths } from './objectKeyPath.js';
 import { type HeldLock, withObjectLock } from './objectLock.js';
-import { identityOf, type ObjectSidecar, writeSidecarTemp } from './objectSidecar.js';
+import { sidecarFor, writeSidecarTemp } from './objectSidecar.js';
 import { listedInfo, openObject } from './openObject.js';
 import {
   checkConditions,
@@ -47,15 +47,6 @@ export interface FileSystemObjectStoreOptions {
 
 /** File-system calls in flight at once in `list` and `delete`. */
 const CONCURRENCY = 16;
-
-const lowerCaseKeys = (
-  metadata: Readonly<Record<string, string>> | undefined,
-): Record<string, string> | undefined =>
-  metadata === undefined
-    ? undefined
-    : Object.fromEntries(
-        Object.entries(metadata).map(([name, value]) => [name.toLowerCase(), value]),
-      );
 
 /**
  * An {@link ObjectStore} in a local or shared directory (local disk, NFS, EFS): the embedded
@@ -88,9 +79,10 @@ const lowerCaseKeys = (
  * sidecar before the content, so a sidecar present always describes the content present (a
  * crash leaves content without sidecar, never a sidecar of other content, even when the file
  * system reuses the inode number). A content file without a matching sidecar (written by
- * hand, edited in place, copied, or left by a crash) is hashed under its lock, and its
- * sidecar rewritten, once: `get`, `head`, `list` and the `ifMatch` check of a put always see
- * the MD5 of the bytes in the file, and a stale ETag never passes `ifMatch`. A reader
+ * hand, copied, left by a crash, or edited in place, which its new modification time shows)
+ * is hashed under its lock, and its sidecar rewritten, once: `get`, `head`, `list` and the
+ * `ifMatch` check of a put always see the MD5 of the bytes in the file, and a stale ETag
+ * never passes `ifMatch`. A reader
  * holding a file open while it is replaced keeps streaming the version it opened, with that
  * version's info.
  *
@@ -186,8 +178,10 @@ export class FileSystemObjectStore implements ObjectStore {
       const conditions = conditionsOf(key, this.#root, options);
       // Fail fast, before writing anything; checked again under the lock when committing.
       if (conditions !== undefined) await precheckConditions(paths, conditions);
+      const createOnly = options.ifNoneMatch === '*';
       const temp = await this.#createTemp(paths, key);
-      const leftovers = [temp.path];
+      // Temp files to remove when the put ends.
+      let leftovers = [temp.path];
       try {
         let written: { etag: string; size: number };
         try {
@@ -202,16 +196,10 @@ export class FileSystemObjectStore implements ObjectStore {
             { operation: 'put', key, context: { root: this.#root } },
           );
         }
-        const sidecar: ObjectSidecar = {
-          v: 2,
-          etag: written.etag,
-          ...identityOf(await stat(temp.path, { bigint: true })),
-          contentType: options.contentType,
-          metadata: lowerCaseKeys(options.metadata),
-        };
+        const stats = await stat(temp.path, { bigint: true });
+        const sidecar = sidecarFor(written.etag, stats, options);
         const pending = { content: temp.path, sidecar: await writeSidecarTemp(paths, sidecar) };
         leftovers.push(pending.sidecar);
-        const createOnly = options.ifNoneMatch === '*';
         await withObjectLock(
           paths,
           async (held) => {
@@ -220,10 +208,10 @@ export class FileSystemObjectStore implements ObjectStore {
           },
           { createDir: true },
         );
+        // Renamed away, except the name a hard link was made from.
+        leftovers = createOnly ? [temp.path] : [];
         return { etag: written.etag };
       } finally {
-        // Whatever was not renamed away: temp files of a failed put, the name a hard link
-        // was made from.
         for (const path of leftovers) await unlinkQuietly(path);
       }
     });

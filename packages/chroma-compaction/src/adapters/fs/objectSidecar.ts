@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { PutOptions } from '../../ports/objectStore.js';
 import { errorCode, isMissing, tempPathIn, unlinkQuietly } from './objectFiles.js';
 import type { ObjectPaths } from './objectKeyPath.js';
 
@@ -50,6 +51,28 @@ export const identityOf = (stats: BigIntStats): FileIdentity => ({
   ino: stats.ino.toString(),
   size: Number(stats.size),
   mtimeNs: stats.mtimeNs.toString(),
+});
+
+/**
+ * The sidecar of content just written: its ETag, the identity of the temp file (a rename
+ * keeps it), and the put's content type and metadata (keys lower-cased, as S3 returns them).
+ * @internal
+ */
+export const sidecarFor = (
+  etag: string,
+  stats: BigIntStats,
+  options: Pick<PutOptions, 'contentType' | 'metadata'>,
+): ObjectSidecar => ({
+  v: 2,
+  etag,
+  ...identityOf(stats),
+  contentType: options.contentType,
+  metadata:
+    options.metadata === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries(options.metadata).map(([name, value]) => [name.toLowerCase(), value]),
+        ),
 });
 
 const isStringRecord = (value: unknown): value is Record<string, string> =>
