@@ -20,8 +20,8 @@ export const LOCK_WAIT_MS = 60_000;
 export interface HeldLock {
   /**
    * Throws (code `ECOMPROMISED`) when the lock was lost: its refresh failed for longer than
-   * {@link LOCK_STALE_MS}, so another process may hold it now. Called before each change to
-   * the object's files, so a lost lock changes nothing more.
+   * {@link LOCK_STALE_MS}, so another process may hold it now. Called just before the
+   * object's files are changed, so a write whose lock was lost changes nothing.
    */
   assertHeld(): void;
 }
@@ -44,8 +44,10 @@ type LockFunction = typeof import('proper-lockfile').lock;
 type Release = () => Promise<void>;
 
 /**
- * Loaded on first use: `proper-lockfile` brings `graceful-fs` (which patches `fs.close`) and
- * `signal-exit` (which hooks process signals), which importing the package must not do.
+ * Loaded on the first lock, not when the package is imported: `proper-lockfile` loads
+ * `graceful-fs` (which patches `fs.close` and `process.cwd`) and `signal-exit` (which wraps
+ * `process.emit` to remove held locks on exit), and a program that never writes through a
+ * `FileSystemObjectStore` should not get either.
  */
 let loading: Promise<LockFunction> | undefined;
 const loadLock = (): Promise<LockFunction> => {
