@@ -1,7 +1,7 @@
 import { type FileHandle, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { ObjectNotFoundError, ObjectStoreError } from '../../errors.js';
+import { DeleteFailedError, ObjectNotFoundError, ObjectStoreError } from '../../errors.js';
 import type {
   ListOptions,
   ObjectBody,
@@ -255,7 +255,8 @@ export class FileSystemObjectStore implements ObjectStore {
    * Deletes the objects that exist (missing keys are not an error) and the directories left
    * empty. Every key is attempted even when some fail.
    * @throws ObjectStoreError when a key is refused (before deleting anything), or deleting
-   * some keys failed; then `cause` is an `AggregateError` with one error per failed key
+   * some keys failed: then a `DeleteFailedError` (`failedKeys`, `deleted`) whose `cause` is an
+   *   `AggregateError` with one error per failed key
    */
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) objectPaths(this.#root, key, 'delete');
@@ -374,20 +375,20 @@ export class FileSystemObjectStore implements ObjectStore {
     });
   }
 
-  #deleteFailed(failures: readonly ObjectStoreError[], requested: number): ObjectStoreError {
+  #deleteFailed(failures: readonly ObjectStoreError[], requested: number): DeleteFailedError {
     const failed = failures.map((failure) => failure.key ?? '');
     const named = failed
       .slice(0, 5)
       .map((key) => `"${key}"`)
       .join(', ');
     const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
-    return new ObjectStoreError(
+    return new DeleteFailedError(
       `delete under ${this.#root} failed for ${failed.length} of ${requested} keys: ${named}${more}. The other keys were deleted; see cause.errors for each failure.`,
       {
-        operation: 'delete',
-        key: failed[0],
+        failedKeys: failed,
+        deleted: requested - failed.length,
         cause: new AggregateError(failures, `${failures.length} keys failed to delete`),
-        context: { root: this.#root, failed: failed.length, requested },
+        context: { root: this.#root, requested },
       },
     );
   }
