@@ -10,6 +10,7 @@ import { type PipelineOptions, Readable, Transform, Writable } from 'node:stream
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
+import { gzipMembers } from './gzipMembers.js';
 import {
   type GzipMember,
   type PackedSnapshot,
@@ -19,6 +20,7 @@ import {
 } from './packTypes.js';
 import { listSnapshotSource } from './snapshotSource.js';
 import { feedTar } from './tarFeed.js';
+import { ZlibWorkerPool } from './ZlibWorkerPool.js';
 
 /** The tar packer's output (tar-stream types its chunks loosely). */
 type TarChunks = AsyncIterable<Buffer>;
@@ -29,6 +31,8 @@ interface Compression {
   readonly streams: readonly (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[];
   /** The members, once the compressed stream has ended; `size` is the total written. */
   readonly members: (size: number) => GzipMember[];
+  /** Releases the compression's resources (its worker threads). */
+  readonly close: () => Promise<void>;
 }
 
 /**
@@ -78,13 +82,17 @@ export async function packSnapshot(
   const feeding = feedTar(tar, root, entries).catch((error: unknown) => {
     tar.destroy(error instanceof Error ? error : new Error(String(error)));
   });
-  const compression = compressOneThread(tar as unknown as TarChunks, settings);
+  const chunks = tar as unknown as TarChunks;
+  const compression =
+    settings.workers === 1
+      ? compressOneThread(chunks, settings)
+      : compressParallel(chunks, settings);
   const digest = hashingCounter();
   try {
     await writeTo(destination, compression, digest.stream, settings.signal);
   } finally {
     tar.destroy();
-    await feeding;
+    await Promise.all([feeding, compression.close()]);
   }
   const size = digest.size();
   return {
@@ -114,6 +122,29 @@ const compressOneThread = (tar: TarChunks, settings: PackSettings): Compression 
       createGzip({ level: settings.level }),
     ],
     members: (size) => [{ offset: 0, size, tarOffset: 0, tarSize }],
+    close: async () => undefined,
+  };
+};
+
+/**
+ * Members of `memberBytes` compressed in parallel by `workers` threads, about two per worker
+ * in flight so that every worker has the next piece ready when it finishes one.
+ */
+const compressParallel = (tar: TarChunks, settings: PackSettings): Compression => {
+  const pool = new ZlibWorkerPool(settings.workers);
+  const members: GzipMember[] = [];
+  const compressed = gzipMembers(tar, {
+    pool,
+    level: settings.level,
+    memberBytes: settings.memberBytes,
+    depth: 2 * settings.workers,
+    onMember: (member) => members.push(member),
+  });
+  return {
+    // A high-water mark of one byte: the next member is only awaited once this one is taken.
+    streams: [Readable.from(compressed, { objectMode: false, highWaterMark: 1 })],
+    members: () => members,
+    close: () => pool.close(),
   };
 };
 

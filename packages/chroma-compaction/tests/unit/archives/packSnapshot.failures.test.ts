@@ -8,6 +8,9 @@ import { packSnapshot } from '../../../src/archives/packSnapshot.js';
 import { exists, useTempRoot, writeChromaLikeTree } from '../../helpers/snapshotTrees.js';
 import { catchError } from '../../helpers/unpackWorkspace.js';
 
+/** Small members, so that with two workers several are in flight when the fault hits. */
+const MEMBER_BYTES = 16 * 1024;
+
 /** What opening a source file named `trigger.bin` does, set by each test. */
 const fault: { onOpen: ((handle: FileHandle) => void) | undefined } = { onOpen: undefined };
 
@@ -48,7 +51,9 @@ describe('Function: packSnapshot', () => {
       };
 
       // Act
-      const error = await catchError(packSnapshot(source(), archive(), { workers }));
+      const error = await catchError(
+        packSnapshot(source(), archive(), { workers, memberBytes: MEMBER_BYTES }),
+      );
 
       // Assess
       expect(error).toBeInstanceOf(SnapshotSourceError);
@@ -67,7 +72,9 @@ describe('Function: packSnapshot', () => {
       };
 
       // Act
-      const error = await catchError(packSnapshot(source(), archive(), { workers }));
+      const error = await catchError(
+        packSnapshot(source(), archive(), { workers, memberBytes: MEMBER_BYTES }),
+      );
 
       // Assess
       expect(error).toBe(failure);
@@ -82,7 +89,11 @@ describe('Function: packSnapshot', () => {
 
       // Act
       const error = await catchError(
-        packSnapshot(source(), archive(), { workers, signal: controller.signal }),
+        packSnapshot(source(), archive(), {
+          workers,
+          memberBytes: MEMBER_BYTES,
+          signal: controller.signal,
+        }),
       );
 
       // Assess
