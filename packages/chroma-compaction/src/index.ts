@@ -16,7 +16,19 @@ export {
   ArchiveError,
   type ArchiveErrorOptions,
   type ArchiveErrorReason,
+  SnapshotSourceError,
+  type SnapshotSourceErrorOptions,
+  type SnapshotSourceErrorReason,
 } from './archives/errors.js';
+export { packSnapshot } from './archives/packSnapshot.js';
+export {
+  DEFAULT_MEMBER_BYTES,
+  DEFAULT_PACK_LEVEL,
+  type GzipMember,
+  type PackedFile,
+  type PackedSnapshot,
+  type PackSnapshotOptions,
+} from './archives/packTypes.js';
 export {
   DEFAULT_UNPACK_LIMITS,
   type UnpackLimits,
