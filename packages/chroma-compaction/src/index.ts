@@ -239,3 +239,36 @@ export type {
   VectorCollection,
   Where,
 } from './ports/vectorCollection.js';
+export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
+export {
+  NoSnapshotError,
+  type SnapshotCheck,
+  SnapshotConflictError,
+  SnapshotError,
+  type SnapshotErrorOptions,
+  SnapshotIntegrityError,
+  SnapshotLockError,
+} from './snapshots/errors.js';
+export {
+  parseSnapshotManifest,
+  type SnapshotManifest,
+  serializeSnapshotManifest,
+} from './snapshots/manifest.js';
+export { DEFAULT_KEEP_VERSIONS, publishSnapshot } from './snapshots/publishSnapshot.js';
+export {
+  newVersionId,
+  SNAPSHOT_HASH,
+  SNAPSHOT_MANIFEST,
+  SNAPSHOT_TARBALL,
+  type SnapshotKeys,
+  snapshotKeys,
+  VERSION_ID_PATTERN,
+} from './snapshots/snapshotKeys.js';
+export type {
+  DownloadedSnapshot,
+  DownloadSnapshotOptions,
+  PublishedSnapshot,
+  PublishSnapshotOptions,
+  SnapshotLock,
+  SnapshotMetadata,
+} from './snapshots/types.js';
