@@ -259,10 +259,7 @@ export class DynamoLockStore implements LockStore {
       return { lockItem: lock?.Item, counterItem: counter?.Item };
     } catch (error) {
       const reasons = cancellationReasons(error);
-      if (
-        reasons !== undefined &&
-        reasons.some((reason) => reason.Code === 'TransactionConflict')
-      ) {
+      if (reasons?.some((reason) => reason.Code === 'TransactionConflict')) {
         return { raced: error };
       }
       throw this.#vendorError('acquire', request, error);
