@@ -225,3 +225,20 @@ export type {
   VectorCollection,
   Where,
 } from './ports/vectorCollection.js';
+export {
+  type EnsuredSnapshot,
+  SnapshotCache,
+  type SnapshotCacheOptions,
+  type SnapshotCachePublishOptions,
+  type SnapshotCleanupOptions,
+  type SnapshotCleanupResult,
+  type SnapshotHandle,
+  type SnapshotSource,
+} from './snapshots/snapshotCache.js';
+export {
+  InvalidSnapshotVersionError,
+  SnapshotCacheError,
+  type SnapshotCacheErrorOptions,
+  SnapshotCacheLockTimeoutError,
+  SnapshotNotCachedError,
+} from './snapshots/snapshotCacheErrors.js';
