@@ -1,13 +1,11 @@
-import { cp, rm } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
 import type { UnpackLimits } from '../archives/types.js';
 import type { CollectionName } from '../compaction/types.js';
-import { ChromaCompactionError, ObjectNotFoundError } from '../errors.js';
+import { ChromaCompactionError } from '../errors.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
 import { cleanupCache } from './cacheCleanup.js';
-import { isDirectory, moveIntoPlace, readTrimmed, writeFileAtomic } from './cacheFiles.js';
+import { isDirectory, readTrimmed, writeFileAtomic } from './cacheFiles.js';
 import { createHold } from './cacheHolds.js';
 import { cacheLayout, isVersionName } from './cacheLayout.js';
 import {
@@ -16,15 +14,14 @@ import {
   type SnapshotSource,
   withLock,
 } from './cacheOperations.js';
+import { copyIntoCache, readPointerVersion } from './cacheSources.js';
 import { downloadSnapshot } from './downloadSnapshot.js';
-import { NoSnapshotError } from './errors.js';
 import { publishSnapshot } from './publishSnapshot.js';
 import {
   InvalidSnapshotVersionError,
   SnapshotCacheError,
   SnapshotNotCachedError,
 } from './snapshotCacheErrors.js';
-import { snapshotKeys } from './snapshotKeys.js';
 import type { PublishedSnapshot, PublishSnapshotOptions } from './types.js';
 
 export type { SnapshotSource } from './cacheOperations.js';
@@ -299,7 +296,7 @@ export class SnapshotCache {
         this.#context,
         layout.versionLock(version),
         { operation: 'publish', version },
-        () => this.#copyIn(dir, version),
+        () => copyIntoCache(this.#context, dir, version),
       );
     } catch (error) {
       logger.error('Published snapshot not copied to the cache', {
@@ -312,51 +309,11 @@ export class SnapshotCache {
     return published;
   }
 
-  /** Copies `dir` in as `version` (under its lock) and advances `.version` to it. */
-  async #copyIn(dir: string, version: string): Promise<void> {
-    const { layout } = this.#context;
-    const path = layout.versionPath(version);
-    if (!(await isDirectory(path))) {
-      const temporary = layout.newTemporary(version);
-      try {
-        await cp(dir, temporary, { recursive: true, errorOnExist: true, force: false });
-        await moveIntoPlace(temporary, path);
-      } catch (error) {
-        await rm(temporary, { recursive: true, force: true });
-        throw error;
-      }
-    }
-    const current = await readTrimmed(layout.currentFile);
-    if (current === undefined || current < version) {
-      await writeFileAtomic(layout.currentFile, layout.newTemporary(version), version);
-    }
-  }
-
   /** `version`, or the one the store's pointer names. */
   async #resolve(version: string | undefined, operation: string): Promise<string> {
-    const wanted = version ?? (await this.#readPointer());
+    const wanted = version ?? (await readPointerVersion(this.#context));
     this.#checkVersion(wanted, operation);
     return wanted;
-  }
-
-  async #readPointer(): Promise<string> {
-    const key = snapshotKeys(this.collection).pointer;
-    try {
-      const read = await this.#context.store.get(key);
-      return (await text(read.body)).trim();
-    } catch (error) {
-      if (error instanceof ObjectNotFoundError) {
-        throw new NoSnapshotError(
-          `Collection ${this.collection} has no snapshot: ${key} does not exist`,
-          {
-            collection: this.collection,
-            cause: error,
-            context: { key },
-          },
-        );
-      }
-      throw error;
-    }
   }
 
   #checkVersion(version: string, operation: string): void {
