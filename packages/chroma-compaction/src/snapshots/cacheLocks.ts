@@ -9,7 +9,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { check, lock } from 'proper-lockfile';
 import { errorCode } from './cacheFiles.js';
 
 /** How locks behave. @internal */
@@ -32,6 +31,18 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+type ProperLockfile = typeof import('proper-lockfile');
+let properLockfile: Promise<ProperLockfile> | undefined;
+/**
+ * proper-lockfile, loaded on first use: loading it installs process exit and signal
+ * handlers (to remove this process's locks), which an importer of the package that never
+ * uses the cache should not get.
+ */
+const lockfile = (): Promise<ProperLockfile> => {
+  properLockfile ??= import('proper-lockfile');
+  return properLockfile;
+};
+
 /** Waiting for a live lock polls from this interval up to {@link MAX_POLL_MS}. */
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 500;
@@ -49,7 +60,7 @@ export async function tryLock(
   await mkdir(dirname(path), { recursive: true });
   let unlock: () => Promise<void>;
   try {
-    unlock = await lock(path, {
+    unlock = await (await lockfile()).lock(path, {
       lockfilePath: path,
       realpath: false,
       retries: 0,
@@ -105,5 +116,5 @@ export async function waitForLock(
  * refreshed within `staleMs`.
  * @internal
  */
-export const isLockLive = (path: string, staleMs: number): Promise<boolean> =>
-  check(path, { lockfilePath: path, realpath: false, stale: staleMs });
+export const isLockLive = async (path: string, staleMs: number): Promise<boolean> =>
+  (await lockfile()).check(path, { lockfilePath: path, realpath: false, stale: staleMs });
