@@ -69,6 +69,37 @@ export class ObjectNotFoundError extends ObjectStoreError {}
 /** A conditional write or read failed: `ifMatch` / `ifNoneMatch` did not hold (S3 412/409). */
 export class PreconditionFailedError extends ObjectStoreError {}
 
+/** Options of {@link DeleteFailedError}. */
+export interface DeleteFailedErrorOptions extends ChromaCompactionErrorOptions {
+  /** Every key whose delete failed, in the order they were requested. */
+  readonly failedKeys: readonly string[];
+  /** How many of the requested distinct keys were deleted (or were already absent). */
+  readonly deleted: number;
+}
+
+/**
+ * An `ObjectStore.delete` attempted every key and some could not be deleted. The other keys
+ * were deleted; deleting the failed ones again is safe (a missing key is not an error).
+ * `cause` is an `AggregateError` whose `errors[i]` says why `failedKeys[i]` failed.
+ */
+export class DeleteFailedError extends ObjectStoreError {
+  /** Every key whose delete failed, in the order they were requested. */
+  readonly failedKeys: readonly string[];
+  /** How many of the requested distinct keys were deleted (or were already absent). */
+  readonly deleted: number;
+
+  constructor(message: string, options: DeleteFailedErrorOptions) {
+    super(message, {
+      cause: options.cause,
+      operation: 'delete',
+      key: options.failedKeys[0],
+      context: { ...options.context, failed: options.failedKeys.length, deleted: options.deleted },
+    });
+    this.failedKeys = options.failedKeys;
+    this.deleted = options.deleted;
+  }
+}
+
 /** A read of the receipts table failed. */
 export class ReceiptStoreError extends ChromaCompactionError {
   readonly operation: string;

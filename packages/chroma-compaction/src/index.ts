@@ -96,6 +96,8 @@ export { writeDelta } from './deltas/writeDelta.js';
 export {
   ChromaCompactionError,
   type ChromaCompactionErrorOptions,
+  DeleteFailedError,
+  type DeleteFailedErrorOptions,
   type ErrorContext,
   InvalidChromaIdError,
   type InvalidReceiptItem,

@@ -1,7 +1,5 @@
 import { Readable } from 'node:stream';
 import {
-  DeleteObjectsCommand,
-  type DeleteObjectsCommandOutput,
   GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
@@ -21,6 +19,8 @@ import type {
   ObjectStore,
   PutOptions,
 } from '../../ports/objectStore.js';
+import { checkByteLength, checkedBody } from './checkedBody.js';
+import { deleteInBatches } from './deleteInBatches.js';
 import { s3ErrorCode, toObjectStoreError } from './s3ObjectStoreErrors.js';
 
 const MIB = 1024 * 1024;
@@ -28,8 +28,6 @@ const MIB = 1024 * 1024;
 const MIN_PART_SIZE = 5 * MIB;
 /** The most parts a multipart upload may have. */
 const MAX_PARTS = 10_000;
-/** `DeleteObjects` takes at most this many keys per request. */
-const DELETE_BATCH = 1000;
 
 /** Options of {@link S3ObjectStore}. */
 export interface S3ObjectStoreOptions {
@@ -64,7 +62,6 @@ const conditionsOf = (options: PutOptions): string | undefined => {
   return parts.length === 0 ? undefined : parts.join(', ');
 };
 
-/** Removes quotes so ETags compare whether or not the caller quoted them. */
 /** The `ObjectInfo` of `key` from the headers of a `GetObject` or `HeadObject` answer. */
 const objectInfoOf = (
   key: string,
@@ -81,13 +78,8 @@ const objectInfoOf = (
   metadata: { ...out.Metadata },
 });
 
+/** Removes quotes so ETags compare whether or not the caller quoted them. */
 const bareEtag = (etag: string): string => etag.replaceAll('"', '');
-
-const asReadable = (body: Readable | AsyncIterable<Uint8Array>): Readable =>
-  body instanceof Readable
-    ? body
-    : // Byte mode with a small high-water mark: at most one chunk is read ahead.
-      Readable.from(body, { objectMode: false, highWaterMark: 64 * 1024 });
 
 /**
  * An {@link ObjectStore} on an S3 bucket (or anything speaking the S3 API: moto, MinIO).
@@ -101,14 +93,20 @@ const asReadable = (body: Readable | AsyncIterable<Uint8Array>): Readable =>
  *   so a doomed upload fails before sending any part (that check alone is not atomic; the
  *   one on completion is). moto enforces `If-None-Match: *` on `CompleteMultipartUpload`
  *   but ignores `If-Match` there; AWS S3 enforces both.
+ * - `put` checks the body against `contentLength` (as the file system store does): a body
+ *   with more or fewer bytes fails with `ObjectStoreError` as soon as it is read, before the
+ *   request that would commit the object is sent (a multipart upload is aborted), so S3
+ *   never stores a cut or a padded object and a short stream does not hang the request.
  * - `list` follows `ListObjectsV2` pages until the listing is complete.
- * - `delete` sends `DeleteObjects` in batches of 1,000 keys and reports every per-key error.
+ * - `delete` sends `DeleteObjects` in batches of 1,000 keys, sends every batch whatever
+ *   happened to the others, and reports every failed key in one {@link DeleteFailedError}.
  *
- * Errors: {@link ObjectNotFoundError} (`NoSuchKey`, 404), {@link PreconditionFailedError}
- * (412 `PreconditionFailed`, 409 `ConditionalRequestConflict`, or a missing object on an
- * `ifMatch` put), {@link ObjectStoreError} otherwise; each names the bucket, the key and
- * the operation and keeps the SDK error as `cause`. An error of the body stream while it
- * is being read is the stream's own (not wrapped).
+ * Errors: {@link PreconditionFailedError} only when a put's condition does not hold (412
+ * `PreconditionFailed`, 409 `ConditionalRequestConflict`, or `NoSuchKey` on an `ifMatch`
+ * put); any other failure of a put (`NoSuchUpload` when the multipart upload was aborted, a
+ * failing or mis-sized body, …) is an {@link ObjectStoreError} saying the put did not
+ * complete. {@link ObjectNotFoundError} for `NoSuchKey` / 404 on `get`. Each names the
+ * bucket, the key and the operation and keeps the SDK or body stream error as `cause`.
  *
  * @example
  * ```ts
@@ -180,8 +178,9 @@ export class S3ObjectStore implements ObjectStore {
   /**
    * Stores an object and returns its ETag (quoted, as S3 returns it). A `Readable` body
    * is destroyed when the put fails.
-   * @throws PreconditionFailedError when `ifMatch` / `ifNoneMatch` does not hold
-   * @throws ObjectStoreError when S3 fails otherwise, or the body stream fails
+   * @throws PreconditionFailedError when `ifMatch` / `ifNoneMatch` does not hold (and only then)
+   * @throws ObjectStoreError when the body's length is not `contentLength`, the body stream
+   * fails, or S3 fails otherwise (including `NoSuchUpload`: the multipart upload was aborted)
    */
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
     const conditions = conditionsOf(options);
@@ -190,7 +189,7 @@ export class S3ObjectStore implements ObjectStore {
       key,
       operation: 'put',
       conditions,
-      conditional: conditions !== undefined,
+      ifMatch: options.ifMatch !== undefined,
     };
     const params: PutObjectCommandInput = {
       Bucket: this.#bucket,
@@ -203,6 +202,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       if (typeof body === 'string' || body instanceof Uint8Array) {
         const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+        checkByteLength(bytes, options.contentLength, site);
         if (bytes.byteLength <= this.#partSize) {
           return await this.#putOnce({ ...params, Body: bytes, ContentLength: bytes.byteLength });
         }
@@ -210,12 +210,12 @@ export class S3ObjectStore implements ObjectStore {
         return await this.#upload(params, bytes, bytes.byteLength);
       }
       const length = options.contentLength;
-      if (length !== undefined && length <= this.#partSize) {
-        // Known and small: lib-storage reads it into one buffer and sends one PutObject.
-        return await this.#upload(params, asReadable(body), length);
-      }
-      await this.#checkBeforeUpload(key, options, conditions);
-      return await this.#upload(params, asReadable(body), length);
+      // Known and small: lib-storage reads it into one buffer and sends one PutObject.
+      const small = length !== undefined && length <= this.#partSize;
+      if (!small) await this.#checkBeforeUpload(key, options, conditions);
+      // lib-storage ends its iteration of the body when an upload fails, which ends the
+      // iteration of the caller's body.
+      return await this.#upload(params, checkedBody(body, length, site), length);
     } catch (error) {
       // A stream the caller handed over is not left open (a precondition may fail before
       // it is read).
@@ -287,57 +287,14 @@ export class S3ObjectStore implements ObjectStore {
 
   /**
    * Deletes the keys (missing keys are not an error) with `DeleteObjects`, 1,000 keys per
-   * request. Every batch is sent even when an earlier one reported failures.
-   * @throws ObjectStoreError when a request fails, or S3 reports per-key errors; then `cause`
-   * is an `AggregateError` with one `Error` per failed key (its `name` the S3 error code)
+   * request. Every batch is sent, even when an earlier one reported failures or failed as a
+   * whole.
+   * @throws DeleteFailedError after the last batch when any key failed: `failedKeys` lists
+   * every failed key (all keys of a request that failed), `deleted` counts the others, and
+   * `cause` is an `AggregateError` whose `errors[i]` says why `failedKeys[i]` failed
    */
   async delete(keys: readonly string[]): Promise<void> {
-    const unique = [...new Set(keys)];
-    const failures: Error[] = [];
-    const failedKeys: string[] = [];
-    for (let start = 0; start < unique.length; start += DELETE_BATCH) {
-      const batch = unique.slice(start, start + DELETE_BATCH);
-      let out: DeleteObjectsCommandOutput;
-      try {
-        out = await this.#client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.#bucket,
-            Delete: { Objects: batch.map((key) => ({ Key: key })), Quiet: true },
-          }),
-        );
-      } catch (error) {
-        throw toObjectStoreError(error, {
-          bucket: this.#bucket,
-          key: batch.length === 1 ? batch[0] : undefined,
-          operation: 'delete',
-        });
-      }
-      for (const entry of out.Errors ?? []) {
-        const key = entry.Key ?? '(unknown key)';
-        const failure = new Error(
-          `delete of key "${key}" in bucket "${this.#bucket}" failed: ${entry.Code ?? 'Unknown'}: ${entry.Message ?? ''}`,
-        );
-        failure.name = entry.Code ?? 'Unknown';
-        failures.push(failure);
-        failedKeys.push(key);
-      }
-    }
-    if (failures.length > 0) {
-      const shown = failedKeys
-        .slice(0, 5)
-        .map((key) => `"${key}"`)
-        .join(', ');
-      const more = failedKeys.length > 5 ? ` and ${failedKeys.length - 5} more` : '';
-      throw new ObjectStoreError(
-        `delete in bucket "${this.#bucket}" failed for ${failedKeys.length} of ${unique.length} keys: ${shown}${more}. The other keys were deleted; see cause.errors for each failure.`,
-        {
-          operation: 'delete',
-          key: failedKeys[0],
-          cause: new AggregateError(failures, `${failures.length} keys failed to delete`),
-          context: { bucket: this.#bucket, failed: failedKeys.length, requested: unique.length },
-        },
-      );
-    }
+    await deleteInBatches(this.#client, this.#bucket, [...new Set(keys)]);
   }
 
   async #putOnce(params: PutObjectCommandInput): Promise<{ etag: string }> {

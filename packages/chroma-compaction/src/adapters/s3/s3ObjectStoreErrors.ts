@@ -8,8 +8,11 @@ export interface S3ErrorSite {
   readonly operation: string;
   /** The conditions the request carried, named in the message of a precondition failure. */
   readonly conditions?: string | undefined;
-  /** Whether the request was conditional (then a missing object fails the condition). */
-  readonly conditional?: boolean | undefined;
+  /**
+   * Whether the put carried `ifMatch`. S3 answers such a put with `NoSuchKey` when no object
+   * has the key, which fails the condition.
+   */
+  readonly ifMatch?: boolean | undefined;
 }
 
 /** The fields of an AWS SDK v3 service exception this translation reads. */
@@ -43,14 +46,59 @@ export const s3ErrorCode = (error: unknown): { code: string; status: number | un
   return { code, status: typeof status === 'number' ? status : undefined };
 };
 
+/** What to do about an error code, appended to the message. */
+const hintFor = (code: string): string => {
+  switch (code) {
+    case 'NoSuchBucket':
+      return ' Create the bucket or fix the `bucket` option.';
+    case 'AccessDenied':
+      return ' Check the credentials and the bucket policy.';
+    case 'NoSuchUpload':
+      return ' The multipart upload was aborted or expired before it completed (by another client or a lifecycle rule); put the object again.';
+    default:
+      return '';
+  }
+};
+
+/**
+ * An S3 error as text for a message: its code, its message, and what to do about it.
+ * @internal
+ */
+export const describeS3Error = (error: unknown): string => {
+  const { code } = s3ErrorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  return `${code}: ${detail}.${hintFor(code)}`;
+};
+
+/**
+ * The message of a put that failed for a reason other than its precondition. S3 writes
+ * nothing when it refuses a request (4xx); after a server error or a lost connection the
+ * caller cannot tell, so the message says so instead of guessing.
+ */
+const incompletePutMessage = (where: string, error: unknown): string => {
+  const { status } = s3ErrorCode(error);
+  const refused = status !== undefined && status >= 400 && status < 500;
+  const outcome = refused
+    ? 'did not complete (S3 refused it; nothing was written)'
+    : 'did not complete (if S3 received the whole request before failing, the object may still have been written; head the key to find out)';
+  return `${where} ${outcome}: ${describeS3Error(error)}`;
+};
+
 /**
  * Translates an S3 SDK error into this package's object store errors, keeping the original
- * as `cause`: `NoSuchKey` / `NotFound` (404) becomes {@link ObjectNotFoundError},
- * `PreconditionFailed` (412) and `ConditionalRequestConflict` (409) become
- * {@link PreconditionFailedError}, anything else {@link ObjectStoreError}. A missing object
- * on a conditional request (`ifMatch` on a key that does not exist) is a failed
- * precondition. `NoSuchBucket` stays an `ObjectStoreError`: it is a configuration problem,
- * not a missing object. An error that already is an `ObjectStoreError` is returned as is.
+ * as `cause`:
+ *
+ * - `PreconditionFailed` (412) and `ConditionalRequestConflict` (409) become
+ *   {@link PreconditionFailedError}, and so does `NoSuchKey` on a put that carried `ifMatch`
+ *   (S3's answer when no object has the key). Nothing else does: a caller that sees this
+ *   error may conclude another writer won.
+ * - Any other error of a put, `NoSuchUpload` (the multipart upload was aborted) and a 404
+ *   included, is an {@link ObjectStoreError} whose message says the put did not complete.
+ * - Otherwise `NoSuchKey` / `NotFound` (404) becomes {@link ObjectNotFoundError}; `NoSuchBucket`
+ *   stays an `ObjectStoreError` (a configuration problem, not a missing object), as does
+ *   anything else.
+ *
+ * An error that already is an `ObjectStoreError` is returned as is.
  *
  * @param error - what the SDK threw
  * @param site - the bucket, key and operation, for the message and the error's fields
@@ -60,21 +108,20 @@ export const toObjectStoreError = (error: unknown, site: S3ErrorSite): ObjectSto
   if (error instanceof ObjectStoreError) return error;
   const { code, status } = s3ErrorCode(error);
   const where = describeSite(site);
-  const detail = error instanceof Error ? error.message : String(error);
   const options = {
     cause: error,
     operation: site.operation,
     key: site.key,
     context: { bucket: site.bucket, code, status },
   };
-  const missing = code === 'NoSuchKey' || (status === 404 && code !== 'NoSuchBucket');
   const conflict =
     code === 'PreconditionFailed' || status === 412 || code === 'ConditionalRequestConflict';
-  if (conflict || (missing && site.conditional === true)) {
+  const missingTarget = site.ifMatch === true && code === 'NoSuchKey';
+  if (conflict || missingTarget) {
     const why =
       code === 'ConditionalRequestConflict'
         ? 'a conflicting write to the same key was in progress; read the current ETag and retry'
-        : missing
+        : missingTarget
           ? 'the object does not exist'
           : 'the current object does not satisfy it';
     return new PreconditionFailedError(
@@ -82,14 +129,11 @@ export const toObjectStoreError = (error: unknown, site: S3ErrorSite): ObjectSto
       options,
     );
   }
-  if (missing) {
+  if (site.operation === 'put') {
+    return new ObjectStoreError(incompletePutMessage(where, error), options);
+  }
+  if (code === 'NoSuchKey' || (status === 404 && code !== 'NoSuchBucket')) {
     return new ObjectNotFoundError(`${where} failed: the object does not exist.`, options);
   }
-  const hint =
-    code === 'NoSuchBucket'
-      ? ' Create the bucket or fix the `bucket` option.'
-      : code === 'AccessDenied'
-        ? ' Check the credentials and the bucket policy.'
-        : '';
-  return new ObjectStoreError(`${where} failed: ${code}: ${detail}.${hint}`, options);
+  return new ObjectStoreError(`${where} failed: ${describeS3Error(error)}`, options);
 };

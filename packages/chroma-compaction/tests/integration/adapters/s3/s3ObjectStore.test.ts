@@ -18,6 +18,11 @@ import {
 const MIB = 1024 * 1024;
 /** The smallest part size S3 allows, so 13 MiB bodies of the contract go up in parts. */
 const PART_SIZE = 5 * MIB;
+/**
+ * Time allowed to a put whose body is shorter than its `contentLength`: it must fail as soon
+ * as the body ends; before the check it waited for the server to time the request out.
+ */
+const SHORT_BODY_TEST_MS = 60_000;
 
 let admin: RecordingS3Client;
 let bucket: string;
@@ -181,6 +186,160 @@ describe('Class: S3ObjectStore', () => {
       expect((error as Error).message).toContain('source broke');
       expect(await store.head(`${ns}broken`)).toBeUndefined();
       expect(await openUploads(recording.client, ns)).toBe(0);
+    });
+  });
+
+  describe('Method: put, contentLength', () => {
+    /** A stream of `sizes.length` chunks of the given sizes. */
+    const chunks = async function* (...sizes: number[]): AsyncGenerator<Uint8Array> {
+      for (const size of sizes) yield Buffer.alloc(size, 1);
+    };
+
+    it.each([
+      ['one PutObject', [4, 4], 10],
+      ['a multipart upload', [6 * MIB, 5 * MIB], 12 * MIB],
+    ])(
+      'fails promptly on a stream shorter than contentLength (%s) and writes nothing',
+      async (_label, sizes, contentLength) => {
+        // Prepare
+        const key = `${ns}short`;
+        const received = sizes.reduce((sum, size) => sum + size, 0);
+
+        // Act
+        const error = await catchError(store.put(key, chunks(...sizes), { contentLength }));
+
+        // Assess
+        expect(error).toBeInstanceOf(ObjectStoreError);
+        expect(error).not.toBeInstanceOf(PreconditionFailedError);
+        expect((error as Error).message).toBe(
+          `put of key "${key}" in bucket "${bucket}" did not complete (nothing was written): contentLength is ${contentLength} but the body ended after ${received} bytes.`,
+        );
+        expect(commandNames()).not.toContain('PutObjectCommand');
+        expect(commandNames()).not.toContain('CompleteMultipartUploadCommand');
+        expect(await store.head(key)).toBeUndefined();
+        expect(await openUploads(recording.client, ns)).toBe(0);
+      },
+      SHORT_BODY_TEST_MS,
+    );
+
+    it.each([
+      ['one PutObject', [4, 4, 4], 10, 12],
+      ['a multipart upload', [6 * MIB, 6 * MIB], 11 * MIB, 12 * MIB],
+    ])(
+      'fails on a stream longer than contentLength (%s) and writes nothing',
+      async (_label, sizes, contentLength, atLeast) => {
+        // Prepare
+        const key = `${ns}long`;
+
+        // Act
+        const error = await catchError(store.put(key, chunks(...sizes), { contentLength }));
+
+        // Assess
+        expect(error).toBeInstanceOf(ObjectStoreError);
+        expect((error as Error).message).toBe(
+          `put of key "${key}" in bucket "${bucket}" did not complete (nothing was written): contentLength is ${contentLength} but the body has more bytes (at least ${atLeast}).`,
+        );
+        expect(commandNames()).not.toContain('PutObjectCommand');
+        expect(commandNames()).not.toContain('CompleteMultipartUploadCommand');
+        expect(await store.head(key)).toBeUndefined();
+        expect(await openUploads(recording.client, ns)).toBe(0);
+      },
+    );
+
+    it('aborts the multipart upload of a mis-sized stream and leaves an existing object as it was', async () => {
+      // Prepare
+      const key = `${ns}kept`;
+      const { etag } = await store.put(key, 'previous');
+
+      // Act
+      const error = await catchError(
+        store.put(key, chunks(6 * MIB, 5 * MIB), { contentLength: 12 * MIB, ifMatch: etag }),
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(ObjectStoreError);
+      expect(error).not.toBeInstanceOf(PreconditionFailedError);
+      expect(commandNames()).toContain('UploadPartCommand');
+      expect(commandNames()).toContain('AbortMultipartUploadCommand');
+      expect((await store.head(key))?.etag).toBe(etag);
+      expect(await openUploads(recording.client, ns)).toBe(0);
+    });
+
+    it('stores a stream of exactly contentLength bytes, in one request or in parts', async () => {
+      // Act
+      await store.put(`${ns}one`, chunks(3, 4), { contentLength: 7 });
+      await store.put(`${ns}parts`, chunks(6 * MIB, 5 * MIB), { contentLength: 11 * MIB });
+
+      // Assess
+      expect((await store.head(`${ns}one`))?.size).toBe(7);
+      expect((await store.head(`${ns}parts`))?.size).toBe(11 * MIB);
+    });
+  });
+
+  describe('Method: put, preconditions', () => {
+    it('reports S3 refusing ifNoneMatch on an existing key as PreconditionFailedError', async () => {
+      // Prepare
+      const key = `${ns}taken`;
+      await store.put(key, 'first');
+      recording.sent.length = 0;
+
+      // Act
+      const error = await catchError(store.put(key, 'second', { ifNoneMatch: '*' }));
+
+      // Assess
+      expect(commandNames()).toEqual(['PutObjectCommand']);
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect(error).toMatchObject({
+        operation: 'put',
+        key,
+        context: { bucket, code: 'PreconditionFailed', status: 412 },
+      });
+      expect((error as Error).message).toBe(
+        `put of key "${key}" in bucket "${bucket}" failed its precondition (If-None-Match: *): the current object does not satisfy it.`,
+      );
+      expect(await (await store.get(key)).body.toArray()).toEqual([Buffer.from('first')]);
+    });
+
+    it('reports S3 refusing ifMatch on a missing key (NoSuchKey) as PreconditionFailedError', async () => {
+      // Prepare
+      const key = `${ns}absent`;
+
+      // Act
+      const error = await catchError(store.put(key, 'v', { ifMatch: '"0123"' }));
+
+      // Assess
+      expect(commandNames()).toEqual(['PutObjectCommand']);
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect(error).toMatchObject({ context: { code: 'NoSuchKey', status: 404 } });
+      expect((error as Error).message).toContain('the object does not exist');
+      expect(await store.head(key)).toBeUndefined();
+    });
+  });
+
+  describe('Method: put, body stream', () => {
+    it('ends an iterable body when the upload fails while reading it', async () => {
+      // Prepare
+      const nowhere = new S3ObjectStore({ client: recording.client, bucket: `${bucket}-absent` });
+      let finished: () => void = () => undefined;
+      const ended = new Promise<void>((resolve) => {
+        finished = resolve;
+      });
+      async function* endless(): AsyncGenerator<Uint8Array> {
+        try {
+          for (;;) yield Buffer.alloc(MIB, 1);
+        } finally {
+          finished();
+        }
+      }
+
+      // Act
+      const error = await catchError(nowhere.put('k', endless()));
+      // The test times out, and fails, if the generator is left suspended.
+      await ended;
+
+      // Assess
+      expect(error).toBeInstanceOf(ObjectStoreError);
+      expect((error as Error).message).toContain('NoSuchBucket');
     });
   });
 

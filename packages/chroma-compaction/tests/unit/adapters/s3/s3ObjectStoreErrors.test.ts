@@ -45,13 +45,13 @@ describe('Function: toObjectStoreError', () => {
     expect(error.message).toContain('of key "words/latest-pointer.txt" in bucket "snapshots"');
   });
 
-  it('treats a missing object on a conditional put as a failed precondition', () => {
+  it('treats NoSuchKey on an ifMatch put as a failed precondition', () => {
     // Act
     const error = toObjectStoreError(vendorError('NoSuchKey', 404), {
       ...site,
       operation: 'put',
       conditions: 'If-Match: "abc"',
-      conditional: true,
+      ifMatch: true,
     });
 
     // Assess
@@ -67,11 +67,78 @@ describe('Function: toObjectStoreError', () => {
       ...site,
       operation: 'put',
       conditions: 'If-None-Match: *',
-      conditional: true,
     });
 
     // Assess
+    expect(error).toBeInstanceOf(PreconditionFailedError);
     expect(error.message).toContain('read the current ETag and retry');
+  });
+
+  describe('on a put', () => {
+    const putSite = {
+      ...site,
+      operation: 'put',
+      conditions: 'If-None-Match: *',
+    } as const;
+
+    it.each([
+      ['NoSuchUpload', 404, putSite],
+      ['NoSuchUpload', 404, { ...putSite, conditions: 'If-Match: "abc"', ifMatch: true }],
+      ['NoSuchKey', 404, putSite],
+      ['NotFound', 404, { ...putSite, conditions: 'If-Match: "abc"', ifMatch: true }],
+      ['NoSuchKey', 404, { ...site, operation: 'put' }],
+      ['EntityTooSmall', 400, putSite],
+    ])(
+      'reports %s (%i) as a put that wrote nothing, not as a lost race or a missing object (%o)',
+      (name, status, where) => {
+        // Prepare
+        const cause = vendorError(name, status);
+
+        // Act
+        const error = toObjectStoreError(cause, where);
+
+        // Assess
+        expect(error.constructor).toBe(ObjectStoreError);
+        expect(error.cause).toBe(cause);
+        expect(error).toMatchObject({
+          operation: 'put',
+          key: 'words/latest-pointer.txt',
+          context: { bucket: 'snapshots', code: name, status },
+        });
+        expect(error.message).toContain(
+          `put of key "words/latest-pointer.txt" in bucket "snapshots" did not complete (S3 refused it; nothing was written): ${name}: ${name} from S3.`,
+        );
+      },
+    );
+
+    it('tells the caller to put again after NoSuchUpload', () => {
+      // Act
+      const error = toObjectStoreError(vendorError('NoSuchUpload', 404), putSite);
+
+      // Assess
+      expect(error.message).toBe(
+        'put of key "words/latest-pointer.txt" in bucket "snapshots" did not complete (S3 refused it; nothing was written): NoSuchUpload: NoSuchUpload from S3. The multipart upload was aborted or expired before it completed (by another client or a lifecycle rule); put the object again.',
+      );
+    });
+
+    it.each([
+      ['InternalError', 500],
+      ['TimeoutError', undefined],
+    ])('does not claim %s wrote nothing: S3 may have committed the object', (name, status) => {
+      // Prepare
+      const cause =
+        status === undefined
+          ? Object.assign(new Error('socket hang up'), { name })
+          : vendorError(name, status);
+
+      // Act
+      const error = toObjectStoreError(cause, putSite);
+
+      // Assess
+      expect(error.constructor).toBe(ObjectStoreError);
+      expect(error.message).toContain('did not complete (if S3 received the whole request');
+      expect(error.message).not.toContain('nothing was written');
+    });
   });
 
   it('names the vendor code, the message and a hint for errors it does not map', () => {
