@@ -16,7 +16,19 @@ export {
   ArchiveError,
   type ArchiveErrorOptions,
   type ArchiveErrorReason,
+  SnapshotSourceError,
+  type SnapshotSourceErrorOptions,
+  type SnapshotSourceErrorReason,
 } from './archives/errors.js';
+export { packSnapshot } from './archives/packSnapshot.js';
+export {
+  DEFAULT_MEMBER_BYTES,
+  DEFAULT_PACK_LEVEL,
+  type GzipMember,
+  type PackedFile,
+  type PackedSnapshot,
+  type PackSnapshotOptions,
+} from './archives/packTypes.js';
 export {
   DEFAULT_UNPACK_LIMITS,
   type UnpackLimits,
@@ -227,6 +239,22 @@ export type {
   VectorCollection,
   Where,
 } from './ports/vectorCollection.js';
+export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
+export {
+  NoSnapshotError,
+  type SnapshotCheck,
+  SnapshotConflictError,
+  SnapshotError,
+  type SnapshotErrorOptions,
+  SnapshotIntegrityError,
+  SnapshotLockError,
+} from './snapshots/errors.js';
+export {
+  parseSnapshotManifest,
+  type SnapshotManifest,
+  serializeSnapshotManifest,
+} from './snapshots/manifest.js';
+export { DEFAULT_KEEP_VERSIONS, publishSnapshot } from './snapshots/publishSnapshot.js';
 export {
   type EnsuredSnapshot,
   SnapshotCache,
@@ -244,3 +272,20 @@ export {
   SnapshotCacheLockTimeoutError,
   SnapshotNotCachedError,
 } from './snapshots/snapshotCacheErrors.js';
+export {
+  newVersionId,
+  SNAPSHOT_HASH,
+  SNAPSHOT_MANIFEST,
+  SNAPSHOT_TARBALL,
+  type SnapshotKeys,
+  snapshotKeys,
+  VERSION_ID_PATTERN,
+} from './snapshots/snapshotKeys.js';
+export type {
+  DownloadedSnapshot,
+  DownloadSnapshotOptions,
+  PublishedSnapshot,
+  PublishSnapshotOptions,
+  SnapshotLock,
+  SnapshotMetadata,
+} from './snapshots/types.js';

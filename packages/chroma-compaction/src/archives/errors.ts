@@ -52,3 +52,41 @@ export class ArchiveError extends ChromaCompactionError {
     this.entry = options.entry;
   }
 }
+
+/**
+ * Why a directory could not be packed:
+ * - `not-a-directory`: the path given is not a directory;
+ * - `link`: a symbolic link inside it (links are never packed, wherever they point);
+ * - `special-file`: a FIFO, socket or device file inside it;
+ * - `changed`: a file changed size or type while it was being packed (pack a directory
+ *   nobody writes to, e.g. with Chroma stopped and the lock held).
+ */
+export type SnapshotSourceErrorReason = 'not-a-directory' | 'link' | 'special-file' | 'changed';
+
+/** Options of {@link SnapshotSourceError}. */
+export interface SnapshotSourceErrorOptions extends ChromaCompactionErrorOptions {
+  readonly reason: SnapshotSourceErrorReason;
+  /** The path at fault, relative to the directory packed (`'.'` for the directory itself). */
+  readonly path: string;
+}
+
+/**
+ * A directory given to `packSnapshot` holds something a snapshot may not: only regular files
+ * and directories are packed. A refusal found while listing happens before any byte is
+ * written; a file that changes later fails the pack, which then removes a destination path.
+ */
+export class SnapshotSourceError extends ChromaCompactionError {
+  /** What is wrong with the directory. */
+  readonly reason: SnapshotSourceErrorReason;
+  /** The path at fault, relative to the directory packed. */
+  readonly path: string;
+
+  constructor(message: string, options: SnapshotSourceErrorOptions) {
+    super(message, {
+      cause: options.cause,
+      context: { ...options.context, reason: options.reason, path: options.path },
+    });
+    this.reason = options.reason;
+    this.path = options.path;
+  }
+}

@@ -1,6 +1,6 @@
 import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../compaction/types.js';
-import { PACKAGE_VERSION } from '../packageVersion.js';
+import { PRODUCER } from '../packageVersion.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
 import { InvalidDeltaRecordError } from './errors.js';
@@ -70,7 +70,7 @@ export async function writeDelta(
       imageId: imageId ?? null,
       receiptId: receiptId ?? null,
       createdAt: formatPythonTimestamp(Date.now() * 1000),
-      producer: `@receipt-chroma/chroma-compaction@${PACKAGE_VERSION}`,
+      producer: PRODUCER,
       entries: staged.entries,
     };
     const key = `${keyPrefix}${DELTA_ARCHIVE}`;

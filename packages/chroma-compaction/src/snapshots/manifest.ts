@@ -6,16 +6,9 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import type { GzipMember } from '../archives/packTypes.js';
 import type { CollectionName } from '../compaction/types.js';
 import { ENGLISH_PARSE, issueSummary } from '../options/zodEnglish.js';
-
-/** One gzip member of the tarball: its compressed range and the tar bytes it inflates to. */
-export interface SnapshotMember {
-  readonly offset: number;
-  readonly size: number;
-  readonly tarOffset: number;
-  readonly tarSize: number;
-}
 
 /** What a version's `manifest.json` says, camel-cased (the file is snake_case). */
 export interface SnapshotManifest {
@@ -35,7 +28,7 @@ export interface SnapshotManifest {
   /** `snapshot.tar.gz`: compressed size and digests (hex). */
   readonly tarball: { readonly size: number; readonly sha256: string; readonly md5: string };
   /** The gzip members, in order; one member for a tarball packed in one thread. */
-  readonly members: readonly SnapshotMember[];
+  readonly members: readonly GzipMember[];
   /** Regular files of the persist directory, sorted, with their sizes. */
   readonly files: readonly { readonly path: string; readonly size: number }[];
   /** Records per collection, when the publisher knew them. */

@@ -16,9 +16,15 @@ export {
   type LocalChromaStartFailure,
 } from './errors.js';
 export {
+  type InitializeEmptySnapshotOptions,
+  initializeEmptySnapshot,
+} from './initializeEmptySnapshot.js';
+export {
   type LocalChromaDeltaSourceOptions,
   localChromaDeltaSource,
 } from './localChromaDeltaSource.js';
+export type { LocalChromaExit } from './localChromaFailures.js';
+export { type OpenedSnapshot, type OpenSnapshotOptions, openSnapshot } from './openSnapshot.js';
 export { resolveChromaCli } from './resolveChromaCli.js';
 export {
   type LocalChroma,

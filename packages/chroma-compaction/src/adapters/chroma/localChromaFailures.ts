@@ -5,7 +5,7 @@
  */
 import { LocalChromaStartError } from './errors.js';
 
-/** How the server process ended. @internal */
+/** How a local Chroma server process ended. */
 export interface LocalChromaExit {
   readonly code: number | null;
   readonly signal: string | null;

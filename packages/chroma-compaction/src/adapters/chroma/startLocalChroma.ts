@@ -60,9 +60,10 @@ export interface LocalChroma {
   readonly command: readonly string[];
   /**
    * Stops the server: SIGINT (Chroma's clean shutdown; it does not stop on SIGTERM), then
-   * SIGKILL after `stopTimeoutMs`. Resolves once the process has ended; safe to call again.
+   * SIGKILL after `stopTimeoutMs`. Resolves once the process has ended, with how it ended
+   * (`signal: 'SIGKILL'` means it did not shut down cleanly); safe to call again.
    */
-  stop(): Promise<void>;
+  stop(): Promise<LocalChromaExit>;
 }
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -227,13 +228,14 @@ export async function startLocalChroma(options: StartLocalChromaOptions): Promis
   };
   const untrack = track(() => send('SIGINT'));
 
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
+  let stopping: Promise<LocalChromaExit> | undefined;
+  const stop = (): Promise<LocalChromaExit> => {
     stopping ??= (async () => {
       send('SIGINT');
       if (ended === undefined && (await timedOut(exited, stopTimeoutMs))) send('SIGKILL');
-      await exited;
+      const exit = await exited;
       untrack();
+      return exit;
     })();
     return stopping;
   };

@@ -1,8 +1,7 @@
-import type { BigIntStats } from 'node:fs';
-import { type FileHandle, link, lstat, rename, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { ObjectNotFoundError, ObjectStoreError, PreconditionFailedError } from '../../errors.js';
+import { DeleteFailedError, ObjectNotFoundError, ObjectStoreError } from '../../errors.js';
 import type {
   ListOptions,
   ObjectBody,
@@ -12,23 +11,27 @@ import type {
   ObjectStore,
   PutOptions,
 } from '../../ports/objectStore.js';
-import { KeyedMutex } from './keyedMutex.js';
+import { commitObject, type PendingObject } from './commitObject.js';
 import {
   createTempFile,
   errorCode,
   isMissing,
   mapWithConcurrency,
-  type ObjectSidecar,
   pruneEmptyDirs,
-  readSidecar,
-  sidecarMatches,
-  tempPathIn,
   unlinkQuietly,
   writeBody,
 } from './objectFiles.js';
 import { listKeys } from './objectKeyListing.js';
 import { type ObjectPaths, objectPaths } from './objectKeyPath.js';
-import { type OpenObject, openObject } from './openObject.js';
+import { type HeldLock, withObjectLock } from './objectLock.js';
+import { sidecarFor, writeSidecarTemp } from './objectSidecar.js';
+import { listedInfo, openObject } from './openObject.js';
+import {
+  checkConditions,
+  conditionsOf,
+  precheckConditions,
+  preconditionFailed,
+} from './putConditions.js';
 
 /** Options of {@link FileSystemObjectStore}. */
 export interface FileSystemObjectStoreOptions {
@@ -42,58 +45,59 @@ export interface FileSystemObjectStoreOptions {
   readonly fsync?: boolean | undefined;
 }
 
-/**
- * Commits and consistent reads of one object file are serialized on its absolute path,
- * across every store instance in this process.
- */
-const fileLocks = new KeyedMutex();
 /** File-system calls in flight at once in `list` and `delete`. */
 const CONCURRENCY = 16;
 
-const bare = (etag: string): string => etag.replaceAll('"', '');
-
-const conditionsOf = (options: PutOptions): string | undefined => {
-  const parts: string[] = [];
-  if (options.ifMatch !== undefined) parts.push(`If-Match: ${options.ifMatch}`);
-  if (options.ifNoneMatch !== undefined) parts.push(`If-None-Match: ${options.ifNoneMatch}`);
-  return parts.length === 0 ? undefined : parts.join(', ');
-};
-
-const lowerCaseKeys = (
-  metadata: Readonly<Record<string, string>> | undefined,
-): Record<string, string> | undefined =>
-  metadata === undefined
-    ? undefined
-    : Object.fromEntries(
-        Object.entries(metadata).map(([name, value]) => [name.toLowerCase(), value]),
-      );
-
 /**
- * An {@link ObjectStore} in a local directory: the embedded default, and what tests and
- * single-machine deployments use instead of S3. Only `node:fs`.
+ * An {@link ObjectStore} in a local or shared directory (local disk, NFS, EFS): the embedded
+ * default, and what tests and single-machine deployments use instead of S3.
  *
  * Layout: object `a/b/c` is the file `<root>/a/b/c` with its content, so the tree can be
- * inspected or copied as is. Next to it, `.~meta.c` (JSON) holds its ETag, content type and
- * metadata; temp files are `.~tmp.<random>`. Names starting with `.~` are the store's own:
- * listings never show them and keys may not use them.
+ * inspected as is. Next to it, `.~meta.c` (JSON) holds its ETag, content type and metadata;
+ * temp files are `.~tmp.<random>` and the object's lock is the directory `.~lock.c`. Names
+ * starting with `.~` are the store's own: listings never show them and keys may not use them.
  *
  * Semantics follow S3: the ETag is the quoted MD5 hex of the content (computed while
  * writing); metadata keys are lower-cased; listings are sorted by UTF-8 bytes and roll keys
  * up into common prefixes at the delimiter; empty directories are removed on delete.
  *
- * Writes are atomic: the body streams into a temp file in the object's directory, which is
+ * Writes are atomic: the body streams into a temp file in the object's directory, and is
  * then renamed over the object (`ifNoneMatch: '*'`: hard-linked, which fails if the object
- * exists). Conditional puts check their condition and commit under a per-file lock shared
- * by every store in the process, so concurrent conditional puts on one key in one process
- * are safe. Across processes, `ifNoneMatch: '*'` stays atomic (the hard link), but `ifMatch`
- * is checked and then committed without a lock, so two processes can both pass the same
- * `ifMatch`; use S3 or a lock when several processes update one key. Readers in another
- * process may briefly see the new content with the previous sidecar; they detect it (the
- * sidecar records the content file's inode and size) and re-read. Not supported: a key and
- * keys below it at once (`a` and `a/b`: a file cannot also be a directory), which fails with
- * `ObjectStoreError`; temp files of a crashed process are left behind (never listed);
- * symbolic links are not listed; `ifNoneMatch` needs a file system with hard links (local
- * disks, NFS and EFS have them).
+ * exists). Every change to an object's files (commit, delete, sidecar repair) happens under
+ * the object's lock, a `proper-lockfile` directory that works across processes and across
+ * hosts sharing the root, and across every store instance in this process (the root is
+ * resolved with `realpath`, so roots reached through different symbolic links share it).
+ * A conditional put checks its condition and commits under that lock: of concurrent puts
+ * with the same `ifMatch` ETag, or with `ifNoneMatch: '*'`, exactly one succeeds, wherever
+ * they run. A lock whose holder died is taken over after 20 s; hosts need clocks within a
+ * few seconds of each other.
+ *
+ * The ETag always belongs to the bytes: the sidecar records the inode number, size and
+ * modification time (ns) of the content it describes, and is trusted only when they are
+ * those of the content file read. Under the lock, a commit moves the old sidecar away before
+ * it replaces the content and renames the new sidecar in after, and a delete removes the
+ * sidecar before the content, so a sidecar present always describes the content present (a
+ * crash leaves content without sidecar, never a sidecar of other content, even when the file
+ * system reuses the inode number). A content file without a matching sidecar (written by
+ * hand, copied, left by a crash, or edited in place, which its new modification time shows)
+ * is hashed under its lock, and its sidecar rewritten, once: `get`, `head`, `list` and the
+ * `ifMatch` check of a put always see the MD5 of the bytes in the file, and a stale ETag
+ * never passes `ifMatch`. A reader
+ * holding a file open while it is replaced keeps streaming the version it opened, with that
+ * version's info.
+ *
+ * Copying a store: copy it while nothing writes to it, with its dot files (`cp -a`, `rsync
+ * -a`). The copy gets new inodes, so the first read or listing of each object hashes it once
+ * and rewrites its sidecar; its content type and metadata survive when its `.~meta.*` file
+ * was copied too (kept when its ETag is the MD5 of the copied bytes), and are lost otherwise.
+ * A copy without the `.~meta.*` files is a valid store whose objects have no content type or
+ * metadata.
+ *
+ * Not supported: a key and keys below it at once (`a` and `a/b`: a file cannot also be a
+ * directory), which fails with `ObjectStoreError`; temp files of a crashed process are left
+ * behind (never listed); symbolic links are not listed; `ifNoneMatch` needs a file system
+ * with hard links (local disks, NFS and EFS have them). Reads of a store this process cannot
+ * write work, but do not repair sidecars.
  *
  * Keys are checked before any file-system call: empty segments (leading, trailing or double
  * `/`), `.` and `..`, backslashes, NUL, absolute paths and `.~` segments are refused with
@@ -113,6 +117,8 @@ const lowerCaseKeys = (
 export class FileSystemObjectStore implements ObjectStore {
   readonly #root: string;
   readonly #fsync: boolean;
+  /** The root with symbolic links resolved, once it exists. */
+  #realRoot: string | undefined;
 
   /** @param options - the root directory, and whether to flush content to disk */
   constructor(options: FileSystemObjectStoreOptions) {
@@ -120,7 +126,7 @@ export class FileSystemObjectStore implements ObjectStore {
     this.#fsync = options.fsync ?? true;
   }
 
-  /** The absolute root directory. */
+  /** The absolute root directory, as configured (symbolic links not resolved). */
   get root(): string {
     return this.#root;
   }
@@ -132,8 +138,10 @@ export class FileSystemObjectStore implements ObjectStore {
    * @throws ObjectStoreError when the key is refused or the file system fails
    */
   async get(key: string): Promise<ObjectRead> {
-    const paths = objectPaths(this.#root, key, 'get');
-    const opened = await this.#guard('get', key, () => this.#openLocked(paths, key));
+    objectPaths(this.#root, key, 'get');
+    const opened = await this.#guard('get', key, async () =>
+      openObject(objectPaths(await this.#resolveRoot(false), key, 'get'), key),
+    );
     if (opened === undefined) {
       throw new ObjectNotFoundError(
         `get of key "${key}" failed: the object does not exist under ${this.#root}.`,
@@ -149,7 +157,8 @@ export class FileSystemObjectStore implements ObjectStore {
    * @throws PreconditionFailedError when `ifNoneMatch: '*'` and the object exists, or
    * `ifMatch` and the object is missing or has another ETag
    * @throws ObjectStoreError when the key is refused, the key conflicts with a directory of
-   * other keys, `contentLength` disagrees with the body, or the file system or the body fails
+   * other keys, `contentLength` disagrees with the body, the object's lock stays held by
+   * another writer for 60 s, or the file system or the body fails
    */
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
     try {
@@ -163,23 +172,21 @@ export class FileSystemObjectStore implements ObjectStore {
   }
 
   async #put(key: string, body: ObjectBody, options: PutOptions): Promise<{ etag: string }> {
-    const paths = objectPaths(this.#root, key, 'put');
-    const conditions = conditionsOf(options);
+    objectPaths(this.#root, key, 'put');
     return this.#guard('put', key, async () => {
+      const paths = objectPaths(await this.#resolveRoot(true), key, 'put');
+      const conditions = conditionsOf(key, this.#root, options);
       // Fail fast, before writing anything; checked again under the lock when committing.
-      if (conditions !== undefined) {
-        await fileLocks.run(paths.file, () => this.#check(paths, key, options, conditions));
-      }
+      if (conditions !== undefined) await precheckConditions(paths, conditions);
+      const createOnly = options.ifNoneMatch === '*';
       const temp = await this.#createTemp(paths, key);
-      // Temp files still to remove if the put does not complete.
-      const leftovers = new Set([temp.path]);
+      // Temp files to remove when the put ends.
+      let leftovers = [temp.path];
       try {
         let written: { etag: string; size: number };
-        let stats: BigIntStats;
         try {
           written = await writeBody(temp.handle, body);
           if (this.#fsync) await temp.handle.datasync();
-          stats = await temp.handle.stat({ bigint: true });
         } finally {
           await temp.handle.close();
         }
@@ -189,25 +196,20 @@ export class FileSystemObjectStore implements ObjectStore {
             { operation: 'put', key, context: { root: this.#root } },
           );
         }
-        const sidecar: ObjectSidecar = {
-          v: 1,
-          etag: written.etag,
-          size: written.size,
-          ino: stats.ino.toString(),
-          contentType: options.contentType,
-          metadata: lowerCaseKeys(options.metadata),
-        };
-        const sidecarTemp = tempPathIn(paths.dir);
-        leftovers.add(sidecarTemp);
-        await writeFile(sidecarTemp, JSON.stringify(sidecar), { encoding: 'utf8', flag: 'wx' });
-        const createOnly = options.ifNoneMatch === '*';
-        await fileLocks.run(paths.file, async () => {
-          if (conditions !== undefined) await this.#check(paths, key, options, conditions);
-          await this.#commit(temp.path, paths, key, createOnly);
-          if (!createOnly) leftovers.delete(temp.path);
-          await rename(sidecarTemp, paths.meta);
-          leftovers.delete(sidecarTemp);
-        });
+        const stats = await stat(temp.path, { bigint: true });
+        const sidecar = sidecarFor(written.etag, stats, options);
+        const pending = { content: temp.path, sidecar: await writeSidecarTemp(paths, sidecar) };
+        leftovers.push(pending.sidecar);
+        await withObjectLock(
+          paths,
+          async (held) => {
+            if (conditions !== undefined) await checkConditions(paths, conditions);
+            await this.#commit(paths, pending, createOnly, held, key);
+          },
+          { createDir: true },
+        );
+        // Renamed away, except the name a hard link was made from.
+        leftovers = createOnly ? [temp.path] : [];
         return { etag: written.etag };
       } finally {
         for (const path of leftovers) await unlinkQuietly(path);
@@ -220,8 +222,10 @@ export class FileSystemObjectStore implements ObjectStore {
    * @throws ObjectStoreError when the key is refused or the file system fails
    */
   async head(key: string): Promise<ObjectInfo | undefined> {
-    const paths = objectPaths(this.#root, key, 'head');
-    const opened = await this.#guard('head', key, () => this.#openLocked(paths, key));
+    objectPaths(this.#root, key, 'head');
+    const opened = await this.#guard('head', key, async () =>
+      openObject(objectPaths(await this.#resolveRoot(false), key, 'head'), key),
+    );
     await opened?.handle.close();
     return opened?.info;
   }
@@ -230,15 +234,18 @@ export class FileSystemObjectStore implements ObjectStore {
    * Every object under the prefix, sorted by the UTF-8 bytes of its key; with a delimiter,
    * the keys that continue past it are rolled up into `prefixes` (as S3 does). Listed
    * objects carry key, size, ETag and last-modified time, not content type or metadata.
+   * Each object costs a `stat` and a sidecar read; one whose sidecar does not match is
+   * hashed once (see the class documentation).
    * @throws ObjectStoreError when the file system fails
    */
   async list(options: ListOptions = {}): Promise<ObjectListing> {
     const prefix = options.prefix ?? '';
     const delimiter = options.delimiter === '' ? undefined : options.delimiter;
     return this.#guard('list', options.prefix, async () => {
-      const { objectKeys, prefixes } = await listKeys(this.#root, prefix, delimiter);
+      const root = await this.#resolveRoot(false);
+      const { objectKeys, prefixes } = await listKeys(root, prefix, delimiter);
       const infos = await mapWithConcurrency(objectKeys, CONCURRENCY, (key) =>
-        this.#listedInfo(key),
+        listedInfo(objectPaths(root, key, 'list'), key),
       );
       return { objects: infos.filter((info): info is ObjectInfo => info !== undefined), prefixes };
     });
@@ -248,45 +255,101 @@ export class FileSystemObjectStore implements ObjectStore {
    * Deletes the objects that exist (missing keys are not an error) and the directories left
    * empty. Every key is attempted even when some fail.
    * @throws ObjectStoreError when a key is refused (before deleting anything), or deleting
-   * some keys failed; then `cause` is an `AggregateError` with one error per failed key
+   * some keys failed: then a `DeleteFailedError` (`failedKeys`, `deleted`) whose `cause` is an
+   *   `AggregateError` with one error per failed key
    */
   async delete(keys: readonly string[]): Promise<void> {
-    const all = keys.map((key) => ({ key, paths: objectPaths(this.#root, key, 'delete') }));
-    const unique = [...new Map(all.map((entry) => [entry.key, entry])).values()];
+    for (const key of keys) objectPaths(this.#root, key, 'delete');
+    const unique = [...new Set(keys)];
+    const root = await this.#guard('delete', undefined, () => this.#resolveRoot(false));
     const failures: ObjectStoreError[] = [];
-    await mapWithConcurrency(unique, CONCURRENCY, async ({ key, paths }) => {
+    await mapWithConcurrency(unique, CONCURRENCY, async (key) => {
       try {
-        await fileLocks.run(paths.file, async () => {
-          const stats = await lstat(paths.file).catch((error: unknown) => {
-            if (isMissing(error)) return undefined;
-            throw error;
-          });
-          // A directory under this name holds other keys; there is no object to delete.
-          if (stats !== undefined && !stats.isDirectory()) await unlinkQuietly(paths.file);
-          await unlinkQuietly(paths.meta);
-        });
-        await pruneEmptyDirs(this.#root, paths.dir);
+        const paths = objectPaths(root, key, 'delete');
+        await withObjectLock(paths, (held) => this.#remove(paths, held), { createDir: false });
+        await pruneEmptyDirs(root, paths.dir);
       } catch (error) {
         failures.push(this.#wrap(error, 'delete', key));
       }
     });
-    if (failures.length > 0) {
-      const failed = failures.map((failure) => failure.key ?? '');
-      throw new ObjectStoreError(
-        `delete under ${this.#root} failed for ${failed.length} of ${unique.length} keys: ${failed
-          .slice(0, 5)
-          .map((key) => `"${key}"`)
-          .join(
-            ', ',
-          )}${failed.length > 5 ? ` and ${failed.length - 5} more` : ''}. The other keys were deleted; see cause.errors for each failure.`,
-        {
-          operation: 'delete',
-          key: failed[0],
-          cause: new AggregateError(failures, `${failures.length} keys failed to delete`),
-          context: { root: this.#root, failed: failed.length, requested: unique.length },
-        },
-      );
+    if (failures.length > 0) throw this.#deleteFailed(failures, unique.length);
+  }
+
+  /**
+   * The root with symbolic links resolved, so every instance whose root names the same
+   * directory locks the same paths. With `create`, the root is made first; otherwise a root
+   * that does not exist yet is used as configured (it holds no object to lock).
+   */
+  async #resolveRoot(create: boolean): Promise<string> {
+    if (this.#realRoot !== undefined) return this.#realRoot;
+    if (create) await mkdir(this.#root, { recursive: true });
+    try {
+      this.#realRoot = await realpath(this.#root);
+      return this.#realRoot;
+    } catch (error) {
+      if (!create && isMissing(error)) return this.#root;
+      throw error;
     }
+  }
+
+  /** Commits a put (the caller holds the lock), translating what the file system refuses. */
+  async #commit(
+    paths: ObjectPaths,
+    pending: PendingObject,
+    createOnly: boolean,
+    held: HeldLock,
+    key: string,
+  ): Promise<void> {
+    try {
+      await commitObject(paths, pending, createOnly, held);
+    } catch (error) {
+      const isDirectory = await stat(paths.file).then(
+        (stats) => stats.isDirectory(),
+        () => false,
+      );
+      if (isDirectory) throw this.#conflict(error, key);
+      if (createOnly && errorCode(error) === 'EEXIST') {
+        throw preconditionFailed(
+          { key, root: this.#root, text: 'If-None-Match: *' },
+          'an object already exists',
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Removes an object's files, sidecar first (the caller holds the lock). */
+  async #remove(paths: ObjectPaths, held: HeldLock): Promise<void> {
+    const stats = await lstat(paths.file).catch((error: unknown) => {
+      if (isMissing(error)) return undefined;
+      throw error;
+    });
+    held.assertHeld();
+    await unlinkQuietly(paths.meta);
+    // A directory under this name holds other keys; there is no object to delete.
+    if (stats !== undefined && !stats.isDirectory()) await unlinkQuietly(paths.file);
+  }
+
+  /** A temp file in the object's directory; a file where a directory must be is a conflict. */
+  async #createTemp(
+    paths: ObjectPaths,
+    key: string,
+  ): Promise<{ path: string; handle: FileHandle }> {
+    try {
+      return await createTempFile(paths.dir);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'EEXIST' || code === 'ENOTDIR') throw this.#conflict(error, key);
+      throw error;
+    }
+  }
+
+  #conflict(error: unknown, key: string): ObjectStoreError {
+    return new ObjectStoreError(
+      `put of key "${key}" failed: it conflicts with another key under ${this.#root} (a file system store cannot hold both a key and keys below it, such as "a" and "a/b").`,
+      { operation: 'put', key, cause: error, context: { root: this.#root } },
+    );
   }
 
   /** Runs a file-system operation and translates what it throws into `ObjectStoreError`. */
@@ -312,97 +375,21 @@ export class FileSystemObjectStore implements ObjectStore {
     });
   }
 
-  /** A temp file in the object's directory; a file where a directory must be is a conflict. */
-  async #createTemp(
-    paths: ObjectPaths,
-    key: string,
-  ): Promise<{ path: string; handle: FileHandle }> {
-    try {
-      return await createTempFile(paths.dir);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'EEXIST' || code === 'ENOTDIR') throw this.#conflict(error, key);
-      throw error;
-    }
-  }
-
-  #conflict(error: unknown, key: string): ObjectStoreError {
-    return new ObjectStoreError(
-      `put of key "${key}" failed: it conflicts with another key under ${this.#root} (a file system store cannot hold both a key and keys below it, such as "a" and "a/b").`,
-      { operation: 'put', key, cause: error, context: { root: this.#root } },
+  #deleteFailed(failures: readonly ObjectStoreError[], requested: number): DeleteFailedError {
+    const failed = failures.map((failure) => failure.key ?? '');
+    const named = failed
+      .slice(0, 5)
+      .map((key) => `"${key}"`)
+      .join(', ');
+    const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
+    return new DeleteFailedError(
+      `delete under ${this.#root} failed for ${failed.length} of ${requested} keys: ${named}${more}. The other keys were deleted; see cause.errors for each failure.`,
+      {
+        failedKeys: failed,
+        deleted: requested - failed.length,
+        cause: new AggregateError(failures, `${failures.length} keys failed to delete`),
+        context: { root: this.#root, requested },
+      },
     );
-  }
-
-  /** Makes the temp file the object: a rename, or a hard link that fails if it exists. */
-  async #commit(temp: string, paths: ObjectPaths, key: string, createOnly: boolean): Promise<void> {
-    try {
-      if (createOnly) await link(temp, paths.file);
-      else await rename(temp, paths.file);
-    } catch (error) {
-      const code = errorCode(error);
-      const isDirectory = await stat(paths.file).then(
-        (stats) => stats.isDirectory(),
-        () => false,
-      );
-      if (isDirectory) throw this.#conflict(error, key);
-      if (createOnly && code === 'EEXIST') {
-        throw new PreconditionFailedError(
-          `put of key "${key}" failed its precondition (If-None-Match: *): an object already exists.`,
-          { operation: 'put', key, cause: error, context: { root: this.#root } },
-        );
-      }
-      throw error;
-    }
-  }
-
-  /** Checks a put's conditions against the current object; the caller holds the file lock. */
-  async #check(
-    paths: ObjectPaths,
-    key: string,
-    options: PutOptions,
-    conditions: string,
-  ): Promise<void> {
-    const current = await openObject(paths, key);
-    await current?.handle.close();
-    const fail = (why: string): never => {
-      throw new PreconditionFailedError(
-        `put of key "${key}" failed its precondition (${conditions}): ${why}.`,
-        {
-          operation: 'put',
-          key,
-          context: { root: this.#root },
-        },
-      );
-    };
-    if (options.ifNoneMatch === '*' && current !== undefined) fail('an object already exists');
-    if (options.ifMatch !== undefined) {
-      if (current === undefined) fail('the object does not exist');
-      else if (bare(current.info.etag) !== bare(options.ifMatch)) {
-        fail(`the current ETag is ${current.info.etag}`);
-      }
-    }
-  }
-
-  #openLocked(paths: ObjectPaths, key: string): Promise<OpenObject | undefined> {
-    return fileLocks.run(paths.file, () => openObject(paths, key));
-  }
-
-  /** A listed object's info, from its stats and sidecar (re-read consistently if they disagree). */
-  async #listedInfo(key: string): Promise<ObjectInfo | undefined> {
-    const paths = objectPaths(this.#root, key, 'list');
-    const stats = await stat(paths.file, { bigint: true }).catch((error: unknown) => {
-      if (isMissing(error)) return undefined;
-      throw error;
-    });
-    if (stats === undefined || !stats.isFile()) return undefined;
-    const sidecar = await readSidecar(paths.meta);
-    if (sidecar !== undefined && sidecarMatches(sidecar, stats)) {
-      return { key, size: Number(stats.size), etag: sidecar.etag, lastModified: stats.mtime };
-    }
-    const opened = await this.#openLocked(paths, key);
-    await opened?.handle.close();
-    if (opened === undefined) return undefined;
-    const { size, etag, lastModified } = opened.info;
-    return { key, size, etag, lastModified };
   }
 }

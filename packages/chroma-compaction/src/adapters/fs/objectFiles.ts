@@ -1,27 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rmdir, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ObjectBody } from '../../ports/objectStore.js';
 import { TEMP_PREFIX } from './objectKeyPath.js';
-
-/**
- * What the store keeps next to an object (`.~meta.<name>`, JSON). `ino` and `size` tie the
- * sidecar to one version of the content file: a rename keeps the inode, so a reader that
- * finds a sidecar whose `ino` differs from the file it opened knows the two belong to
- * different writes (a commit in progress in another process, or one that crashed).
- * @internal
- */
-export interface ObjectSidecar {
-  readonly v: 1;
-  readonly etag: string;
-  readonly size: number;
-  /** The content file's inode number, in decimal (bigint-safe). */
-  readonly ino: string;
-  readonly contentType?: string | undefined;
-  readonly metadata?: Readonly<Record<string, string>> | undefined;
-}
 
 /** The error code of a Node.js system error, or `undefined`. @internal */
 export const errorCode = (error: unknown): string | undefined =>
@@ -34,43 +16,6 @@ export const isMissing = (error: unknown): boolean => {
   const code = errorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
 };
-
-/** Reads a sidecar; `undefined` when it is missing or not a sidecar this version wrote. @internal */
-export const readSidecar = async (path: string): Promise<ObjectSidecar | undefined> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (isMissing(error) || errorCode(error) === 'EISDIR') return undefined;
-    throw error;
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      'v' in value &&
-      value.v === 1 &&
-      'etag' in value &&
-      typeof value.etag === 'string' &&
-      'size' in value &&
-      typeof value.size === 'number' &&
-      'ino' in value &&
-      typeof value.ino === 'string'
-    ) {
-      return value as ObjectSidecar;
-    }
-  } catch {
-    // A torn or foreign file: treat as no sidecar.
-  }
-  return undefined;
-};
-
-/** Whether a sidecar describes the content file with these stats. @internal */
-export const sidecarMatches = (sidecar: ObjectSidecar | undefined, stats: BigIntStats): boolean =>
-  sidecar !== undefined &&
-  sidecar.ino === stats.ino.toString() &&
-  sidecar.size === Number(stats.size);
 
 /** A fresh temp file name in `dir`. @internal */
 export const tempPathIn = (dir: string): string =>

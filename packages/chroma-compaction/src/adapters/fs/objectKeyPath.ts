@@ -2,8 +2,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ObjectStoreError } from '../../errors.js';
 
 /**
- * Every file or directory name the store keeps for itself starts with this: temp files and
- * metadata sidecars. Listings skip such names and keys may not contain a segment that
+ * Every file or directory name the store keeps for itself starts with this: temp files,
+ * metadata sidecars and lock directories. Listings skip such names and keys may not contain a segment that
  * starts with it, so the store's own files can never be mistaken for objects.
  * @internal
  */
@@ -12,8 +12,14 @@ export const RESERVED_NAME_PREFIX: string = '.~';
 export const META_PREFIX: string = `${RESERVED_NAME_PREFIX}meta.`;
 /** Temp files are `.~tmp.<random>` in the directory of the object being written. @internal */
 export const TEMP_PREFIX: string = `${RESERVED_NAME_PREFIX}tmp.`;
-/** Longest key segment in UTF-8 bytes: the usual 255-byte name limit minus the sidecar prefix. */
-const MAX_SEGMENT_BYTES = 255 - Buffer.byteLength(META_PREFIX);
+/** The cross-process lock of object `name` is the directory `.~lock.<name>` beside it. @internal */
+export const LOCK_PREFIX: string = `${RESERVED_NAME_PREFIX}lock.`;
+/**
+ * Longest key segment in UTF-8 bytes: the usual 255-byte name limit minus the longest prefix
+ * the store puts before a name (`.~meta.` and `.~lock.` have the same length).
+ */
+const MAX_SEGMENT_BYTES =
+  255 - Math.max(Buffer.byteLength(META_PREFIX), Buffer.byteLength(LOCK_PREFIX));
 
 /** Where an object lives on disk. @internal */
 export interface ObjectPaths {
@@ -23,6 +29,8 @@ export interface ObjectPaths {
   readonly dir: string;
   /** Its metadata sidecar. */
   readonly meta: string;
+  /** The directory whose existence is its cross-process lock. */
+  readonly lock: string;
 }
 
 /**
@@ -69,7 +77,12 @@ export const objectPaths = (root: string, key: string, operation: string): Objec
   const slash = key.lastIndexOf('/');
   const name = key.slice(slash + 1);
   const dir = slash === -1 ? root : join(root, ...key.slice(0, slash).split('/'));
-  return { file, dir, meta: join(dir, `${META_PREFIX}${name}`) };
+  return {
+    file,
+    dir,
+    meta: join(dir, `${META_PREFIX}${name}`),
+    lock: join(dir, `${LOCK_PREFIX}${name}`),
+  };
 };
 
 const relativeInside = (root: string, path: string): boolean => {

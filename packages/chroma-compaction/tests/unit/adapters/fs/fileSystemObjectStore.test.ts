@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSystemObjectStore } from '../../../../src/adapters/fs/fileSystemObjectStore.js';
 import {
+  DeleteFailedError,
   ObjectNotFoundError,
   ObjectStoreError,
   PreconditionFailedError,
@@ -420,8 +421,13 @@ describe('Class: FileSystemObjectStore', () => {
       const error = await catchError(store.delete(['good', 'bad']));
 
       // Assess
-      expect(error).toBeInstanceOf(ObjectStoreError);
-      expect(error).toMatchObject({ operation: 'delete', key: 'bad' });
+      expect(error).toBeInstanceOf(DeleteFailedError);
+      expect(error).toMatchObject({
+        operation: 'delete',
+        key: 'bad',
+        failedKeys: ['bad'],
+        deleted: 1,
+      });
       expect((error as Error).message).toContain('failed for 1 of 2 keys: "bad"');
       const cause = (error as Error).cause;
       expect(cause).toBeInstanceOf(AggregateError);

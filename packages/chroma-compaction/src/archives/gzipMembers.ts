@@ -1,0 +1,76 @@
+/**
+ * Parallel gzip of a tar stream as independent members (DESIGN §4): the stream is cut into
+ * fixed-size pieces, each compressed by a worker into its own gzip member, and the members
+ * come out in order. Memory is bounded: at most `depth` pieces are in flight, and the next
+ * piece is only read once the consumer has taken the oldest member (backpressure).
+ */
+import type { GzipMember } from './packTypes.js';
+import type { ZlibResult, ZlibWorkerPool } from './ZlibWorkerPool.js';
+
+/** How {@link gzipMembers} cuts and compresses. @internal */
+export interface GzipMembersOptions {
+  readonly pool: ZlibWorkerPool;
+  readonly level: number;
+  /** Uncompressed bytes per member (the last one may hold fewer). */
+  readonly memberBytes: number;
+  /** Members compressed or waiting at once. */
+  readonly depth: number;
+  /** Called with each member as it is handed out, in order. */
+  readonly onMember: (member: GzipMember) => void;
+}
+
+interface InFlight {
+  readonly result: Promise<ZlibResult>;
+  readonly tarOffset: number;
+  readonly tarSize: number;
+}
+
+/**
+ * The gzip members of `tar`, in order; concatenated they are one valid `.tar.gz`.
+ * @internal
+ */
+export async function* gzipMembers(
+  tar: AsyncIterable<Buffer>,
+  options: GzipMembersOptions,
+): AsyncGenerator<Buffer> {
+  const { pool, level, memberBytes, depth, onMember } = options;
+  const inFlight: InFlight[] = [];
+  let offset = 0;
+  let tarOffset = 0;
+  // A buffer of its own (never a slice of Node's shared pool), so it can be transferred.
+  let piece = Buffer.allocUnsafeSlow(memberBytes);
+  let filled = 0;
+
+  const dispatch = (): void => {
+    const input = filled === piece.length ? piece : piece.subarray(0, filled);
+    const result = pool.run({ op: 'gzip', input, level });
+    // Awaited in order below; a failure seen first elsewhere must not go unhandled here.
+    result.catch(() => undefined);
+    inFlight.push({ result, tarOffset, tarSize: filled });
+    tarOffset += filled;
+    piece = Buffer.allocUnsafeSlow(memberBytes);
+    filled = 0;
+  };
+  const oldest = async (): Promise<Buffer> => {
+    const member = inFlight.shift() as InFlight;
+    const { data } = await member.result;
+    onMember({ offset, size: data.length, tarOffset: member.tarOffset, tarSize: member.tarSize });
+    offset += data.length;
+    return data;
+  };
+
+  for await (const chunk of tar) {
+    let used = 0;
+    while (used < chunk.length) {
+      const taken = Math.min(chunk.length - used, memberBytes - filled);
+      chunk.copy(piece, filled, used, used + taken);
+      filled += taken;
+      used += taken;
+      if (filled < memberBytes) continue;
+      dispatch();
+      while (inFlight.length >= depth) yield await oldest();
+    }
+  }
+  if (filled > 0) dispatch();
+  while (inFlight.length > 0) yield await oldest();
+}

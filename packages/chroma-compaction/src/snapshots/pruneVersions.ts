@@ -1,0 +1,94 @@
+import type { ObjectStore } from '../ports/objectStore.js';
+import { parseSnapshotManifest } from './manifest.js';
+import {
+  ANY_VERSION_ID_PATTERN,
+  SNAPSHOT_HASH,
+  SNAPSHOT_MANIFEST,
+  type SnapshotKeys,
+} from './snapshotKeys.js';
+import { deleteVersion, readOptionalText } from './snapshotObjects.js';
+
+/** What {@link pruneVersions} kept and removed. */
+export interface PruneResult {
+  /** Versions older than the current one that were kept, newest first. */
+  readonly kept: readonly string[];
+  /** Versions deleted, newest first. */
+  readonly removed: readonly string[];
+}
+
+/** The versions under the prefix, and whether each is complete (has `.snapshot_hash`). */
+const listVersions = async (
+  store: ObjectStore,
+  keys: SnapshotKeys,
+): Promise<Map<string, boolean>> => {
+  const { objects } = await store.list({ prefix: keys.versions });
+  const complete = new Map<string, boolean>();
+  for (const { key } of objects) {
+    const rest = key.slice(keys.versions.length);
+    const slash = rest.indexOf('/');
+    if (slash <= 0) continue;
+    const version = rest.slice(0, slash);
+    const isHash = rest.slice(slash + 1) === SNAPSHOT_HASH;
+    complete.set(version, (complete.get(version) ?? false) || isHash);
+  }
+  return complete;
+};
+
+/** The parent a version's manifest names; `undefined` without a readable manifest. */
+const parentOf = async (
+  store: ObjectStore,
+  keys: SnapshotKeys,
+  version: string,
+): Promise<string | undefined> => {
+  const text = await readOptionalText(store, keys.object(version, SNAPSHOT_MANIFEST));
+  if (text === undefined) return undefined;
+  const parsed = parseSnapshotManifest(text);
+  return 'manifest' in parsed ? (parsed.manifest.parent ?? undefined) : undefined;
+};
+
+/**
+ * Deletes old versions, keeping `keepVersions` versions up to the current one (the current
+ * one included), so a reader that read the pointer just before it moved still finds its
+ * version:
+ *
+ * - kept first are the current version's ancestors, followed through each manifest's
+ *   `parent` (the versions the pointer really named); where that chain ends (a version the
+ *   Python package wrote has no manifest), the newest complete versions below it fill the
+ *   remaining places;
+ * - everything else older than the current version is deleted, so a version that never
+ *   reached the pointer (its publisher died or lost the race) goes at the next publish;
+ * - the current version and every version newer than it (a publisher may be uploading it)
+ *   are never deleted, nor names that are not version ids (spec §12.3 step 7 sorted those
+ *   as newest).
+ * @internal
+ */
+export const pruneVersions = async (
+  store: ObjectStore,
+  keys: SnapshotKeys,
+  current: string,
+  keepVersions: number,
+): Promise<PruneResult> => {
+  const versions = await listVersions(store, keys);
+  const older = [...versions.keys()]
+    .filter((version) => ANY_VERSION_ID_PATTERN.test(version) && version < current)
+    .sort()
+    .reverse();
+  const kept: string[] = [];
+  let link: string | undefined = current;
+  while (kept.length < keepVersions - 1 && link !== undefined) {
+    const parent: string | undefined = await parentOf(store, keys, link);
+    if (parent === undefined || !versions.has(parent) || parent >= link) break;
+    kept.push(parent);
+    link = parent;
+  }
+  const below = link ?? current;
+  for (const version of older) {
+    if (kept.length >= keepVersions - 1) break;
+    if (version < below && versions.get(version) === true && !kept.includes(version)) {
+      kept.push(version);
+    }
+  }
+  const removed = older.filter((version) => !kept.includes(version));
+  for (const version of removed) await deleteVersion(store, keys, version);
+  return { kept, removed };
+};

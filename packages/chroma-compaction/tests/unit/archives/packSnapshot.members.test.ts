@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { packSnapshot } from '../../../src/archives/packSnapshot.js';
+import type { GzipMember } from '../../../src/archives/packTypes.js';
+import { readTree, run, useTempRoot, writeChromaLikeTree } from '../../helpers/snapshotTrees.js';
+import { catchError } from '../../helpers/unpackWorkspace.js';
+
+/** 16 KiB members: the 100 kB file of the tree spans several. */
+const MEMBER_BYTES = 16 * 1024;
+
+/** Everything Node's streaming gunzip inflates from `path`. */
+const gunzipFile = async (path: string): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  await pipeline(
+    [await readFile(path)],
+    createGunzip(),
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    }),
+  );
+  return Buffer.concat(chunks);
+};
+
+describe('Function: packSnapshot', () => {
+  const temp = useTempRoot('pack-snapshot-members-');
+  const source = (): string => join(temp.root, 'source');
+  const archive = (): string => join(temp.root, 'snapshot.tar.gz');
+
+  const packMembers = async (workers = 2): Promise<readonly GzipMember[]> => {
+    await writeChromaLikeTree(source());
+    return (await packSnapshot(source(), archive(), { workers, memberBytes: MEMBER_BYTES }))
+      .members;
+  };
+
+  describe('parallel gzip members', () => {
+    it('cuts the tar into contiguous members of memberBytes, each a gzip of its range', async () => {
+      // Act
+      const members = await packMembers();
+
+      // Assess
+      const bytes = await readFile(archive());
+      const tar = await gunzipFile(archive());
+      expect(members.length).toBe(Math.ceil(tar.length / MEMBER_BYTES));
+      let offset = 0;
+      let tarOffset = 0;
+      for (const member of members) {
+        expect(member).toMatchObject({ offset, tarOffset });
+        expect(member.tarSize).toBe(Math.min(MEMBER_BYTES, tar.length - tarOffset));
+        const inflated = gunzipSync(bytes.subarray(member.offset, member.offset + member.size));
+        expect(inflated.equals(tar.subarray(tarOffset, tarOffset + member.tarSize))).toBe(true);
+        offset += member.size;
+        tarOffset += member.tarSize;
+      }
+      expect(offset).toBe(bytes.length);
+    });
+
+    it('is read whole by Node gunzip, GNU tar and Python tarfile r:gz', async () => {
+      // Prepare
+      const members = await packMembers();
+      const byTar = join(temp.root, 'by-tar');
+      const byPython = join(temp.root, 'by-python');
+      await run('mkdir', [byTar]);
+
+      // Act
+      const tar = await gunzipFile(archive());
+      await run('tar', ['-xzf', archive(), '-C', byTar]);
+      await run('python3', [
+        '-c',
+        'import sys, tarfile; tarfile.open(sys.argv[1], "r:gz").extractall(sys.argv[2])',
+        archive(),
+        byPython,
+      ]);
+
+      // Assess
+      expect(tar.length).toBe(members.reduce((sum, member) => sum + member.tarSize, 0));
+      const expected = await readTree(source());
+      expect(await readTree(byTar)).toEqual(expected);
+      expect(await readTree(byPython)).toEqual(expected);
+    });
+
+    it("is not read by Python's stream mode r|gz, which stops after the first member", async () => {
+      // Prepare
+      await packMembers();
+
+      // Act
+      const error = await catchError(
+        run('python3', [
+          '-c',
+          'import sys, tarfile; tarfile.open(sys.argv[1], "r|gz").extractall(sys.argv[2])',
+          archive(),
+          join(temp.root, 'by-stream'),
+        ]),
+      );
+
+      // Assess
+      expect(String((error as { stderr?: string }).stderr)).toContain(
+        'tarfile.ReadError: unexpected end of data',
+      );
+    });
+
+    it('writes the same bytes whatever the number of workers', async () => {
+      // Prepare
+      await packMembers(2);
+      const two = await readFile(archive());
+
+      // Act
+      const three = await packSnapshot(source(), join(temp.root, 'three.tar.gz'), {
+        workers: 3,
+        memberBytes: MEMBER_BYTES,
+      });
+
+      // Assess
+      expect(three.size).toBe(two.length);
+      expect((await readFile(join(temp.root, 'three.tar.gz'))).equals(two)).toBe(true);
+    });
+
+    it('spreads a file larger than memberBytes over several members', async () => {
+      // Prepare
+      const members = await packMembers();
+      const tar = await gunzipFile(archive());
+      const content = await readFile(join(source(), '4f1c', 'data_level0.bin'));
+
+      // Act
+      const start = tar.indexOf(content.subarray(0, 64));
+      const end = start + content.length;
+      const holding = members.filter(
+        (member) => member.tarOffset < end && member.tarOffset + member.tarSize > start,
+      );
+
+      // Assess
+      expect(tar.subarray(start, end).equals(content)).toBe(true);
+      expect(holding.length).toBeGreaterThanOrEqual(Math.floor(content.length / MEMBER_BYTES));
+    });
+
+    it('holds a small tree in a single member', async () => {
+      // Prepare
+      await writeChromaLikeTree(source());
+
+      // Act
+      const packed = await packSnapshot(source(), archive(), { workers: 2 });
+
+      // Assess
+      expect(packed.members).toEqual([
+        { offset: 0, size: packed.size, tarOffset: 0, tarSize: expect.any(Number) },
+      ]);
+      expect(gunzipSync(await readFile(archive())).length).toBe(packed.members[0]?.tarSize);
+    });
+  });
+});

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/fileSystemObjectStore.js';
+import { packSnapshot } from '../../../src/archives/packSnapshot.js';
+import { downloadSnapshot } from '../../../src/snapshots/downloadSnapshot.js';
+import {
+  NoSnapshotError,
+  type SnapshotCheck,
+  SnapshotIntegrityError,
+} from '../../../src/snapshots/errors.js';
+import {
+  parseSnapshotManifest,
+  serializeSnapshotManifest,
+} from '../../../src/snapshots/manifest.js';
+import { publishSnapshot } from '../../../src/snapshots/publishSnapshot.js';
+import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
+import { fileBytes, interceptStore, objectText } from '../../helpers/snapshotStores.js';
+import { exists, readTree, useTempRoot, writeChromaLikeTree } from '../../helpers/snapshotTrees.js';
+
+const keys = snapshotKeys('lines');
+
+describe('downloadSnapshot', () => {
+  const temp = useTempRoot('download-snapshot-');
+  const setUp = async (): Promise<{ store: FileSystemObjectStore; dir: string; dest: string }> => {
+    const dir = join(temp.root, 'persist');
+    await writeChromaLikeTree(dir);
+    return {
+      store: new FileSystemObjectStore({ root: join(temp.root, 'store') }),
+      dir,
+      dest: join(temp.root, 'dest'),
+    };
+  };
+
+  /** Runs a download that must fail its check, and asserts nothing was left at `dest`. */
+  const expectCheck = async (
+    run: Promise<unknown>,
+    dest: string,
+    check: SnapshotCheck,
+  ): Promise<SnapshotIntegrityError> => {
+    const error = await run.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SnapshotIntegrityError);
+    expect((error as SnapshotIntegrityError).check).toBe(check);
+    expect(await exists(dest)).toBe(false);
+    return error as SnapshotIntegrityError;
+  };
+
+  it('extracts the version the pointer names, verified against its manifest', async () => {
+    // Prepare
+    const { store, dir, dest } = await setUp();
+    const published = await publishSnapshot({ store, collection: 'lines', dir, workers: 2 });
+
+    // Act
+    const downloaded = await downloadSnapshot({ store, collection: 'lines', dest });
+
+    // Assess
+    expect(downloaded.version).toBe(published.version);
+    expect(downloaded.layout).toBe('tarball');
+    expect(downloaded.manifest?.tarball.sha256).toBe(published.sha256);
+    expect(await readTree(dest)).toEqual(await readTree(dir));
+  });
+
+  it('extracts the version asked for, not the pointer’s', async () => {
+    // Prepare
+    const { store, dir, dest } = await setUp();
+    const first = await publishSnapshot({ store, collection: 'lines', dir });
+    await writeFile(join(dir, 'added-later.txt'), 'new');
+    await publishSnapshot({ store, collection: 'lines', dir });
+
+    // Act
+    const downloaded = await downloadSnapshot({
+      store,
+      collection: 'lines',
+      dest,
+      version: first.version,
+    });
+
+    // Assess
+    expect(downloaded.version).toBe(first.version);
+    expect(await exists(join(dest, 'added-later.txt'))).toBe(false);
+  });
+
+  it('says "no snapshot yet" only when the pointer is absent', async () => {
+    // Prepare
+    const { store, dest } = await setUp();
+
+    // Act
+    const error = await downloadSnapshot({ store, collection: 'lines', dest }).catch(
+      (caught: unknown) => caught,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(NoSnapshotError);
+  });
+
+  it('fails on a pointer naming a missing version, and re-points nothing', async () => {
+    // Prepare
+    const { store, dest } = await setUp();
+    await store.put(keys.pointer, '20260101_000000_000000_0badc0de');
+
+    // Act
+    await expectCheck(
+      downloadSnapshot({ store, collection: 'lines', dest }),
+      dest,
+      'missing-version',
+    );
+
+    // Assess
+    expect(await objectText(store, keys.pointer)).toBe('20260101_000000_000000_0badc0de');
+    expect((await store.list({ prefix: keys.versions })).objects).toEqual([]);
+  });
+
+  it('detects a flipped byte in the tarball (sha256)', async () => {
+    // Prepare
+    const { store, dir, dest } = await setUp();
+    const published = await publishSnapshot({ store, collection: 'lines', dir });
+    const bytes = Buffer.concat(await (await store.get(published.key)).body.toArray());
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
+    await store.put(published.key, bytes);
+
+    // Act / Assess
+    await expectCheck(downloadSnapshot({ store, collection: 'lines', dest }), dest, 'sha256');
+  });
+
+  it('detects a truncated tarball (size)', async () => {
+    // Prepare
+    const { store, dir, dest } = await setUp();
+    const published = await publishSnapshot({ store, collection: 'lines', dir });
+    const bytes = Buffer.concat(await (await store.get(published.key)).body.toArray());
+    await store.put(published.key, bytes.subarray(0, bytes.length - 10));
+
+    // Act / Assess
+    await expectCheck(downloadSnapshot({ store, collection: 'lines', dest }), dest, 'size');
+  });
+
+  it('detects a manifest that disagrees with the tarball’s files, hashes consistent', async () => {
+    // Prepare: a tarball with an extra file, and a manifest with its true digests but the
+    // original file list.
+    const { store, dir, dest } = await setUp();
+    const published = await publishSnapshot({ store, collection: 'lines', dir });
+    const parsed = parseSnapshotManifest(
+      await objectText(store, keys.object(published.version, 'manifest.json')),
+    );
+    if (!('manifest' in parsed)) throw new Error(parsed.problem);
+    await writeFile(join(dir, 'smuggled.bin'), 'x');
+    const tarPath = join(temp.root, 'other.tar.gz');
+    const packed = await packSnapshot(dir, tarPath);
+    await store.put(published.key, await fileBytes(temp.root, 'other.tar.gz'));
+    await store.put(keys.object(published.version, '.snapshot_hash'), `md5:${packed.md5}`);
+    await store.put(
+      keys.object(published.version, 'manifest.json'),
+      serializeSnapshotManifest({
+        ...parsed.manifest,
+        tarball: { size: packed.size, sha256: packed.sha256, md5: packed.md5 },
+        members: packed.members,
+      }),
+    );
+
+    // Act / Assess
+    const error = await expectCheck(
+      downloadSnapshot({ store, collection: 'lines', dest }),
+      dest,
+      'files',
+    );
+    expect(error.message).toContain('smuggled.bin');
+  });
+
+  it('checks a version without a manifest (Python-written) against .snapshot_hash', async () => {
+    // Prepare
+    const { store, dir, dest } = await setUp();
+    const published = await publishSnapshot({ store, collection: 'lines', dir });
+    await store.delete([keys.object(published.version, 'manifest.json')]);
+    const good = await downloadSnapshot({ store, collection: 'lines', dest });
+    await store.put(keys.object(published.version, '.snapshot_hash'), `md5:${'0'.repeat(32)}`);
+    const dest2 = join(temp.root, 'dest2');
+
+    // Act / Assess
+    expect(good.manifest).toBeNull();
+    expect(await readTree(dest)).toEqual(await readTree(dir));
+    await expectCheck(
+      downloadSnapshot({ store, collection: 'lines', dest: dest2 }),
+      dest2,
+      'snapshot-hash',
+    );
+  });
+
+  it('leaves an existing empty destination empty when a check fails', async () => {
+    // Prepare
+    const { store, dir, dest } = await setUp();
+    const published = await publishSnapshot({ store, collection: 'lines', dir });
+    await store.put(keys.object(published.version, '.snapshot_hash'), 'md5:not-hex');
+    await mkdir(dest);
+
+    // Act
+    const error = await downloadSnapshot({ store, collection: 'lines', dest }).catch(
+      (caught: unknown) => caught,
+    );
+
+    // Assess
+    expect((error as SnapshotIntegrityError).check).toBe('snapshot-hash');
+    expect(await readdir(dest)).toEqual([]);
+  });
+
+  describe('the older layout (one object per file)', () => {
+    const putFiles = async (store: FileSystemObjectStore, dir: string, version: string) => {
+      const files = (await readTree(dir)).filter((entry) => entry.type === 'file');
+      for (const file of files) {
+        await store.put(keys.object(version, file.path), await fileBytes(dir, file.path));
+      }
+      const hash = createHash('md5').update('size-and-mtime, not content').digest('hex');
+      await store.put(keys.object(version, '.snapshot_hash'), `md5:${hash}`);
+      await store.put(keys.pointer, version);
+      return files;
+    };
+
+    it('downloads every file, leaving .snapshot_hash out', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      await putFiles(store, dir, '20250101_120000');
+
+      // Act
+      const downloaded = await downloadSnapshot({ store, collection: 'lines', dest });
+
+      // Assess
+      expect(downloaded).toEqual({ version: '20250101_120000', manifest: null, layout: 'files' });
+      const expected = (await readTree(dir)).filter((entry) => entry.path !== 'empty');
+      expect(await readTree(dest)).toEqual(expected);
+    });
+
+    it('fails when a listed object is missing by the time it is read', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      await putFiles(store, dir, '20250101_120000');
+      const vanishing = interceptStore(store, {});
+      const original = vanishing.list.bind(vanishing);
+      vanishing.list = async (options) => {
+        const listing = await original(options);
+        await store.delete([keys.object('20250101_120000', 'chroma.sqlite3')]);
+        return listing;
+      };
+
+      // Act / Assess
+      await expectCheck(
+        downloadSnapshot({ store: vanishing, collection: 'lines', dest }),
+        dest,
+        'missing-object',
+      );
+    });
+  });
+});
