@@ -4,12 +4,11 @@
  * @packageDocumentation
  */
 import { cp, rm } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
-import { ObjectNotFoundError } from '../errors.js';
 import { isDirectory, moveIntoPlace, readTrimmed, writeFileAtomic } from './cacheFiles.js';
 import type { CacheContext } from './cacheOperations.js';
 import { NoSnapshotError } from './errors.js';
 import { snapshotKeys } from './snapshotKeys.js';
+import { readPointer } from './snapshotObjects.js';
 
 /**
  * The version `latest-pointer.txt` names, trimmed as the Python reader does (spec §15.1).
@@ -17,19 +16,15 @@ import { snapshotKeys } from './snapshotKeys.js';
  * @internal
  */
 export async function readPointerVersion(context: CacheContext): Promise<string> {
-  const key = snapshotKeys(context.collection).pointer;
-  try {
-    const read = await context.store.get(key);
-    return (await text(read.body)).trim();
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) {
-      throw new NoSnapshotError(
-        `Collection ${context.collection} has no snapshot: ${key} does not exist`,
-        { collection: context.collection, cause: error, context: { key } },
-      );
-    }
-    throw error;
+  const keys = snapshotKeys(context.collection);
+  const pointer = await readPointer(context.store, keys);
+  if (pointer === undefined) {
+    throw new NoSnapshotError(
+      `Collection ${context.collection} has no snapshot: ${keys.pointer} does not exist`,
+      { collection: context.collection, context: { key: keys.pointer } },
+    );
   }
+  return pointer.version;
 }
 
 /**

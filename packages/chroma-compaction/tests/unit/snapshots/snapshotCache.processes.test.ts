@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCacheChild, CacheChild, pollUntil } from '../../helpers/cacheChildren.js';
 import type { ChildConfig } from '../../helpers/snapshotCacheChild.js';
 import { fakeDownload, useSnapshotCacheWorld, V1, V2 } from '../../helpers/snapshotCacheWorld.js';
+import { readTree, writeChromaLikeTree } from '../../helpers/snapshotTrees.js';
 
 /** proper-lockfile's smallest stale threshold: a dead process's lock lapses after 2 s. */
 const STALE_MS = 2000;
@@ -128,5 +129,26 @@ describe('Class: SnapshotCache, across processes', () => {
     ]);
     expect(await world.marker(V1)).toBe(V1);
     expect(await world.entries()).toEqual(['.locks', V1]);
+  });
+
+  it('downloads a published version once when two processes ensure it with the real download', async () => {
+    // Prepare
+    const source = join(world.base, 'persist');
+    await writeChromaLikeTree(source);
+    const published = await world
+      .cache({ root: join(world.base, 'publisher'), tempDir: world.base })
+      .publish(source);
+    const config = { action: 'ensure', version: published.version, real: true } as const;
+    const pair = [start(config), start(config)];
+    await Promise.all(pair.map((child) => child.next('ready')));
+
+    // Act
+    for (const child of pair) child.send('go');
+    const results = await Promise.all(pair.map((child) => child.next('done')));
+
+    // Assess
+    expect(results.map((result) => result.source).sort()).toEqual(['cache', 'download']);
+    expect(await readTree(join(world.dir, published.version))).toEqual(await readTree(source));
+    expect(await world.entries()).toEqual(['.locks', published.version]);
   });
 });
