@@ -2,12 +2,16 @@
  * Cross-process locks of the snapshot cache, on proper-lockfile: a lock is a directory
  * created with `mkdir` (atomic on NFS and EFS as on a local disk) whose mtime its owner
  * refreshes. A lock whose mtime is older than `staleMs` belongs to a process that died (or
- * stalled past the threshold) and is taken over. The same directory is exclusive within a
- * process too, so two callers in one process exclude each other like two processes.
+ * stalled past the threshold) and is taken over.
+ *
+ * Within one process a set of the paths held or being taken comes first: proper-lockfile
+ * keeps one record per path for the whole process, so two callers of one process must never
+ * compete for the same directory (both could take over one stale lock, and the first
+ * release would then remove the second caller's lock).
  * @packageDocumentation
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode } from './cacheFiles.js';
 
@@ -43,6 +47,9 @@ const lockfile = (): Promise<ProperLockfile> => {
   return properLockfile;
 };
 
+/** Lock paths (resolved) this process holds or is taking. */
+const taken = new Set<string>();
+
 /** Waiting for a live lock polls from this interval up to {@link MAX_POLL_MS}. */
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 500;
@@ -57,9 +64,12 @@ export async function tryLock(
   path: string,
   settings: CacheLockSettings,
 ): Promise<HeldLock | undefined> {
-  await mkdir(dirname(path), { recursive: true });
+  const key = resolve(path);
+  if (taken.has(key)) return undefined;
+  taken.add(key);
   let unlock: () => Promise<void>;
   try {
+    await mkdir(dirname(path), { recursive: true });
     unlock = await (await lockfile()).lock(path, {
       lockfilePath: path,
       realpath: false,
@@ -70,6 +80,7 @@ export async function tryLock(
       onCompromised: (error) => settings.onCompromised(path, error),
     });
   } catch (error) {
+    taken.delete(key);
     if (errorCode(error) === 'ELOCKED') return undefined;
     throw error;
   }
@@ -85,6 +96,8 @@ export async function tryLock(
         // Compromised (already reported) or removed: either way it is no longer ours.
         const code = errorCode(error);
         if (code !== 'ERELEASED' && code !== 'ENOTACQUIRED' && code !== 'ENOENT') throw error;
+      } finally {
+        taken.delete(key);
       }
     },
   };
