@@ -33,6 +33,7 @@ export {
   DEFAULT_UNPACK_LIMITS,
   type UnpackLimits,
   type UnpackResult,
+  type UnpackSnapshotOptions,
 } from './archives/types.js';
 export { unpackSnapshot } from './archives/unpackSnapshot.js';
 export {
