@@ -37,10 +37,12 @@ const uploadTarball = async (
 ): Promise<PackedSnapshot> => {
   const body = new PassThrough();
   const abort = new AbortController();
-  const packing = packSnapshot(dir, body, { ...pack, signal: abort.signal }).catch((error: unknown) => {
-    body.destroy(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  });
+  const packing = packSnapshot(dir, body, { ...pack, signal: abort.signal }).catch(
+    (error: unknown) => {
+      body.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    },
+  );
   const uploading = store.put(key, body, put).catch((error: unknown) => {
     abort.abort(error);
     throw error;
