@@ -55,8 +55,9 @@ export async function cleanupCache(context: CacheContext, keep: number): Promise
     const entries = await entriesOf(layout.dir);
     const abandoned = new Set(entries.map((entry) => temporaryVersion(entry.name)));
     for (const version of abandoned) {
-      if (version !== undefined)
+      if (version !== undefined) {
         await whenFree(context, version, () => removeTemporaries(context, version));
+      }
     }
 
     const versions = entries
@@ -68,9 +69,11 @@ export async function cleanupCache(context: CacheContext, keep: number): Promise
     for (const version of versions.slice(keep)) {
       const outcome =
         (await whenFree(context, version, () => removeVersion(context, version))) ?? 'busy';
-      if (outcome === 'removed') removed.push(version);
-      else
+      if (outcome === 'removed') {
+        removed.push(version);
+      } else {
         logger.debug('Kept a snapshot past the cleanup limit', { ...dimensions, version, outcome });
+      }
     }
 
     await sweepLocksAndHolds(context);
@@ -86,8 +89,9 @@ const sweepLocksAndHolds = async (context: CacheContext): Promise<void> => {
   const { layout } = context;
   for (const entry of await entriesOf(layout.locksDir)) {
     const version = lockVersion(entry.name);
-    if (version !== undefined && isVersionName(version))
+    if (version !== undefined && isVersionName(version)) {
       await whenFree(context, version, async () => {});
+    }
   }
   for (const entry of await entriesOf(layout.holdsDir)) {
     const version = entry.name;

@@ -121,6 +121,22 @@ describe('Class: SnapshotCache', () => {
       expect(world.metrics.names()).toEqual(['SnapshotCacheTemporaryRemoved']);
     });
 
+    it('lets two concurrent cleanups remove each version once, between them', async () => {
+      // Prepare
+      for (const version of [V1, V2, V3, V4]) await world.putVersion(version);
+
+      // Act
+      const [one, other] = await Promise.all([
+        world.cache().cleanup({ keep: 1 }),
+        world.cache().cleanup({ keep: 1 }),
+      ]);
+
+      // Assess
+      expect([...one.removed, ...other.removed].sort()).toEqual([V1, V2, V3]);
+      expect(await world.entries()).toEqual(['.locks', V4]);
+      expect(world.metrics.names()).toEqual(Array(3).fill('SnapshotCacheRemoved'));
+    });
+
     it('ignores names that are not versions', async () => {
       // Prepare
       await world.putVersion(V1);
