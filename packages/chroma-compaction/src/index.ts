@@ -240,6 +240,23 @@ export type {
   VectorCollection,
   Where,
 } from './ports/vectorCollection.js';
+export {
+  type EnsuredSnapshot,
+  SnapshotCache,
+  type SnapshotCacheOptions,
+  type SnapshotCachePublishOptions,
+  type SnapshotCleanupOptions,
+  type SnapshotCleanupResult,
+  type SnapshotHandle,
+  type SnapshotSource,
+} from './snapshots/cache/snapshotCache.js';
+export {
+  InvalidSnapshotVersionError,
+  SnapshotCacheError,
+  type SnapshotCacheErrorOptions,
+  SnapshotCacheLockTimeoutError,
+  SnapshotNotCachedError,
+} from './snapshots/cache/snapshotCacheErrors.js';
 export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
 export {
   NoSnapshotError,
@@ -256,23 +273,6 @@ export {
   serializeSnapshotManifest,
 } from './snapshots/manifest.js';
 export { DEFAULT_KEEP_VERSIONS, publishSnapshot } from './snapshots/publishSnapshot.js';
-export {
-  type EnsuredSnapshot,
-  SnapshotCache,
-  type SnapshotCacheOptions,
-  type SnapshotCachePublishOptions,
-  type SnapshotCleanupOptions,
-  type SnapshotCleanupResult,
-  type SnapshotHandle,
-  type SnapshotSource,
-} from './snapshots/snapshotCache.js';
-export {
-  InvalidSnapshotVersionError,
-  SnapshotCacheError,
-  type SnapshotCacheErrorOptions,
-  SnapshotCacheLockTimeoutError,
-  SnapshotNotCachedError,
-} from './snapshots/snapshotCacheErrors.js';
 export {
   newVersionId,
   SNAPSHOT_HASH,

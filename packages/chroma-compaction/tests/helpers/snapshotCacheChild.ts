@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
+import { SnapshotCache } from '../../src/snapshots/cache/snapshotCache.js';
 import type { downloadSnapshot } from '../../src/snapshots/downloadSnapshot.js';
-import { SnapshotCache } from '../../src/snapshots/snapshotCache.js';
 
 /** What the child does. */
 export interface ChildConfig {

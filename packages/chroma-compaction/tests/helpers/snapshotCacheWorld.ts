@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
 import type { Logger } from '../../src/ports/observability.js';
+import {
+  SnapshotCache,
+  type SnapshotCacheOptions,
+} from '../../src/snapshots/cache/snapshotCache.js';
 import type { downloadSnapshot } from '../../src/snapshots/downloadSnapshot.js';
 import type { publishSnapshot } from '../../src/snapshots/publishSnapshot.js';
-import { SnapshotCache, type SnapshotCacheOptions } from '../../src/snapshots/snapshotCache.js';
 import { snapshotKeys } from '../../src/snapshots/snapshotKeys.js';
 import type { DownloadSnapshotOptions } from '../../src/snapshots/types.js';
 import { RecordingMetrics } from './operationFixtures.js';

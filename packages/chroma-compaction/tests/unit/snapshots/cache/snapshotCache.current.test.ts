@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SnapshotNotCachedError } from '../../../src/snapshots/snapshotCacheErrors.js';
+import { SnapshotNotCachedError } from '../../../../src/snapshots/cache/snapshotCacheErrors.js';
 import {
   catchError,
   fakePublish,
@@ -10,7 +10,7 @@ import {
   V1,
   V2,
   V3,
-} from '../../helpers/snapshotCacheWorld.js';
+} from '../../../helpers/snapshotCacheWorld.js';
 
 describe('Class: SnapshotCache', () => {
   const world = useSnapshotCacheWorld();

@@ -1,11 +1,11 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NoSnapshotError, SnapshotIntegrityError } from '../../../src/snapshots/errors.js';
 import {
   InvalidSnapshotVersionError,
   SnapshotCacheError,
-} from '../../../src/snapshots/snapshotCacheErrors.js';
+} from '../../../../src/snapshots/cache/snapshotCacheErrors.js';
+import { NoSnapshotError, SnapshotIntegrityError } from '../../../../src/snapshots/errors.js';
 import {
   catchError,
   fakeDownload,
@@ -13,7 +13,7 @@ import {
   useSnapshotCacheWorld,
   V1,
   V2,
-} from '../../helpers/snapshotCacheWorld.js';
+} from '../../../helpers/snapshotCacheWorld.js';
 
 describe('Class: SnapshotCache', () => {
   const world = useSnapshotCacheWorld();

@@ -1,15 +1,15 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tryLock } from '../../../src/snapshots/cacheLocks.js';
-import { SnapshotCacheLockTimeoutError } from '../../../src/snapshots/snapshotCacheErrors.js';
-import { pollUntil } from '../../helpers/cacheChildren.js';
+import { tryLock } from '../../../../src/snapshots/cache/cacheLocks.js';
+import { SnapshotCacheLockTimeoutError } from '../../../../src/snapshots/cache/snapshotCacheErrors.js';
+import { pollUntil } from '../../../helpers/cacheChildren.js';
 import {
   catchError,
   fakeDownload,
   useSnapshotCacheWorld,
   V1,
-} from '../../helpers/snapshotCacheWorld.js';
+} from '../../../helpers/snapshotCacheWorld.js';
 
 const LOCKS = { staleMs: 30_000, waitMs: 0, onCompromised: () => {} };
 

@@ -1,9 +1,9 @@
 import { mkdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLockLive, tryLock, waitForLock } from '../../../src/snapshots/cacheLocks.js';
-import { useSnapshotCacheWorld } from '../../helpers/snapshotCacheWorld.js';
-import { exists } from '../../helpers/snapshotTrees.js';
+import { isLockLive, tryLock, waitForLock } from '../../../../src/snapshots/cache/cacheLocks.js';
+import { useSnapshotCacheWorld } from '../../../helpers/snapshotCacheWorld.js';
+import { exists } from '../../../helpers/snapshotTrees.js';
 
 const SETTINGS = { staleMs: 2000, waitMs: 0, onCompromised: () => {} };
 

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SnapshotIntegrityError } from '../../../src/snapshots/errors.js';
-import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
-import { catchError, useSnapshotCacheWorld } from '../../helpers/snapshotCacheWorld.js';
-import { readTree, writeChromaLikeTree } from '../../helpers/snapshotTrees.js';
+import { SnapshotIntegrityError } from '../../../../src/snapshots/errors.js';
+import { snapshotKeys } from '../../../../src/snapshots/snapshotKeys.js';
+import { catchError, useSnapshotCacheWorld } from '../../../helpers/snapshotCacheWorld.js';
+import { readTree, writeChromaLikeTree } from '../../../helpers/snapshotTrees.js';
 
 /**
  * The cache with the real `publishSnapshot` and `downloadSnapshot` on a file store: what one

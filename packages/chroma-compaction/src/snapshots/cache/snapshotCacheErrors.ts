@@ -3,7 +3,7 @@
  * extend {@link SnapshotError}, so `collection` and `version` are on every one of them.
  * @packageDocumentation
  */
-import { SnapshotError, type SnapshotErrorOptions } from './errors.js';
+import { SnapshotError, type SnapshotErrorOptions } from '../errors.js';
 
 /** Options of {@link SnapshotCacheError} and its subclasses. */
 export interface SnapshotCacheErrorOptions extends SnapshotErrorOptions {

@@ -1,9 +1,12 @@
-import type { UnpackLimits } from '../archives/types.js';
-import type { CollectionName } from '../compaction/types.js';
-import { ChromaCompactionError } from '../errors.js';
-import { checkedInteger } from '../options/checkedInteger.js';
-import type { ObjectStore } from '../ports/objectStore.js';
-import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
+import type { UnpackLimits } from '../../archives/types.js';
+import type { CollectionName } from '../../compaction/types.js';
+import { ChromaCompactionError } from '../../errors.js';
+import { checkedInteger } from '../../options/checkedInteger.js';
+import type { ObjectStore } from '../../ports/objectStore.js';
+import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../../ports/observability.js';
+import { downloadSnapshot } from '../downloadSnapshot.js';
+import { publishSnapshot } from '../publishSnapshot.js';
+import type { PublishedSnapshot, PublishSnapshotOptions } from '../types.js';
 import { cleanupCache } from './cacheCleanup.js';
 import { isDirectory, readTrimmed, writeFileAtomic } from './cacheFiles.js';
 import { createHold } from './cacheHolds.js';
@@ -15,14 +18,11 @@ import {
   withLock,
 } from './cacheOperations.js';
 import { copyIntoCache, readPointerVersion } from './cacheSources.js';
-import { downloadSnapshot } from './downloadSnapshot.js';
-import { publishSnapshot } from './publishSnapshot.js';
 import {
   InvalidSnapshotVersionError,
   SnapshotCacheError,
   SnapshotNotCachedError,
 } from './snapshotCacheErrors.js';
-import type { PublishedSnapshot, PublishSnapshotOptions } from './types.js';
 
 export type { SnapshotSource } from './cacheOperations.js';
 

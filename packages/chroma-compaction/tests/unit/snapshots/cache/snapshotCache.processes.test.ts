@@ -2,10 +2,15 @@ import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildCacheChild, CacheChild, pollUntil } from '../../helpers/cacheChildren.js';
-import type { ChildConfig } from '../../helpers/snapshotCacheChild.js';
-import { fakeDownload, useSnapshotCacheWorld, V1, V2 } from '../../helpers/snapshotCacheWorld.js';
-import { readTree, writeChromaLikeTree } from '../../helpers/snapshotTrees.js';
+import { buildCacheChild, CacheChild, pollUntil } from '../../../helpers/cacheChildren.js';
+import type { ChildConfig } from '../../../helpers/snapshotCacheChild.js';
+import {
+  fakeDownload,
+  useSnapshotCacheWorld,
+  V1,
+  V2,
+} from '../../../helpers/snapshotCacheWorld.js';
+import { readTree, writeChromaLikeTree } from '../../../helpers/snapshotTrees.js';
 
 /** proper-lockfile's smallest stale threshold: a dead process's lock lapses after 2 s. */
 const STALE_MS = 2000;

@@ -1,7 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tryLock } from '../../../src/snapshots/cacheLocks.js';
+import { tryLock } from '../../../../src/snapshots/cache/cacheLocks.js';
 import {
   catchError,
   fakeDownload,
@@ -10,7 +10,7 @@ import {
   V2,
   V3,
   V4,
-} from '../../helpers/snapshotCacheWorld.js';
+} from '../../../helpers/snapshotCacheWorld.js';
 
 const LOCKS = { staleMs: 30_000, waitMs: 0, onCompromised: () => {} };
 

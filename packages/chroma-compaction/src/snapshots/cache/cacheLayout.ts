@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { CollectionName } from '../compaction/types.js';
+import type { CollectionName } from '../../compaction/types.js';
 
 /** The paths of one collection's cache. @internal */
 export interface CacheLayout {

@@ -4,11 +4,11 @@
  * @packageDocumentation
  */
 import { cp, rm } from 'node:fs/promises';
+import { NoSnapshotError } from '../errors.js';
+import { snapshotKeys } from '../snapshotKeys.js';
+import { readPointer } from '../snapshotObjects.js';
 import { isDirectory, moveIntoPlace, readTrimmed, writeFileAtomic } from './cacheFiles.js';
 import type { CacheContext } from './cacheOperations.js';
-import { NoSnapshotError } from './errors.js';
-import { snapshotKeys } from './snapshotKeys.js';
-import { readPointer } from './snapshotObjects.js';
 
 /**
  * The version `latest-pointer.txt` names, trimmed as the Python reader does (spec §15.1).
