@@ -139,6 +139,24 @@ export {
   wordChromaId,
 } from './ids/chromaIds.js';
 export {
+  type LockManagerState,
+  LockStateError,
+  type LockStateErrorOptions,
+} from './locks/errors.js';
+export { LockManager } from './locks/lockManager.js';
+export {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_LOCK_RETRY,
+  DEFAULT_MAX_HEARTBEAT_FAILURES,
+  defaultLockId,
+  type LockClock,
+  type LockManagerOptions,
+  type LockRetryPolicy,
+  type WithLockOptions,
+} from './locks/lockManagerOptions.js';
+export type { LockLossReason } from './locks/lockTenure.js';
+export {
   applyWordLabelMessages,
   type WordLabelMode,
   type WordLabelOptions,

@@ -21,18 +21,52 @@ import type {
  * - **Release keeps the item**: it sets `expires` (and `GSI1SK`) to {@link RELEASED_EXPIRES},
  *   which sorts before every real time, so Python's acquire condition
  *   `attribute_not_exists(PK) OR expires < :now` (and ours) lets the next holder in, Python's
- *   reader still parses the item, and the `fence` attribute survives for the next acquire.
- * - **Fence**: each acquire sets `fence = if_not_exists(fence, base) + 1`, where `base` is
- *   the epoch milliseconds of the request's `now`. The counter grows by one per acquire while
- *   the item exists; when the item is gone (DynamoDB TTL after a day unused, Python's
- *   cleanup) or was overwritten by a Python writer (no `fence`), the next fence starts from
- *   the clock, which is above every earlier fence unless a lock was taken more than once per
- *   millisecond on average, so fences keep growing across those gaps too.
+ *   reader still parses the item, and its `fence` stays readable.
+ * - **Fence** (spec §16, DESIGN §4): a fencing token kept in a **counter item** next to the
+ *   lock item, `PK = LOCK#{collection}#{lockId}`, `SK = FENCE` ({@link FENCE_SK}), with no
+ *   `time_to_live` and no GSI1 keys, so neither DynamoDB TTL nor Python's
+ *   `cleanup_expired_locks` (a GSI1 query) ever removes it, and Python readers never see it.
+ *   An acquire reads the counter and the lock item, then writes both in one transaction:
+ *   the counter moves from the value read to {@link nextFence} (on condition that it still
+ *   holds the value read), and the lock item gets that fence on Python's acquire condition.
+ *   Fences therefore grow by one per acquire whatever the acquirers' clocks say, across a
+ *   deleted lock item (TTL, cleanup) and across a Python writer's overwrite (no `fence`).
+ *   The lock item keeps its own `fence` attribute, which readers and the port report.
+ *   A Python `CompactionLock` writer knows only the lock item: it ignores the counter, and the
+ *   lock item's condition still keeps it and us apart.
  * @internal
  */
 
 /** `expires` of a released lock: Python's earliest datetime, before every real time. @internal */
 export const RELEASED_EXPIRES: string = '0001-01-01T00:00:00.000000+00:00';
+
+/** Sort key of the fence counter item, which shares the lock item's partition key. @internal */
+export const FENCE_SK = 'FENCE';
+
+/** `TYPE` of the fence counter item (the lock item's is `COMPACTION_LOCK`). @internal */
+export const FENCE_COUNTER_TYPE = 'COMPACTION_LOCK_FENCE';
+
+/**
+ * The fence of the next tenure: one above both the counter and the lock item's own fence.
+ * The counter is `undefined` before the first acquire through it; the lock item's fence
+ * counts too so a counter created after the item (or lost by hand) still moves past it.
+ * @internal
+ */
+export const nextFence = (
+  counter: number | undefined,
+  lockFence: number | null | undefined,
+): number => Math.max(counter ?? 0, lockFence ?? 0) + 1;
+
+/**
+ * Whether a stored lock blocks an acquire made at `now`: the negation of Python's acquire
+ * condition `attribute_not_exists(PK) OR expires < :now` (fixed-width strings compare in
+ * time order).
+ * @internal
+ */
+export const blocksAcquire = (
+  lock: { readonly expires: string } | undefined,
+  now: string,
+): boolean => lock !== undefined && !(lock.expires < now);
 
 /** How long DynamoDB TTL keeps a lock item past its `expires`, by default: one day. @internal */
 export const DEFAULT_LOCK_TTL_GRACE_SECONDS = 86_400;

@@ -1,5 +1,6 @@
 import type { CompactionLock } from '@receipt-chroma/dynamo-stream';
 import {
+  blocksAcquire,
   checkAcquire,
   checkLockRef,
   checkOwnerRef,
@@ -8,6 +9,7 @@ import {
   lockHeldError,
   lockLostError,
   lockPk,
+  nextFence,
   RELEASED_EXPIRES,
   toLockRecord,
 } from '../locks/lockRules.js';
@@ -24,8 +26,10 @@ import type {
  * and sharing its rules: the same request validation, `acquire` succeeds when there is no
  * lock or `expires < now` (string comparison, as DynamoDB compares), `refresh` and `release`
  * need the owner and an unreleased lock, `release` keeps the lock with
- * `expires = 0001-01-01T00:00:00.000000+00:00` so the fence survives, and a fence starts at
- * the epoch milliseconds of `now` plus one. Each call decides atomically, so concurrent
+ * `expires = 0001-01-01T00:00:00.000000+00:00`, and fences come from a counter kept apart
+ * from the lock (like DynamoDB's `SK = FENCE` item), which {@link InMemoryLockStore.delete}
+ * and {@link InMemoryLockStore.put} leave alone, so a fence is one above the previous one
+ * whatever happened to the lock in between. Each call decides atomically, so concurrent
  * acquires have exactly one winner.
  *
  * @example
@@ -38,24 +42,26 @@ import type {
  */
 export class InMemoryLockStore implements LockStore {
   readonly #locks = new Map<string, CompactionLock>();
+  /** The fence counters by lock key; nothing removes them. */
+  readonly #fences = new Map<string, number>();
 
   /** Takes the lock when it is free or expired, else `LockHeldError`. */
   async acquire(request: AcquireLockRequest): Promise<LockRecord> {
-    const { nowMillis } = checkAcquire(request);
+    checkAcquire(request);
     const key = lockPk(request);
     const current = this.#locks.get(key);
-    if (current !== undefined && !(current.expires < request.now)) {
-      throw lockHeldError(request, current);
-    }
+    if (blocksAcquire(current, request.now)) throw lockHeldError(request, current);
+    const fence = nextFence(this.#fences.get(key), current?.fence);
     const lock: CompactionLock = {
       lock_id: request.lockId,
       collection: request.collection as CompactionLock['collection'],
       owner: request.owner,
       expires: request.expires,
       heartbeat: request.heartbeat,
-      fence: (current?.fence ?? nowMillis) + 1,
+      fence,
       time_to_live: null,
     };
+    this.#fences.set(key, fence);
     this.#locks.set(key, lock);
     return toLockRecord(lock);
   }
@@ -96,7 +102,7 @@ export class InMemoryLockStore implements LockStore {
     return this;
   }
 
-  /** Removes a lock (as DynamoDB TTL would); true when there was one. */
+  /** Removes a lock item (as DynamoDB TTL would), keeping its fence counter; true when there was one. */
   delete(lock: LockRef): boolean {
     return this.#locks.delete(lockPk(lock));
   }

@@ -414,6 +414,47 @@ export const describeLockStoreContract = (
         expect(next.fence).toBeGreaterThan(last);
       });
 
+      it('grows by one across a deleted lock item when the next clock is 2 s behind', async () => {
+        // Prepare
+        const fixture = await makeFixture();
+        const lockId = `lock-${randomUUID()}`;
+        const ahead = randomUUID();
+        const first = await fixture.store.acquire(request(lockId, ahead, 100));
+        await fixture.store.release({ lockId, collection: 'words', owner: ahead });
+        await fixture.deleteLock({ lockId, collection: 'words' });
+
+        // Act
+        const behind = await fixture.store.acquire(request(lockId, randomUUID(), 98));
+
+        // Assess
+        expect(behind.fence).toBe(first.fence + 1);
+        expect((await fixture.store.read({ lockId, collection: 'words' }))?.fence).toBe(
+          first.fence + 1,
+        );
+      });
+
+      it('grows by one across a Python overwrite without fence, whatever the clocks', async () => {
+        // Prepare
+        const fixture = await makeFixture();
+        const lockId = `lock-${randomUUID()}`;
+        const first = await fixture.store.acquire(request(lockId, randomUUID(), 100, 5));
+        await fixture.putPythonLock({
+          lock_id: lockId,
+          owner: randomUUID(),
+          expires: at(97),
+          collection: 'words',
+          heartbeat: at(96),
+          fence: null,
+          time_to_live: null,
+        });
+
+        // Act
+        const next = await fixture.store.acquire(request(lockId, randomUUID(), 98));
+
+        // Assess
+        expect(next.fence).toBe(first.fence + 1);
+      });
+
       it('treats a Python-written lock (no fence) as held, and gives its taker a fence', async () => {
         // Prepare
         const fixture = await makeFixture();

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
-  type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -10,8 +11,9 @@ import {
   compactionLockToItem,
   type DynamoDBItem,
 } from '@receipt-chroma/dynamo-stream';
-import { LockStoreError } from '../../errors.js';
+import { LockHeldError, LockStoreError } from '../../errors.js';
 import {
+  blocksAcquire,
   checkAcquire,
   checkLockRef,
   checkOwnerRef,
@@ -20,7 +22,7 @@ import {
   type LockRef,
   lockHeldError,
   lockLostError,
-  lockPk,
+  nextFence,
   RELEASED_EXPIRES,
   timeToLive,
   toLockRecord,
@@ -32,6 +34,26 @@ import type {
   LockStore,
   RefreshLockRequest,
 } from '../../ports/lockStore.js';
+import {
+  cancellationReasons,
+  classifyCancellation,
+  fencedAcquireInput,
+  LOCK_WRITE,
+} from './fencedAcquire.js';
+import {
+  counterValue,
+  Expression,
+  fenceKey,
+  type Item,
+  lockKey,
+  reportedLock,
+} from './lockExpression.js';
+
+/**
+ * Read-then-transact rounds an acquire makes before it gives up: each lost round means another
+ * acquire moved the fence counter in between (and usually holds the lock now).
+ */
+const ACQUIRE_ROUNDS = 5;
 
 /** Options of {@link DynamoLockStore}. */
 export interface DynamoLockStoreOptions {
@@ -47,68 +69,39 @@ export interface DynamoLockStoreOptions {
   readonly timeToLiveGraceSeconds?: number;
 }
 
-type Item = Record<string, AttributeValue>;
-
-/** Attribute names and values of an update, with placeholders `#name` / `:name`. */
-class Expression {
-  readonly names: Record<string, string> = {};
-  readonly values: Item = {};
-
-  name(attribute: string): string {
-    const placeholder = `#${attribute.replace(/\W/g, '_')}`;
-    this.names[placeholder] = attribute;
-    return placeholder;
-  }
-
-  value(key: string, value: AttributeValue): string {
-    const placeholder = `:${key}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
-
-  /** `SET #a = :a, …` for every attribute of `item`. */
-  setAll(item: Item): string[] {
-    return Object.entries(item).map(
-      ([attribute, value]) => `${this.name(attribute)} = ${this.value(attribute, value)}`,
-    );
-  }
-}
-
 const isConditionFailure = (error: unknown): error is { Item?: Item } =>
   (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
-
-/** The lock item a failed condition reported (`ReturnValuesOnConditionCheckFailure`), if any. */
-const currentLock = (error: { Item?: Item }): CompactionLock | undefined => {
-  if (error.Item === undefined) return undefined;
-  const parsed = CompactionLockItemSchema.safeParse(error.Item as unknown as DynamoDBItem);
-  return parsed.success ? parsed.data : undefined;
-};
-
-/** The primary key of a lock item. */
-const lockKey = (ref: LockRef): Item => ({ PK: { S: lockPk(ref) }, SK: { S: 'LOCK' } });
 
 /**
  * The `LockStore` on DynamoDB, writing the Python `CompactionLock` item (spec §16.1) through
  * the dynamo-stream lock writer: `PK = LOCK#{collection}#{lockId}`, `SK = LOCK`,
  * `GSI1PK = LOCK#{collection}`, `GSI1SK = EXPIRES#{expires}`, `TYPE = COMPACTION_LOCK`,
- * `owner`, `expires`, `collection`, `heartbeat`, plus `fence` (a number that grows with every
- * acquire) and `time_to_live` (epoch seconds, `expires` plus a grace period, for DynamoDB TTL).
+ * `owner`, `expires`, `collection`, `heartbeat`, plus `fence` (the tenure's fencing token) and
+ * `time_to_live` (epoch seconds, `expires` plus a grace period, for DynamoDB TTL). Fences come
+ * from a counter item in the same partition, `SK = FENCE` (`TYPE = COMPACTION_LOCK_FENCE`,
+ * `fence`), with no `time_to_live` and no GSI1 keys, so TTL and Python's cleanup never remove
+ * it and every acquire gets a larger fence whatever the clocks say.
  *
- * Every change is one conditional `UpdateItem`, so races are decided by DynamoDB:
+ * Races are decided by DynamoDB conditions, never by a read alone:
  *
- * - `acquire`: condition `attribute_not_exists(PK) OR expires < :now` (Python's), sets every
- *   attribute and `fence = if_not_exists(fence, base) + 1`; a failed condition rejects with
- *   `LockHeldError` whose context names the current owner, expiry and fence.
+ * - `acquire`: reads the lock item and the counter (consistent `GetItem`s); a live lock
+ *   rejects at once with `LockHeldError`. Otherwise one `TransactWriteItems` writes the lock
+ *   item on Python's condition `attribute_not_exists(PK) OR expires < :now` and moves the
+ *   counter to the next fence on condition that it still holds the value read. A failed lock
+ *   condition rejects with `LockHeldError` whose context names the current owner, expiry and
+ *   fence; a moved counter (another acquire got in between) starts the round again, up to
+ *   5 rounds, then `LockHeldError`.
  * - `refresh`: sets only `expires`, `heartbeat`, `GSI1SK` and `time_to_live`, on condition
  *   `owner = :me` and not released (fixes spec §16.3 #1: a stale holder can no longer
  *   overwrite its successor's item); otherwise `LockLostError`.
  * - `release`: on the same condition, keeps the item but sets `expires` to
  *   `0001-01-01T00:00:00.000000+00:00`, so the lock is free for Python and TS acquirers alike
- *   while the `fence` survives; a missing, released or foreign lock rejects with
+ *   and Python still reads the item; a missing, released or foreign lock rejects with
  *   `LockLostError`.
  * - `read`: a consistent `GetItem`; items Python wrote (no fence) read as fence 0.
  *
- * Invalid requests (empty lock id, collection other than `lines`/`words`, owner not a UUID,
+ * `refresh` and `release` are each one conditional `UpdateItem` of the lock item. Invalid
+ * requests (empty lock id, collection other than `lines`/`words`, owner not a UUID,
  * timestamps not in the fixed-width `YYYY-MM-DDTHH:MM:SS.ffffff+00:00` form, `expires` not
  * after `now`) and every other DynamoDB failure reject with `LockStoreError` (SDK error as
  * `cause`).
@@ -159,26 +152,58 @@ export class DynamoLockStore implements LockStore {
 
   /** Takes the lock when it is free or expired; see the class documentation. */
   async acquire(request: AcquireLockRequest): Promise<LockRecord> {
-    const { expiresMillis, nowMillis } = checkAcquire(request);
-    const item: Item = compactionLockToItem({
-      lock_id: request.lockId,
-      collection: request.collection as CompactionLock['collection'],
-      owner: request.owner,
-      expires: request.expires,
-      heartbeat: request.heartbeat,
-      fence: null,
-      time_to_live: timeToLive(expiresMillis, this.#graceSeconds),
-    }) as unknown as Item;
-    const { PK: _pk, SK: _sk, ...attributes } = item;
-    const expression = new Expression();
-    const sets = expression.setAll(attributes);
-    const fence = expression.name('fence');
-    sets.push(
-      `${fence} = if_not_exists(${fence}, ${expression.value('fenceBase', { N: String(nowMillis) })}) + ${expression.value('one', { N: '1' })}`,
-    );
-    const condition = `attribute_not_exists(${expression.name('PK')}) OR ${expression.name('expires')} < ${expression.value('now', { S: request.now })}`;
-    return this.#update('acquire', request, expression, sets, condition, (current, error) =>
-      lockHeldError(request, current, error),
+    const { expiresMillis } = checkAcquire(request);
+    let lastRace: unknown;
+    for (let round = 0; round < ACQUIRE_ROUNDS; round += 1) {
+      const [lockItem, counterItem] = await Promise.all([
+        this.#get('acquire', lockKey(request), request),
+        this.#get('acquire', fenceKey(request), request),
+      ]);
+      const current =
+        lockItem === undefined ? undefined : this.#toLock('acquire', request, lockItem);
+      if (blocksAcquire(current, request.now)) throw lockHeldError(request, current);
+      const seenCounter = counterValue(counterItem, request);
+      const fence = nextFence(seenCounter, current?.fence);
+      const lock: CompactionLock = {
+        lock_id: request.lockId,
+        collection: request.collection as CompactionLock['collection'],
+        owner: request.owner,
+        expires: request.expires,
+        heartbeat: request.heartbeat,
+        fence,
+        time_to_live: timeToLive(expiresMillis, this.#graceSeconds),
+      };
+      const { PK: _pk, SK: _sk, ...attributes } = compactionLockToItem(lock) as unknown as Item;
+      try {
+        await this.#client.send(
+          new TransactWriteItemsCommand(
+            fencedAcquireInput({
+              tableName: this.#tableName,
+              request,
+              attributes,
+              fence,
+              seenCounter,
+              token: randomUUID(),
+            }),
+          ),
+        );
+        return toLockRecord(lock);
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        const outcome = reasons === undefined ? 'failed' : classifyCancellation(reasons);
+        if (outcome === 'held') {
+          throw lockHeldError(request, reportedLock(reasons?.[LOCK_WRITE]?.Item), error);
+        }
+        if (outcome === 'failed') throw this.#vendorError('acquire', request, error);
+        lastRace = error;
+      }
+    }
+    throw new LockHeldError(
+      `Lock ${request.lockId} (${request.collection}) changed hands ${ACQUIRE_ROUNDS} times while this acquire ran; retry later`,
+      {
+        cause: lastRace,
+        context: { lockId: request.lockId, collection: request.collection, rounds: ACQUIRE_ROUNDS },
+      },
     );
   }
 
@@ -206,20 +231,20 @@ export class DynamoLockStore implements LockStore {
   /** The stored lock, released or expired ones included, or `undefined` when there is none. */
   async read(lock: LockRef): Promise<LockRecord | undefined> {
     checkLockRef(lock);
-    let item: Item | undefined;
+    const item = await this.#get('read', lockKey(lock), lock);
+    return item === undefined ? undefined : toLockRecord(this.#toLock('read', lock, item));
+  }
+
+  /** A consistent `GetItem` of `key`, or `undefined` when there is no such item. */
+  async #get(operation: string, key: Item, ref: LockRef): Promise<Item | undefined> {
     try {
       const output = await this.#client.send(
-        new GetItemCommand({
-          TableName: this.#tableName,
-          Key: lockKey(lock),
-          ConsistentRead: true,
-        }),
+        new GetItemCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true }),
       );
-      item = output.Item;
+      return output.Item;
     } catch (error) {
-      throw this.#vendorError('read', lock, error);
+      throw this.#vendorError(operation, ref, error);
     }
-    return item === undefined ? undefined : this.#toRecord('read', lock, item);
   }
 
   /** An update on condition that `owner` holds the (unreleased) lock, else `LockLostError`. */
@@ -267,7 +292,7 @@ export class DynamoLockStore implements LockStore {
       );
       attributes = output.Attributes;
     } catch (error) {
-      if (isConditionFailure(error)) throw conflict(currentLock(error), error);
+      if (isConditionFailure(error)) throw conflict(reportedLock(error.Item), error);
       throw this.#vendorError(operation, ref, error);
     }
     if (attributes === undefined) {
@@ -275,10 +300,11 @@ export class DynamoLockStore implements LockStore {
         context: { lockId: ref.lockId, collection: ref.collection, operation },
       });
     }
-    return this.#toRecord(operation, ref, attributes);
+    return toLockRecord(this.#toLock(operation, ref, attributes));
   }
 
-  #toRecord(operation: string, ref: LockRef, item: Item): LockRecord {
+  /** The lock item parsed as Python reads it, else `LockStoreError`. */
+  #toLock(operation: string, ref: LockRef, item: Item): CompactionLock {
     const parsed = CompactionLockItemSchema.safeParse(item as unknown as DynamoDBItem);
     if (!parsed.success) {
       throw new LockStoreError(
@@ -289,7 +315,7 @@ export class DynamoLockStore implements LockStore {
         },
       );
     }
-    return toLockRecord(parsed.data);
+    return parsed.data;
   }
 
   #vendorError(operation: string, ref: LockRef, error: unknown): LockStoreError {

@@ -13,7 +13,7 @@ import {
 } from '@receipt-chroma/dynamo-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLockStore } from '../../../../src/adapters/dynamodb/dynamoLockStore.js';
-import { LockStoreError } from '../../../../src/errors.js';
+import { LockHeldError, LockStoreError } from '../../../../src/errors.js';
 import { describeLockStoreContract } from '../../../contracts/lockStore.contract.js';
 import {
   createReceiptsTable,
@@ -40,16 +40,14 @@ const lockKey = (collection: string, lockId: string): Record<string, AttributeVa
   SK: { S: 'LOCK' },
 });
 
-const rawLock = async (collection: string, lockId: string) =>
-  (
-    await client.send(
-      new GetItemCommand({
-        TableName: tableName,
-        Key: lockKey(collection, lockId),
-        ConsistentRead: true,
-      }),
-    )
-  ).Item;
+const rawItem = async (key: Record<string, AttributeValue>) =>
+  (await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true })))
+    .Item;
+
+const rawLock = (collection: string, lockId: string) => rawItem(lockKey(collection, lockId));
+
+const rawCounter = (collection: string, lockId: string) =>
+  rawItem({ PK: { S: `LOCK#${collection}#${lockId}` }, SK: { S: 'FENCE' } });
 
 // moto does not isolate concurrent conditional writes to one item (DynamoDB does): see
 // serializedClient.
@@ -105,6 +103,78 @@ describe('Class: DynamoLockStore', () => {
       fence: { N: String(lock.fence) },
       time_to_live: { N: String(T0 / 1_000_000 + 300 + 3600) },
     });
+    expect(lock.fence).toBe(1);
+    expect(await rawCounter('lines', lockId)).toEqual({
+      PK: { S: `LOCK#lines#${lockId}` },
+      SK: { S: 'FENCE' },
+      TYPE: { S: 'COMPACTION_LOCK_FENCE' },
+      fence: { N: '1' },
+    });
+  });
+
+  it('starts the counter above the fence of a lock item written before the counter', async () => {
+    // Prepare
+    const store = new DynamoLockStore({ client, tableName });
+    const lockId = `lock-${randomUUID()}`;
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: compactionLockToItem({
+          lock_id: lockId,
+          owner: randomUUID(),
+          expires: at(10),
+          collection: 'words',
+          heartbeat: null,
+          fence: 1_767_528_000_001,
+          time_to_live: null,
+        }) as unknown as Record<string, AttributeValue>,
+      }),
+    );
+
+    // Act
+    const lock = await store.acquire({
+      lockId,
+      collection: 'words',
+      owner: randomUUID(),
+      now: at(20),
+      expires: at(320),
+      heartbeat: null,
+    });
+
+    // Assess
+    expect(lock.fence).toBe(1_767_528_000_002);
+    expect(await rawCounter('words', lockId)).toMatchObject({ fence: { N: '1767528000002' } });
+  });
+
+  it('leaves the lock and the counter unchanged when the lock is held', async () => {
+    // Prepare
+    const store = new DynamoLockStore({ client, tableName });
+    const lockId = `lock-${randomUUID()}`;
+    const acquire = (now: number) =>
+      store.acquire({
+        lockId,
+        collection: 'words',
+        owner: randomUUID(),
+        now: at(now),
+        expires: at(now + 300),
+        heartbeat: null,
+      });
+    await acquire(0);
+    const [lockBefore, counterBefore] = [
+      await rawLock('words', lockId),
+      await rawCounter('words', lockId),
+    ];
+
+    // Act
+    const held = acquire(100).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+
+    // Assess
+    expect(await held).toBeInstanceOf(LockHeldError);
+    expect(await rawLock('words', lockId)).toEqual(lockBefore);
+    expect(await rawCounter('words', lockId)).toEqual(counterBefore);
   });
 
   it('moves GSI1SK and time_to_live with a refresh', async () => {

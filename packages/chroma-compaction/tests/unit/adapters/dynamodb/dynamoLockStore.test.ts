@@ -2,7 +2,11 @@ import { compactionLockToItem, formatPythonTimestamp } from '@receipt-chroma/dyn
 import { describe, expect, it } from 'vitest';
 import { DynamoLockStore } from '../../../../src/adapters/dynamodb/dynamoLockStore.js';
 import { LockHeldError, LockLostError, LockStoreError } from '../../../../src/errors.js';
-import { conditionalCheckFailed, stubDynamoDbClient } from '../../../helpers/stubDynamoDbClient.js';
+import {
+  conditionalCheckFailed,
+  type StubReply,
+  stubDynamoDbClient,
+} from '../../../helpers/stubDynamoDbClient.js';
 
 const OWNER = '0f8c5a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b';
 const OTHER = '9a8b7c6d-5e4f-4a3b-9c1d-0e1f2a3b4c5d';
@@ -20,6 +24,42 @@ const storedLock = (owner: string, expires: string, fence: number | null = 7) =>
     time_to_live: null,
   });
 
+const RELEASED = '0001-01-01T00:00:00.000000+00:00';
+const LOCK_KEY = { PK: { S: 'LOCK#words#compaction' }, SK: { S: 'LOCK' } };
+const FENCE_KEY = { PK: { S: 'LOCK#words#compaction' }, SK: { S: 'FENCE' } };
+
+const counterItem = (fence: number) => ({
+  ...FENCE_KEY,
+  TYPE: { S: 'COMPACTION_LOCK_FENCE' },
+  fence: { N: String(fence) },
+});
+
+/** The part of a `TransactWriteItems` input the tests look at. */
+interface TransactInput {
+  readonly ClientRequestToken?: string;
+  readonly TransactItems: ReadonlyArray<{
+    readonly Update?: Record<string, unknown> & {
+      readonly ExpressionAttributeValues?: Record<string, unknown>;
+    };
+  }>;
+}
+
+const transactInput = (call: readonly [string, Record<string, unknown>] | undefined) =>
+  call?.[1] as unknown as TransactInput;
+
+/** An error shaped like the SDK's `TransactionCanceledException`. */
+const transactionCanceled = (...reasons: Array<{ Code: string; Item?: unknown }>): Error =>
+  Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: reasons,
+  });
+
+const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+
 const acquireRequest = {
   lockId: 'compaction',
   collection: 'words',
@@ -31,55 +71,204 @@ const acquireRequest = {
 
 describe('Class: DynamoLockStore', () => {
   describe('Method: acquire', () => {
-    it('sends one conditional UpdateItem that bumps the fence', async () => {
+    it('reads the lock and the counter, then writes both in one transaction', async () => {
       // Prepare
-      const stub = stubDynamoDbClient({ output: { Attributes: storedLock(OWNER, at(300), 8) } });
+      const stub = stubDynamoDbClient(
+        { output: { Item: storedLock(OTHER, at(-1), 7) } },
+        { output: { Item: counterItem(7) } },
+        { output: {} },
+      );
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
       const lock = await store.acquire(acquireRequest);
 
       // Assess
-      expect(lock.fence).toBe(8);
-      const [name, input] = stub.calls[0] ?? [];
-      expect(name).toBe('UpdateItemCommand');
-      expect(input).toMatchObject({
+      expect(lock).toEqual({
+        lockId: 'compaction',
+        collection: 'words',
+        owner: OWNER,
+        expires: at(300),
+        heartbeat: at(0),
+        fence: 8,
+      });
+      expect(stub.calls.map(([name]) => name)).toEqual([
+        'GetItemCommand',
+        'GetItemCommand',
+        'TransactWriteItemsCommand',
+      ]);
+      expect(stub.calls[0]?.[1]).toMatchObject({ Key: LOCK_KEY, ConsistentRead: true });
+      expect(stub.calls[1]?.[1]).toMatchObject({ Key: FENCE_KEY, ConsistentRead: true });
+      const input = transactInput(stub.calls[2]);
+      expect(input.ClientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+      expect(input.TransactItems[0]?.Update).toMatchObject({
         TableName: 'Locks',
-        Key: { PK: { S: 'LOCK#words#compaction' }, SK: { S: 'LOCK' } },
+        Key: LOCK_KEY,
         ConditionExpression: 'attribute_not_exists(#PK) OR #expires < :now',
-        ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       });
-      expect(input?.['UpdateExpression']).toContain(
-        '#fence = if_not_exists(#fence, :fenceBase) + :one',
-      );
-      expect(input?.['ExpressionAttributeValues']).toMatchObject({
-        ':fenceBase': { N: String(T0 / 1000) },
+      expect(input.TransactItems[0]?.Update?.ExpressionAttributeValues).toMatchObject({
         ':now': { S: at(0) },
+        ':owner': { S: OWNER },
+        ':fence': { N: '8' },
         ':TYPE': { S: 'COMPACTION_LOCK' },
         ':time_to_live': { N: String(T0 / 1_000_000 + 300 + 86_400) },
       });
+      expect(input.TransactItems[1]?.Update).toMatchObject({
+        TableName: 'Locks',
+        Key: FENCE_KEY,
+        UpdateExpression: 'SET #TYPE = :type, #fence = :fence',
+        ConditionExpression: '#fence = :seen',
+        ExpressionAttributeValues: {
+          ':type': { S: 'COMPACTION_LOCK_FENCE' },
+          ':fence': { N: '8' },
+          ':seen': { N: '7' },
+        },
+      });
     });
 
-    it('turns a failed condition into LockHeldError naming the current holder', async () => {
+    it('creates the counter above the fence of a lock item that has none', async () => {
       // Prepare
-      const stub = stubDynamoDbClient({
-        error: conditionalCheckFailed(storedLock(OTHER, at(100), 3)),
-      });
+      const stub = stubDynamoDbClient(
+        { output: { Item: storedLock(OTHER, at(-1), 41) } },
+        { output: {} },
+        { output: {} },
+      );
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
-      const error = await store.acquire(acquireRequest).then(
-        () => undefined,
-        (reason: unknown) => reason,
+      const lock = await store.acquire(acquireRequest);
+
+      // Assess
+      expect(lock.fence).toBe(42);
+      const input = transactInput(stub.calls[2]);
+      expect(input.TransactItems[1]?.Update).toMatchObject({
+        ConditionExpression: 'attribute_not_exists(#PK)',
+        ExpressionAttributeValues: { ':fence': { N: '42' } },
+      });
+    });
+
+    it('rejects a live lock seen by the read without writing', async () => {
+      // Prepare
+      const stub = stubDynamoDbClient(
+        { output: { Item: storedLock(OTHER, at(0), 3) } },
+        { output: { Item: counterItem(3) } },
       );
+      const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
+
+      // Act
+      const error = await failure(store.acquire(acquireRequest));
 
       // Assess
       expect(error).toBeInstanceOf(LockHeldError);
       expect(error).toMatchObject({
-        context: { currentOwner: OTHER, currentExpires: at(100), currentFence: 3 },
+        context: { currentOwner: OTHER, currentExpires: at(0), currentFence: 3 },
       });
       expect((error as Error).message).toContain(OTHER);
+      expect(stub.calls).toHaveLength(2);
+    });
+
+    it('turns a failed lock condition in the transaction into LockHeldError', async () => {
+      // Prepare
+      const stub = stubDynamoDbClient(
+        { output: {} },
+        { output: {} },
+        {
+          error: transactionCanceled(
+            { Code: 'ConditionalCheckFailed', Item: storedLock(OTHER, at(300), 1) },
+            { Code: 'ConditionalCheckFailed' },
+          ),
+        },
+      );
+      const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
+
+      // Act
+      const error = await failure(store.acquire(acquireRequest));
+
+      // Assess
+      expect(error).toBeInstanceOf(LockHeldError);
+      expect(error).toMatchObject({ context: { currentOwner: OTHER, currentFence: 1 } });
+      expect(stub.calls).toHaveLength(3);
+    });
+
+    it('reads again when only the counter moved, and takes the next fence', async () => {
+      // Prepare
+      const stub = stubDynamoDbClient(
+        { output: {} },
+        { output: { Item: counterItem(5) } },
+        {
+          error: transactionCanceled({ Code: 'None' }, { Code: 'ConditionalCheckFailed' }),
+        },
+        { output: { Item: storedLock(OTHER, RELEASED, 6) } },
+        { output: { Item: counterItem(6) } },
+        { output: {} },
+      );
+      const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
+
+      // Act
+      const lock = await store.acquire(acquireRequest);
+
+      // Assess
+      expect(lock.fence).toBe(7);
+      expect(stub.calls.map(([name]) => name)).toEqual([
+        'GetItemCommand',
+        'GetItemCommand',
+        'TransactWriteItemsCommand',
+        'GetItemCommand',
+        'GetItemCommand',
+        'TransactWriteItemsCommand',
+      ]);
+      const tokens = [stub.calls[2], stub.calls[5]].map(
+        (call) => transactInput(call).ClientRequestToken,
+      );
+      expect(new Set(tokens).size).toBe(2);
+    });
+
+    it('gives up with LockHeldError after 5 rounds of transaction conflicts', async () => {
+      // Prepare
+      const conflict = transactionCanceled({ Code: 'TransactionConflict' }, { Code: 'None' });
+      const round: StubReply[] = [{ output: {} }, { output: {} }, { error: conflict }];
+      const stub = stubDynamoDbClient(...Array.from({ length: 5 }, () => round).flat());
+      const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
+
+      // Act
+      const error = await failure(store.acquire(acquireRequest));
+
+      // Assess
+      expect(error).toBeInstanceOf(LockHeldError);
+      expect(error).toMatchObject({ cause: conflict, context: { rounds: 5 } });
+      expect(stub.calls).toHaveLength(15);
+    });
+
+    it('wraps a transaction cancelled for another reason in LockStoreError', async () => {
+      // Prepare
+      const throttled = transactionCanceled({ Code: 'None' }, { Code: 'ThrottlingError' });
+      const stub = stubDynamoDbClient({ output: {} }, { output: {} }, { error: throttled });
+      const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
+
+      // Act
+      const error = await failure(store.acquire(acquireRequest));
+
+      // Assess
+      expect(error?.constructor).toBe(LockStoreError);
+      expect(error).toMatchObject({ cause: throttled, context: { operation: 'acquire' } });
+    });
+
+    it('rejects a counter that is not a non-negative integer with LockStoreError', async () => {
+      // Prepare
+      const stub = stubDynamoDbClient(
+        { output: {} },
+        { output: { Item: { ...FENCE_KEY, fence: { S: 'seven' } } } },
+      );
+      const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
+
+      // Act
+      const error = await failure(store.acquire(acquireRequest));
+
+      // Assess
+      expect(error?.constructor).toBe(LockStoreError);
+      expect((error as Error).message).toMatch(/fence counter/);
+      expect(stub.calls).toHaveLength(2);
     });
 
     it('rejects an invalid request without calling DynamoDB', async () => {
@@ -98,23 +287,20 @@ describe('Class: DynamoLockStore', () => {
     it('wraps other SDK errors in LockStoreError', async () => {
       // Prepare
       const sdkError = Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-      const stub = stubDynamoDbClient({ error: sdkError });
+      const stub = stubDynamoDbClient({ output: {} }, { output: {} }, { error: sdkError });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
-      const error = await store.acquire(acquireRequest).then(
-        () => undefined,
-        (reason: unknown) => reason,
-      );
+      const error = await failure(store.acquire(acquireRequest));
 
       // Assess
       expect(error?.constructor).toBe(LockStoreError);
       expect(error).toMatchObject({ cause: sdkError, context: { operation: 'acquire' } });
     });
 
-    it('rejects a returned item that is not a lock with LockStoreError', async () => {
+    it('rejects a stored item that is not a lock with LockStoreError', async () => {
       // Prepare
-      const stub = stubDynamoDbClient({ output: { Attributes: { PK: { S: 'LOCK#words#x' } } } });
+      const stub = stubDynamoDbClient({ output: { Item: { PK: { S: 'LOCK#words#x' } } } });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
@@ -180,7 +366,7 @@ describe('Class: DynamoLockStore', () => {
     it('marks the lock released instead of deleting it', async () => {
       // Prepare
       const stub = stubDynamoDbClient({
-        output: { Attributes: storedLock(OWNER, '0001-01-01T00:00:00.000000+00:00') },
+        output: { Attributes: storedLock(OWNER, RELEASED) },
       });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
