@@ -71,6 +71,18 @@ export type {
   OutcomeCounts,
   RecordOutcome,
 } from './compaction/types.js';
+export { CompactionAbortedError, type CompactionAbortReason } from './cycle/errors.js';
+export {
+  COMPACTION_PHASES,
+  type CompactCollectionOptions,
+  type CompactionPhase,
+  type CompactionResult,
+  type CompactionSpan,
+  type CompactionTracer,
+  type OpenCollection,
+  type OpenedCollection,
+  type SpanAttributes,
+} from './cycle/types.js';
 export { createDeltaMerger, type DeltaMergerOptions } from './deltas/deltaMerger.js';
 export {
   type DeltaCheck,
