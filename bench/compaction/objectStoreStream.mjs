@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { startMoto } from '../../scripts/services/moto.mjs';
+import { motoS3Client } from '../lib/s3Client.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = join(ROOT, 'packages/chroma-compaction/src');
@@ -67,21 +68,6 @@ const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
  */
 
 /**
- * The S3 client of the bench: moto's endpoint, dummy credentials. (The SDK is imported only
- * when needed, so the file system runs do not load it.)
- * @param {string} endpoint
- */
-const s3Client = async (endpoint) => {
-  const { S3Client } = await import('@aws-sdk/client-s3');
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-};
-
-/**
  * One phase of one store, inside a child process.
  * @param {'put' | 'get'} phase
  * @param {'s3' | 'fs'} kind
@@ -95,7 +81,7 @@ const runPhase = async (phase, kind) => {
     const partSize = option('part-size-mib', '');
     const queueSize = option('queue-size', '');
     store = new bundle.S3ObjectStore({
-      client: await s3Client(option('endpoint', '')),
+      client: await motoS3Client(option('endpoint', '')),
       bucket: option('bucket', ''),
       ...(partSize === '' ? {} : { partSize: Number(partSize) * MIB }),
       ...(queueSize === '' ? {} : { queueSize: Number(queueSize) }),
@@ -206,7 +192,7 @@ const benchStore = async (kind) => {
   }
   process.stderr.write("starting moto's server…\n");
   const moto = await startMoto();
-  const client = await s3Client(moto.endpoint);
+  const client = await motoS3Client(moto.endpoint);
   const { CreateBucketCommand, DeleteBucketCommand } = await import('@aws-sdk/client-s3');
   try {
     const bucket = `bench-stream-${process.pid}`;

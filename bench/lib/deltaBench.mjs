@@ -3,62 +3,40 @@
  * What the delta benchmarks (`bench/deltas/`) share: the esbuild bundle of the package's
  * delta code from `src`, and deterministic line-like records made one at a time.
  */
-import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundlePackage } from './bundle.mjs';
 import { option, ROOT } from './stats.mjs';
-
-const PACKAGE_SRC = 'packages/chroma-compaction/src';
-const SRC = join(ROOT, PACKAGE_SRC);
 
 /** The image every bench record belongs to (a fixed UUID, so runs are comparable). */
 export const BENCH_IMAGE_ID = '3f2b8c1e-7d4a-4e6b-9a51-0c8d2e4f6a7b';
 
 /**
  * Bundles the package's delta code (and, with `chroma`, the Chroma adapter and
- * `localChromaDeltaSource`) from `src` into
- * `bench/results/<name>.bundle.mjs`; `chromadb`, the AWS SDK and `tar-stream` stay external.
- * With `checkout`, the package's `src` is taken from that other checkout of the repository
- * (e.g. `git archive <commit> | tar -x -C <dir>`), every dependency from this one.
+ * `localChromaDeltaSource`) from `src` into `bench/results/<name>.bundle.mjs`.
+ * With `checkout`, the package's `src` is taken from that other checkout of the repository.
  * @param {string} name the bundle's file name, without `.bundle.mjs`
  * @param {{ chroma?: boolean, checkout?: string }} [options]
  * @returns {Promise<string>} the bundle's path
  */
-export const bundleDeltas = async (name, options = {}) => {
-  const results = join(ROOT, 'bench/results');
-  mkdirSync(results, { recursive: true });
-  const outfile = join(results, `${name}.bundle.mjs`);
-  const root = options.checkout === undefined ? SRC : join(options.checkout, PACKAGE_SRC);
-  const src = (/** @type {string} */ path) => JSON.stringify(join(root, path));
-  // Imported here, not at the top: the benchmarks' child processes import this file too, and
-  // their memory figures should not include esbuild.
-  const { build } = await import('esbuild');
-  await build({
-    stdin: {
-      contents: [
-        `export { createDeltaMerger, FileSystemObjectStore, lineChromaId, readDelta, writeDelta } from ${src('index.ts')};`,
-        options.chroma
-          ? `export { chromaVectorCollection, localChromaDeltaSource, startLocalChroma } from ${src('adapters/chroma/index.ts')};`
-          : '',
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-      sourcefile: `${name}.bench-entry.ts`,
+export const bundleDeltas = (name, options = {}) =>
+  bundlePackage(
+    name,
+    {
+      index: [
+        'createDeltaMerger',
+        'FileSystemObjectStore',
+        'lineChromaId',
+        'readDelta',
+        'writeDelta',
+      ],
+      ...(options.chroma
+        ? { chroma: ['chromaVectorCollection', 'localChromaDeltaSource', 'startLocalChroma'] }
+        : {}),
     },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    // tar-stream (CommonJS) requires node built-ins, which an ESM bundle cannot; node loads it.
-    external: ['chromadb', '@aws-sdk/*', 'tar-stream'],
-    conditions: ['@receipt-chroma/source'],
-    nodePaths: [join(ROOT, 'node_modules')],
-    logLevel: 'warning',
-  });
-  return outfile;
-};
+    options.checkout === undefined ? {} : { checkout: options.checkout },
+  );
 
 /**
  * @typedef {object} LineRecord

@@ -33,6 +33,7 @@ export {
   DEFAULT_UNPACK_LIMITS,
   type UnpackLimits,
   type UnpackResult,
+  type UnpackSnapshotOptions,
 } from './archives/types.js';
 export { unpackSnapshot } from './archives/unpackSnapshot.js';
 export {
@@ -70,6 +71,18 @@ export type {
   OutcomeCounts,
   RecordOutcome,
 } from './compaction/types.js';
+export { CompactionAbortedError, type CompactionAbortReason } from './cycle/errors.js';
+export {
+  COMPACTION_PHASES,
+  type CompactCollectionOptions,
+  type CompactionPhase,
+  type CompactionResult,
+  type CompactionSpan,
+  type CompactionTracer,
+  type OpenCollection,
+  type OpenedCollection,
+  type SpanAttributes,
+} from './cycle/types.js';
 export { createDeltaMerger, type DeltaMergerOptions } from './deltas/deltaMerger.js';
 export {
   type DeltaCheck,
@@ -257,6 +270,23 @@ export type {
   VectorCollection,
   Where,
 } from './ports/vectorCollection.js';
+export {
+  type EnsuredSnapshot,
+  SnapshotCache,
+  type SnapshotCacheOptions,
+  type SnapshotCachePublishOptions,
+  type SnapshotCleanupOptions,
+  type SnapshotCleanupResult,
+  type SnapshotHandle,
+  type SnapshotSource,
+} from './snapshots/cache/snapshotCache.js';
+export {
+  InvalidSnapshotVersionError,
+  SnapshotCacheError,
+  type SnapshotCacheErrorOptions,
+  SnapshotCacheLockTimeoutError,
+  SnapshotNotCachedError,
+} from './snapshots/cache/snapshotCacheErrors.js';
 export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
 export {
   NoSnapshotError,

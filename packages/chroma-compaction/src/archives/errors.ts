@@ -11,7 +11,10 @@ import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../err
  *   file and a directory;
  * - `too-many-entries` / `entry-too-large` / `too-large`: a limit of {@link UnpackLimits};
  * - `corrupt`: the gzip or tar stream is truncated or invalid;
- * - `destination-not-empty`: the destination already holds files.
+ * - `destination-not-empty`: the destination already holds files;
+ * - `member-mismatch`: the gzip members passed to `unpackSnapshot` disagree with the file
+ *   (not contiguous, past its end, or a member that does not inflate to its `tarSize`), or
+ *   one holds more than 64 MiB.
  */
 export type ArchiveErrorReason =
   | 'path-escape'
@@ -24,7 +27,8 @@ export type ArchiveErrorReason =
   | 'entry-too-large'
   | 'too-large'
   | 'corrupt'
-  | 'destination-not-empty';
+  | 'destination-not-empty'
+  | 'member-mismatch';
 
 /** Options of {@link ArchiveError}. */
 export interface ArchiveErrorOptions extends ChromaCompactionErrorOptions {

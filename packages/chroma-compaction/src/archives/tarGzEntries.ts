@@ -26,11 +26,17 @@ export interface TarGzReader {
 
 /**
  * Reads a `.tar.gz` stream: gunzip, the {@link inflationMeter} bomb guard, then tar-stream's
- * parser. A source, gunzip or meter error fails the entry iteration.
+ * parser. With `inflated`, the source already holds the tar bytes (members inflated
+ * elsewhere) and only the guard and the parser run. A source, gunzip or meter error fails the
+ * entry iteration.
  * @internal
  */
-export const readTarGz = (source: Readable, counts: InflationCounts): TarGzReader => {
-  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
+export const readTarGz = (
+  source: Readable,
+  counts: InflationCounts,
+  { inflated = false }: { readonly inflated?: boolean } = {},
+): TarGzReader => {
+  const gunzip = inflated ? undefined : createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
   const meter = inflationMeter(counts);
   const extract = tarExtract();
   let sourceError: unknown;
@@ -41,15 +47,15 @@ export const readTarGz = (source: Readable, counts: InflationCounts): TarGzReade
     sourceError ??= error;
     fail(error);
   });
-  gunzip.on('error', fail);
+  gunzip?.on('error', fail);
   meter.on('error', fail);
-  source.pipe(gunzip).pipe(meter).pipe(extract);
+  (gunzip === undefined ? source : source.pipe(gunzip)).pipe(meter).pipe(extract);
   return {
     entries: extract,
     isSourceError: (error) => sourceError !== undefined && error === sourceError,
     close: () => {
       source.destroy();
-      gunzip.destroy();
+      gunzip?.destroy();
       meter.destroy();
       extract.destroy();
     },

@@ -1,4 +1,5 @@
 import { checkedInteger } from '../options/checkedInteger.js';
+import type { GzipMember } from './packTypes.js';
 
 /** Limits of {@link unpackSnapshot}, counted on the bytes actually inflated, not on headers. */
 export interface UnpackLimits {
@@ -17,6 +18,27 @@ export interface UnpackLimits {
    * @default 16 GiB
    */
   readonly maxTotalBytes?: number;
+}
+
+/**
+ * Options of {@link unpackSnapshot}: the {@link UnpackLimits}, plus the gzip members of a
+ * multi-member snapshot to inflate them in parallel.
+ */
+export interface UnpackSnapshotOptions extends UnpackLimits {
+  /**
+   * The gzip members of the snapshot file (`PackedSnapshot.members`, or the list a snapshot
+   * manifest carries). When given, the source must be a file path: the members' byte ranges
+   * are read and inflated in parallel worker threads, and fed in order to the same checked
+   * extraction. A list that does not tile the file exactly, or a member that does not inflate
+   * to its `tarSize`, is refused with {@link ArchiveError} `member-mismatch`. Without it the
+   * file or stream is inflated on the calling thread.
+   */
+  readonly members?: readonly GzipMember[] | undefined;
+  /**
+   * Worker threads inflating members (used only with `members`).
+   * @default os.availableParallelism()
+   */
+  readonly workers?: number | undefined;
 }
 
 /** What {@link unpackSnapshot} wrote. */

@@ -4,14 +4,19 @@
  * (empty, or absent if this call created it). Only regular files and directories are
  * written; every link, device file and FIFO is refused, whatever it points to.
  */
-import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { archiveEntryPath, claimPath, type PathKind } from './archiveEntryPath.js';
 import { ArchiveError } from './errors.js';
 import { readTarGz, type TarEntry } from './tarGzEntries.js';
-import { resolveUnpackLimits, type UnpackLimits, type UnpackResult } from './types.js';
+import {
+  resolveUnpackLimits,
+  type UnpackLimits,
+  type UnpackResult,
+  type UnpackSnapshotOptions,
+} from './types.js';
+import { openUnpackSource } from './unpackSource.js';
 
 interface UnpackState {
   readonly root: string;
@@ -30,32 +35,54 @@ interface UnpackState {
  * Names may carry `./` prefixes (Python's `arcname="."`). Every symbolic and hard link is
  * refused, as are device files and FIFOs. The source is read to its end, and destroyed if
  * the extraction fails.
- * @param source - The `.tar.gz` bytes, or the path of a `.tar.gz` file.
+ *
+ * Given the `members` of a multi-member snapshot file (`PackedSnapshot.members` from
+ * {@link packSnapshot}, or a snapshot manifest's list), the members are read and inflated in
+ * parallel worker threads (about two per worker in flight) and fed in order to the same
+ * checks; a list that disagrees with the file is refused with `member-mismatch`. Without
+ * members, one thread inflates the whole stream, which also reads multi-member files.
+ * @param source - The `.tar.gz` bytes, or the path of a `.tar.gz` file (required with
+ * `members`).
  * @param dest - The directory to fill.
- * @param limits - Bounds on entries and unpacked bytes, see {@link UnpackLimits}.
+ * @param options - Bounds on entries and unpacked bytes ({@link UnpackLimits}), and the
+ * members to inflate in parallel, see {@link UnpackSnapshotOptions}.
  * @returns How many entries and content bytes were written.
- * @throws {@link ArchiveError} when the archive is refused or corrupt; `dest` is then left
- * empty (or removed if this call created it).
- * @throws RangeError when a limit is not a positive integer (nothing is created or read).
+ * @throws {@link ArchiveError} when the archive is refused or corrupt, or the members list
+ * does not fit the file; `dest` is then left empty (or removed if this call created it).
+ * @throws RangeError when a limit or `workers` is not a positive integer, TypeError for
+ * `members` with a stream source (nothing is created or read in either case).
  * @example
  * ```ts
- * import { unpackSnapshot } from '@receipt-chroma/chroma-compaction';
+ * import { packSnapshot, unpackSnapshot } from '@receipt-chroma/chroma-compaction';
  *
  * const { entries, bytes } = await unpackSnapshot('/tmp/snapshot.tar.gz', '/tmp/chroma', {
  *   maxTotalBytes: 2 * 1024 ** 3,
  * });
  * console.log(`unpacked ${entries} entries, ${bytes} bytes`);
+ *
+ * // A snapshot written by packSnapshot, inflated in parallel:
+ * const packed = await packSnapshot('/tmp/chroma', '/tmp/copy.tar.gz');
+ * await unpackSnapshot('/tmp/copy.tar.gz', '/tmp/chroma-copy', { members: packed.members });
  * ```
  */
 export async function unpackSnapshot(
   source: Readable | string,
   dest: string,
-  limits: UnpackLimits = {},
+  options: UnpackSnapshotOptions = {},
 ): Promise<UnpackResult> {
   // Checked before anything is created or read.
-  const resolvedLimits = resolveUnpackLimits(limits);
+  const resolvedLimits = resolveUnpackLimits(options);
   const root = resolve(dest);
-  const created = await prepareDestination(root);
+  const opened = await openUnpackSource(source, options);
+  let created: string | undefined;
+  try {
+    created = await prepareDestination(root);
+  } catch (error) {
+    // A caller's stream is left as it was; a file this call opened is closed.
+    if (typeof source === 'string') opened.input.destroy();
+    await opened.close();
+    throw error;
+  }
   const state: UnpackState = {
     root,
     limits: resolvedLimits,
@@ -64,25 +91,30 @@ export async function unpackSnapshot(
     written: 0,
     bytes: 0,
   };
-  const input = typeof source === 'string' ? createReadStream(source) : source;
-  const reader = readTarGz(input, {
-    contentBytes: () => state.bytes,
-    entries: () => state.seen,
-    tooMuch: (overhead) =>
-      new ArchiveError(
-        `Archive holds more than ${overhead} bytes of headers or padding; it is not a snapshot`,
-        { reason: 'too-large' },
-      ),
-  });
+  const reader = readTarGz(
+    opened.input,
+    {
+      contentBytes: () => state.bytes,
+      entries: () => state.seen,
+      tooMuch: (overhead) =>
+        new ArchiveError(
+          `Archive holds more than ${overhead} bytes of headers or padding; it is not a snapshot`,
+          { reason: 'too-large' },
+        ),
+    },
+    { inflated: opened.inflated },
+  );
   try {
     for await (const entry of reader.entries) await writeEntry(entry, state);
     return { entries: state.written, bytes: state.bytes };
   } catch (error) {
     reader.close();
+    await opened.close();
     await removeWritten(root, created);
     throw reader.isSourceError(error) ? error : toArchiveError(error);
   } finally {
     reader.close();
+    await opened.close();
   }
 }
 

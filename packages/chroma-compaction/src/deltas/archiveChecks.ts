@@ -14,6 +14,7 @@ const CHECK_OF_REASON: Readonly<Record<ArchiveErrorReason, DeltaCheck>> = {
   'too-large': 'too-large',
   corrupt: 'archive',
   'destination-not-empty': 'archive',
+  'member-mismatch': 'archive',
 };
 
 /**

@@ -188,7 +188,10 @@ const downloadTarball = async (
       fail('snapshot-hash', `snapshot.tar.gz has MD5 ${fetched.md5}; .snapshot_hash says ${md5}`);
     }
     try {
-      await unpackSnapshot(fetched.path, dest.path, options.limits);
+      // Several gzip members (a parallel pack) inflate in parallel too.
+      const members =
+        manifest !== null && manifest.members.length > 1 ? manifest.members : undefined;
+      await unpackSnapshot(fetched.path, dest.path, { ...options.limits, members });
     } catch (error) {
       if (error instanceof ArchiveError && error.reason !== 'destination-not-empty') {
         fail('archive', `snapshot.tar.gz does not unpack safely: ${error.message}`, error);

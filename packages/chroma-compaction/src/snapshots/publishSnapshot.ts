@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import { packSnapshot } from '../archives/packSnapshot.js';
-import type { PackedSnapshot } from '../archives/packTypes.js';
+import type { PackedSnapshot, PackSnapshotOptions } from '../archives/packTypes.js';
 import { PreconditionFailedError } from '../errors.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import { PRODUCER } from '../packageVersion.js';
@@ -33,17 +33,16 @@ const uploadTarball = async (
   key: string,
   dir: string,
   put: PutOptions,
-  workers: number | undefined,
+  pack: Omit<PackSnapshotOptions, 'signal'> | undefined,
 ): Promise<PackedSnapshot> => {
   const body = new PassThrough();
   const abort = new AbortController();
-  const packing = packSnapshot(dir, body, {
-    ...(workers === undefined ? {} : { workers }),
-    signal: abort.signal,
-  }).catch((error: unknown) => {
-    body.destroy(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  });
+  const packing = packSnapshot(dir, body, { ...pack, signal: abort.signal }).catch(
+    (error: unknown) => {
+      body.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    },
+  );
   const uploading = store.put(key, body, put).catch((error: unknown) => {
     abort.abort(error);
     throw error;
@@ -120,7 +119,7 @@ export async function publishSnapshot(options: PublishSnapshotOptions): Promise<
       keys.object(version, SNAPSHOT_TARBALL),
       dir,
       { contentType: 'application/gzip', metadata },
-      options.workers,
+      options.pack,
     );
     const manifest: SnapshotManifest = {
       format: 'chroma-snapshot',

@@ -1,3 +1,4 @@
+import type { PackSnapshotOptions } from '../archives/packTypes.js';
 import type { UnpackLimits } from '../archives/types.js';
 import type { CollectionName } from '../compaction/types.js';
 import type { ObjectStore } from '../ports/objectStore.js';
@@ -38,8 +39,8 @@ export interface PublishSnapshotOptions extends ObservabilityOptions {
   readonly recordCounts?: Readonly<Record<string, number>> | undefined;
   /** Where the tarball is staged before upload. @default `os.tmpdir()` */
   readonly tempDir?: string | undefined;
-  /** Gzip worker threads. @default the CPUs available */
-  readonly workers?: number | undefined;
+  /** How to pack: gzip level, worker threads, bytes per gzip member (`packSnapshot`'s defaults). */
+  readonly pack?: Omit<PackSnapshotOptions, 'signal'> | undefined;
 }
 
 /** What `publishSnapshot` published. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { ArchiveError, type ArchiveErrorReason } from '../../src/archives/errors.js';
-import type { UnpackLimits } from '../../src/archives/types.js';
+import type { UnpackSnapshotOptions } from '../../src/archives/types.js';
 import { unpackSnapshot } from '../../src/archives/unpackSnapshot.js';
 import type { TarEntrySpec } from './tarballs.js';
 
@@ -34,7 +34,7 @@ export interface UnpackWorkspace {
   expectRefused(
     source: Readable | string,
     reason: ArchiveErrorReason,
-    limits?: UnpackLimits,
+    options?: UnpackSnapshotOptions,
   ): Promise<ArchiveError>;
 }
 
@@ -59,8 +59,8 @@ export const useUnpackWorkspace = (): UnpackWorkspace => {
     get outside() {
       return join(root, 'outside');
     },
-    async expectRefused(source, reason, limits = {}) {
-      const error = await catchError(unpackSnapshot(source, this.dest, limits));
+    async expectRefused(source, reason, options = {}) {
+      const error = await catchError(unpackSnapshot(source, this.dest, options));
       expect(error).toBeInstanceOf(ArchiveError);
       expect((error as ArchiveError).reason).toBe(reason);
       expect(await readdir(this.dest)).toEqual([]);

@@ -61,7 +61,12 @@ describe('Snapshots on S3 (moto) with a real local Chroma', () => {
     await writeChromaLikeTree(dir);
 
     // Act
-    const published = await publishSnapshot({ store, collection: 'words', dir, workers: 2 });
+    const published = await publishSnapshot({
+      store,
+      collection: 'words',
+      dir,
+      pack: { workers: 2, memberBytes: 64 * 1024 },
+    });
     const downloaded = await downloadSnapshot({
       store,
       collection: 'words',

@@ -49,13 +49,19 @@ describe('downloadSnapshot', () => {
   it('extracts the version the pointer names, verified against its manifest', async () => {
     // Prepare
     const { store, dir, dest } = await setUp();
-    const published = await publishSnapshot({ store, collection: 'lines', dir, workers: 2 });
+    const published = await publishSnapshot({
+      store,
+      collection: 'lines',
+      dir,
+      pack: { workers: 2, memberBytes: 64 * 1024 },
+    });
 
     // Act
     const downloaded = await downloadSnapshot({ store, collection: 'lines', dest });
 
     // Assess
     expect(downloaded.version).toBe(published.version);
+    expect(downloaded.manifest?.members.length).toBeGreaterThan(1);
     expect(downloaded.layout).toBe('tarball');
     expect(downloaded.manifest?.tarball.sha256).toBe(published.sha256);
     expect(await readTree(dest)).toEqual(await readTree(dir));
@@ -165,6 +171,30 @@ describe('downloadSnapshot', () => {
       'files',
     );
     expect(error.message).toContain('smuggled.bin');
+  });
+
+  it('refuses gzip members that do not tile the tarball (archive)', async () => {
+    // Prepare: a manifest whose member list skips a byte, digests unchanged.
+    const { store, dir, dest } = await setUp();
+    const published = await publishSnapshot({
+      store,
+      collection: 'lines',
+      dir,
+      pack: { memberBytes: 64 * 1024 },
+    });
+    const key = keys.object(published.version, 'manifest.json');
+    const parsed = parseSnapshotManifest(await objectText(store, key));
+    if (!('manifest' in parsed)) throw new Error(parsed.problem);
+    const [first, second, ...rest] = parsed.manifest.members;
+    if (first === undefined || second === undefined) throw new Error('expected 2+ members');
+    const shifted = { ...second, offset: second.offset + 1, size: second.size - 1 };
+    await store.put(
+      key,
+      serializeSnapshotManifest({ ...parsed.manifest, members: [first, shifted, ...rest] }),
+    );
+
+    // Act / Assess
+    await expectCheck(downloadSnapshot({ store, collection: 'lines', dest }), dest, 'archive');
   });
 
   it('checks a version without a manifest (Python-written) against .snapshot_hash', async () => {

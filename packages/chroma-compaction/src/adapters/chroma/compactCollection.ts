@@ -1,0 +1,76 @@
+import { type CycleChroma, runCompactionCycle } from '../../cycle/compactCollection.js';
+import type { CompactCollectionOptions, CompactionResult } from '../../cycle/types.js';
+import { initializeEmptySnapshot } from './initializeEmptySnapshot.js';
+import { type OpenSnapshotOptions, openSnapshot } from './openSnapshot.js';
+
+/** Options of {@link compactCollection}. */
+export interface ChromaCompactCollectionOptions extends CompactCollectionOptions {
+  /**
+   * How to start the local Chroma server on the working copy (and on the empty collection
+   * of a first version), e.g. `{ command }` for a glibc shim.
+   */
+  readonly chroma?: OpenSnapshotOptions | undefined;
+}
+
+/**
+ * One whole compaction cycle of a collection, for the SQS records of one invocation:
+ *
+ * 1. decode the records (`decodeSqsRecords`; an undecodable body fails alone);
+ * 2. take the collection's lock (`LockManager.withLock`: bounded retries with jitter,
+ *    heartbeat while the cycle runs, released in every path);
+ * 3. make the pointer's version current in `cache` (or, when the collection has no
+ *    pointer at all, publish an empty collection first) and copy it to a working directory;
+ * 4. open it (a local Chroma server by default, `openSnapshot`), apply the messages with
+ *    `processCollectionUpdates` (deltas merged by `createDeltaMerger({ store })`), close it;
+ * 5. publish the working copy through `cache.publish` under the lock (its fence goes into
+ *    the manifest; a lost lock refuses the publish), unless nothing was applied.
+ *
+ * The deadline is checked before each phase: the cycle stops taking work when the time
+ * left cannot cover publishing (estimated from the snapshot's size and the speed measured
+ * so far). Whatever stops a cycle (lock held or lost, deadline, Chroma failing to start, a
+ * failed publish) returns every message for retry and publishes nothing; otherwise only the
+ * messages that failed are returned. Every log line carries the correlation id, and a
+ * `tracer` receives a span per phase.
+ *
+ * @example
+ * ```ts
+ * export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+ *   const result = await compactCollection({
+ *     collectionName: 'lines',
+ *     records: event.Records,
+ *     store, cache, lockStore, receipts,
+ *     deadline: () => context.getRemainingTimeInMillis(),
+ *   });
+ *   return { batchItemFailures: result.batchItemFailures };
+ * };
+ * ```
+ */
+export function compactCollection(
+  options: ChromaCompactCollectionOptions,
+): Promise<CompactionResult> {
+  const server = options.chroma ?? {};
+  const chroma: CycleChroma = {
+    openCollection:
+      options.openCollection ??
+      (async (dir, name) => {
+        const snapshot = await openSnapshot(dir, server);
+        try {
+          return { vectors: await snapshot.collection(name), close: () => snapshot.close() };
+        } catch (error) {
+          await snapshot.close().catch(() => undefined);
+          throw error;
+        }
+      }),
+    initialize: async (lock) => {
+      await initializeEmptySnapshot({
+        store: options.store,
+        collection: options.collectionName,
+        lock,
+        server,
+        logger: options.logger,
+        metrics: options.metrics,
+      });
+    },
+  };
+  return runCompactionCycle(options, chroma);
+}

@@ -1,0 +1,70 @@
+/**
+ * The bytes `unpackSnapshot` reads: a stream or file inflated on the calling thread, or the
+ * members of a multi-member file inflated in parallel. Everything that can be checked before
+ * extracting (options, the members list against the file's size) is checked here, before the
+ * destination is touched.
+ */
+import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Readable } from 'node:stream';
+import { checkedInteger } from '../options/checkedInteger.js';
+import { checkMembers, inflateMembers } from './memberInflation.js';
+import type { UnpackSnapshotOptions } from './types.js';
+import { ZlibWorkerPool } from './ZlibWorkerPool.js';
+
+/** Uncompressed bytes in flight per worker when inflating members (two 4 MiB members). */
+const BUDGET_BYTES_PER_WORKER = 8 * 1024 * 1024;
+
+/** What to extract from, and how to release it. @internal */
+export interface UnpackSource {
+  readonly input: Readable;
+  /** Whether `input` holds tar bytes already (members inflated by workers). */
+  readonly inflated: boolean;
+  /** Releases the file and the worker threads; safe to call more than once. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Opens the source. With members: checks the worker count, that the source is a path, and
+ * that the members tile the file exactly.
+ * @throws TypeError for members with a stream source; RangeError for an invalid `workers`;
+ * `ArchiveError` `member-mismatch` for a members list that does not fit the file.
+ * @internal
+ */
+export const openUnpackSource = async (
+  source: Readable | string,
+  options: UnpackSnapshotOptions,
+): Promise<UnpackSource> => {
+  const { members } = options;
+  if (members === undefined) {
+    const input = typeof source === 'string' ? createReadStream(source) : source;
+    return { input, inflated: false, close: async () => undefined };
+  }
+  const workers = checkedInteger('workers', options.workers ?? availableParallelism(), 1);
+  if (typeof source !== 'string') {
+    throw new TypeError('members need the snapshot as a file path, not a stream');
+  }
+  const handle: FileHandle = await open(source, 'r');
+  try {
+    checkMembers(members, (await handle.stat()).size);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const pool = new ZlibWorkerPool(workers);
+  const tar = inflateMembers(handle, members, {
+    pool,
+    depth: 2 * workers,
+    budget: BUDGET_BYTES_PER_WORKER * workers,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    input: Readable.from(tar, { objectMode: false }),
+    inflated: true,
+    close: () => {
+      closing ??= pool.close().then(() => handle.close());
+      return closing;
+    },
+  };
+};

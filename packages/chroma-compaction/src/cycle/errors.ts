@@ -1,0 +1,36 @@
+import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../errors.js';
+import type { CompactionPhase } from './types.js';
+
+/**
+ * Why a cycle gave the whole batch back:
+ * - `lock-held`: another worker kept the lock through every retry;
+ * - `lock-lost`: the lock was lost during the cycle, so nothing was published;
+ * - `deadline`: what was left of the invocation could not cover the rest of the cycle;
+ * - `failed`: a phase failed (Chroma did not start, the snapshot is unreadable, the publish
+ *   failed); `cause` says how.
+ */
+export type CompactionAbortReason = 'lock-held' | 'lock-lost' | 'deadline' | 'failed';
+
+/**
+ * A compaction cycle stopped before publishing: every message of the batch is returned
+ * for retry, and no version was published.
+ */
+export class CompactionAbortedError extends ChromaCompactionError {
+  readonly phase: CompactionPhase;
+  readonly reason: CompactionAbortReason;
+
+  constructor(
+    message: string,
+    options: ChromaCompactionErrorOptions & {
+      phase: CompactionPhase;
+      reason: CompactionAbortReason;
+    },
+  ) {
+    super(message, {
+      cause: options.cause,
+      context: { ...options.context, phase: options.phase, reason: options.reason },
+    });
+    this.phase = options.phase;
+    this.reason = options.reason;
+  }
+}
