@@ -11,6 +11,10 @@ export {
   DEFAULT_CHROMA_MAX_BATCH_SIZE,
 } from './chromaVectorCollection.js';
 export {
+  type ChromaCompactCollectionOptions,
+  compactCollection,
+} from './compactCollection.js';
+export {
   LocalChromaStartError,
   type LocalChromaStartErrorOptions,
   type LocalChromaStartFailure,

@@ -1,0 +1,95 @@
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runDemo } from './runDemo.js';
+import { formatSummary } from './summary.js';
+
+/** Options of {@link runDemoCli}. */
+export interface DemoCliOptions {
+  /** The argv prefix that runs Node.js able to load Chroma's native binding. */
+  readonly command: readonly string[];
+  /** The command-line arguments (`process.argv.slice(2)`). */
+  readonly args: readonly string[];
+  /** `performance.now()` when the command started, so progress shows the whole run. */
+  readonly startedAt: number;
+}
+
+const USAGE =
+  'Usage: npm run demo -- [--receipts N (default 40)] [--seed N (default 11)] [--batch-size N (default 200)]';
+
+const positive = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new RangeError(`--${name} must be a positive integer, got ${value}\n${USAGE}`);
+  }
+  return parsed;
+};
+
+/**
+ * `npm run demo`: runs {@link runDemo}, writes progress to stderr and the summary to stdout,
+ * and sets the exit code: 0 when every check passed, 1 on a failed check or an error, 130
+ * when interrupted. The first SIGINT (or SIGTERM) stops the demo at the next step or
+ * invocation and cleans up; a second one exits at once (running Chroma servers are
+ * interrupted on exit, the temporary directory is removed).
+ */
+export async function runDemoCli(options: DemoCliOptions): Promise<void> {
+  const progress = (line: string): void => {
+    const seconds = ((performance.now() - options.startedAt) / 1000).toFixed(1).padStart(5);
+    process.stderr.write(`[${seconds}s] ${line}\n`);
+  };
+  const controller = new AbortController();
+  let workspace: string | undefined;
+  const interrupt = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) {
+      progress(`${signal}: stopping after the current step and cleaning up (again to quit now)`);
+      controller.abort(new Error(`Interrupted by ${signal}`));
+      return;
+    }
+    if (workspace !== undefined) rmSync(workspace, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    const { values } = parseArgs({
+      args: [...options.args],
+      options: {
+        receipts: { type: 'string' },
+        seed: { type: 'string' },
+        'batch-size': { type: 'string' },
+      },
+    });
+    const receipts = positive('receipts', values.receipts);
+    if (receipts !== undefined && receipts < 3)
+      throw new RangeError(`--receipts must be at least 3\n${USAGE}`);
+    const summary = await runDemo({
+      command: options.command,
+      receipts,
+      seed: positive('seed', values.seed),
+      batchSize: positive('batch-size', values['batch-size']),
+      progress,
+      signal: controller.signal,
+      onWorkspace: (dir) => {
+        workspace = dir;
+        progress(`workspace ${dir} (removed at the end)`);
+      },
+    });
+    process.stdout.write(formatSummary(summary));
+    const failed = summary.checks.filter((check) => !check.ok);
+    progress(failed.length === 0 ? 'done' : `${failed.length} check(s) failed`);
+    process.exitCode = failed.length === 0 ? 0 : 1;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      progress('interrupted; cleaned up');
+      process.exitCode = 130;
+      return;
+    }
+    process.stderr.write(
+      `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}
