@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDemo } from './runDemo.js';
 import { formatSummary } from './summary.js';
@@ -38,14 +40,17 @@ export async function runDemoCli(options: DemoCliOptions): Promise<void> {
     process.stderr.write(`[${seconds}s] ${line}\n`);
   };
   const controller = new AbortController();
-  let workspace: string | undefined;
+  // Every temporary file of the run, the package's working copies included (they go to
+  // `os.tmpdir()`), lands in one directory, removed even when a second signal quits at once.
+  const scratch = mkdtempSync(join(tmpdir(), 'receipt-chroma-demo-'));
+  process.env['TMPDIR'] = scratch;
   const interrupt = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
       progress(`${signal}: stopping after the current step and cleaning up (again to quit now)`);
       controller.abort(new Error(`Interrupted by ${signal}`));
       return;
     }
-    if (workspace !== undefined) rmSync(workspace, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
     process.exit(130);
   };
   process.on('SIGINT', interrupt);
@@ -69,10 +74,7 @@ export async function runDemoCli(options: DemoCliOptions): Promise<void> {
       batchSize: positive('batch-size', values['batch-size']),
       progress,
       signal: controller.signal,
-      onWorkspace: (dir) => {
-        workspace = dir;
-        progress(`workspace ${dir} (removed at the end)`);
-      },
+      onWorkspace: (dir) => progress(`workspace ${dir} (removed at the end)`),
     });
     process.stdout.write(formatSummary(summary));
     const failed = summary.checks.filter((check) => !check.ok);
@@ -89,6 +91,7 @@ export async function runDemoCli(options: DemoCliOptions): Promise<void> {
     );
     process.exitCode = 1;
   } finally {
+    rmSync(scratch, { recursive: true, force: true });
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }

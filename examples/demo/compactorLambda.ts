@@ -12,7 +12,7 @@ import { compactCollection } from '@receipt-chroma/chroma-compaction/chroma';
 import type { LocalQueues } from './localQueues.js';
 
 /** The longest a Lambda runs: the fake deadline of each invocation. */
-export const LAMBDA_TIMEOUT_MS = 15 * 60 * 1000;
+export const LAMBDA_TIMEOUT_MS: number = 15 * 60 * 1000;
 
 /** How often a message is received before the queue would move it to its dead-letter queue. */
 const MAX_RECEIVES = 3;

@@ -78,17 +78,16 @@ export const writeReceiptDeltas = async (
     receiptId: run.receipt_id,
     tempDir,
   };
-  const [lines, words] = await Promise.all([
-    writeDelta(store, run.lines_delta_prefix, {
-      ...common,
-      collection: 'lines',
-      records: lineRecords(receipt),
-    }),
-    writeDelta(store, run.words_delta_prefix, {
-      ...common,
-      collection: 'words',
-      records: wordRecords(receipt),
-    }),
-  ]);
+  // One after the other, so a failure never leaves the other delta still being written.
+  const lines = await writeDelta(store, run.lines_delta_prefix, {
+    ...common,
+    collection: 'lines',
+    records: lineRecords(receipt),
+  });
+  const words = await writeDelta(store, run.words_delta_prefix, {
+    ...common,
+    collection: 'words',
+    records: wordRecords(receipt),
+  });
   return { lines: lines.count, words: words.count };
 };

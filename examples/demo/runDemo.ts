@@ -82,6 +82,17 @@ const receiptItems = (receipt: SyntheticReceipt) => [
   ...receipt.labels.map(receiptWordLabelToItem),
 ];
 
+/**
+ * Waits for every promise, then throws the first rejection: nothing of a failed step may
+ * still be running when the workspace is removed.
+ */
+const settleAll = async <Value>(promises: readonly Promise<Value>[]): Promise<Value[]> => {
+  const settled = await Promise.allSettled(promises);
+  const rejected = settled.find((result) => result.status === 'rejected');
+  if (rejected !== undefined) throw rejected.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<Value>).value);
+};
+
 /** Runs `body` on every item with at most `limit` running at once. */
 const eachLimited = async <Item>(
   items: readonly Item[],
@@ -96,7 +107,7 @@ const eachLimited = async <Item>(
       await body(item);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await settleAll(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
 
 /**
@@ -158,7 +169,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         return result;
       });
       const compaction = await step(`${name}: compactor Lambda`, () =>
-        Promise.all(COLLECTIONS.map((collection) => drainQueue(collection, queues, context))),
+        settleAll(COLLECTIONS.map((collection) => drainQueue(collection, queues, context))),
       );
       return { name, stream, compaction };
     };
@@ -208,7 +219,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         ...edits.deletedReceipt.lineIds,
         ...edits.deletedReceipt.wordIds,
       ];
-      const [lines, words] = await Promise.all(
+      const [lines, words] = await settleAll(
         COLLECTIONS.map((collection) =>
           inspectCollection({
             store,
