@@ -57,6 +57,8 @@ export const formatSummary = (summary: DemoSummary): string => {
         drain.versions.length,
       ]),
     ]).map((line) => `  ${line}`),
+    '  (skipped: nothing to write; e.g. a label or place of a receipt whose delta the same batch',
+    '  merged, which wrote them from the table, or whose delta is not merged yet: its merge will)',
     '',
     `Versions published: lines ${versions('lines')}, words ${versions('words')}.`,
     `Latest snapshots: lines ${published.lines.version} holds ${published.lines.count} records, ` +
