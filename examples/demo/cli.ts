@@ -18,19 +18,46 @@ export interface DemoCliOptions {
 const USAGE =
   'Usage: npm run demo -- [--receipts N (default 40)] [--seed N (default 11)] [--batch-size N (default 200)]';
 
-const positive = (name: string, value: string | undefined): number | undefined => {
+/** A wrong command-line argument: reported with the usage, without a stack. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const integer = (name: string, value: string | undefined, min: number): number | undefined => {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) {
-    throw new RangeError(`--${name} must be a positive integer, got ${value}\n${USAGE}`);
+  if (!Number.isSafeInteger(parsed) || parsed < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}, got ${value}`);
   }
   return parsed;
 };
 
+/** The demo's options from the command line. */
+const parseDemoArgs = (args: readonly string[]) => {
+  let values: { receipts?: string; seed?: string; 'batch-size'?: string };
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: {
+        receipts: { type: 'string' },
+        seed: { type: 'string' },
+        'batch-size': { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return {
+    receipts: integer('receipts', values.receipts, 3),
+    seed: integer('seed', values.seed, 0),
+    batchSize: integer('batch-size', values['batch-size'], 1),
+  };
+};
+
 /**
  * `npm run demo`: runs {@link runDemo}, writes progress to stderr and the summary to stdout,
- * and sets the exit code: 0 when every check passed, 1 on a failed check or an error, 130
- * when interrupted. The first SIGINT (or SIGTERM) stops the demo at the next step or
+ * and sets the exit code: 0 when every check passed, 1 on a failed check or an error, 2 on
+ * a wrong argument, 130 when interrupted. The first SIGINT (or SIGTERM) stops the demo at the next step or
  * invocation and cleans up; a second one exits at once (running Chroma servers are
  * interrupted on exit, the temporary directory is removed).
  */
@@ -39,6 +66,15 @@ export async function runDemoCli(options: DemoCliOptions): Promise<void> {
     const seconds = ((performance.now() - options.startedAt) / 1000).toFixed(1).padStart(5);
     process.stderr.write(`[${seconds}s] ${line}\n`);
   };
+  let parsed: ReturnType<typeof parseDemoArgs>;
+  try {
+    parsed = parseDemoArgs(options.args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const controller = new AbortController();
   // Every temporary file of the run, the package's working copies included (they go to
   // `os.tmpdir()`), lands in one directory, removed even when a second signal quits at once.
@@ -56,22 +92,9 @@ export async function runDemoCli(options: DemoCliOptions): Promise<void> {
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
   try {
-    const { values } = parseArgs({
-      args: [...options.args],
-      options: {
-        receipts: { type: 'string' },
-        seed: { type: 'string' },
-        'batch-size': { type: 'string' },
-      },
-    });
-    const receipts = positive('receipts', values.receipts);
-    if (receipts !== undefined && receipts < 3)
-      throw new RangeError(`--receipts must be at least 3\n${USAGE}`);
     const summary = await runDemo({
+      ...parsed,
       command: options.command,
-      receipts,
-      seed: positive('seed', values.seed),
-      batchSize: positive('batch-size', values['batch-size']),
       progress,
       signal: controller.signal,
       onWorkspace: (dir) => progress(`workspace ${dir} (removed at the end)`),
