@@ -10,14 +10,19 @@ import type { Logger, MetricDimensions, Metrics } from '@receipt-chroma/chroma-c
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 type Level = (typeof LEVELS)[number];
 
+/** Where a line of output goes: standard output, which Lambda sends to CloudWatch Logs. */
+export type WriteLine = (line: string) => void;
+
+const toStdout: WriteLine = (line) => console.log(line);
+
 /** A logger that writes one JSON object per line, at `level` and above. */
-export const createLogger = (level = 'INFO'): Logger => {
+export const createLogger = (level = 'INFO', write: WriteLine = toStdout): Logger => {
   const threshold = Math.max(0, LEVELS.indexOf(level.toUpperCase() as Level));
   const at =
     (name: Level) =>
     (message: string, extra?: Record<string, unknown>): void => {
       if (LEVELS.indexOf(name) < threshold) return;
-      console.log(JSON.stringify({ level: name, message, ...extra }));
+      write(JSON.stringify({ level: name, message, ...extra }));
     };
   return { debug: at('DEBUG'), info: at('INFO'), warn: at('WARN'), error: at('ERROR') };
 };
@@ -43,13 +48,15 @@ interface Recorded {
  */
 export class EmfMetrics implements FlushableMetrics {
   readonly #namespace: string;
+  readonly #write: WriteLine;
   readonly #groups = new Map<
     string,
     { dimensions: MetricDimensions; metrics: Map<string, Recorded> }
   >();
 
-  public constructor(namespace: string) {
+  public constructor(namespace: string, write: WriteLine = toStdout) {
     this.#namespace = namespace;
+    this.#write = write;
   }
 
   public count(name: string, value: number, dimensions: MetricDimensions = {}): void {
@@ -65,6 +72,7 @@ export class EmfMetrics implements FlushableMetrics {
     this.#metric(name, 'Milliseconds', dimensions).values.push(milliseconds);
   }
 
+  /** Writes one EMF document per dimension set and starts over. */
   public flush(): void {
     for (const { dimensions, metrics } of this.#groups.values()) {
       const definitions = [...metrics].map(([name, { unit }]) => ({ Name: name, Unit: unit }));
@@ -82,7 +90,7 @@ export class EmfMetrics implements FlushableMetrics {
           },
         ],
       };
-      console.log(JSON.stringify({ _aws: aws, ...dimensions, ...Object.fromEntries(values) }));
+      this.#write(JSON.stringify({ _aws: aws, ...dimensions, ...Object.fromEntries(values) }));
     }
     this.#groups.clear();
   }
