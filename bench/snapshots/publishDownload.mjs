@@ -146,7 +146,8 @@ const main = async () => {
           log(
             `  run ${index + 1} ${phase}: ${fmt(result.ms / 1000, 2)} s, peak RSS ${fmt(result.peakRss / 1e6, 1)} MB`,
           );
-          (figures[phase] ??= []).push(result);
+          figures[phase] ??= [];
+          figures[phase].push(result);
         }
       }
     }
