@@ -326,6 +326,11 @@ describe('Example: the compactor Lambda handler (moto S3 and DynamoDB, real Chro
       'm-place',
     ]);
     expect((await store.list({ prefix: 'lines/snapshot/' })).objects).toEqual([]);
-    expect(metrics.names()).toContain('CompactionCycleAborted');
+    expect(metrics.recorded).toContainEqual(
+      expect.objectContaining({
+        name: 'CompactionCycleAborted',
+        dimensions: { collection: 'lines', reason: 'deadline' },
+      }),
+    );
   });
 });
