@@ -34,8 +34,11 @@ export interface CompactorDependencies {
   readonly config: CompactorConfig;
   /** @default a JSON logger at `config.logLevel` */
   readonly logger?: Logger | undefined;
-  /** Metrics for one invocation, flushed at its end. @default EMF under {@link METRICS_NAMESPACE} */
-  readonly metrics?: (() => FlushableMetrics) | undefined;
+  /**
+   * Where the handler, the cycles and the caches record metrics; flushed at the end of every
+   * invocation. @default EMF under {@link METRICS_NAMESPACE}
+   */
+  readonly metrics?: FlushableMetrics | undefined;
   /** How to start the local Chroma server, e.g. `{ command }` for a glibc shim. @default node */
   readonly chroma?: OpenSnapshotOptions | undefined;
   /** How long to wait for a lock another compactor holds. @default the package's (5 retries) */
@@ -101,18 +104,20 @@ export const createCompactorHandler = (deps: CompactorDependencies): CompactorHa
   const receipts = new DynamoReceiptStore({ client: deps.dynamodb, tableName });
   const lockStore = new DynamoLockStore({ client: deps.dynamodb, tableName });
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const newMetrics = deps.metrics ?? ((): FlushableMetrics => new EmfMetrics(METRICS_NAMESPACE));
+  // One recorder for the execution environment: Lambda runs one invocation at a time in it,
+  // and each invocation ends with a flush, so every document holds one invocation's metrics.
+  const metrics = deps.metrics ?? new EmfMetrics(METRICS_NAMESPACE);
   const caches = new Map<CollectionName, SnapshotCache>();
   const cacheOf = (collection: CollectionName): SnapshotCache => {
-    const cache =
-      caches.get(collection) ??
-      new SnapshotCache({ root: config.cacheRoot, collection, store, logger });
-    caches.set(collection, cache);
+    let cache = caches.get(collection);
+    if (cache === undefined) {
+      cache = new SnapshotCache({ root: config.cacheRoot, collection, store, logger, metrics });
+      caches.set(collection, cache);
+    }
     return cache;
   };
 
   return async (event, context) => {
-    const metrics = newMetrics();
     const started = performance.now();
     try {
       metrics.count('CompactionRecordsReceived', event.Records.length);

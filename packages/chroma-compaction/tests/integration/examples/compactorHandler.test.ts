@@ -152,7 +152,7 @@ describe('Example: the compactor Lambda handler (moto S3 and DynamoDB, real Chro
         HEARTBEAT_INTERVAL_SECONDS: '10',
       }),
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-      metrics: () => metrics,
+      metrics,
       chroma: { command: chromaCommand() },
       // A compactor that finds the lock held gives up quickly, so the test stays short.
       lockRetry: { retries: 1, minDelayMs: 50, maxDelayMs: 100 },
