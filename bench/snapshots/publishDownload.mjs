@@ -146,8 +146,7 @@ const main = async () => {
           log(
             `  run ${index + 1} ${phase}: ${fmt(result.ms / 1000, 2)} s, peak RSS ${fmt(result.peakRss / 1e6, 1)} MB`,
           );
-          figures[phase] ??= [];
-          figures[phase].push(result);
+          figures[phase] = [...(figures[phase] ?? []), result];
         }
       }
     }

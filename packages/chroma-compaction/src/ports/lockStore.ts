@@ -13,7 +13,8 @@ export interface LockRecord {
   readonly heartbeat: string | null;
   /**
    * A number that grows with every successful acquisition of this lock, so writes made
-   * under an older holder can be told apart (fencing token).
+   * under an older holder can be told apart (fencing token). A lock item written by Python
+   * (which knows no fences) reads as 0.
    */
   readonly fence: number;
 }
@@ -44,7 +45,9 @@ export interface RefreshLockRequest extends LockOwnerRef {
  * followed by a write.
  *
  * - `acquire` succeeds when no lock item exists or the existing one has expired
- *   (`expires < now`), and returns the stored record with its new `fence`; otherwise it
+ *   (`expires < now`), and returns the stored record with its new `fence`: one more than
+ *   the fence of the previous acquire, whatever the acquirers' clocks and even when the lock
+ *   item was deleted or replaced by a writer that knows no fences in between. Otherwise it
  *   rejects with `LockHeldError`.
  * - `refresh` extends `expires`/`heartbeat` only while `owner` still holds the lock;
  *   otherwise `LockLostError`.

@@ -1,8 +1,7 @@
 /**
  * `@receipt-chroma/chroma-compaction/chroma`: Chroma through the `chromadb` v3 client (a peer
  * dependency): the `VectorCollection` adapter, a local Chroma server for snapshots and
- * tests, the reader of Python-era deltas built on it, and `compactCollection`, the whole
- * compaction cycle of a Lambda invocation.
+ * tests, and the reader of Python-era deltas built on it.
  * @packageDocumentation
  */
 export {
@@ -11,7 +10,10 @@ export {
   chromaVectorCollection,
   DEFAULT_CHROMA_MAX_BATCH_SIZE,
 } from './chromaVectorCollection.js';
-export { type ChromaCompactCollectionOptions, compactCollection } from './compactCollection.js';
+export {
+  type ChromaCompactCollectionOptions,
+  compactCollection,
+} from './compactCollection.js';
 export {
   LocalChromaStartError,
   type LocalChromaStartErrorOptions,

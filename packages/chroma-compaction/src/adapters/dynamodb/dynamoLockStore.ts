@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBClient,
   GetItemCommand,
+  TransactGetItemsCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -84,7 +85,7 @@ const isConditionFailure = (error: unknown): error is { Item?: Item } =>
  *
  * Races are decided by DynamoDB conditions, never by a read alone:
  *
- * - `acquire`: reads the lock item and the counter (consistent `GetItem`s); a live lock
+ * - `acquire`: reads the lock item and the counter (one `TransactGetItems`); a live lock
  *   rejects at once with `LockHeldError`. Otherwise one `TransactWriteItems` writes the lock
  *   item on Python's condition `attribute_not_exists(PK) OR expires < :now` and moves the
  *   counter to the next fence on condition that it still holds the value read. A failed lock
@@ -155,10 +156,12 @@ export class DynamoLockStore implements LockStore {
     const { expiresMillis } = checkAcquire(request);
     let lastRace: unknown;
     for (let round = 0; round < ACQUIRE_ROUNDS; round += 1) {
-      const [lockItem, counterItem] = await Promise.all([
-        this.#get('acquire', lockKey(request), request),
-        this.#get('acquire', fenceKey(request), request),
-      ]);
+      const read = await this.#readForAcquire(request);
+      if ('raced' in read) {
+        lastRace = read.raced;
+        continue;
+      }
+      const { lockItem, counterItem } = read;
       const current =
         lockItem === undefined ? undefined : this.#toLock('acquire', request, lockItem);
       if (blocksAcquire(current, request.now)) throw lockHeldError(request, current);
@@ -233,6 +236,34 @@ export class DynamoLockStore implements LockStore {
     checkLockRef(lock);
     const item = await this.#get('read', lockKey(lock), lock);
     return item === undefined ? undefined : toLockRecord(this.#toLock('read', lock, item));
+  }
+
+  /**
+   * The lock item and the fence counter, read together by one `TransactGetItems` (one round
+   * trip, one consistent view); `raced` (with the error) when a transaction writing them was
+   * under way.
+   */
+  async #readForAcquire(
+    request: AcquireLockRequest,
+  ): Promise<{ lockItem: Item | undefined; counterItem: Item | undefined } | { raced: unknown }> {
+    try {
+      const output = await this.#client.send(
+        new TransactGetItemsCommand({
+          TransactItems: [
+            { Get: { TableName: this.#tableName, Key: lockKey(request) } },
+            { Get: { TableName: this.#tableName, Key: fenceKey(request) } },
+          ],
+        }),
+      );
+      const [lock, counter] = output.Responses ?? [];
+      return { lockItem: lock?.Item, counterItem: counter?.Item };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons?.some((reason) => reason.Code === 'TransactionConflict')) {
+        return { raced: error };
+      }
+      throw this.#vendorError('acquire', request, error);
+    }
   }
 
   /** A consistent `GetItem` of `key`, or `undefined` when there is no such item. */

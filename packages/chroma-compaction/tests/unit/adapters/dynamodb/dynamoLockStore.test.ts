@@ -34,6 +34,16 @@ const counterItem = (fence: number) => ({
   fence: { N: String(fence) },
 });
 
+/** The `TransactGetItems` answer of an acquire's read: the lock item, then the counter. */
+const readReply = (lock?: unknown, counter?: unknown): StubReply => ({
+  output: {
+    Responses: [
+      lock === undefined ? {} : { Item: lock },
+      counter === undefined ? {} : { Item: counter },
+    ],
+  },
+});
+
 /** The part of a `TransactWriteItems` input the tests look at. */
 interface TransactInput {
   readonly ClientRequestToken?: string;
@@ -73,11 +83,9 @@ describe('Class: DynamoLockStore', () => {
   describe('Method: acquire', () => {
     it('reads the lock and the counter, then writes both in one transaction', async () => {
       // Prepare
-      const stub = stubDynamoDbClient(
-        { output: { Item: storedLock(OTHER, at(-1), 7) } },
-        { output: { Item: counterItem(7) } },
-        { output: {} },
-      );
+      const stub = stubDynamoDbClient(readReply(storedLock(OTHER, at(-1), 7), counterItem(7)), {
+        output: {},
+      });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
@@ -93,13 +101,16 @@ describe('Class: DynamoLockStore', () => {
         fence: 8,
       });
       expect(stub.calls.map(([name]) => name)).toEqual([
-        'GetItemCommand',
-        'GetItemCommand',
+        'TransactGetItemsCommand',
         'TransactWriteItemsCommand',
       ]);
-      expect(stub.calls[0]?.[1]).toMatchObject({ Key: LOCK_KEY, ConsistentRead: true });
-      expect(stub.calls[1]?.[1]).toMatchObject({ Key: FENCE_KEY, ConsistentRead: true });
-      const input = transactInput(stub.calls[2]);
+      expect(stub.calls[0]?.[1]).toEqual({
+        TransactItems: [
+          { Get: { TableName: 'Locks', Key: LOCK_KEY } },
+          { Get: { TableName: 'Locks', Key: FENCE_KEY } },
+        ],
+      });
+      const input = transactInput(stub.calls[1]);
       expect(input.ClientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
       expect(input.TransactItems[0]?.Update).toMatchObject({
         TableName: 'Locks',
@@ -129,11 +140,7 @@ describe('Class: DynamoLockStore', () => {
 
     it('creates the counter above the fence of a lock item that has none', async () => {
       // Prepare
-      const stub = stubDynamoDbClient(
-        { output: { Item: storedLock(OTHER, at(-1), 41) } },
-        { output: {} },
-        { output: {} },
-      );
+      const stub = stubDynamoDbClient(readReply(storedLock(OTHER, at(-1), 41)), { output: {} });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
@@ -141,7 +148,7 @@ describe('Class: DynamoLockStore', () => {
 
       // Assess
       expect(lock.fence).toBe(42);
-      const input = transactInput(stub.calls[2]);
+      const input = transactInput(stub.calls[1]);
       expect(input.TransactItems[1]?.Update).toMatchObject({
         ConditionExpression: 'attribute_not_exists(#PK)',
         ExpressionAttributeValues: { ':fence': { N: '42' } },
@@ -150,10 +157,7 @@ describe('Class: DynamoLockStore', () => {
 
     it('rejects a live lock seen by the read without writing', async () => {
       // Prepare
-      const stub = stubDynamoDbClient(
-        { output: { Item: storedLock(OTHER, at(0), 3) } },
-        { output: { Item: counterItem(3) } },
-      );
+      const stub = stubDynamoDbClient(readReply(storedLock(OTHER, at(0), 3), counterItem(3)));
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
@@ -165,21 +169,17 @@ describe('Class: DynamoLockStore', () => {
         context: { currentOwner: OTHER, currentExpires: at(0), currentFence: 3 },
       });
       expect((error as Error).message).toContain(OTHER);
-      expect(stub.calls).toHaveLength(2);
+      expect(stub.calls).toHaveLength(1);
     });
 
     it('turns a failed lock condition in the transaction into LockHeldError', async () => {
       // Prepare
-      const stub = stubDynamoDbClient(
-        { output: {} },
-        { output: {} },
-        {
-          error: transactionCanceled(
-            { Code: 'ConditionalCheckFailed', Item: storedLock(OTHER, at(300), 1) },
-            { Code: 'ConditionalCheckFailed' },
-          ),
-        },
-      );
+      const stub = stubDynamoDbClient(readReply(), {
+        error: transactionCanceled(
+          { Code: 'ConditionalCheckFailed', Item: storedLock(OTHER, at(300), 1) },
+          { Code: 'ConditionalCheckFailed' },
+        ),
+      });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
@@ -188,19 +188,17 @@ describe('Class: DynamoLockStore', () => {
       // Assess
       expect(error).toBeInstanceOf(LockHeldError);
       expect(error).toMatchObject({ context: { currentOwner: OTHER, currentFence: 1 } });
-      expect(stub.calls).toHaveLength(3);
+      expect(stub.calls).toHaveLength(2);
     });
 
     it('reads again when only the counter moved, and takes the next fence', async () => {
       // Prepare
       const stub = stubDynamoDbClient(
-        { output: {} },
-        { output: { Item: counterItem(5) } },
+        readReply(undefined, counterItem(5)),
         {
           error: transactionCanceled({ Code: 'None' }, { Code: 'ConditionalCheckFailed' }),
         },
-        { output: { Item: storedLock(OTHER, RELEASED, 6) } },
-        { output: { Item: counterItem(6) } },
+        readReply(storedLock(OTHER, RELEASED, 6), counterItem(6)),
         { output: {} },
       );
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
@@ -211,14 +209,12 @@ describe('Class: DynamoLockStore', () => {
       // Assess
       expect(lock.fence).toBe(7);
       expect(stub.calls.map(([name]) => name)).toEqual([
-        'GetItemCommand',
-        'GetItemCommand',
+        'TransactGetItemsCommand',
         'TransactWriteItemsCommand',
-        'GetItemCommand',
-        'GetItemCommand',
+        'TransactGetItemsCommand',
         'TransactWriteItemsCommand',
       ]);
-      const tokens = [stub.calls[2], stub.calls[5]].map(
+      const tokens = [stub.calls[1], stub.calls[3]].map(
         (call) => transactInput(call).ClientRequestToken,
       );
       expect(new Set(tokens).size).toBe(2);
@@ -227,7 +223,7 @@ describe('Class: DynamoLockStore', () => {
     it('gives up with LockHeldError after 5 rounds of transaction conflicts', async () => {
       // Prepare
       const conflict = transactionCanceled({ Code: 'TransactionConflict' }, { Code: 'None' });
-      const round: StubReply[] = [{ output: {} }, { output: {} }, { error: conflict }];
+      const round: StubReply[] = [readReply(), { error: conflict }];
       const stub = stubDynamoDbClient(...Array.from({ length: 5 }, () => round).flat());
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
@@ -237,13 +233,31 @@ describe('Class: DynamoLockStore', () => {
       // Assess
       expect(error).toBeInstanceOf(LockHeldError);
       expect(error).toMatchObject({ cause: conflict, context: { rounds: 5 } });
-      expect(stub.calls).toHaveLength(15);
+      expect(stub.calls).toHaveLength(10);
+    });
+
+    it('reads again when the read met a transaction under way', async () => {
+      // Prepare
+      const conflict = transactionCanceled({ Code: 'TransactionConflict' }, { Code: 'None' });
+      const stub = stubDynamoDbClient({ error: conflict }, readReply(), { output: {} });
+      const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
+
+      // Act
+      const lock = await store.acquire(acquireRequest);
+
+      // Assess
+      expect(lock.fence).toBe(1);
+      expect(stub.calls.map(([name]) => name)).toEqual([
+        'TransactGetItemsCommand',
+        'TransactGetItemsCommand',
+        'TransactWriteItemsCommand',
+      ]);
     });
 
     it('wraps a transaction cancelled for another reason in LockStoreError', async () => {
       // Prepare
       const throttled = transactionCanceled({ Code: 'None' }, { Code: 'ThrottlingError' });
-      const stub = stubDynamoDbClient({ output: {} }, { output: {} }, { error: throttled });
+      const stub = stubDynamoDbClient(readReply(), { error: throttled });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
@@ -257,8 +271,7 @@ describe('Class: DynamoLockStore', () => {
     it('rejects a counter that is not a non-negative integer with LockStoreError', async () => {
       // Prepare
       const stub = stubDynamoDbClient(
-        { output: {} },
-        { output: { Item: { ...FENCE_KEY, fence: { S: 'seven' } } } },
+        readReply(undefined, { ...FENCE_KEY, fence: { S: 'seven' } }),
       );
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
@@ -268,7 +281,7 @@ describe('Class: DynamoLockStore', () => {
       // Assess
       expect(error?.constructor).toBe(LockStoreError);
       expect((error as Error).message).toMatch(/fence counter/);
-      expect(stub.calls).toHaveLength(2);
+      expect(stub.calls).toHaveLength(1);
     });
 
     it('rejects an invalid request without calling DynamoDB', async () => {
@@ -287,7 +300,7 @@ describe('Class: DynamoLockStore', () => {
     it('wraps other SDK errors in LockStoreError', async () => {
       // Prepare
       const sdkError = Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-      const stub = stubDynamoDbClient({ output: {} }, { output: {} }, { error: sdkError });
+      const stub = stubDynamoDbClient(readReply(), { error: sdkError });
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
@@ -300,7 +313,7 @@ describe('Class: DynamoLockStore', () => {
 
     it('rejects a stored item that is not a lock with LockStoreError', async () => {
       // Prepare
-      const stub = stubDynamoDbClient({ output: { Item: { PK: { S: 'LOCK#words#x' } } } });
+      const stub = stubDynamoDbClient(readReply({ PK: { S: 'LOCK#words#x' } }));
       const store = new DynamoLockStore({ client: stub.client, tableName: 'Locks' });
 
       // Act
