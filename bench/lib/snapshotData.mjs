@@ -8,11 +8,11 @@
  *   (`writePersistDirectory` of `bench/lib/pythonPersist.mjs`, batches of 1,000).
  * - `synthetic-<mb>mb/`: a synthetic directory of about `mb` MB (10^6 bytes) shaped like a
  *   Chroma persist directory, deterministic (a seeded xorshift generator). The mix, by bytes:
- *   - 70% in eight HNSW-like segment directories, each a `data_level0.bin` of elements laid
+ *   - 80% in eight HNSW-like segment directories, each a `data_level0.bin` of elements laid
  *     out as HNSW stores them (a link count and 32 neighbour ids as uint32, 1,536 float32
  *     values of noise in ±0.025 as embeddings are, an int64 label), plus small
  *     `header.bin`, `length.bin` and `link_lists.bin` files;
- *   - 30% in `chroma.sqlite3`: 4 KiB pages, each a 12-byte page header, a cell pointer array
+ *   - 20% in `chroma.sqlite3`: 4 KiB pages, each a 12-byte page header, a cell pointer array
  *     and rows of metadata text (`image_id`, `receipt_id`, `LINE n TOTAL x`, uuids) with
  *     varying numbers, and every fourth page a row holding a float32 embedding blob (the
  *     embeddings queue Chroma keeps in sqlite). The whole mix compresses with gzip -6 to
@@ -148,7 +148,7 @@ export const syntheticDirectory = async (mb, log) => {
   log(`building ${dir} (cached for reruns)…`);
   const total = mb * 1e6;
   const segments = 8;
-  const elements = Math.floor((total * 0.7) / segments / ELEMENT_BYTES);
+  const elements = Math.floor((total * 0.8) / segments / ELEMENT_BYTES);
   const block = ELEMENT_BYTES * 640;
   for (let segment = 0; segment < segments; segment += 1) {
     const segmentDir = join(building, `${segment}f3c${segment}a10-4b2e-4c8d-9e1f-0a2b3c4d5e6f`);
@@ -159,7 +159,7 @@ export const syntheticDirectory = async (mb, log) => {
     await writeBlocks(join(segmentDir, 'length.bin'), elements * 4, 1 << 20, (b) => b.fill(0));
     await writeBlocks(join(segmentDir, 'link_lists.bin'), 4096, 4096, (b) => b.fill(0));
   }
-  const sqliteBytes = Math.floor((total * 0.3) / PAGE_BYTES) * PAGE_BYTES;
+  const sqliteBytes = Math.floor((total * 0.2) / PAGE_BYTES) * PAGE_BYTES;
   await writeBlocks(
     join(building, 'chroma.sqlite3'),
     sqliteBytes,

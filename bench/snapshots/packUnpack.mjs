@@ -54,23 +54,27 @@ export const PEAK_RSS_TARGET_BYTES = 150 * 1000 * 1000;
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
-/** Bundles the snapshot code (and the Chroma adapter) from `src`. */
-const bundle = async () => {
+/**
+ * Bundles the package from `src`: `name` exports `exports` of `from` (a path under the
+ * package's `src`).
+ * @param {string} name
+ * @param {Record<string, string[]>} exports
+ */
+const bundle = async (name, exports) => {
   const results = join(ROOT, 'bench/results');
   mkdirSync(results, { recursive: true });
-  const outfile = join(results, 'packUnpack.bundle.mjs');
+  const outfile = join(results, `${name}.bundle.mjs`);
   const src = (/** @type {string} */ path) =>
     JSON.stringify(join(ROOT, 'packages/chroma-compaction/src', path));
   const { build } = await import('esbuild');
   await build({
     stdin: {
-      contents: [
-        `export { lineChromaId, packSnapshot, unpackSnapshot } from ${src('index.ts')};`,
-        `export { startLocalChroma } from ${src('adapters/chroma/index.ts')};`,
-      ].join('\n'),
+      contents: Object.entries(exports)
+        .map(([from, names]) => `export { ${names.join(', ')} } from ${src(from)};`)
+        .join('\n'),
       resolveDir: ROOT,
       loader: 'ts',
-      sourcefile: 'packUnpack.bench-entry.ts',
+      sourcefile: `${name}.bench-entry.ts`,
     },
     bundle: true,
     platform: 'node',
@@ -129,7 +133,9 @@ const runChild = async () => {
   const lib = await import(pathToFileURL(task.bundlePath).href);
   const started = performance.now();
   let result;
-  if (task.op === 'pack') {
+  if (task.op === 'baseline') {
+    result = {};
+  } else if (task.op === 'pack') {
     const packed = await lib.packSnapshot(task.dir, task.file, { workers: task.workers });
     await writeFile(`${task.file}.members.json`, JSON.stringify(packed.members));
     result = { size: packed.size, members: packed.members.length };
@@ -214,7 +220,10 @@ const measure = async (bundlePath, name, dir, { runs, workers }) => {
       }
       await rm(dest, { recursive: true, force: true });
     });
-    return { name, bytes, files: files.length, packed, unpacked, sizes };
+    const baseline = summarize(
+      Array.from({ length: runs }, () => child(bundlePath, { op: 'baseline' }).maxRssBytes),
+    );
+    return { name, bytes, files: files.length, packed, unpacked, sizes, baseline };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -275,6 +284,9 @@ const report = (set) => {
       );
     }
   }
+  lines.push(
+    `| baseline: a child that only imports the bundle | | | | | ${mb(set.baseline.median)} (${mb(set.baseline.max)}) |`,
+  );
   return { lines, figures };
 };
 
@@ -282,8 +294,16 @@ const main = async () => {
   const runs = Number(option('runs', '3'));
   const workers = Number(option('workers', String(availableParallelism())));
   const datasets = option('datasets', 'chroma,synthetic').split(',');
-  const bundlePath = await bundle();
-  const lib = await import(pathToFileURL(bundlePath).href);
+  // The children import only the snapshot code, so their peak RSS is not inflated by chromadb.
+  const bundlePath = await bundle('packUnpack', { 'index.ts': ['packSnapshot', 'unpackSnapshot'] });
+  const lib = await import(
+    pathToFileURL(
+      await bundle('packUnpackChroma', {
+        'index.ts': ['lineChromaId'],
+        'adapters/chroma/index.ts': ['startLocalChroma'],
+      }),
+    ).href
+  );
   /** @type {[string, string][]} */
   const dirs = [];
   if (datasets.includes('chroma')) {
