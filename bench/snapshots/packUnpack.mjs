@@ -34,13 +34,14 @@
  *   (MB = 10^6 bytes). Peak RSS is the child's `process.resourceUsage().maxRSS`.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundlePackage } from '../lib/bundle.mjs';
 import { chromaDirectory, syntheticDirectory } from '../lib/snapshotData.mjs';
-import { fmt, option, ROOT, summarize } from '../lib/stats.mjs';
+import { fmt, option, summarize } from '../lib/stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 /** Pack speed target: a multiple of GNU tar's. */
@@ -53,41 +54,6 @@ export const UNPACK_SPEED_TARGET = 1.5;
 export const PEAK_RSS_TARGET_BYTES = 150 * 1000 * 1000;
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
-
-/**
- * Bundles the package from `src`: `name` exports `exports` of `from` (a path under the
- * package's `src`).
- * @param {string} name
- * @param {Record<string, string[]>} exports
- */
-const bundle = async (name, exports) => {
-  const results = join(ROOT, 'bench/results');
-  mkdirSync(results, { recursive: true });
-  const outfile = join(results, `${name}.bundle.mjs`);
-  const src = (/** @type {string} */ path) =>
-    JSON.stringify(join(ROOT, 'packages/chroma-compaction/src', path));
-  const { build } = await import('esbuild');
-  await build({
-    stdin: {
-      contents: Object.entries(exports)
-        .map(([from, names]) => `export { ${names.join(', ')} } from ${src(from)};`)
-        .join('\n'),
-      resolveDir: ROOT,
-      loader: 'ts',
-      sourcefile: `${name}.bench-entry.ts`,
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    external: ['chromadb', '@aws-sdk/*', 'tar-stream'],
-    conditions: ['@receipt-chroma/source'],
-    nodePaths: [join(ROOT, 'node_modules')],
-    logLevel: 'warning',
-  });
-  return outfile;
-};
 
 /**
  * Every file under `dir` with its size, sorted; reading them all warms the page cache.
@@ -295,12 +261,14 @@ const main = async () => {
   const workers = Number(option('workers', String(availableParallelism())));
   const datasets = option('datasets', 'chroma,synthetic').split(',');
   // The children import only the snapshot code, so their peak RSS is not inflated by chromadb.
-  const bundlePath = await bundle('packUnpack', { 'index.ts': ['packSnapshot', 'unpackSnapshot'] });
+  const bundlePath = await bundlePackage('packUnpack', {
+    index: ['packSnapshot', 'unpackSnapshot'],
+  });
   const lib = await import(
     pathToFileURL(
-      await bundle('packUnpackChroma', {
-        'index.ts': ['lineChromaId'],
-        'adapters/chroma/index.ts': ['startLocalChroma'],
+      await bundlePackage('packUnpackChroma', {
+        index: ['lineChromaId'],
+        chroma: ['startLocalChroma'],
       }),
     ).href
   );

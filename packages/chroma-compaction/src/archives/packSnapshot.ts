@@ -3,13 +3,13 @@
  * DESIGN §4: the same tree always gives the same bytes, memory stays bounded whatever the
  * size, and a failed pack leaves no partial file at a destination path.
  */
-import { createHash } from 'node:crypto';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type PipelineOptions, Readable, Transform, Writable } from 'node:stream';
+import { type PipelineOptions, Readable, type Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
+import { digestStream } from './digestStream.js';
 import { gzipMembers } from './gzipMembers.js';
 import {
   type GzipMember,
@@ -89,7 +89,7 @@ export async function packSnapshot(
     settings.workers === 1
       ? compressOneThread(chunks, settings)
       : compressParallel(chunks, settings);
-  const digest = hashingCounter();
+  const digest = digestStream();
   try {
     await writeTo(destination, compression, digest.stream, settings.signal);
   } finally {
@@ -148,32 +148,6 @@ const compressParallel = (tar: TarChunks, settings: PackSettings): Compression =
     streams: [Readable.from(compressed, { objectMode: false, highWaterMark: 1 })],
     members: () => members,
     close: () => pool.close(),
-  };
-};
-
-/** A pass-through that hashes and counts the compressed bytes. */
-const hashingCounter = (): {
-  stream: Transform;
-  size: () => number;
-  sha256: () => string;
-  md5: () => string;
-} => {
-  const sha256 = createHash('sha256');
-  const md5 = createHash('md5');
-  let size = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      sha256.update(chunk);
-      md5.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  return {
-    stream,
-    size: () => size,
-    sha256: () => sha256.digest('hex'),
-    md5: () => md5.digest('hex'),
   };
 };
 
