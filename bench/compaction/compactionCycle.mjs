@@ -1,0 +1,919 @@
+// @ts-check
+/**
+ * One whole compaction cycle of the `lines` collection, as a Lambda runs it:
+ * `compactCollection` (`@receipt-chroma/chroma-compaction/chroma`) on 500 SQS records against
+ * a snapshot of about 200 MB in moto's S3, with the time of each phase (`result.timings`), so
+ * the slowest is visible, with a warm cache (it already holds the pointer's version) and a
+ * cold one (an empty cache root: the snapshot is downloaded).
+ *
+ *   node bench/compaction/compactionCycle.mjs [--runs 3] [--count 30000] [--json]
+ *
+ * Not a test: it prints markdown tables (with `--json`, one JSON line last) and exits 0
+ * whatever the figures. It exits 1 only when it cannot measure what it should: a service
+ * does not start, the cycle aborts, or a message does not end as its kind must (see
+ * `KINDS`: every message of this mix is `applied`), which would mean the setup is wrong.
+ *
+ * How:
+ * - esbuild bundles the package (and the stream package's message encoder and entity
+ *   schemas) from `src` into `bench/results/compactionCycle.bundle.mjs`; no build needed.
+ * - The snapshot is the Chroma persist directory `bench/lib/snapshotData.mjs` builds and
+ *   caches (`--count` line vectors of 1,536 values, receipts of 100 lines of the image
+ *   `BENCH_IMAGE_ID`, collection `lines`). moto's server is started and the directory is
+ *   published once with `publishSnapshot` on an `S3ObjectStore`: the starting version.
+ * - Every run is a fresh child process calling `compactCollection` once, with an
+ *   `InMemoryLockStore`, an `InMemoryReceiptStore` seeded with the table *after* the changes
+ *   the messages announce, a local Chroma server (`chromaNodeCommand()`) and a 15-minute
+ *   deadline. Before each run `latest-pointer.txt` is put back on the starting version, so
+ *   every run applies the same batch to the same snapshot; each run's deltas are on new
+ *   receipts of its own (written with `writeDelta` before the first run). After each run the
+ *   version it published is deleted from the bucket (and from the warm cache), so moto and
+ *   the disk do not grow.
+ * - Warm and cold runs alternate (`--runs` of each). Warm: the cache root holds the
+ *   starting version (downloaded once before the runs). Cold: a new, empty cache root.
+ * - The child reports `result.timings`, its wall time, its peak RSS
+ *   (`process.resourceUsage().maxRSS`) and the Chroma server's (the largest `VmHWM` of its
+ *   child processes, sampled every second), and splits three phases with the package's own
+ *   log lines and the tracer's span starts: snapshot (download into the cache, copy to the
+ *   working directory), process (delta merges, places, labels, sections, removals, the final
+ *   count) and publish (`publishSnapshot`: pack, upload, pointer; then pruning and the copy
+ *   into the cache).
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundlePackage } from '../lib/bundle.mjs';
+import { BENCH_IMAGE_ID } from '../lib/deltaBench.mjs';
+import { motoS3Client } from '../lib/s3Client.mjs';
+import { fmt, option, ROOT, summarize } from '../lib/stats.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const BUCKET = 'cycle-bench';
+const COLLECTION = 'lines';
+const DIMENSION = 1536;
+/** Lines per receipt of the snapshot (`chromaDirectory` builds receipts of 100 lines). */
+const SNAPSHOT_LINES = 100;
+/** Lines of each new receipt a delta brings. */
+const DELTA_LINES = 25;
+/** New receipts get ids from here on (the snapshot's are 1 to `count / 100`). */
+const DELTA_RECEIPT_BASE = 10_000;
+const DEADLINE_MS = 15 * 60_000;
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
+
+/**
+ * The batch of every run: 500 messages, the kinds the stream processor routes to the `lines`
+ * queue. Receipts are the snapshot's, taken in this order, one kind each.
+ */
+const MIX = {
+  deltas: 20,
+  placeUpdates: 20,
+  placeRemovals: 5,
+  labelReceipts: 30,
+  labelsPerReceipt: 10,
+  sectionReceipts: 20,
+  lineRemovalReceipts: 18,
+  lineRemovalsPerReceipt: 5,
+  receiptRemovals: 5,
+};
+
+/** @typedef {'delta' | 'placeUpdate' | 'placeRemoval' | 'label' | 'section' | 'lineRemoval' | 'receiptRemoval'} KindKey */
+
+/**
+ * The kinds of message, with what the table holds for them. Every message of this mix must
+ * end `applied`: each changes the snapshot (the script stops otherwise).
+ * @type {readonly { key: KindKey, messages: number, name: string }[]}
+ */
+const KINDS = [
+  {
+    key: 'delta',
+    messages: MIX.deltas,
+    name: `\`COMPACTION_RUN\` INSERT: a delta of ${DELTA_LINES} lines of a new receipt (table: the receipt, its lines, a place, the run)`,
+  },
+  {
+    key: 'placeUpdate',
+    messages: MIX.placeUpdates,
+    name: '`RECEIPT_PLACE` MODIFY (table: the new place; 100 lines rewritten each)',
+  },
+  {
+    key: 'placeRemoval',
+    messages: MIX.placeRemovals,
+    name: '`RECEIPT_PLACE` REMOVE (table: no place; the place keys of 100 lines removed)',
+  },
+  {
+    key: 'label',
+    messages: MIX.labelReceipts * MIX.labelsPerReceipt,
+    name: `\`RECEIPT_WORD_LABEL\` on lines 1–${MIX.labelsPerReceipt} of ${MIX.labelReceipts} receipts (6 in 10 MODIFY to VALID, 2 INSERT PENDING, 2 REMOVE with an INVALID label left): row labels`,
+  },
+  {
+    key: 'section',
+    messages: MIX.sectionReceipts * 2,
+    name: `\`RECEIPT_SECTION\` MODIFY, HEADER and ITEMS of ${MIX.sectionReceipts} receipts (table: both sections): section labels`,
+  },
+  {
+    key: 'lineRemoval',
+    messages: MIX.lineRemovalReceipts * MIX.lineRemovalsPerReceipt,
+    name: `\`RECEIPT_LINE\` REMOVE, ${MIX.lineRemovalsPerReceipt} lines of each of ${MIX.lineRemovalReceipts} receipts (table: those lines gone)`,
+  },
+  {
+    key: 'receiptRemoval',
+    messages: MIX.receiptRemovals,
+    name: '`RECEIPT` REMOVE (table: nothing of the receipt; 100 lines deleted each)',
+  },
+];
+const MESSAGES = KINDS.reduce((total, kind) => total + kind.messages, 0);
+/** Receipts of the snapshot the batch touches. */
+const SNAPSHOT_RECEIPTS_USED =
+  MIX.placeUpdates +
+  MIX.placeRemovals +
+  MIX.labelReceipts +
+  MIX.sectionReceipts +
+  MIX.lineRemovalReceipts +
+  MIX.receiptRemovals;
+
+/** The phases of `result.timings`, in order. */
+const PHASES = /** @type {const} */ ([
+  'decode',
+  'lock',
+  'snapshot',
+  'open',
+  'process',
+  'close',
+  'publish',
+]);
+
+// ---------------------------------------------------------------------------------------
+// Deterministic data
+
+/** A seeded xorshift32 generator of values in [0, 1). @param {number} seed */
+const xorshift = (seed) => {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+};
+
+/** A deterministic version 4 UUID. @param {number} high @param {number} low */
+const uuid = (high, low) =>
+  `${high.toString(16).padStart(8, '0')}-0000-4000-8000-${low.toString(16).padStart(12, '0')}`;
+
+/** A Python isoformat timestamp `ms` milliseconds after a fixed instant. @param {number} ms */
+const timestamp = (ms) => {
+  const date = new Date(Date.UTC(2026, 0, 4, 12, 0, 0) + ms);
+  return `${date.toISOString().slice(0, 19)}.${String(date.getUTCMilliseconds() * 1000).padStart(6, '0')}+00:00`;
+};
+
+/**
+ * The compaction runs of run `run` of the benchmark: one per delta, each on a new receipt.
+ * @param {number} run
+ */
+const deltaRuns = (run) =>
+  Array.from({ length: MIX.deltas }, (_, index) => {
+    const runId = uuid(0xc0c1e000 + run, index + 1);
+    return {
+      runId,
+      receiptId: DELTA_RECEIPT_BASE + run * MIX.deltas + index + 1,
+      prefix: `${COLLECTION}/delta/${runId}/`,
+      createdAt: timestamp(run * 60_000 + index),
+    };
+  });
+
+/**
+ * The line records of a new receipt's delta: `DELTA_LINES` vectors of `DIMENSION` values of
+ * noise in ±0.025 (seeded by the receipt) with line-like metadata.
+ * @param {any} lib
+ * @param {number} receiptId
+ */
+function* deltaRecords(lib, receiptId) {
+  const random = xorshift(receiptId * 2654435761);
+  for (let lineId = 1; lineId <= DELTA_LINES; lineId += 1) {
+    /** @type {number[]} */
+    const embedding = new Array(DIMENSION);
+    for (let value = 0; value < DIMENSION; value += 1) embedding[value] = (random() - 0.5) / 20;
+    const text = `NEW LINE ${lineId} TOTAL ${((receiptId * lineId) % 997) / 10}`;
+    yield {
+      id: lib.lineChromaId({ imageId: BENCH_IMAGE_ID, receiptId, lineId }),
+      embedding,
+      document: text,
+      metadata: {
+        image_id: BENCH_IMAGE_ID,
+        receipt_id: receiptId,
+        line_id: lineId,
+        text,
+        x: random(),
+        y: random(),
+        confidence: 0.9 + random() / 10,
+      },
+    };
+  }
+}
+
+/** The core labels the label messages use, one per line of a receipt. */
+const LABELS = [
+  'PRODUCT_NAME',
+  'LINE_TOTAL',
+  'UNIT_PRICE',
+  'QUANTITY',
+  'TAX',
+  'SUBTOTAL',
+  'DATE',
+  'MERCHANT_NAME',
+  'GRAND_TOTAL',
+  'PHONE_NUMBER',
+];
+
+/**
+ * The SQS records of run `run` and the receipts table they converge on (the table *after* the
+ * changes: the compaction code reads the state it writes from it):
+ * - every snapshot receipt the batch names has its `RECEIPT` item and its 100 lines, except
+ *   the lines of `RECEIPT_LINE` REMOVE messages, and the receipts of `RECEIPT` REMOVE, which
+ *   have nothing at all;
+ * - place MODIFY receipts have a place whose merchant differs from the snapshot's; place
+ *   REMOVE receipts have none;
+ * - the labels the label messages leave (MODIFY: VALID, INSERT: PENDING; a REMOVE's label is
+ *   gone, an INVALID label of the word stays), and the HEADER (lines 1–8) and ITEMS (9–80)
+ *   sections of the section receipts;
+ * - each delta's new receipt: its `RECEIPT` item, its lines, a place and its compaction run.
+ * @param {any} lib the bundle
+ * @param {number} run
+ */
+const buildBatch = (lib, run) => {
+  const receipts = new lib.InMemoryReceiptStore();
+  let next = 1;
+  const take = (/** @type {number} */ count) => Array.from({ length: count }, () => next++);
+  const placeUpdates = take(MIX.placeUpdates);
+  const placeRemovals = take(MIX.placeRemovals);
+  const labelReceipts = take(MIX.labelReceipts);
+  const sectionReceipts = take(MIX.sectionReceipts);
+  const lineRemovalReceipts = take(MIX.lineRemovalReceipts);
+  const receiptRemovals = take(MIX.receiptRemovals);
+  const ref = (/** @type {number} */ receiptId) => ({
+    image_id: BENCH_IMAGE_ID,
+    receipt_id: receiptId,
+  });
+  const geometry = {
+    bounding_box: { x: 0.1, y: 0.25, width: 0.5, height: 0.05 },
+    top_left: { x: 0.1, y: 0.3 },
+    top_right: { x: 0.6, y: 0.3 },
+    bottom_left: { x: 0.1, y: 0.25 },
+    bottom_right: { x: 0.6, y: 0.25 },
+    angle_degrees: 0,
+    angle_radians: 0,
+    confidence: 0.9,
+    embedding_status: 'SUCCESS',
+    is_noise: false,
+  };
+  const point = (/** @type {string} */ x, /** @type {string} */ y) => ({
+    M: { x: { N: x }, y: { N: y } },
+  });
+  const addReceipt = (/** @type {number} */ receiptId, /** @type {number} */ lines) => {
+    receipts.addReceipts(
+      lib.ReceiptItemSchema.parse({
+        PK: { S: `IMAGE#${BENCH_IMAGE_ID}` },
+        SK: { S: `RECEIPT#${String(receiptId).padStart(5, '0')}` },
+        TYPE: { S: 'RECEIPT' },
+        width: { N: '1200' },
+        height: { N: '3400' },
+        timestamp_added: { S: '2026-01-04T12:00:00' },
+        raw_s3_bucket: { S: 'raw-receipts' },
+        raw_s3_key: { S: `raw/${BENCH_IMAGE_ID}.png` },
+        top_left: point('0.1', '0.9'),
+        top_right: point('0.9', '0.9'),
+        bottom_left: point('0.1', '0.1'),
+        bottom_right: point('0.9', '0.1'),
+      }),
+    );
+    const removed = new Set(
+      lineRemovalReceipts.includes(receiptId)
+        ? Array.from({ length: MIX.lineRemovalsPerReceipt }, (_, index) => lines - index)
+        : [],
+    );
+    for (let lineId = 1; lineId <= lines; lineId += 1) {
+      if (removed.has(lineId)) continue;
+      receipts.addLines(
+        lib.ReceiptLineSchema.parse({
+          ...ref(receiptId),
+          line_id: lineId,
+          text: `LINE ${lineId}`,
+          ...geometry,
+        }),
+      );
+    }
+  };
+  const addPlace = (/** @type {number} */ receiptId) =>
+    receipts.addPlaces(
+      lib.ReceiptPlaceSchema.parse({
+        ...ref(receiptId),
+        place_id: `place-${receiptId}`,
+        merchant_name: `Bench Grocer ${receiptId}`,
+        merchant_category: 'grocery_store',
+        formatted_address: `${receiptId} Main St`,
+        phone_number: '(818) 555-0100',
+        validation_status: 'MATCHED',
+        timestamp: '2026-01-04T12:00:00+00:00',
+        confidence: 0.95,
+      }),
+    );
+
+  /** @type {{ kind: KindKey, entityType: string, eventName: string, entityData: Record<string, unknown>, changes: Record<string, unknown> }[]} */
+  const messages = [];
+  const push = (
+    /** @type {KindKey} */ kind,
+    /** @type {string} */ entityType,
+    /** @type {string} */ eventName,
+    /** @type {Record<string, unknown>} */ entityData,
+    /** @type {Record<string, unknown>} */ changes = {},
+  ) => messages.push({ kind, entityType, eventName, entityData, changes });
+
+  for (const receiptId of [
+    ...placeUpdates,
+    ...placeRemovals,
+    ...labelReceipts,
+    ...sectionReceipts,
+    ...lineRemovalReceipts,
+  ]) {
+    addReceipt(receiptId, SNAPSHOT_LINES);
+  }
+  for (const receiptId of placeUpdates) {
+    addPlace(receiptId);
+    push('placeUpdate', 'RECEIPT_PLACE', 'MODIFY', ref(receiptId), {
+      merchant_name: { old: 'Bench Market', new: `Bench Grocer ${receiptId}` },
+      formatted_address: { old: null, new: `${receiptId} Main St` },
+    });
+  }
+  for (const receiptId of placeRemovals) {
+    push('placeRemoval', 'RECEIPT_PLACE', 'REMOVE', ref(receiptId));
+  }
+  for (const receiptId of labelReceipts) {
+    for (let index = 0; index < MIX.labelsPerReceipt; index += 1) {
+      const label = LABELS[index % LABELS.length] ?? 'TAX';
+      const word = { ...ref(receiptId), line_id: index + 1, word_id: 1 };
+      const stored = (/** @type {string} */ name, /** @type {string} */ status) =>
+        lib.ReceiptWordLabelSchema.parse({
+          ...word,
+          label: name,
+          reasoning: 'bench',
+          timestamp_added: '2026-01-04T12:00:00.123456+00:00',
+          validation_status: status,
+          label_proposed_by: status === 'PENDING' ? 'bench' : null,
+          label_consolidated_from: null,
+        });
+      if (index < 6) {
+        receipts.addLabels(stored(label, 'VALID'));
+        push(
+          'label',
+          'RECEIPT_WORD_LABEL',
+          'MODIFY',
+          { ...word, label },
+          {
+            validation_status: { old: 'PENDING', new: 'VALID' },
+          },
+        );
+      } else if (index < 8) {
+        receipts.addLabels(stored(label, 'PENDING'));
+        push('label', 'RECEIPT_WORD_LABEL', 'INSERT', { ...word, label });
+      } else {
+        receipts.addLabels(stored('TAX', 'INVALID'));
+        push('label', 'RECEIPT_WORD_LABEL', 'REMOVE', { ...word, label });
+      }
+    }
+  }
+  for (const receiptId of sectionReceipts) {
+    for (const [sectionType, lineIds] of /** @type {const} */ ([
+      ['HEADER', [1, 8]],
+      ['ITEMS', [9, 80]],
+    ])) {
+      receipts.addSections(
+        lib.ReceiptSectionSchema.parse({
+          ...ref(receiptId),
+          section_type: sectionType,
+          line_ids: Array.from({ length: lineIds[1] - lineIds[0] + 1 }, (_, i) => lineIds[0] + i),
+          created_at: '2026-01-04T12:00:00.123456+00:00',
+          confidence: 0.9,
+          model_source: 'bench',
+          validation_status: 'VALID',
+          row_ids: null,
+          verification_source: null,
+          verification_status: null,
+          verification_section_type: null,
+          verification_confidence: null,
+          disagreement_row_ids: null,
+          verified_at: null,
+        }),
+      );
+      push(
+        'section',
+        'RECEIPT_SECTION',
+        'MODIFY',
+        { ...ref(receiptId), section_type: sectionType },
+        {
+          validation_status: { old: 'PENDING', new: 'VALID' },
+        },
+      );
+    }
+  }
+  for (const receiptId of lineRemovalReceipts) {
+    for (let index = 0; index < MIX.lineRemovalsPerReceipt; index += 1) {
+      push('lineRemoval', 'RECEIPT_LINE', 'REMOVE', {
+        ...ref(receiptId),
+        line_id: SNAPSHOT_LINES - index,
+      });
+    }
+  }
+  for (const receiptId of receiptRemovals)
+    push('receiptRemoval', 'RECEIPT', 'REMOVE', ref(receiptId));
+  for (const delta of deltaRuns(run)) {
+    addReceipt(delta.receiptId, DELTA_LINES);
+    addPlace(delta.receiptId);
+    const compactionRun = lib.CompactionRunSchema.parse({
+      run_id: delta.runId,
+      ...ref(delta.receiptId),
+      lines_delta_prefix: delta.prefix,
+      words_delta_prefix: `words/delta/${delta.runId}/`,
+      lines_state: 'PENDING',
+      words_state: 'PENDING',
+      created_at: delta.createdAt,
+    });
+    receipts.putItems(lib.compactionRunToItem(compactionRun));
+    push('delta', 'COMPACTION_RUN', 'INSERT', {
+      ...compactionRun,
+      delta_s3_prefix: delta.prefix,
+    });
+  }
+  if (messages.length !== MESSAGES) throw new Error(`built ${messages.length} messages`);
+
+  // Interleave the kinds (deterministically), then stamp increasing times.
+  const random = xorshift(run + 17);
+  const order = messages.map((message) => ({ message, key: random() }));
+  order.sort((a, b) => a.key - b.key);
+  /** @type {Map<string, KindKey>} */
+  const kindOf = new Map();
+  const records = order.map(({ message }, index) => {
+    const messageId = `r${run}-m${index}`;
+    kindOf.set(messageId, message.kind);
+    return {
+      messageId,
+      body: lib.encodeStreamMessage({
+        entityType: message.entityType,
+        entityData: { entity_type: message.entityType, ...message.entityData },
+        changes: message.changes,
+        eventName: message.eventName,
+        collections: [COLLECTION],
+        context: {
+          source: 'dynamodb_stream',
+          timestamp: timestamp(run * 60_000 + 1000 + index),
+          recordId: `stream-r${run}-${index}`,
+          awsRegion: 'us-east-1',
+        },
+      }),
+      messageAttributes: { collection: { stringValue: COLLECTION } },
+    };
+  });
+  return { records, receipts, kindOf };
+};
+
+// ---------------------------------------------------------------------------------------
+// Child: one cycle
+
+/**
+ * The largest peak RSS (`VmHWM`) of this process's descendants, sampled every second: the
+ * local Chroma server is a child process, whose memory the compactor's own figure omits.
+ */
+const descendantPeakRss = () => {
+  let peak = 0;
+  /** @param {number} pid @returns {number[]} */
+  const childrenOf = (pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+        readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter((id) => id !== '')
+          .map(Number),
+      );
+    } catch {
+      return [];
+    }
+  };
+  const sample = () => {
+    const pending = childrenOf(process.pid);
+    for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (match !== null) peak = Math.max(peak, Number(match[1]) * 1024);
+      } catch {
+        // The process has exited.
+      }
+      pending.push(...childrenOf(pid));
+    }
+  };
+  const timer = setInterval(sample, 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+};
+
+const runChild = async () => {
+  const lib = await import(pathToFileURL(option('bundle', '')).href);
+  const run = Number(option('run', '0'));
+  const mode = option('mode', 'warm');
+  const client = await motoS3Client(option('endpoint', ''));
+  const store = new lib.S3ObjectStore({ client, bucket: BUCKET });
+  const cache = new lib.SnapshotCache({
+    root: option('cache-root', ''),
+    collection: COLLECTION,
+    store,
+  });
+  const { records, receipts, kindOf } = buildBatch(lib, run);
+  const cachedBefore = await cache.currentVersion();
+
+  /** @type {{ name: string, at: number, extra?: Record<string, unknown> }[]} */
+  const events = [];
+  /** @type {string[]} */
+  const errors = [];
+  const logger = {
+    debug: () => {},
+    info: (/** @type {string} */ name, /** @type {Record<string, unknown>} */ extra) =>
+      events.push({ name, at: performance.now(), extra }),
+    warn: (/** @type {string} */ name, /** @type {Record<string, unknown>} */ extra) =>
+      errors.push(`warn: ${name} ${JSON.stringify(extra)}`),
+    error: (/** @type {string} */ name, /** @type {Record<string, unknown>} */ extra) =>
+      errors.push(`error: ${name} ${JSON.stringify(extra)}`),
+  };
+  const tracer = {
+    startSpan: (/** @type {string} */ name) => {
+      events.push({ name, at: performance.now() });
+      return { end: () => {} };
+    },
+  };
+  const load = loadavg()[0] ?? 0;
+  const sampler = descendantPeakRss();
+  const started = performance.now();
+  const result = await lib.compactCollection({
+    collectionName: COLLECTION,
+    records,
+    store,
+    cache,
+    lockStore: new lib.InMemoryLockStore(),
+    receipts,
+    deadline: () => DEADLINE_MS - (performance.now() - started),
+    chroma: {
+      command: JSON.parse(option('chroma-command', '[]')),
+      startupTimeoutMs: 120_000,
+      logFile: join(ROOT, '.test-services', `bench-cycle-chroma-${process.pid}.log`),
+    },
+    logger,
+    tracer,
+  });
+  const wallMs = performance.now() - started;
+  const chromaPeakRss = sampler.stop();
+  client.destroy();
+
+  /** @type {Record<string, Record<string, number>>} */
+  const kinds = {};
+  /** @type {string[]} */
+  const unexpected = [];
+  for (const outcome of result.outcomes) {
+    const kind = kindOf.get(outcome.recordId) ?? 'unknown';
+    const counts = kinds[kind] ?? {};
+    counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
+    kinds[kind] = counts;
+    if (outcome.status !== 'applied' && unexpected.length < 10) {
+      unexpected.push(`${kind} ${outcome.recordId}: ${outcome.status} (${outcome.reason ?? ''})`);
+    }
+  }
+  const at = (/** @type {string} */ name) => events.find((event) => event.name === name)?.at;
+  const between = (/** @type {string} */ from, /** @type {string} */ to) => {
+    const start = at(from);
+    const end = at(to);
+    return start === undefined || end === undefined ? undefined : end - start;
+  };
+  const downloadMs = /** @type {number | undefined} */ (
+    events.find((event) => event.name === 'Snapshot downloaded to the cache')?.extra?.[
+      'milliseconds'
+    ]
+  );
+  const published = events.find((event) => event.name === 'snapshot published')?.extra;
+  // Each step of `processCollectionUpdates` logs when it is done, in this order.
+  const processSteps = [
+    ['deltas', 'Merged compaction deltas'],
+    ['places', 'Applied place updates'],
+    ['labels', 'Applied label updates'],
+    ['sections', 'Applied section updates'],
+    ['removals', 'Applied entity deletions'],
+  ];
+  /** @type {Record<string, number | undefined>} */
+  const steps = {
+    download: downloadMs,
+    copyToWork:
+      result.timings.snapshot === undefined
+        ? undefined
+        : result.timings.snapshot - (downloadMs ?? 0),
+  };
+  let previous = 'compaction.process';
+  for (const [step, event] of processSteps) {
+    steps[/** @type {string} */ (step)] = between(previous, /** @type {string} */ (event));
+    previous = /** @type {string} */ (event);
+  }
+  steps['count'] = between('Completed collection updates', 'compaction.close');
+  steps['publishSnapshot'] = between('compaction.publish', 'snapshot published');
+  const publishSpanAt = at('compaction.publish');
+  const publishedAt = at('snapshot published');
+  steps['pruneAndCacheCopy'] =
+    result.timings.publish === undefined || publishSpanAt === undefined || publishedAt === undefined
+      ? undefined
+      : result.timings.publish - (publishedAt - publishSpanAt);
+  return {
+    run,
+    mode,
+    cachedBefore: cachedBefore ?? null,
+    timings: result.timings,
+    wallMs,
+    steps,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    chromaPeakRss,
+    load,
+    version: result.version,
+    compressed: published?.['size'] ?? null,
+    kinds,
+    unexpected,
+    error: result.error === null ? null : `${result.error.name}: ${result.error.message}`,
+    errors: errors.slice(0, 10),
+    updates:
+      result.updates === null
+        ? null
+        : {
+            counts: result.updates.counts,
+            deltaMergeCount: result.updates.deltaMergeCount,
+            totalMetadataUpdated: result.updates.totalMetadataUpdated,
+            totalLabelsUpdated: result.updates.totalLabelsUpdated,
+            totalSectionsUpdated: result.updates.totalSectionsUpdated,
+            totalDeletions: result.updates.totalDeletions,
+          },
+  };
+};
+
+// ---------------------------------------------------------------------------------------
+// Parent
+
+/** @typedef {Awaited<ReturnType<typeof runChild>>} RunResult */
+
+/** @param {string[]} args @returns {RunResult} */
+const child = (args) => {
+  const result = spawnSync(process.execPath, [SELF, '--child=run', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`a cycle child failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+};
+
+/** `median (min–max)` of values in milliseconds, as seconds. @param {number[]} values */
+const secondsRange = (values) => {
+  if (values.length === 0) return '—';
+  const { median, min, max } = summarize(values);
+  const digits = median < 1000 ? 3 : 2;
+  return values.length === 1
+    ? `${fmt(median / 1000, digits)} s`
+    : `${fmt(median / 1000, digits)} s (${fmt(min / 1000, digits)}–${fmt(max / 1000, digits)})`;
+};
+
+/** @param {number[]} values */
+const median = (values) => (values.length === 0 ? Number.NaN : summarize(values).median);
+
+const main = async () => {
+  const runs = Number(option('runs', '3'));
+  const count = Number(option('count', '30000'));
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new Error('--runs must be at least 1');
+  if (count < SNAPSHOT_RECEIPTS_USED * SNAPSHOT_LINES) {
+    throw new Error(`--count must be at least ${SNAPSHOT_RECEIPTS_USED * SNAPSHOT_LINES}`);
+  }
+  const loadAtStart = loadavg();
+  const bundle = await bundlePackage('compactionCycle', {
+    index: ['lineChromaId', 'publishSnapshot', 'SnapshotCache', 'snapshotKeys', 'writeDelta'],
+    chroma: ['compactCollection', 'startLocalChroma'],
+    s3: ['S3ObjectStore'],
+    testing: ['InMemoryLockStore', 'InMemoryReceiptStore'],
+    stream: [
+      'CompactionRunSchema',
+      'compactionRunToItem',
+      'encodeStreamMessage',
+      'ReceiptItemSchema',
+      'ReceiptLineSchema',
+      'ReceiptPlaceSchema',
+      'ReceiptSectionSchema',
+      'ReceiptWordLabelSchema',
+    ],
+  });
+  const lib = await import(pathToFileURL(bundle).href);
+  const { chromaDirectory } = await import('../lib/snapshotData.mjs');
+  const { chromaNodeCommand } = await import('../../scripts/services/chroma.mjs');
+  const { startMoto } = await import('../../scripts/services/moto.mjs');
+  const dir = await chromaDirectory(lib, count, DIMENSION, log);
+  const chromaCommand = chromaNodeCommand().command;
+
+  log("starting moto's server…");
+  const moto = await startMoto();
+  const client = await motoS3Client(moto.endpoint);
+  const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const store = new lib.S3ObjectStore({ client, bucket: BUCKET });
+  const keys = lib.snapshotKeys(COLLECTION);
+  const work = await mkdtemp(join(tmpdir(), 'cycle-bench-'));
+  /** @type {RunResult[]} */
+  const results = [];
+  const setup = { publishMs: 0, compressed: 0, deltasMs: 0, warmDownloadMs: 0 };
+  try {
+    log(`publishing ${dir} as the starting version…`);
+    let clock = performance.now();
+    const start = await lib.publishSnapshot({ store, collection: COLLECTION, dir });
+    setup.publishMs = performance.now() - clock;
+    setup.compressed = start.size;
+    log(
+      `  ${start.version}: ${fmt(start.size / 1e6, 1)} MB in ${fmt(setup.publishMs / 1000, 1)} s`,
+    );
+
+    clock = performance.now();
+    for (let run = 0; run < 2 * runs; run += 1) {
+      for (const delta of deltaRuns(run)) {
+        await lib.writeDelta(store, delta.prefix, {
+          collection: COLLECTION,
+          runId: delta.runId,
+          imageId: BENCH_IMAGE_ID,
+          receiptId: delta.receiptId,
+          records: deltaRecords(lib, delta.receiptId),
+        });
+      }
+    }
+    setup.deltasMs = performance.now() - clock;
+    log(`  ${2 * runs * MIX.deltas} deltas written in ${fmt(setup.deltasMs / 1000, 1)} s`);
+
+    const warmRoot = join(work, 'warm');
+    const warm = new lib.SnapshotCache({ root: warmRoot, collection: COLLECTION, store });
+    clock = performance.now();
+    await warm.ensure(start.version);
+    await warm.setCurrentVersion(start.version);
+    setup.warmDownloadMs = performance.now() - clock;
+
+    for (let index = 0; index < 2 * runs; index += 1) {
+      const mode = index % 2 === 0 ? 'warm' : 'cold';
+      const cacheRoot = mode === 'warm' ? warmRoot : join(work, `cold-${index}`);
+      await store.put(keys.pointer, start.version, { contentType: 'text/plain' });
+      const result = child([
+        `--bundle=${bundle}`,
+        `--endpoint=${moto.endpoint}`,
+        `--cache-root=${cacheRoot}`,
+        `--run=${index}`,
+        `--mode=${mode}`,
+        `--chroma-command=${JSON.stringify(chromaCommand)}`,
+      ]);
+      results.push(result);
+      log(
+        `  run ${index + 1} ${mode}: total ${fmt((result.timings.total ?? 0) / 1000, 1)} s (${PHASES.map((phase) => `${phase} ${fmt((result.timings[phase] ?? 0) / 1000, 2)}`).join(', ')}), peak RSS ${fmt(result.peakRss / 1e6, 0)} MB + Chroma ${fmt(result.chromaPeakRss / 1e6, 0)} MB, load ${fmt(result.load, 2)}`,
+      );
+      const applied = Object.values(result.kinds).reduce((a, k) => a + (k['applied'] ?? 0), 0);
+      if (result.error !== null || applied !== MESSAGES || result.version === null) {
+        throw new Error(
+          `run ${index + 1} (${mode}) did not apply its ${MESSAGES} messages (${applied} applied): the setup is wrong.\n${result.error ?? ''}\n${result.unexpected.join('\n')}\n${result.errors.join('\n')}`,
+        );
+      }
+      if ((mode === 'warm') !== (result.cachedBefore === start.version)) {
+        throw new Error(`run ${index + 1} (${mode}) found ${result.cachedBefore} in its cache`);
+      }
+      // Back to the starting state: the version published goes from the bucket and the cache.
+      const published = await store.list({ prefix: keys.version(result.version) });
+      await store.delete(published.objects.map((/** @type {{ key: string }} */ o) => o.key));
+      if (mode === 'warm') {
+        await rm(join(warm.dir, result.version), { recursive: true, force: true });
+        await warm.setCurrentVersion(start.version);
+      } else {
+        await rm(cacheRoot, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    client.destroy();
+    await moto.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  report({ results, runs, count, setup, loadAtStart });
+};
+
+/**
+ * Prints the tables.
+ * @param {{ results: RunResult[], runs: number, count: number, loadAtStart: number[],
+ *   setup: { publishMs: number, compressed: number, deltasMs: number, warmDownloadMs: number } }} figures
+ */
+const report = ({ results, runs, count, setup, loadAtStart }) => {
+  const of = (/** @type {string} */ mode) => results.filter((result) => result.mode === mode);
+  const warm = of('warm');
+  const cold = of('cold');
+  const timing = (/** @type {RunResult[]} */ list, /** @type {string} */ phase) =>
+    list.map((result) => /** @type {Record<string, number>} */ (result.timings)[phase] ?? 0);
+  const load = loadavg();
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(
+    `\n${MESSAGES} messages (${MIX.deltas} deltas of ${DELTA_LINES} x ${DIMENSION}) on a \`lines\` snapshot of ${fmt(count)} x ${DIMENSION} (${fmt(setup.compressed / 1e6, 1)} MB compressed), moto S3, ${runs} warm and ${runs} cold runs alternating; ${availableParallelism()} CPUs (${cpu}), ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}; load average ${loadAtStart.map((v) => v.toFixed(2)).join(' ')} at the start, ${load.map((v) => v.toFixed(2)).join(' ')} at the end\n`,
+  );
+  console.log(
+    '| phase | warm cache, median (min–max) | cold cache, median (min–max) | cold − warm |',
+  );
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const phase of [...PHASES, 'total']) {
+    const difference = median(timing(cold, phase)) - median(timing(warm, phase));
+    const label = phase === 'total' ? '**total**' : phase;
+    console.log(
+      `| ${label} | ${secondsRange(timing(warm, phase))} | ${secondsRange(timing(cold, phase))} | ${fmt(difference / 1000, 2)} s |`,
+    );
+  }
+  const rss = (/** @type {RunResult[]} */ list, /** @type {'peakRss' | 'chromaPeakRss'} */ key) => {
+    const values = list.map((result) => result[key] / 1e6);
+    const { median: mid, max } = summarize(values);
+    return `${fmt(mid, 0)} MB (max ${fmt(max, 0)})`;
+  };
+  console.log(
+    `| peak RSS, compactor process | ${rss(warm, 'peakRss')} | ${rss(cold, 'peakRss')} | |`,
+  );
+  console.log(
+    `| peak RSS, Chroma server | ${rss(warm, 'chromaPeakRss')} | ${rss(cold, 'chromaPeakRss')} | |`,
+  );
+
+  const slowest = (/** @type {RunResult[]} */ list) => {
+    const ranked = PHASES.map((phase) => ({ phase, ms: median(timing(list, phase)) })).sort(
+      (a, b) => b.ms - a.ms,
+    );
+    const total = median(timing(list, 'total'));
+    return ranked
+      .slice(0, 3)
+      .map(({ phase, ms }) => `${phase} ${fmt(ms / 1000, 1)} s (${fmt((ms / total) * 100, 0)}%)`)
+      .join(', ');
+  };
+  console.log(`\nSlowest phases, warm: ${slowest(warm)}; cold: ${slowest(cold)}.`);
+
+  const step = (/** @type {RunResult[]} */ list, /** @type {string} */ name) => {
+    const values = list
+      .map((result) => result.steps[name])
+      .filter((value) => typeof value === 'number');
+    return values.length === 0 ? '—' : secondsRange(/** @type {number[]} */ (values));
+  };
+  const STEPS = [
+    ['snapshot', 'download', 'download into the cache (`downloadSnapshot`)'],
+    ['snapshot', 'copyToWork', 'copy to the working directory'],
+    ['process', 'deltas', `${MIX.deltas} delta merges, then each receipt refreshed`],
+    ['process', 'places', 'place updates and removals'],
+    ['process', 'labels', 'row labels'],
+    ['process', 'sections', 'section labels'],
+    ['process', 'removals', 'line and receipt removals'],
+    ['process', 'count', '`count()` of the collection'],
+    ['publish', 'publishSnapshot', '`publishSnapshot`: pack, upload, pointer'],
+    ['publish', 'pruneAndCacheCopy', 'pruning, copy into the cache'],
+  ];
+  console.log("\nInside the phases (medians; from the package's log lines and span starts):\n");
+  console.log('| phase | step | warm cache | cold cache |');
+  console.log('| --- | --- | ---: | ---: |');
+  for (const [phase, name, text] of STEPS) {
+    console.log(
+      `| ${phase} | ${text} | ${step(warm, /** @type {string} */ (name))} | ${step(cold, /** @type {string} */ (name))} |`,
+    );
+  }
+
+  const first = results[0];
+  console.log('\nEvery run (in order):\n');
+  console.log('| run | cache | total | snapshot | process | publish | 1-min load at start |');
+  console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const result of results) {
+    const t = /** @type {Record<string, number>} */ (result.timings);
+    console.log(
+      `| ${result.run + 1} | ${result.mode} | ${fmt((t['total'] ?? 0) / 1000, 1)} s | ${fmt((t['snapshot'] ?? 0) / 1000, 1)} s | ${fmt((t['process'] ?? 0) / 1000, 1)} s | ${fmt((t['publish'] ?? 0) / 1000, 1)} s | ${fmt(result.load, 2)} |`,
+    );
+  }
+  if (first !== undefined && first.updates !== null) {
+    const u = first.updates;
+    console.log(
+      `\nEach run: ${MESSAGES} messages applied (${KINDS.map((kind) => `${kind.messages} ${kind.key}`).join(', ')}); ${u.deltaMergeCount} deltas merged, ${fmt(u.totalMetadataUpdated)} place metadata updates, ${fmt(u.totalLabelsUpdated)} row labels, ${fmt(u.totalSectionsUpdated)} section labels, ${fmt(u.totalDeletions)} embeddings deleted. Setup (untimed): publishing the starting version ${fmt(setup.publishMs / 1000, 1)} s, writing ${2 * runs * MIX.deltas} deltas ${fmt(setup.deltasMs / 1000, 1)} s, filling the warm cache ${fmt(setup.warmDownloadMs / 1000, 1)} s.`,
+    );
+  }
+  console.log("\nThe batch (the same in every run but for the deltas' new receipts):\n");
+  console.log('| messages | kind |');
+  console.log('| ---: | --- |');
+  for (const kind of KINDS) console.log(`| ${kind.messages} | ${kind.name} |`);
+  if (process.argv.includes('--json')) {
+    console.log(
+      JSON.stringify({ messages: MESSAGES, count, setup, loadAtStart, loadAtEnd: load, results }),
+    );
+  }
+};
+
+const role = option('child', '');
+if (role === '') {
+  await main();
+} else {
+  console.log(JSON.stringify(await runChild()));
+}
