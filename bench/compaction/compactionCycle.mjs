@@ -68,14 +68,14 @@ const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
  */
 const MIX = {
   deltas: 20,
-  placeUpdates: 20,
+  placeUpdates: 25,
   placeRemovals: 5,
   labelReceipts: 30,
   labelsPerReceipt: 10,
   sectionReceipts: 20,
-  lineRemovalReceipts: 18,
+  lineRemovalReceipts: 20,
   lineRemovalsPerReceipt: 5,
-  receiptRemovals: 5,
+  receiptRemovals: 10,
 };
 
 /** @typedef {'delta' | 'placeUpdate' | 'placeRemoval' | 'label' | 'section' | 'lineRemoval' | 'receiptRemoval'} KindKey */
@@ -480,11 +480,15 @@ const buildBatch = (lib, run) => {
 // Child: one cycle
 
 /**
- * The largest peak RSS (`VmHWM`) of this process's descendants, sampled every second: the
- * local Chroma server is a child process, whose memory the compactor's own figure omits.
+ * Memory, sampled every half second: this process's RSS by phase of the cycle (the phase
+ * whose span started last), and the largest peak RSS (`VmHWM`) of its descendants (the local
+ * Chroma server is a child process, whose memory the compactor's own figure omits).
  */
-const descendantPeakRss = () => {
+const memorySampler = () => {
   let peak = 0;
+  let phase = 'decode';
+  /** @type {Record<string, number>} */
+  const byPhase = {};
   /** @param {number} pid @returns {number[]} */
   const childrenOf = (pid) => {
     try {
@@ -500,6 +504,7 @@ const descendantPeakRss = () => {
     }
   };
   const sample = () => {
+    byPhase[phase] = Math.max(byPhase[phase] ?? 0, process.memoryUsage.rss());
     const pending = childrenOf(process.pid);
     for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
       try {
@@ -511,11 +516,17 @@ const descendantPeakRss = () => {
       pending.push(...childrenOf(pid));
     }
   };
-  const timer = setInterval(sample, 1000);
+  const timer = setInterval(sample, 500);
   return {
+    /** @param {string} name */
+    enter: (name) => {
+      sample();
+      phase = name;
+    },
     stop: () => {
       clearInterval(timer);
-      return peak;
+      sample();
+      return { chromaPeakRss: peak, rssByPhase: byPhase };
     },
   };
 };
@@ -526,13 +537,7 @@ const runChild = async () => {
   const mode = option('mode', 'warm');
   const client = await motoS3Client(option('endpoint', ''));
   const store = new lib.S3ObjectStore({ client, bucket: BUCKET });
-  const cache = new lib.SnapshotCache({
-    root: option('cache-root', ''),
-    collection: COLLECTION,
-    store,
-  });
   const { records, receipts, kindOf } = buildBatch(lib, run);
-  const cachedBefore = await cache.currentVersion();
 
   /** @type {{ name: string, at: number, extra?: Record<string, unknown> }[]} */
   const events = [];
@@ -547,14 +552,23 @@ const runChild = async () => {
     error: (/** @type {string} */ name, /** @type {Record<string, unknown>} */ extra) =>
       errors.push(`error: ${name} ${JSON.stringify(extra)}`),
   };
+  const sampler = memorySampler();
   const tracer = {
     startSpan: (/** @type {string} */ name) => {
+      sampler.enter(name.replace(/^compaction\./, ''));
       events.push({ name, at: performance.now() });
       return { end: () => {} };
     },
   };
+  // The cache gets the logger too: its download is one of the steps reported.
+  const cache = new lib.SnapshotCache({
+    root: option('cache-root', ''),
+    collection: COLLECTION,
+    store,
+    logger,
+  });
+  const cachedBefore = await cache.currentVersion();
   const load = loadavg()[0] ?? 0;
-  const sampler = descendantPeakRss();
   const started = performance.now();
   const result = await lib.compactCollection({
     collectionName: COLLECTION,
@@ -573,7 +587,7 @@ const runChild = async () => {
     tracer,
   });
   const wallMs = performance.now() - started;
-  const chromaPeakRss = sampler.stop();
+  const { chromaPeakRss, rssByPhase } = sampler.stop();
   client.destroy();
 
   /** @type {Record<string, Record<string, number>>} */
@@ -622,6 +636,23 @@ const runChild = async () => {
     steps[/** @type {string} */ (step)] = between(previous, /** @type {string} */ (event));
     previous = /** @type {string} */ (event);
   }
+  // The merger takes the deltas one after another: reading each (download, checks, staging)
+  // ends where its upsert starts; the receipts are refreshed once every delta is merged.
+  const times = (/** @type {string} */ name) =>
+    events.filter((event) => event.name === name).map((event) => event.at);
+  const reads = times('Processing compaction run');
+  const upserts = times('Upserting vectors from delta');
+  const verified = times('Upsert verified');
+  const merged = at('Merged compaction deltas');
+  const lastVerified = verified.at(-1);
+  if (reads.length === MIX.deltas && upserts.length === MIX.deltas && lastVerified !== undefined) {
+    steps['deltaRead'] = upserts.reduce(
+      (sum, upsert, index) => sum + upsert - (reads[index] ?? 0),
+      0,
+    );
+    steps['deltaUpsert'] = lastVerified - (reads[0] ?? 0) - steps['deltaRead'];
+    steps['deltaRefresh'] = merged === undefined ? undefined : merged - lastVerified;
+  }
   steps['count'] = between('Completed collection updates', 'compaction.close');
   steps['publishSnapshot'] = between('compaction.publish', 'snapshot published');
   const publishSpanAt = at('compaction.publish');
@@ -639,6 +670,7 @@ const runChild = async () => {
     steps,
     peakRss: process.resourceUsage().maxRSS * 1024,
     chromaPeakRss,
+    rssByPhase,
     load,
     version: result.version,
     compressed: published?.['size'] ?? null,
@@ -844,6 +876,15 @@ const report = ({ results, runs, count, setup, loadAtStart }) => {
   console.log(
     `| peak RSS, Chroma server | ${rss(warm, 'chromaPeakRss')} | ${rss(cold, 'chromaPeakRss')} | |`,
   );
+  const phaseRss = (/** @type {RunResult[]} */ list, /** @type {string} */ phase) =>
+    fmt(median(list.map((result) => (result.rssByPhase[phase] ?? Number.NaN) / 1e6)), 0);
+  console.log(
+    `\nCompactor RSS, highest half-second sample in each phase (median of runs), warm / cold: ${PHASES.filter(
+      (phase) => phase !== 'decode' && phase !== 'lock',
+    )
+      .map((phase) => `${phase} ${phaseRss(warm, phase)} / ${phaseRss(cold, phase)} MB`)
+      .join(', ')}.`,
+  );
 
   const slowest = (/** @type {RunResult[]} */ list) => {
     const ranked = PHASES.map((phase) => ({ phase, ms: median(timing(list, phase)) })).sort(
@@ -867,6 +908,13 @@ const report = ({ results, runs, count, setup, loadAtStart }) => {
     ['snapshot', 'download', 'download into the cache (`downloadSnapshot`)'],
     ['snapshot', 'copyToWork', 'copy to the working directory'],
     ['process', 'deltas', `${MIX.deltas} delta merges, then each receipt refreshed`],
+    ['process', 'deltaRead', '… of which reading the deltas (`readDelta`: get, checks, staging)'],
+    ['process', 'deltaUpsert', '… of which upserts and their verification'],
+    [
+      'process',
+      'deltaRefresh',
+      '… of which refreshing the merged receipts (prune, place, row labels)',
+    ],
     ['process', 'places', 'place updates and removals'],
     ['process', 'labels', 'row labels'],
     ['process', 'sections', 'section labels'],
@@ -897,7 +945,7 @@ const report = ({ results, runs, count, setup, loadAtStart }) => {
   if (first !== undefined && first.updates !== null) {
     const u = first.updates;
     console.log(
-      `\nEach run: ${MESSAGES} messages applied (${KINDS.map((kind) => `${kind.messages} ${kind.key}`).join(', ')}); ${u.deltaMergeCount} deltas merged, ${fmt(u.totalMetadataUpdated)} place metadata updates, ${fmt(u.totalLabelsUpdated)} row labels, ${fmt(u.totalSectionsUpdated)} section labels, ${fmt(u.totalDeletions)} embeddings deleted. Setup (untimed): publishing the starting version ${fmt(setup.publishMs / 1000, 1)} s, writing ${2 * runs * MIX.deltas} deltas ${fmt(setup.deltasMs / 1000, 1)} s, filling the warm cache ${fmt(setup.warmDownloadMs / 1000, 1)} s.`,
+      `\nEach run: ${MESSAGES} messages applied (${KINDS.map((kind) => `${kind.messages} ${kind.key}`).join(', ')}); ${fmt(u.deltaMergeCount)} vectors merged from ${MIX.deltas} deltas, ${fmt(u.totalMetadataUpdated)} place metadata updates, ${fmt(u.totalLabelsUpdated)} row labels, ${fmt(u.totalSectionsUpdated)} section labels, ${fmt(u.totalDeletions)} embeddings deleted. Setup (untimed): publishing the starting version ${fmt(setup.publishMs / 1000, 1)} s, writing ${2 * runs * MIX.deltas} deltas ${fmt(setup.deltasMs / 1000, 1)} s, filling the warm cache ${fmt(setup.warmDownloadMs / 1000, 1)} s.`,
     );
   }
   console.log("\nThe batch (the same in every run but for the deltas' new receipts):\n");
