@@ -553,13 +553,43 @@ const runChild = async () => {
       errors.push(`error: ${name} ${JSON.stringify(extra)}`),
   };
   const sampler = memorySampler();
+  let phase = 'decode';
   const tracer = {
     startSpan: (/** @type {string} */ name) => {
-      sampler.enter(name.replace(/^compaction\./, ''));
+      phase = name.replace(/^compaction\./, '');
+      sampler.enter(phase);
       events.push({ name, at: performance.now() });
       return { end: () => {} };
     },
   };
+  // The chromadb client talks to the local server through the global fetch (the AWS SDK
+  // does not use it): its requests and the time until each response, by phase.
+  /** @type {Record<string, { requests: number, ms: number }>} */
+  const chromaRequests = {};
+  const realFetch = globalThis.fetch;
+  const countingFetch = async (
+    /** @type {Parameters<typeof realFetch>[0]} */ input,
+    /** @type {Parameters<typeof realFetch>[1]} */ init,
+  ) => {
+    const begun = performance.now();
+    const url = input instanceof Request ? input.url : String(input);
+    // `…/collections/<id>/get` → `get`; a request on the collection itself → `collection`.
+    const operation = /\/collections\/[^/]+\/([a-z_]+)$/.exec(new URL(url).pathname)?.[1];
+    const entries = [phase, `${phase} ${operation ?? 'other'}`].map((key) => {
+      const entry = chromaRequests[key] ?? { requests: 0, ms: 0 };
+      chromaRequests[key] = entry;
+      return entry;
+    });
+    try {
+      return await realFetch(input, init);
+    } finally {
+      for (const entry of entries) {
+        entry.requests += 1;
+        entry.ms += performance.now() - begun;
+      }
+    }
+  };
+  Object.assign(globalThis, { fetch: countingFetch });
   // The cache gets the logger too: its download is one of the steps reported.
   const cache = new lib.SnapshotCache({
     root: option('cache-root', ''),
@@ -671,6 +701,7 @@ const runChild = async () => {
     peakRss: process.resourceUsage().maxRSS * 1024,
     chromaPeakRss,
     rssByPhase,
+    chromaRequests,
     load,
     version: result.version,
     compressed: published?.['size'] ?? null,
@@ -885,6 +916,34 @@ const report = ({ results, runs, count, setup, loadAtStart }) => {
       .map((phase) => `${phase} ${phaseRss(warm, phase)} / ${phaseRss(cold, phase)} MB`)
       .join(', ')}.`,
   );
+
+  const requests = (/** @type {RunResult[]} */ list, /** @type {string} */ phase) => {
+    const entries = list.map((result) => result.chromaRequests[phase] ?? { requests: 0, ms: 0 });
+    const ms = median(entries.map((entry) => entry.ms));
+    const share = ms / median(timing(list, phase));
+    return `${fmt(median(entries.map((entry) => entry.requests)))} requests, ${fmt(ms / 1000, 1)} s until their responses (${fmt(share * 100, 0)}% of the phase)`;
+  };
+  console.log(
+    `\nChroma HTTP requests in \`process\` (median of runs): warm ${requests(warm, 'process')}; cold ${requests(cold, 'process')}.`,
+  );
+  const operations = [
+    ...new Set(
+      results.flatMap((result) =>
+        Object.keys(result.chromaRequests).filter((key) => key.startsWith('process ')),
+      ),
+    ),
+  ].sort();
+  console.log('\n| Chroma request in `process` | warm: requests, time | cold: requests, time |');
+  console.log('| --- | ---: | ---: |');
+  for (const key of operations) {
+    const cell = (/** @type {RunResult[]} */ list) => {
+      const entries = list.map((result) => result.chromaRequests[key] ?? { requests: 0, ms: 0 });
+      const ms = median(entries.map((entry) => entry.ms));
+      const count = median(entries.map((entry) => entry.requests));
+      return `${fmt(count)}, ${fmt(ms / 1000, 2)} s (${fmt(ms / count, 0)} ms each)`;
+    };
+    console.log(`| \`${key.slice('process '.length)}\` | ${cell(warm)} | ${cell(cold)} |`);
+  }
 
   const slowest = (/** @type {RunResult[]} */ list) => {
     const ranked = PHASES.map((phase) => ({ phase, ms: median(timing(list, phase)) })).sort(
