@@ -7,26 +7,40 @@
 import { Worker } from 'node:worker_threads';
 
 /**
+ * `view`, or a copy of it, whose buffer can be transferred: one of 64 KiB or more is a buffer
+ * of its own (Node's shared pool slabs are 8 KiB, and transferring one throws on Node 22);
+ * a smaller view is copied, which costs little. The worker's script has the same rule.
+ */
+const transferable = (view: Uint8Array): Uint8Array =>
+  view.buffer.byteLength >= 65536 ? view : new Uint8Array(view);
+
+/**
  * The worker: one task at a time, answered with the result or the error's message and code.
+ * Memory: each task allocates one output buffer (zlib's `chunkSize` is set to hold the whole
+ * output) and hands it, and the input, back to the main thread by transfer, so a worker keeps
+ * no garbage between tasks. (A worker allocates few JS objects, so it rarely collects; buffers
+ * it dropped would pile up to V8's external-memory threshold, about 64 MB per thread.)
  * `consumed` is how many input bytes gunzip read, so trailing bytes are detected.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
+const transferable = (view) => (view.buffer.byteLength >= 65536 ? view : new Uint8Array(view));
 parentPort.on('message', (task) => {
   try {
     let output;
     let consumed = task.input.length;
     if (task.op === 'gzip') {
-      output = zlib.gzipSync(task.input, { level: task.level });
+      const bound = task.input.length + (task.input.length >>> 10) + 1024;
+      output = zlib.gzipSync(task.input, { level: task.level, chunkSize: bound });
     } else {
-      const result = zlib.gunzipSync(task.input, { info: true, maxOutputLength: task.maxOutput });
+      const chunkSize = Math.max(task.maxOutput, 64);
+      const result = zlib.gunzipSync(task.input, { info: true, maxOutputLength: task.maxOutput, chunkSize });
       output = result.buffer;
       consumed = result.engine.bytesWritten;
     }
-    const whole = output.byteOffset === 0 && output.byteLength === output.buffer.byteLength;
-    const data = whole ? output : new Uint8Array(output);
-    parentPort.postMessage({ id: task.id, data, consumed }, [data.buffer]);
+    const data = transferable(output);
+    parentPort.postMessage({ id: task.id, data, consumed, input: task.input }, [data.buffer, task.input.buffer]);
   } catch (error) {
     parentPort.postMessage({ id: task.id, error: { message: String(error && error.message), code: error && error.code } });
   }
@@ -38,10 +52,15 @@ export type ZlibTask =
   | { readonly op: 'gzip'; readonly input: Uint8Array; readonly level: number }
   | { readonly op: 'gunzip'; readonly input: Uint8Array; readonly maxOutput: number };
 
-/** A worker's answer: the output, and the input bytes gunzip consumed. @internal */
+/**
+ * A worker's answer: the output, the input bytes gunzip consumed, and the input's whole
+ * buffer handed back for reuse.
+ * @internal
+ */
 export interface ZlibResult {
   readonly data: Buffer;
   readonly consumed: number;
+  readonly input: Buffer;
 }
 
 /** A zlib failure in a worker, with zlib's code (`Z_DATA_ERROR`, `ERR_BUFFER_TOO_LARGE`, …). @internal */
@@ -66,6 +85,7 @@ interface WorkerReply {
   readonly id: number;
   readonly data?: Uint8Array;
   readonly consumed?: number;
+  readonly input?: Uint8Array;
   readonly error?: { readonly message: string; readonly code?: string };
 }
 
@@ -88,7 +108,11 @@ export class ZlibWorkerPool {
     this.#size = size;
   }
 
-  /** Runs a task; the input's buffer is transferred to the worker (unusable here after). */
+  /**
+   * Runs a task. The input's whole buffer is transferred to the worker (unusable here after)
+   * and handed back in the result, so pass a view of a buffer of its own
+   * (`Buffer.allocUnsafeSlow`) at offset 0; an input under 64 KiB is copied instead.
+   */
   run(task: ZlibTask): Promise<ZlibResult> {
     return new Promise<ZlibResult>((resolve, reject) => {
       if (this.#failure !== undefined) {
@@ -113,12 +137,8 @@ export class ZlibWorkerPool {
       if (worker === undefined) return;
       const pending = this.#queue.shift() as Pending;
       this.#busy.set(worker, pending);
-      const { task } = pending;
-      const message = { id: pending.id, ...task };
-      // Transfer only a buffer the input owns whole; a view into a shared pool is copied.
-      const owned =
-        task.input.byteOffset === 0 && task.input.byteLength === task.input.buffer.byteLength;
-      worker.postMessage(message, owned ? [task.input.buffer as ArrayBuffer] : []);
+      const input = transferable(pending.task.input);
+      worker.postMessage({ id: pending.id, ...pending.task, input }, [input.buffer as ArrayBuffer]);
     }
   }
 
@@ -143,9 +163,11 @@ export class ZlibWorkerPool {
       pending.reject(new ZlibTaskError(reply.error.message, reply.error.code));
     } else {
       const data = reply.data ?? new Uint8Array(0);
+      const input = reply.input ?? new Uint8Array(0);
       pending.resolve({
         data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
         consumed: reply.consumed ?? 0,
+        input: Buffer.from(input.buffer),
       });
     }
     this.#dispatch();

@@ -37,8 +37,12 @@ export async function* gzipMembers(
   const inFlight: InFlight[] = [];
   let offset = 0;
   let tarOffset = 0;
-  // A buffer of its own (never a slice of Node's shared pool), so it can be transferred.
-  let piece = Buffer.allocUnsafeSlow(memberBytes);
+  // Pieces come back from the workers with their members and are reused, so packing
+  // allocates about `depth + 1` of them whatever the size. Each is a buffer of its own
+  // (never a slice of Node's shared pool), so it can be transferred.
+  const spare: Buffer[] = [];
+  const newPiece = (): Buffer => spare.pop() ?? Buffer.allocUnsafeSlow(memberBytes);
+  let piece = newPiece();
   let filled = 0;
 
   const dispatch = (): void => {
@@ -48,12 +52,13 @@ export async function* gzipMembers(
     result.catch(() => undefined);
     inFlight.push({ result, tarOffset, tarSize: filled });
     tarOffset += filled;
-    piece = Buffer.allocUnsafeSlow(memberBytes);
+    piece = newPiece();
     filled = 0;
   };
   const oldest = async (): Promise<Buffer> => {
     const member = inFlight.shift() as InFlight;
-    const { data } = await member.result;
+    const { data, input } = await member.result;
+    if (input.length === memberBytes) spare.push(input);
     onMember({ offset, size: data.length, tarOffset: member.tarOffset, tarSize: member.tarSize });
     offset += data.length;
     return data;

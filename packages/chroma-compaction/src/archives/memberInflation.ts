@@ -74,9 +74,17 @@ export const checkMembers = (members: readonly GzipMember[], fileSize: number): 
   }
 };
 
-/** Reads `size` bytes at `offset` into a buffer of their own (so it can be transferred). */
-const readRange = async (handle: FileHandle, offset: number, size: number): Promise<Buffer> => {
-  const bytes = Buffer.allocUnsafeSlow(size);
+/**
+ * Reads `size` bytes at `offset` into `into` (a buffer of its own, so it can be transferred),
+ * returning the view of them.
+ */
+const readRange = async (
+  handle: FileHandle,
+  offset: number,
+  size: number,
+  into: Buffer,
+): Promise<Buffer> => {
+  const bytes = into.subarray(0, size);
   let read = 0;
   while (read < size) {
     const { bytesRead } = await handle.read(bytes, read, size - read, offset + read);
@@ -91,25 +99,46 @@ const inflateMember = async (
   handle: FileHandle,
   member: GzipMember,
   index: number,
+  buffers: ReadBuffers,
   pool: ZlibWorkerPool,
 ): Promise<Buffer> => {
-  const input = await readRange(handle, member.offset, member.size);
+  const input = await readRange(handle, member.offset, member.size, buffers.take());
   const where = `Member ${index} (bytes ${member.offset} to ${member.offset + member.size})`;
-  const { data, consumed } = await pool
-    .run({ op: 'gunzip', input, maxOutput: member.tarSize })
-    .catch((error: unknown) => {
-      if (!(error instanceof ZlibTaskError)) throw error;
-      throw mismatch(
-        `${where} does not inflate to ${member.tarSize} bytes: ${error.message}`,
-        error,
-      );
-    });
+  const {
+    data,
+    consumed,
+    input: spent,
+  } = await pool.run({ op: 'gunzip', input, maxOutput: member.tarSize }).catch((error: unknown) => {
+    if (!(error instanceof ZlibTaskError)) throw error;
+    throw mismatch(`${where} does not inflate to ${member.tarSize} bytes: ${error.message}`, error);
+  });
+  buffers.give(spent);
   if (data.length !== member.tarSize || consumed !== member.size) {
     throw mismatch(
       `${where} inflates ${consumed} bytes to ${data.length}, not ${member.size} to ${member.tarSize}`,
     );
   }
   return data;
+};
+
+/**
+ * Buffers for the compressed members, each as large as the largest member; they come back
+ * from the workers and are reused, so reading allocates about `depth` of them in all.
+ */
+interface ReadBuffers {
+  readonly take: () => Buffer;
+  readonly give: (buffer: Buffer) => void;
+}
+
+const readBuffers = (members: readonly GzipMember[]): ReadBuffers => {
+  const capacity = members.reduce((largest, member) => Math.max(largest, member.size), 0);
+  const spare: Buffer[] = [];
+  return {
+    take: () => spare.pop() ?? Buffer.allocUnsafeSlow(capacity),
+    give: (buffer) => {
+      if (buffer.length === capacity) spare.push(buffer);
+    },
+  };
 };
 
 /**
@@ -124,13 +153,14 @@ export async function* inflateMembers(
 ): AsyncGenerator<Buffer> {
   const { pool, depth, budget } = options;
   const inFlight: { readonly data: Promise<Buffer>; readonly tarSize: number }[] = [];
+  const buffers = readBuffers(members);
   let next = 0;
   let inFlightBytes = 0;
   const fill = (): void => {
     while (next < members.length && inFlight.length < depth) {
       const member = members[next] as GzipMember;
       if (inFlight.length > 0 && inFlightBytes + member.tarSize > budget) return;
-      const data = inflateMember(handle, member, next, pool);
+      const data = inflateMember(handle, member, next, buffers, pool);
       // Awaited in order below; a failure seen first elsewhere must not go unhandled here.
       data.catch(() => undefined);
       inFlight.push({ data, tarSize: member.tarSize });

@@ -17,7 +17,7 @@ export interface PackSnapshotOptions {
   /**
    * Uncompressed tar bytes per gzip member when `workers` is more than 1. Each member is
    * compressed on its own, so smaller members cost a little ratio and bound memory: about
-   * `2 x workers` members are in flight at once.
+   * `workers + 1` members are in flight at once.
    * @default 4 MiB
    */
   readonly memberBytes?: number;

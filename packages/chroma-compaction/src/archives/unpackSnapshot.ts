@@ -38,7 +38,7 @@ interface UnpackState {
  *
  * Given the `members` of a multi-member snapshot file (`PackedSnapshot.members` from
  * {@link packSnapshot}, or a snapshot manifest's list), the members are read and inflated in
- * parallel worker threads (about two per worker in flight) and fed in order to the same
+ * parallel worker threads (`workers + 1` members in flight) and fed in order to the same
  * checks; a list that disagrees with the file is refused with `member-mismatch`. Without
  * members, one thread inflates the whole stream, which also reads multi-member files.
  * @param source - The `.tar.gz` bytes, or the path of a `.tar.gz` file (required with

@@ -13,7 +13,10 @@ import { checkMembers, inflateMembers } from './memberInflation.js';
 import type { UnpackSnapshotOptions } from './types.js';
 import { ZlibWorkerPool } from './ZlibWorkerPool.js';
 
-/** Uncompressed bytes in flight per worker when inflating members (two 4 MiB members). */
+/**
+ * Uncompressed bytes in flight per worker when inflating members (two 4 MiB members); with
+ * members of the default size the count bound (`workers + 1`) is what applies.
+ */
 const BUDGET_BYTES_PER_WORKER = 8 * 1024 * 1024;
 
 /** What to extract from, and how to release it. @internal */
@@ -55,7 +58,7 @@ export const openUnpackSource = async (
   const pool = new ZlibWorkerPool(workers);
   const tar = inflateMembers(handle, members, {
     pool,
-    depth: 2 * workers,
+    depth: workers + 1,
     budget: BUDGET_BYTES_PER_WORKER * workers,
   });
   let closing: Promise<void> | undefined;

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { digestStream } from '../archives/digestStream.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 
 /** A downloaded tarball: where it is, and what its bytes hash to. */
@@ -24,17 +23,7 @@ export const fetchTarball = async (
   path: string,
 ): Promise<FetchedTarball> => {
   const { body } = await store.get(key);
-  const sha256 = createHash('sha256');
-  const md5 = createHash('md5');
-  let size = 0;
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      sha256.update(chunk);
-      md5.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(body, hashing, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-  return { path, size, sha256: sha256.digest('hex'), md5: md5.digest('hex') };
+  const digest = digestStream();
+  await pipeline(body, digest.stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  return { path, size: digest.size(), sha256: digest.sha256(), md5: digest.md5() };
 };

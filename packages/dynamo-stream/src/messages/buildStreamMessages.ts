@@ -97,19 +97,13 @@ const describe = (value: unknown): string =>
  * an invalid image or a failing custom definition is counted, logged with its `eventID`,
  * and skipped, and the rest of the batch is processed.
  *
-<<<<<<< HEAD
  * Rules (spec §8, with fixes): a compaction-run INSERT gives one delta-merge message per
  * collection; section, summary, place and word-label INSERTs (Python sent the first two
  * only), MODIFYs that change a relevant field, and every REMOVE of a known entity give one
- * message routed to the type's queues. Records that cannot yield a message (e.g. a word
- * MODIFY) are not parsed at all.
-=======
- * Rules (the Python package's, HEAD): a compaction-run INSERT gives one delta-merge message
- * per collection; section and summary INSERTs, MODIFYs that change a relevant field, and
- * every REMOVE of a known entity give one message routed to the type's queues. Records
- * that cannot yield a message are not parsed at all: a word MODIFY, or a MODIFY whose
- * relevant attributes are equal in both raw images (it yields no message whatever the
- * images hold, so an invalid image there goes unreported, and nothing wrong is sent).
+ * message routed to the type's queues. Records that cannot yield a message are not parsed
+ * at all: a word MODIFY, or a MODIFY whose relevant attributes are equal in both raw images
+ * (it yields no message whatever the images hold, so an invalid image there goes
+ * unreported, and nothing wrong is sent).
  *
  * The table's stream must use the `NEW_AND_OLD_IMAGES` view type. A message is never built
  * from a missing or invalid image (the Python package builds one whose `changes` set every
@@ -117,7 +111,6 @@ const describe = (value: unknown): string =>
  * failure naming its `StreamViewType`, and one whose NewImage fails validation an
  * `invalid-entity` failure naming the image. A REMOVE needs no old image: every built-in
  * type's message can be built from the keys.
->>>>>>> stream-converge
  *
  * @example
  * ```ts

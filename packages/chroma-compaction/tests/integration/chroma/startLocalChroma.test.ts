@@ -67,7 +67,7 @@ describe('Function: startLocalChroma', () => {
     await chroma.stop();
 
     // Assess
-    await expect(chroma.stop()).resolves.toBeUndefined();
+    await expect(chroma.stop()).resolves.toEqual({ code: 0, signal: null });
     await expect(fetch(`${chroma.url}/api/v2/heartbeat`)).rejects.toThrow();
     expect(() => process.kill(chroma.pid, 0)).toThrow();
   });

@@ -5,12 +5,14 @@ import { join, resolve } from 'node:path';
 import { ChromaClient } from 'chromadb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalChromaStartError } from '../../../../src/adapters/chroma/errors.js';
+import { openSnapshot } from '../../../../src/adapters/chroma/openSnapshot.js';
 import { resolveChromaCli } from '../../../../src/adapters/chroma/resolveChromaCli.js';
 import {
   type StartLocalChromaOptions,
   startLocalChroma,
 } from '../../../../src/adapters/chroma/startLocalChroma.js';
 import { ChromaCompactionError } from '../../../../src/errors.js';
+import { SnapshotError } from '../../../../src/snapshots/errors.js';
 
 /**
  * A stand-in for `chroma run`: answers `GET /api/v2/heartbeat` on the `--host`/`--port` it is
@@ -175,7 +177,7 @@ describe('Function: startLocalChroma', { timeout: 30_000 }, () => {
     expect(second).toBe(first);
     expect(signals()).toBe('SIGINT\n');
     expect(isAlive(chroma.pid)).toBe(false);
-    await expect(chroma.stop()).resolves.toBeUndefined();
+    await expect(chroma.stop()).resolves.toEqual({ code: 0, signal: null });
   });
 
   it('kills a server that ignores SIGINT once stopTimeoutMs has passed', async () => {
@@ -184,11 +186,29 @@ describe('Function: startLocalChroma', { timeout: 30_000 }, () => {
     const chroma = await startLocalChroma(options);
 
     // Act
-    await chroma.stop();
+    const exit = await chroma.stop();
 
     // Assess
     expect(signals()).toBe('SIGINT\n');
     expect(isAlive(chroma.pid)).toBe(false);
+    expect(exit.signal).toBe('SIGKILL');
+  });
+
+  it('has openSnapshot refuse a directory whose server had to be killed', async () => {
+    // Prepare
+    const { path, ...server } = fake(
+      FAKE_SERVER,
+      { stopTimeoutMs: 200 },
+      { FAKE_IGNORE_SIGINT: '1' },
+    );
+    const snapshot = await openSnapshot(path, server);
+
+    // Act
+    const error = await snapshot.close().catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect((error as Error).message).toContain('do not publish');
   });
 
   it('sends SIGINT to a running server when the process exits', async () => {
