@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Bundles parts of `@receipt-chroma/chroma-compaction` from `src` with esbuild, so a
- * benchmark measures the current source without a build: `chromadb`, the AWS SDK and
- * `tar-stream` stay external (node loads them from `node_modules`).
+ * Bundles parts of `@receipt-chroma/chroma-compaction` (and, under `stream`, of
+ * `@receipt-chroma/dynamo-stream`) from `src` with esbuild, so a benchmark measures the
+ * current source without a build: `chromadb`, the AWS SDK and `tar-stream` stay external
+ * (node loads them from `node_modules`).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ const ENTRIES = {
   s3: 'adapters/s3/index.ts',
   dynamodb: 'adapters/dynamodb/index.ts',
   testing: 'testing/index.ts',
+  // Not a subpath of this package: `@receipt-chroma/dynamo-stream`'s source, for what a bench
+  // needs of the stream side (message encoding, entity schemas and item writers).
+  stream: '../../dynamo-stream/src/index.ts',
 };
 
 /**
