@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SnapshotNotCachedError } from '../../../../src/snapshots/cache/snapshotCacheErrors.js';
@@ -92,6 +92,9 @@ describe('Class: SnapshotCache', () => {
       const cache = world.cache();
       await cache.setCurrentVersion(V1);
       const before = await stat(join(world.dir, '.version'));
+      // Held open, the first file keeps its inode, which the file system cannot hand to a
+      // later file: a new inode then proves a replacement, not an in-place write.
+      const original = await open(join(world.dir, '.version'), 'r');
       const seen = new Set<string>();
       let writing = true;
       const reader = (async () => {
@@ -107,7 +110,9 @@ describe('Class: SnapshotCache', () => {
 
       // Assess
       expect(new Set([...seen].filter((text) => text !== V1 && text !== V2))).toEqual(new Set());
-      expect((await stat(join(world.dir, '.version'))).ino).not.toBe(before.ino);
+      const after = await stat(join(world.dir, '.version'));
+      await original.close();
+      expect(after.ino).not.toBe(before.ino);
       expect(await world.entries()).toEqual(['.locks', '.version', V1, V2]);
     });
   });
