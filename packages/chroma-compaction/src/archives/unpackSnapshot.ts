@@ -208,8 +208,13 @@ const writeFileEntry = async (
       cause: error,
     });
   });
+  // One write in flight while the next batch gathers; a failed write surfaces at the next
+  // await of `writing`, and the handle closes only once no write is pending.
+  let writing: Promise<void> | undefined;
   try {
     let entryBytes = 0;
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
     for await (const chunk of entry as AsyncIterable<Buffer>) {
       entryBytes += chunk.length;
       state.bytes += chunk.length;
@@ -225,12 +230,38 @@ const writeFileEntry = async (
           entry: name,
         });
       }
-      let offset = 0;
-      while (offset < chunk.length) offset += (await handle.write(chunk, offset)).bytesWritten;
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) {
+        await writing;
+        writing = writeAll(handle, batch);
+        writing.catch(() => undefined);
+        batch = [];
+        batchBytes = 0;
+      }
     }
+    await writing;
+    if (batch.length > 0) await writeAll(handle, batch);
   } finally {
+    await writing?.catch(() => undefined);
     await handle.close();
   }
+};
+
+/**
+ * Content bytes gathered into one `writev` per file; one batch is written while the next
+ * gathers, so at most about twice this is held per file.
+ */
+const WRITE_BATCH_BYTES = 512 * 1024;
+
+/** Writes `chunks` in order at the file's position, finishing any short write. */
+const writeAll = async (handle: FileHandle, chunks: readonly Buffer[]): Promise<void> => {
+  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  let written = (await handle.writev(chunks)).bytesWritten;
+  if (written === total) return;
+  const rest = Buffer.concat(chunks).subarray(written);
+  written = 0;
+  while (written < rest.length) written += (await handle.write(rest, written)).bytesWritten;
 };
 
 /** Our own errors and the disk's pass through; the rest is corruption. */
