@@ -45,16 +45,23 @@ const drained = (sink: Sink): Promise<void> =>
   });
 
 /**
- * Adds every entry to `pack`, then finalizes it. Rejects, and leaves the packer to be
- * destroyed by the caller, when a file cannot be read or changed since it was listed.
- * @internal
+ * Resolves once the packer is destroyed (the pack failed or was aborted downstream): an
+ * entry's callback or a sink's `drain` may then never come, so every wait races this.
  */
+const closedOf = (pack: Pack): Promise<void> =>
+  new Promise((resolve) => {
+    if (pack.destroyed) resolve();
+    else pack.once('close', () => resolve());
+  });
+
 export const feedTar = async (
   pack: Pack,
   root: string,
   entries: readonly SourceEntry[],
 ): Promise<void> => {
+  const closed = closedOf(pack);
   for (const entry of entries) {
+    if (pack.destroyed) return;
     let sink: Sink | undefined;
     const added = new Promise<void>((resolve, reject) => {
       sink = pack.entry(headerOf(entry), (error) => (error ? reject(error) : resolve()));
@@ -64,18 +71,26 @@ export const feedTar = async (
     added.catch(() => undefined);
     sink?.on('error', () => undefined);
     if (entry.type === 'file' && sink !== undefined) {
-      await copyFile(join(root, entry.path), entry, sink).catch((error: unknown) => {
-        sink?.destroy(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-      });
+      await copyFile(join(root, entry.path), entry, sink, { pack, closed }).catch(
+        (error: unknown) => {
+          sink?.destroy(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        },
+      );
     }
-    await added;
+    await Promise.race([added, closed]);
   }
-  pack.finalize();
+  if (!pack.destroyed) pack.finalize();
 };
 
 /** Streams one file into its entry, refusing a file that is no longer what was listed. */
-const copyFile = async (path: string, entry: SourceEntry, sink: Sink): Promise<void> => {
+const copyFile = async (
+  path: string,
+  entry: SourceEntry,
+  sink: Sink,
+  packer: { readonly pack: Pack; readonly closed: Promise<void> },
+): Promise<void> => {
+  const stopped = (): boolean => sink.destroyed || packer.pack.destroyed;
   // O_NOFOLLOW: a file swapped for a link since the listing is refused, not followed.
   const handle: FileHandle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
     (error: unknown) => {
@@ -90,16 +105,16 @@ const copyFile = async (path: string, entry: SourceEntry, sink: Sink): Promise<v
   try {
     await checkUnchanged(handle, entry);
     let copied = 0;
-    while (copied < entry.size && !sink.destroyed) {
+    while (copied < entry.size && !stopped()) {
       const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, entry.size - copied));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, copied);
       if (bytesRead === 0) break;
       copied += bytesRead;
       if (!sink.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead))) {
-        await drained(sink);
+        await Promise.race([drained(sink), packer.closed]);
       }
     }
-    if (sink.destroyed) return;
+    if (stopped()) return;
     await checkUnchanged(handle, entry, copied);
     // streamx types `end` with a required chunk; none is written here.
     sink.end(undefined);
