@@ -176,6 +176,24 @@ export const checkAcquire = (
 export const timeToLive = (expiresMillis: number, graceSeconds: number): number =>
   Math.floor(expiresMillis / 1000) + graceSeconds;
 
+/**
+ * The lock item an acquire writes: the request's holder and times, the new `fence`, and
+ * `time_to_live` (`null` where the store has no TTL). @internal
+ */
+export const acquiredLock = (
+  request: AcquireLockRequest,
+  fence: number,
+  timeToLiveSeconds: number | null,
+): CompactionLock => ({
+  lock_id: request.lockId,
+  collection: request.collection as CompactionLock['collection'],
+  owner: request.owner,
+  expires: request.expires,
+  heartbeat: request.heartbeat,
+  fence,
+  time_to_live: timeToLiveSeconds,
+});
+
 /** The port's view of a stored lock; a Python-written item (no `fence`) reads as fence 0. @internal */
 export const toLockRecord = (lock: CompactionLock): LockRecord => ({
   lockId: lock.lock_id,

@@ -1,5 +1,6 @@
 import type { CompactionLock } from '@receipt-chroma/dynamo-stream';
 import {
+  acquiredLock,
   blocksAcquire,
   checkAcquire,
   checkLockRef,
@@ -52,15 +53,7 @@ export class InMemoryLockStore implements LockStore {
     const current = this.#locks.get(key);
     if (blocksAcquire(current, request.now)) throw lockHeldError(request, current);
     const fence = nextFence(this.#fences.get(key), current?.fence);
-    const lock: CompactionLock = {
-      lock_id: request.lockId,
-      collection: request.collection as CompactionLock['collection'],
-      owner: request.owner,
-      expires: request.expires,
-      heartbeat: request.heartbeat,
-      fence,
-      time_to_live: null,
-    };
+    const lock = acquiredLock(request, fence, null);
     this.#fences.set(key, fence);
     this.#locks.set(key, lock);
     return toLockRecord(lock);

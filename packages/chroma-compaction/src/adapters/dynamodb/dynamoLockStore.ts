@@ -14,6 +14,7 @@ import {
 } from '@receipt-chroma/dynamo-stream';
 import { LockHeldError, LockStoreError } from '../../errors.js';
 import {
+  acquiredLock,
   blocksAcquire,
   checkAcquire,
   checkLockRef,
@@ -167,15 +168,7 @@ export class DynamoLockStore implements LockStore {
       if (blocksAcquire(current, request.now)) throw lockHeldError(request, current);
       const seenCounter = counterValue(counterItem, request);
       const fence = nextFence(seenCounter, current?.fence);
-      const lock: CompactionLock = {
-        lock_id: request.lockId,
-        collection: request.collection as CompactionLock['collection'],
-        owner: request.owner,
-        expires: request.expires,
-        heartbeat: request.heartbeat,
-        fence,
-        time_to_live: timeToLive(expiresMillis, this.#graceSeconds),
-      };
+      const lock = acquiredLock(request, fence, timeToLive(expiresMillis, this.#graceSeconds));
       const { PK: _pk, SK: _sk, ...attributes } = compactionLockToItem(lock) as unknown as Item;
       try {
         await this.#client.send(
