@@ -74,17 +74,6 @@ const BUCKET = 'cycle-bench';
 const DEADLINE_MS = 15 * 60_000;
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
-/** The phases of `result.timings`, in order. */
-const PHASES = /** @type {const} */ ([
-  'decode',
-  'lock',
-  'snapshot',
-  'open',
-  'process',
-  'close',
-  'publish',
-]);
-
 // ---------------------------------------------------------------------------------------
 // Child: one cycle
 
@@ -370,7 +359,14 @@ const main = async () => {
   }
   const loadAtStart = loadavg();
   const bundle = await bundlePackage('compactionCycle', {
-    index: ['lineChromaId', 'publishSnapshot', 'SnapshotCache', 'snapshotKeys', 'writeDelta'],
+    index: [
+      'COMPACTION_PHASES',
+      'lineChromaId',
+      'publishSnapshot',
+      'SnapshotCache',
+      'snapshotKeys',
+      'writeDelta',
+    ],
     chroma: ['compactCollection', 'startLocalChroma'],
     s3: ['S3ObjectStore'],
     testing: ['InMemoryLockStore', 'InMemoryReceiptStore'],
@@ -386,6 +382,8 @@ const main = async () => {
     ],
   });
   const lib = await import(pathToFileURL(bundle).href);
+  /** @type {readonly string[]} the phases of `result.timings`, in order */
+  const PHASES = lib.COMPACTION_PHASES;
   const { chromaDirectory } = await import('../lib/snapshotData.mjs');
   const { chromaNodeCommand } = await import('../../scripts/services/chroma.mjs');
   const { startMoto } = await import('../../scripts/services/moto.mjs');
@@ -475,15 +473,16 @@ const main = async () => {
     await moto.stop();
     await rm(work, { recursive: true, force: true });
   }
-  report({ results, runs, count, setup, loadAtStart });
+  report({ results, runs, count, setup, loadAtStart, phases: PHASES });
 };
 
 /**
  * Prints the tables.
  * @param {{ results: RunResult[], runs: number, count: number, loadAtStart: number[],
- *   setup: { publishMs: number, compressed: number, deltasMs: number, warmDownloadMs: number } }} figures
+ *   setup: { publishMs: number, compressed: number, deltasMs: number, warmDownloadMs: number },
+ *   phases: readonly string[] }} figures `phases`: the package's `COMPACTION_PHASES`
  */
-const report = ({ results, runs, count, setup, loadAtStart }) => {
+const report = ({ results, runs, count, setup, loadAtStart, phases: PHASES }) => {
   const of = (/** @type {string} */ mode) => results.filter((result) => result.mode === mode);
   const warm = of('warm');
   const cold = of('cold');
