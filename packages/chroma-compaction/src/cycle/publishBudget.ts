@@ -1,5 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { listSnapshotSource } from '../archives/snapshotSource.js';
 import { CompactionAbortedError } from './errors.js';
 import type { CompactionPhase } from './types.js';
 
@@ -8,15 +7,12 @@ const PUBLISH_OVERHEAD_MS = 2_000;
 /** The least a cycle needs besides publishing: open, a few messages, close. */
 const MIN_WORK_MS = 5_000;
 
-/** Bytes of the regular files under `dir` (0 when it does not exist). @internal */
-export const directoryBytes = async (dir: string): Promise<number> => {
-  let total = 0;
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  for (const entry of entries) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
-  }
-  return total;
-};
+/**
+ * Bytes of the files `packSnapshot` would pack from `dir`; 0 when it is missing or cannot be
+ * packed (the estimate then only errs low; the publish itself reports the problem). @internal
+ */
+export const directoryBytes = async (dir: string): Promise<number> =>
+  (await listSnapshotSource(dir).catch(() => [])).reduce((total, entry) => total + entry.size, 0);
 
 /**
  * Decides whether what is left of the invocation covers the rest of a cycle (spec §18.14:
