@@ -9,7 +9,7 @@ import type { CollectionUpdateResult, RecordOutcome } from '../compaction/types.
 import { createDeltaMerger } from '../deltas/deltaMerger.js';
 import { type ChromaCompactionError, LockHeldError, LockLostError } from '../errors.js';
 import { LockManager } from '../locks/lockManager.js';
-import { NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
+import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
 import type { SnapshotCache } from '../snapshots/cache/snapshotCache.js';
 import { NoSnapshotError, SnapshotConflictError, SnapshotLockError } from '../snapshots/errors.js';
 import { CyclePhases, withFields } from './cyclePhases.js';
@@ -34,9 +34,10 @@ const ensureSnapshot = async (
   cache: SnapshotCache,
   chroma: CycleChroma,
   lock: LockManager,
+  observability: ObservabilityOptions,
 ): Promise<{ path: string; version: string; downloaded: boolean }> => {
   try {
-    const ensured = await cache.ensure();
+    const ensured = await cache.ensure(undefined, observability);
     return { ...ensured, downloaded: ensured.source === 'download' };
   } catch (error) {
     if (!(error instanceof NoSnapshotError)) throw error;
@@ -46,7 +47,7 @@ const ensureSnapshot = async (
     // Another worker initialised it first: use theirs.
     if (!(error instanceof SnapshotConflictError)) throw error;
   });
-  const ensured = await cache.ensure();
+  const ensured = await cache.ensure(undefined, observability);
   return { ...ensured, downloaded: true };
 };
 
@@ -129,7 +130,7 @@ export async function runCompactionCycle(
           phase = 'snapshot';
           const snapshot = await phases.run('snapshot', async () => {
             const begun = performance.now();
-            const ensured = await ensureSnapshot(options.cache, chroma, lock);
+            const ensured = await ensureSnapshot(options.cache, chroma, lock, { logger, metrics });
             const dir = await mkdtemp(join(tmpdir(), `receipt-chroma-${collection}-`));
             work = dir;
             await cp(ensured.path, dir, { recursive: true });

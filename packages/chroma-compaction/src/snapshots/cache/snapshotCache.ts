@@ -198,24 +198,34 @@ export class SnapshotCache {
    * download instead of starting its own. The result is not protected from `cleanup`; use
    * {@link SnapshotCache.acquire} to read it safely.
    * @param version - The version id. @default the one `latest-pointer.txt` names
+   * @param observability - A logger and metrics for this call (e.g. carrying a caller's
+   *   correlation id). @default the cache's
    * @throws NoSnapshotError when `version` is omitted and the collection has no pointer
    * @throws SnapshotCacheLockTimeoutError when another process kept the version's lock
    *   longer than `lockWaitMs`
    */
-  async ensure(version?: string): Promise<EnsuredSnapshot> {
+  async ensure(
+    version?: string,
+    observability: ObservabilityOptions = {},
+  ): Promise<EnsuredSnapshot> {
     return this.#run('ensure', version, async () => {
       const wanted = await this.#resolve(version, 'ensure');
-      const { layout, metrics, dimensions } = this.#context;
+      const context: CacheContext = {
+        ...this.#context,
+        logger: observability.logger ?? this.#context.logger,
+        metrics: observability.metrics ?? this.#context.metrics,
+      };
+      const { layout, metrics, dimensions } = context;
       const path = layout.versionPath(wanted);
       if (await isDirectory(path)) {
         metrics.count('SnapshotCacheHit', 1, dimensions);
         return { version: wanted, path, source: 'cache' };
       }
       const source = await withLock(
-        this.#context,
+        context,
         layout.versionLock(wanted),
         { operation: 'ensure', version: wanted },
-        () => fillVersion(this.#context, wanted),
+        () => fillVersion(context, wanted),
       );
       return { version: wanted, path, source };
     });

@@ -254,7 +254,11 @@ describe('runCompactionCycle (compactCollection without Chroma)', () => {
   it('puts the correlation id on every log line', async () => {
     // Prepare
     const lines: Record<string, unknown>[] = [];
-    const record = (_message: string, extra?: Record<string, unknown>) => lines.push(extra ?? {});
+    const messages: string[] = [];
+    const record = (message: string, extra?: Record<string, unknown>) => {
+      messages.push(message);
+      lines.push(extra ?? {});
+    };
     const logger = { debug: record, info: record, warn: record, error: record };
 
     // Act
@@ -265,6 +269,8 @@ describe('runCompactionCycle (compactCollection without Chroma)', () => {
 
     // Assess
     expect(lines.length).toBeGreaterThan(5);
+    // The cache's own lines (its download of the first version) carry it too.
+    expect(messages).toContain('Snapshot downloaded to the cache');
     for (const line of lines) expect(line).toMatchObject({ correlationId: 'corr-1' });
   });
 });
