@@ -16,51 +16,82 @@ const transferable = (view: Uint8Array): Uint8Array =>
 
 /**
  * The worker: one task at a time, answered with the result or the error's message and code.
- * Memory: each task allocates one output buffer (zlib's `chunkSize` is set to hold the whole
- * output) and hands it, and the input, back to the main thread by transfer, so a worker keeps
- * no garbage between tasks. (A worker allocates few JS objects, so it rarely collects; buffers
- * it dropped would pile up to V8's external-memory threshold, about 64 MB per thread.)
- * `consumed` is how many input bytes gunzip read, so trailing bytes are detected.
+ * Memory: the task brings the buffer to write into (lent by the caller, who reuses it), and
+ * the worker allocates nothing per task, so it never builds up garbage. (A worker allocates
+ * few JS objects and so rarely collects: buffers it made and dropped piled up to V8's
+ * external-memory threshold, and glibc kept the pages; bench/snapshots/RESULTS.md.) Node's
+ * public sync zlib calls always allocate their output, so the engine's own output buffer is
+ * swapped for the lent one before its one sync call (`_outBuffer`, `_chunkSize`,
+ * `_processChunk`, in Node's zlib since 0.x); where those are missing the public call runs
+ * and its output is copied into the lent buffer. Output that does not fit comes back as a
+ * buffer of its own. `consumed` is how many input bytes the engine read, so gunzip's
+ * trailing bytes are detected.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 const transferable = (view) => (view.buffer.byteLength >= 65536 ? view : new Uint8Array(view));
+const lendable = typeof zlib.Gzip.prototype._processChunk === 'function';
+const engineOf = (task, chunkSize) =>
+  task.op === 'gzip'
+    ? zlib.createGzip({ level: task.level, chunkSize })
+    : zlib.createGunzip({ maxOutputLength: task.maxOutput, chunkSize });
+const intoLent = (task, out) => {
+  const engine = engineOf(task, zlib.constants.Z_MIN_CHUNK);
+  engine._outBuffer = out;
+  engine._outOffset = 0;
+  engine._chunkSize = out.length;
+  const data = engine._processChunk(task.input, zlib.constants.Z_FINISH);
+  return { data, consumed: engine.bytesWritten };
+};
+const copied = (task, out) => {
+  const chunkSize = Math.max(out.length, zlib.constants.Z_MIN_CHUNK);
+  const options = task.op === 'gzip'
+    ? { level: task.level, chunkSize, info: true }
+    : { maxOutputLength: task.maxOutput, chunkSize, info: true };
+  const { buffer, engine } = (task.op === 'gzip' ? zlib.gzipSync : zlib.gunzipSync)(task.input, options);
+  if (buffer.length > out.length) return { data: buffer, consumed: engine.bytesWritten };
+  buffer.copy(out);
+  return { data: out.subarray(0, buffer.length), consumed: engine.bytesWritten };
+};
 parentPort.on('message', (task) => {
   try {
-    let output;
-    let consumed = task.input.length;
-    if (task.op === 'gzip') {
-      const bound = task.input.length + (task.input.length >>> 10) + 1024;
-      output = zlib.gzipSync(task.input, { level: task.level, chunkSize: bound });
-    } else {
-      const chunkSize = Math.max(task.maxOutput, 64);
-      const result = zlib.gunzipSync(task.input, { info: true, maxOutputLength: task.maxOutput, chunkSize });
-      output = result.buffer;
-      consumed = result.engine.bytesWritten;
-    }
-    const data = transferable(output);
-    parentPort.postMessage({ id: task.id, data, consumed, input: task.input }, [data.buffer, task.input.buffer]);
+    const out = Buffer.from(task.output.buffer, task.output.byteOffset, task.output.byteLength);
+    const result = (lendable ? intoLent : copied)(task, out);
+    const data = transferable(result.data);
+    const moved = [task.input.buffer, task.output.buffer];
+    if (data.buffer !== task.output.buffer) moved.push(data.buffer);
+    parentPort.postMessage({ id: task.id, data, consumed: result.consumed, input: task.input, output: task.output }, moved);
   } catch (error) {
     parentPort.postMessage({ id: task.id, error: { message: String(error && error.message), code: error && error.code } });
   }
 });
 `;
 
-/** One buffer for a worker: gzip it into one member, or gunzip it. @internal */
-export type ZlibTask =
-  | { readonly op: 'gzip'; readonly input: Uint8Array; readonly level: number }
-  | { readonly op: 'gunzip'; readonly input: Uint8Array; readonly maxOutput: number };
+/** The worker's script, for tests that run it with parts of Node's zlib taken away. @internal */
+export const ZLIB_WORKER_SOURCE: string = WORKER_SOURCE;
 
 /**
- * A worker's answer: the output, the input bytes gunzip consumed, and the input's whole
- * buffer handed back for reuse.
+ * One buffer for a worker: gzip it into one member, or gunzip it, writing into `output`
+ * (lent: its whole buffer is transferred to the worker and handed back in the result).
+ * @internal
+ */
+export type ZlibTask = (
+  | { readonly op: 'gzip'; readonly input: Uint8Array; readonly level: number }
+  | { readonly op: 'gunzip'; readonly input: Uint8Array; readonly maxOutput: number }
+) & { readonly output: Uint8Array };
+
+/**
+ * A worker's answer: the output (a view of `output` when it fit there, else a buffer of its
+ * own), the input bytes the engine consumed, and the input's and the output's whole buffers
+ * handed back for reuse.
  * @internal
  */
 export interface ZlibResult {
   readonly data: Buffer;
   readonly consumed: number;
   readonly input: Buffer;
+  readonly output: Buffer;
 }
 
 /** A zlib failure in a worker, with zlib's code (`Z_DATA_ERROR`, `ERR_BUFFER_TOO_LARGE`, …). @internal */
@@ -86,6 +117,7 @@ interface WorkerReply {
   readonly data?: Uint8Array;
   readonly consumed?: number;
   readonly input?: Uint8Array;
+  readonly output?: Uint8Array;
   readonly error?: { readonly message: string; readonly code?: string };
 }
 
@@ -109,9 +141,9 @@ export class ZlibWorkerPool {
   }
 
   /**
-   * Runs a task. The input's whole buffer is transferred to the worker (unusable here after)
-   * and handed back in the result, so pass a view of a buffer of its own
-   * (`Buffer.allocUnsafeSlow`) at offset 0; an input under 64 KiB is copied instead.
+   * Runs a task. The input's and the output's whole buffers are transferred to the worker
+   * (unusable here after) and handed back in the result, so pass views of buffers of their
+   * own (`Buffer.allocUnsafeSlow`) at offset 0; a buffer under 64 KiB is copied instead.
    */
   run(task: ZlibTask): Promise<ZlibResult> {
     return new Promise<ZlibResult>((resolve, reject) => {
@@ -138,7 +170,11 @@ export class ZlibWorkerPool {
       const pending = this.#queue.shift() as Pending;
       this.#busy.set(worker, pending);
       const input = transferable(pending.task.input);
-      worker.postMessage({ id: pending.id, ...pending.task, input }, [input.buffer as ArrayBuffer]);
+      const output = transferable(pending.task.output);
+      worker.postMessage({ id: pending.id, ...pending.task, input, output }, [
+        input.buffer as ArrayBuffer,
+        output.buffer as ArrayBuffer,
+      ]);
     }
   }
 
@@ -164,10 +200,12 @@ export class ZlibWorkerPool {
     } else {
       const data = reply.data ?? new Uint8Array(0);
       const input = reply.input ?? new Uint8Array(0);
+      const output = reply.output ?? new Uint8Array(0);
       pending.resolve({
         data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
         consumed: reply.consumed ?? 0,
         input: Buffer.from(input.buffer),
+        output: Buffer.from(output.buffer),
       });
     }
     this.#dispatch();

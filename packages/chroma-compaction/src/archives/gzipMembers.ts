@@ -37,17 +37,21 @@ export async function* gzipMembers(
   const inFlight: InFlight[] = [];
   let offset = 0;
   let tarOffset = 0;
-  // Pieces come back from the workers with their members and are reused, so packing
-  // allocates about `depth + 1` of them whatever the size. Each is a buffer of its own
-  // (never a slice of Node's shared pool), so it can be transferred.
+  // Pieces and the buffers members are compressed into come back from the workers and are
+  // reused, so packing allocates about `depth + 1` of each whatever the size. Each is a
+  // buffer of its own (never a slice of Node's shared pool), so it can be transferred.
   const spare: Buffer[] = [];
   const newPiece = (): Buffer => spare.pop() ?? Buffer.allocUnsafeSlow(memberBytes);
+  // Room for a member's worst case: stored blocks of incompressible bytes plus the header.
+  const outputBytes = memberBytes + (memberBytes >>> 10) + 1024;
+  const outputs: Buffer[] = [];
+  const newOutput = (): Buffer => outputs.pop() ?? Buffer.allocUnsafeSlow(outputBytes);
   let piece = newPiece();
   let filled = 0;
 
   const dispatch = (): void => {
     const input = filled === piece.length ? piece : piece.subarray(0, filled);
-    const result = pool.run({ op: 'gzip', input, level });
+    const result = pool.run({ op: 'gzip', input, level, output: newOutput() });
     // Awaited in order below; a failure seen first elsewhere must not go unhandled here.
     result.catch(() => undefined);
     inFlight.push({ result, tarOffset, tarSize: filled });
@@ -57,8 +61,12 @@ export async function* gzipMembers(
   };
   const oldest = async (): Promise<Buffer> => {
     const member = inFlight.shift() as InFlight;
-    const { data, input } = await member.result;
+    const { data: compressed, input, output } = await member.result;
+    // The consumer may keep what it is given (a multipart upload holds its parts), so the
+    // member leaves as a copy and the lent buffer is reused.
+    const data = Buffer.from(compressed);
     if (input.length === memberBytes) spare.push(input);
+    if (output.length === outputBytes) outputs.push(output);
     onMember({ offset, size: data.length, tarOffset: member.tarOffset, tarSize: member.tarSize });
     offset += data.length;
     return data;

@@ -7,6 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { ArchiveError } from './errors.js';
+import type { InflatedBuffers } from './inflatedBuffers.js';
 import type { GzipMember } from './packTypes.js';
 import { ZlibTaskError, type ZlibWorkerPool } from './ZlibWorkerPool.js';
 
@@ -30,7 +31,13 @@ export interface InflateMembersOptions {
   readonly depth: number;
   /** Most uncompressed bytes in flight at once (one member is always allowed). */
   readonly budget: number;
+  /** The buffers members inflate into, sized by {@link inflatedCapacity}. */
+  readonly inflated: InflatedBuffers;
 }
+
+/** The bytes an inflated buffer needs: the largest member's, plus one (zlib stops short of a full buffer). @internal */
+export const inflatedCapacity = (members: readonly GzipMember[]): number =>
+  members.reduce((largest, member) => Math.max(largest, member.tarSize), 0) + 1;
 
 const mismatch = (message: string, cause?: unknown): ArchiveError =>
   new ArchiveError(`${message}; the members list does not describe this file`, {
@@ -100,19 +107,23 @@ const inflateMember = async (
   member: GzipMember,
   index: number,
   buffers: ReadBuffers,
-  pool: ZlibWorkerPool,
+  options: InflateMembersOptions,
 ): Promise<Buffer> => {
+  const { pool, inflated } = options;
   const input = await readRange(handle, member.offset, member.size, buffers.take());
   const where = `Member ${index} (bytes ${member.offset} to ${member.offset + member.size})`;
+  const task = { op: 'gunzip', input, maxOutput: member.tarSize, output: inflated.take() } as const;
   const {
     data,
     consumed,
     input: spent,
-  } = await pool.run({ op: 'gunzip', input, maxOutput: member.tarSize }).catch((error: unknown) => {
+    output,
+  } = await pool.run(task).catch((error: unknown) => {
     if (!(error instanceof ZlibTaskError)) throw error;
     throw mismatch(`${where} does not inflate to ${member.tarSize} bytes: ${error.message}`, error);
   });
   buffers.give(spent);
+  if (data.buffer !== output.buffer) inflated.give(output);
   if (data.length !== member.tarSize || consumed !== member.size) {
     throw mismatch(
       `${where} inflates ${consumed} bytes to ${data.length}, not ${member.size} to ${member.tarSize}`,
@@ -151,7 +162,7 @@ export async function* inflateMembers(
   members: readonly GzipMember[],
   options: InflateMembersOptions,
 ): AsyncGenerator<Buffer> {
-  const { pool, depth, budget } = options;
+  const { depth, budget, inflated } = options;
   const inFlight: { readonly data: Promise<Buffer>; readonly tarSize: number }[] = [];
   const buffers = readBuffers(members);
   let next = 0;
@@ -160,7 +171,7 @@ export async function* inflateMembers(
     while (next < members.length && inFlight.length < depth) {
       const member = members[next] as GzipMember;
       if (inFlight.length > 0 && inFlightBytes + member.tarSize > budget) return;
-      const data = inflateMember(handle, member, next, buffers, pool);
+      const data = inflateMember(handle, member, next, buffers, options);
       // Awaited in order below; a failure seen first elsewhere must not go unhandled here.
       data.catch(() => undefined);
       inFlight.push({ data, tarSize: member.tarSize });
@@ -174,6 +185,7 @@ export async function* inflateMembers(
     const data = await oldest.data;
     inFlightBytes -= oldest.tarSize;
     fill();
+    inflated.handedOn(Buffer.from(data.buffer));
     for (let start = 0; start < data.length; start += YIELD_CHUNK_BYTES) {
       yield data.subarray(start, start + YIELD_CHUNK_BYTES);
     }

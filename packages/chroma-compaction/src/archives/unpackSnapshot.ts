@@ -23,6 +23,8 @@ interface UnpackState {
   readonly limits: Required<UnpackLimits>;
   /** What each destination-relative path is: a file, a listed directory or an implied one. */
   readonly paths: Map<string, PathKind>;
+  /** Tells the source a content chunk is on disk ({@link UnpackSource.written}). */
+  readonly onDisk: (chunk: Uint8Array) => void;
   seen: number;
   written: number;
   bytes: number;
@@ -85,6 +87,7 @@ export async function unpackSnapshot(
   }
   const state: UnpackState = {
     root,
+    onDisk: opened.written,
     limits: resolvedLimits,
     paths: new Map(),
     seen: 0,
@@ -234,14 +237,14 @@ const writeFileEntry = async (
       batchBytes += chunk.length;
       if (batchBytes >= WRITE_BATCH_BYTES) {
         await writing;
-        writing = writeAll(handle, batch);
+        writing = writeAll(handle, batch, state.onDisk);
         writing.catch(() => undefined);
         batch = [];
         batchBytes = 0;
       }
     }
     await writing;
-    if (batch.length > 0) await writeAll(handle, batch);
+    if (batch.length > 0) await writeAll(handle, batch, state.onDisk);
   } finally {
     await writing?.catch(() => undefined);
     await handle.close();
@@ -254,14 +257,23 @@ const writeFileEntry = async (
  */
 const WRITE_BATCH_BYTES = 512 * 1024;
 
-/** Writes `chunks` in order at the file's position, finishing any short write. */
-const writeAll = async (handle: FileHandle, chunks: readonly Buffer[]): Promise<void> => {
+/**
+ * Writes `chunks` in order at the file's position, finishing any short write, then reports
+ * the last chunk as on disk (the source may then reuse the memory behind the earlier ones).
+ */
+const writeAll = async (
+  handle: FileHandle,
+  chunks: readonly Buffer[],
+  onDisk: (chunk: Uint8Array) => void,
+): Promise<void> => {
   const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   let written = (await handle.writev(chunks)).bytesWritten;
-  if (written === total) return;
-  const rest = Buffer.concat(chunks).subarray(written);
-  written = 0;
-  while (written < rest.length) written += (await handle.write(rest, written)).bytesWritten;
+  if (written < total) {
+    const rest = Buffer.concat(chunks).subarray(written);
+    written = 0;
+    while (written < rest.length) written += (await handle.write(rest, written)).bytesWritten;
+  }
+  onDisk(chunks[chunks.length - 1] as Buffer);
 };
 
 /** Our own errors and the disk's pass through; the rest is corruption. */

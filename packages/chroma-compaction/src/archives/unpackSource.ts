@@ -9,7 +9,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { checkedInteger } from '../options/checkedInteger.js';
-import { checkMembers, inflateMembers } from './memberInflation.js';
+import { InflatedBuffers } from './inflatedBuffers.js';
+import { checkMembers, inflatedCapacity, inflateMembers } from './memberInflation.js';
 import type { UnpackSnapshotOptions } from './types.js';
 import { ZlibWorkerPool } from './ZlibWorkerPool.js';
 
@@ -24,6 +25,8 @@ export interface UnpackSource {
   readonly input: Readable;
   /** Whether `input` holds tar bytes already (members inflated by workers). */
   readonly inflated: boolean;
+  /** Tells the source a chunk of `input` is written to disk, so the memory behind it can be reused. */
+  readonly written: (chunk: Uint8Array) => void;
   /** Releases the file and the worker threads; safe to call more than once. */
   readonly close: () => Promise<void>;
 }
@@ -42,7 +45,7 @@ export const openUnpackSource = async (
   const { members } = options;
   if (members === undefined) {
     const input = typeof source === 'string' ? createReadStream(source) : source;
-    return { input, inflated: false, close: async () => undefined };
+    return { input, inflated: false, written: () => undefined, close: async () => undefined };
   }
   const workers = checkedInteger('workers', options.workers ?? availableParallelism(), 1);
   if (typeof source !== 'string') {
@@ -56,15 +59,18 @@ export const openUnpackSource = async (
     throw error;
   }
   const pool = new ZlibWorkerPool(workers);
+  const inflated = new InflatedBuffers(inflatedCapacity(members));
   const tar = inflateMembers(handle, members, {
     pool,
     depth: workers + 1,
     budget: BUDGET_BYTES_PER_WORKER * workers,
+    inflated,
   });
   let closing: Promise<void> | undefined;
   return {
     input: Readable.from(tar, { objectMode: false }),
     inflated: true,
+    written: (chunk) => inflated.written(chunk),
     close: () => {
       closing ??= pool.close().then(() => handle.close());
       return closing;

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { packSnapshot } from '../../../src/archives/packSnapshot.js';
 import type { GzipMember } from '../../../src/archives/packTypes.js';
 import { unpackSnapshot } from '../../../src/archives/unpackSnapshot.js';
@@ -74,6 +75,38 @@ describe('Function: unpackSnapshot', () => {
 
       // Assess
       expect(members).toHaveLength(1);
+      expect(await readTree(workspace.dest)).toEqual(await readTree(source()));
+    });
+
+    it('reuses the buffers members inflate into once their bytes are on disk', async () => {
+      // Prepare: 1 MiB members, larger than a write batch as the default 4 MiB ones are.
+      const files: [string, Buffer][] = [
+        ['big.bin', randomBytes(12 * 1024 * 1024 + 17)],
+        ...Array.from({ length: 40 }, (_, i): [string, Buffer] => [
+          `small/${i}.bin`,
+          randomBytes(1000 + i * 997),
+        ]),
+      ];
+      for (const [path, content] of files) {
+        await mkdir(dirname(join(source(), path)), { recursive: true });
+        await writeFile(join(source(), path), content);
+      }
+      const { members } = await packSnapshot(source(), archive(), {
+        memberBytes: 1024 * 1024,
+        level: 1,
+      });
+      const capacity = Math.max(...members.map((member) => member.tarSize)) + 1;
+      const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+
+      // Act
+      await unpackSnapshot(archive(), workspace.dest, { members, workers: 2 });
+
+      // Assess
+      const inflateBuffers = allocations.mock.calls.filter(([size]) => size === capacity);
+      allocations.mockRestore();
+      expect(members.length).toBeGreaterThan(12);
+      expect(inflateBuffers.length).toBeGreaterThan(0);
+      expect(inflateBuffers.length).toBeLessThanOrEqual(6);
       expect(await readTree(workspace.dest)).toEqual(await readTree(source()));
     });
 
