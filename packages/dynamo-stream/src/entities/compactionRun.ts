@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { imagePk, receiptSkPrefix } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
   type Codec,
@@ -23,7 +24,6 @@ import {
 } from './entityParts.js';
 import { CompactionState } from './enums.js';
 import { looseInt, looseS, rawAttribute } from './itemGuards.js';
-import { imagePk, receiptSkPrefix } from './keys.js';
 import { check, int, minLength, nullable, object, string, withDefault } from './rules.js';
 import { isValidUuid, parsePythonInt } from './validators.js';
 import { writeInt, writeS } from './writers.js';

@@ -1,4 +1,10 @@
 import type * as z from 'zod/mini';
+import {
+  imagePk,
+  imageReceiptKey,
+  type ReceiptKeyLayout,
+  receiptSkPrefix,
+} from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import {
   type Codec,
@@ -28,11 +34,9 @@ import {
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
-import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
 import {
   type KeyIdentityReader,
   keyIdentityReader,
-  type ReceiptKeyLayout,
   receiptKeyCandidate,
   receiptKeyShape,
 } from './receiptKeyReaders.js';

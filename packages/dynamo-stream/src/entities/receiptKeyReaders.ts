@@ -1,6 +1,11 @@
+import {
+  imageIdFromPk,
+  nameOfReceiptSortKey,
+  type ReceiptKeyLayout,
+  splitReceiptSortKey,
+} from '../keys/receiptKeys.js';
 import { type Codec, INVALID, type IssueSink } from './attributes.js';
 import { positiveInt, uuid } from './entityParts.js';
-import { imageIdFromPk } from './keys.js';
 import { object, type Shape, type ShapeOutput } from './rules.js';
 import { parsePythonInt, plainDigits } from './validators.js';
 
@@ -46,46 +51,6 @@ export const readKeyId = (
 };
 
 /**
- * The layout of a receipt-scoped sort key (`RECEIPT#<rid>#LINE#<lid>…`): the literal
- * segments at the even indexes, the ids read at the odd indexes after them, and whether the
- * key has exactly these segments or may go on (`RECEIPT#<rid>#SECTION#<type>`).
- * @internal
- */
-export interface ReceiptKeyLayout {
-  /** The entity named in the message for a malformed key, as Python words it. */
-  readonly entity: string;
-  /** The literal segments at indexes 0, 2, 4…, e.g. `['RECEIPT', 'LINE']`. */
-  readonly segments: readonly string[];
-  /** The id names read at indexes 1, 3, 5…, e.g. `['receipt_id', 'line_id']`. */
-  readonly ids: readonly string[];
-  /**
-   * The field read from the rest of the key after the last segment, e.g. `label` for
-   * `…#LABEL#<label>`; none when the key ends with an id.
-   */
-  readonly name?: string | undefined;
-  /** A literal final segment with nothing after it, e.g. `PLACE` in `RECEIPT#<rid>#PLACE`. */
-  readonly last?: string | undefined;
-  /** True when the key has exactly these segments; false when it may have more. */
-  readonly exact: boolean;
-}
-
-/** The `#`-segments of `sk` when it has the layout's literal segments, else `undefined`. */
-const splitByLayout = (sk: string, layout: ReceiptKeyLayout): string[] | undefined => {
-  const parts = sk.split('#');
-  const { segments, last } = layout;
-  const length = 2 * segments.length + (last === undefined ? 0 : 1);
-  if (layout.exact ? parts.length !== length : parts.length < length) return undefined;
-  for (let index = 0; index < segments.length; index += 1) {
-    if (parts[2 * index] !== segments[index]) return undefined;
-  }
-  return last === undefined || parts[length - 1] === last ? parts : undefined;
-};
-
-/** The layout's `name`: the rest of the key after its last literal segment. */
-const nameOf = (parts: readonly string[], layout: ReceiptKeyLayout): string =>
-  parts.slice(2 * layout.segments.length - 1).join('#');
-
-/**
  * Reads an item's `SK` by `layout`, reporting a malformed key (`Invalid SK format for
  * <entity>: <SK>`) and every id that is not an integer ({@link readKeyId}). When the key
  * is well formed, sets `image_id` (from `PK`), the ids in layout order and the layout's
@@ -98,7 +63,7 @@ export const receiptKeyCandidate = (
   layout: ReceiptKeyLayout,
 ): Record<string, unknown> | undefined => {
   const { PK: pk, SK: sk } = decoded;
-  const parts = splitByLayout(sk, layout);
+  const parts = splitReceiptSortKey(sk, layout);
   if (parts === undefined) {
     reportKeyIssue(issues, 'SK', `Invalid SK format for ${layout.entity}: ${sk}`, sk);
     return undefined;
@@ -117,7 +82,7 @@ export const receiptKeyCandidate = (
   for (let index = 0; index < names.length; index += 1) {
     candidate[names[index] as string] = ids[index];
   }
-  if (layout.name !== undefined) candidate[layout.name] = nameOf(parts, layout);
+  if (layout.name !== undefined) candidate[layout.name] = nameOfReceiptSortKey(parts, layout);
   return candidate;
 };
 
@@ -161,7 +126,7 @@ export function keyIdentityReader<S extends Shape>(
   let rule: Codec<ShapeOutput<S>> | undefined;
   const { ids, name } = layout;
   return ({ pk, sk }) => {
-    const parts = splitByLayout(sk, layout);
+    const parts = splitReceiptSortKey(sk, layout);
     if (parts === undefined || !pk.startsWith(IMAGE_PREFIX)) return undefined;
     // The whole rest of the PK: an image id holding a `#` fails the UUID rule.
     const candidate: Record<string, unknown> = { image_id: pk.slice(IMAGE_PREFIX.length) };
@@ -170,7 +135,7 @@ export function keyIdentityReader<S extends Shape>(
       if (id === undefined) return undefined;
       candidate[ids[index] as string] = id;
     }
-    if (name !== undefined) candidate[name] = nameOf(parts, layout);
+    if (name !== undefined) candidate[name] = nameOfReceiptSortKey(parts, layout);
     rule ??= object(shape());
     const identity = rule(candidate, keyIssues);
     keyIssues.length = 0;

@@ -1,79 +1,36 @@
 import type * as z from 'zod/mini';
+import type { ReceiptKeyLayout } from '../keys/receiptKeys.js';
+import { imageReceiptKey, padId } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
-import {
-  type Codec,
-  INVALID,
-  type Invalid,
-  type ItemParser,
-  itemParser,
-  S,
-  zodItemSchema,
-} from './attributes.js';
-import {
-  type EntityRules,
-  entityRules,
-  entitySchema,
-  isNonNegativeInt,
-  isPositiveInt,
-  isRecord,
-  nonNegativeInt,
-  validateDecodedEntity,
-  writeKeys,
-} from './entityParts.js';
-import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
-import {
-  type KeyIdentityReader,
-  keyIdentityReader,
-  type ReceiptKeyLayout,
-  receiptKeyCandidate,
-  receiptKeyShape,
-} from './receiptKeyReaders.js';
-import {
-  acceptTextGeometry,
-  type ReceiptTextGeometry,
-  textGeometryEntityShape,
-  withTextGeometry,
-  writeTextGeometry,
-} from './receiptTextGeometry.js';
-import { object } from './rules.js';
-import { isValidUuid } from './validators.js';
-import { writeS } from './writers.js';
+import type { EntityOf, Field } from '../validation/field.js';
+import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
+import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
+import { type ItemParser, zodItemSchema } from './attributes.js';
+import { type EntityRules, entitySchema } from './entityParts.js';
+import type { KeyIdentityReader } from './receiptKeyReaders.js';
+import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
+
+/** `RECEIPT#<rid>#LINE#<lid>`. */
+const LINE_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptLine',
+  segments: ['RECEIPT', 'LINE'],
+  ids: ['receipt_id', 'line_id'],
+  exact: true,
+};
+
+/** The fields a line's keys hold; `line_id` may be 0 (spec §2.2). */
+const LINE_KEY_FIELDS = {
+  image_id: imageId() as Field<string>,
+  /** Receipt number within the image, `> 0`. */
+  receipt_id: positiveId() as Field<number>,
+  /** Line number within the receipt, `>= 0`. */
+  line_id: nonNegativeId() as Field<number>,
+};
 
 /** One OCR line of a receipt (item TYPE `RECEIPT_LINE`, SK `RECEIPT#<rid>#LINE#<lid>`). */
-export interface ReceiptLine extends ReceiptTextGeometry {
-  image_id: string;
-  /** Receipt number within the image, `> 0`. */
-  receipt_id: number;
-  /** Line number within the receipt, `>= 0` (HEAD). */
-  line_id: number;
-}
+export type ReceiptLine = EntityOf<[typeof LINE_KEY_FIELDS, typeof TEXT_GEOMETRY_FIELDS]>;
 
-/** The rules of the fields a line's keys hold; `line_id` may be 0 (HEAD, spec §2.2). */
-const lineKeyShape = () => ({ ...receiptKeyShape(), line_id: nonNegativeInt('line_id') });
-
-/** The rules of a receipt line: HEAD's, with the Python entity's messages. @internal */
-export const RECEIPT_LINE_RULES: EntityRules<ReceiptLine> = /* @__PURE__ */ entityRules(
-  () =>
-    object({
-      ...lineKeyShape(),
-      ...textGeometryEntityShape(),
-    }) as Codec<ReceiptLine>,
-  (candidate) => {
-    if (!isRecord(candidate)) return undefined;
-    const { image_id, receipt_id, line_id } = candidate;
-    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id) || !isNonNegativeInt(line_id)) {
-      return undefined;
-    }
-    const line: Record<string, unknown> = { image_id, receipt_id, line_id };
-    return acceptTextGeometry(candidate, line) ? (line as unknown as ReceiptLine) : undefined;
-  },
-);
-
-/** Validates a receipt line with the Python entity's rules and messages (HEAD). */
-export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =
-  /* @__PURE__ */ entitySchema(RECEIPT_LINE_RULES);
-
-/** The table keys of a receipt line: primary key plus GSI1, GSI3 and GSI4 (HEAD). */
+/** The table keys of a receipt line: primary key plus GSI1, GSI3 and GSI4 (spec §2.2). */
 export interface ReceiptLineKeys {
   PK: string;
   SK: string;
@@ -85,48 +42,45 @@ export interface ReceiptLineKeys {
   GSI4SK: string;
 }
 
-/** Builds every key of a receipt line item as Python writes it. */
-export const receiptLineKeys = (
-  line: Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id' | 'embedding_status'>,
-): ReceiptLineKeys => {
-  const imageReceipt = imageReceiptKey(line.image_id, line.receipt_id);
-  const lineSk = `${receiptSkPrefix(line.receipt_id)}#LINE#${padId(line.line_id)}`;
-  return {
-    PK: imagePk(line.image_id),
-    SK: lineSk,
-    GSI1PK: `EMBEDDING_STATUS#${line.embedding_status}`,
-    GSI1SK: `LINE#${imagePk(line.image_id)}#${lineSk}`,
-    GSI3PK: imageReceipt,
-    GSI3SK: 'LINE',
-    GSI4PK: imageReceipt,
-    GSI4SK: `2_LINE#${padId(line.line_id)}`,
-  };
-};
+/** What the keys of a line are built from. */
+type LineKeyInput = Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id' | 'embedding_status'>;
 
-/** `RECEIPT#<rid>#LINE#<lid>`. */
-const LINE_KEY: ReceiptKeyLayout = {
-  entity: 'ReceiptLine',
-  segments: ['RECEIPT', 'LINE'],
-  ids: ['receipt_id', 'line_id'],
-  exact: true,
-};
+/** The receipt line, declared once. @internal */
+export const RECEIPT_LINE: ReceiptEntity<ReceiptLine, LineKeyInput, ReceiptLineKeys> =
+  /* @__PURE__ */ declareReceiptEntity({
+    type: 'RECEIPT_LINE',
+    sortKey: LINE_KEY,
+    keyFields: LINE_KEY_FIELDS,
+    fields: [TEXT_GEOMETRY_FIELDS],
+    indexes: (line: LineKeyInput, { PK, SK }) => {
+      const imageReceipt = imageReceiptKey(line.image_id, line.receipt_id);
+      return {
+        GSI1PK: `EMBEDDING_STATUS#${line.embedding_status}`,
+        GSI1SK: `LINE#${PK}#${SK}`,
+        GSI3PK: imageReceipt,
+        GSI3SK: 'LINE',
+        GSI4PK: imageReceipt,
+        GSI4SK: `2_LINE#${padId(line.line_id)}`,
+      };
+    },
+  });
 
-const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK', line_id: 'SK' } as const;
+/** The rules of a receipt line (for the property tests). @internal */
+export const RECEIPT_LINE_RULES: EntityRules<ReceiptLine> = RECEIPT_LINE.rules;
+
+/** The plain-code parser of receipt line items, which the stream pipeline uses. @internal */
+export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = RECEIPT_LINE.itemParser;
 
 /** Reads a line's ids from its keys alone, with the line's rules. @internal */
 export const RECEIPT_LINE_KEY_READER: KeyIdentityReader<
   Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id'>
-> = /* @__PURE__ */ keyIdentityReader(LINE_KEY, lineKeyShape);
+> = RECEIPT_LINE.keyReader as KeyIdentityReader<
+  Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id'>
+>;
 
-/** The plain-code parser of receipt line items, which the stream pipeline uses. @internal */
-export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = /* @__PURE__ */ itemParser(
-  /* @__PURE__ */ withTextGeometry({ PK: S, SK: S }, {}),
-  (decoded, issues): ReceiptLine | Invalid => {
-    const candidate = receiptKeyCandidate(issues, decoded, LINE_KEY);
-    if (candidate === undefined) return INVALID;
-    return validateDecodedEntity(RECEIPT_LINE_RULES, candidate, issues, KEY_ATTRIBUTES);
-  },
-);
+/** Validates a receipt line with the Python entity's rules and messages. */
+export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =
+  /* @__PURE__ */ entitySchema(RECEIPT_LINE_RULES);
 
 /**
  * Parses a `RECEIPT_LINE` item or stream image into a {@link ReceiptLine}. The SK must be
@@ -141,12 +95,11 @@ export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = /* @__PURE__ */
 export const ReceiptLineItemSchema: z.ZodMiniType<ReceiptLine, DynamoDBItem> =
   /* @__PURE__ */ zodItemSchema(RECEIPT_LINE_ITEM_PARSER);
 
+/** Builds every key of a receipt line item as Python writes it. */
+export const receiptLineKeys: (line: LineKeyInput) => ReceiptLineKeys = RECEIPT_LINE.keys;
+
 /**
- * Writes a receipt line as the HEAD Python `ReceiptLine.to_item()` does: keys, `TYPE`,
- * geometry with 20 decimals, angles with 18, confidence with 2, `embedding_status`, `is_noise`.
+ * Writes a receipt line as Python's `ReceiptLine.to_item()` does: keys, `TYPE`, geometry
+ * with 20 decimals, angles with 18, confidence with 2, `embedding_status`, `is_noise`.
  */
-export const receiptLineToItem = (line: ReceiptLine): DynamoDBItem => ({
-  ...writeKeys(receiptLineKeys(line)),
-  TYPE: writeS('RECEIPT_LINE'),
-  ...writeTextGeometry(line),
-});
+export const receiptLineToItem: (line: ReceiptLine) => DynamoDBItem = RECEIPT_LINE.toItem;

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { imagePk, imageReceiptKey, receiptSkPrefix } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
   type Codec,
@@ -26,7 +27,6 @@ import {
 } from './entityParts.js';
 import { type MerchantValidationStatus, ValidationMethod } from './enums.js';
 import { invalidTypeMessageFor } from './invalidType.js';
-import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
 import { type ReceiptPlace, ReceiptPlaceSchema } from './receiptPlace.js';
 import { array, check, map, object, string } from './rules.js';
 import { isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';

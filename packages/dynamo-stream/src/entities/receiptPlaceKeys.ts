@@ -1,6 +1,6 @@
+import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from '../keys/receiptKeys.js';
 import type { IssueSink } from './attributes.js';
 import { addIssue } from './entityParts.js';
-import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './receiptKeyReaders.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 

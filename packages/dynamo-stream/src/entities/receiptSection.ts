@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { imagePk, type ReceiptKeyLayout, receiptSkPrefix } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
   type Codec,
@@ -32,11 +33,9 @@ import {
   writeKeys,
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
-import { imagePk, receiptSkPrefix } from './keys.js';
 import {
   type KeyIdentityReader,
   keyIdentityReader,
-  type ReceiptKeyLayout,
   receiptKeyCandidate,
   receiptKeyShape,
 } from './receiptKeyReaders.js';

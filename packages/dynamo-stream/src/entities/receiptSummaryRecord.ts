@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { imagePk, imageReceiptKey, receiptSkPrefix } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
   type Codec,
@@ -24,7 +25,6 @@ import {
   validateInto,
 } from './entityParts.js';
 import { looseNumber, looseS, rawAttribute } from './itemGuards.js';
-import { imagePk, imageReceiptKey, receiptSkPrefix } from './keys.js';
 import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './receiptKeyReaders.js';
 import { check, nullable, number, object, oneOf, string } from './rules.js';
 import { isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';

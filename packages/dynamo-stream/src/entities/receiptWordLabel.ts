@@ -1,4 +1,12 @@
 import type * as z from 'zod/mini';
+import {
+  imageIdFromPk,
+  imagePk,
+  imageReceiptKey,
+  padId,
+  type ReceiptKeyLayout,
+  receiptSkPrefix,
+} from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import {
   type Codec,
@@ -26,11 +34,9 @@ import {
 } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
 import { invalidTypeMessage } from './invalidType.js';
-import { imageIdFromPk, imagePk, imageReceiptKey, padId, receiptSkPrefix } from './keys.js';
 import {
   type KeyIdentityReader,
   keyIdentityReader,
-  type ReceiptKeyLayout,
   receiptKeyCandidate,
   receiptKeyShape,
   scanKeyId,

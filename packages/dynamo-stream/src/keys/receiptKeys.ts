@@ -1,0 +1,86 @@
+/**
+ * The one module that builds and reads the keys of receipt-scoped items: `IMAGE#<uuid>`
+ * partitions, 5-digit padded ids and the sort-key layouts (`RECEIPT#<rid>#LINE#<lid>…`)
+ * the entities, the stream parsing and the compactor's receipt queries share.
+ */
+
+/** Pads an id to 5 digits like Python's `{:05d}` (wider ids print wider, never truncated). */
+export const padId = (id: number): string =>
+  id < 0 ? `-${String(-id).padStart(4, '0')}` : String(id).padStart(5, '0');
+
+/** `IMAGE#<imageId>`, the partition key of every receipt-scoped entity. */
+export const imagePk = (imageId: string): string => `IMAGE#${imageId}`;
+
+/** `RECEIPT#<rid:05>`, the sort-key prefix of every receipt-scoped entity. */
+export const receiptSkPrefix = (receiptId: number): string => `RECEIPT#${padId(receiptId)}`;
+
+/** `IMAGE#<img>#RECEIPT#<rid:05>`, used by several secondary indexes. */
+export const imageReceiptKey = (imageId: string, receiptId: number): string =>
+  `${imagePk(imageId)}#${receiptSkPrefix(receiptId)}`;
+
+/** The image id of an `IMAGE#<id>` partition key: the second `#`-segment, as Python reads it. */
+export const imageIdFromPk = (pk: string): string => {
+  const start = pk.indexOf('#') + 1;
+  if (start === 0) return '';
+  const end = pk.indexOf('#', start);
+  return end === -1 ? pk.slice(start) : pk.slice(start, end);
+};
+
+/**
+ * The layout of a receipt-scoped sort key (`RECEIPT#<rid>#LINE#<lid>…`): the literal
+ * segments at the even indexes, the ids read at the odd indexes after them, and whether the
+ * key has exactly these segments or may go on (`RECEIPT#<rid>#SECTION#<type>`).
+ * @internal
+ */
+export interface ReceiptKeyLayout {
+  /** The entity named in the message for a malformed key, as Python words it. */
+  readonly entity: string;
+  /** The literal segments at indexes 0, 2, 4…, e.g. `['RECEIPT', 'LINE']`. */
+  readonly segments: readonly string[];
+  /** The id names read at indexes 1, 3, 5…, e.g. `['receipt_id', 'line_id']`. */
+  readonly ids: readonly string[];
+  /**
+   * The field read from the rest of the key after the last segment, e.g. `label` for
+   * `…#LABEL#<label>`; none when the key ends with an id.
+   */
+  readonly name?: string | undefined;
+  /** A literal final segment with nothing after it, e.g. `PLACE` in `RECEIPT#<rid>#PLACE`. */
+  readonly last?: string | undefined;
+  /** True when the key has exactly these segments; false when it may have more. */
+  readonly exact: boolean;
+}
+
+/** The `#`-segments of `sk` when it has the layout's literal segments, else `undefined`. @internal */
+export const splitReceiptSortKey = (sk: string, layout: ReceiptKeyLayout): string[] | undefined => {
+  const parts = sk.split('#');
+  const { segments, last } = layout;
+  const length = 2 * segments.length + (last === undefined ? 0 : 1);
+  if (layout.exact ? parts.length !== length : parts.length < length) return undefined;
+  for (let index = 0; index < segments.length; index += 1) {
+    if (parts[2 * index] !== segments[index]) return undefined;
+  }
+  return last === undefined || parts[length - 1] === last ? parts : undefined;
+};
+
+/** The layout's `name`: the rest of the key after its last literal segment. @internal */
+export const nameOfReceiptSortKey = (parts: readonly string[], layout: ReceiptKeyLayout): string =>
+  parts.slice(2 * layout.segments.length - 1).join('#');
+
+/**
+ * Builds the sort key of `layout` from an entity's ids (padded to 5 digits) and its `name`,
+ * as the Python entities write it: `RECEIPT#00001#LINE#00002`, `…#LABEL#TOTAL`, `…#PLACE`.
+ * @internal
+ */
+export const buildReceiptSortKey = (
+  layout: ReceiptKeyLayout,
+  values: Readonly<Record<string, unknown>>,
+): string => {
+  const { segments, ids, name, last } = layout;
+  let key = '';
+  for (let index = 0; index < segments.length; index += 1) {
+    const id = ids[index];
+    const rest = id === undefined ? String(values[name as string]) : padId(values[id] as number);
+    key += `${index === 0 ? '' : '#'}${segments[index]}#${rest}`;
+  }
+  return last === undefined ? key : `${key}#${last}`;
+};

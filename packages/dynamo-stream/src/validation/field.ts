@@ -1,0 +1,66 @@
+import type { Codec } from '../entities/attributes.js';
+import type { AttributeValue } from '../types.js';
+
+/**
+ * One field of an entity declaration: everything the package derives per field, in one
+ * value, so an entity is declared as a table of fields and each field is written once.
+ *
+ * A field table is an object literal whose values are written `kind(...) as Field<T>`: the
+ * assertion states the field's TypeScript type where `isolatedDeclarations` needs it
+ * written, and the compiler checks it against the kind (a `Field<string>` cannot be
+ * asserted to be a `Field<number>`). {@link EntityOf} turns the tables into the entity type.
+ * @internal
+ */
+export interface Field<T> {
+  /**
+   * Reads the field's attribute (`undefined` when the item has none) into the value the
+   * rule then checks, or reports why it cannot (issue paths relative to the attribute).
+   * Key fields, read from `PK`/`SK`, have none.
+   */
+  readonly decode: Codec<unknown> | undefined;
+  /** The entity rule, reporting with the field's `name` in its messages. */
+  readonly rule: (name: string) => Codec<T>;
+  /**
+   * The value as the rule would return it when `value` certainly passes the rule, else
+   * {@link REFUSED} (the rule then decides and reports). Reports nothing.
+   */
+  readonly accept: (value: unknown) => T | Refused;
+  /** The attribute the Python entity writes for the value; none for key fields. */
+  readonly write: ((value: T) => AttributeValue) | undefined;
+}
+
+/** What {@link Field.accept} returns for a value it is not sure of. @internal */
+export const REFUSED: unique symbol = Symbol('refused');
+
+/** {@link REFUSED}'s type. @internal */
+export type Refused = typeof REFUSED;
+
+/** A field of any type: what every `Field<T>` is assignable to. @internal */
+export interface AnyField {
+  readonly decode: Codec<unknown> | undefined;
+  readonly rule: (name: string) => Codec<unknown>;
+  readonly accept: (value: unknown) => unknown;
+  readonly write: ((value: never) => AttributeValue) | undefined;
+}
+
+/** A table of fields, in the order they are decoded, checked and reported. @internal */
+export type FieldTable = Readonly<Record<string, AnyField>>;
+
+/** The value type of a field. */
+type ValueOf<F> = F extends { readonly rule: (name: string) => Codec<infer T> } ? T : never;
+
+/** Turns a union into the intersection of its members. */
+type Intersection<U> = (U extends unknown ? (value: U) => void : never) extends (
+  value: infer I,
+) => void
+  ? I
+  : never;
+
+/**
+ * The entity type declared by field tables: one property per field, of the field's type,
+ * with the field's doc comment.
+ * @internal
+ */
+export type EntityOf<Tables extends readonly FieldTable[]> = {
+  -readonly [Key in keyof Intersection<Tables[number]>]: ValueOf<Intersection<Tables[number]>[Key]>;
+};

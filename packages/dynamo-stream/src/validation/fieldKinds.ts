@@ -1,0 +1,153 @@
+import {
+  type BoundingBox,
+  boundingBox as boundingBoxAttribute,
+  type Codec,
+  N,
+  nullableBOOL,
+  nullableS,
+  type Point,
+  point as pointAttribute,
+  S,
+} from '../entities/attributes.js';
+import {
+  acceptBoundingBox,
+  acceptPoint,
+  boundingBoxRule,
+  enumMessage,
+  isFiniteNumber,
+  isNonNegativeInt,
+  isOcrConfidence,
+  isPositiveInt,
+  nonNegativeInt,
+  ocrConfidence,
+  pointRule,
+  positiveInt,
+  uuid,
+} from '../entities/entityParts.js';
+import { boolean, number, oneOf as oneOfRule, string } from '../entities/rules.js';
+import { isValidUuid } from '../entities/validators.js';
+import {
+  writeBool,
+  writeBoundingBox,
+  writeDecimal,
+  writePoint,
+  writeS,
+} from '../entities/writers.js';
+import { type Field, REFUSED, type Refused } from './field.js';
+
+/**
+ * The kinds of field an entity declaration is made of. Each kind bundles the attribute
+ * decoder, the entity rule (with the Python entities' messages), the fast acceptance test
+ * and the writer of one kind of value, so a declaration names a kind and never repeats
+ * them. Key fields (read from `PK`/`SK`) have no decoder or writer.
+ */
+
+/** An accept test from a type guard: the value itself, or {@link REFUSED}. */
+const accepting =
+  <T>(guard: (value: unknown) => value is T) =>
+  (value: unknown): T | Refused =>
+    guard(value) ? value : REFUSED;
+
+/** An attribute decoder that reads a missing or NULL value as `fallback`. */
+const withFallback =
+  <T>(decode: Codec<T | null>, fallback: T): Codec<T> =>
+  (value, issues) => {
+    const decoded = decode(value, issues);
+    return decoded === null ? fallback : decoded;
+  };
+
+/** The image id of a receipt-scoped key (`IMAGE#<uuid>`): a version 4 or 5 UUID. */
+export const imageId = (): Field<string> => ({
+  decode: undefined,
+  rule: () => uuid(),
+  accept: accepting(isValidUuid),
+  write: undefined,
+});
+
+/** An id in the sort key that must be `> 0` (Python's `validate_positive_int`). */
+export const positiveId = (): Field<number> => ({
+  decode: undefined,
+  rule: positiveInt,
+  accept: accepting(isPositiveInt),
+  write: undefined,
+});
+
+/** An id in the sort key that may be 0 (Python's `validate_non_negative_int`). */
+export const nonNegativeId = (): Field<number> => ({
+  decode: undefined,
+  rule: nonNegativeInt,
+  accept: accepting(isNonNegativeInt),
+  write: undefined,
+});
+
+/** A string attribute (`{"S"}`). */
+export const text = (): Field<string> => ({
+  decode: S,
+  rule: (name) => string(`${name} must be a string`),
+  accept: (value) => (typeof value === 'string' ? value : REFUSED),
+  write: writeS,
+});
+
+/** A finite number (`{"N"}`), written with `places` decimals. */
+export const finiteNumber = (places: number): Field<number> => ({
+  decode: N,
+  rule: (name) => number(`${name} must be a finite number`),
+  accept: accepting(isFiniteNumber),
+  write: (value) => writeDecimal(value, places),
+});
+
+/** An OCR confidence `0 < c <= 1` (`{"N"}`), written with `places` decimals. */
+export const confidence = (places: number): Field<number> => ({
+  decode: N,
+  rule: () => ocrConfidence(),
+  accept: accepting(isOcrConfidence),
+  write: (value) => writeDecimal(value, places),
+});
+
+/** A point `{x, y}` (`{"M"}` of exactly those keys), written with `places` decimals. */
+export const point = (places: number): Field<Point> => ({
+  decode: pointAttribute,
+  rule: () => pointRule(),
+  accept: (value) => acceptPoint(value) ?? REFUSED,
+  write: (value) => writePoint(value, places),
+});
+
+/** A bounding box `{x, y, width, height}`, written with `places` decimals. */
+export const box = (places: number): Field<BoundingBox> => ({
+  decode: boundingBoxAttribute,
+  rule: () => boundingBoxRule(),
+  accept: (value) => acceptBoundingBox(value) ?? REFUSED,
+  write: (value) => writeBoundingBox(value, places),
+});
+
+/** Options of {@link oneOf}. */
+export interface OneOfOptions<T extends string> {
+  /** The value a missing or NULL attribute reads as (the rule checks any string read). */
+  readonly missing?: T | undefined;
+  /** The name in the message, when not the field's (Python names some by their enum). */
+  readonly label?: string | undefined;
+}
+
+/** One of `values` (`{"S"}`), with Python's `normalize_enum` message. */
+export const oneOf = <T extends string>(
+  values: readonly T[],
+  options: OneOfOptions<T> = {},
+): Field<T> => {
+  const allowed: ReadonlySet<unknown> = new Set(values);
+  const { missing, label } = options;
+  return {
+    decode: missing === undefined ? S : withFallback(nullableS, missing),
+    rule: (name) =>
+      oneOfRule(values, (input) => enumMessage(label ?? name, values, input)) as Codec<T>,
+    accept: (value) => (allowed.has(value) ? (value as T) : REFUSED),
+    write: writeS,
+  };
+};
+
+/** A boolean (`{"BOOL"}`); a missing or NULL attribute reads as `missing`. */
+export const flag = (missing: boolean): Field<boolean> => ({
+  decode: withFallback(nullableBOOL, missing),
+  rule: (name) => boolean(`${name} must be a boolean`),
+  accept: (value) => (typeof value === 'boolean' ? value : REFUSED),
+  write: writeBool,
+});

@@ -1,0 +1,165 @@
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type ItemParser,
+  type ItemShape,
+  itemParser,
+  S,
+} from '../entities/attributes.js';
+import {
+  type EntityRules,
+  entityRules,
+  isRecord,
+  validateDecodedEntity,
+  writeKeys,
+} from '../entities/entityParts.js';
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  receiptKeyCandidate,
+} from '../entities/receiptKeyReaders.js';
+import { object } from '../entities/rules.js';
+import { writeS } from '../entities/writers.js';
+import { buildReceiptSortKey, imagePk, type ReceiptKeyLayout } from '../keys/receiptKeys.js';
+import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { type Field, type FieldTable, REFUSED } from './field.js';
+
+/**
+ * Declares a receipt-scoped entity (an item under `IMAGE#<uuid>` with a `RECEIPT#…` sort key)
+ * once, as field tables, and derives from the declaration its rules, item parser, key
+ * reader, key builder and item writer.
+ */
+
+/** The declaration of a receipt-scoped entity. @internal */
+export interface ReceiptEntityDeclaration<KeyInput> {
+  /** The item `TYPE`, e.g. `RECEIPT_WORD`. */
+  readonly type: string;
+  /** The sort key's layout; its ids (and `name`) are key fields. */
+  readonly sortKey: ReceiptKeyLayout;
+  /**
+   * The fields the keys hold, `image_id` first, then the layout's ids and `name` in order,
+   * with their rules.
+   */
+  readonly keyFields: FieldTable;
+  /** The attribute fields, table after table, in the order Python lists them. */
+  readonly fields: readonly FieldTable[];
+  /** The secondary index keys Python writes (`GSI1PK`…), from the key input and primary key. */
+  readonly indexes: (entity: KeyInput, primary: PrimaryKey) => Readonly<Record<string, string>>;
+}
+
+/** An item's primary key. @internal */
+export interface PrimaryKey {
+  readonly PK: string;
+  readonly SK: string;
+}
+
+/** Everything derived from a {@link ReceiptEntityDeclaration}. @internal */
+export interface ReceiptEntity<Entity, KeyInput, Keys> {
+  readonly type: string;
+  /** The entity rules (fast acceptance first), what the entity's zod schema wraps. */
+  readonly rules: EntityRules<Entity>;
+  /** The item parser: keys and attributes decoded, then the entity rules. */
+  readonly itemParser: ItemParser<Entity>;
+  /** Reads the key fields from a record's keys alone, with their rules. */
+  readonly keyReader: KeyIdentityReader<Partial<Entity>>;
+  /** Every key of the item: `PK`, `SK` and the secondary index keys. */
+  readonly keys: (entity: KeyInput) => Keys;
+  /** The item as the Python entity's `to_item()` writes it. */
+  readonly toItem: (entity: Entity) => DynamoDBItem;
+}
+
+type Entry = readonly [string, Field<unknown>];
+
+const entriesOf = (tables: readonly FieldTable[]): Entry[] =>
+  tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
+
+/** The rules of `entries` as an object rule, fields in declaration order. */
+const shapeOf = (entries: readonly Entry[]): Record<string, Codec<unknown>> => {
+  const shape: Record<string, Codec<unknown>> = {};
+  for (const [name, field] of entries) shape[name] = field.rule(name);
+  return shape;
+};
+
+/** The fast acceptance of `entries`: the entity when every field accepts its value. */
+const acceptAll =
+  <Entity>(entries: readonly Entry[]) =>
+  (candidate: unknown): Entity | undefined => {
+    if (!isRecord(candidate)) return undefined;
+    const entity: Record<string, unknown> = {};
+    for (const [name, field] of entries) {
+      const value = field.accept(candidate[name]);
+      if (value === REFUSED) return undefined;
+      entity[name] = value;
+    }
+    return entity as Entity;
+  };
+
+/** Which key attribute each key field is read from, so its issues are reported there. */
+const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
+  const attributes: Record<string, string> = { image_id: 'PK' };
+  for (const id of layout.ids) attributes[id] = 'SK';
+  if (layout.name !== undefined) attributes[layout.name] = 'SK';
+  return attributes;
+};
+
+/**
+ * Derives an entity's rules, parser, key reader, key builder and writer from its
+ * declaration. Plain code only: the zod schemas are derived separately (`entitySchema`,
+ * `zodItemSchema`), so a bundle that does not use them holds no zod.
+ * @internal
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function declareReceiptEntity<Entity, KeyInput, Keys>(
+  declaration: ReceiptEntityDeclaration<KeyInput>,
+): ReceiptEntity<Entity, KeyInput, Keys> {
+  const { type, sortKey, keyFields, fields, indexes } = declaration;
+  const keyEntries = entriesOf([keyFields]);
+  const attributeEntries = entriesOf(fields);
+  const allEntries = [...keyEntries, ...attributeEntries];
+  const rules = entityRules<Entity>(
+    () => object(shapeOf(allEntries)) as unknown as Codec<Entity>,
+    acceptAll<Entity>(allEntries),
+  );
+  const keyAttributes = keyAttributesOf(sortKey);
+  const shape: Record<string, Codec<unknown>> = { PK: S, SK: S };
+  for (const [name, field] of attributeEntries) {
+    if (field.decode !== undefined) shape[name] = field.decode;
+  }
+  const keys = (entity: KeyInput): Keys => {
+    const values = entity as Readonly<Record<string, unknown>>;
+    const primary = {
+      PK: imagePk(values['image_id'] as string),
+      SK: buildReceiptSortKey(sortKey, values),
+    };
+    return { ...primary, ...indexes(entity, primary) } as Keys;
+  };
+  return {
+    type,
+    rules,
+    itemParser: itemParser(shape as ItemShape, (decoded, issues): Entity | Invalid => {
+      const candidate = receiptKeyCandidate(
+        issues,
+        decoded as { readonly PK: string; readonly SK: string },
+        sortKey,
+      );
+      if (candidate === undefined) return INVALID;
+      return validateDecodedEntity(rules, candidate, issues, keyAttributes);
+    }),
+    keyReader: keyIdentityReader(sortKey, () => shapeOf(keyEntries)) as KeyIdentityReader<
+      Partial<Entity>
+    >,
+    keys,
+    toItem: (entity) => {
+      const item: Record<string, AttributeValue> = {
+        ...writeKeys(keys(entity as unknown as KeyInput) as Record<string, string>),
+        TYPE: writeS(type),
+      };
+      const values = entity as Readonly<Record<string, unknown>>;
+      for (const [name, field] of attributeEntries) {
+        if (field.write !== undefined) item[name] = field.write(values[name]);
+      }
+      return item;
+    },
+  };
+}
