@@ -4,6 +4,7 @@
  * come out in order. Memory is bounded: at most `depth` pieces are in flight, and the next
  * piece is only read once the consumer has taken the oldest member (backpressure).
  */
+import type { LentBuffers } from './LentBuffers.js';
 import type { GzipMember } from './packTypes.js';
 import type { ZlibResult, ZlibWorkerPool } from './ZlibWorkerPool.js';
 
@@ -17,7 +18,23 @@ export interface GzipMembersOptions {
   readonly depth: number;
   /** Called with each member as it is handed out, in order. */
   readonly onMember: (member: GzipMember) => void;
+  /**
+   * The buffers members are compressed into, `memberBytes + memberBytes / 1024 + 1024` bytes
+   * each (room for stored blocks of incompressible bytes plus the header); see
+   * {@link gzipOutputBytes}.
+   */
+  readonly outputs: LentBuffers;
+  /**
+   * Whether the consumer reports each member once written (`outputs.written`): members are
+   * then handed out as views of the lent buffers; otherwise as copies (a consumer such as a
+   * multipart upload may keep what it is given).
+   */
+  readonly reportsWritten: boolean;
 }
+
+/** The bytes of a buffer one member of `memberBytes` is always compressed into. @internal */
+export const gzipOutputBytes = (memberBytes: number): number =>
+  memberBytes + (memberBytes >>> 10) + 1024;
 
 interface InFlight {
   readonly result: Promise<ZlibResult>;
@@ -33,25 +50,22 @@ export async function* gzipMembers(
   tar: AsyncIterable<Buffer>,
   options: GzipMembersOptions,
 ): AsyncGenerator<Buffer> {
-  const { pool, level, memberBytes, depth, onMember } = options;
+  const { pool, level, memberBytes, depth, onMember, outputs, reportsWritten } = options;
   const inFlight: InFlight[] = [];
   let offset = 0;
   let tarOffset = 0;
-  // Pieces and the buffers members are compressed into come back from the workers and are
-  // reused, so packing allocates about `depth + 1` of each whatever the size. Each is a
-  // buffer of its own (never a slice of Node's shared pool), so it can be transferred.
+  // Pieces come back from the workers with their members and are reused, so packing
+  // allocates about `depth + 1` of them whatever the size (and as many output buffers).
+  // Each is a buffer of its own (never a slice of Node's shared pool), so it can be
+  // transferred.
   const spare: Buffer[] = [];
   const newPiece = (): Buffer => spare.pop() ?? Buffer.allocUnsafeSlow(memberBytes);
-  // Room for a member's worst case: stored blocks of incompressible bytes plus the header.
-  const outputBytes = memberBytes + (memberBytes >>> 10) + 1024;
-  const outputs: Buffer[] = [];
-  const newOutput = (): Buffer => outputs.pop() ?? Buffer.allocUnsafeSlow(outputBytes);
   let piece = newPiece();
   let filled = 0;
 
   const dispatch = (): void => {
     const input = filled === piece.length ? piece : piece.subarray(0, filled);
-    const result = pool.run({ op: 'gzip', input, level, output: newOutput() });
+    const result = pool.run({ op: 'gzip', input, level, output: outputs.take() });
     // Awaited in order below; a failure seen first elsewhere must not go unhandled here.
     result.catch(() => undefined);
     inFlight.push({ result, tarOffset, tarSize: filled });
@@ -62,11 +76,11 @@ export async function* gzipMembers(
   const oldest = async (): Promise<Buffer> => {
     const member = inFlight.shift() as InFlight;
     const { data: compressed, input, output } = await member.result;
-    // The consumer may keep what it is given (a multipart upload holds its parts), so the
-    // member leaves as a copy and the lent buffer is reused.
-    const data = Buffer.from(compressed);
     if (input.length === memberBytes) spare.push(input);
-    if (output.length === outputBytes) outputs.push(output);
+    const lent = reportsWritten && compressed.buffer === output.buffer;
+    const data = lent || compressed.buffer !== output.buffer ? compressed : Buffer.from(compressed);
+    if (lent) outputs.handedOn(output);
+    else outputs.give(output);
     onMember({ offset, size: data.length, tarOffset: member.tarOffset, tarSize: member.tarSize });
     offset += data.length;
     return data;

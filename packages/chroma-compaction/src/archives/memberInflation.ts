@@ -7,7 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { ArchiveError } from './errors.js';
-import type { InflatedBuffers } from './inflatedBuffers.js';
+import type { LentBuffers } from './LentBuffers.js';
 import type { GzipMember } from './packTypes.js';
 import { ZlibTaskError, type ZlibWorkerPool } from './ZlibWorkerPool.js';
 
@@ -32,7 +32,7 @@ export interface InflateMembersOptions {
   /** Most uncompressed bytes in flight at once (one member is always allowed). */
   readonly budget: number;
   /** The buffers members inflate into, sized by {@link inflatedCapacity}. */
-  readonly inflated: InflatedBuffers;
+  readonly inflated: LentBuffers;
 }
 
 /** The bytes an inflated buffer needs: the largest member's, plus one (zlib stops short of a full buffer). @internal */

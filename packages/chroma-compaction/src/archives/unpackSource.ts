@@ -9,7 +9,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { checkedInteger } from '../options/checkedInteger.js';
-import { InflatedBuffers } from './inflatedBuffers.js';
+import { LentBuffers } from './LentBuffers.js';
 import { checkMembers, inflatedCapacity, inflateMembers } from './memberInflation.js';
 import type { UnpackSnapshotOptions } from './types.js';
 import { ZlibWorkerPool } from './ZlibWorkerPool.js';
@@ -59,7 +59,7 @@ export const openUnpackSource = async (
     throw error;
   }
   const pool = new ZlibWorkerPool(workers);
-  const inflated = new InflatedBuffers(inflatedCapacity(members));
+  const inflated = new LentBuffers(inflatedCapacity(members));
   const tar = inflateMembers(handle, members, {
     pool,
     depth: workers + 1,

@@ -1,11 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { gzipOutputBytes } from '../../../src/archives/gzipMembers.js';
 import { packSnapshot } from '../../../src/archives/packSnapshot.js';
 import type { GzipMember } from '../../../src/archives/packTypes.js';
+import { unpackSnapshot } from '../../../src/archives/unpackSnapshot.js';
 import { readTree, run, useTempRoot, writeChromaLikeTree } from '../../helpers/snapshotTrees.js';
 import { catchError } from '../../helpers/unpackWorkspace.js';
 
@@ -40,6 +43,60 @@ describe('Function: packSnapshot', () => {
   };
 
   describe('parallel gzip members', () => {
+    /** A tree of one 12 MiB file and small ones: a dozen members of 1 MiB. */
+    const writeLargeTree = async (): Promise<void> => {
+      await mkdir(join(source(), 'small'), { recursive: true });
+      await writeFile(join(source(), 'big.bin'), randomBytes(12 * 1024 * 1024 + 5));
+      for (let i = 0; i < 20; i += 1) {
+        await writeFile(join(source(), 'small', `${i}.bin`), randomBytes(500 + i * 911));
+      }
+    };
+    const LARGE_MEMBER_BYTES = 1024 * 1024;
+
+    it('writes a file from a handful of reused output buffers', async () => {
+      // Prepare
+      await writeLargeTree();
+      const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+
+      // Act
+      const packed = await packSnapshot(source(), archive(), {
+        memberBytes: LARGE_MEMBER_BYTES,
+        level: 1,
+      });
+
+      // Assess
+      const outputBytes = gzipOutputBytes(LARGE_MEMBER_BYTES);
+      const outputBuffers = allocations.mock.calls.filter(([size]) => size === outputBytes);
+      allocations.mockRestore();
+      expect(packed.members.length).toBeGreaterThan(12);
+      expect(outputBuffers.length).toBeGreaterThan(0);
+      expect(outputBuffers.length).toBeLessThanOrEqual(6);
+      const dest = join(temp.root, 'unpacked');
+      await unpackSnapshot(archive(), dest, { members: packed.members });
+      expect(await readTree(dest)).toEqual(await readTree(source()));
+    });
+
+    it('hands a stream destination members it may keep, never a buffer reused later', async () => {
+      // Prepare: a destination that keeps every chunk it is given, as an upload may.
+      await writeLargeTree();
+      const kept: Buffer[] = [];
+      const keeper = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          kept.push(chunk);
+          callback();
+        },
+      });
+      const options = { memberBytes: LARGE_MEMBER_BYTES, level: 1 };
+
+      // Act
+      const streamed = await packSnapshot(source(), keeper, options);
+      await packSnapshot(source(), archive(), options);
+
+      // Assess
+      expect(streamed.members.length).toBeGreaterThan(12);
+      expect(Buffer.concat(kept).equals(await readFile(archive()))).toBe(true);
+    });
+
     it('cuts the tar into contiguous members of memberBytes, each a gzip of its range', async () => {
       // Act
       const members = await packMembers();

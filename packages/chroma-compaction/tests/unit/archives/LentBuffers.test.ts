@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InflatedBuffers } from '../../../src/archives/inflatedBuffers.js';
+import { LentBuffers } from '../../../src/archives/LentBuffers.js';
 
-describe('Class: InflatedBuffers', () => {
+describe('Class: LentBuffers', () => {
   /** Buffers taken from `buffers` and handed on in order, as members inflated into them. */
-  const handOn = (buffers: InflatedBuffers, count: number): Buffer[] =>
+  const handOn = (buffers: LentBuffers, count: number): Buffer[] =>
     Array.from({ length: count }, () => {
       const buffer = buffers.take();
       buffers.handedOn(buffer);
@@ -12,7 +12,7 @@ describe('Class: InflatedBuffers', () => {
 
   it('frees the buffers before the one a written chunk is in, and only those', () => {
     // Prepare
-    const buffers = new InflatedBuffers(1024);
+    const buffers = new LentBuffers(1024);
     const [first, second, third] = handOn(buffers, 3) as [Buffer, Buffer, Buffer];
 
     // Act
@@ -31,7 +31,7 @@ describe('Class: InflatedBuffers', () => {
 
   it('frees nothing for a chunk of the oldest buffer, or of a buffer of its own', () => {
     // Prepare
-    const buffers = new InflatedBuffers(1024);
+    const buffers = new LentBuffers(1024);
     const [first] = handOn(buffers, 2) as [Buffer, Buffer];
 
     // Act
@@ -45,7 +45,7 @@ describe('Class: InflatedBuffers', () => {
 
   it('forgets the oldest buffer beyond eight handed on, so nothing grows without bound', () => {
     // Prepare
-    const buffers = new InflatedBuffers(1024);
+    const buffers = new LentBuffers(1024);
     const handed = handOn(buffers, 12);
 
     // Act
@@ -60,7 +60,7 @@ describe('Class: InflatedBuffers', () => {
 
   it('takes back only buffers of its own size', () => {
     // Prepare
-    const buffers = new InflatedBuffers(1024);
+    const buffers = new LentBuffers(1024);
     const own = buffers.take();
 
     // Act
