@@ -1,49 +1,37 @@
 import type * as z from 'zod/mini';
 import {
   imageIdFromPk,
-  imagePk,
   imageReceiptKey,
   padId,
   type ReceiptKeyLayout,
-  receiptSkPrefix,
 } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import {
+  imageId,
+  nullableNonEmptyText,
+  oneOf,
+  positiveId,
+  timestamp,
+  upperCaseKeyName,
+} from '../validation/fieldKinds.js';
+import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import {
   type Codec,
   INVALID,
-  type Invalid,
   type IssueSink,
   type ItemParser,
-  itemParser,
   nullableS,
   S,
   zodItemSchema,
 } from './attributes.js';
-import {
-  type EntityRules,
-  entityRules,
-  entitySchema,
-  enumMessage,
-  isoTimestamp,
-  isPositiveInt,
-  isRecord,
-  isTimestamp,
-  positiveInt,
-  validateDecodedEntity,
-  writeKeys,
-} from './entityParts.js';
+import { type EntityRules, entitySchema, isTimestamp } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
 import { invalidTypeMessage } from './invalidType.js';
-import {
-  type KeyIdentityReader,
-  keyIdentityReader,
-  receiptKeyCandidate,
-  receiptKeyShape,
-  scanKeyId,
-} from './receiptKeyReaders.js';
-import { map, minLength, nullable, object, oneOf, string } from './rules.js';
+import { type KeyIdentityReader, scanKeyId } from './receiptKeyReaders.js';
+import { minLength, nullable, string } from './rules.js';
 import { isValidUuid } from './validators.js';
-import { writeNullableS, writeS } from './writers.js';
+import { writeNullableS } from './writers.js';
 
 /**
  * The 22 core word-label names of HEAD. Enforced in Python only where a new label row is
@@ -82,153 +70,6 @@ export const LABEL_ALIASES: Readonly<Record<string, string>> = {
   PAYMENT_TYPE: 'PAYMENT_METHOD',
 };
 
-/**
- * A label on one receipt word (item TYPE `RECEIPT_WORD_LABEL`,
- * SK `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<LABEL>`).
- */
-export interface ReceiptWordLabel {
-  image_id: string;
-  /** Receipt number, `> 0`. */
-  receipt_id: number;
-  /** Line number, `> 0`. */
-  line_id: number;
-  /** Word number, `> 0`. */
-  word_id: number;
-  /** The label name, upper-cased; any non-empty name is accepted. */
-  label: string;
-  /** Why the label was given; never an empty string. */
-  reasoning: string | null;
-  /** ISO timestamp, kept verbatim. */
-  timestamp_added: string;
-  validation_status: ValidationStatus;
-  label_proposed_by: string | null;
-  label_consolidated_from: string | null;
-}
-
-const VALIDATION_STATUS_VALUES: readonly ValidationStatus[] =
-  /* @__PURE__ */ Object.values(ValidationStatus);
-const VALIDATION_STATUSES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(VALIDATION_STATUS_VALUES);
-
-/** A string of at least one character: `<typeMessage>`, else `<name> cannot be empty`. */
-const nonEmpty = (name: string, typeMessage: string): Codec<string> =>
-  string(typeMessage, minLength(1, `${name} cannot be empty`));
-
-const optionalNonEmpty = (name: string): Codec<string | null> =>
-  nullable(nonEmpty(name, `${name} must be a string`));
-
-/** What `optionalNonEmpty` accepts: `null` or a non-empty string. */
-const isOptionalNonEmpty = (value: unknown): value is string | null =>
-  value === null || (typeof value === 'string' && value.length > 0);
-
-/**
- * The rules of the fields a label's keys hold. Unlike a word's, the ids must be `> 0`: the
- * Python `ReceiptWordLabel` rejects 0 (spec §2.4), so no label row has one.
- */
-const labelKeyShape = () => ({
-  ...receiptKeyShape(),
-  line_id: positiveInt('line_id'),
-  word_id: positiveInt('word_id'),
-  label: map(nonEmpty('label', 'label must be a string'), (label) => label.toUpperCase()),
-});
-
-/**
- * The rules of a word label: HEAD's, with the Python entity's messages. The label is
- * upper-cased, as the Python constructor does. @internal
- */
-export const RECEIPT_WORD_LABEL_RULES: EntityRules<ReceiptWordLabel> = /* @__PURE__ */ entityRules(
-  () =>
-    object({
-      ...labelKeyShape(),
-      reasoning: nullable(nonEmpty('reasoning', 'reasoning must be a string or None')),
-      timestamp_added: isoTimestamp('timestamp_added'),
-      validation_status: oneOf(VALIDATION_STATUS_VALUES, (input) =>
-        enumMessage('ValidationStatus', VALIDATION_STATUS_VALUES, input),
-      ),
-      label_proposed_by: optionalNonEmpty('label_proposed_by'),
-      label_consolidated_from: optionalNonEmpty('label_consolidated_from'),
-    }) as Codec<ReceiptWordLabel>,
-  (candidate) => {
-    if (!isRecord(candidate)) return undefined;
-    const { image_id, receipt_id, line_id, word_id, label, reasoning, timestamp_added } = candidate;
-    const { validation_status, label_proposed_by, label_consolidated_from } = candidate;
-    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id) || !isPositiveInt(line_id)) {
-      return undefined;
-    }
-    if (!isPositiveInt(word_id) || typeof label !== 'string' || label.length === 0) {
-      return undefined;
-    }
-    if (!isOptionalNonEmpty(reasoning) || !isTimestamp(timestamp_added)) return undefined;
-    if (!VALIDATION_STATUSES.has(validation_status)) return undefined;
-    if (!isOptionalNonEmpty(label_proposed_by) || !isOptionalNonEmpty(label_consolidated_from)) {
-      return undefined;
-    }
-    return {
-      image_id,
-      receipt_id,
-      line_id,
-      word_id,
-      label: label.toUpperCase(),
-      reasoning,
-      timestamp_added,
-      validation_status: validation_status as ValidationStatus,
-      label_proposed_by,
-      label_consolidated_from,
-    };
-  },
-);
-
-/**
- * Validates a word label with the Python entity's rules and messages (HEAD). The label is
- * upper-cased, as the Python constructor does.
- */
-export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> =
-  /* @__PURE__ */ entitySchema(RECEIPT_WORD_LABEL_RULES);
-
-/** The table keys of a word label: primary key plus GSI1 to GSI4 (HEAD). */
-export interface ReceiptWordLabelKeys {
-  PK: string;
-  SK: string;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI2PK: string;
-  GSI2SK: string;
-  GSI3PK: string;
-  GSI3SK: string;
-  GSI4PK: string;
-  GSI4SK: string;
-}
-
-/** Total length of a label's GSI1PK, reached by padding with `_`. */
-const LABEL_GSI1PK_LENGTH = 40;
-
-/**
- * Builds every key of a word label item as Python writes it. GSI1PK is `LABEL#<LABEL>`
- * right-padded with `_` to 40 characters (longer names are not cut).
- */
-export const receiptWordLabelKeys = (
-  label: Pick<
-    ReceiptWordLabel,
-    'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label' | 'validation_status'
-  >,
-): ReceiptWordLabelKeys => {
-  const lineWord = `LINE#${padId(label.line_id)}#WORD#${padId(label.word_id)}`;
-  const wordSk = `${receiptSkPrefix(label.receipt_id)}#${lineWord}`;
-  const imageWord = `${imagePk(label.image_id)}#${wordSk}`;
-  const imageReceipt = imageReceiptKey(label.image_id, label.receipt_id);
-  return {
-    PK: imagePk(label.image_id),
-    SK: `${wordSk}#LABEL#${label.label}`,
-    GSI1PK: `LABEL#${label.label}`.padEnd(LABEL_GSI1PK_LENGTH, '_'),
-    GSI1SK: imageWord,
-    GSI2PK: 'RECEIPT',
-    GSI2SK: imageWord,
-    GSI3PK: `VALIDATION_STATUS#${label.validation_status}`,
-    GSI3SK: `${imageWord}#LABEL#${label.label}`,
-    GSI4PK: imageReceipt,
-    GSI4SK: `4_LABEL#${padId(label.line_id)}#${padId(label.word_id)}#${label.label}`,
-  };
-};
-
 /** `reasoning`: required; `{"S"}` gives the string and any other value (NULL) gives `null`. */
 const reasoning: Codec<string | null> = (value, issues) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -254,11 +95,26 @@ const reasoning: Codec<string | null> = (value, issues) => {
   return INVALID;
 };
 
-/** `validation_status`: missing, NULL or empty reads as `NONE` (Python's `status or NONE`). */
-const validationStatus: Codec<string> = (value, issues) => {
-  const status = nullableS(value, issues);
-  return status === INVALID ? INVALID : status || ValidationStatus.NONE;
+/** `reasoning`: required, `null` (NULL) or a non-empty string, which Python never writes empty. */
+const reasoningField: Field<string | null> = {
+  decode: reasoning,
+  rule: (name) =>
+    nullable(string(`${name} must be a string or None`, minLength(1, `${name} cannot be empty`))),
+  accept: (value) =>
+    value === null || (typeof value === 'string' && value.length > 0) ? value : REFUSED,
+  write: writeNullableS,
 };
+
+const VALIDATION_STATUS_VALUES: readonly ValidationStatus[] =
+  /* @__PURE__ */ Object.values(ValidationStatus);
+const VALIDATION_STATUSES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(VALIDATION_STATUS_VALUES);
+
+/** `validation_status`, as Python's `ValidationStatus` names it in messages. */
+const validationStatusField: Field<ValidationStatus> = /* @__PURE__ */ oneOf(
+  VALIDATION_STATUS_VALUES,
+  { missing: ValidationStatus.NONE, blank: true, label: 'ValidationStatus' },
+);
+const validationStatus = validationStatusField.decode as Codec<unknown>;
 
 /** `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<label>`. */
 const LABEL_KEY: ReceiptKeyLayout = {
@@ -269,18 +125,62 @@ const LABEL_KEY: ReceiptKeyLayout = {
   exact: true,
 };
 
-/** Reads a label's ids and name from its keys alone, with the label's rules. @internal */
-export const RECEIPT_WORD_LABEL_KEY_READER: KeyIdentityReader<
-  Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>
-> = /* @__PURE__ */ keyIdentityReader(LABEL_KEY, labelKeyShape);
+/**
+ * The fields a label's keys hold. Unlike a word's, the ids must be `> 0`: the Python
+ * `ReceiptWordLabel` rejects 0 (spec §2.4), so no label row has one.
+ */
+const LABEL_KEY_FIELDS = {
+  image_id: imageId() as Field<string>,
+  /** Receipt number, `> 0`. */
+  receipt_id: positiveId() as Field<number>,
+  /** Line number, `> 0`. */
+  line_id: positiveId() as Field<number>,
+  /** Word number, `> 0`. */
+  word_id: positiveId() as Field<number>,
+  /** The label name, upper-cased; any non-empty name is accepted. */
+  label: upperCaseKeyName() as Field<string>,
+};
 
-const KEY_ATTRIBUTES = {
-  image_id: 'PK',
-  receipt_id: 'SK',
-  line_id: 'SK',
-  word_id: 'SK',
-  label: 'SK',
-} as const;
+/** The attributes of a label, in the order Python lists them (spec §2.4). */
+const LABEL_FIELDS = {
+  /** Why the label was given; never an empty string. */
+  reasoning: reasoningField as Field<string | null>,
+  /** ISO timestamp, kept verbatim. */
+  timestamp_added: timestamp() as Field<string>,
+  /** A missing, NULL or empty attribute reads as `NONE` (Python's `status or NONE`). */
+  validation_status: validationStatusField as Field<ValidationStatus>,
+  label_proposed_by: nullableNonEmptyText() as Field<string | null>,
+  label_consolidated_from: nullableNonEmptyText() as Field<string | null>,
+};
+
+/**
+ * A label on one receipt word (item TYPE `RECEIPT_WORD_LABEL`,
+ * SK `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<LABEL>`).
+ */
+export type ReceiptWordLabel = EntityOf<[typeof LABEL_KEY_FIELDS, typeof LABEL_FIELDS]>;
+
+/** The table keys of a word label: primary key plus GSI1 to GSI4 (spec §2.4). */
+export interface ReceiptWordLabelKeys {
+  PK: string;
+  SK: string;
+  GSI1PK: string;
+  GSI1SK: string;
+  GSI2PK: string;
+  GSI2SK: string;
+  GSI3PK: string;
+  GSI3SK: string;
+  GSI4PK: string;
+  GSI4SK: string;
+}
+
+/** What the keys of a label are built from. */
+type LabelKeyInput = Pick<
+  ReceiptWordLabel,
+  'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label' | 'validation_status'
+>;
+
+/** Total length of a label's GSI1PK, reached by padding with `_`. */
+const LABEL_GSI1PK_LENGTH = 40;
 
 const scratchIssues: IssueSink = [];
 const scratchIds: number[] = [0, 0, 0];
@@ -333,26 +233,53 @@ const fastLabel = (item: Record<string, unknown>): ReceiptWordLabel | undefined 
   };
 };
 
+/** The word label, declared once. @internal */
+export const RECEIPT_WORD_LABEL: ReceiptEntity<
+  ReceiptWordLabel,
+  LabelKeyInput,
+  ReceiptWordLabelKeys
+> = /* @__PURE__ */ declareReceiptEntity({
+  type: 'RECEIPT_WORD_LABEL',
+  sortKey: LABEL_KEY,
+  keyFields: LABEL_KEY_FIELDS,
+  fields: [LABEL_FIELDS],
+  // GSI1PK is `LABEL#<LABEL>` right-padded with `_` to 40 characters (longer names are not cut).
+  indexes: (label: LabelKeyInput, { PK, SK }) => {
+    const wordSk = SK.slice(0, SK.lastIndexOf('#LABEL#'));
+    return {
+      GSI1PK: `LABEL#${label.label}`.padEnd(LABEL_GSI1PK_LENGTH, '_'),
+      GSI1SK: `${PK}#${wordSk}`,
+      GSI2PK: 'RECEIPT',
+      GSI2SK: `${PK}#${wordSk}`,
+      GSI3PK: `VALIDATION_STATUS#${label.validation_status}`,
+      GSI3SK: `${PK}#${SK}`,
+      GSI4PK: imageReceiptKey(label.image_id, label.receipt_id),
+      GSI4SK: `4_LABEL#${padId(label.line_id)}#${padId(label.word_id)}#${label.label}`,
+    };
+  },
+  fastItem: fastLabel,
+});
+
+/** The rules of a word label (for the property tests). @internal */
+export const RECEIPT_WORD_LABEL_RULES: EntityRules<ReceiptWordLabel> = RECEIPT_WORD_LABEL.rules;
+
 /** The plain-code parser of word label items, which the stream pipeline uses. @internal */
 export const RECEIPT_WORD_LABEL_ITEM_PARSER: ItemParser<ReceiptWordLabel> =
-  /* @__PURE__ */ itemParser(
-    {
-      PK: S,
-      SK: S,
-      reasoning,
-      timestamp_added: S,
-      validation_status: validationStatus,
-      label_proposed_by: nullableS,
-      label_consolidated_from: nullableS,
-    },
-    (decoded, issues): ReceiptWordLabel | Invalid => {
-      const candidate = receiptKeyCandidate(issues, decoded, LABEL_KEY);
-      if (candidate === undefined) return INVALID;
-      return validateDecodedEntity(RECEIPT_WORD_LABEL_RULES, candidate, issues, KEY_ATTRIBUTES);
-    },
-    undefined,
-    fastLabel,
-  );
+  RECEIPT_WORD_LABEL.itemParser;
+
+/** Reads a label's ids and name from its keys alone, with the label's rules. @internal */
+export const RECEIPT_WORD_LABEL_KEY_READER: KeyIdentityReader<
+  Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>
+> = RECEIPT_WORD_LABEL.keyReader as KeyIdentityReader<
+  Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>
+>;
+
+/**
+ * Validates a word label with the Python entity's rules and messages. The label is
+ * upper-cased, as the Python constructor does.
+ */
+export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> =
+  /* @__PURE__ */ entitySchema(RECEIPT_WORD_LABEL_RULES);
 
 /**
  * Parses a `RECEIPT_WORD_LABEL` item or stream image into a {@link ReceiptWordLabel}. The ids
@@ -369,16 +296,16 @@ export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoD
   /* @__PURE__ */ zodItemSchema(RECEIPT_WORD_LABEL_ITEM_PARSER);
 
 /**
- * Writes a word label as the HEAD Python `ReceiptWordLabel.to_item()` does: keys, `TYPE`,
+ * Builds every key of a word label item as Python writes it. GSI1PK is `LABEL#<LABEL>`
+ * right-padded with `_` to 40 characters (longer names are not cut).
+ */
+export const receiptWordLabelKeys: (label: LabelKeyInput) => ReceiptWordLabelKeys =
+  RECEIPT_WORD_LABEL.keys;
+
+/**
+ * Writes a word label as Python's `ReceiptWordLabel.to_item()` does: keys, `TYPE`,
  * `reasoning` (S or NULL), `timestamp_added`, `validation_status`, and the proposer and
  * consolidation attributes (S or NULL). No `label` attribute is written.
  */
-export const receiptWordLabelToItem = (label: ReceiptWordLabel): DynamoDBItem => ({
-  ...writeKeys(receiptWordLabelKeys(label)),
-  TYPE: writeS('RECEIPT_WORD_LABEL'),
-  reasoning: writeNullableS(label.reasoning),
-  timestamp_added: writeS(label.timestamp_added),
-  validation_status: writeS(label.validation_status),
-  label_consolidated_from: writeNullableS(label.label_consolidated_from),
-  label_proposed_by: writeNullableS(label.label_proposed_by),
-});
+export const receiptWordLabelToItem: (label: ReceiptWordLabel) => DynamoDBItem =
+  RECEIPT_WORD_LABEL.toItem;

@@ -17,19 +17,30 @@ import {
   isFiniteNumber,
   isNonNegativeInt,
   isOcrConfidence,
+  isoTimestamp,
   isPositiveInt,
+  isTimestamp,
   nonNegativeInt,
   ocrConfidence,
   pointRule,
   positiveInt,
   uuid,
 } from '../entities/entityParts.js';
-import { boolean, number, oneOf as oneOfRule, string } from '../entities/rules.js';
+import {
+  boolean,
+  map,
+  minLength,
+  nullable,
+  number,
+  oneOf as oneOfRule,
+  string,
+} from '../entities/rules.js';
 import { isValidUuid } from '../entities/validators.js';
 import {
   writeBool,
   writeBoundingBox,
   writeDecimal,
+  writeNullableS,
   writePoint,
   writeS,
 } from '../entities/writers.js';
@@ -48,12 +59,12 @@ const accepting =
   (value: unknown): T | Refused =>
     guard(value) ? value : REFUSED;
 
-/** An attribute decoder that reads a missing or NULL value as `fallback`. */
+/** An attribute decoder that reads a missing or NULL value (or with `blank`, `''`) as `fallback`. */
 const withFallback =
-  <T>(decode: Codec<T | null>, fallback: T): Codec<T> =>
+  <T>(decode: Codec<T | null>, fallback: T, blank = false): Codec<T> =>
   (value, issues) => {
     const decoded = decode(value, issues);
-    return decoded === null ? fallback : decoded;
+    return decoded === null || (blank && decoded === '') ? fallback : decoded;
   };
 
 /** The image id of a receipt-scoped key (`IMAGE#<uuid>`): a version 4 or 5 UUID. */
@@ -122,8 +133,13 @@ export const box = (places: number): Field<BoundingBox> => ({
 
 /** Options of {@link oneOf}. */
 export interface OneOfOptions<T extends string> {
-  /** The value a missing or NULL attribute reads as (the rule checks any string read). */
+  /**
+   * The value a missing or NULL attribute reads as (the rule checks any string read), and
+   * with `blank`, an empty string too (Python's `value or default`).
+   */
   readonly missing?: T | undefined;
+  /** An empty string reads as `missing` too. */
+  readonly blank?: boolean | undefined;
   /** The name in the message, when not the field's (Python names some by their enum). */
   readonly label?: string | undefined;
 }
@@ -134,9 +150,9 @@ export const oneOf = <T extends string>(
   options: OneOfOptions<T> = {},
 ): Field<T> => {
   const allowed: ReadonlySet<unknown> = new Set(values);
-  const { missing, label } = options;
+  const { missing, label, blank = false } = options;
   return {
-    decode: missing === undefined ? S : withFallback(nullableS, missing),
+    decode: missing === undefined ? S : withFallback(nullableS, missing, blank),
     rule: (name) =>
       oneOfRule(values, (input) => enumMessage(label ?? name, values, input)) as Codec<T>,
     accept: (value) => (allowed.has(value) ? (value as T) : REFUSED),
@@ -150,4 +166,43 @@ export const flag = (missing: boolean): Field<boolean> => ({
   rule: (name) => boolean(`${name} must be a boolean`),
   accept: (value) => (typeof value === 'boolean' ? value : REFUSED),
   write: writeBool,
+});
+
+/** A string of at least one character: `<typeMessage>`, else `<name> cannot be empty`. */
+const nonEmptyRule = (name: string, typeMessage: string): Codec<string> =>
+  string(typeMessage, minLength(1, `${name} cannot be empty`));
+
+/** `null` or a non-empty string. */
+const isNullableNonEmpty = (value: unknown): value is string | null =>
+  value === null || (typeof value === 'string' && value.length > 0);
+
+/**
+ * A name at the end of the sort key (`…#LABEL#<name>`), non-empty, upper-cased as the Python
+ * constructor does.
+ */
+export const upperCaseKeyName = (): Field<string> => ({
+  decode: undefined,
+  rule: (name) => map(nonEmptyRule(name, `${name} must be a string`), (text) => text.toUpperCase()),
+  accept: (value) =>
+    typeof value === 'string' && value.length > 0 ? value.toUpperCase() : REFUSED,
+  write: undefined,
+});
+
+/**
+ * A string that is `null` or not empty (`{"S"}` or NULL; missing reads as `null`).
+ * `typeMessage` is the message for a value that is not a string.
+ */
+export const nullableNonEmptyText = (typeMessage?: string): Field<string | null> => ({
+  decode: nullableS,
+  rule: (name) => nullable(nonEmptyRule(name, typeMessage ?? `${name} must be a string`)),
+  accept: accepting(isNullableNonEmpty),
+  write: writeNullableS,
+});
+
+/** An ISO timestamp string (`{"S"}`) Python's `datetime.fromisoformat` reads, kept verbatim. */
+export const timestamp = (): Field<string> => ({
+  decode: S,
+  rule: isoTimestamp,
+  accept: accepting(isTimestamp),
+  write: writeS,
 });
