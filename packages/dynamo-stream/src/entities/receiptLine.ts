@@ -46,24 +46,28 @@ export interface ReceiptLineKeys {
 type LineKeyInput = Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id' | 'embedding_status'>;
 
 /** The receipt line, declared once. @internal */
-export const RECEIPT_LINE: ReceiptEntity<ReceiptLine, LineKeyInput, ReceiptLineKeys> =
-  /* @__PURE__ */ declareReceiptEntity({
-    type: 'RECEIPT_LINE',
-    sortKey: LINE_KEY,
-    keyFields: LINE_KEY_FIELDS,
-    fields: [TEXT_GEOMETRY_FIELDS],
-    indexes: (line: LineKeyInput, { PK, SK }) => {
-      const imageReceipt = imageReceiptKey(line.image_id, line.receipt_id);
-      return {
-        GSI1PK: `EMBEDDING_STATUS#${line.embedding_status}`,
-        GSI1SK: `LINE#${PK}#${SK}`,
-        GSI3PK: imageReceipt,
-        GSI3SK: 'LINE',
-        GSI4PK: imageReceipt,
-        GSI4SK: `2_LINE#${padId(line.line_id)}`,
-      };
-    },
-  });
+export const RECEIPT_LINE: ReceiptEntity<
+  ReceiptLine,
+  LineKeyInput,
+  ReceiptLineKeys,
+  EntityOf<[typeof LINE_KEY_FIELDS]>
+> = /* @__PURE__ */ declareReceiptEntity({
+  type: 'RECEIPT_LINE',
+  sortKey: LINE_KEY,
+  keyFields: LINE_KEY_FIELDS,
+  fields: [TEXT_GEOMETRY_FIELDS],
+  indexes: (line: LineKeyInput, { PK, SK }) => {
+    const imageReceipt = imageReceiptKey(line.image_id, line.receipt_id);
+    return {
+      GSI1PK: `EMBEDDING_STATUS#${line.embedding_status}`,
+      GSI1SK: `LINE#${PK}#${SK}`,
+      GSI3PK: imageReceipt,
+      GSI3SK: 'LINE',
+      GSI4PK: imageReceipt,
+      GSI4SK: `2_LINE#${padId(line.line_id)}`,
+    };
+  },
+});
 
 /** The rules of a receipt line (for the property tests). @internal */
 export const RECEIPT_LINE_RULES: EntityRules<ReceiptLine> = RECEIPT_LINE.rules;
@@ -74,9 +78,7 @@ export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = RECEIPT_LINE.it
 /** Reads a line's ids from its keys alone, with the line's rules. @internal */
 export const RECEIPT_LINE_KEY_READER: KeyIdentityReader<
   Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id'>
-> = RECEIPT_LINE.keyReader as KeyIdentityReader<
-  Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id'>
->;
+> = RECEIPT_LINE.keyReader;
 
 /** Validates a receipt line with the Python entity's rules and messages. */
 export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =

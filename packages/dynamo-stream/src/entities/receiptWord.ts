@@ -159,26 +159,30 @@ type WordKeyInput = Pick<
 >;
 
 /** The receipt word, declared once. @internal */
-export const RECEIPT_WORD: ReceiptEntity<ReceiptWord, WordKeyInput, ReceiptWordKeys> =
-  /* @__PURE__ */ declareReceiptEntity({
-    type: 'RECEIPT_WORD',
-    sortKey: WORD_KEY,
-    keyFields: WORD_KEY_FIELDS,
-    fields: [TEXT_GEOMETRY_FIELDS, WORD_FIELDS],
-    indexes: (word: WordKeyInput, { PK, SK }) => {
-      const imageReceipt = imageReceiptKey(word.image_id, word.receipt_id);
-      return {
-        GSI1PK: `EMBEDDING_STATUS#${word.embedding_status}`,
-        GSI1SK: `WORD#${PK}#${SK}`,
-        GSI2PK: 'RECEIPT',
-        GSI2SK: `${PK}#${SK}`,
-        GSI3PK: imageReceipt,
-        GSI3SK: 'WORD',
-        GSI4PK: imageReceipt,
-        GSI4SK: `3_WORD#${padId(word.line_id)}#${padId(word.word_id)}`,
-      };
-    },
-  });
+export const RECEIPT_WORD: ReceiptEntity<
+  ReceiptWord,
+  WordKeyInput,
+  ReceiptWordKeys,
+  EntityOf<[typeof WORD_KEY_FIELDS]>
+> = /* @__PURE__ */ declareReceiptEntity({
+  type: 'RECEIPT_WORD',
+  sortKey: WORD_KEY,
+  keyFields: WORD_KEY_FIELDS,
+  fields: [TEXT_GEOMETRY_FIELDS, WORD_FIELDS],
+  indexes: (word: WordKeyInput, { PK, SK }) => {
+    const imageReceipt = imageReceiptKey(word.image_id, word.receipt_id);
+    return {
+      GSI1PK: `EMBEDDING_STATUS#${word.embedding_status}`,
+      GSI1SK: `WORD#${PK}#${SK}`,
+      GSI2PK: 'RECEIPT',
+      GSI2SK: `${PK}#${SK}`,
+      GSI3PK: imageReceipt,
+      GSI3SK: 'WORD',
+      GSI4PK: imageReceipt,
+      GSI4SK: `3_WORD#${padId(word.line_id)}#${padId(word.word_id)}`,
+    };
+  },
+});
 
 /** The rules of a receipt word (for the property tests). @internal */
 export const RECEIPT_WORD_RULES: EntityRules<ReceiptWord> = RECEIPT_WORD.rules;
@@ -189,9 +193,7 @@ export const RECEIPT_WORD_ITEM_PARSER: ItemParser<ReceiptWord> = RECEIPT_WORD.it
 /** Reads a word's ids from its keys alone, with the word's rules. @internal */
 export const RECEIPT_WORD_KEY_READER: KeyIdentityReader<
   Pick<ReceiptWord, 'image_id' | 'receipt_id' | 'line_id' | 'word_id'>
-> = RECEIPT_WORD.keyReader as KeyIdentityReader<
-  Pick<ReceiptWord, 'image_id' | 'receipt_id' | 'line_id' | 'word_id'>
->;
+> = RECEIPT_WORD.keyReader;
 
 /** Validates a receipt word with the Python entity's rules and messages. */
 export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> =

@@ -237,7 +237,8 @@ const fastLabel = (item: Record<string, unknown>): ReceiptWordLabel | undefined 
 export const RECEIPT_WORD_LABEL: ReceiptEntity<
   ReceiptWordLabel,
   LabelKeyInput,
-  ReceiptWordLabelKeys
+  ReceiptWordLabelKeys,
+  EntityOf<[typeof LABEL_KEY_FIELDS]>
 > = /* @__PURE__ */ declareReceiptEntity({
   type: 'RECEIPT_WORD_LABEL',
   sortKey: LABEL_KEY,
@@ -270,9 +271,7 @@ export const RECEIPT_WORD_LABEL_ITEM_PARSER: ItemParser<ReceiptWordLabel> =
 /** Reads a label's ids and name from its keys alone, with the label's rules. @internal */
 export const RECEIPT_WORD_LABEL_KEY_READER: KeyIdentityReader<
   Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>
-> = RECEIPT_WORD_LABEL.keyReader as KeyIdentityReader<
-  Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>
->;
+> = RECEIPT_WORD_LABEL.keyReader;
 
 /**
  * Validates a word label with the Python entity's rules and messages. The label is

@@ -1,6 +1,6 @@
 import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
-import { RECEIPT_ITEM_PARSER, RECEIPT_KEY_READER, type Receipt } from '../entities/receipt.js';
+import { RECEIPT, type Receipt } from '../entities/receipt.js';
 import type { KeyIdentityReader } from '../entities/receiptKeyReaders.js';
 import {
   RECEIPT_LINE_ITEM_PARSER,
@@ -286,10 +286,10 @@ export const ReceiptDefinition: EntityDefinition<unknown, 'RECEIPT'> = defineEnt
 >({
   entityType: 'RECEIPT',
   matchesSortKey: (sk) => sk.startsWith('RECEIPT#') && sk.indexOf('#', 8) === -1,
-  itemSchema: RECEIPT_ITEM_PARSER,
+  itemSchema: RECEIPT.itemParser,
   relevantFields: fields('RECEIPT'),
   extract: receiptMessage,
-  extractFromKeys: fromKeys(RECEIPT_KEY_READER, receiptMessage),
+  extractFromKeys: fromKeys(RECEIPT.keyReader, receiptMessage),
 });
 
 /**

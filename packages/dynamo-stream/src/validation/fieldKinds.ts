@@ -2,6 +2,7 @@ import {
   type BoundingBox,
   boundingBox as boundingBoxAttribute,
   type Codec,
+  intN,
   N,
   nullableBOOL,
   nullableS,
@@ -16,11 +17,13 @@ import {
   enumMessage,
   isFiniteNumber,
   isNonNegativeInt,
+  isNullableString,
   isOcrConfidence,
   isoTimestamp,
   isPositiveInt,
   isTimestamp,
   nonNegativeInt,
+  nullableString,
   ocrConfidence,
   pointRule,
   positiveInt,
@@ -28,6 +31,8 @@ import {
 } from '../entities/entityParts.js';
 import {
   boolean,
+  check,
+  int,
   map,
   minLength,
   nullable,
@@ -40,6 +45,7 @@ import {
   writeBool,
   writeBoundingBox,
   writeDecimal,
+  writeInt,
   writeNullableS,
   writePoint,
   writeS,
@@ -205,4 +211,30 @@ export const timestamp = (): Field<string> => ({
   rule: isoTimestamp,
   accept: accepting(isTimestamp),
   write: writeS,
+});
+
+/**
+ * An integer `> 0` (`{"N"}`, read like Python's `int()`), with one `message` for a value that
+ * is not an integer and for one that is not positive.
+ */
+export const positiveInteger = (message: string): Field<number> => ({
+  decode: intN,
+  rule: () =>
+    int(
+      message,
+      check((value) => value >= 1, message),
+    ),
+  accept: accepting(isPositiveInt),
+  write: writeInt,
+});
+
+/**
+ * A string or `null` (`{"S"}` or NULL; missing reads as `null`). With `emptyWritesNull`, an
+ * empty string is written as NULL, as Python's truthiness test does.
+ */
+export const nullableText = (emptyWritesNull = false): Field<string | null> => ({
+  decode: nullableS,
+  rule: nullableString,
+  accept: accepting(isNullableString),
+  write: emptyWritesNull ? (value) => writeNullableS(value || null) : writeNullableS,
 });

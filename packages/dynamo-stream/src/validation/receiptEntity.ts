@@ -60,14 +60,14 @@ export interface PrimaryKey {
 }
 
 /** Everything derived from a {@link ReceiptEntityDeclaration}. @internal */
-export interface ReceiptEntity<Entity, KeyInput, Keys> {
+export interface ReceiptEntity<Entity, KeyInput, Keys, Identity> {
   readonly type: string;
   /** The entity rules (fast acceptance first), what the entity's zod schema wraps. */
   readonly rules: EntityRules<Entity>;
   /** The item parser: keys and attributes decoded, then the entity rules. */
   readonly itemParser: ItemParser<Entity>;
-  /** Reads the key fields from a record's keys alone, with their rules. */
-  readonly keyReader: KeyIdentityReader<Partial<Entity>>;
+  /** Reads the key fields (the identity) from a record's keys alone, with their rules. */
+  readonly keyReader: KeyIdentityReader<Identity>;
   /** Every key of the item: `PK`, `SK` and the secondary index keys. */
   readonly keys: (entity: KeyInput) => Keys;
   /** The item as the Python entity's `to_item()` writes it. */
@@ -115,9 +115,9 @@ const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
  * @internal
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function declareReceiptEntity<Entity, KeyInput, Keys>(
+export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
   declaration: ReceiptEntityDeclaration<KeyInput>,
-): ReceiptEntity<Entity, KeyInput, Keys> {
+): ReceiptEntity<Entity, KeyInput, Keys, Identity> {
   const { type, sortKey, keyFields, fields, indexes, fastItem } = declaration;
   const keyEntries = entriesOf([keyFields]);
   const attributeEntries = entriesOf(fields);
@@ -156,9 +156,7 @@ export function declareReceiptEntity<Entity, KeyInput, Keys>(
       undefined,
       fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,
     ),
-    keyReader: keyIdentityReader(sortKey, () => shapeOf(keyEntries)) as KeyIdentityReader<
-      Partial<Entity>
-    >,
+    keyReader: keyIdentityReader(sortKey, () => shapeOf(keyEntries)) as KeyIdentityReader<Identity>,
     keys,
     toItem: (entity) => {
       const item: Record<string, AttributeValue> = {

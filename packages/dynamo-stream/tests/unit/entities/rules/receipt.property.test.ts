@@ -1,11 +1,11 @@
-import { RECEIPT_ITEM_PARSER, RECEIPT_RULES } from '../../../../src/entities/receipt.js';
+import { RECEIPT } from '../../../../src/entities/receipt.js';
 import { receiptItem } from '../../../helpers/entityItemsA.js';
 import { receiptReference } from '../../../helpers/referenceRules/receipt.js';
 import { describeRulesAgreement } from '../../../helpers/rulesAgreement.js';
 
-const parsed = RECEIPT_ITEM_PARSER.safeParse(receiptItem());
+const parsed = RECEIPT.itemParser.safeParse(receiptItem());
 if (!parsed.success) throw new Error('the receipt fixture must parse');
 
-describeRulesAgreement('Receipt', RECEIPT_RULES, receiptReference, [
+describeRulesAgreement('Receipt', RECEIPT.rules, receiptReference, [
   parsed.data as unknown as Record<string, unknown>,
 ]);
