@@ -5,9 +5,8 @@ import type { DynamoDBItem } from '../types.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type ItemParser, zodItemSchema } from './attributes.js';
-import { type EntityRules, entitySchema } from './entityParts.js';
-import type { KeyIdentityReader } from './receiptKeyReaders.js';
+import { zodItemSchema } from './attributes.js';
+import { entitySchema } from './entityParts.js';
 import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
 
 /** `RECEIPT#<rid>#LINE#<lid>`. */
@@ -69,20 +68,10 @@ export const RECEIPT_LINE: ReceiptEntity<
   },
 });
 
-/** The rules of a receipt line (for the property tests). @internal */
-export const RECEIPT_LINE_RULES: EntityRules<ReceiptLine> = RECEIPT_LINE.rules;
-
-/** The plain-code parser of receipt line items, which the stream pipeline uses. @internal */
-export const RECEIPT_LINE_ITEM_PARSER: ItemParser<ReceiptLine> = RECEIPT_LINE.itemParser;
-
-/** Reads a line's ids from its keys alone, with the line's rules. @internal */
-export const RECEIPT_LINE_KEY_READER: KeyIdentityReader<
-  Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id'>
-> = RECEIPT_LINE.keyReader;
-
 /** Validates a receipt line with the Python entity's rules and messages. */
-export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =
-  /* @__PURE__ */ entitySchema(RECEIPT_LINE_RULES);
+export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> = /* @__PURE__ */ entitySchema(
+  RECEIPT_LINE.rules,
+);
 
 /**
  * Parses a `RECEIPT_LINE` item or stream image into a {@link ReceiptLine}. The SK must be
@@ -95,7 +84,7 @@ export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =
  * ```
  */
 export const ReceiptLineItemSchema: z.ZodMiniType<ReceiptLine, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_LINE_ITEM_PARSER);
+  /* @__PURE__ */ zodItemSchema(RECEIPT_LINE.itemParser);
 
 /** Builds every key of a receipt line item as Python writes it. */
 export const receiptLineKeys: (line: LineKeyInput) => ReceiptLineKeys = RECEIPT_LINE.keys;

@@ -4,15 +4,8 @@ import type { DynamoDBItem } from '../types.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import {
-  type Codec,
-  INVALID,
-  type IssueSink,
-  type ItemParser,
-  zodItemSchema,
-} from './attributes.js';
-import { type EntityRules, entitySchema } from './entityParts.js';
-import type { KeyIdentityReader } from './receiptKeyReaders.js';
+import { type Codec, INVALID, type IssueSink, zodItemSchema } from './attributes.js';
+import { entitySchema } from './entityParts.js';
 import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
 import { nullable, reject } from './rules.js';
 import { writeNullableStringMap } from './writers.js';
@@ -184,20 +177,10 @@ export const RECEIPT_WORD: ReceiptEntity<
   },
 });
 
-/** The rules of a receipt word (for the property tests). @internal */
-export const RECEIPT_WORD_RULES: EntityRules<ReceiptWord> = RECEIPT_WORD.rules;
-
-/** The plain-code parser of receipt word items, which the stream pipeline uses. @internal */
-export const RECEIPT_WORD_ITEM_PARSER: ItemParser<ReceiptWord> = RECEIPT_WORD.itemParser;
-
-/** Reads a word's ids from its keys alone, with the word's rules. @internal */
-export const RECEIPT_WORD_KEY_READER: KeyIdentityReader<
-  Pick<ReceiptWord, 'image_id' | 'receipt_id' | 'line_id' | 'word_id'>
-> = RECEIPT_WORD.keyReader;
-
 /** Validates a receipt word with the Python entity's rules and messages. */
-export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> =
-  /* @__PURE__ */ entitySchema(RECEIPT_WORD_RULES);
+export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> = /* @__PURE__ */ entitySchema(
+  RECEIPT_WORD.rules,
+);
 
 /**
  * Parses a `RECEIPT_WORD` item or stream image into a {@link ReceiptWord}. The SK must have
@@ -211,7 +194,7 @@ export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> =
  * ```
  */
 export const ReceiptWordItemSchema: z.ZodMiniType<ReceiptWord, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD_ITEM_PARSER);
+  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD.itemParser);
 
 /** Builds every key of a receipt word item as Python writes it. */
 export const receiptWordKeys: (word: WordKeyInput) => ReceiptWordKeys = RECEIPT_WORD.keys;

@@ -16,19 +16,11 @@ import {
   upperCaseKeyName,
 } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import {
-  type Codec,
-  INVALID,
-  type IssueSink,
-  type ItemParser,
-  nullableS,
-  S,
-  zodItemSchema,
-} from './attributes.js';
-import { type EntityRules, entitySchema, isTimestamp } from './entityParts.js';
+import { type Codec, INVALID, type IssueSink, nullableS, S, zodItemSchema } from './attributes.js';
+import { entitySchema, isTimestamp } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
 import { invalidTypeMessage } from './invalidType.js';
-import { type KeyIdentityReader, scanKeyId } from './receiptKeyReaders.js';
+import { scanKeyId } from './receiptKeyReaders.js';
 import { minLength, nullable, string } from './rules.js';
 import { isValidUuid } from './validators.js';
 import { writeNullableS } from './writers.js';
@@ -192,7 +184,7 @@ const optionalNonEmptyAttribute = (value: unknown): string | null | undefined =>
 };
 
 /**
- * The fast path of {@link RECEIPT_WORD_LABEL_ITEM_PARSER}: a label item in its usual form
+ * The fast path of {@link RECEIPT_WORD_LABEL.itemParser}: a label item in its usual form
  * (plain-digit ids, every attribute well formed and valid), read without the generic
  * attribute loop, the key split or the candidate object. Anything else returns `undefined`
  * and takes the full parse. A property test checks both give the same results.
@@ -261,24 +253,13 @@ export const RECEIPT_WORD_LABEL: ReceiptEntity<
   fastItem: fastLabel,
 });
 
-/** The rules of a word label (for the property tests). @internal */
-export const RECEIPT_WORD_LABEL_RULES: EntityRules<ReceiptWordLabel> = RECEIPT_WORD_LABEL.rules;
-
-/** The plain-code parser of word label items, which the stream pipeline uses. @internal */
-export const RECEIPT_WORD_LABEL_ITEM_PARSER: ItemParser<ReceiptWordLabel> =
-  RECEIPT_WORD_LABEL.itemParser;
-
-/** Reads a label's ids and name from its keys alone, with the label's rules. @internal */
-export const RECEIPT_WORD_LABEL_KEY_READER: KeyIdentityReader<
-  Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>
-> = RECEIPT_WORD_LABEL.keyReader;
-
 /**
  * Validates a word label with the Python entity's rules and messages. The label is
  * upper-cased, as the Python constructor does.
  */
-export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> =
-  /* @__PURE__ */ entitySchema(RECEIPT_WORD_LABEL_RULES);
+export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> = /* @__PURE__ */ entitySchema(
+  RECEIPT_WORD_LABEL.rules,
+);
 
 /**
  * Parses a `RECEIPT_WORD_LABEL` item or stream image into a {@link ReceiptWordLabel}. The ids
@@ -292,7 +273,7 @@ export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> =
  * ```
  */
 export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD_LABEL_ITEM_PARSER);
+  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD_LABEL.itemParser);
 
 /**
  * Builds every key of a word label item as Python writes it. GSI1PK is `LABEL#<LABEL>`

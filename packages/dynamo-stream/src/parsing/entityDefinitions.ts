@@ -2,11 +2,7 @@ import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
 import { RECEIPT, type Receipt } from '../entities/receipt.js';
 import type { KeyIdentityReader } from '../entities/receiptKeyReaders.js';
-import {
-  RECEIPT_LINE_ITEM_PARSER,
-  RECEIPT_LINE_KEY_READER,
-  type ReceiptLine,
-} from '../entities/receiptLine.js';
+import { RECEIPT_LINE, type ReceiptLine } from '../entities/receiptLine.js';
 import { RECEIPT_PLACE_ITEM_PARSER, type ReceiptPlace } from '../entities/receiptPlace.js';
 import { RECEIPT_PLACE_KEY_READER } from '../entities/receiptPlaceKeys.js';
 import {
@@ -19,16 +15,8 @@ import {
   RECEIPT_SUMMARY_RECORD_KEY_READER,
   type ReceiptSummaryRecord,
 } from '../entities/receiptSummaryRecord.js';
-import {
-  RECEIPT_WORD_ITEM_PARSER,
-  RECEIPT_WORD_KEY_READER,
-  type ReceiptWord,
-} from '../entities/receiptWord.js';
-import {
-  RECEIPT_WORD_LABEL_ITEM_PARSER,
-  RECEIPT_WORD_LABEL_KEY_READER,
-  type ReceiptWordLabel,
-} from '../entities/receiptWordLabel.js';
+import { RECEIPT_WORD, type ReceiptWord } from '../entities/receiptWord.js';
+import { RECEIPT_WORD_LABEL, type ReceiptWordLabel } from '../entities/receiptWordLabel.js';
 import type { EntityKeys } from './parseEntity.js';
 import { defineEntity, type EntityDefinition, type EntityExtraction } from './registry.js';
 import type { BuiltInEntityType } from './types.js';
@@ -183,11 +171,11 @@ export const ReceiptWordLabelDefinition: EntityDefinition<unknown, 'RECEIPT_WORD
   defineEntity<ReceiptWordLabel, 'RECEIPT_WORD_LABEL'>({
     entityType: 'RECEIPT_WORD_LABEL',
     matchesSortKey: (sk) => sk.includes('#LABEL#'),
-    itemSchema: RECEIPT_WORD_LABEL_ITEM_PARSER,
+    itemSchema: RECEIPT_WORD_LABEL.itemParser,
     relevantFields: fields('RECEIPT_WORD_LABEL'),
     syncOnInsert: true,
     extract: labelMessage,
-    extractFromKeys: fromKeys(RECEIPT_WORD_LABEL_KEY_READER, labelMessage),
+    extractFromKeys: fromKeys(RECEIPT_WORD_LABEL.keyReader, labelMessage),
   });
 
 /**
@@ -260,10 +248,10 @@ export const ReceiptWordDefinition: EntityDefinition<unknown, 'RECEIPT_WORD'> = 
 >({
   entityType: 'RECEIPT_WORD',
   matchesSortKey: (sk) => WORD_SK.test(sk),
-  itemSchema: RECEIPT_WORD_ITEM_PARSER,
+  itemSchema: RECEIPT_WORD.itemParser,
   relevantFields: fields('RECEIPT_WORD'),
   extract: wordMessage,
-  extractFromKeys: fromKeys(RECEIPT_WORD_KEY_READER, wordMessage),
+  extractFromKeys: fromKeys(RECEIPT_WORD.keyReader, wordMessage),
 });
 
 /** Lines: exactly `RECEIPT#…#LINE#…`. */
@@ -273,10 +261,10 @@ export const ReceiptLineDefinition: EntityDefinition<unknown, 'RECEIPT_LINE'> = 
 >({
   entityType: 'RECEIPT_LINE',
   matchesSortKey: (sk) => LINE_SK.test(sk),
-  itemSchema: RECEIPT_LINE_ITEM_PARSER,
+  itemSchema: RECEIPT_LINE.itemParser,
   relevantFields: fields('RECEIPT_LINE'),
   extract: lineMessage,
-  extractFromKeys: fromKeys(RECEIPT_LINE_KEY_READER, lineMessage),
+  extractFromKeys: fromKeys(RECEIPT_LINE.keyReader, lineMessage),
 });
 
 /** Receipts: `RECEIPT#<id>` with no further segment. */

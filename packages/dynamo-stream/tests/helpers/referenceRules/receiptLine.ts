@@ -3,7 +3,7 @@ import type { ReceiptLine } from '../../../src/entities/receiptLine.js';
 import { nonNegativeIntSchema, positiveIntSchema, UuidSchema } from './fields.js';
 import { textGeometryReferenceShape } from './receiptTextGeometry.js';
 
-/** The zod rules `RECEIPT_LINE_RULES` were first written as (the reference for the property tests). */
+/** The zod rules `RECEIPT_LINE.rules` were first written as (the reference for the property tests). */
 export const receiptLineReference = (): z.ZodMiniType<ReceiptLine> =>
   z.object({
     image_id: UuidSchema,

@@ -3,7 +3,7 @@ import type { ReceiptWord } from '../../../src/entities/receiptWord.js';
 import { nonNegativeIntSchema, positiveIntSchema, UuidSchema } from './fields.js';
 import { textGeometryReferenceShape } from './receiptTextGeometry.js';
 
-/** The zod rules `RECEIPT_WORD_RULES` were first written as (the reference for the property tests). */
+/** The zod rules `RECEIPT_WORD.rules` were first written as (the reference for the property tests). */
 
 /** True for a plain object whose values are all strings (copied from receiptWord.ts). */
 const isStringMap = (value: unknown): value is Record<string, string> => {

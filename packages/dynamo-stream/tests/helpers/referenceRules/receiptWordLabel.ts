@@ -4,7 +4,7 @@ import type { ReceiptWordLabel } from '../../../src/entities/receiptWordLabel.js
 import { isoTimestampSchema, positiveIntSchema, UuidSchema } from './fields.js';
 
 /**
- * The zod rules `RECEIPT_WORD_LABEL_RULES` were first written as (the reference for the
+ * The zod rules `RECEIPT_WORD_LABEL.rules` were first written as (the reference for the
  * property tests).
  */
 

@@ -1,4 +1,4 @@
-import { RECEIPT_WORD_LABEL_ITEM_PARSER } from '../../../../src/entities/receiptWordLabel.js';
+import { RECEIPT_WORD_LABEL } from '../../../../src/entities/receiptWordLabel.js';
 import { IMAGE_ID, receiptWordLabelItem } from '../../../helpers/entityItemsA.js';
 import { describeItemFastPath } from '../../../helpers/itemFastPath.js';
 
@@ -7,7 +7,7 @@ const lowerCaseLabel = { ...receiptWordLabelItem(), reasoning: { NULL: true } };
 
 describeItemFastPath(
   'ReceiptWordLabel',
-  RECEIPT_WORD_LABEL_ITEM_PARSER,
+  RECEIPT_WORD_LABEL.itemParser,
   [labelItem, lowerCaseLabel],
   {
     pk: [
