@@ -1,13 +1,13 @@
 import type * as z from 'zod/mini';
-import { imagePk, type ReceiptKeyLayout, receiptSkPrefix } from '../keys/receiptKeys.js';
+import type { ReceiptKeyLayout } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
+import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import {
   type Codec,
   INVALID,
-  type Invalid,
-  type ItemParser,
   intList,
-  itemParser,
   nullableIntList,
   nullableN,
   nullableS,
@@ -16,65 +16,19 @@ import {
   zodItemSchema,
 } from './attributes.js';
 import {
-  type EntityRules,
-  entityRules,
   entitySchema,
   enumMessage,
   isNonNegativeInt,
   isNullableString,
   isNullableUnitInterval,
   isoTimestamp,
-  isPositiveInt,
-  isRecord,
   isTimestamp,
   nullableString,
   nullableUnitInterval,
-  validateDecodedEntity,
-  writeKeys,
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
-import {
-  type KeyIdentityReader,
-  keyIdentityReader,
-  receiptKeyCandidate,
-  receiptKeyShape,
-} from './receiptKeyReaders.js';
-import { check, int, nullable, object, oneOf, reject, string } from './rules.js';
-import { isValidUuid } from './validators.js';
+import { check, int, nullable, oneOf, reject, string } from './rules.js';
 import { writeFloat, writeIntList, writeS } from './writers.js';
-
-/**
- * A classified section of a receipt (item TYPE `RECEIPT_SECTION`,
- * SK `RECEIPT#<rid>#SECTION#<section_type>`). The fields after `created_at` are HEAD's
- * optional attributes, `null` when the item does not have them.
- */
-export interface ReceiptSection {
-  image_id: string;
-  /** Receipt number, `> 0`. */
-  receipt_id: number;
-  section_type: SectionType;
-  /** The lines in the section: non-empty, each `>= 0`. */
-  line_ids: number[];
-  /** ISO timestamp, kept verbatim. */
-  created_at: string;
-  /** Model confidence in `[0, 1]`. */
-  confidence: number | null;
-  model_source: string | null;
-  /** QA status, upper-cased on read. */
-  validation_status: ValidationStatus | null;
-  /** Row references: non-empty, unique, each `>= 0`. */
-  row_ids: number[] | null;
-  verification_source: string | null;
-  /** Verifier outcome, upper-cased on read. */
-  verification_status: VerificationStatus | null;
-  verification_section_type: SectionType | null;
-  /** Verifier confidence in `[0, 1]`. */
-  verification_confidence: number | null;
-  /** Rows the verifier disagreed on: unique, each `>= 0` (may be empty). */
-  disagreement_row_ids: number[] | null;
-  /** ISO timestamp, kept verbatim. */
-  verified_at: string | null;
-}
 
 const SECTION_TYPE_VALUES: readonly SectionType[] = /* @__PURE__ */ Object.values(SectionType);
 const SECTION_TYPES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(SECTION_TYPE_VALUES);
@@ -208,113 +162,161 @@ const acceptIds = (value: unknown, unique: boolean): number[] | undefined => {
   return unique && !isUnique(ids) ? undefined : ids;
 };
 
-/** The rules of the fields a section's keys hold (its SK ends with the section type). */
-const sectionKeyShape = () => ({
-  ...receiptKeyShape(),
-  section_type: oneOf(SECTION_TYPE_VALUES, (input) =>
-    enumMessage('section_type', SECTION_TYPE_VALUES, input),
-  ),
+/** A writer that leaves the attribute out when the value is `null`, as Python does here. */
+const whenSet =
+  <T>(write: (value: T) => AttributeValue) =>
+  (value: T | null): AttributeValue | undefined =>
+    value === null ? undefined : write(value);
+
+/** An optional id list: `null`, or a list of unique ids `>= 0` (non-empty unless `mayBeEmpty`). */
+const optionalIds = (messages: IdListMessages, mayBeEmpty: boolean): Field<number[] | null> => ({
+  decode: nullableIntList,
+  rule: () => nullable(idList(messages)),
+  accept: (value) => {
+    if (value === null) return null;
+    const ids = acceptIds(value, true);
+    return ids === undefined || (!mayBeEmpty && ids.length === 0) ? REFUSED : ids;
+  },
+  write: whenSet(writeIntList),
 });
 
-/** The rules of a receipt section: HEAD's, with the Python entity's messages. @internal */
-export const RECEIPT_SECTION_RULES: EntityRules<ReceiptSection> = /* @__PURE__ */ entityRules(
-  () =>
-    object({
-      ...sectionKeyShape(),
-      line_ids: idList({
+/** An optional status: `null`, or one of `allowed` once upper-cased. */
+const optionalStatus = <Value extends string>(
+  allowed: ReadonlySet<string>,
+  message: (got: string) => string,
+): Field<Value | null> => ({
+  decode: nullableS,
+  rule: () => upperCasedOneOf<Value>(allowed, message),
+  accept: (value) => {
+    const upper = acceptUpperCased(allowed, value);
+    return upper === undefined ? REFUSED : (upper as Value | null);
+  },
+  write: whenSet(writeS),
+});
+
+/** An optional string, left out when `null`. */
+const optionalText = (): Field<string | null> => ({
+  decode: nullableS,
+  rule: nullableString,
+  accept: (value) => (isNullableString(value) ? value : REFUSED),
+  write: whenSet(writeS),
+});
+
+/** An optional confidence in `[0, 1]`, written as Python's `str(float)`. */
+const optionalUnitInterval = (): Field<number | null> => ({
+  decode: nullableN,
+  rule: nullableUnitInterval,
+  accept: (value) => (isNullableUnitInterval(value) ? value : REFUSED),
+  write: whenSet(writeFloat),
+});
+
+/** `RECEIPT#<rid>#SECTION#<type>` (anything after the type is not read). */
+const SECTION_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptSection',
+  segments: ['RECEIPT', 'SECTION'],
+  ids: ['receipt_id'],
+  name: 'section_type',
+  exact: false,
+};
+
+/**
+ * The fields a section's keys hold. The type is also an attribute, which the item parser
+ * reads (the SK suffix is not cross-checked, as in Python); the key reader takes it from the
+ * SK, since there is no item to read it from.
+ */
+const SECTION_KEY_FIELDS = {
+  image_id: imageId() as Field<string>,
+  /** Receipt number, `> 0`. */
+  receipt_id: positiveId() as Field<number>,
+  section_type: {
+    decode: S,
+    rule: (name: string) =>
+      oneOf(SECTION_TYPE_VALUES, (input) => enumMessage(name, SECTION_TYPE_VALUES, input)),
+    accept: (value: unknown) => (SECTION_TYPES.has(value) ? (value as SectionType) : REFUSED),
+    write: writeS,
+  } as Field<SectionType>,
+};
+
+/** The attributes of a section; those after `created_at` are optional (spec §2.7). */
+const SECTION_FIELDS = {
+  /** The lines in the section: non-empty, each `>= 0`. */
+  line_ids: {
+    decode: intList,
+    rule: () =>
+      idList({
         notAList: 'line_ids must be a list',
         notAnInteger: LINE_IDS_MESSAGE,
         negative: LINE_IDS_MESSAGE,
         empty: 'line_ids must not be empty',
       }),
-      created_at: isoTimestamp('created_at'),
-      confidence: nullableUnitInterval('confidence'),
-      model_source: nullableString('model_source'),
-      validation_status: upperCasedOneOf<ValidationStatus>(
-        VALIDATION_STATUSES,
-        (got) =>
-          `validation_status must be one of [${SORTED_VALIDATION_STATUSES}] or None; got '${got}'`,
-      ),
-      row_ids: nullable(
-        idList({
-          notAList: 'row_ids must be a list or None',
-          notAnInteger: 'row_ids must contain only integers',
-          negative: 'row_ids must be non-negative',
-          empty: 'row_ids must not be empty when set',
-          duplicate: 'row_ids must not contain duplicates',
-        }),
-      ),
-      verification_source: nullableString('verification_source'),
-      verification_status: upperCasedOneOf<VerificationStatus>(
-        VERIFICATION_STATUSES,
-        () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
-      ),
-      verification_section_type: nullable(
-        oneOf(SECTION_TYPE_VALUES, 'verification_section_type is invalid'),
-      ),
-      verification_confidence: nullableUnitInterval('verification_confidence'),
-      disagreement_row_ids: nullable(
-        idList({
-          notAList: DISAGREEMENT_MESSAGE,
-          notAnInteger: DISAGREEMENT_MESSAGE,
-          negative: DISAGREEMENT_MESSAGE,
-          duplicate: 'disagreement_row_ids must not contain duplicates',
-        }),
-      ),
-      verified_at: nullable(isoTimestamp('verified_at')),
-    }) as Codec<ReceiptSection>,
-  (candidate) => {
-    if (!isRecord(candidate)) return undefined;
-    const { image_id, receipt_id, section_type, created_at, confidence, model_source } = candidate;
-    if (!isValidUuid(image_id) || !isPositiveInt(receipt_id)) return undefined;
-    if (!SECTION_TYPES.has(section_type) || !isTimestamp(created_at)) return undefined;
-    if (!isNullableUnitInterval(confidence) || !isNullableString(model_source)) return undefined;
-    const lineIds = acceptIds(candidate['line_ids'], false);
-    if (lineIds === undefined || lineIds.length === 0) return undefined;
-    const validationStatus = acceptUpperCased(VALIDATION_STATUSES, candidate['validation_status']);
-    if (validationStatus === undefined) return undefined;
-    const rows = candidate['row_ids'];
-    const rowIds = rows === null ? null : acceptIds(rows, true);
-    if (rowIds === undefined || rowIds?.length === 0) return undefined;
-    const { verification_source, verification_section_type, verification_confidence } = candidate;
-    if (!isNullableString(verification_source)) return undefined;
-    const verificationStatus = acceptUpperCased(
-      VERIFICATION_STATUSES,
-      candidate['verification_status'],
-    );
-    if (verificationStatus === undefined) return undefined;
-    if (verification_section_type !== null && !SECTION_TYPES.has(verification_section_type)) {
-      return undefined;
-    }
-    if (!isNullableUnitInterval(verification_confidence)) return undefined;
-    const disagreements = candidate['disagreement_row_ids'];
-    const disagreementRowIds = disagreements === null ? null : acceptIds(disagreements, true);
-    if (disagreementRowIds === undefined) return undefined;
-    const verifiedAt = candidate['verified_at'];
-    if (verifiedAt !== null && !isTimestamp(verifiedAt)) return undefined;
-    return {
-      image_id,
-      receipt_id,
-      section_type: section_type as SectionType,
-      line_ids: lineIds,
-      created_at,
-      confidence,
-      model_source,
-      validation_status: validationStatus as ValidationStatus | null,
-      row_ids: rowIds,
-      verification_source,
-      verification_status: verificationStatus as VerificationStatus | null,
-      verification_section_type: verification_section_type as SectionType | null,
-      verification_confidence,
-      disagreement_row_ids: disagreementRowIds,
-      verified_at: verifiedAt,
-    };
-  },
-);
+    accept: (value: unknown) => {
+      const ids = acceptIds(value, false);
+      return ids === undefined || ids.length === 0 ? REFUSED : ids;
+    },
+    write: writeIntList,
+  } as Field<number[]>,
+  /** ISO timestamp, kept verbatim. */
+  created_at: timestamp() as Field<string>,
+  /** Model confidence in `[0, 1]`. */
+  confidence: optionalUnitInterval() as Field<number | null>,
+  model_source: optionalText() as Field<string | null>,
+  /** QA status, upper-cased on read. */
+  validation_status: optionalStatus<ValidationStatus>(
+    VALIDATION_STATUSES,
+    (got) =>
+      `validation_status must be one of [${SORTED_VALIDATION_STATUSES}] or None; got '${got}'`,
+  ) as Field<ValidationStatus | null>,
+  /** Row references: non-empty, unique, each `>= 0`. */
+  row_ids: optionalIds(
+    {
+      notAList: 'row_ids must be a list or None',
+      notAnInteger: 'row_ids must contain only integers',
+      negative: 'row_ids must be non-negative',
+      empty: 'row_ids must not be empty when set',
+      duplicate: 'row_ids must not contain duplicates',
+    },
+    false,
+  ) as Field<number[] | null>,
+  verification_source: optionalText() as Field<string | null>,
+  /** Verifier outcome, upper-cased on read. */
+  verification_status: optionalStatus<VerificationStatus>(
+    VERIFICATION_STATUSES,
+    () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
+  ) as Field<VerificationStatus | null>,
+  verification_section_type: {
+    decode: nullableS,
+    rule: () => nullable(oneOf(SECTION_TYPE_VALUES, 'verification_section_type is invalid')),
+    accept: (value: unknown) =>
+      value === null || SECTION_TYPES.has(value) ? (value as SectionType | null) : REFUSED,
+    write: whenSet(writeS),
+  } as Field<SectionType | null>,
+  /** Verifier confidence in `[0, 1]`. */
+  verification_confidence: optionalUnitInterval() as Field<number | null>,
+  /** Rows the verifier disagreed on: unique, each `>= 0` (may be empty). */
+  disagreement_row_ids: optionalIds(
+    {
+      notAList: DISAGREEMENT_MESSAGE,
+      notAnInteger: DISAGREEMENT_MESSAGE,
+      negative: DISAGREEMENT_MESSAGE,
+      duplicate: 'disagreement_row_ids must not contain duplicates',
+    },
+    true,
+  ) as Field<number[] | null>,
+  /** ISO timestamp, kept verbatim. */
+  verified_at: {
+    decode: nullableS,
+    rule: (name: string) => nullable(isoTimestamp(name)),
+    accept: (value: unknown) => (value === null || isTimestamp(value) ? value : REFUSED),
+    write: whenSet(writeS),
+  } as Field<string | null>,
+};
 
-/** Validates a receipt section with the Python entity's rules and messages (HEAD). */
-export const ReceiptSectionSchema: z.ZodMiniType<ReceiptSection> =
-  /* @__PURE__ */ entitySchema(RECEIPT_SECTION_RULES);
+/**
+ * A classified section of a receipt (item TYPE `RECEIPT_SECTION`,
+ * SK `RECEIPT#<rid>#SECTION#<section_type>`). The fields after `created_at` are optional
+ * attributes, `null` when the item does not have them.
+ */
+export type ReceiptSection = EntityOf<[typeof SECTION_KEY_FIELDS, typeof SECTION_FIELDS]>;
 
 /** The table keys of a receipt section: only the primary key (sections have no GSIs). */
 export interface ReceiptSectionKeys {
@@ -322,63 +324,33 @@ export interface ReceiptSectionKeys {
   SK: string;
 }
 
-/** Builds the keys of a receipt section item as Python writes them. */
-export const receiptSectionKeys = (
-  section: Pick<ReceiptSection, 'image_id' | 'receipt_id' | 'section_type'>,
-): ReceiptSectionKeys => ({
-  PK: imagePk(section.image_id),
-  SK: `${receiptSkPrefix(section.receipt_id)}#SECTION#${section.section_type}`,
+/** What the keys of a section are built from. */
+type SectionKeyInput = Pick<ReceiptSection, 'image_id' | 'receipt_id' | 'section_type'>;
+
+/** The receipt section, declared once. @internal */
+export const RECEIPT_SECTION: ReceiptEntity<
+  ReceiptSection,
+  SectionKeyInput,
+  ReceiptSectionKeys,
+  EntityOf<[typeof SECTION_KEY_FIELDS]>
+> = /* @__PURE__ */ declareReceiptEntity({
+  type: 'RECEIPT_SECTION',
+  sortKey: SECTION_KEY,
+  nameFrom: 'attribute',
+  keyFields: SECTION_KEY_FIELDS,
+  fields: [SECTION_FIELDS],
+  indexes: () => ({}),
 });
 
-/** `RECEIPT#<rid>#SECTION#<type>` (anything after `SECTION` is not read). */
-const SECTION_KEY: ReceiptKeyLayout = {
-  entity: 'ReceiptSection',
-  segments: ['RECEIPT', 'SECTION'],
-  ids: ['receipt_id'],
-  exact: false,
-};
-
-const KEY_ATTRIBUTES = { image_id: 'PK', receipt_id: 'SK' } as const;
-
-/**
- * Reads a section's ids and type from its keys alone, with the section's rules. The type
- * comes from the SK here (`RECEIPT#<rid>#SECTION#<type>`), since there is no item to read
- * it from. @internal
- */
-export const RECEIPT_SECTION_KEY_READER: KeyIdentityReader<
-  Pick<ReceiptSection, 'image_id' | 'receipt_id' | 'section_type'>
-> = /* @__PURE__ */ keyIdentityReader({ ...SECTION_KEY, name: 'section_type' }, sectionKeyShape);
-
-/** The plain-code parser of receipt section items, which the stream pipeline uses. @internal */
-export const RECEIPT_SECTION_ITEM_PARSER: ItemParser<ReceiptSection> = /* @__PURE__ */ itemParser(
-  {
-    PK: S,
-    SK: S,
-    section_type: S,
-    line_ids: intList,
-    created_at: S,
-    confidence: nullableN,
-    model_source: nullableS,
-    validation_status: nullableS,
-    row_ids: nullableIntList,
-    verification_source: nullableS,
-    verification_status: nullableS,
-    verification_section_type: nullableS,
-    verification_confidence: nullableN,
-    disagreement_row_ids: nullableIntList,
-    verified_at: nullableS,
-  },
-  (decoded, issues): ReceiptSection | Invalid => {
-    const candidate = receiptKeyCandidate(issues, decoded, SECTION_KEY);
-    if (candidate === undefined) return INVALID;
-    return validateDecodedEntity(RECEIPT_SECTION_RULES, candidate, issues, KEY_ATTRIBUTES);
-  },
+/** Validates a receipt section with the Python entity's rules and messages. */
+export const ReceiptSectionSchema: z.ZodMiniType<ReceiptSection> = /* @__PURE__ */ entitySchema(
+  RECEIPT_SECTION.rules,
 );
 
 /**
  * Parses a `RECEIPT_SECTION` item or stream image into a {@link ReceiptSection}.
  * `section_type` comes from the attribute (the SK suffix is not cross-checked, as in
- * Python); the optional HEAD attributes read as `null` when missing or NULL.
+ * Python); the optional attributes read as `null` when missing or NULL.
  *
  * @example
  * ```ts
@@ -386,34 +358,16 @@ export const RECEIPT_SECTION_ITEM_PARSER: ItemParser<ReceiptSection> = /* @__PUR
  * ```
  */
 export const ReceiptSectionItemSchema: z.ZodMiniType<ReceiptSection, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_SECTION_ITEM_PARSER);
+  /* @__PURE__ */ zodItemSchema(RECEIPT_SECTION.itemParser);
 
-/** `{ [name]: write(value) }`, or nothing when the value is `null` (optional attributes). */
-const whenSet = <Value>(
-  name: string,
-  value: Value | null,
-  write: (value: Value) => AttributeValue,
-): DynamoDBItem => (value === null ? {} : { [name]: write(value) });
+/** Builds the keys of a receipt section item as Python writes them. */
+export const receiptSectionKeys: (section: SectionKeyInput) => ReceiptSectionKeys =
+  RECEIPT_SECTION.keys;
 
 /**
- * Writes a receipt section as the HEAD Python `ReceiptSection.to_item()` does: keys, `TYPE`,
+ * Writes a receipt section as Python's `ReceiptSection.to_item()` does: keys, `TYPE`,
  * `section_type`, `line_ids`, `created_at`, then each optional attribute only when set
  * (numbers as Python's `str(float)`).
  */
-export const receiptSectionToItem = (section: ReceiptSection): DynamoDBItem => ({
-  ...writeKeys(receiptSectionKeys(section)),
-  TYPE: writeS('RECEIPT_SECTION'),
-  section_type: writeS(section.section_type),
-  line_ids: writeIntList(section.line_ids),
-  created_at: writeS(section.created_at),
-  ...whenSet('confidence', section.confidence, writeFloat),
-  ...whenSet('model_source', section.model_source, writeS),
-  ...whenSet('validation_status', section.validation_status, writeS),
-  ...whenSet('row_ids', section.row_ids, writeIntList),
-  ...whenSet('verification_source', section.verification_source, writeS),
-  ...whenSet('verification_status', section.verification_status, writeS),
-  ...whenSet('verification_section_type', section.verification_section_type, writeS),
-  ...whenSet('verification_confidence', section.verification_confidence, writeFloat),
-  ...whenSet('disagreement_row_ids', section.disagreement_row_ids, writeIntList),
-  ...whenSet('verified_at', section.verified_at, writeS),
-});
+export const receiptSectionToItem: (section: ReceiptSection) => DynamoDBItem =
+  RECEIPT_SECTION.toItem;

@@ -5,11 +5,7 @@ import type { KeyIdentityReader } from '../entities/receiptKeyReaders.js';
 import { RECEIPT_LINE, type ReceiptLine } from '../entities/receiptLine.js';
 import { RECEIPT_PLACE_ITEM_PARSER, type ReceiptPlace } from '../entities/receiptPlace.js';
 import { RECEIPT_PLACE_KEY_READER } from '../entities/receiptPlaceKeys.js';
-import {
-  RECEIPT_SECTION_ITEM_PARSER,
-  RECEIPT_SECTION_KEY_READER,
-  type ReceiptSection,
-} from '../entities/receiptSection.js';
+import { RECEIPT_SECTION, type ReceiptSection } from '../entities/receiptSection.js';
 import {
   RECEIPT_SUMMARY_RECORD_ITEM_PARSER,
   RECEIPT_SUMMARY_RECORD_KEY_READER,
@@ -207,11 +203,11 @@ export const ReceiptSectionDefinition: EntityDefinition<unknown, 'RECEIPT_SECTIO
 >({
   entityType: 'RECEIPT_SECTION',
   matchesSortKey: (sk) => sk.includes('#SECTION#'),
-  itemSchema: RECEIPT_SECTION_ITEM_PARSER,
+  itemSchema: RECEIPT_SECTION.itemParser,
   relevantFields: fields('RECEIPT_SECTION'),
   syncOnInsert: true,
   extract: sectionMessage,
-  extractFromKeys: fromKeys(RECEIPT_SECTION_KEY_READER, sectionMessage),
+  extractFromKeys: fromKeys(RECEIPT_SECTION.keyReader, sectionMessage),
 });
 
 /** Receipt summaries: `RECEIPT#<id>#SUMMARY`. */

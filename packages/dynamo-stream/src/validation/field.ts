@@ -25,8 +25,11 @@ export interface Field<T> {
    * {@link REFUSED} (the rule then decides and reports). Reports nothing.
    */
   readonly accept: (value: unknown) => T | Refused;
-  /** The attribute the Python entity writes for the value; none for key fields. */
-  readonly write: ((value: T) => AttributeValue) | undefined;
+  /**
+   * The attribute the Python entity writes for the value (`undefined`: none, for a value
+   * Python leaves out); no writer for key fields.
+   */
+  readonly write: ((value: T) => AttributeValue | undefined) | undefined;
 }
 
 /** What {@link Field.accept} returns for a value it is not sure of. @internal */
@@ -40,7 +43,7 @@ export interface AnyField {
   readonly decode: Codec<unknown> | undefined;
   readonly rule: (name: string) => Codec<unknown>;
   readonly accept: (value: unknown) => unknown;
-  readonly write: ((value: never) => AttributeValue) | undefined;
+  readonly write: ((value: never) => AttributeValue | undefined) | undefined;
 }
 
 /** A table of fields, in the order they are decoded, checked and reported. @internal */

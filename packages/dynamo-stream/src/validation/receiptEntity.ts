@@ -38,6 +38,12 @@ export interface ReceiptEntityDeclaration<KeyInput> {
   /** The sort key's layout; its ids (and `name`) are key fields. */
   readonly sortKey: ReceiptKeyLayout;
   /**
+   * Where the item parser reads the layout's `name` from: the sort key (the default), or the
+   * attribute of that name (the key field then has a decoder and a writer), as Python reads a
+   * section's type. The key reader always reads it from the sort key.
+   */
+  readonly nameFrom?: 'sortKey' | 'attribute' | undefined;
+  /**
    * The fields the keys hold, `image_id` first, then the layout's ids and `name` in order,
    * with their rules.
    */
@@ -118,15 +124,19 @@ const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
 export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
   declaration: ReceiptEntityDeclaration<KeyInput>,
 ): ReceiptEntity<Entity, KeyInput, Keys, Identity> {
-  const { type, sortKey, keyFields, fields, indexes, fastItem } = declaration;
+  const { type, sortKey, keyFields, fields, indexes, fastItem, nameFrom } = declaration;
   const keyEntries = entriesOf([keyFields]);
-  const attributeEntries = entriesOf(fields);
+  const attributeEntries = [
+    ...keyEntries.filter(([, field]) => field.decode !== undefined),
+    ...entriesOf(fields),
+  ];
+  const parsedKey = nameFrom === 'attribute' ? { ...sortKey, name: undefined } : sortKey;
   const allEntries = [...keyEntries, ...attributeEntries];
   const rules = entityRules<Entity>(
     () => object(shapeOf(allEntries)) as unknown as Codec<Entity>,
     acceptAll<Entity>(allEntries),
   );
-  const keyAttributes = keyAttributesOf(sortKey);
+  const keyAttributes = keyAttributesOf(parsedKey);
   const shape: Record<string, Codec<unknown>> = { PK: S, SK: S };
   for (const [name, field] of attributeEntries) {
     if (field.decode !== undefined) shape[name] = field.decode;
@@ -148,7 +158,7 @@ export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
         const candidate = receiptKeyCandidate(
           issues,
           decoded as { readonly PK: string; readonly SK: string },
-          sortKey,
+          parsedKey,
         );
         if (candidate === undefined) return INVALID;
         return validateDecodedEntity(rules, candidate, issues, keyAttributes);
@@ -165,7 +175,8 @@ export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
       };
       const values = entity as Readonly<Record<string, unknown>>;
       for (const [name, field] of attributeEntries) {
-        if (field.write !== undefined) item[name] = field.write(values[name]);
+        const attribute = field.write?.(values[name] as never);
+        if (attribute !== undefined) item[name] = attribute;
       }
       return item;
     },

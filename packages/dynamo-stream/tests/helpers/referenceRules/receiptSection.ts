@@ -11,7 +11,7 @@ import {
 } from './fields.js';
 
 /**
- * The zod rules `RECEIPT_SECTION_RULES` were first written as (the reference for the
+ * The zod rules `RECEIPT_SECTION.rules` were first written as (the reference for the
  * property tests).
  */
 

@@ -1,15 +1,12 @@
-import {
-  RECEIPT_SECTION_ITEM_PARSER,
-  RECEIPT_SECTION_RULES,
-} from '../../../../src/entities/receiptSection.js';
+import { RECEIPT_SECTION } from '../../../../src/entities/receiptSection.js';
 import { legacyReceiptSectionItem, receiptSectionItem } from '../../../helpers/entityItemsA.js';
 import { receiptSectionReference } from '../../../helpers/referenceRules/receiptSection.js';
 import { describeRulesAgreement } from '../../../helpers/rulesAgreement.js';
 
 const sections = [receiptSectionItem(), legacyReceiptSectionItem()].map((item) => {
-  const parsed = RECEIPT_SECTION_ITEM_PARSER.safeParse(item);
+  const parsed = RECEIPT_SECTION.itemParser.safeParse(item);
   if (!parsed.success) throw new Error('the receipt section fixtures must parse');
   return parsed.data as unknown as Record<string, unknown>;
 });
 
-describeRulesAgreement('ReceiptSection', RECEIPT_SECTION_RULES, receiptSectionReference, sections);
+describeRulesAgreement('ReceiptSection', RECEIPT_SECTION.rules, receiptSectionReference, sections);
