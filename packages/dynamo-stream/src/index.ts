@@ -39,7 +39,6 @@ export {
   compactionLockKeys,
   compactionLockToItem,
 } from './entities/compactionLock.js';
-// Entities
 export {
   type CompactionRun,
   CompactionRunItemSchema,
@@ -154,6 +153,8 @@ export {
   type RecordSkipReason,
   type ValidationIssue,
 } from './errors.js';
+// Entities
+export type { TableKeys } from './keys/receiptKeys.js';
 export {
   type BuildMessagesOptions,
   type BuildMessagesResult,

@@ -1,5 +1,10 @@
 import type * as z from 'zod/mini';
-import { imagePk, imageReceiptKey, type ReceiptKeyLayout } from '../keys/receiptKeys.js';
+import {
+  imagePk,
+  imageReceiptKey,
+  type ReceiptKeyLayout,
+  type TableKeys,
+} from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import {
@@ -71,16 +76,7 @@ const RECEIPT_FIELDS = {
 export type Receipt = EntityOf<[typeof RECEIPT_KEY_FIELDS, typeof RECEIPT_FIELDS]>;
 
 /** The table keys of a receipt: primary key plus GSI1, GSI2 and GSI4 (spec §2.1). */
-export interface ReceiptKeys {
-  PK: string;
-  SK: string;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI2PK: string;
-  GSI2SK: string;
-  GSI4PK: string;
-  GSI4SK: string;
-}
+export type ReceiptKeys = TableKeys<'GSI1' | 'GSI2' | 'GSI4'>;
 
 /** What the keys of a receipt are built from. */
 type ReceiptKeyInput = Pick<Receipt, 'image_id' | 'receipt_id'>;

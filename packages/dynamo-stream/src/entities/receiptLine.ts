@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import type { ReceiptKeyLayout } from '../keys/receiptKeys.js';
-import { imageReceiptKey, padId } from '../keys/receiptKeys.js';
+import { imageReceiptKey, padId, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
@@ -30,16 +30,7 @@ const LINE_KEY_FIELDS = {
 export type ReceiptLine = EntityOf<[typeof LINE_KEY_FIELDS, typeof TEXT_GEOMETRY_FIELDS]>;
 
 /** The table keys of a receipt line: primary key plus GSI1, GSI3 and GSI4 (spec §2.2). */
-export interface ReceiptLineKeys {
-  PK: string;
-  SK: string;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI3PK: string;
-  GSI3SK: string;
-  GSI4PK: string;
-  GSI4SK: string;
-}
+export type ReceiptLineKeys = TableKeys<'GSI1' | 'GSI3' | 'GSI4'>;
 
 /** What the keys of a line are built from. */
 type LineKeyInput = Pick<ReceiptLine, 'image_id' | 'receipt_id' | 'line_id' | 'embedding_status'>;

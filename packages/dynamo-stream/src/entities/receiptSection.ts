@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { ReceiptKeyLayout } from '../keys/receiptKeys.js';
+import type { ReceiptKeyLayout, TableKeys } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
@@ -319,10 +319,7 @@ const SECTION_FIELDS = {
 export type ReceiptSection = EntityOf<[typeof SECTION_KEY_FIELDS, typeof SECTION_FIELDS]>;
 
 /** The table keys of a receipt section: only the primary key (sections have no GSIs). */
-export interface ReceiptSectionKeys {
-  PK: string;
-  SK: string;
-}
+export type ReceiptSectionKeys = TableKeys;
 
 /** What the keys of a section are built from. */
 type SectionKeyInput = Pick<ReceiptSection, 'image_id' | 'receipt_id' | 'section_type'>;

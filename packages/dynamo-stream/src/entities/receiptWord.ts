@@ -1,5 +1,10 @@
 import type * as z from 'zod/mini';
-import { imageReceiptKey, padId, type ReceiptKeyLayout } from '../keys/receiptKeys.js';
+import {
+  imageReceiptKey,
+  padId,
+  type ReceiptKeyLayout,
+  type TableKeys,
+} from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
@@ -132,18 +137,7 @@ export type ReceiptWord = EntityOf<
 >;
 
 /** The table keys of a receipt word: primary key plus GSI1 to GSI4 (spec §2.3). */
-export interface ReceiptWordKeys {
-  PK: string;
-  SK: string;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI2PK: string;
-  GSI2SK: string;
-  GSI3PK: string;
-  GSI3SK: string;
-  GSI4PK: string;
-  GSI4SK: string;
-}
+export type ReceiptWordKeys = TableKeys<'GSI1' | 'GSI2' | 'GSI3' | 'GSI4'>;
 
 /** What the keys of a word are built from. */
 type WordKeyInput = Pick<

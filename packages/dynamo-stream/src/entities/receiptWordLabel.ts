@@ -4,6 +4,7 @@ import {
   imageReceiptKey,
   padId,
   type ReceiptKeyLayout,
+  type TableKeys,
 } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
@@ -152,18 +153,7 @@ const LABEL_FIELDS = {
 export type ReceiptWordLabel = EntityOf<[typeof LABEL_KEY_FIELDS, typeof LABEL_FIELDS]>;
 
 /** The table keys of a word label: primary key plus GSI1 to GSI4 (spec §2.4). */
-export interface ReceiptWordLabelKeys {
-  PK: string;
-  SK: string;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI2PK: string;
-  GSI2SK: string;
-  GSI3PK: string;
-  GSI3SK: string;
-  GSI4PK: string;
-  GSI4SK: string;
-}
+export type ReceiptWordLabelKeys = TableKeys<'GSI1' | 'GSI2' | 'GSI3' | 'GSI4'>;
 
 /** What the keys of a label are built from. */
 type LabelKeyInput = Pick<

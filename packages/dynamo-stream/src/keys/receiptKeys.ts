@@ -4,6 +4,14 @@
  * the entities, the stream parsing and the compactor's receipt queries share.
  */
 
+/**
+ * The keys of an item: `PK`, `SK`, and the `<index>PK` / `<index>SK` pair of each secondary
+ * index it is written to, e.g. `TableKeys<'GSI1' | 'GSI3'>`.
+ */
+export type TableKeys<Index extends string = never> = {
+  [Key in 'PK' | 'SK' | `${Index}PK` | `${Index}SK`]: string;
+};
+
 /** Pads an id to 5 digits like Python's `{:05d}` (wider ids print wider, never truncated). */
 export const padId = (id: number): string =>
   id < 0 ? `-${String(-id).padStart(4, '0')}` : String(id).padStart(5, '0');
