@@ -154,7 +154,21 @@ export {
   type ValidationIssue,
 } from './errors.js';
 // Entities
-export type { TableKeys } from './keys/receiptKeys.js';
+export {
+  buildReceiptSortKey,
+  COMPACTION_RUN_SORT_KEY,
+  imagePk,
+  LABEL_SORT_KEY,
+  LINE_SORT_KEY,
+  matchesReceiptSortKey,
+  padId,
+  RECEIPT_SORT_KEY,
+  type ReceiptKeyLayout,
+  receiptSkPrefix,
+  SECTION_SORT_KEY,
+  type TableKeys,
+  WORD_SORT_KEY,
+} from './keys/receiptKeys.js';
 export {
   type BuildMessagesOptions,
   type BuildMessagesResult,

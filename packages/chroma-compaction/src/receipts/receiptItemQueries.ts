@@ -1,10 +1,17 @@
 import {
+  COMPACTION_RUN_SORT_KEY,
   type CompactionRun,
   CompactionRunItemSchema,
   type DynamoDBItem,
+  imagePk,
   isValidUuid,
+  LABEL_SORT_KEY,
+  LINE_SORT_KEY,
+  matchesReceiptSortKey,
+  padId,
   type Receipt,
   ReceiptItemSchema as ReceiptEntityItemSchema,
+  type ReceiptKeyLayout,
   type ReceiptLine,
   ReceiptLineItemSchema,
   type ReceiptMetadata,
@@ -17,6 +24,9 @@ import {
   ReceiptWordItemSchema,
   type ReceiptWordLabel,
   ReceiptWordLabelItemSchema,
+  receiptSkPrefix,
+  SECTION_SORT_KEY,
+  WORD_SORT_KEY,
 } from '@receipt-chroma/dynamo-stream';
 import {
   type ErrorContext,
@@ -77,9 +87,6 @@ export interface ReceiptItemKey<Entity> {
   readonly schema: ReceiptItemSchema<Entity>;
 }
 
-/** Python's `{:05d}` for a non-negative integer. */
-const pad = (value: number): string => String(value).padStart(5, '0');
-
 const fail = (operation: string, message: string, ref: Partial<WordRef>): ReceiptStoreError =>
   new ReceiptStoreError(`${operation}: ${message}`, {
     operation,
@@ -120,55 +127,30 @@ const checkWordRef = (operation: string, ref: WordRef): void => {
   }
 };
 
-/** SK `RECEIPT#r#LINE#l` (4 parts). */
-const isLineSk = (parts: readonly string[]): boolean =>
-  parts.length === 4 && parts[0] === 'RECEIPT' && parts[2] === 'LINE';
-
-/** SK `RECEIPT#r#LINE#l#WORD#w` (6 parts). */
-const isWordSk = (parts: readonly string[]): boolean =>
-  parts.length === 6 && parts[0] === 'RECEIPT' && parts[2] === 'LINE' && parts[4] === 'WORD';
-
-/** SK `RECEIPT#r#LINE#l#WORD#w#LABEL#name` (8 parts). */
-const isLabelSk = (parts: readonly string[]): boolean =>
-  parts.length === 8 &&
-  parts[0] === 'RECEIPT' &&
-  parts[2] === 'LINE' &&
-  parts[4] === 'WORD' &&
-  parts[6] === 'LABEL';
-
-/** SK `RECEIPT#r#COMPACTION_RUN#id` (4 parts). */
-const isCompactionRunSk = (parts: readonly string[]): boolean =>
-  parts.length === 4 && parts[0] === 'RECEIPT' && parts[2] === 'COMPACTION_RUN';
-
-/** SK `RECEIPT#r#SECTION#type` (4 parts). */
-const isSectionSk = (parts: readonly string[]): boolean =>
-  parts.length === 4 && parts[0] === 'RECEIPT' && parts[2] === 'SECTION';
-
+/** A matcher of the sort keys shaped like `layout`. */
 const shape =
-  (test: (parts: readonly string[]) => boolean) =>
+  (layout: ReceiptKeyLayout) =>
   (sk: string): boolean =>
-    test(sk.split('#'));
-
-const receiptPrefix = (ref: ReceiptRef): string => `RECEIPT#${pad(ref.receiptId)}`;
+    matchesReceiptSortKey(layout, sk);
 
 /**
  * A query builder for a receipt-wide read: `PK = IMAGE#{imageId}`, `SK` under
- * `RECEIPT#r{suffix}`, items kept when `test` takes their SK's `#`-parts.
+ * `RECEIPT#r{suffix}`, items kept when `matches` takes their SK.
  */
 const receiptQuery =
   <Entity>(
     operation: string,
     suffix: string,
-    test: (parts: readonly string[]) => boolean,
+    matches: (sk: string) => boolean,
     schema: ReceiptItemSchema<Entity>,
   ) =>
   (ref: ReceiptRef): ReceiptItemQuery<Entity> => {
     checkReceiptRef(operation, ref);
     return {
       operation,
-      pk: `IMAGE#${ref.imageId}`,
-      skPrefix: `${receiptPrefix(ref)}${suffix}`,
-      matches: shape(test),
+      pk: imagePk(ref.imageId),
+      skPrefix: `${receiptSkPrefix(ref.receiptId)}${suffix}`,
+      matches,
       schema,
     };
   };
@@ -177,7 +159,7 @@ const receiptQuery =
 export const receiptWordsQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptWord> = receiptQuery(
   'listReceiptWords',
   '#LINE#',
-  isWordSk,
+  shape(WORD_SORT_KEY),
   ReceiptWordItemSchema,
 );
 
@@ -185,7 +167,7 @@ export const receiptWordsQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptWor
 export const receiptLinesQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptLine> = receiptQuery(
   'listReceiptLines',
   '#LINE#',
-  isLineSk,
+  shape(LINE_SORT_KEY),
   ReceiptLineItemSchema,
 );
 
@@ -195,27 +177,37 @@ export const wordLabelsQuery = (ref: WordRef): ReceiptItemQuery<ReceiptWordLabel
   checkWordRef(operation, ref);
   return {
     operation,
-    pk: `IMAGE#${ref.imageId}`,
-    skPrefix: `${receiptPrefix(ref)}#LINE#${pad(ref.lineId)}#WORD#${pad(ref.wordId)}#LABEL#`,
-    matches: shape(isLabelSk),
+    pk: imagePk(ref.imageId),
+    skPrefix: `${receiptSkPrefix(ref.receiptId)}#LINE#${padId(ref.lineId)}#WORD#${padId(ref.wordId)}#LABEL#`,
+    matches: shape(LABEL_SORT_KEY),
     schema: ReceiptWordLabelItemSchema,
   };
 };
 
 /** Every word label of a receipt: SKs under `RECEIPT#r#LINE#` shaped like a label key. @internal */
 export const receiptWordLabelsQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptWordLabel> =
-  receiptQuery('listReceiptWordLabels', '#LINE#', isLabelSk, ReceiptWordLabelItemSchema);
+  receiptQuery(
+    'listReceiptWordLabels',
+    '#LINE#',
+    shape(LABEL_SORT_KEY),
+    ReceiptWordLabelItemSchema,
+  );
 
 /** Sections of a receipt: SKs under `RECEIPT#r#SECTION#`. @internal */
 export const receiptSectionsQuery: (ref: ReceiptRef) => ReceiptItemQuery<ReceiptSection> =
-  receiptQuery('listReceiptSections', '#SECTION#', isSectionSk, ReceiptSectionItemSchema);
+  receiptQuery(
+    'listReceiptSections',
+    '#SECTION#',
+    shape({ ...SECTION_SORT_KEY, exact: true }),
+    ReceiptSectionItemSchema,
+  );
 
 /** Compaction runs of a receipt: SKs under `RECEIPT#r#COMPACTION_RUN#`. @internal */
 export const receiptCompactionRunsQuery: (ref: ReceiptRef) => ReceiptItemQuery<CompactionRun> =
   receiptQuery(
     'listCompactionRuns',
     '#COMPACTION_RUN#',
-    isCompactionRunSk,
+    shape(COMPACTION_RUN_SORT_KEY),
     CompactionRunItemSchema,
   );
 
@@ -224,7 +216,12 @@ const receiptKeyRead =
   <Entity>(operation: string, suffix: string, schema: ReceiptItemSchema<Entity>) =>
   (ref: ReceiptRef): ReceiptItemKey<Entity> => {
     checkReceiptRef(operation, ref);
-    return { operation, pk: `IMAGE#${ref.imageId}`, sk: `${receiptPrefix(ref)}${suffix}`, schema };
+    return {
+      operation,
+      pk: imagePk(ref.imageId),
+      sk: `${receiptSkPrefix(ref.receiptId)}${suffix}`,
+      schema,
+    };
   };
 
 /** The receipt item: SK `RECEIPT#r`. @internal */

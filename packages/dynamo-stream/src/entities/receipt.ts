@@ -1,10 +1,5 @@
 import type * as z from 'zod/mini';
-import {
-  imagePk,
-  imageReceiptKey,
-  type ReceiptKeyLayout,
-  type TableKeys,
-} from '../keys/receiptKeys.js';
+import { imagePk, imageReceiptKey, RECEIPT_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import {
@@ -19,14 +14,6 @@ import {
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import { type Point, zodItemSchema } from './attributes.js';
 import { entitySchema } from './entityParts.js';
-
-/** `RECEIPT#<rid>`. */
-const RECEIPT_KEY: ReceiptKeyLayout = {
-  entity: 'Receipt',
-  segments: ['RECEIPT'],
-  ids: ['receipt_id'],
-  exact: true,
-};
 
 /** Decimals Python writes for a receipt's corner points. */
 const CORNER_DECIMALS = 18;
@@ -89,7 +76,7 @@ export const RECEIPT: ReceiptEntity<
   EntityOf<[typeof RECEIPT_KEY_FIELDS]>
 > = /* @__PURE__ */ declareReceiptEntity({
   type: 'RECEIPT',
-  sortKey: RECEIPT_KEY,
+  sortKey: RECEIPT_SORT_KEY,
   keyFields: RECEIPT_KEY_FIELDS,
   fields: [RECEIPT_FIELDS],
   indexes: (receipt: ReceiptKeyInput, { PK, SK }) => {

@@ -1,6 +1,5 @@
 import type * as z from 'zod/mini';
-import type { ReceiptKeyLayout } from '../keys/receiptKeys.js';
-import { imageReceiptKey, padId, type TableKeys } from '../keys/receiptKeys.js';
+import { imageReceiptKey, LINE_SORT_KEY, padId, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
@@ -8,14 +7,6 @@ import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptE
 import { zodItemSchema } from './attributes.js';
 import { entitySchema } from './entityParts.js';
 import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
-
-/** `RECEIPT#<rid>#LINE#<lid>`. */
-const LINE_KEY: ReceiptKeyLayout = {
-  entity: 'ReceiptLine',
-  segments: ['RECEIPT', 'LINE'],
-  ids: ['receipt_id', 'line_id'],
-  exact: true,
-};
 
 /** The fields a line's keys hold; `line_id` may be 0 (spec §2.2). */
 const LINE_KEY_FIELDS = {
@@ -43,7 +34,7 @@ export const RECEIPT_LINE: ReceiptEntity<
   EntityOf<[typeof LINE_KEY_FIELDS]>
 > = /* @__PURE__ */ declareReceiptEntity({
   type: 'RECEIPT_LINE',
-  sortKey: LINE_KEY,
+  sortKey: LINE_SORT_KEY,
   keyFields: LINE_KEY_FIELDS,
   fields: [TEXT_GEOMETRY_FIELDS],
   indexes: (line: LineKeyInput, { PK, SK }) => {

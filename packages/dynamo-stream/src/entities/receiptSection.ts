@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { ReceiptKeyLayout, TableKeys } from '../keys/receiptKeys.js';
+import { SECTION_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
@@ -210,15 +210,6 @@ const optionalUnitInterval = (): Field<number | null> => ({
   write: whenSet(writeFloat),
 });
 
-/** `RECEIPT#<rid>#SECTION#<type>` (anything after the type is not read). */
-const SECTION_KEY: ReceiptKeyLayout = {
-  entity: 'ReceiptSection',
-  segments: ['RECEIPT', 'SECTION'],
-  ids: ['receipt_id'],
-  name: 'section_type',
-  exact: false,
-};
-
 /**
  * The fields a section's keys hold. The type is also an attribute, which the item parser
  * reads (the SK suffix is not cross-checked, as in Python); the key reader takes it from the
@@ -332,7 +323,7 @@ export const RECEIPT_SECTION: ReceiptEntity<
   EntityOf<[typeof SECTION_KEY_FIELDS]>
 > = /* @__PURE__ */ declareReceiptEntity({
   type: 'RECEIPT_SECTION',
-  sortKey: SECTION_KEY,
+  sortKey: SECTION_SORT_KEY,
   nameFrom: 'attribute',
   keyFields: SECTION_KEY_FIELDS,
   fields: [SECTION_FIELDS],

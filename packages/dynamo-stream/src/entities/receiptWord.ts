@@ -1,10 +1,5 @@
 import type * as z from 'zod/mini';
-import {
-  imageReceiptKey,
-  padId,
-  type ReceiptKeyLayout,
-  type TableKeys,
-} from '../keys/receiptKeys.js';
+import { imageReceiptKey, padId, type TableKeys, WORD_SORT_KEY } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
@@ -103,14 +98,6 @@ const extractedDataField: Field<Record<string, string> | null> = {
   write: writeNullableStringMap,
 };
 
-/** `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>`. */
-const WORD_KEY: ReceiptKeyLayout = {
-  entity: 'RECEIPT/LINE/WORD',
-  segments: ['RECEIPT', 'LINE', 'WORD'],
-  ids: ['receipt_id', 'line_id', 'word_id'],
-  exact: true,
-};
-
 /** The fields a word's keys hold; line and word ids may be 0 (spec §2.3). */
 const WORD_KEY_FIELDS = {
   image_id: imageId() as Field<string>,
@@ -153,7 +140,7 @@ export const RECEIPT_WORD: ReceiptEntity<
   EntityOf<[typeof WORD_KEY_FIELDS]>
 > = /* @__PURE__ */ declareReceiptEntity({
   type: 'RECEIPT_WORD',
-  sortKey: WORD_KEY,
+  sortKey: WORD_SORT_KEY,
   keyFields: WORD_KEY_FIELDS,
   fields: [TEXT_GEOMETRY_FIELDS, WORD_FIELDS],
   indexes: (word: WordKeyInput, { PK, SK }) => {

@@ -2,8 +2,8 @@ import type * as z from 'zod/mini';
 import {
   imageIdFromPk,
   imageReceiptKey,
+  LABEL_SORT_KEY,
   padId,
-  type ReceiptKeyLayout,
   type TableKeys,
 } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
@@ -108,15 +108,6 @@ const validationStatusField: Field<ValidationStatus> = /* @__PURE__ */ oneOf(
   { missing: ValidationStatus.NONE, blank: true, label: 'ValidationStatus' },
 );
 const validationStatus = validationStatusField.decode as Codec<unknown>;
-
-/** `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<label>`. */
-const LABEL_KEY: ReceiptKeyLayout = {
-  entity: 'ReceiptWordLabel',
-  segments: ['RECEIPT', 'LINE', 'WORD', 'LABEL'],
-  ids: ['receipt_id', 'line_id', 'word_id'],
-  name: 'label',
-  exact: true,
-};
 
 /**
  * The fields a label's keys hold. Unlike a word's, the ids must be `> 0`: the Python
@@ -223,7 +214,7 @@ export const RECEIPT_WORD_LABEL: ReceiptEntity<
   EntityOf<[typeof LABEL_KEY_FIELDS]>
 > = /* @__PURE__ */ declareReceiptEntity({
   type: 'RECEIPT_WORD_LABEL',
-  sortKey: LABEL_KEY,
+  sortKey: LABEL_SORT_KEY,
   keyFields: LABEL_KEY_FIELDS,
   fields: [LABEL_FIELDS],
   // GSI1PK is `LABEL#<LABEL>` right-padded with `_` to 40 characters (longer names are not cut).

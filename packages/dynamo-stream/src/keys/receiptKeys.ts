@@ -38,7 +38,6 @@ export const imageIdFromPk = (pk: string): string => {
  * The layout of a receipt-scoped sort key (`RECEIPT#<rid>#LINE#<lid>…`): the literal
  * segments at the even indexes, the ids read at the odd indexes after them, and whether the
  * key has exactly these segments or may go on (`RECEIPT#<rid>#SECTION#<type>`).
- * @internal
  */
 export interface ReceiptKeyLayout {
   /** The entity named in the message for a malformed key, as Python words it. */
@@ -77,7 +76,6 @@ export const nameOfReceiptSortKey = (parts: readonly string[], layout: ReceiptKe
 /**
  * Builds the sort key of `layout` from an entity's ids (padded to 5 digits) and its `name`,
  * as the Python entities write it: `RECEIPT#00001#LINE#00002`, `…#LABEL#TOTAL`, `…#PLACE`.
- * @internal
  */
 export const buildReceiptSortKey = (
   layout: ReceiptKeyLayout,
@@ -92,3 +90,86 @@ export const buildReceiptSortKey = (
   }
   return last === undefined ? key : `${key}#${last}`;
 };
+
+/** `RECEIPT#<rid>`. */
+export const RECEIPT_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'Receipt',
+  segments: ['RECEIPT'],
+  ids: ['receipt_id'],
+  exact: true,
+};
+
+/** `RECEIPT#<rid>#LINE#<lid>`. */
+export const LINE_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptLine',
+  segments: ['RECEIPT', 'LINE'],
+  ids: ['receipt_id', 'line_id'],
+  exact: true,
+};
+
+/** `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>`. */
+export const WORD_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'RECEIPT/LINE/WORD',
+  segments: ['RECEIPT', 'LINE', 'WORD'],
+  ids: ['receipt_id', 'line_id', 'word_id'],
+  exact: true,
+};
+
+/** `RECEIPT#<rid>#LINE#<lid>#WORD#<wid>#LABEL#<label>`. */
+export const LABEL_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptWordLabel',
+  segments: ['RECEIPT', 'LINE', 'WORD', 'LABEL'],
+  ids: ['receipt_id', 'line_id', 'word_id'],
+  name: 'label',
+  exact: true,
+};
+
+/** `RECEIPT#<rid>#SECTION#<type>` (anything after the type is not read). */
+export const SECTION_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptSection',
+  segments: ['RECEIPT', 'SECTION'],
+  ids: ['receipt_id'],
+  name: 'section_type',
+  exact: false,
+};
+
+/** `RECEIPT#<rid>#COMPACTION_RUN#<run_id>`. */
+export const COMPACTION_RUN_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'CompactionRun',
+  segments: ['RECEIPT', 'COMPACTION_RUN'],
+  ids: ['receipt_id'],
+  name: 'run_id',
+  exact: true,
+};
+
+/**
+ * Whether `sk` has `layout`'s shape: its literal segments in place, an id (any text without
+ * `#`) after each, the `name` or `last` segment when the layout has one, and no further
+ * segment when the layout is exact. Reads the key without splitting it (it runs for every
+ * stream record).
+ */
+export const matchesReceiptSortKey = (layout: ReceiptKeyLayout, sk: string): boolean => {
+  const { segments, ids, name, last, exact } = layout;
+  let at = 0;
+  for (let index = 0; index < segments.length; index += 1) {
+    const segment = segments[index] as string;
+    if (index > 0) {
+      if (sk.charCodeAt(at) !== HASH) return false;
+      at += 1;
+    }
+    if (!sk.startsWith(segment, at) || sk.charCodeAt(at + segment.length) !== HASH) return false;
+    at += segment.length + 1;
+    if (index >= ids.length) {
+      // The name: one segment when the layout is exact, else anything.
+      return name !== undefined && (!exact || sk.indexOf('#', at) === -1);
+    }
+    const end = sk.indexOf('#', at);
+    at = end === -1 ? sk.length : end;
+  }
+  if (last !== undefined) {
+    return sk.startsWith(`#${last}`, at) && (at + last.length + 1 === sk.length || !exact);
+  }
+  return exact ? at === sk.length : true;
+};
+
+const HASH = 35;

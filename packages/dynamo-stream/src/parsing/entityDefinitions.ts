@@ -13,6 +13,12 @@ import {
 } from '../entities/receiptSummaryRecord.js';
 import { RECEIPT_WORD, type ReceiptWord } from '../entities/receiptWord.js';
 import { RECEIPT_WORD_LABEL, type ReceiptWordLabel } from '../entities/receiptWordLabel.js';
+import {
+  LINE_SORT_KEY,
+  matchesReceiptSortKey,
+  RECEIPT_SORT_KEY,
+  WORD_SORT_KEY,
+} from '../keys/receiptKeys.js';
 import type { EntityKeys } from './parseEntity.js';
 import { defineEntity, type EntityDefinition, type EntityExtraction } from './registry.js';
 import type { BuiltInEntityType } from './types.js';
@@ -22,11 +28,6 @@ import type { BuiltInEntityType } from './types.js';
 function fields(entityType: string): readonly string[] {
   return CHROMADB_RELEVANT_FIELDS[entityType] ?? [];
 }
-
-/** A word sort key with exactly six segments: `RECEIPT#…#LINE#…#WORD#…`. */
-const WORD_SK = /^RECEIPT#[^#]*#LINE#[^#]*#WORD#[^#]*$/;
-/** A line sort key with exactly four segments: `RECEIPT#…#LINE#…`. */
-const LINE_SK = /^RECEIPT#[^#]*#LINE#[^#]*$/;
 
 /**
  * A REMOVE's message from the record's keys alone: the identity `read` finds (with the
@@ -243,7 +244,7 @@ export const ReceiptWordDefinition: EntityDefinition<unknown, 'RECEIPT_WORD'> = 
   'RECEIPT_WORD'
 >({
   entityType: 'RECEIPT_WORD',
-  matchesSortKey: (sk) => WORD_SK.test(sk),
+  matchesSortKey: (sk) => matchesReceiptSortKey(WORD_SORT_KEY, sk),
   itemSchema: RECEIPT_WORD.itemParser,
   relevantFields: fields('RECEIPT_WORD'),
   extract: wordMessage,
@@ -256,7 +257,7 @@ export const ReceiptLineDefinition: EntityDefinition<unknown, 'RECEIPT_LINE'> = 
   'RECEIPT_LINE'
 >({
   entityType: 'RECEIPT_LINE',
-  matchesSortKey: (sk) => LINE_SK.test(sk),
+  matchesSortKey: (sk) => matchesReceiptSortKey(LINE_SORT_KEY, sk),
   itemSchema: RECEIPT_LINE.itemParser,
   relevantFields: fields('RECEIPT_LINE'),
   extract: lineMessage,
@@ -269,7 +270,7 @@ export const ReceiptDefinition: EntityDefinition<unknown, 'RECEIPT'> = defineEnt
   'RECEIPT'
 >({
   entityType: 'RECEIPT',
-  matchesSortKey: (sk) => sk.startsWith('RECEIPT#') && sk.indexOf('#', 8) === -1,
+  matchesSortKey: (sk) => matchesReceiptSortKey(RECEIPT_SORT_KEY, sk),
   itemSchema: RECEIPT.itemParser,
   relevantFields: fields('RECEIPT'),
   extract: receiptMessage,
