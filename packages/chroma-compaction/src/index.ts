@@ -42,10 +42,7 @@ export {
   type SqsRecordLike,
 } from './compaction/decodeSqsRecords.js';
 export { CompactionConfigurationError, InvalidStreamMessageError } from './compaction/errors.js';
-export {
-  type ProcessCollectionUpdatesOptions,
-  processCollectionUpdates,
-} from './compaction/processCollectionUpdates.js';
+export { processCollectionUpdates } from './compaction/processCollectionUpdates.js';
 export {
   type DeduplicatedMessages,
   type OrderableMessage,
@@ -69,6 +66,7 @@ export type {
   MergeDeltas,
   MergeDeltasContext,
   OutcomeCounts,
+  ProcessCollectionUpdatesOptions,
   RecordOutcome,
 } from './compaction/types.js';
 export { CompactionAbortedError, type CompactionAbortReason } from './cycle/errors.js';

@@ -20,12 +20,12 @@ import type { Logger, Metrics } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { OutcomeTracker } from './outcomeTracker.js';
 import type { DeletionInput, PlaceInput } from './planCollectionUpdates.js';
-import type { ProcessCollectionUpdatesOptions } from './processCollectionUpdates.js';
 import type {
   CollectionName,
   CollectionUpdateInput,
   CollectionUpdateResult,
   DeltaMergeResult,
+  ProcessCollectionUpdatesOptions,
   RecordOutcome,
 } from './types.js';
 
