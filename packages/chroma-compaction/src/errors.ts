@@ -152,3 +152,12 @@ export class LockLostError extends LockStoreError {}
 
 /** A Chroma record id does not have the expected `IMAGE#…#RECEIPT#…` layout. */
 export class InvalidChromaIdError extends ChromaCompactionError {}
+
+/**
+ * The `error_type` dimension of an error metric: the error's class name (`typeof` for
+ * something thrown that is not an `Error`).
+ * @param error - the value caught
+ * @internal
+ */
+export const errorType = (error: unknown): string =>
+  error instanceof Error ? error.name : typeof error;

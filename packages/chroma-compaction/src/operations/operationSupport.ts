@@ -8,6 +8,7 @@
  */
 
 import { pythonUtcNow } from '@receipt-chroma/dynamo-stream';
+import { errorType } from '../errors.js';
 import { receiptChromaIdPrefix } from '../ids/chromaIds.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import {
@@ -48,14 +49,6 @@ export const observersOf = (options: ObservabilityOptions): Observers => ({
   logger: options.logger ?? NOOP_LOGGER,
   metrics: options.metrics ?? NOOP_METRICS,
 });
-
-/**
- * The `error_type` dimension of an error metric: the error's class name (`typeof` for
- * something thrown that is not an `Error`).
- * @internal
- */
-export const errorType = (error: unknown): string =>
-  error instanceof Error ? error.name : typeof error;
 
 /**
  * Metric dimensions for one collection, plus `error_type` when an error is given.

@@ -1,5 +1,5 @@
 import type { Metadata as ChromaMetadata, Where as ChromaWhere, Collection } from 'chromadb';
-import { VectorStoreError } from '../../errors.js';
+import { errorType, VectorStoreError } from '../../errors.js';
 import {
   type Logger,
   type Metrics,
@@ -58,8 +58,6 @@ interface BatchPosition {
 
 const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
-
-const errorType = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
 
 /**
  * The batches `[start, end)` of `count` records, at most `size` each.
