@@ -278,22 +278,20 @@ export {
   type SnapshotHandle,
   type SnapshotSource,
 } from './snapshots/cache/snapshotCache.js';
+export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
 export {
   InvalidSnapshotVersionError,
+  NoSnapshotError,
   SnapshotCacheError,
   type SnapshotCacheErrorOptions,
   SnapshotCacheLockTimeoutError,
-  SnapshotNotCachedError,
-} from './snapshots/cache/snapshotCacheErrors.js';
-export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
-export {
-  NoSnapshotError,
   type SnapshotCheck,
   SnapshotConflictError,
   SnapshotError,
   type SnapshotErrorOptions,
   SnapshotIntegrityError,
   SnapshotLockError,
+  SnapshotNotCachedError,
 } from './snapshots/errors.js';
 export {
   parseSnapshotManifest,

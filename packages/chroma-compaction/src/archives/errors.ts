@@ -94,3 +94,14 @@ export class SnapshotSourceError extends ChromaCompactionError {
     this.path = options.path;
   }
 }
+
+/** A zlib failure in a worker, with zlib's code (`Z_DATA_ERROR`, `ERR_BUFFER_TOO_LARGE`, …). @internal */
+export class ZlibTaskError extends Error {
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'ZlibTaskError';
+    this.code = code;
+  }
+}

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Metadata } from '../ports/vectorCollection.js';
 import { embeddingNumbers } from '../vectors/embeddings.js';
-import type { DeltaCheck } from './errors.js';
+import { type DeltaCheck, RecordRejection } from './errors.js';
 import { HashedFile } from './hashedFile.js';
 import { IdFingerprints } from './idFingerprints.js';
 import {
@@ -39,20 +39,6 @@ export interface StagedDelta {
   /** Vector length; 0 when empty. */
   readonly dimension: number;
   readonly entries: Readonly<Record<DeltaEntryName, DeltaEntryInfo>>;
-}
-
-/** A record broke a rule of {@link DeltaRecordRules}. @internal */
-export class RecordRejection extends Error {
-  readonly check: DeltaCheck;
-  readonly index: number;
-  readonly id: string | undefined;
-
-  constructor(check: DeltaCheck, problem: string, index: number, id: unknown) {
-    super(`record ${index}: ${problem}`);
-    this.check = check;
-    this.index = index;
-    this.id = typeof id === 'string' ? id : undefined;
-  }
 }
 
 /** Creates a temporary directory for one delta under `tempDir` (default `os.tmpdir()`). @internal */

@@ -5,6 +5,11 @@ import { checkedInteger } from '../../options/checkedInteger.js';
 import type { ObjectStore } from '../../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../../ports/observability.js';
 import { downloadSnapshot } from '../downloadSnapshot.js';
+import {
+  InvalidSnapshotVersionError,
+  SnapshotCacheError,
+  SnapshotNotCachedError,
+} from '../errors.js';
 import { publishSnapshot } from '../publishSnapshot.js';
 import type { PublishedSnapshot, PublishSnapshotOptions } from '../types.js';
 import { cleanupCache } from './cacheCleanup.js';
@@ -18,11 +23,6 @@ import {
   withLock,
 } from './cacheOperations.js';
 import { copyIntoCache, readPointerVersion } from './cacheSources.js';
-import {
-  InvalidSnapshotVersionError,
-  SnapshotCacheError,
-  SnapshotNotCachedError,
-} from './snapshotCacheErrors.js';
 
 export type { SnapshotSource } from './cacheOperations.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SnapshotNotCachedError } from '../../../../src/snapshots/cache/snapshotCacheErrors.js';
+import { SnapshotNotCachedError } from '../../../../src/snapshots/errors.js';
 import {
   catchError,
   fakePublish,

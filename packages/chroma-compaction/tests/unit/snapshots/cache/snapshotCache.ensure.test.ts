@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   InvalidSnapshotVersionError,
+  NoSnapshotError,
   SnapshotCacheError,
-} from '../../../../src/snapshots/cache/snapshotCacheErrors.js';
-import { NoSnapshotError, SnapshotIntegrityError } from '../../../../src/snapshots/errors.js';
+  SnapshotIntegrityError,
+} from '../../../../src/snapshots/errors.js';
 import {
   catchError,
   fakeDownload,

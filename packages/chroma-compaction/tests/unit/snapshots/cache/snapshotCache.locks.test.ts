@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tryLock } from '../../../../src/snapshots/cache/cacheLocks.js';
-import { SnapshotCacheLockTimeoutError } from '../../../../src/snapshots/cache/snapshotCacheErrors.js';
+import { SnapshotCacheLockTimeoutError } from '../../../../src/snapshots/errors.js';
 import { pollUntil } from '../../../helpers/cacheChildren.js';
 import {
   catchError,
