@@ -161,3 +161,15 @@ export class InvalidChromaIdError extends ChromaCompactionError {}
  */
 export const errorType = (error: unknown): string =>
   error instanceof Error ? error.name : typeof error;
+
+/**
+ * Turns anything thrown into an `Error` (a thrown string or object becomes the message of
+ * a new `Error`, kept as its `cause`), so a failed result always carries an `Error`.
+ * @param thrown - the value caught
+ * @internal
+ */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const message = typeof thrown === 'string' ? thrown : `Non-error thrown: ${String(thrown)}`;
+  return new Error(message, { cause: thrown });
+}

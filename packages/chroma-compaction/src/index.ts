@@ -132,6 +132,7 @@ export {
   ObjectStoreError,
   PreconditionFailedError,
   ReceiptStoreError,
+  toError,
   VectorStoreError,
 } from './errors.js';
 export {
@@ -216,7 +217,6 @@ export {
   type OperationStatus,
   resultRecordCount,
   type SectionUpdateResult,
-  toError,
 } from './operations/results.js';
 export {
   DEFAULT_OPERATION_BATCH_SIZE,

@@ -1,4 +1,5 @@
 import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { applyWordLabelMessages } from '../operations/applyWordLabelMessages.js';
 import { deleteLineEmbeddings, deleteWordEmbeddings } from '../operations/embeddingDeletions.js';
 import { receiptKey } from '../operations/operationSupport.js';
@@ -12,7 +13,6 @@ import {
   type OperationResult,
   resultRecordCount,
   type SectionUpdateResult,
-  toError,
 } from '../operations/results.js';
 import type { OperationOptions } from '../operations/types.js';
 import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';

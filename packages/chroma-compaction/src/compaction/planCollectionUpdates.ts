@@ -1,6 +1,6 @@
 import { ChromaDBCollection, EntityType } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { readReceiptRef } from '../operations/operationSupport.js';
-import { toError } from '../operations/results.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { InvalidStreamMessageError } from './errors.js';
 import type { OutcomeTracker } from './outcomeTracker.js';

@@ -1,7 +1,7 @@
 import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { observersOf } from '../operations/operationSupport.js';
-import { toError } from '../operations/results.js';
-import { collectionKind } from '../operations/vectorBatches.js';
+import { collectionKind } from '../operations/vectorReads.js';
 import { batchReceiptStore } from './batchReceiptStore.js';
 import {
   applyDeletions,

@@ -1,7 +1,9 @@
 import type { ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { wordChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
+import { updateEachBatch } from '../vectors/writeBatches.js';
 import {
   ARRAY_LABEL_KEYS,
   DELIMITED_LABEL_KEYS,
@@ -19,9 +21,9 @@ import {
   patchChanges,
   receiptKey,
 } from './operationSupport.js';
-import { type LabelUpdateResult, toError } from './results.js';
+import type { LabelUpdateResult } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
-import { getRecords, updateEachBatch } from './vectorBatches.js';
+import { getRecords } from './vectorReads.js';
 
 /** Options of the word label operations. */
 export interface WordLabelOptions extends OperationOptions {

@@ -1,8 +1,8 @@
 /**
  * Small helpers the compaction operations share: their options (batch size, clock, logger and
  * metrics), receipt references, metadata comparison, the row layout of the `lines`
- * collection, and the per-input result of the label operations. The batched Chroma reads and
- * writes live in `vectorBatches.ts`.
+ * collection, and the per-input result of the label operations. The batched Chroma reads live
+ * in `vectorReads.ts`, the batched writes in `vectors/writeBatches.ts`.
  * @internal
  * @packageDocumentation
  */

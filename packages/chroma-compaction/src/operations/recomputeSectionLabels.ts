@@ -1,6 +1,12 @@
 import type { ReceiptSection } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata } from '../ports/vectorCollection.js';
+import {
+  type RecordPatch,
+  unwrapBatchWriteError,
+  updateInBatches,
+} from '../vectors/writeBatches.js';
 import {
   batchSizeOf,
   dimensionsOf,
@@ -10,14 +16,9 @@ import {
   receiptKey,
   receiptWhere,
 } from './operationSupport.js';
-import { type SectionUpdateResult, toError } from './results.js';
+import type { SectionUpdateResult } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
-import {
-  getRecordsWhere,
-  type RecordPatch,
-  unwrapBatchWriteError,
-  updateInBatches,
-} from './vectorBatches.js';
+import { getRecordsWhere } from './vectorReads.js';
 
 const STATUS_RANK: Readonly<Record<string, number>> = { VALID: 2, PENDING: 1 };
 

@@ -1,7 +1,9 @@
 import { CORE_LABELS, type ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { lineChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
+import { updateEachBatch } from '../vectors/writeBatches.js';
 import {
   batchSizeOf,
   dimensionsOf,
@@ -12,9 +14,9 @@ import {
   receiptKey,
   receiptWhere,
 } from './operationSupport.js';
-import { type LabelUpdateResult, type OperationStatus, toError } from './results.js';
+import type { LabelUpdateResult, OperationStatus } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
-import { getRecordsWhere, updateEachBatch } from './vectorBatches.js';
+import { getRecordsWhere } from './vectorReads.js';
 
 /** The longest `label_{NAME}` key written, in UTF-8 bytes (Python's limit, spec §7). */
 const MAX_LABEL_KEY_BYTES = 36;

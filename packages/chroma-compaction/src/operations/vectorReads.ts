@@ -1,7 +1,7 @@
 /**
  * The Chroma side of the operations: which collection a `VectorCollection` holds, the Chroma
- * ids of a receipt read through the `ReceiptStore`, and reads and writes split into batches
- * that stay within the write limit. Every operation reads and writes through these.
+ * ids of a receipt read through the `ReceiptStore`, and reads split into batches of at most
+ * `maxBatchSize` ids or records. Writes are split by `vectors/writeBatches.ts`.
  * @internal
  * @packageDocumentation
  */
@@ -9,14 +9,8 @@
 import { ChromaCompactionError } from '../errors.js';
 import { lineChromaId, wordChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef, ReceiptStore } from '../ports/receiptStore.js';
-import type {
-  IncludeField,
-  Metadata,
-  MetadataPatch,
-  VectorCollection,
-  Where,
-} from '../ports/vectorCollection.js';
-import { toError } from './results.js';
+import type { IncludeField, Metadata, VectorCollection, Where } from '../ports/vectorCollection.js';
+import { chunk } from '../vectors/writeBatches.js';
 
 /** Which of the two collections a `VectorCollection` holds. @internal */
 export type CollectionKind = 'lines' | 'words';
@@ -42,18 +36,6 @@ export function unknownCollectionError(name: string): ChromaCompactionError {
   return new ChromaCompactionError(
     `Collection "${name}" is neither a words nor a lines collection (its name must contain "words" or "lines")`,
   );
-}
-
-/**
- * Splits `items` into consecutive slices of at most `size`.
- * @internal
- */
-export function chunk<Item>(items: readonly Item[], size: number): Item[][] {
-  const chunks: Item[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    chunks.push(items.slice(start, start + size));
-  }
-  return chunks;
 }
 
 /**
@@ -145,109 +127,4 @@ export async function findExistingIds(
 ): Promise<string[]> {
   const found = await getRecords(vectors, ids, batchSize, []);
   return [...new Set(ids)].filter((id) => found.has(id));
-}
-
-/**
- * A batched write stopped part-way; `cause` is the collection's error. Internal: the
- * operations unwrap it into their result (`error` = the cause, `reason` names the counts).
- * @internal
- */
-export class BatchWriteError extends Error {
-  readonly written: number;
-  readonly total: number;
-
-  constructor(cause: unknown, written: number, total: number) {
-    super(`Write stopped after ${written} of ${total} records`, { cause });
-    this.name = 'BatchWriteError';
-    this.written = written;
-    this.total = total;
-  }
-}
-
-/**
- * The collection's error behind a failed batched write (a `BatchWriteError`'s cause), and
- * ` after N of M records` when it stopped part-way.
- * @internal
- */
-export function unwrapBatchWriteError(thrown: unknown): { cause: unknown; progress: string } {
-  return thrown instanceof BatchWriteError
-    ? { cause: thrown.cause, progress: ` after ${thrown.written} of ${thrown.total} records` }
-    : { cause: thrown, progress: '' };
-}
-
-/** One record's metadata patch. @internal */
-export interface RecordPatch {
-  readonly id: string;
-  readonly patch: MetadataPatch;
-}
-
-async function writeInBatches<Item>(
-  items: readonly Item[],
-  batchSize: number,
-  write: (batch: Item[]) => Promise<void>,
-): Promise<number> {
-  let written = 0;
-  for (const batch of chunk(items, batchSize)) {
-    try {
-      await write(batch);
-    } catch (error) {
-      throw new BatchWriteError(error, written, items.length);
-    }
-    written += batch.length;
-  }
-  return written;
-}
-
-/**
- * Writes the patches, one `update` per batch, stopping at the first failure.
- * @returns how many records were written (all of them)
- * @throws BatchWriteError wrapping the collection's error, with the count written so far
- * @internal
- */
-export function updateInBatches(
-  vectors: VectorCollection,
-  records: readonly RecordPatch[],
-  batchSize: number,
-): Promise<number> {
-  return writeInBatches(records, batchSize, (batch) =>
-    vectors.update({
-      ids: batch.map(({ id }) => id),
-      metadatas: batch.map(({ patch }) => patch),
-    }),
-  );
-}
-
-/**
- * Writes the patches, one `update` per batch, going on after a failed batch: `settle`
- * learns each batch's fate (`error`: the collection's error, `undefined` on success).
- * @internal
- */
-export async function updateEachBatch<Item extends RecordPatch>(
-  vectors: VectorCollection,
-  records: readonly Item[],
-  batchSize: number,
-  settle: (batch: readonly Item[], error: Error | undefined) => void,
-): Promise<void> {
-  for (const batch of chunk(records, batchSize)) {
-    try {
-      await updateInBatches(vectors, batch, batchSize);
-    } catch (thrown) {
-      settle(batch, toError(unwrapBatchWriteError(thrown).cause));
-      continue;
-    }
-    settle(batch, undefined);
-  }
-}
-
-/**
- * Deletes the ids, one `delete` per batch.
- * @throws BatchWriteError wrapping the collection's error, with the count deleted so far
- * @internal
- */
-export function deleteInBatches(
-  vectors: VectorCollection,
-  ids: readonly string[],
-  batchSize: number,
-): Promise<number> {
-  return writeInBatches(ids, batchSize, (batch) => vectors.delete({ ids: batch }));
 }
