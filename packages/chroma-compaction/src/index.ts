@@ -11,7 +11,7 @@ export { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
 export {
   FileSystemObjectStore,
   type FileSystemObjectStoreOptions,
-} from './adapters/fs/fileSystemObjectStore.js';
+} from './adapters/fs/FileSystemObjectStore.js';
 export {
   ArchiveError,
   type ArchiveErrorOptions,
@@ -154,7 +154,8 @@ export {
   LockStateError,
   type LockStateErrorOptions,
 } from './locks/errors.js';
-export { LockManager } from './locks/lockManager.js';
+export { LockManager } from './locks/LockManager.js';
+export type { LockLossReason } from './locks/LockTenure.js';
 export {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_LEASE_MS,
@@ -166,7 +167,6 @@ export {
   type LockRetryPolicy,
   type WithLockOptions,
 } from './locks/lockManagerOptions.js';
-export type { LockLossReason } from './locks/lockTenure.js';
 export {
   applyWordLabelMessages,
   type WordLabelMode,
@@ -277,7 +277,7 @@ export {
   type SnapshotCleanupResult,
   type SnapshotHandle,
   type SnapshotSource,
-} from './snapshots/cache/snapshotCache.js';
+} from './snapshots/cache/SnapshotCache.js';
 export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
 export {
   InvalidSnapshotVersionError,

@@ -18,7 +18,7 @@ import type { OperationOptions } from '../operations/types.js';
 import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';
 import type { Logger, Metrics } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
-import type { OutcomeTracker } from './outcomeTracker.js';
+import type { OutcomeTracker } from './OutcomeTracker.js';
 import type { DeletionInput, PlaceInput } from './planCollectionUpdates.js';
 import type {
   CollectionName,

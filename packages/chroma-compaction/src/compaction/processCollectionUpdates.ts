@@ -16,7 +16,7 @@ import {
 import { applyDeltas } from './deltaPhase.js';
 import { CompactionConfigurationError } from './errors.js';
 import { refreshMergedReceipts, withoutFailedMerges } from './mergedReceipts.js';
-import { OutcomeTracker } from './outcomeTracker.js';
+import { OutcomeTracker } from './OutcomeTracker.js';
 import { planCollectionUpdates } from './planCollectionUpdates.js';
 import type {
   CollectionName,

@@ -2,11 +2,12 @@ import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../compaction/types.js';
 import { PRODUCER } from '../packageVersion.js';
 import type { ObjectStore } from '../ports/objectStore.js';
+import { DeltaStager } from './DeltaStager.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
 import { InvalidDeltaRecordError, RecordRejection } from './errors.js';
 import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
 import { packDelta } from './packDelta.js';
-import { DeltaStager, removeStagingDir } from './staging.js';
+import { removeStagingDir } from './staging.js';
 import type { WriteDeltaOptions } from './types.js';
 
 const COLLECTIONS: readonly CollectionName[] = ['lines', 'words'];

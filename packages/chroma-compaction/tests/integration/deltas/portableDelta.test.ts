@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { S3ObjectStore } from '../../../src/adapters/s3/s3ObjectStore.js';
+import { S3ObjectStore } from '../../../src/adapters/s3/S3ObjectStore.js';
 import {
   DeltaIntegrityError,
   DeltaLocationError,

@@ -10,8 +10,8 @@ import { lineChromaId } from '../../../src/ids/chromaIds.js';
 import { placeMetadataPatch, syncReceiptPlace } from '../../../src/operations/receiptPlace.js';
 import type { WordRef } from '../../../src/ports/receiptStore.js';
 import type { Metadata } from '../../../src/ports/vectorCollection.js';
-import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
-import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { FlakyCollection } from '../../helpers/flakyCollection.js';
 import {
   CountingCollection,

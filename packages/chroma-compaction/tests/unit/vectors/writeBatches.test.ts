@@ -5,7 +5,7 @@ import type {
   UpdateRequest,
   UpsertRequest,
 } from '../../../src/ports/vectorCollection.js';
-import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { BatchWriteError } from '../../../src/vectors/errors.js';
 import {
   chunk,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ReceiptStoreError } from '../../../src/errors.js';
-import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
+import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
 import { describeReceiptStoreContract } from '../../contracts/receiptStore.contract.js';
 import { makeLabel, makeWord } from '../../helpers/receiptEntities.js';
 

@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromaVectorCollection } from '../../../src/adapters/chroma/chromaVectorCollection.js';
 import { localChromaDeltaSource } from '../../../src/adapters/chroma/localChromaDeltaSource.js';
-import { S3ObjectStore } from '../../../src/adapters/s3/s3ObjectStore.js';
+import { S3ObjectStore } from '../../../src/adapters/s3/S3ObjectStore.js';
 import type { DeltaMergeRequest } from '../../../src/compaction/types.js';
 import { createDeltaMerger } from '../../../src/deltas/deltaMerger.js';
 import { lineChromaId } from '../../../src/ids/chromaIds.js';

@@ -5,6 +5,7 @@ import { LockHeldError, LockLostError } from '../errors.js';
 import type { LockRecord } from '../ports/lockStore.js';
 import type { SnapshotLock } from '../snapshots/types.js';
 import { LockStateError } from './errors.js';
+import { type LockLossReason, LockTenure } from './LockTenure.js';
 import {
   type LockManagerOptions,
   type ResolvedLockManagerOptions,
@@ -13,7 +14,6 @@ import {
   type WithLockOptions,
 } from './lockManagerOptions.js';
 import { acquireWithRetries } from './lockRetry.js';
-import { type LockLossReason, LockTenure } from './lockTenure.js';
 
 /** Epoch milliseconds as the lock item's fixed-width UTC timestamp. */
 const stamp = (millis: number): string => formatPythonTimestamp(Math.floor(millis) * 1000);

@@ -36,20 +36,14 @@ import type {
   LockStore,
   RefreshLockRequest,
 } from '../../ports/lockStore.js';
+import { Expression } from './Expression.js';
 import {
   cancellationReasons,
   classifyCancellation,
   fencedAcquireInput,
   LOCK_WRITE,
 } from './fencedAcquire.js';
-import {
-  counterValue,
-  Expression,
-  fenceKey,
-  type Item,
-  lockKey,
-  reportedLock,
-} from './lockExpression.js';
+import { counterValue, fenceKey, type Item, lockKey, reportedLock } from './lockItems.js';
 
 /**
  * Read-then-transact rounds an acquire makes before it gives up: each lost round means another

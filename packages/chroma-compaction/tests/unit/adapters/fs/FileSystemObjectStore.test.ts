@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../../src/adapters/fs/FileSystemObjectStore.js';
 import {
   DeleteFailedError,
   ObjectNotFoundError,

@@ -12,7 +12,7 @@ import {
   formatPythonTimestamp,
 } from '@receipt-chroma/dynamo-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLockStore } from '../../../../src/adapters/dynamodb/dynamoLockStore.js';
+import { DynamoLockStore } from '../../../../src/adapters/dynamodb/DynamoLockStore.js';
 import { LockHeldError, LockStoreError } from '../../../../src/errors.js';
 import { describeLockStoreContract } from '../../../contracts/lockStore.contract.js';
 import {

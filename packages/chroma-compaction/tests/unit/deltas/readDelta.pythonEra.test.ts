@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { CompactionConfigurationError } from '../../../src/compaction/errors.js';
 import { DeltaIntegrityError } from '../../../src/deltas/errors.js';
 import { readDelta } from '../../../src/deltas/readDelta.js';

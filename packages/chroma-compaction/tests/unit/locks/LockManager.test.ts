@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LockLostError, LockStoreError } from '../../../src/errors.js';
 import { LockStateError } from '../../../src/locks/errors.js';
-import { LockManager } from '../../../src/locks/lockManager.js';
+import { LockManager } from '../../../src/locks/LockManager.js';
 import type { LockManagerOptions } from '../../../src/locks/lockManagerOptions.js';
 import type { SnapshotLock } from '../../../src/snapshots/types.js';
 import { LOCK_T0, lockAt, RecordingLogger, ScriptedLockStore } from '../../helpers/lockDoubles.js';

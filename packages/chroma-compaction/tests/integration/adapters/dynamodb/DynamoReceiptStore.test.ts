@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { receiptWordToItem } from '@receipt-chroma/dynamo-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/dynamoReceiptStore.js';
+import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/DynamoReceiptStore.js';
 import { ReceiptStoreError } from '../../../../src/errors.js';
 import {
   type InMemoryReceiptStoreSeed,
   receiptSeedItems,
-} from '../../../../src/testing/inMemoryReceiptStore.js';
+} from '../../../../src/testing/InMemoryReceiptStore.js';
 import { describeReceiptStoreContract } from '../../../contracts/receiptStore.contract.js';
 import { letterItem, makeWord } from '../../../helpers/receiptEntities.js';
 import {

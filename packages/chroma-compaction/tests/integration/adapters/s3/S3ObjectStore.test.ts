@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { S3ObjectStore } from '../../../../src/adapters/s3/s3ObjectStore.js';
+import { S3ObjectStore } from '../../../../src/adapters/s3/S3ObjectStore.js';
 import {
   ObjectNotFoundError,
   ObjectStoreError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdFingerprints, idFingerprint } from '../../../src/deltas/idFingerprints.js';
+import { IdFingerprints, idFingerprint } from '../../../src/deltas/IdFingerprints.js';
 import { lineChromaId } from '../../../src/ids/chromaIds.js';
 
 const IMAGE = '3f52804b-2fad-4e00-92c8-b593da3a8ed3';

@@ -14,7 +14,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { S3ObjectStore } from '../../../../src/adapters/s3/s3ObjectStore.js';
+import { S3ObjectStore } from '../../../../src/adapters/s3/S3ObjectStore.js';
 import {
   DeleteFailedError,
   ObjectNotFoundError,

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../../src/adapters/fs/FileSystemObjectStore.js';
 import { PreconditionFailedError } from '../../../../src/errors.js';
 import type { RacerOutcome } from '../../../helpers/objectStoreRacer.js';
 import { type RacingProcesses, startRacingProcesses } from '../../../helpers/racingProcesses.js';

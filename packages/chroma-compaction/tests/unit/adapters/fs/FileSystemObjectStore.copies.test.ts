@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileSystemObjectStore } from '../../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../../src/adapters/fs/FileSystemObjectStore.js';
 import { md5OfHandle } from '../../../../src/adapters/fs/objectFiles.js';
 
 // Counts how often the store hashes a content file, without changing what it computes.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../../src/adapters/fs/FileSystemObjectStore.js';
 
 /** Waits, turn by turn, until `condition` holds (no deadline: the test timeout is the limit). */
 const until = async (condition: () => Promise<boolean>): Promise<void> => {

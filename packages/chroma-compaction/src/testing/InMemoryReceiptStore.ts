@@ -15,13 +15,13 @@ import {
 } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../errors.js';
 import type { ReceiptStore } from '../ports/receiptStore.js';
+import { ReceiptItemStore } from '../receipts/ReceiptItemStore.js';
 import {
   collectReceiptItems,
   parseReceiptItem,
   type ReceiptItemKey,
   type ReceiptItemQuery,
 } from '../receipts/receiptItemQueries.js';
-import { ReceiptItemStore } from '../receipts/receiptItemStore.js';
 
 /** What an {@link InMemoryReceiptStore} starts with. */
 export interface InMemoryReceiptStoreSeed {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LockHeldError, LockLostError, LockStoreError } from '../../../src/errors.js';
 import { LockStateError } from '../../../src/locks/errors.js';
-import { LockManager } from '../../../src/locks/lockManager.js';
+import { LockManager } from '../../../src/locks/LockManager.js';
 import type { LockManagerOptions } from '../../../src/locks/lockManagerOptions.js';
 import { LOCK_T0, RecordingLogger, ScriptedLockStore } from '../../helpers/lockDoubles.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryLockStore } from '../../../src/testing/inMemoryLockStore.js';
+import { InMemoryLockStore } from '../../../src/testing/InMemoryLockStore.js';
 import { describeLockStoreContract } from '../../contracts/lockStore.contract.js';
 
 describeLockStoreContract('InMemoryLockStore', async () => {

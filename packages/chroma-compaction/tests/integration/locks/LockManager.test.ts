@@ -6,9 +6,9 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLockStore } from '../../../src/adapters/dynamodb/dynamoLockStore.js';
+import { DynamoLockStore } from '../../../src/adapters/dynamodb/DynamoLockStore.js';
 import { LockHeldError, LockLostError } from '../../../src/errors.js';
-import { LockManager } from '../../../src/locks/lockManager.js';
+import { LockManager } from '../../../src/locks/LockManager.js';
 import type { LockClock } from '../../../src/locks/lockManagerOptions.js';
 import { LOCK_T0, lockAt, RecordingLogger } from '../../helpers/lockDoubles.js';
 import {

@@ -1,6 +1,6 @@
 import { compactionLockToItem, formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import { describe, expect, it } from 'vitest';
-import { DynamoLockStore } from '../../../../src/adapters/dynamodb/dynamoLockStore.js';
+import { DynamoLockStore } from '../../../../src/adapters/dynamodb/DynamoLockStore.js';
 import { LockHeldError, LockLostError, LockStoreError } from '../../../../src/errors.js';
 import {
   conditionalCheckFailed,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedMutex } from '../../../../src/adapters/fs/keyedMutex.js';
+import { KeyedMutex } from '../../../../src/adapters/fs/KeyedMutex.js';
 
 const tick = (): Promise<void> => new Promise((done) => setImmediate(done));
 

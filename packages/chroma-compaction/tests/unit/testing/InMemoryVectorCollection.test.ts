@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VectorStoreError } from '../../../src/errors.js';
 import type { VectorCollection, Where } from '../../../src/ports/vectorCollection.js';
-import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { describeVectorCollectionContract } from '../../contracts/vectorCollection.contract.js';
 
 let sequence = 0;

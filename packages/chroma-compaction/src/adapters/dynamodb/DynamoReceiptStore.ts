@@ -8,13 +8,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../../errors.js';
+import { ReceiptItemStore } from '../../receipts/ReceiptItemStore.js';
 import {
   collectReceiptItems,
   parseReceiptItem,
   type ReceiptItemKey,
   type ReceiptItemQuery,
 } from '../../receipts/receiptItemQueries.js';
-import { ReceiptItemStore } from '../../receipts/receiptItemStore.js';
 
 /** Options of {@link DynamoReceiptStore}. */
 export interface DynamoReceiptStoreOptions {

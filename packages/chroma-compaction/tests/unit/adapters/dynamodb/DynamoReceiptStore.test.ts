@@ -1,6 +1,6 @@
 import { receiptPlaceToItem, receiptWordToItem } from '@receipt-chroma/dynamo-stream';
 import { describe, expect, it } from 'vitest';
-import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/dynamoReceiptStore.js';
+import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/DynamoReceiptStore.js';
 import { InvalidReceiptItemError, ReceiptStoreError } from '../../../../src/errors.js';
 import { makePlace, makeWord } from '../../../helpers/receiptEntities.js';
 import { stubDynamoDbClient } from '../../../helpers/stubDynamoDbClient.js';

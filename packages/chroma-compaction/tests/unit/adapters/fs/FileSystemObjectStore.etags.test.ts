@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../../src/adapters/fs/FileSystemObjectStore.js';
 import { PreconditionFailedError } from '../../../../src/errors.js';
 
 const md5Etag = (text: string): string => `"${createHash('md5').update(text).digest('hex')}"`;
