@@ -60,7 +60,7 @@ export const DEFAULT_MAX_DELTA_BYTES: number = 4 * 1024 ** 3;
  *   `close`) so the staged files are removed.
  * @throws {@link DeltaIntegrityError} naming the failed check
  * @throws {@link DeltaNotFoundError} when nothing is stored under the prefix
- * @throws {@link DeltaLocationError} when the prefix is in another bucket
+ * @throws DeltaLocationError when the prefix is in another bucket
  * @throws CompactionConfigurationError for a Python-era delta without `pythonDeltas` (or
  *   without `collection`)
  * @throws RangeError when `batchSize` or `maxBytes` is not a positive integer

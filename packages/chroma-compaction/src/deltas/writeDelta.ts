@@ -28,7 +28,7 @@ const COLLECTIONS: readonly CollectionName[] = ['lines', 'words'];
  *   the store's bucket; one trailing `/` is implied.
  * @returns The manifest stored.
  * @throws {@link InvalidDeltaRecordError} naming the first refused record (nothing stored)
- * @throws {@link DeltaLocationError} when the prefix is not in this store
+ * @throws DeltaLocationError when the prefix is not in this store
  * @throws ObjectStoreError when the upload fails
  * @example
  * ```ts

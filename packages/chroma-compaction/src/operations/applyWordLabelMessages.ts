@@ -61,7 +61,7 @@ const modeOfEvent = (input: OperationInput): WordLabelMode =>
 /**
  * The metadata to send for one word: the rebuilt label fields (every key written, `null`
  * where its source is gone), `null` for the other format's keys and for legacy boolean
- * `label_{NAME}` flags (spec §6.5, the #636 format) still on the record.
+ * `label_{NAME}` flags (the one-flag-per-label format of spec §6.5) still on the record.
  */
 const wordPatch = (
   stored: Metadata | null,
@@ -87,8 +87,8 @@ const wordPatch = (
  * nothing. A REMOVE therefore keeps the word's other labels instead of wiping them.
  * Keys whose source is gone are sent as `null` (Chroma's update merges, so leaving a key out
  * would keep it), and so are the keys of the other label format and legacy boolean
- * `label_{NAME}` flags (the 2026-01 format) still on the record, so a word never carries two
- * disagreeing label sets.
+ * `label_{NAME}` flags (an older layout with one flag per label) still on the record, so a
+ * word never carries two disagreeing label sets.
  *
  * Messages are grouped by receipt: per receipt one Chroma `get` for every word id (split at
  * `maxBatchSize`), one DynamoDB read (`listWordLabels` for a single word,

@@ -256,7 +256,7 @@ export class InMemoryVectorCollection implements VectorCollection {
     this.#dimension ??= embeddings[0]?.length;
   }
 
-  /** Throws the failure queued by {@link failNext} for this operation, if any. */
+  /** Throws the failure queued by {@link InMemoryVectorCollection.failNext} for this operation, if any. */
   #begin(operation: VectorOperation): void {
     const queue = this.#failures.get(operation);
     if (queue === undefined || queue.length === 0) return;

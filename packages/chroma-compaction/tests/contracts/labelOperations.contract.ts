@@ -135,7 +135,7 @@ export function describeLabelOperationsContract(
         expect(stored).not.toHaveProperty('invalid_labels_array');
       });
 
-      it('writes the seed-era delimited strings with labelFormat delimited', async () => {
+      it('writes comma-delimited label strings with labelFormat delimited', async () => {
         // Prepare
         const fixture = await makeFixture();
         const imageId = randomUUID();

@@ -9,7 +9,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ObjectStoreError, PreconditionFailedError } from '../../errors.js';
+import {
+  type DeleteFailedError,
+  type ObjectNotFoundError,
+  ObjectStoreError,
+  PreconditionFailedError,
+} from '../../errors.js';
 import type {
   ListOptions,
   ObjectBody,
