@@ -132,7 +132,6 @@ export {
   ObjectStoreError,
   PreconditionFailedError,
   ReceiptStoreError,
-  toError,
   VectorStoreError,
 } from './errors.js';
 export {
@@ -203,8 +202,6 @@ export {
 export {
   type RecomputeSectionLabelsOptions,
   recomputeSectionLabels,
-  rowSectionFromMap,
-  sectionsToLineMap,
 } from './operations/recomputeSectionLabels.js';
 export { removeWordLabels } from './operations/removeWordLabels.js';
 export {
@@ -224,7 +221,7 @@ export {
   type OperationMessage,
   type OperationOptions,
 } from './operations/types.js';
-export { rowLabelPatch, updateLineRowLabels } from './operations/updateLineRowLabels.js';
+export { updateLineRowLabels } from './operations/updateLineRowLabels.js';
 export { updateWordLabels } from './operations/updateWordLabels.js';
 export { PACKAGE_VERSION } from './packageVersion.js';
 export type {

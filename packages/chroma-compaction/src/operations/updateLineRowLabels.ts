@@ -35,6 +35,7 @@ const CORE_LABEL_SET: ReadonlySet<string> = new Set(CORE_LABELS);
  * @param stored - the row's current metadata
  * @param lineIds - the lines the row covers
  * @param labels - word labels of the receipt (labels of other lines are ignored)
+ * @internal
  */
 export function rowLabelPatch(
   stored: Metadata | null,
@@ -92,8 +93,11 @@ interface RowTarget {
  * receipt named by the messages, reads the receipt's rows (one `get` by `image_id` /
  * `receipt_id`) and its word labels (one DynamoDB read), finds the rows that contain a
  * message's `line_id` (through each row's `row_line_ids`), rebuilds their `label_*` metadata
- * with {@link rowLabelPatch}, and writes the rows that change (one `update` per
- * `maxBatchSize` rows).
+ * from the word labels of the row's lines, and writes the rows that change (one `update` per
+ * `maxBatchSize` rows). For each core label on a word of the row, `label_{NAME}` is `true`
+ * when a word has it VALID, else `false` when one has it INVALID; `label_status` is
+ * `validated`, `auto_suggested` or `unvalidated`; `label_*` keys of labels that are gone are
+ * removed.
  *
  * Returns one result per input, in input order, with the row id as `chromaId`:
  * - `failed`: missing or invalid ids (`InvalidChromaIdError`), or the Chroma read/write or
