@@ -273,7 +273,7 @@ export function describeLabelOperationsContract(
         );
 
         // Assess
-        expect(results.every((result) => result.status === 'applied')).toBe(true);
+        expect(results.map(({ status }) => status)).toEqual(labels.map(() => 'applied'));
         expect(words.calls.get).toBe(3);
         expect(words.updateSizes).toEqual([2, 2, 1]);
       });

@@ -126,7 +126,7 @@ describe('Class: ZlibWorkerPool', () => {
     );
 
     // Assess
-    expect(settled.every((result) => result.status === 'rejected')).toBe(true);
+    expect(settled.map(({ status }) => status)).toEqual(inputs.map(() => 'rejected'));
     expect((after as Error).message).toBe('zlib worker pool closed');
   });
 });

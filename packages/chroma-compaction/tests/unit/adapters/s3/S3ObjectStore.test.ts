@@ -105,9 +105,11 @@ describe('Class: S3ObjectStore', () => {
         return (command as DeleteObjectsCommand).input as DeleteObjectsCommandInput;
       });
       expect(inputs.map((input) => input.Delete?.Objects?.length)).toEqual([1000, 1000, 500]);
-      expect(inputs.every((input) => input.Bucket === 'b' && input.Delete?.Quiet === true)).toBe(
-        true,
-      );
+      expect(inputs.map((input) => [input.Bucket, input.Delete?.Quiet])).toEqual([
+        ['b', true],
+        ['b', true],
+        ['b', true],
+      ]);
       expect(inputs.flatMap((input) => input.Delete?.Objects?.map((o) => o.Key))).toEqual(keys);
     });
 

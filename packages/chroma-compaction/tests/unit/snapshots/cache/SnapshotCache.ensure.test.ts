@@ -49,8 +49,8 @@ describe('Class: SnapshotCache', () => {
         'SnapshotCacheDownloadTime',
         'SnapshotCacheHit',
       ]);
-      expect(world.metrics.recorded.every((m) => m.dimensions?.['collection'] === 'lines')).toBe(
-        true,
+      expect(new Set(world.metrics.recorded.map((m) => m.dimensions?.['collection']))).toEqual(
+        new Set(['lines']),
       );
     });
 
