@@ -136,8 +136,8 @@ const bundleAdapter = async (kind) => {
   const outfile = join(RESULTS, `objectStore-${kind}.bundle.mjs`);
   const source =
     kind === 's3'
-      ? `export { S3ObjectStore } from ${JSON.stringify(join(SRC, 'adapters/s3/s3ObjectStore.ts'))};`
-      : `export { FileSystemObjectStore } from ${JSON.stringify(join(SRC, 'adapters/fs/fileSystemObjectStore.ts'))};`;
+      ? `export { S3ObjectStore } from ${JSON.stringify(join(SRC, 'adapters/s3/S3ObjectStore.ts'))};`
+      : `export { FileSystemObjectStore } from ${JSON.stringify(join(SRC, 'adapters/fs/FileSystemObjectStore.ts'))};`;
   await build({
     stdin: { contents: source, resolveDir: SRC, loader: 'ts' },
     bundle: true,

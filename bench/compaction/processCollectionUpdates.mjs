@@ -385,7 +385,7 @@ const bundleLibrary = async (source) => {
 export { processCollectionUpdates, decodeSqsRecords, toBatchItemFailures } from ${src('index.ts')};
 export { chromaVectorCollection } from ${src('adapters/chroma/chromaVectorCollection.ts')};
 export { startLocalChroma } from ${src('adapters/chroma/startLocalChroma.ts')};
-export { DynamoReceiptStore } from ${src('adapters/dynamodb/dynamoReceiptStore.ts')};
+export { DynamoReceiptStore } from ${src('adapters/dynamodb/index.ts')};
 ${
   source === undefined
     ? `export {

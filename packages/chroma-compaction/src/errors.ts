@@ -152,3 +152,24 @@ export class LockLostError extends LockStoreError {}
 
 /** A Chroma record id does not have the expected `IMAGE#…#RECEIPT#…` layout. */
 export class InvalidChromaIdError extends ChromaCompactionError {}
+
+/**
+ * The `error_type` dimension of an error metric: the error's class name (`typeof` for
+ * something thrown that is not an `Error`).
+ * @param error - the value caught
+ * @internal
+ */
+export const errorType = (error: unknown): string =>
+  error instanceof Error ? error.name : typeof error;
+
+/**
+ * Turns anything thrown into an `Error` (a thrown string or object becomes the message of
+ * a new `Error`, kept as its `cause`), so a failed result always carries an `Error`.
+ * @param thrown - the value caught
+ * @internal
+ */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const message = typeof thrown === 'string' ? thrown : `Non-error thrown: ${String(thrown)}`;
+  return new Error(message, { cause: thrown });
+}

@@ -11,7 +11,7 @@ export { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
 export {
   FileSystemObjectStore,
   type FileSystemObjectStoreOptions,
-} from './adapters/fs/fileSystemObjectStore.js';
+} from './adapters/fs/FileSystemObjectStore.js';
 export {
   ArchiveError,
   type ArchiveErrorOptions,
@@ -42,10 +42,7 @@ export {
   type SqsRecordLike,
 } from './compaction/decodeSqsRecords.js';
 export { CompactionConfigurationError, InvalidStreamMessageError } from './compaction/errors.js';
-export {
-  type ProcessCollectionUpdatesOptions,
-  processCollectionUpdates,
-} from './compaction/processCollectionUpdates.js';
+export { processCollectionUpdates } from './compaction/processCollectionUpdates.js';
 export {
   type DeduplicatedMessages,
   type OrderableMessage,
@@ -69,6 +66,7 @@ export type {
   MergeDeltas,
   MergeDeltasContext,
   OutcomeCounts,
+  ProcessCollectionUpdatesOptions,
   RecordOutcome,
 } from './compaction/types.js';
 export { CompactionAbortedError, type CompactionAbortReason } from './cycle/errors.js';
@@ -155,7 +153,8 @@ export {
   LockStateError,
   type LockStateErrorOptions,
 } from './locks/errors.js';
-export { LockManager } from './locks/lockManager.js';
+export { LockManager } from './locks/LockManager.js';
+export type { LockLossReason } from './locks/LockTenure.js';
 export {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_LEASE_MS,
@@ -167,7 +166,6 @@ export {
   type LockRetryPolicy,
   type WithLockOptions,
 } from './locks/lockManagerOptions.js';
-export type { LockLossReason } from './locks/lockTenure.js';
 export {
   applyWordLabelMessages,
   type WordLabelMode,
@@ -204,8 +202,6 @@ export {
 export {
   type RecomputeSectionLabelsOptions,
   recomputeSectionLabels,
-  rowSectionFromMap,
-  sectionsToLineMap,
 } from './operations/recomputeSectionLabels.js';
 export { removeWordLabels } from './operations/removeWordLabels.js';
 export {
@@ -218,7 +214,6 @@ export {
   type OperationStatus,
   resultRecordCount,
   type SectionUpdateResult,
-  toError,
 } from './operations/results.js';
 export {
   DEFAULT_OPERATION_BATCH_SIZE,
@@ -226,7 +221,7 @@ export {
   type OperationMessage,
   type OperationOptions,
 } from './operations/types.js';
-export { rowLabelPatch, updateLineRowLabels } from './operations/updateLineRowLabels.js';
+export { updateLineRowLabels } from './operations/updateLineRowLabels.js';
 export { updateWordLabels } from './operations/updateWordLabels.js';
 export { PACKAGE_VERSION } from './packageVersion.js';
 export type {
@@ -279,23 +274,21 @@ export {
   type SnapshotCleanupResult,
   type SnapshotHandle,
   type SnapshotSource,
-} from './snapshots/cache/snapshotCache.js';
+} from './snapshots/cache/SnapshotCache.js';
+export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
 export {
   InvalidSnapshotVersionError,
+  NoSnapshotError,
   SnapshotCacheError,
   type SnapshotCacheErrorOptions,
   SnapshotCacheLockTimeoutError,
-  SnapshotNotCachedError,
-} from './snapshots/cache/snapshotCacheErrors.js';
-export { downloadSnapshot } from './snapshots/downloadSnapshot.js';
-export {
-  NoSnapshotError,
   type SnapshotCheck,
   SnapshotConflictError,
   SnapshotError,
   type SnapshotErrorOptions,
   SnapshotIntegrityError,
   SnapshotLockError,
+  SnapshotNotCachedError,
 } from './snapshots/errors.js';
 export {
   parseSnapshotManifest,

@@ -5,6 +5,7 @@
  * Buffers are transferred, not copied, in both directions.
  */
 import { Worker } from 'node:worker_threads';
+import { ZlibTaskError } from './errors.js';
 
 /**
  * `view`, or a copy of it, whose buffer can be transferred: one of 64 KiB or more is a buffer
@@ -92,17 +93,6 @@ export interface ZlibResult {
   readonly consumed: number;
   readonly input: Buffer;
   readonly output: Buffer;
-}
-
-/** A zlib failure in a worker, with zlib's code (`Z_DATA_ERROR`, `ERR_BUFFER_TOO_LARGE`, …). @internal */
-export class ZlibTaskError extends Error {
-  readonly code: string | undefined;
-
-  constructor(message: string, code: string | undefined) {
-    super(message);
-    this.name = 'ZlibTaskError';
-    this.code = code;
-  }
 }
 
 interface Pending {

@@ -9,7 +9,7 @@ import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../err
  * - `special-file`: a device file, FIFO or any type other than file or directory;
  * - `duplicate-entry`: a name that appears twice (after normalisation), or names both a
  *   file and a directory;
- * - `too-many-entries` / `entry-too-large` / `too-large`: a limit of {@link UnpackLimits};
+ * - `too-many-entries` / `entry-too-large` / `too-large`: a limit of `UnpackLimits`;
  * - `corrupt`: the gzip or tar stream is truncated or invalid;
  * - `destination-not-empty`: the destination already holds files;
  * - `member-mismatch`: the gzip members passed to `unpackSnapshot` disagree with the file
@@ -92,5 +92,16 @@ export class SnapshotSourceError extends ChromaCompactionError {
     });
     this.reason = options.reason;
     this.path = options.path;
+  }
+}
+
+/** A zlib failure in a worker, with zlib's code (`Z_DATA_ERROR`, `ERR_BUFFER_TOO_LARGE`, …). @internal */
+export class ZlibTaskError extends Error {
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'ZlibTaskError';
+    this.code = code;
   }
 }

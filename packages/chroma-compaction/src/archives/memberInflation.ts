@@ -6,10 +6,10 @@
  * exactly its `tarSize` from exactly its `size` bytes.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { ArchiveError } from './errors.js';
+import { ArchiveError, ZlibTaskError } from './errors.js';
 import type { LentBuffers } from './LentBuffers.js';
 import type { GzipMember } from './packTypes.js';
-import { ZlibTaskError, type ZlibWorkerPool } from './ZlibWorkerPool.js';
+import type { ZlibWorkerPool } from './ZlibWorkerPool.js';
 
 /** Most uncompressed bytes one member may hold: a bound on what one worker holds at once. */
 export const MAX_MEMBER_TAR_BYTES: number = 64 * 1024 * 1024;

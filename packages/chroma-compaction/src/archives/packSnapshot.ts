@@ -53,7 +53,7 @@ interface Compression {
  * member: with Python 3.11.7 it raised `tarfile.ReadError: unexpected end of data` where a
  * file spanned two members, and silently listed only the first member's entries where the
  * cut fell between entries. Pass `workers: 1` (one member) for such a reader.
- * The returned `members` let {@link unpackSnapshot} inflate them in parallel too.
+ * The returned `members` let `unpackSnapshot` inflate them in parallel too.
  *
  * @param dir - The directory to pack (a Chroma persist directory nobody writes to).
  * @param destination - A file path (created or truncated, fsynced, and removed if the pack
@@ -61,7 +61,7 @@ interface Compression {
  * streaming upload aborts instead of storing a truncated object).
  * @param options - Level, workers, member size and abort signal, see {@link PackSnapshotOptions}.
  * @returns The compressed size and hashes, the files and directories packed, the members.
- * @throws {@link SnapshotSourceError} for a directory holding a link or special file (nothing
+ * @throws SnapshotSourceError for a directory holding a link or special file (nothing
  * written) or a file that changes while packed.
  * @throws RangeError for an invalid option (nothing read or written).
  * @example

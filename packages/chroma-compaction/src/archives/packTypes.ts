@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { checkedInteger } from '../options/checkedInteger.js';
 
-/** Options of {@link packSnapshot}. */
+/** Options of `packSnapshot`. */
 export interface PackSnapshotOptions {
   /**
    * Gzip compression level, 0 (store) to 9 (smallest).
@@ -49,7 +49,7 @@ export interface PackedFile {
   readonly size: number;
 }
 
-/** What {@link packSnapshot} wrote. */
+/** What `packSnapshot` wrote. */
 export interface PackedSnapshot {
   /** Compressed bytes written. */
   readonly size: number;
@@ -65,10 +65,10 @@ export interface PackedSnapshot {
   readonly members: readonly GzipMember[];
 }
 
-/** Default gzip level of {@link packSnapshot}, that of `gzip` and `tar -czf`. */
+/** Default gzip level of `packSnapshot`, that of `gzip` and `tar -czf`. */
 export const DEFAULT_PACK_LEVEL = 6;
 
-/** Default uncompressed tar bytes per gzip member of {@link packSnapshot}: 4 MiB. */
+/** Default uncompressed tar bytes per gzip member of `packSnapshot`: 4 MiB. */
 export const DEFAULT_MEMBER_BYTES: number = 4 * 1024 * 1024;
 
 /** {@link PackSnapshotOptions} checked, with their defaults. @internal */

@@ -1,7 +1,8 @@
 import { checkedInteger } from '../options/checkedInteger.js';
+import type { ArchiveError } from './errors.js';
 import type { GzipMember } from './packTypes.js';
 
-/** Limits of {@link unpackSnapshot}, counted on the bytes actually inflated, not on headers. */
+/** Limits of `unpackSnapshot`, counted on the bytes actually inflated, not on headers. */
 export interface UnpackLimits {
   /**
    * Most entries (files and directories) the archive may hold.
@@ -21,7 +22,7 @@ export interface UnpackLimits {
 }
 
 /**
- * Options of {@link unpackSnapshot}: the {@link UnpackLimits}, plus the gzip members of a
+ * Options of `unpackSnapshot`: the {@link UnpackLimits}, plus the gzip members of a
  * multi-member snapshot to inflate them in parallel.
  */
 export interface UnpackSnapshotOptions extends UnpackLimits {
@@ -41,7 +42,7 @@ export interface UnpackSnapshotOptions extends UnpackLimits {
   readonly workers?: number | undefined;
 }
 
-/** What {@link unpackSnapshot} wrote. */
+/** What `unpackSnapshot` wrote. */
 export interface UnpackResult {
   /** Entries written (files and directories, the destination itself not counted). */
   readonly entries: number;

@@ -16,7 +16,7 @@ import {
   type UnpackResult,
   type UnpackSnapshotOptions,
 } from './types.js';
-import { openUnpackSource } from './unpackSource.js';
+import { openUnpackSource, type UnpackSource } from './unpackSource.js';
 
 interface UnpackState {
   readonly root: string;

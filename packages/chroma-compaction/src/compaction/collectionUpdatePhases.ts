@@ -1,4 +1,5 @@
 import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { applyWordLabelMessages } from '../operations/applyWordLabelMessages.js';
 import { deleteLineEmbeddings, deleteWordEmbeddings } from '../operations/embeddingDeletions.js';
 import { receiptKey } from '../operations/operationSupport.js';
@@ -12,20 +13,19 @@ import {
   type OperationResult,
   resultRecordCount,
   type SectionUpdateResult,
-  toError,
 } from '../operations/results.js';
 import type { OperationOptions } from '../operations/types.js';
 import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';
 import type { Logger, Metrics } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
-import type { OutcomeTracker } from './outcomeTracker.js';
+import type { OutcomeTracker } from './OutcomeTracker.js';
 import type { DeletionInput, PlaceInput } from './planCollectionUpdates.js';
-import type { ProcessCollectionUpdatesOptions } from './processCollectionUpdates.js';
 import type {
   CollectionName,
   CollectionUpdateInput,
   CollectionUpdateResult,
   DeltaMergeResult,
+  ProcessCollectionUpdatesOptions,
   RecordOutcome,
 } from './types.js';
 

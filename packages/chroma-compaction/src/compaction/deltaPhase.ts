@@ -1,5 +1,5 @@
+import { toError } from '../errors.js';
 import { deleteReceiptEmbeddings } from '../operations/receiptEmbeddingDeletions.js';
-import { toError } from '../operations/results.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { groupByReceipt, type Run, record } from './collectionUpdatePhases.js';
 import { whyNotMerge } from './deltaRunChecks.js';

@@ -1,9 +1,10 @@
 import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { applyWordLabelMessages } from '../operations/applyWordLabelMessages.js';
 import { readReceiptRef, receiptKey } from '../operations/operationSupport.js';
 import { pruneReceiptEmbeddings } from '../operations/receiptEmbeddingDeletions.js';
 import { syncReceiptPlace } from '../operations/receiptPlace.js';
-import { type OperationResult, type OperationResultBase, toError } from '../operations/results.js';
+import type { OperationResult, OperationResultBase } from '../operations/results.js';
 import type { OperationInput } from '../operations/types.js';
 import { updateLineRowLabels } from '../operations/updateLineRowLabels.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';

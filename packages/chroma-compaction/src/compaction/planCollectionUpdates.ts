@@ -1,9 +1,9 @@
 import { ChromaDBCollection, EntityType } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { readReceiptRef } from '../operations/operationSupport.js';
-import { toError } from '../operations/results.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { InvalidStreamMessageError } from './errors.js';
-import type { OutcomeTracker } from './outcomeTracker.js';
+import type { OutcomeTracker } from './OutcomeTracker.js';
 import type { CollectionName, CollectionUpdateInput, DeltaMergeRequest } from './types.js';
 
 /**

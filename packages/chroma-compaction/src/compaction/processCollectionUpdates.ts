@@ -1,11 +1,7 @@
 import { ChromaDBCollection } from '@receipt-chroma/dynamo-stream';
-import type { LabelFormat } from '../operations/labelMetadata.js';
+import { toError } from '../errors.js';
 import { observersOf } from '../operations/operationSupport.js';
-import { toError } from '../operations/results.js';
-import { collectionKind } from '../operations/vectorBatches.js';
-import type { ObservabilityOptions } from '../ports/observability.js';
-import type { ReceiptStore } from '../ports/receiptStore.js';
-import type { VectorCollection } from '../ports/vectorCollection.js';
+import { collectionKind } from '../operations/vectorReads.js';
 import { batchReceiptStore } from './batchReceiptStore.js';
 import {
   applyDeletions,
@@ -20,43 +16,14 @@ import {
 import { applyDeltas } from './deltaPhase.js';
 import { CompactionConfigurationError } from './errors.js';
 import { refreshMergedReceipts, withoutFailedMerges } from './mergedReceipts.js';
-import { OutcomeTracker } from './outcomeTracker.js';
+import { OutcomeTracker } from './OutcomeTracker.js';
 import { planCollectionUpdates } from './planCollectionUpdates.js';
 import type {
   CollectionName,
   CollectionUpdateInput,
   CollectionUpdateResult,
-  MergeDeltas,
+  ProcessCollectionUpdatesOptions,
 } from './types.js';
-
-/** Options of {@link processCollectionUpdates}. */
-export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
-  /** The collection to update (the snapshot opened for this batch). */
-  readonly vectors: VectorCollection;
-  /** The receipts table, the source of truth for places, labels, sections and ids. */
-  readonly receipts: ReceiptStore;
-  /**
-   * Merges compaction-run deltas. Without it, delta messages fail with a reason saying so
-   * (they are never acknowledged unmerged).
-   */
-  readonly mergeDeltas?: MergeDeltas | undefined;
-  /**
-   * The label set format of the `words` collection (spec §6.5).
-   * @default 'array'
-   */
-  readonly labelFormat?: LabelFormat | undefined;
-  /**
-   * The most records one Chroma request carries; larger sets are split.
-   * @default 250
-   */
-  readonly maxBatchSize?: number | undefined;
-  /**
-   * The clock for the timestamps written into metadata, in Python's isoformat. Inject a
-   * fixed clock to make runs reproducible.
-   * @default pythonUtcNow
-   */
-  readonly now?: (() => string) | undefined;
-}
 
 const COLLECTIONS = new Set<string>(Object.values(ChromaDBCollection));
 

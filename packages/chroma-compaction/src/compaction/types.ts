@@ -1,4 +1,5 @@
 import type { DecodedStreamMessage } from '@receipt-chroma/dynamo-stream';
+import type { LabelFormat } from '../operations/labelMetadata.js';
 import type {
   DeletionResult,
   LabelUpdateResult,
@@ -7,6 +8,7 @@ import type {
   SectionUpdateResult,
 } from '../operations/results.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
+import type { ReceiptStore } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
 
 /** The collections `processCollectionUpdates` keeps in step. */
@@ -135,4 +137,33 @@ export interface CollectionUpdateResult {
   readonly failedDeltaMerges: readonly DeltaMergeResult[];
   /** True when any outcome failed. */
   readonly hasErrors: boolean;
+}
+
+/** Options of `processCollectionUpdates`. */
+export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
+  /** The collection to update (the snapshot opened for this batch). */
+  readonly vectors: VectorCollection;
+  /** The receipts table, the source of truth for places, labels, sections and ids. */
+  readonly receipts: ReceiptStore;
+  /**
+   * Merges compaction-run deltas. Without it, delta messages fail with a reason saying so
+   * (they are never acknowledged unmerged).
+   */
+  readonly mergeDeltas?: MergeDeltas | undefined;
+  /**
+   * The label set format of the `words` collection (spec §6.5).
+   * @default 'array'
+   */
+  readonly labelFormat?: LabelFormat | undefined;
+  /**
+   * The most records one Chroma request carries; larger sets are split.
+   * @default 250
+   */
+  readonly maxBatchSize?: number | undefined;
+  /**
+   * The clock for the timestamps written into metadata, in Python's isoformat. Inject a
+   * fixed clock to make runs reproducible.
+   * @default pythonUtcNow
+   */
+  readonly now?: (() => string) | undefined;
 }

@@ -8,13 +8,13 @@ import { toBatchItemFailures } from '../compaction/toBatchItemFailures.js';
 import type { CollectionUpdateResult, RecordOutcome } from '../compaction/types.js';
 import { createDeltaMerger } from '../deltas/deltaMerger.js';
 import { type ChromaCompactionError, LockHeldError, LockLostError } from '../errors.js';
-import { LockManager } from '../locks/lockManager.js';
+import { LockManager } from '../locks/LockManager.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
-import type { SnapshotCache } from '../snapshots/cache/snapshotCache.js';
+import type { SnapshotCache } from '../snapshots/cache/SnapshotCache.js';
 import { NoSnapshotError, SnapshotConflictError, SnapshotLockError } from '../snapshots/errors.js';
-import { CyclePhases, withFields } from './cyclePhases.js';
+import { CyclePhases, withFields } from './CyclePhases.js';
 import { CompactionAbortedError } from './errors.js';
-import { directoryBytes, PublishBudget } from './publishBudget.js';
+import { directoryBytes, PublishBudget } from './PublishBudget.js';
 import type {
   CompactCollectionOptions,
   CompactionPhase,

@@ -13,7 +13,7 @@ import type { ObjectStore } from '../ports/objectStore.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { ReceiptStore } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
-import type { SnapshotCache } from '../snapshots/cache/snapshotCache.js';
+import type { SnapshotCache } from '../snapshots/cache/SnapshotCache.js';
 import type { PublishSnapshotOptions } from '../snapshots/types.js';
 
 /** The phases of one compaction cycle, in order. */

@@ -6,11 +6,12 @@ import type {
   MergeDeltas,
   MergeDeltasContext,
 } from '../compaction/types.js';
-import { toError } from '../operations/results.js';
+import { toError } from '../errors.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../ports/observability.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
+import { unwrapBatchWriteError, upsertInBatches } from '../vectors/writeBatches.js';
 import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
 import { DEFAULT_DELTA_BATCH_SIZE, type ReadDeltaOptions, readDelta } from './readDelta.js';
 import type { DeltaRead } from './types.js';
@@ -163,7 +164,7 @@ const mergeOne = async (
     });
     const ids: string[] = [];
     for await (const batch of delta.batches) {
-      await context.vectors.upsert(batch);
+      await upsertInBatches(context.vectors, batch, settings.batchSize);
       ids.push(...batch.ids);
     }
     settings.dimension.learn(dimension);
@@ -182,8 +183,9 @@ const mergeOne = async (
     metrics.count('DeltaVectorsMerged', count, dimensions);
     metrics.timer('DeltaMergeDuration', Date.now() - started, dimensions);
     return { ...base, status: 'applied', mergedCount: count };
-  } catch (error) {
-    return failed(`delta merge failed: ${toError(error).message}`, error);
+  } catch (thrown) {
+    const { cause } = unwrapBatchWriteError(thrown);
+    return failed(`delta merge failed: ${toError(cause).message}`, cause);
   } finally {
     await delta.close();
   }

@@ -131,3 +131,17 @@ export class InvalidDeltaRecordError extends DeltaError {
     this.id = options.id;
   }
 }
+
+/** A record broke a rule of the delta record rules (`recordChecks.ts`). @internal */
+export class RecordRejection extends Error {
+  readonly check: DeltaCheck;
+  readonly index: number;
+  readonly id: string | undefined;
+
+  constructor(check: DeltaCheck, problem: string, index: number, id: unknown) {
+    super(`record ${index}: ${problem}`);
+    this.check = check;
+    this.index = index;
+    this.id = typeof id === 'string' ? id : undefined;
+  }
+}

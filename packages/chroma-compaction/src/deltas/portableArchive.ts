@@ -13,7 +13,7 @@ import type { CollectionName } from '../compaction/types.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { deltaEntryName } from './archiveChecks.js';
 import { type DeltaCheck, DeltaIntegrityError } from './errors.js';
-import { HashedFile } from './hashedFile.js';
+import { HashedFile } from './HashedFile.js';
 import {
   DELTA_DATA_ENTRIES,
   type DeltaEntryInfo,

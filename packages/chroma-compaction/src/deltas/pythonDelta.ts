@@ -18,15 +18,10 @@ import type { ObjectInfo, ObjectStore } from '../ports/objectStore.js';
 import type { PythonDeltaSource } from '../ports/pythonDeltaSource.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { deltaEntryName, deltaErrorOfArchive } from './archiveChecks.js';
-import { DeltaIntegrityError } from './errors.js';
+import { DeltaStager } from './DeltaStager.js';
+import { DeltaIntegrityError, RecordRejection } from './errors.js';
 import type { DeltaManifest } from './manifest.js';
-import {
-  DeltaStager,
-  makeStagingDir,
-  RecordRejection,
-  removeStagingDir,
-  type StagedDelta,
-} from './staging.js';
+import { makeStagingDir, removeStagingDir, type StagedDelta } from './staging.js';
 import type { DeltaLayout } from './types.js';
 
 /** Where the persist directory is. @internal */

@@ -6,6 +6,7 @@ import { checkedInteger } from '../options/checkedInteger.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import type { PythonDeltaSource } from '../ports/pythonDeltaSource.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
+import { DEFAULT_MAX_BATCH_SIZE } from '../vectors/writeBatches.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
 import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
 import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
@@ -38,7 +39,7 @@ export interface ReadDeltaOptions {
 }
 
 /** Records per batch when not given: below Chroma Cloud's 300-record limit (spec §11.3). */
-export const DEFAULT_DELTA_BATCH_SIZE = 250;
+export const DEFAULT_DELTA_BATCH_SIZE: typeof DEFAULT_MAX_BATCH_SIZE = DEFAULT_MAX_BATCH_SIZE;
 /** Data bytes a delta may hold when not given. */
 export const DEFAULT_MAX_DELTA_BYTES: number = 4 * 1024 ** 3;
 
@@ -59,7 +60,7 @@ export const DEFAULT_MAX_DELTA_BYTES: number = 4 * 1024 ** 3;
  *   `close`) so the staged files are removed.
  * @throws {@link DeltaIntegrityError} naming the failed check
  * @throws {@link DeltaNotFoundError} when nothing is stored under the prefix
- * @throws {@link DeltaLocationError} when the prefix is in another bucket
+ * @throws DeltaLocationError when the prefix is in another bucket
  * @throws CompactionConfigurationError for a Python-era delta without `pythonDeltas` (or
  *   without `collection`)
  * @throws RangeError when `batchSize` or `maxBytes` is not a positive integer

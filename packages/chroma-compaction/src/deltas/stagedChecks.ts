@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { DeltaCheck } from './errors.js';
-import { IdFingerprints } from './idFingerprints.js';
+import { IdFingerprints } from './IdFingerprints.js';
 import { EMBEDDINGS_ENTRY, RECORDS_ENTRY } from './manifest.js';
 import {
   type DeltaRecordRules,

@@ -1,4 +1,5 @@
 import type { VectorCollection } from '../ports/vectorCollection.js';
+import { chunk } from '../vectors/writeBatches.js';
 
 /**
  * The ids the collection does not return, read in batches of `batchSize` with nothing but
@@ -11,8 +12,7 @@ export const findMissingIds = async (
   batchSize: number,
 ): Promise<string[]> => {
   const missing: string[] = [];
-  for (let start = 0; start < ids.length; start += batchSize) {
-    const batch = ids.slice(start, start + batchSize);
+  for (const batch of chunk(ids, batchSize)) {
     try {
       const found = new Set((await vectors.get({ ids: batch, include: [] })).ids);
       for (const id of batch) if (!found.has(id)) missing.push(id);

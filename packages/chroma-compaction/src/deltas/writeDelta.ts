@@ -2,11 +2,12 @@ import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../compaction/types.js';
 import { PRODUCER } from '../packageVersion.js';
 import type { ObjectStore } from '../ports/objectStore.js';
+import { DeltaStager } from './DeltaStager.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
-import { InvalidDeltaRecordError } from './errors.js';
+import { InvalidDeltaRecordError, RecordRejection } from './errors.js';
 import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
 import { packDelta } from './packDelta.js';
-import { DeltaStager, RecordRejection, removeStagingDir } from './staging.js';
+import { removeStagingDir } from './staging.js';
 import type { WriteDeltaOptions } from './types.js';
 
 const COLLECTIONS: readonly CollectionName[] = ['lines', 'words'];
@@ -27,7 +28,7 @@ const COLLECTIONS: readonly CollectionName[] = ['lines', 'words'];
  *   the store's bucket; one trailing `/` is implied.
  * @returns The manifest stored.
  * @throws {@link InvalidDeltaRecordError} naming the first refused record (nothing stored)
- * @throws {@link DeltaLocationError} when the prefix is not in this store
+ * @throws DeltaLocationError when the prefix is not in this store
  * @throws ObjectStoreError when the upload fails
  * @example
  * ```ts

@@ -1,7 +1,9 @@
 import type { ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { wordChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
+import { updateEachBatch } from '../vectors/writeBatches.js';
 import {
   ARRAY_LABEL_KEYS,
   DELIMITED_LABEL_KEYS,
@@ -19,9 +21,9 @@ import {
   patchChanges,
   receiptKey,
 } from './operationSupport.js';
-import { type LabelUpdateResult, toError } from './results.js';
+import type { LabelUpdateResult } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
-import { getRecords, updateEachBatch } from './vectorBatches.js';
+import { getRecords } from './vectorReads.js';
 
 /** Options of the word label operations. */
 export interface WordLabelOptions extends OperationOptions {
@@ -59,7 +61,7 @@ const modeOfEvent = (input: OperationInput): WordLabelMode =>
 /**
  * The metadata to send for one word: the rebuilt label fields (every key written, `null`
  * where its source is gone), `null` for the other format's keys and for legacy boolean
- * `label_{NAME}` flags (spec §6.5, the #636 format) still on the record.
+ * `label_{NAME}` flags (the one-flag-per-label format of spec §6.5) still on the record.
  */
 const wordPatch = (
   stored: Metadata | null,
@@ -85,8 +87,8 @@ const wordPatch = (
  * nothing. A REMOVE therefore keeps the word's other labels instead of wiping them.
  * Keys whose source is gone are sent as `null` (Chroma's update merges, so leaving a key out
  * would keep it), and so are the keys of the other label format and legacy boolean
- * `label_{NAME}` flags (the 2026-01 format) still on the record, so a word never carries two
- * disagreeing label sets.
+ * `label_{NAME}` flags (an older layout with one flag per label) still on the record, so a
+ * word never carries two disagreeing label sets.
  *
  * Messages are grouped by receipt: per receipt one Chroma `get` for every word id (split at
  * `maxBatchSize`), one DynamoDB read (`listWordLabels` for a single word,

@@ -1,18 +1,18 @@
+import { toError } from '../errors.js';
 import { type ChromaLineIdParts, lineChromaId, wordChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef, ReceiptStore, WordRef } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
+import { deleteInBatches, unwrapBatchWriteError } from '../vectors/writeBatches.js';
 import { batchSizeOf, observersOf, receiptKey } from './operationSupport.js';
-import { type DeletionResult, toError } from './results.js';
+import type { DeletionResult } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
   type CollectionKind,
   collectionKind,
-  deleteInBatches,
   findExistingIds,
   listReceiptChromaIds,
   unknownCollectionError,
-  unwrapBatchWriteError,
-} from './vectorBatches.js';
+} from './vectorReads.js';
 
 /**
  * Options of {@link deleteWordEmbeddings} and {@link deleteLineEmbeddings}: the collection,

@@ -2,11 +2,11 @@ import type { ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
 import type { MetadataPatch } from '../ports/vectorCollection.js';
 
 /**
- * How a word's label sets are stored in Chroma metadata (spec §6.5):
+ * How a word's label sets are stored in Chroma metadata:
  * - `array`: `valid_labels_array` / `invalid_labels_array`, sorted string arrays, `null`
- *   (removed) when empty (HEAD, Chroma ≥ 1.5 array filters).
- * - `delimited`: `valid_labels` / `invalid_labels`, the seed-era strings `",A,B,"` (leading
- *   and trailing comma, for exact `$contains` matching), `""` when empty.
+ *   (removed) when empty; filter them with `$contains` on the array (Chroma 1.5 or later).
+ * - `delimited`: `valid_labels` / `invalid_labels`, strings such as `",A,B,"` (leading and
+ *   trailing comma, for exact `$contains` matching on the string), `""` when empty.
  */
 export type LabelFormat = 'array' | 'delimited';
 
@@ -33,7 +33,7 @@ export const ARRAY_LABEL_KEYS: readonly ['valid_labels_array', 'invalid_labels_a
   'invalid_labels_array',
 ];
 
-/** The metadata keys of the delimited (seed-era) format. */
+/** The metadata keys of the delimited format (comma-delimited strings). */
 export const DELIMITED_LABEL_KEYS: readonly ['valid_labels', 'invalid_labels'] = [
   'valid_labels',
   'invalid_labels',

@@ -1,13 +1,14 @@
 /**
  * Small helpers the compaction operations share: their options (batch size, clock, logger and
  * metrics), receipt references, metadata comparison, the row layout of the `lines`
- * collection, and the per-input result of the label operations. The batched Chroma reads and
- * writes live in `vectorBatches.ts`.
+ * collection, and the per-input result of the label operations. The batched Chroma reads live
+ * in `vectorReads.ts`, the batched writes in `vectors/writeBatches.ts`.
  * @internal
  * @packageDocumentation
  */
 
 import { pythonUtcNow } from '@receipt-chroma/dynamo-stream';
+import { errorType } from '../errors.js';
 import { receiptChromaIdPrefix } from '../ids/chromaIds.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import {
@@ -48,14 +49,6 @@ export const observersOf = (options: ObservabilityOptions): Observers => ({
   logger: options.logger ?? NOOP_LOGGER,
   metrics: options.metrics ?? NOOP_METRICS,
 });
-
-/**
- * The `error_type` dimension of an error metric: the error's class name (`typeof` for
- * something thrown that is not an `Error`).
- * @internal
- */
-export const errorType = (error: unknown): string =>
-  error instanceof Error ? error.name : typeof error;
 
 /**
  * Metric dimensions for one collection, plus `error_type` when an error is given.

@@ -1,17 +1,17 @@
+import { toError } from '../errors.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
+import { deleteInBatches, unwrapBatchWriteError } from '../vectors/writeBatches.js';
 import { batchSizeOf, observersOf, receiptWhere } from './operationSupport.js';
-import { type DeletionResult, toError } from './results.js';
+import type { DeletionResult } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
   type CollectionKind,
   collectionKind,
-  deleteInBatches,
   findExistingIds,
   getRecordsWhere,
   listReceiptChromaIds,
   unknownCollectionError,
-  unwrapBatchWriteError,
-} from './vectorBatches.js';
+} from './vectorReads.js';
 
 /**
  * Options of {@link deleteReceiptEmbeddings}: the collection, the receipts table (the

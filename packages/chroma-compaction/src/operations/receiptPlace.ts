@@ -1,7 +1,13 @@
 import type { ReceiptPlace } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch } from '../ports/vectorCollection.js';
 import { metadataProblem } from '../vectors/vectorRequestChecks.js';
+import {
+  type RecordPatch,
+  unwrapBatchWriteError,
+  updateInBatches,
+} from '../vectors/writeBatches.js';
 import {
   batchSizeOf,
   clockOf,
@@ -9,18 +15,15 @@ import {
   observersOf,
   patchChanges,
 } from './operationSupport.js';
-import { type MetadataUpdateResult, toError } from './results.js';
+import type { MetadataUpdateResult } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
   type CollectionKind,
   collectionKind,
   getRecords,
   listReceiptChromaIds,
-  type RecordPatch,
   unknownCollectionError,
-  unwrapBatchWriteError,
-  updateInBatches,
-} from './vectorBatches.js';
+} from './vectorReads.js';
 
 /**
  * Options of {@link syncReceiptPlace}: the collection (`words` or `lines`), the receipts

@@ -1,6 +1,12 @@
 import type { ReceiptSection } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata } from '../ports/vectorCollection.js';
+import {
+  type RecordPatch,
+  unwrapBatchWriteError,
+  updateInBatches,
+} from '../vectors/writeBatches.js';
 import {
   batchSizeOf,
   dimensionsOf,
@@ -10,14 +16,9 @@ import {
   receiptKey,
   receiptWhere,
 } from './operationSupport.js';
-import { type SectionUpdateResult, toError } from './results.js';
+import type { SectionUpdateResult } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
-import {
-  getRecordsWhere,
-  type RecordPatch,
-  unwrapBatchWriteError,
-  updateInBatches,
-} from './vectorBatches.js';
+import { getRecordsWhere } from './vectorReads.js';
 
 const STATUS_RANK: Readonly<Record<string, number>> = { VALID: 2, PENDING: 1 };
 
@@ -29,6 +30,7 @@ const STATUS_RANK: Readonly<Record<string, number>> = { VALID: 2, PENDING: 1 };
  *
  * @param sections - the receipt's sections
  * @returns line id → section type
+ * @internal
  */
 export function sectionsToLineMap(sections: readonly ReceiptSection[]): Map<number, string> {
   const best = new Map<number, { type: string; status: number; confidence: number }>();
@@ -54,6 +56,7 @@ export function sectionsToLineMap(sections: readonly ReceiptSection[]): Map<numb
  *
  * @param lineIds - the lines of the row
  * @param lineMap - from {@link sectionsToLineMap}
+ * @internal
  */
 export function rowSectionFromMap(
   lineIds: readonly number[],
@@ -97,10 +100,12 @@ interface ReceiptJob {
  * Recomputes `section_label` on the rows of the `lines` collection (spec §8) for every
  * receipt named by a section message or listed in `extraReceipts`, once per receipt however
  * many messages name it. Per receipt: one `get` of its rows; none → `skipped` without reading
- * DynamoDB; otherwise one consistent read of its sections, the row's section from
- * {@link sectionsToLineMap} and {@link rowSectionFromMap}, and an `update` (per
+ * DynamoDB; otherwise one consistent read of its sections, and an `update` (per
  * `maxBatchSize` rows) of only the rows whose label changes, sending `{ section_label }`
- * (`null` removes it).
+ * (`null` removes it). A line belongs to the section that claims it with the best
+ * validation status (VALID, then PENDING, then any other; INVALID sections claim nothing),
+ * then the highest confidence, then the first listed; a row's section is the one most of its
+ * lines belong to, and none when no line is claimed or two sections tie.
  *
  * Returns one result per receipt (in order of first mention, extra receipts last) whose
  * `recordIds` list every input that named it, plus one `failed` result per input without a

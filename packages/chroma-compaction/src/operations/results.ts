@@ -105,14 +105,3 @@ export function resultRecordCount(result: OperationResult): number {
   if (result.status !== 'applied') return 0;
   return result.kind === 'deletion' ? result.deletedCount : result.updatedCount;
 }
-
-/**
- * Turns anything thrown into an `Error` (a thrown string or object becomes the message of
- * a new `Error`, kept as its `cause`), so a failed result always carries an `Error`.
- * @param thrown - the value caught
- */
-export function toError(thrown: unknown): Error {
-  if (thrown instanceof Error) return thrown;
-  const message = typeof thrown === 'string' ? thrown : `Non-error thrown: ${String(thrown)}`;
-  return new Error(message, { cause: thrown });
-}

@@ -2,6 +2,7 @@ import type { DecodedStreamMessage } from '@receipt-chroma/dynamo-stream';
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { ReceiptStore } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
+import { DEFAULT_MAX_BATCH_SIZE } from '../vectors/writeBatches.js';
 
 /**
  * The parts of a queue message an operation reads: a decoded SQS body
@@ -23,7 +24,7 @@ export interface OperationInput {
 }
 
 /** Records per Chroma request by default: under Chroma Cloud's limit of 300 (spec §18.12). */
-export const DEFAULT_OPERATION_BATCH_SIZE = 250;
+export const DEFAULT_OPERATION_BATCH_SIZE: typeof DEFAULT_MAX_BATCH_SIZE = DEFAULT_MAX_BATCH_SIZE;
 
 /** Options every compaction operation takes. */
 export interface OperationOptions extends ObservabilityOptions {

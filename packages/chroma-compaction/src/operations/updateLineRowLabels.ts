@@ -1,7 +1,9 @@
 import { CORE_LABELS, type ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
+import { toError } from '../errors.js';
 import { lineChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
+import { updateEachBatch } from '../vectors/writeBatches.js';
 import {
   batchSizeOf,
   dimensionsOf,
@@ -12,9 +14,9 @@ import {
   receiptKey,
   receiptWhere,
 } from './operationSupport.js';
-import { type LabelUpdateResult, type OperationStatus, toError } from './results.js';
+import type { LabelUpdateResult, OperationStatus } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
-import { getRecordsWhere, updateEachBatch } from './vectorBatches.js';
+import { getRecordsWhere } from './vectorReads.js';
 
 /** The longest `label_{NAME}` key written, in UTF-8 bytes (Python's limit, spec §7). */
 const MAX_LABEL_KEY_BYTES = 36;
@@ -33,6 +35,7 @@ const CORE_LABEL_SET: ReadonlySet<string> = new Set(CORE_LABELS);
  * @param stored - the row's current metadata
  * @param lineIds - the lines the row covers
  * @param labels - word labels of the receipt (labels of other lines are ignored)
+ * @internal
  */
 export function rowLabelPatch(
   stored: Metadata | null,
@@ -90,8 +93,11 @@ interface RowTarget {
  * receipt named by the messages, reads the receipt's rows (one `get` by `image_id` /
  * `receipt_id`) and its word labels (one DynamoDB read), finds the rows that contain a
  * message's `line_id` (through each row's `row_line_ids`), rebuilds their `label_*` metadata
- * with {@link rowLabelPatch}, and writes the rows that change (one `update` per
- * `maxBatchSize` rows).
+ * from the word labels of the row's lines, and writes the rows that change (one `update` per
+ * `maxBatchSize` rows). For each core label on a word of the row, `label_{NAME}` is `true`
+ * when a word has it VALID, else `false` when one has it INVALID; `label_status` is
+ * `validated`, `auto_suggested` or `unvalidated`; `label_*` keys of labels that are gone are
+ * removed.
  *
  * Returns one result per input, in input order, with the row id as `chromaId`:
  * - `failed`: missing or invalid ids (`InvalidChromaIdError`), or the Chroma read/write or

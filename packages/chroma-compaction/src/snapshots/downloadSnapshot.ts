@@ -6,7 +6,7 @@ import { unpackSnapshot } from '../archives/unpackSnapshot.js';
 import { ObjectNotFoundError } from '../errors.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
-import { NoSnapshotError, type SnapshotCheck, SnapshotIntegrityError } from './errors.js';
+import { NoSnapshotError, SnapshotIntegrityError } from './errors.js';
 import { checkExtractedFiles, pathExists, removeExtracted } from './extractedFiles.js';
 import { fetchTarball } from './fetchTarball.js';
 import { downloadFileLayout } from './fileLayout.js';
@@ -23,13 +23,10 @@ import {
   snapshotKeys,
 } from './snapshotKeys.js';
 import { readOptionalText, readPointer } from './snapshotObjects.js';
-import type { DownloadedSnapshot, DownloadSnapshotOptions } from './types.js';
+import type { DownloadedSnapshot, DownloadSnapshotOptions, Fail } from './types.js';
 
 /** A version name that is one safe key segment. */
 const SAFE_VERSION = /^(?!\.{1,2}$)[^/\\\0]+$/;
-
-/** What a failed check throws, for one download. @internal */
-export type Fail = (check: SnapshotCheck, message: string, cause?: unknown) => never;
 
 /**
  * Downloads a version of a collection's snapshot into `dest` and verifies it before use

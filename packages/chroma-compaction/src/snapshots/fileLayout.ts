@@ -8,10 +8,9 @@ import { archiveEntryPath } from '../archives/archiveEntryPath.js';
 import { ArchiveError } from '../archives/errors.js';
 import { ObjectNotFoundError } from '../errors.js';
 import type { ObjectInfo, ObjectStore } from '../ports/objectStore.js';
-import type { Fail } from './downloadSnapshot.js';
 import { removeExtracted } from './extractedFiles.js';
 import { SNAPSHOT_HASH, SNAPSHOT_MANIFEST, type SnapshotKeys } from './snapshotKeys.js';
-import type { DownloadedSnapshot } from './types.js';
+import type { DownloadedSnapshot, Fail } from './types.js';
 
 /** Files downloaded at once. */
 const CONCURRENCY = 4;

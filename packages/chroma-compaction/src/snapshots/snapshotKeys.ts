@@ -12,8 +12,9 @@ export const SNAPSHOT_MANIFEST = 'manifest.json';
 export const VERSION_ID_PATTERN: RegExp = /^\d{8}_\d{6}_\d{6}_[0-9a-f]{8}$/;
 
 /**
- * A version id of either era: `YYYYMMDD_HHMMSS` (older Python publishers, spec §12.1) or the
- * current form. Both sort by time as strings; pruning considers only names like these.
+ * A version id in either form a publisher may have written: `YYYYMMDD_HHMMSS`, or the form of
+ * {@link VERSION_ID_PATTERN} (spec §12.1). Both sort by time as strings; pruning considers
+ * only names like these.
  */
 export const ANY_VERSION_ID_PATTERN: RegExp = /^\d{8}_\d{6}(?:_\d{6}_[0-9a-f]{8})?$/;
 

@@ -3,6 +3,7 @@ import type { UnpackLimits } from '../archives/types.js';
 import type { CollectionName } from '../compaction/types.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
+import type { SnapshotCheck } from './errors.js';
 import type { SnapshotManifest } from './manifest.js';
 
 /**
@@ -85,3 +86,6 @@ export interface DownloadedSnapshot {
   /** Which layout the version had. */
   readonly layout: 'tarball' | 'files';
 }
+
+/** What a failed check of a download throws. @internal */
+export type Fail = (check: SnapshotCheck, message: string, cause?: unknown) => never;

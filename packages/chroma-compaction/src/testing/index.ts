@@ -4,14 +4,14 @@
  * @packageDocumentation
  */
 
-export { InMemoryLockStore } from './inMemoryLockStore.js';
+export { InMemoryLockStore } from './InMemoryLockStore.js';
 export {
   InMemoryReceiptStore,
   type InMemoryReceiptStoreSeed,
   receiptSeedItems,
-} from './inMemoryReceiptStore.js';
+} from './InMemoryReceiptStore.js';
 export {
   InMemoryVectorCollection,
   type InMemoryVectorCollectionOptions,
   type VectorOperation,
-} from './inMemoryVectorCollection.js';
+} from './InMemoryVectorCollection.js';

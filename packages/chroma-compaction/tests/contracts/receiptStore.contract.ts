@@ -16,7 +16,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { InvalidReceiptItemError, ReceiptStoreError } from '../../src/errors.js';
 import type { ReceiptStore } from '../../src/ports/receiptStore.js';
-import type { InMemoryReceiptStoreSeed } from '../../src/testing/inMemoryReceiptStore.js';
+import type { InMemoryReceiptStoreSeed } from '../../src/testing/InMemoryReceiptStore.js';
 import {
   byUtf8,
   letterItem,

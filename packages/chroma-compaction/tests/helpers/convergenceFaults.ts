@@ -13,7 +13,7 @@ import type {
   VectorCollection,
 } from '../../src/ports/vectorCollection.js';
 import { aroundReceiptStore } from '../../src/receipts/aroundReceiptStore.js';
-import type { InMemoryReceiptStore } from '../../src/testing/inMemoryReceiptStore.js';
+import type { InMemoryReceiptStore } from '../../src/testing/InMemoryReceiptStore.js';
 import { labelsOfWord, lineMetadata, wordMetadata } from './convergenceExpected.js';
 import type { ReceiptContents, SeededRandom } from './convergenceModel.js';
 import { FlakyCollection } from './flakyCollection.js';

@@ -22,7 +22,7 @@ import {
   receiptWordToItem,
 } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../../src/compaction/types.js';
-import { InMemoryReceiptStore } from '../../src/testing/inMemoryReceiptStore.js';
+import { InMemoryReceiptStore } from '../../src/testing/InMemoryReceiptStore.js';
 import { makeLine, makePlace, makeReceipt, makeSection, makeWord } from './receiptEntities.js';
 
 /**

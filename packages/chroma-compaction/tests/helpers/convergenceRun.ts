@@ -7,7 +7,7 @@ import type {
 } from '../../src/compaction/types.js';
 import type { ReceiptStore } from '../../src/ports/receiptStore.js';
 import type { VectorCollection } from '../../src/ports/vectorCollection.js';
-import { InMemoryVectorCollection } from '../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryVectorCollection } from '../../src/testing/InMemoryVectorCollection.js';
 import { actualRecords, diffRecords, expectedRecords } from './convergenceExpected.js';
 import {
   DeltaStore,

@@ -2,17 +2,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeStreamMessage } from '@receipt-chroma/dynamo-stream';
-import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../src/adapters/fs/FileSystemObjectStore.js';
 import type { SqsRecordLike } from '../../src/compaction/decodeSqsRecords.js';
 import type { CollectionName, CollectionUpdateInput } from '../../src/compaction/types.js';
 import type { CycleChroma } from '../../src/cycle/compactCollection.js';
 import type { OpenCollection } from '../../src/cycle/types.js';
 import type { GetResponse } from '../../src/ports/vectorCollection.js';
-import { SnapshotCache } from '../../src/snapshots/cache/snapshotCache.js';
+import { SnapshotCache } from '../../src/snapshots/cache/SnapshotCache.js';
 import { publishSnapshot } from '../../src/snapshots/publishSnapshot.js';
-import { InMemoryLockStore } from '../../src/testing/inMemoryLockStore.js';
-import { InMemoryReceiptStore } from '../../src/testing/inMemoryReceiptStore.js';
-import { InMemoryVectorCollection } from '../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryLockStore } from '../../src/testing/InMemoryLockStore.js';
+import { InMemoryReceiptStore } from '../../src/testing/InMemoryReceiptStore.js';
+import { InMemoryVectorCollection } from '../../src/testing/InMemoryVectorCollection.js';
 
 /** The file a JSON-backed test collection keeps in its persist directory. */
 const COLLECTION_FILE = 'collection.json';

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
-import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../src/adapters/fs/FileSystemObjectStore.js';
 import type { CollectionName } from '../../src/compaction/types.js';
 import { type DeltaCheck, DeltaIntegrityError } from '../../src/deltas/errors.js';
 import { type ReadDeltaOptions, readDelta } from '../../src/deltas/readDelta.js';

@@ -7,7 +7,7 @@ import type {
   RefreshLockRequest,
 } from '../../src/ports/lockStore.js';
 import type { Logger } from '../../src/ports/observability.js';
-import { InMemoryLockStore } from '../../src/testing/inMemoryLockStore.js';
+import { InMemoryLockStore } from '../../src/testing/InMemoryLockStore.js';
 
 /** 2026-01-04T12:00:00.000Z in epoch milliseconds: the fake clock's start in lock tests. */
 export const LOCK_T0 = 1_767_528_000_000;

@@ -5,7 +5,7 @@
  * root as its only argument. Each message is one {@link RacerPut}; each reply one
  * {@link RacerReply}.
  */
-import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../src/adapters/fs/FileSystemObjectStore.js';
 import { PreconditionFailedError } from '../../src/errors.js';
 
 /** A put the parent asks for. */

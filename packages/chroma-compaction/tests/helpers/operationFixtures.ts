@@ -33,8 +33,8 @@ import type {
   UpsertRequest,
   VectorCollection,
 } from '../../src/ports/vectorCollection.js';
-import { InMemoryReceiptStore } from '../../src/testing/inMemoryReceiptStore.js';
-import { InMemoryVectorCollection } from '../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryReceiptStore } from '../../src/testing/InMemoryReceiptStore.js';
+import { InMemoryVectorCollection } from '../../src/testing/InMemoryVectorCollection.js';
 
 /**
  * Builders for the compaction operation tests: queue messages, seeded records, a

@@ -14,8 +14,8 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
-import { SnapshotCache } from '../../src/snapshots/cache/snapshotCache.js';
+import { FileSystemObjectStore } from '../../src/adapters/fs/FileSystemObjectStore.js';
+import { SnapshotCache } from '../../src/snapshots/cache/SnapshotCache.js';
 import type { downloadSnapshot } from '../../src/snapshots/downloadSnapshot.js';
 
 /** What the child does. */

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { FileSystemObjectStore } from '../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../src/adapters/fs/FileSystemObjectStore.js';
 import type { Logger } from '../../src/ports/observability.js';
 import {
   SnapshotCache,
   type SnapshotCacheOptions,
-} from '../../src/snapshots/cache/snapshotCache.js';
+} from '../../src/snapshots/cache/SnapshotCache.js';
 import type { downloadSnapshot } from '../../src/snapshots/downloadSnapshot.js';
 import type { publishSnapshot } from '../../src/snapshots/publishSnapshot.js';
 import { snapshotKeys } from '../../src/snapshots/snapshotKeys.js';

@@ -1,5 +1,5 @@
 import type { Metadata as ChromaMetadata, Where as ChromaWhere, Collection } from 'chromadb';
-import { VectorStoreError } from '../../errors.js';
+import { errorType, VectorStoreError } from '../../errors.js';
 import {
   type Logger,
   type Metrics,
@@ -21,10 +21,16 @@ import {
   updateRequestProblem,
   upsertRequestProblem,
 } from '../../vectors/vectorRequestChecks.js';
+import {
+  batchSlice,
+  DEFAULT_MAX_BATCH_SIZE,
+  type WriteBatch,
+  writeBatches,
+} from '../../vectors/writeBatches.js';
 import { toChromaDocuments, toChromaEmbeddings, toChromaMetadatas } from './chromaWritePayload.js';
 
 /** Records per write request by default: below Chroma Cloud's limit of 300. */
-export const DEFAULT_CHROMA_MAX_BATCH_SIZE = 250;
+export const DEFAULT_CHROMA_MAX_BATCH_SIZE: typeof DEFAULT_MAX_BATCH_SIZE = DEFAULT_MAX_BATCH_SIZE;
 
 /**
  * The part of a chromadb `Collection` the adapter calls. Any chromadb 3.x collection fits
@@ -58,22 +64,6 @@ interface BatchPosition {
 
 const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
-
-const errorType = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
-
-/**
- * The batches `[start, end)` of `count` records, at most `size` each.
- */
-const batchRanges = (count: number, size: number): [number, number][] => {
-  const ranges: [number, number][] = [];
-  for (let start = 0; start < count; start += size) {
-    ranges.push([start, Math.min(start + size, count)]);
-  }
-  return ranges;
-};
-
-const slice = <T>(values: readonly T[] | undefined, start: number, end: number, whole: boolean) =>
-  values === undefined || whole ? values : values.slice(start, end);
 
 /**
  * Wraps a chromadb (3.x) collection as a {@link VectorCollection}.
@@ -157,16 +147,15 @@ export function chromaVectorCollection(
     }
   };
 
-  /** Sends `count` records in consecutive batches. */
+  /** Sends `count` records in consecutive batches (see `vectors/writeBatches.ts`). */
   const batched = async (
     operation: Operation,
     count: number,
-    send: (start: number, end: number, whole: boolean) => Promise<unknown>,
+    send: (batch: WriteBatch) => Promise<unknown>,
   ): Promise<void> => {
-    const ranges = batchRanges(count, maxBatchSize);
-    for (const [index, [start, end]] of ranges.entries()) {
-      const position = { batch: index + 1, batches: ranges.length, recordsDone: start };
-      await request(operation, end - start, () => send(start, end, ranges.length === 1), position);
+    for (const batch of writeBatches(count, maxBatchSize)) {
+      const position = { batch: batch.number, batches: batch.batches, recordsDone: batch.start };
+      await request(operation, batch.end - batch.start, () => send(batch), position);
     }
   };
 
@@ -206,12 +195,12 @@ export function chromaVectorCollection(
       const problem = upsertRequestProblem(upsertRequest);
       if (problem !== undefined) throw refuse('upsert', problem);
       const { ids, embeddings, documents, metadatas } = upsertRequest;
-      await batched('upsert', ids.length, (start, end, whole) => {
-        const batchDocuments = toChromaDocuments(slice(documents, start, end, whole));
-        const batchMetadatas = toChromaMetadatas(slice(metadatas, start, end, whole));
+      await batched('upsert', ids.length, (batch) => {
+        const batchDocuments = toChromaDocuments(batchSlice(documents, batch));
+        const batchMetadatas = toChromaMetadatas(batchSlice(metadatas, batch));
         return collection.upsert({
-          ids: slice(ids, start, end, whole) as string[],
-          embeddings: toChromaEmbeddings(slice(embeddings, start, end, whole) ?? []),
+          ids: batchSlice(ids, batch) as string[],
+          embeddings: toChromaEmbeddings(batchSlice(embeddings, batch) ?? []),
           ...(batchDocuments === undefined ? {} : { documents: batchDocuments }),
           ...(batchMetadatas === undefined
             ? {}
@@ -224,10 +213,10 @@ export function chromaVectorCollection(
       const problem = updateRequestProblem(updateRequest);
       if (problem !== undefined) throw refuse('update', problem);
       const { ids, embeddings, documents, metadatas } = updateRequest;
-      await batched('update', ids.length, (start, end, whole) => {
-        const batchEmbeddings = slice(embeddings, start, end, whole);
-        const batchDocuments = toChromaDocuments(slice(documents, start, end, whole));
-        const batchMetadatas = toChromaMetadatas(slice(metadatas, start, end, whole));
+      await batched('update', ids.length, (batch) => {
+        const batchEmbeddings = batchSlice(embeddings, batch);
+        const batchDocuments = toChromaDocuments(batchSlice(documents, batch));
+        const batchMetadatas = toChromaMetadatas(batchSlice(metadatas, batch));
         if (
           batchEmbeddings === undefined &&
           batchDocuments === undefined &&
@@ -237,7 +226,7 @@ export function chromaVectorCollection(
           return Promise.resolve();
         }
         return collection.update({
-          ids: slice(ids, start, end, whole) as string[],
+          ids: batchSlice(ids, batch) as string[],
           ...(batchEmbeddings === undefined
             ? {}
             : { embeddings: toChromaEmbeddings(batchEmbeddings) }),
@@ -261,8 +250,8 @@ export function chromaVectorCollection(
       }
       const problem = idListProblem(ids);
       if (problem !== undefined) throw refuse('delete', problem);
-      await batched('delete', ids.length, (start, end, whole) =>
-        collection.delete({ ids: slice(ids, start, end, whole) as string[], ...chromaWhere }),
+      await batched('delete', ids.length, (batch) =>
+        collection.delete({ ids: batchSlice(ids, batch) as string[], ...chromaWhere }),
       );
     },
 

@@ -5,7 +5,8 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import { FENCE_COUNTER_TYPE } from '../../locks/lockRules.js';
 import type { AcquireLockRequest } from '../../ports/lockStore.js';
-import { Expression, fenceKey, type Item, lockKey } from './lockExpression.js';
+import { Expression } from './Expression.js';
+import { fenceKey, type Item, lockKey } from './lockItems.js';
 
 /**
  * The acquire transaction of `DynamoLockStore` (see `lockRules.ts`, **Fence**): one

@@ -3,5 +3,5 @@
  * through `@aws-sdk/client-dynamodb` (a peer dependency; the client is yours).
  * @packageDocumentation
  */
-export { DynamoLockStore, type DynamoLockStoreOptions } from './dynamoLockStore.js';
-export { DynamoReceiptStore, type DynamoReceiptStoreOptions } from './dynamoReceiptStore.js';
+export { DynamoLockStore, type DynamoLockStoreOptions } from './DynamoLockStore.js';
+export { DynamoReceiptStore, type DynamoReceiptStoreOptions } from './DynamoReceiptStore.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { KeyedMutex } from './keyedMutex.js';
+import { KeyedMutex } from './KeyedMutex.js';
 import { errorCode, isMissing } from './objectFiles.js';
 import type { ObjectPaths } from './objectKeyPath.js';
 

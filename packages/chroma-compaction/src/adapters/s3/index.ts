@@ -3,4 +3,4 @@
  * `@aws-sdk/client-s3` and `@aws-sdk/lib-storage` (peer dependencies; the client is yours).
  * @packageDocumentation
  */
-export { S3ObjectStore, type S3ObjectStoreOptions } from './s3ObjectStore.js';
+export { S3ObjectStore, type S3ObjectStoreOptions } from './S3ObjectStore.js';

@@ -12,11 +12,11 @@ import type { CollectionName } from '../../compaction/types.js';
 import type { ObjectStore } from '../../ports/objectStore.js';
 import type { Logger, MetricDimensions, Metrics } from '../../ports/observability.js';
 import type { downloadSnapshot } from '../downloadSnapshot.js';
+import { SnapshotCacheError, SnapshotCacheLockTimeoutError } from '../errors.js';
 import { isDirectory, moveIntoPlace, readTrimmed, syncDirectory } from './cacheFiles.js';
 import { countLiveHolds } from './cacheHolds.js';
 import { type CacheLayout, temporaryVersion } from './cacheLayout.js';
 import { type CacheLockSettings, type HeldLock, waitForLock } from './cacheLocks.js';
-import { SnapshotCacheError, SnapshotCacheLockTimeoutError } from './snapshotCacheErrors.js';
 
 /** What the cache's steps share. @internal */
 export interface CacheContext {

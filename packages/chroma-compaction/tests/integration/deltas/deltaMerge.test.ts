@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
-import { S3ObjectStore } from '../../../src/adapters/s3/s3ObjectStore.js';
+import { S3ObjectStore } from '../../../src/adapters/s3/S3ObjectStore.js';
 import { describeDeltaMergeContract } from '../../contracts/deltaMerge.contract.js';
 import { makeCompactionServicesFixture } from '../helpers/compactionServices.js';
 import { sharedChromaClient } from '../helpers/localChroma.js';

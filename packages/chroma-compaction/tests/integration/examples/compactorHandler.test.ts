@@ -21,7 +21,7 @@ import {
 import { readCompactorConfig } from '../../../../../examples/compactor/config.js';
 import type { FlushableMetrics } from '../../../../../examples/compactor/observability.js';
 import { openSnapshot } from '../../../src/adapters/chroma/openSnapshot.js';
-import { S3ObjectStore } from '../../../src/adapters/s3/s3ObjectStore.js';
+import { S3ObjectStore } from '../../../src/adapters/s3/S3ObjectStore.js';
 import type { CollectionUpdateInput } from '../../../src/compaction/types.js';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import type { Metadata } from '../../../src/ports/vectorCollection.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ChromaClient } from 'chromadb';
 import { chromaVectorCollection } from '../../../src/adapters/chroma/chromaVectorCollection.js';
-import { DynamoReceiptStore } from '../../../src/adapters/dynamodb/dynamoReceiptStore.js';
+import { DynamoReceiptStore } from '../../../src/adapters/dynamodb/DynamoReceiptStore.js';
 import { type CompactionFixture, entityWriters } from '../../helpers/operationFixtures.js';
 import { writeItems } from './motoDynamoDb.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initializeEmptySnapshot } from '../../../src/adapters/chroma/initializeEmptySnapshot.js';
 import { openSnapshot } from '../../../src/adapters/chroma/openSnapshot.js';
-import { S3ObjectStore } from '../../../src/adapters/s3/s3ObjectStore.js';
+import { S3ObjectStore } from '../../../src/adapters/s3/S3ObjectStore.js';
 import { downloadSnapshot } from '../../../src/snapshots/downloadSnapshot.js';
 import {
   NoSnapshotError,

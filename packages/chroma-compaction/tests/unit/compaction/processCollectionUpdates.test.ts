@@ -13,8 +13,8 @@ import type {
 } from '../../../src/compaction/types.js';
 import { ReceiptStoreError } from '../../../src/errors.js';
 import { lineChromaId, wordChromaId } from '../../../src/ids/chromaIds.js';
-import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
-import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { seedWordsWorld, statuses } from '../../helpers/compactionWorld.js';
 import { fakeDeltaMerger } from '../../helpers/fakeDeltaMerger.js';
 import {

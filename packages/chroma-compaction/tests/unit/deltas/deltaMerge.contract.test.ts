@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { FileSystemObjectStore } from '../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { describeDeltaMergeContract } from '../../contracts/deltaMerge.contract.js';
 import { makeInMemoryLabelFixture } from '../../helpers/operationFixtures.js';
 

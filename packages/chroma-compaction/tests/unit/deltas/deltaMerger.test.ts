@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import type { DeltaMergeRequest, MergeDeltasContext } from '../../../src/compaction/types.js';
 import { createDeltaMerger } from '../../../src/deltas/deltaMerger.js';
 import { DeltaIntegrityError, DeltaNotFoundError } from '../../../src/deltas/errors.js';
@@ -14,7 +14,7 @@ import type {
   UpsertRequest,
   VectorCollection,
 } from '../../../src/ports/vectorCollection.js';
-import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { CountingCollection, RecordingMetrics } from '../../helpers/operationFixtures.js';
 
 const IMAGE = '3f52804b-2fad-4e00-92c8-b593da3a8ed3';

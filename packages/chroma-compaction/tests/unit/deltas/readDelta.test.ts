@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileSystemObjectStore } from '../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { DeltaIntegrityError } from '../../../src/deltas/errors.js';
 import {
   type DeltaEntryInfo,
@@ -20,7 +20,7 @@ import { lineChromaId } from '../../../src/ids/chromaIds.js';
 /** When `on`, every id gets the same fingerprint, so each is compared with all before it. */
 const collide = vi.hoisted(() => ({ on: false }));
 vi.mock('../../../src/deltas/idFingerprints.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../src/deltas/idFingerprints.js')>();
+  const original = await importOriginal<typeof import('../../../src/deltas/IdFingerprints.js')>();
   class MaybeColliding extends original.IdFingerprints {
     constructor() {
       super((id) => (collide.on ? 7 : original.idFingerprint(id)));

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LockManager } from '../../../src/locks/lockManager.js';
+import { LockManager } from '../../../src/locks/LockManager.js';
 import {
   type LockManagerOptions,
   resolveLockManagerOptions,
   resolveRetry,
 } from '../../../src/locks/lockManagerOptions.js';
 import { retryDelay } from '../../../src/locks/lockRetry.js';
-import { InMemoryLockStore } from '../../../src/testing/inMemoryLockStore.js';
+import { InMemoryLockStore } from '../../../src/testing/InMemoryLockStore.js';
 
 const store = new InMemoryLockStore();
 

@@ -11,8 +11,8 @@ import {
   pruneReceiptEmbeddings,
 } from '../../../src/operations/receiptEmbeddingDeletions.js';
 import type { WordRef } from '../../../src/ports/receiptStore.js';
-import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
-import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { FlakyCollection, namesId } from '../../helpers/flakyCollection.js';
 import {
   CountingCollection,

@@ -45,7 +45,7 @@ describe('Function: reconstructLabelMetadata', () => {
     const patch = reconstructLabelMetadata([]);
 
     // Assess
-    expect(Object.values(patch).every((value) => value === null)).toBe(true);
+    expect(Object.values(patch)).toEqual([null, null, null, null, null, null]);
     expect(Object.keys(patch)).toHaveLength(6);
   });
 

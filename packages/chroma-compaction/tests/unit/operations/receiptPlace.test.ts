@@ -10,8 +10,8 @@ import { lineChromaId } from '../../../src/ids/chromaIds.js';
 import { placeMetadataPatch, syncReceiptPlace } from '../../../src/operations/receiptPlace.js';
 import type { WordRef } from '../../../src/ports/receiptStore.js';
 import type { Metadata } from '../../../src/ports/vectorCollection.js';
-import { InMemoryReceiptStore } from '../../../src/testing/inMemoryReceiptStore.js';
-import { InMemoryVectorCollection } from '../../../src/testing/inMemoryVectorCollection.js';
+import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { FlakyCollection } from '../../helpers/flakyCollection.js';
 import {
   CountingCollection,
@@ -86,7 +86,7 @@ describe('Function: placeMetadataPatch', () => {
     const patch = placeMetadataPatch(undefined);
 
     // Assess
-    expect(Object.values(patch).every((value) => value === null)).toBe(true);
+    expect(Object.values(patch)).toEqual([null, null, null, null, null, null, null]);
     expect(Object.keys(patch)).toHaveLength(7);
   });
 });
@@ -252,7 +252,9 @@ describe('Function: syncReceiptPlace', () => {
     expect(counting.updateSizes).toEqual([250, 250, 100]);
     expect(counting.calls.get).toBe(3);
     const stored = await metadataOf(words, ids);
-    expect(stored.every((metadata) => metadata?.['merchant_name'] === 'Target')).toBe(true);
+    expect(new Set(stored.map((metadata) => metadata?.['merchant_name']))).toEqual(
+      new Set(['Target']),
+    );
   });
 
   it('honours a smaller maxBatchSize', async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { serializeSnapshotManifest } from '../../../src/snapshots/manifest.js';
 import { pruneVersions } from '../../../src/snapshots/pruneVersions.js';
 import {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../../src/adapters/fs/fileSystemObjectStore.js';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { SnapshotConflictError, SnapshotLockError } from '../../../src/snapshots/errors.js';
 import { parseSnapshotManifest, type SnapshotManifest } from '../../../src/snapshots/manifest.js';
 import { publishSnapshot } from '../../../src/snapshots/publishSnapshot.js';

@@ -1,0 +1,159 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandOutput,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
+import { ReceiptStoreError } from '../../errors.js';
+import { ReceiptItemStore } from '../../receipts/ReceiptItemStore.js';
+import {
+  collectReceiptItems,
+  parseReceiptItem,
+  type ReceiptItemKey,
+  type ReceiptItemQuery,
+} from '../../receipts/receiptItemQueries.js';
+
+/** Options of {@link DynamoReceiptStore}. */
+export interface DynamoReceiptStoreOptions {
+  /** A DynamoDB client (`@aws-sdk/client-dynamodb`). The store never destroys it. */
+  readonly client: DynamoDBClient;
+  /** The receipts table (keys `PK` and `SK`, both strings). */
+  readonly tableName: string;
+  /**
+   * Read with `ConsistentRead`, so an item written just before the stream record that
+   * triggered the read is always seen (costs twice the read capacity of an eventually
+   * consistent read).
+   * @default true
+   */
+  readonly consistentRead?: boolean;
+  /**
+   * The most items one Query page evaluates (`Limit`); the store keeps paginating with
+   * `LastEvaluatedKey` until the end either way. Unset, DynamoDB pages by 1 MB.
+   * @default undefined
+   */
+  readonly pageSize?: number;
+}
+
+/**
+ * The `ReceiptStore` on the receipts table, through the low-level DynamoDB client. The get
+ * reads (`getReceipt`, `getReceiptPlace`) are one `GetItem` each (two for a receipt whose
+ * place is missing, to look for a legacy row); every list read is a Query on `PK = IMAGE#{imageId}` with `begins_with(SK, …)`, followed to the last page;
+ * the store keeps the items whose SK has the exact key shape of the wanted entity (so receipt
+ * letters and labels, which live under word keys, are never read as words) and parses each
+ * with the `@receipt-chroma/dynamo-stream` item schema. Results are in sort-key order.
+ *
+ * Reading a receipt's lines walks every item under its `LINE#` keys (words, letters and
+ * labels included) and drops all but the lines; Python used GSI3 for this instead.
+ *
+ * Errors: an invalid reference (`imageId` not a UUID, `receiptId` not an integer `> 0`,
+ * `lineId`/`wordId` not integers `>= 0`) rejects with `ReceiptStoreError` before any call;
+ * a failed Query with `ReceiptStoreError` holding the SDK error as `cause`; an item that fails
+ * validation with `InvalidReceiptItemError` listing every bad item.
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+ * import { DynamoReceiptStore } from '@receipt-chroma/chroma-compaction/dynamodb';
+ *
+ * const store = new DynamoReceiptStore({ client: new DynamoDBClient({}), tableName: 'ReceiptsTable' });
+ * const words = await store.listReceiptWords({ imageId, receiptId: 1 });
+ * ```
+ */
+export class DynamoReceiptStore extends ReceiptItemStore {
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
+  readonly #consistentRead: boolean;
+  readonly #pageSize: number | undefined;
+
+  /**
+   * @throws ReceiptStoreError when `tableName` is empty or `pageSize` is not a positive integer
+   */
+  constructor(options: DynamoReceiptStoreOptions) {
+    super({ query: (build) => this.#read(build), get: (build) => this.#get(build) });
+    if (typeof options.tableName !== 'string' || options.tableName === '') {
+      throw new ReceiptStoreError('DynamoReceiptStore needs a non-empty tableName', {
+        operation: 'constructor',
+      });
+    }
+    if (
+      options.pageSize !== undefined &&
+      (!Number.isSafeInteger(options.pageSize) || options.pageSize < 1)
+    ) {
+      throw new ReceiptStoreError(
+        `DynamoReceiptStore pageSize must be a positive integer, got ${String(options.pageSize)}`,
+        { operation: 'constructor' },
+      );
+    }
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#consistentRead = options.consistentRead ?? true;
+    this.#pageSize = options.pageSize;
+  }
+
+  async #get<Entity>(build: () => ReceiptItemKey<Entity>): Promise<Entity | undefined> {
+    const key = build();
+    let output: GetItemCommandOutput;
+    try {
+      output = await this.#client.send(
+        new GetItemCommand({
+          TableName: this.#tableName,
+          Key: { PK: { S: key.pk }, SK: { S: key.sk } },
+          ConsistentRead: this.#consistentRead,
+        }),
+      );
+    } catch (error) {
+      throw this.#readError(key.operation, 'GetItem', error, { pk: key.pk, sk: key.sk });
+    }
+    // The receipt entities hold no binary attributes (see #pages).
+    return parseReceiptItem(key, output.Item as unknown as DynamoDBItem | undefined);
+  }
+
+  #readError(
+    operation: string,
+    call: string,
+    error: unknown,
+    context: Readonly<Record<string, string>>,
+  ): ReceiptStoreError {
+    return new ReceiptStoreError(
+      `${operation}: DynamoDB ${call} on ${this.#tableName} failed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error, operation, context: { tableName: this.#tableName, ...context } },
+    );
+  }
+
+  async #read<Entity>(build: () => ReceiptItemQuery<Entity>): Promise<Entity[]> {
+    const query = build();
+    return collectReceiptItems(query, this.#pages(query));
+  }
+
+  async *#pages(query: ReceiptItemQuery<unknown>): AsyncGenerator<DynamoDBItem[]> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      let output: QueryCommandOutput;
+      try {
+        output = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' },
+            ExpressionAttributeValues: { ':pk': { S: query.pk }, ':prefix': { S: query.skPrefix } },
+            ConsistentRead: this.#consistentRead,
+            Limit: this.#pageSize,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+      } catch (error) {
+        throw this.#readError(query.operation, 'Query', error, {
+          pk: query.pk,
+          skPrefix: query.skPrefix,
+        });
+      }
+      // The receipt entities hold no binary attributes, so the SDK's item shape is the
+      // stream-image shape the item schemas read.
+      yield (output.Items ?? []) as unknown as DynamoDBItem[];
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+}

@@ -1,0 +1,354 @@
+import type { UnpackLimits } from '../../archives/types.js';
+import type { CollectionName } from '../../compaction/types.js';
+import { ChromaCompactionError } from '../../errors.js';
+import { checkedInteger } from '../../options/checkedInteger.js';
+import type { ObjectStore } from '../../ports/objectStore.js';
+import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../../ports/observability.js';
+import { downloadSnapshot } from '../downloadSnapshot.js';
+import {
+  InvalidSnapshotVersionError,
+  SnapshotCacheError,
+  SnapshotNotCachedError,
+} from '../errors.js';
+import { publishSnapshot } from '../publishSnapshot.js';
+import type { PublishedSnapshot, PublishSnapshotOptions } from '../types.js';
+import { cleanupCache } from './cacheCleanup.js';
+import { isDirectory, readTrimmed, writeFileAtomic } from './cacheFiles.js';
+import { createHold } from './cacheHolds.js';
+import { cacheLayout, isVersionName } from './cacheLayout.js';
+import {
+  type CacheContext,
+  fillVersion,
+  type SnapshotSource,
+  withLock,
+} from './cacheOperations.js';
+import { copyIntoCache, readPointerVersion } from './cacheSources.js';
+
+export type { SnapshotSource } from './cacheOperations.js';
+
+/** Options of {@link SnapshotCache}. */
+export interface SnapshotCacheOptions extends ObservabilityOptions {
+  /** The cache's root, e.g. the EFS mount `/mnt/chroma`; versions live in `{root}/snapshots/{collection}/`. */
+  readonly root: string;
+  readonly collection: CollectionName;
+  /** Where the snapshots are published (S3, or a `FileSystemObjectStore`). */
+  readonly store: ObjectStore;
+  /** Limits on what a downloaded tarball may unpack to. @default `DEFAULT_UNPACK_LIMITS` */
+  readonly limits?: UnpackLimits | undefined;
+  /** Where downloads and publishes stage their tarball. @default `os.tmpdir()` */
+  readonly tempDir?: string | undefined;
+  /**
+   * A cache lock or hold whose process stopped refreshing it for this long counts as left by
+   * a dead process: its lock is taken over, its hold ignored. At least 2000; keep it well
+   * above the longest event-loop stall of the processes sharing the cache.
+   * @default 30_000
+   */
+  readonly lockStaleMs?: number | undefined;
+  /**
+   * How long to wait for a lock a live process holds (e.g. while it downloads the version
+   * asked for) before throwing `SnapshotCacheLockTimeoutError`.
+   * @default 900_000 (a Lambda's longest run)
+   */
+  readonly lockWaitMs?: number | undefined;
+  /** Replaces `downloadSnapshot` (tests). @internal */
+  readonly downloadSnapshot?: typeof downloadSnapshot | undefined;
+  /** Replaces `publishSnapshot` (tests). @internal */
+  readonly publishSnapshot?: typeof publishSnapshot | undefined;
+}
+
+/** A version present in the cache. */
+export interface EnsuredSnapshot {
+  readonly version: string;
+  /** The version's Chroma persist directory, `{root}/snapshots/{collection}/{version}`. */
+  readonly path: string;
+  /** `cache` when it was already there, `download` when this call downloaded it. */
+  readonly source: SnapshotSource;
+}
+
+/** A version this process is using: no `cleanup`, in any process, removes it until released. */
+export interface SnapshotHandle extends EnsuredSnapshot {
+  /** Ends this use of the version; later calls do nothing. */
+  release(): Promise<void>;
+}
+
+/** Options of {@link SnapshotCache.cleanup}. */
+export interface SnapshotCleanupOptions {
+  /** How many of the newest versions (by id) to keep, besides the current and held ones. */
+  readonly keep: number;
+}
+
+/** What {@link SnapshotCache.cleanup} did. */
+export interface SnapshotCleanupResult {
+  /** The versions removed, sorted. */
+  readonly removed: string[];
+}
+
+/** Options of {@link SnapshotCache.publish}: those of `publishSnapshot` but the cache's own. */
+export type SnapshotCachePublishOptions = Omit<
+  PublishSnapshotOptions,
+  'store' | 'collection' | 'dir'
+>;
+
+const DEFAULT_LOCK_STALE_MS = 30_000;
+const DEFAULT_LOCK_WAIT_MS = 900_000;
+
+/**
+ * A collection's snapshots cached on a file system many processes share (an EFS mount):
+ * `{root}/snapshots/{collection}/{version}/` and `.version`, the layout of the Python
+ * `EFSSnapshotManager` (spec §15.1) without its defects (spec §18.15):
+ * - `ensure(v)` downloads exactly `v`, at most once across processes (a per-version lock
+ *   around check, download and rename), and a version becomes visible only complete (a
+ *   final rename); a process killed mid-download leaves only a temporary, removed later;
+ * - `cleanup` keeps the newest versions by id, the current one, and every version a live
+ *   process holds through `acquire`;
+ * - `publish` puts the new version in the cache instead of uploading a second one.
+ * Locks and holds are proper-lockfile directories that work on NFS; a process that dies
+ * holding one loses it after `lockStaleMs`.
+ * @example
+ * ```ts
+ * const cache = new SnapshotCache({ root: '/mnt/chroma', collection: 'lines', store });
+ * const snapshot = await cache.acquire();
+ * try {
+ *   // open snapshot.path with Chroma (read-only), or copy it to work on
+ * } finally {
+ *   await snapshot.release();
+ * }
+ * await cache.cleanup({ keep: 3 });
+ * ```
+ */
+export class SnapshotCache {
+  readonly collection: CollectionName;
+  /** `{root}/snapshots/{collection}` */
+  readonly dir: string;
+  readonly #context: CacheContext;
+  readonly #publish: typeof publishSnapshot;
+
+  /** @throws RangeError when `lockStaleMs` is below 2000 or `lockWaitMs` negative */
+  constructor(options: SnapshotCacheOptions) {
+    const logger = options.logger ?? NOOP_LOGGER;
+    const metrics = options.metrics ?? NOOP_METRICS;
+    const dimensions = { collection: options.collection };
+    const layout = cacheLayout(options.root, options.collection);
+    this.collection = options.collection;
+    this.dir = layout.dir;
+    this.#publish = options.publishSnapshot ?? publishSnapshot;
+    this.#context = {
+      collection: options.collection,
+      store: options.store,
+      layout,
+      locks: {
+        staleMs: checkedInteger('lockStaleMs', options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS, 2000),
+        waitMs: checkedInteger('lockWaitMs', options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, 0),
+        onCompromised: (path, error) => {
+          logger.error('Lost a snapshot cache lock', { ...dimensions, path, error: error.message });
+          metrics.count('SnapshotCacheLockLost', 1, dimensions);
+        },
+      },
+      logger,
+      metrics,
+      dimensions,
+      limits: options.limits,
+      tempDir: options.tempDir,
+      download: options.downloadSnapshot ?? downloadSnapshot,
+    };
+  }
+
+  /** The current version (`.version`), or `undefined` when none was set. */
+  async currentVersion(): Promise<string | undefined> {
+    return this.#run('currentVersion', undefined, () =>
+      readTrimmed(this.#context.layout.currentFile),
+    );
+  }
+
+  /**
+   * Makes `version` the current one (`.version`, plain text without a newline, spec §15.1):
+   * written to a temporary, flushed and renamed, so readers see the old id or the new one.
+   * @throws SnapshotNotCachedError when `version` is not in the cache
+   * @throws InvalidSnapshotVersionError when `version` cannot be a folder name
+   */
+  async setCurrentVersion(version: string): Promise<void> {
+    return this.#run('setCurrentVersion', version, async () => {
+      this.#checkVersion(version, 'setCurrentVersion');
+      const { layout } = this.#context;
+      await withLock(
+        this.#context,
+        layout.versionLock(version),
+        { operation: 'setCurrentVersion', version },
+        async () => {
+          if (!(await isDirectory(layout.versionPath(version)))) {
+            throw new SnapshotNotCachedError(
+              `Version ${version} is not in the cache, so it cannot be the current one; ensure it first`,
+              {
+                operation: 'setCurrentVersion',
+                collection: this.collection,
+                version,
+                dir: this.dir,
+              },
+            );
+          }
+          await writeFileAtomic(layout.currentFile, layout.newTemporary(version), version);
+        },
+      );
+    });
+  }
+
+  /**
+   * Makes `version` present in the cache, downloading exactly that version when it is not.
+   * A concurrent call for the same version, in this process or another, waits for this
+   * download instead of starting its own. The result is not protected from `cleanup`; use
+   * {@link SnapshotCache.acquire} to read it safely.
+   * @param version - The version id. @default the one `latest-pointer.txt` names
+   * @param observability - A logger and metrics for this call (e.g. carrying a caller's
+   *   correlation id). @default the cache's
+   * @throws NoSnapshotError when `version` is omitted and the collection has no pointer
+   * @throws SnapshotCacheLockTimeoutError when another process kept the version's lock
+   *   longer than `lockWaitMs`
+   */
+  async ensure(
+    version?: string,
+    observability: ObservabilityOptions = {},
+  ): Promise<EnsuredSnapshot> {
+    return this.#run('ensure', version, async () => {
+      const wanted = await this.#resolve(version, 'ensure');
+      const context: CacheContext = {
+        ...this.#context,
+        logger: observability.logger ?? this.#context.logger,
+        metrics: observability.metrics ?? this.#context.metrics,
+      };
+      const { layout, metrics, dimensions } = context;
+      const path = layout.versionPath(wanted);
+      if (await isDirectory(path)) {
+        metrics.count('SnapshotCacheHit', 1, dimensions);
+        return { version: wanted, path, source: 'cache' };
+      }
+      const source = await withLock(
+        context,
+        layout.versionLock(wanted),
+        { operation: 'ensure', version: wanted },
+        () => fillVersion(context, wanted),
+      );
+      return { version: wanted, path, source };
+    });
+  }
+
+  /**
+   * Like {@link SnapshotCache.ensure}, and marks the version in use by this process until
+   * `release()`: `cleanup` in any process sharing the cache keeps it. If this process dies
+   * without releasing, the hold lapses after `lockStaleMs`.
+   * @param version - The version id. @default the one `latest-pointer.txt` names
+   */
+  async acquire(version?: string): Promise<SnapshotHandle> {
+    return this.#run('acquire', version, async () => {
+      const wanted = await this.#resolve(version, 'acquire');
+      const { layout } = this.#context;
+      return withLock(
+        this.#context,
+        layout.versionLock(wanted),
+        { operation: 'acquire', version: wanted },
+        async () => {
+          // The hold exists before the version is checked, both under the version's lock, so
+          // cleanup sees either no version or a held one.
+          const hold = await createHold(layout, wanted, this.#context.locks);
+          try {
+            const source = await fillVersion(this.#context, wanted);
+            return {
+              version: wanted,
+              path: layout.versionPath(wanted),
+              source,
+              release: hold.release,
+            };
+          } catch (error) {
+            await hold.release();
+            throw error;
+          }
+        },
+      );
+    });
+  }
+
+  /**
+   * Removes old versions: keeps the `keep` newest by id, the current version and every
+   * version a live process holds; also removes what dead processes left (temporaries,
+   * locks, holds). A version being downloaded or acquired right now is left for later.
+   * @throws RangeError when `keep` is not an integer >= 0
+   */
+  async cleanup(options: SnapshotCleanupOptions): Promise<SnapshotCleanupResult> {
+    const keep = checkedInteger('keep', options.keep, 0);
+    return this.#run('cleanup', undefined, async () => ({
+      removed: await cleanupCache(this.#context, keep),
+    }));
+  }
+
+  /**
+   * Publishes `dir` with `publishSnapshot`, then copies it into the cache as the new version
+   * (to a temporary, then renamed) and makes it current unless a newer version already is.
+   * The version is published either way: a failed copy is logged and counted
+   * (`SnapshotCacheCopyFailed`) and only costs a later download.
+   * @param dir - The Chroma persist directory; nothing may write to it meanwhile.
+   */
+  async publish(
+    dir: string,
+    options: SnapshotCachePublishOptions = {},
+  ): Promise<PublishedSnapshot> {
+    const { store, logger, metrics, dimensions, layout, tempDir } = this.#context;
+    const published = await this.#publish({
+      logger,
+      metrics,
+      tempDir,
+      ...options,
+      store,
+      collection: this.collection,
+      dir,
+    });
+    const { version } = published;
+    try {
+      await withLock(
+        this.#context,
+        layout.versionLock(version),
+        { operation: 'publish', version },
+        () => copyIntoCache(this.#context, dir, version),
+      );
+    } catch (error) {
+      logger.error('Published snapshot not copied to the cache', {
+        ...dimensions,
+        version,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      metrics.count('SnapshotCacheCopyFailed', 1, dimensions);
+    }
+    return published;
+  }
+
+  /** `version`, or the one the store's pointer names. */
+  async #resolve(version: string | undefined, operation: string): Promise<string> {
+    const wanted = version ?? (await readPointerVersion(this.#context));
+    this.#checkVersion(wanted, operation);
+    return wanted;
+  }
+
+  #checkVersion(version: string, operation: string): void {
+    if (!isVersionName(version)) {
+      throw new InvalidSnapshotVersionError(
+        `${JSON.stringify(version)} is not a version id: expected letters, digits, '_', '-' or '.', not starting with '.'`,
+        { operation, collection: this.collection, version, dir: this.dir },
+      );
+    }
+  }
+
+  /** Runs `step`, wrapping a file-system failure in a `SnapshotCacheError`. */
+  async #run<T>(
+    operation: string,
+    version: string | undefined,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof ChromaCompactionError) throw error;
+      throw new SnapshotCacheError(
+        `Snapshot cache ${operation} failed in ${this.dir}: ${error instanceof Error ? error.message : String(error)}`,
+        { operation, collection: this.collection, version, dir: this.dir, cause: error },
+      );
+    }
+  }
+}
