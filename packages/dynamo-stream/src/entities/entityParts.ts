@@ -160,7 +160,7 @@ const coordinate = (key: 'x' | 'y' | 'width' | 'height', owner: string): Codec<n
       : `${owner}['${key}'] must be a number`,
   );
 
-/** A point with exactly the finite numbers `x` and `y`, as HEAD's `assert_valid_point` demands. */
+/** A point with exactly the finite numbers `x` and `y`, as Python's `assert_valid_point` demands. */
 export const pointRule = (): Codec<Point> =>
   object(
     { x: coordinate('x', 'point'), y: coordinate('y', 'point') },

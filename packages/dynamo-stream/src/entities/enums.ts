@@ -66,7 +66,7 @@ export type CompactionState = (typeof CompactionState)[keyof typeof CompactionSt
 export const CompactionStateSchema: z.ZodMiniEnum<{ [K in CompactionState]: K }> =
   /* @__PURE__ */ z.enum(CompactionState, { error: english });
 
-/** Section types of a receipt, in the order error messages list them (HEAD vocabulary). */
+/** Section types of a receipt, in the order error messages list them (spec §2.7). */
 export const SectionType = {
   HEADER: 'HEADER',
   ITEMS_VALUE: 'ITEMS_VALUE',

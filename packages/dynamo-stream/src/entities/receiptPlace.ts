@@ -210,7 +210,7 @@ const acceptCoordinate = (value: unknown, limit: number): number | null | undefi
 };
 
 /**
- * The rules of a place: the HEAD Python constructor's, with its messages; omitted
+ * The rules of a place: the Python constructor's, with its messages; omitted
  * optional fields take the Python defaults (`places_api_version` `v1`, confidence 0).
  * @internal
  */
@@ -370,7 +370,7 @@ export const RECEIPT_PLACE_RULES: EntityRules<ReceiptPlace> = /* @__PURE__ */ en
 );
 
 /**
- * Validates a place with the HEAD Python constructor's rules and messages; omitted
+ * Validates a place with the Python constructor's rules and messages; omitted
  * optional fields take the Python defaults (`places_api_version` `v1`, confidence 0).
  *
  * @example
@@ -410,7 +410,7 @@ const COORDINATE_FIELDS = [
   'viewport_sw_lng',
 ] as const;
 /**
- * Writes a place as the HEAD Python `to_item()` does: keys (GSI2 only with a place id),
+ * Writes a place as the Python `to_item()` does: keys (GSI2 only with a place id),
  * `TYPE`, `NULL` for empty optional strings, lists as `L` and maps as native `M` only when
  * non-empty, and numbers as Python `str(float)`. A `null` timestamp is left out.
  */
@@ -457,7 +457,7 @@ export const receiptPlaceToItem = (place: ReceiptPlace): DynamoDBItem => {
   return Object.fromEntries(entries);
 };
 
-/** A native `M` map, or a legacy JSON string (seed era); a bad string → `Invalid <name> JSON`. */
+/** A native `M` map, or a legacy JSON string (spec §2.5); a bad string → `Invalid <name> JSON`. */
 const mapOrJson = (name: string) =>
   rawAttribute((value, issues): unknown => {
     if (value === undefined) return undefined;
@@ -657,10 +657,10 @@ export const RECEIPT_PLACE_ITEM_PARSER: ItemParser<ReceiptPlace> = /* @__PURE__ 
 );
 
 /**
- * Parses a raw place item or stream image with HEAD's `ReceiptPlace.from_item` rules:
+ * Parses a raw place item or stream image with Python's `ReceiptPlace.from_item` rules:
  * required keys, `TYPE` `RECEIPT_PLACE`, no unknown attributes, legacy `SS` lists and JSON
  * string maps, the constructor's validation, then the key consistency check. Fixes over
- * HEAD: a seed-era `GEOHASH#` GSI4 is read instead of rejected, and stream Keys that
+ * A `GEOHASH#` GSI4 from the first Python releases is read instead of rejected, and stream Keys that
  * disagree with the `image_id`/`receipt_id` attributes are reported on `PK`/`SK`.
  *
  * @example

@@ -5,7 +5,7 @@ import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './re
 import type { ReceiptPlace } from './receiptPlace.js';
 
 /**
- * Keys of a `RECEIPT_PLACE` item: the merchant slug, the HEAD key layout, and the read-side
+ * Keys of a `RECEIPT_PLACE` item: the merchant slug, the key layout, and the read-side
  * key consistency check (with the legacy-GSI4 fix).
  */
 
@@ -15,7 +15,7 @@ export type ReceiptPlaceKeyFields = Pick<
   'image_id' | 'receipt_id' | 'place_id' | 'merchant_name' | 'confidence' | 'validation_status'
 >;
 
-/** Every key a place item carries at HEAD; GSI2 is `null` when `place_id` is `""`. */
+/** Every key a place item carries; GSI2 is `null` when `place_id` is `""`. */
 export interface ReceiptPlaceKeys {
   PK: string;
   SK: string;
@@ -69,7 +69,7 @@ const formatFixed4 = (value: number): string => {
   return value.toFixed(4);
 };
 
-/** The PK, SK and every GSI key of a place, exactly as the HEAD Python entity writes them. */
+/** The PK, SK and every GSI key of a place, exactly as the Python entity writes them. */
 export const receiptPlaceKeys = (place: ReceiptPlaceKeyFields): ReceiptPlaceKeys => {
   const sortKey = `${imageReceiptKey(place.image_id, place.receipt_id)}#PLACE`;
   return {
@@ -132,7 +132,7 @@ export interface StoredPlaceKeys {
 }
 
 const MERCHANT_PARTITION = /^MERCHANT#[A-Z0-9]+(?:_[A-Z0-9]+)*$/;
-/** The seed-era geohash GSI4 partition, `GEOHASH#<hash>`. */
+/** The legacy geohash GSI4 partition, `GEOHASH#<hash>` (spec §2.5). */
 const LEGACY_GSI4PK = /^GEOHASH#./;
 const CONFIDENCE_STATUS_PREFIX = /^CONFIDENCE#(?:0\.\d{4}|1\.0000)#STATUS#/;
 
@@ -191,9 +191,9 @@ export const placeKeysMatch = (stored: StoredPlaceKeys, place: ReceiptPlace): bo
 };
 
 /**
- * The HEAD key consistency check, plus the legacy-GSI4 fix: identity keys must equal the
+ * The Python key consistency check, plus the legacy-GSI4 fix: identity keys must equal the
  * regenerated ones when present; GSI1PK, GSI2PK and GSI3SK may be stale but well-formed;
- * an empty place id tolerates only the legacy `PLACE#` GSI2; and a seed-era
+ * an empty place id tolerates only the legacy `PLACE#` GSI2; and a legacy
  * `GEOHASH#<hash>` / `PLACE#<place_id>` GSI4 is accepted instead of rejected.
  * @internal
  */

@@ -110,7 +110,7 @@ const isFiniteOrNull = (value: unknown): value is number | null =>
   value === null || isFiniteNumber(value);
 
 /**
- * The rules of a summary: those of the HEAD Python `ReceiptSummary` and
+ * The rules of a summary: those of the Python `ReceiptSummary` and
  * `ReceiptSummaryRecord` (ids, ISO timestamps, item count, tender and bank-match fields).
  * @internal
  */
@@ -194,7 +194,7 @@ export const RECEIPT_SUMMARY_RECORD_RULES: EntityRules<ReceiptSummaryRecord> =
   );
 
 /**
- * Validates a summary with the rules of the HEAD Python `ReceiptSummary` and
+ * Validates a summary with the rules of the Python `ReceiptSummary` and
  * `ReceiptSummaryRecord` (ids, ISO timestamps, item count, tender and bank-match fields).
  *
  * @example
@@ -208,7 +208,7 @@ export const ReceiptSummaryRecordSchema: z.ZodMiniType<ReceiptSummaryRecord> =
 const TOTAL_FIELDS = ['grand_total', 'subtotal', 'tax', 'tip'] as const;
 
 /**
- * Writes a summary as the HEAD Python `to_item()` does: keys, `TYPE`, `timestamp_computed`,
+ * Writes a summary as the Python `to_item()` does: keys, `TYPE`, `timestamp_computed`,
  * `item_count`, `NULL` for a missing merchant name, date or total, and the tender and
  * bank-match attributes only when set.
  */
@@ -333,7 +333,7 @@ export const RECEIPT_SUMMARY_RECORD_ITEM_PARSER: ItemParser<ReceiptSummaryRecord
   );
 
 /**
- * Parses a raw summary item or stream image like HEAD's `ReceiptSummaryRecord.from_item`:
+ * Parses a raw summary item or stream image like Python's `ReceiptSummaryRecord.from_item`:
  * required `PK, SK, TYPE, timestamp_computed`; `TYPE` `RECEIPT_SUMMARY`; the PK exactly
  * `IMAGE#<image_id>` and the SK exactly `RECEIPT#<receipt_id>#SUMMARY`, so a
  * `…#SECTION#SUMMARY` section never parses as a summary. Optional attributes are read

@@ -44,7 +44,7 @@ const reportExtractedData = (
 };
 
 /**
- * `extracted_data`: a map of `{"S"}` values (any keys, HEAD), `{"NULL": true}` or missing.
+ * `extracted_data`: a map of `{"S"}` values (any keys, spec §2.3), `{"NULL": true}` or missing.
  * A non-map is rejected; so is a map entry that is not a string.
  */
 const extractedData: Codec<Record<string, string> | null> = (value, issues) => {

@@ -27,7 +27,7 @@ import { isValidUuid } from './validators.js';
 import { writeNullableS } from './writers.js';
 
 /**
- * The 22 core word-label names of HEAD. Enforced in Python only where a new label row is
+ * The 22 core word-label names (spec §2.4). Python enforces them only where a new label row is
  * added; stream parsing must accept every name, because production has rows outside it.
  */
 export const CORE_LABELS: readonly string[] = [
