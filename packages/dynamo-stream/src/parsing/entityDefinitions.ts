@@ -7,8 +7,7 @@ import { RECEIPT_PLACE_ITEM_PARSER, type ReceiptPlace } from '../entities/receip
 import { RECEIPT_PLACE_KEY_READER } from '../entities/receiptPlaceKeys.js';
 import { RECEIPT_SECTION, type ReceiptSection } from '../entities/receiptSection.js';
 import {
-  RECEIPT_SUMMARY_RECORD_ITEM_PARSER,
-  RECEIPT_SUMMARY_RECORD_KEY_READER,
+  RECEIPT_SUMMARY_RECORD,
   type ReceiptSummaryRecord,
 } from '../entities/receiptSummaryRecord.js';
 import { RECEIPT_WORD, type ReceiptWord } from '../entities/receiptWord.js';
@@ -218,11 +217,11 @@ export const ReceiptSummaryDefinition: EntityDefinition<unknown, 'RECEIPT_SUMMAR
 >({
   entityType: 'RECEIPT_SUMMARY',
   matchesSortKey: (sk) => sk.endsWith('#SUMMARY'),
-  itemSchema: RECEIPT_SUMMARY_RECORD_ITEM_PARSER,
+  itemSchema: RECEIPT_SUMMARY_RECORD.itemParser,
   relevantFields: fields('RECEIPT_SUMMARY'),
   syncOnInsert: true,
   extract: summaryMessage,
-  extractFromKeys: fromKeys(RECEIPT_SUMMARY_RECORD_KEY_READER, summaryMessage),
+  extractFromKeys: fromKeys(RECEIPT_SUMMARY_RECORD.keyReader, summaryMessage),
 });
 
 /**

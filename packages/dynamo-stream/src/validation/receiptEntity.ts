@@ -2,12 +2,15 @@ import {
   type Codec,
   INVALID,
   type Invalid,
+  type IssueSink,
+  type ItemGuardOptions,
   type ItemParser,
   type ItemShape,
   itemParser,
   S,
 } from '../entities/attributes.js';
 import {
+  addIssue,
   type EntityRules,
   entityRules,
   isRecord,
@@ -51,12 +54,34 @@ export interface ReceiptEntityDeclaration<KeyInput> {
   /** The attribute fields, table after table, in the order Python lists them. */
   readonly fields: readonly FieldTable[];
   /**
+   * The Python `from_item` protocol of the entity, when it is not the usual one (the sort key
+   * read by the layout, with its messages): the attributes that must be present and the
+   * message that lists the missing ones, a `TYPE` that must equal {@link type}, and a reader
+   * of the key fields with the entity's own messages.
+   */
+  readonly item?: ItemProtocol | undefined;
+  /**
    * A hand-written shortcut for valid items, where the throughput benchmark shows it pays:
    * exactly what the parse returns for an item it is sure of, else `undefined`.
    */
   readonly fastItem?: ((item: Record<string, unknown>) => unknown) | undefined;
   /** The secondary index keys Python writes (`GSI1PK`…), from the key input and primary key. */
   readonly indexes: (entity: KeyInput, primary: PrimaryKey) => Readonly<Record<string, string>>;
+}
+
+/** How an entity's item parser reads what is not a field: see {@link ReceiptEntityDeclaration.item}. @internal */
+export interface ItemProtocol {
+  /** Attributes that must be present; each missing one is reported, and nothing is decoded. */
+  readonly guard?: ItemGuardOptions | undefined;
+  /** Whether the item's `TYPE` must be the entity's (`TYPE must be <type>` otherwise). */
+  readonly checksType?: boolean | undefined;
+  /**
+   * Reads the key fields onto the decoded attributes (`PK`, `SK` and the fields), reporting
+   * with the entity's messages; returns the candidate, or `undefined` after reporting.
+   */
+  readonly readKeys?:
+    | ((decoded: Record<string, unknown>, issues: IssueSink) => Record<string, unknown> | undefined)
+    | undefined;
 }
 
 /** An item's primary key. @internal */
@@ -124,7 +149,7 @@ const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
 export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
   declaration: ReceiptEntityDeclaration<KeyInput>,
 ): ReceiptEntity<Entity, KeyInput, Keys, Identity> {
-  const { type, sortKey, keyFields, fields, indexes, fastItem, nameFrom } = declaration;
+  const { type, sortKey, keyFields, fields, indexes, fastItem, nameFrom, item } = declaration;
   const keyEntries = entriesOf([keyFields]);
   const attributeEntries = [
     ...keyEntries.filter(([, field]) => field.decode !== undefined),
@@ -137,7 +162,17 @@ export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
     acceptAll<Entity>(allEntries),
   );
   const keyAttributes = keyAttributesOf(parsedKey);
-  const shape: Record<string, Codec<unknown>> = { PK: S, SK: S };
+  const shape: Record<string, Codec<unknown>> = item?.checksType === true
+    ? { PK: S, SK: S, TYPE: S }
+    : { PK: S, SK: S };
+  const readKeys =
+    item?.readKeys ??
+    ((decoded: Record<string, unknown>, issues: IssueSink) =>
+      receiptKeyCandidate(
+        issues,
+        decoded as { readonly PK: string; readonly SK: string },
+        parsedKey,
+      ));
   for (const [name, field] of attributeEntries) {
     if (field.decode !== undefined) shape[name] = field.decode;
   }
@@ -155,15 +190,15 @@ export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
     itemParser: itemParser(
       shape as ItemShape,
       (decoded, issues): Entity | Invalid => {
-        const candidate = receiptKeyCandidate(
-          issues,
-          decoded as { readonly PK: string; readonly SK: string },
-          parsedKey,
-        );
+        if (item?.checksType === true && decoded['TYPE'] !== type) {
+          addIssue(issues, ['TYPE'], `TYPE must be ${type}`);
+          return INVALID;
+        }
+        const candidate = readKeys(decoded, issues);
         if (candidate === undefined) return INVALID;
         return validateDecodedEntity(rules, candidate, issues, keyAttributes);
       },
-      undefined,
+      item?.guard,
       fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,
     ),
     keyReader: keyIdentityReader(sortKey, () => shapeOf(keyEntries)) as KeyIdentityReader<Identity>,

@@ -8,7 +8,7 @@ import { isIsoTimestamp } from '../../../src/entities/validators.js';
 import { nonNegativeIntSchema, positiveIntSchema, UuidSchema } from './fields.js';
 
 /**
- * The zod rules `RECEIPT_SUMMARY_RECORD_RULES` were first written as (the reference for the
+ * The zod rules `RECEIPT_SUMMARY_RECORD.rules` were first written as (the reference for the
  * property tests).
  */
 
