@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { imagePk, imageReceiptKey, RECEIPT_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import {
   imageId,
@@ -12,8 +13,7 @@ import {
   timestamp,
 } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type Point, zodItemSchema } from './attributes.js';
-import { entitySchema } from './entityParts.js';
+import type { Point } from './attributes.js';
 
 /** Decimals Python writes for a receipt's corner points. */
 const CORNER_DECIMALS = 18;
@@ -93,7 +93,7 @@ export const RECEIPT: ReceiptEntity<
 });
 
 /** Validates a receipt with the Python entity's rules and messages. */
-export const ReceiptSchema: z.ZodMiniType<Receipt> = /* @__PURE__ */ entitySchema(RECEIPT.rules);
+export const ReceiptSchema: z.ZodMiniType<Receipt> = /* @__PURE__ */ declaredSchema(RECEIPT);
 
 /**
  * Parses a `RECEIPT` item or stream image into a {@link Receipt}. `image_id` comes from
@@ -106,14 +106,16 @@ export const ReceiptSchema: z.ZodMiniType<Receipt> = /* @__PURE__ */ entitySchem
  * ```
  */
 export const ReceiptItemSchema: z.ZodMiniType<Receipt, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT.itemParser);
+  /* @__PURE__ */ declaredItemSchema(RECEIPT);
 
 /** Builds every key of a receipt item as Python writes it. */
-export const receiptKeys: (receipt: ReceiptKeyInput) => ReceiptKeys = RECEIPT.keys;
+export const receiptKeys: (receipt: ReceiptKeyInput) => ReceiptKeys = (receipt) =>
+  RECEIPT.keys(receipt);
 
 /**
  * Writes a receipt as Python's `Receipt.to_item()` does: keys, `TYPE`, integer dimensions,
  * corners with 18 decimals, and every sha256/CDN attribute as `S` or `NULL` (an empty string
  * is written as `NULL`, as Python's truthiness test does).
  */
-export const receiptToItem: (receipt: Receipt) => DynamoDBItem = RECEIPT.toItem;
+export const receiptToItem: (receipt: Receipt) => DynamoDBItem = (receipt) =>
+  RECEIPT.toItem(receipt);

@@ -1,11 +1,10 @@
 import type * as z from 'zod/mini';
 import { imageReceiptKey, LINE_SORT_KEY, padId, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { zodItemSchema } from './attributes.js';
-import { entitySchema } from './entityParts.js';
 import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
 
 /** The fields a line's keys hold; `line_id` may be 0 (spec §2.2). */
@@ -51,9 +50,8 @@ export const RECEIPT_LINE: ReceiptEntity<
 });
 
 /** Validates a receipt line with the Python entity's rules and messages. */
-export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> = /* @__PURE__ */ entitySchema(
-  RECEIPT_LINE.rules,
-);
+export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =
+  /* @__PURE__ */ declaredSchema(RECEIPT_LINE);
 
 /**
  * Parses a `RECEIPT_LINE` item or stream image into a {@link ReceiptLine}. The SK must be
@@ -66,13 +64,15 @@ export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> = /* @__PURE__ */ ent
  * ```
  */
 export const ReceiptLineItemSchema: z.ZodMiniType<ReceiptLine, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_LINE.itemParser);
+  /* @__PURE__ */ declaredItemSchema(RECEIPT_LINE);
 
 /** Builds every key of a receipt line item as Python writes it. */
-export const receiptLineKeys: (line: LineKeyInput) => ReceiptLineKeys = RECEIPT_LINE.keys;
+export const receiptLineKeys: (line: LineKeyInput) => ReceiptLineKeys = (line) =>
+  RECEIPT_LINE.keys(line);
 
 /**
  * Writes a receipt line as Python's `ReceiptLine.to_item()` does: keys, `TYPE`, geometry
  * with 20 decimals, angles with 18, confidence with 2, `embedding_status`, `is_noise`.
  */
-export const receiptLineToItem: (line: ReceiptLine) => DynamoDBItem = RECEIPT_LINE.toItem;
+export const receiptLineToItem: (line: ReceiptLine) => DynamoDBItem = (line) =>
+  RECEIPT_LINE.toItem(line);

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { SECTION_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
@@ -13,10 +14,8 @@ import {
   nullableS,
   prefixIssues,
   S,
-  zodItemSchema,
 } from './attributes.js';
 import {
-  entitySchema,
   enumMessage,
   isNonNegativeInt,
   isNullableString,
@@ -331,9 +330,8 @@ export const RECEIPT_SECTION: ReceiptEntity<
 });
 
 /** Validates a receipt section with the Python entity's rules and messages. */
-export const ReceiptSectionSchema: z.ZodMiniType<ReceiptSection> = /* @__PURE__ */ entitySchema(
-  RECEIPT_SECTION.rules,
-);
+export const ReceiptSectionSchema: z.ZodMiniType<ReceiptSection> =
+  /* @__PURE__ */ declaredSchema(RECEIPT_SECTION);
 
 /**
  * Parses a `RECEIPT_SECTION` item or stream image into a {@link ReceiptSection}.
@@ -346,16 +344,16 @@ export const ReceiptSectionSchema: z.ZodMiniType<ReceiptSection> = /* @__PURE__ 
  * ```
  */
 export const ReceiptSectionItemSchema: z.ZodMiniType<ReceiptSection, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_SECTION.itemParser);
+  /* @__PURE__ */ declaredItemSchema(RECEIPT_SECTION);
 
 /** Builds the keys of a receipt section item as Python writes them. */
-export const receiptSectionKeys: (section: SectionKeyInput) => ReceiptSectionKeys =
-  RECEIPT_SECTION.keys;
+export const receiptSectionKeys: (section: SectionKeyInput) => ReceiptSectionKeys = (section) =>
+  RECEIPT_SECTION.keys(section);
 
 /**
  * Writes a receipt section as Python's `ReceiptSection.to_item()` does: keys, `TYPE`,
  * `section_type`, `line_ids`, `created_at`, then each optional attribute only when set
  * (numbers as Python's `str(float)`).
  */
-export const receiptSectionToItem: (section: ReceiptSection) => DynamoDBItem =
-  RECEIPT_SECTION.toItem;
+export const receiptSectionToItem: (section: ReceiptSection) => DynamoDBItem = (section) =>
+  RECEIPT_SECTION.toItem(section);

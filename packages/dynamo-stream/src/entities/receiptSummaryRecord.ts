@@ -1,13 +1,13 @@
 import type * as z from 'zod/mini';
 import { imageReceiptKey, type ReceiptKeyLayout, type TableKeys } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type Codec, INVALID, type IssueSink, zodItemSchema } from './attributes.js';
+import { type Codec, INVALID, type IssueSink } from './attributes.js';
 import {
   addIssue,
-  entitySchema,
   isFiniteNumber,
   isNonNegativeInt,
   isTimestamp,
@@ -263,7 +263,7 @@ export const RECEIPT_SUMMARY_RECORD: ReceiptEntity<
  * ```
  */
 export const ReceiptSummaryRecordSchema: z.ZodMiniType<ReceiptSummaryRecord> =
-  /* @__PURE__ */ entitySchema(RECEIPT_SUMMARY_RECORD.rules);
+  /* @__PURE__ */ declaredSchema(RECEIPT_SUMMARY_RECORD);
 
 /**
  * Parses a raw summary item or stream image like Python's `ReceiptSummaryRecord.from_item`:
@@ -279,16 +279,18 @@ export const ReceiptSummaryRecordSchema: z.ZodMiniType<ReceiptSummaryRecord> =
  * ```
  */
 export const ReceiptSummaryRecordItemSchema: z.ZodMiniType<ReceiptSummaryRecord, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_SUMMARY_RECORD.itemParser);
+  /* @__PURE__ */ declaredItemSchema(RECEIPT_SUMMARY_RECORD);
 
 /** The PK, SK, GSI2 and GSI4 keys of a summary, as the Python entity writes them. */
-export const receiptSummaryRecordKeys: (summary: SummaryKeyInput) => ReceiptSummaryRecordKeys =
-  RECEIPT_SUMMARY_RECORD.keys;
+export const receiptSummaryRecordKeys: (summary: SummaryKeyInput) => ReceiptSummaryRecordKeys = (
+  summary,
+) => RECEIPT_SUMMARY_RECORD.keys(summary);
 
 /**
  * Writes a summary as Python's `to_item()` does: keys, `TYPE`, `timestamp_computed`,
  * `item_count`, `NULL` for a missing merchant name, date or total, and the tender and
  * bank-match attributes only when set.
  */
-export const receiptSummaryRecordToItem: (summary: ReceiptSummaryRecord) => DynamoDBItem =
-  RECEIPT_SUMMARY_RECORD.toItem;
+export const receiptSummaryRecordToItem: (summary: ReceiptSummaryRecord) => DynamoDBItem = (
+  summary,
+) => RECEIPT_SUMMARY_RECORD.toItem(summary);

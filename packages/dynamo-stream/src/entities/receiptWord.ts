@@ -1,11 +1,11 @@
 import type * as z from 'zod/mini';
 import { imageReceiptKey, padId, type TableKeys, WORD_SORT_KEY } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type Codec, INVALID, type IssueSink, zodItemSchema } from './attributes.js';
-import { entitySchema } from './entityParts.js';
+import { type Codec, INVALID, type IssueSink } from './attributes.js';
 import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
 import { nullable, reject } from './rules.js';
 import { writeNullableStringMap } from './writers.js';
@@ -159,9 +159,8 @@ export const RECEIPT_WORD: ReceiptEntity<
 });
 
 /** Validates a receipt word with the Python entity's rules and messages. */
-export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> = /* @__PURE__ */ entitySchema(
-  RECEIPT_WORD.rules,
-);
+export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> =
+  /* @__PURE__ */ declaredSchema(RECEIPT_WORD);
 
 /**
  * Parses a `RECEIPT_WORD` item or stream image into a {@link ReceiptWord}. The SK must have
@@ -175,13 +174,15 @@ export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> = /* @__PURE__ */ ent
  * ```
  */
 export const ReceiptWordItemSchema: z.ZodMiniType<ReceiptWord, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD.itemParser);
+  /* @__PURE__ */ declaredItemSchema(RECEIPT_WORD);
 
 /** Builds every key of a receipt word item as Python writes it. */
-export const receiptWordKeys: (word: WordKeyInput) => ReceiptWordKeys = RECEIPT_WORD.keys;
+export const receiptWordKeys: (word: WordKeyInput) => ReceiptWordKeys = (word) =>
+  RECEIPT_WORD.keys(word);
 
 /**
  * Writes a receipt word as Python's `ReceiptWord.to_item()` does: the line layout plus GSI2
  * and `extracted_data` (`{"M": {k: {"S": v}}}` or `{"NULL": true}`).
  */
-export const receiptWordToItem: (word: ReceiptWord) => DynamoDBItem = RECEIPT_WORD.toItem;
+export const receiptWordToItem: (word: ReceiptWord) => DynamoDBItem = (word) =>
+  RECEIPT_WORD.toItem(word);

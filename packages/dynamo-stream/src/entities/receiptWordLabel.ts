@@ -7,6 +7,7 @@ import {
   type TableKeys,
 } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import {
   imageId,
@@ -17,8 +18,8 @@ import {
   upperCaseKeyName,
 } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type Codec, INVALID, type IssueSink, nullableS, S, zodItemSchema } from './attributes.js';
-import { entitySchema, isTimestamp } from './entityParts.js';
+import { type Codec, INVALID, type IssueSink, nullableS, S } from './attributes.js';
+import { isTimestamp } from './entityParts.js';
 import { ValidationStatus } from './enums.js';
 import { invalidTypeMessage } from './invalidType.js';
 import { scanKeyId } from './receiptKeyReaders.js';
@@ -238,9 +239,8 @@ export const RECEIPT_WORD_LABEL: ReceiptEntity<
  * Validates a word label with the Python entity's rules and messages. The label is
  * upper-cased, as the Python constructor does.
  */
-export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> = /* @__PURE__ */ entitySchema(
-  RECEIPT_WORD_LABEL.rules,
-);
+export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> =
+  /* @__PURE__ */ declaredSchema(RECEIPT_WORD_LABEL);
 
 /**
  * Parses a `RECEIPT_WORD_LABEL` item or stream image into a {@link ReceiptWordLabel}. The ids
@@ -254,19 +254,19 @@ export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> = /* @__PUR
  * ```
  */
 export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoDBItem> =
-  /* @__PURE__ */ zodItemSchema(RECEIPT_WORD_LABEL.itemParser);
+  /* @__PURE__ */ declaredItemSchema(RECEIPT_WORD_LABEL);
 
 /**
  * Builds every key of a word label item as Python writes it. GSI1PK is `LABEL#<LABEL>`
  * right-padded with `_` to 40 characters (longer names are not cut).
  */
-export const receiptWordLabelKeys: (label: LabelKeyInput) => ReceiptWordLabelKeys =
-  RECEIPT_WORD_LABEL.keys;
+export const receiptWordLabelKeys: (label: LabelKeyInput) => ReceiptWordLabelKeys = (label) =>
+  RECEIPT_WORD_LABEL.keys(label);
 
 /**
  * Writes a word label as Python's `ReceiptWordLabel.to_item()` does: keys, `TYPE`,
  * `reasoning` (S or NULL), `timestamp_added`, `validation_status`, and the proposer and
  * consolidation attributes (S or NULL). No `label` attribute is written.
  */
-export const receiptWordLabelToItem: (label: ReceiptWordLabel) => DynamoDBItem =
-  RECEIPT_WORD_LABEL.toItem;
+export const receiptWordLabelToItem: (label: ReceiptWordLabel) => DynamoDBItem = (label) =>
+  RECEIPT_WORD_LABEL.toItem(label);
