@@ -1,7 +1,6 @@
 import { RECEIPT_SECTION } from '../../../../src/entities/receiptSection.js';
 import { legacyReceiptSectionItem, receiptSectionItem } from '../../../helpers/entityItemsA.js';
-import { receiptSectionReference } from '../../../helpers/referenceRules/receiptSection.js';
-import { describeRulesAgreement } from '../../../helpers/rulesAgreement.js';
+import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const sections = [receiptSectionItem(), legacyReceiptSectionItem()].map((item) => {
   const parsed = RECEIPT_SECTION.itemParser.safeParse(item);
@@ -9,4 +8,4 @@ const sections = [receiptSectionItem(), legacyReceiptSectionItem()].map((item) =
   return parsed.data as unknown as Record<string, unknown>;
 });
 
-describeRulesAgreement('ReceiptSection', RECEIPT_SECTION.rules, receiptSectionReference, sections);
+describeRulesGolden('ReceiptSection', RECEIPT_SECTION.rules, sections);

@@ -1,11 +1,10 @@
 import { RECEIPT_WORD_LABEL } from '../../../../src/entities/receiptWordLabel.js';
 import { receiptWordLabelItem } from '../../../helpers/entityItemsA.js';
-import { receiptWordLabelReference } from '../../../helpers/referenceRules/receiptWordLabel.js';
-import { describeRulesAgreement } from '../../../helpers/rulesAgreement.js';
+import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = RECEIPT_WORD_LABEL.itemParser.safeParse(receiptWordLabelItem());
 if (!parsed.success) throw new Error('the receipt word label fixture must parse');
 
-describeRulesAgreement('ReceiptWordLabel', RECEIPT_WORD_LABEL.rules, receiptWordLabelReference, [
+describeRulesGolden('ReceiptWordLabel', RECEIPT_WORD_LABEL.rules, [
   parsed.data as unknown as Record<string, unknown>,
 ]);

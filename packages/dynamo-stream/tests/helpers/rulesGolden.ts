@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { INVALID, type IssueSink } from '../../src/entities/attributes.js';
+import type { EntityRules } from '../../src/entities/entityParts.js';
+import { edgeValue } from './rulesAgreement.js';
+
+/**
+ * Golden tests of an entity's rules: for a fixed set of bad values put in each field of a
+ * valid entity, the issues (path and message, in order) are compared with those recorded in
+ * the snapshot, which was taken when the rules still agreed with the zod schemas they were
+ * first written as. A change to a rule's behaviour or message shows up as a snapshot diff.
+ * The fast path (`accept`) is checked against the full rules on random mutations.
+ */
+
+/** The bad (or boundary) values each field is set to, with a label for the snapshot. */
+const GOLDEN_VALUES: readonly (readonly [string, unknown])[] = [
+  ['deleted', undefined],
+  ['null', null],
+  ["''", ''],
+  ["'x'", 'x'],
+  ['-1', -1],
+  ['0', 0],
+  ['1.5', 1.5],
+  ['NaN', Number.NaN],
+  ['2 ** 53', 2 ** 53],
+  ['true', true],
+  ['[]', []],
+  ['[1, 1]', [1, 1]],
+  ['{}', {}],
+  ['{ x: 1, y: 2, z: 3 }', { x: 1, y: 2, z: 3 }],
+  ["'2025-02-30'", '2025-02-30'],
+];
+
+type Outcome = 'valid' | readonly string[];
+
+/** What the full rules say of `candidate`: `valid`, or each issue as `path: message`. */
+const outcomeOf = (rules: EntityRules<unknown>, candidate: unknown): Outcome => {
+  const issues: IssueSink = [];
+  const result = rules.full()(candidate, issues);
+  if (result !== INVALID && issues.length === 0) return 'valid';
+  return issues.map((issue) => `${(issue.path ?? []).map(String).join('.')}: ${issue.message}`);
+};
+
+/** A copy of `entity` with `field` set to `value` (deleted when `undefined`). */
+const withField = (
+  entity: Record<string, unknown>,
+  field: string,
+  value: unknown,
+): Record<string, unknown> => {
+  const candidate = structuredClone(entity);
+  if (value === undefined) delete candidate[field];
+  else candidate[field] = structuredClone(value);
+  return candidate;
+};
+
+/**
+ * Declares the golden tests of one entity's rules. `entities` are valid entities (parsed
+ * from hand-written items); the first is the one whose fields are changed.
+ */
+export const describeRulesGolden = (
+  name: string,
+  rules: EntityRules<unknown>,
+  entities: readonly Record<string, unknown>[],
+): void => {
+  describe(`Golden: ${name} rules`, () => {
+    it('accept the valid entities as they are, on both paths', () => {
+      for (const entity of entities) {
+        // Act
+        const full = rules.full()(structuredClone(entity), []);
+        const fast = rules.accept(structuredClone(entity));
+
+        // Assess
+        expect(full).toStrictEqual(entity);
+        expect(fast).toStrictEqual(entity);
+      }
+    });
+
+    it('report the recorded issues for each field set to each bad value', () => {
+      // Prepare
+      const [entity = {}] = entities;
+      const fields = [...Object.keys(entity), 'extra'];
+
+      // Act
+      const outcomes: Record<string, Outcome> = {};
+      for (const field of fields) {
+        for (const [label, value] of GOLDEN_VALUES) {
+          outcomes[`${field} = ${label}`] = outcomeOf(rules, withField(entity, field, value));
+        }
+      }
+      for (const value of [null, 1, 'x', [], true]) {
+        outcomes[`the entity = ${JSON.stringify(value)}`] = outcomeOf(rules, value);
+      }
+
+      // Assess
+      expect(outcomes).toMatchSnapshot();
+    });
+
+    it('take the fast path only for what the full rules accept, with the same value', () => {
+      const fields = [...new Set(entities.flatMap((entity) => Object.keys(entity)))];
+      fc.assert(
+        fc.property(
+          fc.nat({ max: entities.length - 1 }),
+          fc.array(fc.tuple(fc.constantFrom(...fields, 'extra'), edgeValue), { maxLength: 3 }),
+          (index, changes) => {
+            // Prepare
+            let candidate = structuredClone(entities[index] ?? {});
+            for (const [field, value] of changes) candidate = withField(candidate, field, value);
+
+            // Act
+            const fast = rules.accept(structuredClone(candidate));
+            const full = rules.full()(structuredClone(candidate), []);
+
+            // Assess
+            if (fast !== undefined) expect(fast).toStrictEqual(full);
+          },
+        ),
+        { numRuns: 400 },
+      );
+    });
+  });
+};
