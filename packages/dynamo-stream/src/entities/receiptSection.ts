@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { SECTION_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
-import type { AttributeValue, DynamoDBItem } from '../types.js';
+import type { DynamoDBItem } from '../types.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
@@ -27,7 +27,7 @@ import {
 } from './entityParts.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
 import { check, int, nullable, oneOf, reject, string } from './rules.js';
-import { writeFloat, writeIntList, writeS } from './writers.js';
+import { writeFloat, writeIntList, writeS, writeUnlessNull } from './writers.js';
 
 const SECTION_TYPE_VALUES: readonly SectionType[] = /* @__PURE__ */ Object.values(SectionType);
 const SECTION_TYPES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(SECTION_TYPE_VALUES);
@@ -161,12 +161,6 @@ const acceptIds = (value: unknown, unique: boolean): number[] | undefined => {
   return unique && !isUnique(ids) ? undefined : ids;
 };
 
-/** A writer that leaves the attribute out when the value is `null`, as Python does here. */
-const whenSet =
-  <T>(write: (value: T) => AttributeValue) =>
-  (value: T | null): AttributeValue | undefined =>
-    value === null ? undefined : write(value);
-
 /** An optional id list: `null`, or a list of unique ids `>= 0` (non-empty unless `mayBeEmpty`). */
 const optionalIds = (messages: IdListMessages, mayBeEmpty: boolean): Field<number[] | null> => ({
   decode: nullableIntList,
@@ -176,7 +170,7 @@ const optionalIds = (messages: IdListMessages, mayBeEmpty: boolean): Field<numbe
     const ids = acceptIds(value, true);
     return ids === undefined || (!mayBeEmpty && ids.length === 0) ? REFUSED : ids;
   },
-  write: whenSet(writeIntList),
+  write: writeUnlessNull(writeIntList),
 });
 
 /** An optional status: `null`, or one of `allowed` once upper-cased. */
@@ -190,7 +184,7 @@ const optionalStatus = <Value extends string>(
     const upper = acceptUpperCased(allowed, value);
     return upper === undefined ? REFUSED : (upper as Value | null);
   },
-  write: whenSet(writeS),
+  write: writeUnlessNull(writeS),
 });
 
 /** An optional string, left out when `null`. */
@@ -198,7 +192,7 @@ const optionalText = (): Field<string | null> => ({
   decode: nullableS,
   rule: nullableString,
   accept: (value) => (isNullableString(value) ? value : REFUSED),
-  write: whenSet(writeS),
+  write: writeUnlessNull(writeS),
 });
 
 /** An optional confidence in `[0, 1]`, written as Python's `str(float)`. */
@@ -206,7 +200,7 @@ const optionalUnitInterval = (): Field<number | null> => ({
   decode: nullableN,
   rule: nullableUnitInterval,
   accept: (value) => (isNullableUnitInterval(value) ? value : REFUSED),
-  write: whenSet(writeFloat),
+  write: writeUnlessNull(writeFloat),
 });
 
 /**
@@ -278,7 +272,7 @@ const SECTION_FIELDS = {
     rule: () => nullable(oneOf(SECTION_TYPE_VALUES, 'verification_section_type is invalid')),
     accept: (value: unknown) =>
       value === null || SECTION_TYPES.has(value) ? (value as SectionType | null) : REFUSED,
-    write: whenSet(writeS),
+    write: writeUnlessNull(writeS),
   } as Field<SectionType | null>,
   /** Verifier confidence in `[0, 1]`. */
   verification_confidence: optionalUnitInterval() as Field<number | null>,
@@ -297,7 +291,7 @@ const SECTION_FIELDS = {
     decode: nullableS,
     rule: (name: string) => nullable(isoTimestamp(name)),
     accept: (value: unknown) => (value === null || isTimestamp(value) ? value : REFUSED),
-    write: whenSet(writeS),
+    write: writeUnlessNull(writeS),
   } as Field<string | null>,
 };
 

@@ -16,7 +16,7 @@ import {
 import { looseNumber, looseS, rawAttribute } from './itemGuards.js';
 import { check, nullable, number, oneOf, string } from './rules.js';
 import { isIsoTimestamp, parsePythonInt } from './validators.js';
-import { writeFloat, writeInt, writeNullableFloat, writeS } from './writers.js';
+import { writeFloat, writeInt, writeNullableFloat, writeS, writeUnlessNull } from './writers.js';
 
 /** How a receipt was paid. */
 export type TenderClass = 'cash' | 'card' | 'unknown';
@@ -28,12 +28,6 @@ const LAST4_MESSAGE = 'card_last4 must be a 4-digit string or None';
 const CONFIDENCE_MESSAGE = 'bank_match_confidence must be within [0, 1] or None';
 const TENDER_CLASSES: readonly TenderClass[] = ['cash', 'card', 'unknown'];
 const LEDGERS: readonly Ledger[] = ['chase', 'apple', 'none'];
-
-/** A writer that leaves the attribute out when the value is `null`, as Python does here. */
-const whenSet =
-  <T>(write: (value: T) => AttributeValue) =>
-  (value: T | null): AttributeValue | undefined =>
-    value === null ? undefined : write(value);
 
 /** A writer of `S`, or NULL for `null` or `""` (Python's truthiness test). */
 const writeTruthyS = (value: string | null): AttributeValue =>
@@ -90,7 +84,7 @@ const looseOneOf = <T extends string>(values: readonly T[]): Field<T | null> => 
     ),
   accept: (value) =>
     value === null || values.includes(value as T) ? (value as T | null) : REFUSED,
-  write: whenSet(writeS),
+  write: writeUnlessNull(writeS),
 });
 
 /** A number field whose decoder names the attribute in its message. */
@@ -150,7 +144,7 @@ const SUMMARY_FIELDS = {
   card_network: looseText(
     (name) => nullable(string(`${name} must be a string or None`)),
     () => true,
-    whenSet(writeS),
+    writeUnlessNull(writeS),
   ) as Field<string | null>,
   card_last4: looseText(
     () =>
@@ -161,16 +155,16 @@ const SUMMARY_FIELDS = {
         ),
       ),
     (value) => LAST4.test(value),
-    whenSet(writeS),
+    writeUnlessNull(writeS),
   ) as Field<string | null>,
   ledger: looseOneOf(LEDGERS) as Field<Ledger | null>,
-  bank_amount: withNumberDecoder('bank_amount', looseFinite(whenSet(writeFloat))) as Field<
+  bank_amount: withNumberDecoder('bank_amount', looseFinite(writeUnlessNull(writeFloat))) as Field<
     number | null
   >,
   bank_match_confidence: withNumberDecoder(
     'bank_match_confidence',
     looseFinite(
-      whenSet(writeFloat),
+      writeUnlessNull(writeFloat),
       check((value) => value >= 0, CONFIDENCE_MESSAGE),
       check((value) => value <= 1, CONFIDENCE_MESSAGE),
     ),

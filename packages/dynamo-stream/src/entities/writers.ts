@@ -71,3 +71,12 @@ export const writeNullableStringMap = (
 export const writeNativeMap = (value: Readonly<Record<string, unknown>>): AttributeValue => ({
   M: marshall(value, { removeUndefinedValues: true }) as Record<string, AttributeValue>,
 });
+
+/**
+ * A writer that leaves the attribute out (`undefined`) when the value is `null`, for the
+ * optional attributes Python writes only when set.
+ */
+export const writeUnlessNull =
+  <T>(write: (value: T) => AttributeValue) =>
+  (value: T | null): AttributeValue | undefined =>
+    value === null ? undefined : write(value);
