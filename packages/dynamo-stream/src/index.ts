@@ -30,7 +30,17 @@ export {
   TARGET_QUEUE_ORDER,
   TargetQueue,
 } from './constants.js';
-export type { BoundingBox, Point } from './entities/attributes.js';
+// Declaring entities
+export type {
+  BoundingBox,
+  Codec,
+  Invalid,
+  IssueSink,
+  ItemGuardOptions,
+  ItemParser,
+  Point,
+} from './entities/attributes.js';
+export { INVALID } from './entities/attributes.js';
 export {
   type CompactionLock,
   CompactionLockItemSchema,
@@ -47,6 +57,7 @@ export {
   compactionRunKeys,
   compactionRunToItem,
 } from './entities/compactionRun.js';
+export type { EntityRules } from './entities/entityParts.js';
 export {
   CompactionState,
   CompactionStateSchema,
@@ -69,6 +80,7 @@ export {
   receiptKeys,
   receiptToItem,
 } from './entities/receipt.js';
+export type { KeyIdentityReader } from './entities/receiptKeyReaders.js';
 export {
   type ReceiptLine,
   ReceiptLineItemSchema,
@@ -230,6 +242,7 @@ export {
 } from './parsing/parseStreamRecord.js';
 // Parsing
 export {
+  type DeclaredEntityDefinition,
   defineEntity,
   type EntityDefinition,
   type EntityExtraction,
@@ -270,3 +283,20 @@ export type {
   ObservabilityOptions,
   StreamRecordData,
 } from './types.js';
+export { declaredItemSchema, declaredSchema } from './validation/declaredSchemas.js';
+export {
+  type AnyField,
+  type EntityOf,
+  type Field,
+  type FieldTable,
+  REFUSED,
+  type Refused,
+} from './validation/field.js';
+export * as fields from './validation/fieldKinds.js';
+export {
+  declareReceiptEntity,
+  type ItemProtocol,
+  type PrimaryKey,
+  type ReceiptEntity,
+  type ReceiptEntityDeclaration,
+} from './validation/receiptEntity.js';

@@ -581,7 +581,6 @@ const failsFrom = (issues: IssueSink, start: number): boolean => {
  * path), and what an item schema wraps. `parseInto` returns the entity, or {@link INVALID}
  * after pushing issues; `safeParse` has the shape of zod's, with issues as zod reports
  * them (no `input`).
- * @internal
  */
 export interface ItemParser<Entity> {
   /**

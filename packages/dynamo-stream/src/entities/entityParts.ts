@@ -24,7 +24,6 @@ import { formatPythonFloat, isIsoTimestamp, isValidUuid } from './validators.js'
  * entities: it returns exactly what the rules would return for `candidate` when it
  * certainly satisfies them, and `undefined` otherwise, so the rules only run to decide
  * the doubtful cases and to report.
- * @internal
  */
 export interface EntityRules<Entity> {
   readonly accept: (candidate: unknown) => Entity | undefined;

@@ -100,7 +100,7 @@ export const receiptKeyShape = (): {
 
 /**
  * Reads an entity's identity from a record's keys alone, as a REMOVE does when the stream
- * has no old image. @internal
+ * has no old image.
  */
 export type KeyIdentityReader<Identity> = (keys: {
   readonly pk: string;

@@ -1,5 +1,6 @@
 import type { TargetQueue } from '../constants.js';
 import type { ValidationIssue } from '../errors.js';
+import { matchesReceiptSortKey, type ReceiptKeyLayout } from '../keys/receiptKeys.js';
 import type { EntityData } from '../messages/types.js';
 import type { DynamoDBItem } from '../types.js';
 
@@ -98,8 +99,79 @@ export type EntityRegistry = readonly EntityDefinition[];
  * const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
  * ```
  */
-/* @__NO_SIDE_EFFECTS__ */ export function defineEntity<Entity, const Type extends string = string>(
+export function defineEntity<Entity, const Type extends string = string>(
   definition: EntityDefinition<Entity, Type>,
+): EntityDefinition<unknown, Type>;
+/**
+ * Declares an entity type for a registry from a declared entity (see
+ * `declareReceiptEntity`): its sort-key layout gives the matcher, its item parser the
+ * schema, and its key reader the identity a REMOVE's message is built from.
+ *
+ * @example
+ * ```ts
+ * const LineItemDefinition = defineEntity({
+ *   entityType: 'RECEIPT_LINE_ITEM',
+ *   declaration: LINE_ITEM,
+ *   relevantFields: ['description', 'amount'],
+ *   extract: (item) => lineItemMessage(item),
+ *   extractFromKeys: (ids) => lineItemMessage(ids),
+ * });
+ * ```
+ */
+export function defineEntity<Entity, Identity, const Type extends string = string>(
+  definition: DeclaredEntityDefinition<Entity, Identity, Type>,
+): EntityDefinition<unknown, Type>;
+/* @__NO_SIDE_EFFECTS__ */ export function defineEntity<Entity, Identity, Type extends string>(
+  definition: EntityDefinition<Entity, Type> | DeclaredEntityDefinition<Entity, Identity, Type>,
 ): EntityDefinition<unknown, Type> {
-  return definition as unknown as EntityDefinition<unknown, Type>;
+  if (!('declaration' in definition))
+    return definition as unknown as EntityDefinition<unknown, Type>;
+  const { declaration, extractFromKeys, ...rest } = definition;
+  const { sortKey, itemParser, keyReader } = declaration;
+  return {
+    ...rest,
+    matchesSortKey: definition.matchesSortKey ?? ((sk) => matchesReceiptSortKey(sortKey, sk)),
+    itemSchema: itemParser,
+    extractFromKeys:
+      extractFromKeys === undefined
+        ? undefined
+        : (keys: { readonly pk: string; readonly sk: string }) => {
+            const identity = keyReader(keys);
+            return identity === undefined ? undefined : extractFromKeys(identity);
+          },
+  } as unknown as EntityDefinition<unknown, Type>;
+}
+
+/**
+ * What {@link defineEntity} takes for a declared entity: the registry facts that are not in
+ * the declaration (the name, the relevant fields, the messages).
+ */
+export interface DeclaredEntityDefinition<Entity, Identity, Type extends string = string> {
+  /** The entity type name, e.g. `RECEIPT_LINE_ITEM`. */
+  readonly entityType: Type;
+  /** The declared entity (what `declareReceiptEntity` returns). */
+  readonly declaration: {
+    readonly sortKey: ReceiptKeyLayout;
+    readonly itemParser: EntityItemSchema<Entity>;
+    readonly keyReader: (keys: {
+      readonly pk: string;
+      readonly sk: string;
+    }) => Identity | undefined;
+  };
+  /**
+   * True when a sort key belongs to this type.
+   * @default the declaration's layout, exactly
+   */
+  readonly matchesSortKey?: ((sk: string) => boolean) | undefined;
+  /** Fields compared between old and new images; a change in any of them is a message. */
+  readonly relevantFields: readonly string[];
+  /** Builds the message payload and targets of a parsed entity. */
+  readonly extract?: ((entity: Entity) => EntityExtraction | null) | undefined;
+  /**
+   * Builds a REMOVE's message from the identity the keys hold, as
+   * {@link EntityDefinition.extractFromKeys} does from the keys.
+   */
+  readonly extractFromKeys?: ((identity: Identity) => EntityExtraction | undefined) | undefined;
+  /** Whether an INSERT produces a message. */
+  readonly syncOnInsert?: boolean | undefined;
 }

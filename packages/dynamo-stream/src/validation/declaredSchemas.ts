@@ -9,7 +9,7 @@ import type { DynamoDBItem } from '../types.js';
  * bundle holds none.
  */
 
-/** The zod schema of a declared entity's rules. @internal */
+/** The zod schema of a declared entity's rules. */
 /* @__NO_SIDE_EFFECTS__ */
 export function declaredSchema<Entity>(entity: {
   readonly rules: EntityRules<Entity>;
@@ -17,7 +17,7 @@ export function declaredSchema<Entity>(entity: {
   return entitySchema(entity.rules);
 }
 
-/** The zod schema of a declared entity's item parser. @internal */
+/** The zod schema of a declared entity's item parser. */
 /* @__NO_SIDE_EFFECTS__ */
 export function declaredItemSchema<Entity>(entity: {
   readonly itemParser: ItemParser<Entity>;

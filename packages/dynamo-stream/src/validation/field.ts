@@ -9,7 +9,6 @@ import type { AttributeValue } from '../types.js';
  * assertion states the field's TypeScript type where `isolatedDeclarations` needs it
  * written, and the compiler checks it against the kind (a `Field<string>` cannot be
  * asserted to be a `Field<number>`). {@link EntityOf} turns the tables into the entity type.
- * @internal
  */
 export interface Field<T> {
   /**
@@ -32,13 +31,13 @@ export interface Field<T> {
   readonly write: ((value: T) => AttributeValue | undefined) | undefined;
 }
 
-/** What {@link Field.accept} returns for a value it is not sure of. @internal */
+/** What {@link Field.accept} returns for a value it is not sure of. */
 export const REFUSED: unique symbol = Symbol('refused');
 
-/** {@link REFUSED}'s type. @internal */
+/** {@link REFUSED}'s type. */
 export type Refused = typeof REFUSED;
 
-/** A field of any type: what every `Field<T>` is assignable to. @internal */
+/** A field of any type: what every `Field<T>` is assignable to. */
 export interface AnyField {
   readonly decode: Codec<unknown> | undefined;
   readonly rule: (name: string) => Codec<unknown>;
@@ -46,7 +45,7 @@ export interface AnyField {
   readonly write: ((value: never) => AttributeValue | undefined) | undefined;
 }
 
-/** A table of fields, in the order they are decoded, checked and reported. @internal */
+/** A table of fields, in the order they are decoded, checked and reported. */
 export type FieldTable = Readonly<Record<string, AnyField>>;
 
 /** The value type of a field. */
@@ -62,7 +61,6 @@ type Intersection<U> = (U extends unknown ? (value: U) => void : never) extends 
 /**
  * The entity type declared by field tables: one property per field, of the field's type,
  * with the field's doc comment.
- * @internal
  */
 export type EntityOf<Tables extends readonly FieldTable[]> = {
   -readonly [Key in keyof Intersection<Tables[number]>]: ValueOf<Intersection<Tables[number]>[Key]>;

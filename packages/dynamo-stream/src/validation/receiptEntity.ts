@@ -24,9 +24,16 @@ import {
 } from '../entities/receiptKeyReaders.js';
 import { object } from '../entities/rules.js';
 import { writeS } from '../entities/writers.js';
-import { buildReceiptSortKey, imagePk, type ReceiptKeyLayout } from '../keys/receiptKeys.js';
+import {
+  buildReceiptSortKey,
+  imagePk,
+  type matchesReceiptSortKey,
+  type ReceiptKeyLayout,
+} from '../keys/receiptKeys.js';
+import type { defineEntity } from '../parsing/registry.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
-import { type Field, type FieldTable, REFUSED } from './field.js';
+import type { declaredItemSchema, declaredSchema } from './declaredSchemas.js';
+import { type EntityOf, type Field, type FieldTable, REFUSED } from './field.js';
 
 /**
  * Declares a receipt-scoped entity (an item under `IMAGE#<uuid>` with a `RECEIPT#…` sort key)
@@ -34,8 +41,15 @@ import { type Field, type FieldTable, REFUSED } from './field.js';
  * reader, key builder and item writer.
  */
 
-/** The declaration of a receipt-scoped entity. @internal */
-export interface ReceiptEntityDeclaration<KeyInput> {
+/**
+ * The declaration of a receipt-scoped entity: its item type, sort-key layout and field
+ * tables. See {@link declareReceiptEntity}.
+ */
+export interface ReceiptEntityDeclaration<
+  Key extends FieldTable = FieldTable,
+  Tables extends readonly FieldTable[] = readonly FieldTable[],
+  KeyInput = unknown,
+> {
   /** The item `TYPE`, e.g. `RECEIPT_WORD`. */
   readonly type: string;
   /** The sort key's layout; its ids (and `name`) are key fields. */
@@ -50,9 +64,9 @@ export interface ReceiptEntityDeclaration<KeyInput> {
    * The fields the keys hold, `image_id` first, then the layout's ids and `name` in order,
    * with their rules.
    */
-  readonly keyFields: FieldTable;
+  readonly keyFields: Key;
   /** The attribute fields, table after table, in the order Python lists them. */
-  readonly fields: readonly FieldTable[];
+  readonly fields: Tables;
   /**
    * The Python `from_item` protocol of the entity, when it is not the usual one (the sort key
    * read by the layout, with its messages): the attributes that must be present and the
@@ -65,11 +79,16 @@ export interface ReceiptEntityDeclaration<KeyInput> {
    * exactly what the parse returns for an item it is sure of, else `undefined`.
    */
   readonly fastItem?: ((item: Record<string, unknown>) => unknown) | undefined;
-  /** The secondary index keys Python writes (`GSI1PK`…), from the key input and primary key. */
-  readonly indexes: (entity: KeyInput, primary: PrimaryKey) => Readonly<Record<string, string>>;
+  /**
+   * The secondary index keys Python writes (`GSI1PK`…), from the key input and primary key.
+   * @default none
+   */
+  readonly indexes?:
+    | ((entity: KeyInput, primary: PrimaryKey) => Readonly<Record<string, string>>)
+    | undefined;
 }
 
-/** How an entity's item parser reads what is not a field: see {@link ReceiptEntityDeclaration.item}. @internal */
+/** How an entity's item parser reads what is not a field: see {@link ReceiptEntityDeclaration.item}. */
 export interface ItemProtocol {
   /** Attributes that must be present; each missing one is reported, and nothing is decoded. */
   readonly guard?: ItemGuardOptions | undefined;
@@ -84,15 +103,17 @@ export interface ItemProtocol {
     | undefined;
 }
 
-/** An item's primary key. @internal */
+/** An item's primary key. */
 export interface PrimaryKey {
   readonly PK: string;
   readonly SK: string;
 }
 
-/** Everything derived from a {@link ReceiptEntityDeclaration}. @internal */
+/** Everything derived from a {@link ReceiptEntityDeclaration}. */
 export interface ReceiptEntity<Entity, KeyInput, Keys, Identity> {
   readonly type: string;
+  /** The sort key's layout, which {@link matchesReceiptSortKey} matches keys against. */
+  readonly sortKey: ReceiptKeyLayout;
   /** The entity rules (fast acceptance first), what the entity's zod schema wraps. */
   readonly rules: EntityRules<Entity>;
   /** The item parser: keys and attributes decoded, then the entity rules. */
@@ -140,15 +161,45 @@ const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
 };
 
 /**
- * Derives an entity's rules, parser, key reader, key builder and writer from its
- * declaration. Plain code only: the zod schemas are derived separately (`entitySchema`,
- * `zodItemSchema`), so a bundle that does not use them holds no zod.
- * @internal
+ * Declares a receipt-scoped entity once, as field tables, and derives from the declaration
+ * its rules, item parser (with typed issues), key reader, keys and item writer; its type is
+ * `EntityOf<[keyFields, ...fields]>`. Plain code only: the zod schemas come from
+ * {@link declaredSchema} and {@link declaredItemSchema}, so a bundle that does not use them
+ * holds no zod. Give the result to {@link defineEntity} to stream the entity.
+ *
+ * @example
+ * ```ts
+ * import { declareReceiptEntity, type EntityOf, type Field, fields } from '@receipt-chroma/dynamo-stream';
+ *
+ * const KEY = {
+ *   image_id: fields.imageId() as Field<string>,
+ *   receipt_id: fields.positiveId() as Field<number>,
+ *   item_id: fields.positiveId() as Field<number>,
+ * };
+ * const ATTRIBUTES = {
+ *   description: fields.text() as Field<string>,
+ *   amount: fields.finiteNumber(2) as Field<number>,
+ * };
+ * export type LineItem = EntityOf<[typeof KEY, typeof ATTRIBUTES]>;
+ * export const LINE_ITEM = declareReceiptEntity({
+ *   type: 'RECEIPT_LINE_ITEM',
+ *   sortKey: { entity: 'LineItem', segments: ['RECEIPT', 'ITEM'], ids: ['receipt_id', 'item_id'], exact: true },
+ *   keyFields: KEY,
+ *   fields: [ATTRIBUTES],
+ * });
+ * ```
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
-  declaration: ReceiptEntityDeclaration<KeyInput>,
-): ReceiptEntity<Entity, KeyInput, Keys, Identity> {
+export function declareReceiptEntity<
+  const Key extends FieldTable,
+  const Tables extends readonly FieldTable[],
+  KeyInput = EntityOf<[Key, ...Tables]>,
+  Keys = PrimaryKey & Readonly<Record<string, string>>,
+>(
+  declaration: ReceiptEntityDeclaration<Key, Tables, KeyInput>,
+): ReceiptEntity<EntityOf<[Key, ...Tables]>, KeyInput, Keys, EntityOf<[Key]>> {
+  type Entity = EntityOf<[Key, ...Tables]>;
+  type Identity = EntityOf<[Key]>;
   const { type, sortKey, keyFields, fields, indexes, fastItem, nameFrom, item } = declaration;
   const keyEntries = entriesOf([keyFields]);
   const attributeEntries = [
@@ -182,10 +233,11 @@ export function declareReceiptEntity<Entity, KeyInput, Keys, Identity>(
       PK: imagePk(values['image_id'] as string),
       SK: buildReceiptSortKey(sortKey, values),
     };
-    return { ...primary, ...indexes(entity, primary) } as Keys;
+    return { ...primary, ...indexes?.(entity, primary) } as Keys;
   };
   return {
     type,
+    sortKey,
     rules,
     itemParser: itemParser(
       shape as ItemShape,

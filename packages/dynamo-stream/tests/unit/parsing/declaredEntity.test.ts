@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildMessagesFromRecords,
+  DEFAULT_ENTITY_REGISTRY,
+  declaredItemSchema,
+  declareReceiptEntity,
+  defineEntity,
+  type EntityExtraction,
+  type EntityOf,
+  type Field,
+  fields,
+} from '../../../src/index.js';
+import { IMAGE_ID, streamRecord } from '../../helpers/factories.js';
+
+// The README's user-defined entity: a line item under `RECEIPT#<rid>#ITEM#<iid>`.
+const KEY = {
+  image_id: fields.imageId() as Field<string>,
+  receipt_id: fields.positiveId() as Field<number>,
+  item_id: fields.positiveId() as Field<number>,
+};
+const ATTRIBUTES = {
+  description: fields.text() as Field<string>,
+  amount: fields.finiteNumber(2) as Field<number>,
+};
+type LineItem = EntityOf<[typeof KEY, typeof ATTRIBUTES]>;
+const LINE_ITEM = declareReceiptEntity({
+  type: 'RECEIPT_LINE_ITEM',
+  sortKey: {
+    entity: 'LineItem',
+    segments: ['RECEIPT', 'ITEM'],
+    ids: ['receipt_id', 'item_id'],
+    exact: true,
+  },
+  keyFields: KEY,
+  fields: [ATTRIBUTES],
+});
+const message = (item: Pick<LineItem, 'image_id' | 'receipt_id'>): EntityExtraction => ({
+  entityData: {
+    entity_type: 'RECEIPT_LINE_ITEM',
+    image_id: item.image_id,
+    receipt_id: item.receipt_id,
+  },
+  targets: ['line_items'],
+});
+const LineItemDefinition = defineEntity({
+  entityType: 'RECEIPT_LINE_ITEM',
+  declaration: LINE_ITEM,
+  relevantFields: ['description', 'amount'],
+  extract: message,
+  extractFromKeys: message,
+});
+const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
+
+const lineItem: LineItem = {
+  image_id: IMAGE_ID,
+  receipt_id: 1,
+  item_id: 2,
+  description: 'Milk',
+  amount: 2.5,
+};
+
+describe('Function: declareReceiptEntity, with defineEntity (a user-declared entity)', () => {
+  it('writes the item Python would, and parses it back to the entity', () => {
+    // Act
+    const item = LINE_ITEM.toItem(lineItem);
+    const parsed = declaredItemSchema(LINE_ITEM).safeParse(item);
+
+    // Assess
+    expect(item).toEqual({
+      PK: { S: `IMAGE#${IMAGE_ID}` },
+      SK: { S: 'RECEIPT#00001#ITEM#00002' },
+      TYPE: { S: 'RECEIPT_LINE_ITEM' },
+      description: { S: 'Milk' },
+      amount: { N: '2.50' },
+    });
+    expect(parsed).toEqual({ success: true, data: lineItem });
+  });
+
+  it('reports a bad attribute at its path, with the field in the message', () => {
+    // Prepare
+    const item = { ...LINE_ITEM.toItem(lineItem), description: { N: '5' } };
+
+    // Act
+    const parsed = LINE_ITEM.itemParser.safeParse(item);
+
+    // Assess
+    expect(parsed.success).toBe(false);
+    expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path)).toEqual([
+      ['description', 'S'],
+    ]);
+  });
+
+  it('streams a change of a relevant field, and a REMOVE from the keys alone', () => {
+    // Prepare
+    const oldImage = LINE_ITEM.toItem(lineItem);
+    const newImage = LINE_ITEM.toItem({ ...lineItem, amount: 3 });
+    const records = [
+      streamRecord({ eventName: 'MODIFY', oldImage, newImage }),
+      streamRecord({ eventName: 'REMOVE', oldImage, viewType: 'KEYS_ONLY' }),
+      streamRecord({ eventName: 'MODIFY', oldImage, newImage: oldImage }),
+    ];
+
+    // Act
+    const messages = buildMessagesFromRecords(records, { registry });
+
+    // Assess
+    expect(messages.map((entry) => [entry.eventName, entry.entityType, entry.changes])).toEqual([
+      ['MODIFY', 'RECEIPT_LINE_ITEM', { amount: { old: 2.5, new: 3 } }],
+      ['REMOVE', 'RECEIPT_LINE_ITEM', {}],
+    ]);
+  });
+
+  it('matches only sort keys of its exact layout', () => {
+    // Act
+    const matches = ['RECEIPT#00001#ITEM#00002', 'RECEIPT#00001#ITEM#00002#X', 'RECEIPT#00001'].map(
+      (sk) => LineItemDefinition.matchesSortKey(sk),
+    );
+
+    // Assess
+    expect(matches).toEqual([true, false, false]);
+  });
+});
