@@ -52,8 +52,12 @@ export interface ReceiptEntityDeclaration<
 > {
   /** The item `TYPE`, e.g. `RECEIPT_WORD`. */
   readonly type: string;
-  /** The sort key's layout; its ids (and `name`) are key fields. */
-  readonly sortKey: ReceiptKeyLayout;
+  /**
+   * The sort key's layout; its ids (and `name`) are key fields. `entity` (the name in a
+   * malformed key's message) defaults to {@link type}, and `exact` to true.
+   */
+  readonly sortKey: Omit<ReceiptKeyLayout, 'entity' | 'exact'> &
+    Partial<Pick<ReceiptKeyLayout, 'entity' | 'exact'>>;
   /**
    * Where the item parser reads the layout's `name` from: the sort key (the default), or the
    * attribute of that name (the key field then has a decoder and a writer), as Python reads a
@@ -200,7 +204,8 @@ export function declareReceiptEntity<
 ): ReceiptEntity<EntityOf<[Key, ...Tables]>, KeyInput, Keys, EntityOf<[Key]>> {
   type Entity = EntityOf<[Key, ...Tables]>;
   type Identity = EntityOf<[Key]>;
-  const { type, sortKey, keyFields, fields, indexes, fastItem, nameFrom, item } = declaration;
+  const { type, keyFields, fields, indexes, fastItem, nameFrom, item } = declaration;
+  const sortKey: ReceiptKeyLayout = { entity: type, exact: true, ...declaration.sortKey };
   const keyEntries = entriesOf([keyFields]);
   const attributeEntries = [
     ...keyEntries.filter(([, field]) => field.decode !== undefined),

@@ -24,13 +24,8 @@ const ATTRIBUTES = {
 };
 type LineItem = EntityOf<[typeof KEY, typeof ATTRIBUTES]>;
 const LINE_ITEM = declareReceiptEntity({
-  type: 'RECEIPT_LINE_ITEM',
-  sortKey: {
-    entity: 'LineItem',
-    segments: ['RECEIPT', 'ITEM'],
-    ids: ['receipt_id', 'item_id'],
-    exact: true,
-  },
+  type: 'RECEIPT_LINE_ITEM', // SK RECEIPT#<receipt_id>#ITEM#<item_id>, PK IMAGE#<image_id>
+  sortKey: { segments: ['RECEIPT', 'ITEM'], ids: ['receipt_id', 'item_id'] },
   keyFields: KEY,
   fields: [ATTRIBUTES],
 });
@@ -108,6 +103,41 @@ describe('Function: declareReceiptEntity, with defineEntity (a user-declared ent
       ['MODIFY', 'RECEIPT_LINE_ITEM', { amount: { old: 2.5, new: 3 } }],
       ['REMOVE', 'RECEIPT_LINE_ITEM', {}],
     ]);
+  });
+
+  it('reports a malformed sort key under the entity type, the layout being exact', () => {
+    // Prepare
+    const item = { ...LINE_ITEM.toItem(lineItem), SK: { S: 'RECEIPT#00001#ITEM#x' } };
+
+    // Act
+    const parsed = LINE_ITEM.itemParser.safeParse(item);
+
+    // Assess
+    expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)).toEqual([
+      'item_id in SK must be an integer, got "x"',
+    ]);
+  });
+
+  it("takes the README's inline extract, typed by the declaration", () => {
+    // Prepare: the README's definition, word for word.
+    const LineItemReadme = defineEntity({
+      entityType: 'RECEIPT_LINE_ITEM',
+      declaration: LINE_ITEM,
+      relevantFields: ['description', 'amount'],
+      extract: ({ image_id, receipt_id }) => ({
+        entityData: { entity_type: 'RECEIPT_LINE_ITEM', image_id, receipt_id },
+        targets: ['line_items'],
+      }),
+    });
+
+    // Act
+    const extraction = LineItemReadme.extract?.(lineItem);
+
+    // Assess
+    expect(extraction).toEqual({
+      entityData: { entity_type: 'RECEIPT_LINE_ITEM', image_id: IMAGE_ID, receipt_id: 1 },
+      targets: ['line_items'],
+    });
   });
 
   it('matches only sort keys of its exact layout', () => {
