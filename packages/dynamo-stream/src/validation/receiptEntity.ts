@@ -187,7 +187,7 @@ const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
  * export type LineItem = EntityOf<[typeof KEY, typeof ATTRIBUTES]>;
  * export const LINE_ITEM = declareReceiptEntity({
  *   type: 'RECEIPT_LINE_ITEM',
- *   sortKey: { entity: 'LineItem', segments: ['RECEIPT', 'ITEM'], ids: ['receipt_id', 'item_id'], exact: true },
+ *   sortKey: { segments: ['RECEIPT', 'ITEM'], ids: ['receipt_id', 'item_id'] },
  *   keyFields: KEY,
  *   fields: [ATTRIBUTES],
  * });
@@ -207,12 +207,14 @@ export function declareReceiptEntity<
   const { type, keyFields, fields, indexes, fastItem, nameFrom, item } = declaration;
   const sortKey: ReceiptKeyLayout = { entity: type, exact: true, ...declaration.sortKey };
   const keyEntries = entriesOf([keyFields]);
+  const fieldEntries = entriesOf(fields);
+  const allEntries = [...keyEntries, ...fieldEntries];
+  // What the item holds as attributes: the fields, after any key field read from one too.
   const attributeEntries = [
     ...keyEntries.filter(([, field]) => field.decode !== undefined),
-    ...entriesOf(fields),
+    ...fieldEntries,
   ];
   const parsedKey = nameFrom === 'attribute' ? { ...sortKey, name: undefined } : sortKey;
-  const allEntries = [...keyEntries, ...attributeEntries];
   const rules = entityRules<Entity>(
     () => object(shapeOf(allEntries)) as unknown as Codec<Entity>,
     acceptAll<Entity>(allEntries),
