@@ -30,17 +30,6 @@ export {
   TARGET_QUEUE_ORDER,
   TargetQueue,
 } from './constants.js';
-// Declaring entities
-export type {
-  BoundingBox,
-  Codec,
-  Invalid,
-  IssueSink,
-  ItemGuardOptions,
-  ItemParser,
-  Point,
-} from './entities/attributes.js';
-export { INVALID } from './entities/attributes.js';
 export {
   type CompactionLock,
   CompactionLockItemSchema,
@@ -57,7 +46,6 @@ export {
   compactionRunKeys,
   compactionRunToItem,
 } from './entities/compactionRun.js';
-export type { EntityRules } from './entities/entityParts.js';
 export {
   CompactionState,
   CompactionStateSchema,
@@ -80,7 +68,6 @@ export {
   receiptKeys,
   receiptToItem,
 } from './entities/receipt.js';
-export type { KeyIdentityReader } from './entities/receiptKeyReaders.js';
 export {
   type ReceiptLine,
   ReceiptLineItemSchema,
@@ -145,7 +132,6 @@ export {
   receiptWordLabelKeys,
   receiptWordLabelToItem,
 } from './entities/receiptWordLabel.js';
-export { isIsoTimestamp, isValidUuid, UuidSchema } from './entities/validators.js';
 // Errors
 export {
   DynamoStreamError,
@@ -165,6 +151,7 @@ export {
   type RecordSkipReason,
   type ValidationIssue,
 } from './errors.js';
+export type { KeyIdentityReader } from './keys/receiptKeyReaders.js';
 // Entities
 export {
   buildReceiptSortKey,
@@ -283,7 +270,19 @@ export type {
   ObservabilityOptions,
   StreamRecordData,
 } from './types.js';
+// Declaring entities
+export type {
+  BoundingBox,
+  Codec,
+  Invalid,
+  IssueSink,
+  ItemGuardOptions,
+  ItemParser,
+  Point,
+} from './validation/attributes.js';
+export { INVALID } from './validation/attributes.js';
 export { declaredItemSchema, declaredSchema } from './validation/declaredSchemas.js';
+export type { EntityRules } from './validation/entityParts.js';
 export {
   type AnyField,
   type EntityOf,
@@ -300,3 +299,4 @@ export {
   type ReceiptEntity,
   type ReceiptEntityDeclaration,
 } from './validation/receiptEntity.js';
+export { isIsoTimestamp, isValidUuid, UuidSchema } from './validation/validators.js';

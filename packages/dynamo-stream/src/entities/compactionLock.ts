@@ -9,7 +9,7 @@ import {
   itemParser,
   S,
   zodItemSchema,
-} from './attributes.js';
+} from '../validation/attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -19,11 +19,11 @@ import {
   isRecord,
   uuid,
   validateDecodedEntity,
-} from './entityParts.js';
-import { looseS, rawAttribute } from './itemGuards.js';
-import { check, int, nullable, object, string, withDefault } from './rules.js';
-import { isValidUuid, parsePythonInt } from './validators.js';
-import { writeInt, writeS } from './writers.js';
+} from '../validation/entityParts.js';
+import { looseS, rawAttribute } from '../validation/itemGuards.js';
+import { check, int, nullable, object, string, withDefault } from '../validation/rules.js';
+import { isValidUuid, parsePythonInt } from '../validation/validators.js';
+import { writeInt, writeS } from '../validation/writers.js';
 
 /**
  * The single-row mutex that guards compaction of one Chroma collection, TYPE

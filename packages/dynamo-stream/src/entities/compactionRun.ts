@@ -9,7 +9,7 @@ import {
   itemParser,
   S,
   zodItemSchema,
-} from './attributes.js';
+} from '../validation/attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -21,12 +21,20 @@ import {
   positiveInt,
   uuid,
   validateDecodedEntity,
-} from './entityParts.js';
+} from '../validation/entityParts.js';
+import { looseInt, looseS, rawAttribute } from '../validation/itemGuards.js';
+import {
+  check,
+  int,
+  minLength,
+  nullable,
+  object,
+  string,
+  withDefault,
+} from '../validation/rules.js';
+import { isValidUuid, parsePythonInt } from '../validation/validators.js';
+import { writeInt, writeS } from '../validation/writers.js';
 import { CompactionState } from './enums.js';
-import { looseInt, looseS, rawAttribute } from './itemGuards.js';
-import { check, int, minLength, nullable, object, string, withDefault } from './rules.js';
-import { isValidUuid, parsePythonInt } from './validators.js';
-import { writeInt, writeS } from './writers.js';
 
 /**
  * One delta-compaction run for a receipt, TYPE `COMPACTION_RUN`, SK

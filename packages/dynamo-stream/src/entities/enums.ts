@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { english } from './english.js';
+import { english } from '../validation/english.js';
 
 /** Validation status of a word label or a section. */
 export const ValidationStatus = {

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { imagePk, imageReceiptKey, RECEIPT_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import type { Point } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import {
@@ -13,7 +14,6 @@ import {
   timestamp,
 } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import type { Point } from './attributes.js';
 
 /** Decimals Python writes for a receipt's corner points. */
 const CORNER_DECIMALS = 18;

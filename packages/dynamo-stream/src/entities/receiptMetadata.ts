@@ -11,7 +11,7 @@ import {
   S,
   stringList,
   zodItemSchema,
-} from './attributes.js';
+} from '../validation/attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -24,13 +24,13 @@ import {
   positiveInt,
   uuid,
   validateInto,
-} from './entityParts.js';
+} from '../validation/entityParts.js';
+import { invalidTypeMessageFor } from '../validation/invalidType.js';
+import { array, check, map, object, string } from '../validation/rules.js';
+import { isIsoTimestamp, isValidUuid, parsePythonInt } from '../validation/validators.js';
+import { writeS } from '../validation/writers.js';
 import { type MerchantValidationStatus, ValidationMethod } from './enums.js';
-import { invalidTypeMessageFor } from './invalidType.js';
 import { type ReceiptPlace, ReceiptPlaceSchema } from './receiptPlace.js';
-import { array, check, map, object, string } from './rules.js';
-import { isIsoTimestamp, isValidUuid, parsePythonInt } from './validators.js';
-import { writeS } from './writers.js';
 
 /**
  * The legacy predecessor of {@link ReceiptPlace}, TYPE `RECEIPT_METADATA`, SK

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { receiptKeyShape } from '../keys/receiptKeyReaders.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import {
   type Codec,
@@ -21,7 +22,7 @@ import {
   stringList,
   unmarshallMap,
   zodItemSchema,
-} from './attributes.js';
+} from '../validation/attributes.js';
 import {
   addIssue,
   type EntityRules,
@@ -33,10 +34,9 @@ import {
   isTimestamp,
   listValues,
   validateInto,
-} from './entityParts.js';
+} from '../validation/entityParts.js';
+import { optionalS, pythonRepr, rawAttribute } from '../validation/itemGuards.js';
 import { ValidationMethod } from './enums.js';
-import { optionalS, pythonRepr, rawAttribute } from './itemGuards.js';
-import { receiptKeyShape } from './receiptKeyReaders.js';
 import {
   checkReceiptPlaceKeys,
   merchantSlug,
@@ -64,8 +64,8 @@ import {
   object,
   string,
   withDefault,
-} from './rules.js';
-import { isIsoTimestamp, isValidUuid } from './validators.js';
+} from '../validation/rules.js';
+import { isIsoTimestamp, isValidUuid } from '../validation/validators.js';
 import {
   writeBool,
   writeFloat,
@@ -73,7 +73,7 @@ import {
   writeNativeMap,
   writeS,
   writeStringList,
-} from './writers.js';
+} from '../validation/writers.js';
 
 /**
  * A receipt's matched merchant place (Google Places data), TYPE `RECEIPT_PLACE`, SK

@@ -1,7 +1,11 @@
+import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  receiptKeyShape,
+} from '../keys/receiptKeyReaders.js';
 import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from '../keys/receiptKeys.js';
-import type { IssueSink } from './attributes.js';
-import { addIssue } from './entityParts.js';
-import { type KeyIdentityReader, keyIdentityReader, receiptKeyShape } from './receiptKeyReaders.js';
+import type { IssueSink } from '../validation/attributes.js';
+import { addIssue } from '../validation/entityParts.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 
 /**

@@ -1,10 +1,6 @@
 import type * as z from 'zod/mini';
 import { SECTION_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
-import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
-import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
-import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import {
   type Codec,
   INVALID,
@@ -14,7 +10,8 @@ import {
   nullableS,
   prefixIssues,
   S,
-} from './attributes.js';
+} from '../validation/attributes.js';
+import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import {
   enumMessage,
   isNonNegativeInt,
@@ -24,10 +21,13 @@ import {
   isTimestamp,
   nullableString,
   nullableUnitInterval,
-} from './entityParts.js';
+} from '../validation/entityParts.js';
+import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
+import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
+import { check, int, nullable, oneOf, reject, string } from '../validation/rules.js';
+import { writeFloat, writeIntList, writeS, writeUnlessNull } from '../validation/writers.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
-import { check, int, nullable, oneOf, reject, string } from './rules.js';
-import { writeFloat, writeIntList, writeS, writeUnlessNull } from './writers.js';
 
 const SECTION_TYPE_VALUES: readonly SectionType[] = /* @__PURE__ */ Object.values(SectionType);
 const SECTION_TYPES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(SECTION_TYPE_VALUES);

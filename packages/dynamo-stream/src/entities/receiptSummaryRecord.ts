@@ -1,22 +1,28 @@
 import type * as z from 'zod/mini';
 import { imageReceiptKey, type ReceiptKeyLayout, type TableKeys } from '../keys/receiptKeys.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { type Codec, INVALID, type IssueSink } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
-import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
-import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type Codec, INVALID, type IssueSink } from './attributes.js';
 import {
   addIssue,
   isFiniteNumber,
   isNonNegativeInt,
   isTimestamp,
   nonNegativeInt,
-} from './entityParts.js';
-import { looseNumber, looseS, rawAttribute } from './itemGuards.js';
-import { check, nullable, number, oneOf, string } from './rules.js';
-import { isIsoTimestamp, parsePythonInt } from './validators.js';
-import { writeFloat, writeInt, writeNullableFloat, writeS, writeUnlessNull } from './writers.js';
+} from '../validation/entityParts.js';
+import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
+import { looseNumber, looseS, rawAttribute } from '../validation/itemGuards.js';
+import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
+import { check, nullable, number, oneOf, string } from '../validation/rules.js';
+import { isIsoTimestamp, parsePythonInt } from '../validation/validators.js';
+import {
+  writeFloat,
+  writeInt,
+  writeNullableFloat,
+  writeS,
+  writeUnlessNull,
+} from '../validation/writers.js';
 
 /** How a receipt was paid. */
 export type TenderClass = 'cash' | 'card' | 'unknown';

@@ -1,3 +1,4 @@
+import type { BoundingBox, Point } from '../validation/attributes.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import {
   box,
@@ -8,7 +9,6 @@ import {
   point,
   text,
 } from '../validation/fieldKinds.js';
-import type { BoundingBox, Point } from './attributes.js';
 import { EmbeddingStatus } from './enums.js';
 
 /** Decimals Python writes for box values and corner points of lines and words. */

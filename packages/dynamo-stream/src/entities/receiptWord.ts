@@ -1,14 +1,14 @@
 import type * as z from 'zod/mini';
 import { imageReceiptKey, padId, type TableKeys, WORD_SORT_KEY } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import { type Codec, INVALID, type IssueSink } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type Codec, INVALID, type IssueSink } from './attributes.js';
+import { nullable, reject } from '../validation/rules.js';
+import { writeNullableStringMap } from '../validation/writers.js';
 import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
-import { nullable, reject } from './rules.js';
-import { writeNullableStringMap } from './writers.js';
 
 /** True for a plain object whose values are all strings (cheaper than `z.record` per word). */
 const isStringMap = (value: unknown): value is Record<string, string> => {

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { scanKeyId } from '../keys/receiptKeyReaders.js';
 import {
   imageIdFromPk,
   imageReceiptKey,
@@ -7,7 +8,9 @@ import {
   type TableKeys,
 } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
+import { type Codec, INVALID, type IssueSink, nullableS, S } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
+import { isTimestamp } from '../validation/entityParts.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
 import {
   imageId,
@@ -17,15 +20,12 @@ import {
   timestamp,
   upperCaseKeyName,
 } from '../validation/fieldKinds.js';
+import { invalidTypeMessage } from '../validation/invalidType.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { type Codec, INVALID, type IssueSink, nullableS, S } from './attributes.js';
-import { isTimestamp } from './entityParts.js';
+import { minLength, nullable, string } from '../validation/rules.js';
+import { isValidUuid } from '../validation/validators.js';
+import { writeNullableS } from '../validation/writers.js';
 import { ValidationStatus } from './enums.js';
-import { invalidTypeMessage } from './invalidType.js';
-import { scanKeyId } from './receiptKeyReaders.js';
-import { minLength, nullable, string } from './rules.js';
-import { isValidUuid } from './validators.js';
-import { writeNullableS } from './writers.js';
 
 /**
  * The 22 core word-label names (spec §2.4). Python enforces them only where a new label row is

@@ -1,9 +1,9 @@
 import { EntityType, MetricName, TargetQueue } from '../constants.js';
-import { isObject } from '../entities/attributes.js';
 import { EntityValidationError, RecordParseError } from '../errors.js';
 import { parseCompactionRun } from '../parsing/compactionRunImage.js';
 import type { RecordFields } from '../parsing/readRecord.js';
 import type { DynamoDBItem } from '../types.js';
+import { isObject } from '../validation/attributes.js';
 import { type BuildContext, contextOf, recordFailure } from './buildContext.js';
 
 /**

@@ -1,7 +1,6 @@
 import { diffFields } from '../changes/getChromaDBRelevantChanges.js';
 import { jsonEqual } from '../changes/jsonValue.js';
 import { MetricName } from '../constants.js';
-import { isObject } from '../entities/attributes.js';
 import type { RecordParseError } from '../errors.js';
 import {
   checkRecordImages,
@@ -10,6 +9,7 @@ import {
 } from '../parsing/parseStreamRecord.js';
 import type { RecordFields } from '../parsing/readRecord.js';
 import type { EntityExtraction } from '../parsing/registry.js';
+import { isObject } from '../validation/attributes.js';
 import { type BuildContext, contextOf, targetDimension, typeDimension } from './buildContext.js';
 import type { FieldChanges, JsonValue } from './types.js';
 

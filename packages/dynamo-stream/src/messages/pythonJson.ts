@@ -1,4 +1,4 @@
-import { formatPythonFloat } from '../entities/validators.js';
+import { formatPythonFloat } from '../validation/validators.js';
 import type { JsonValue } from './types.js';
 
 /** Characters that a Python ASCII-only JSON string keeps as they are: printable ASCII but `"` and `\`. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { englishSchema } from '../entities/english.js';
 import { MessageDecodeError } from '../errors.js';
+import { englishSchema } from '../validation/english.js';
 import { toPythonJsonUnchecked } from './pythonJson.js';
 import type {
   DecodedStreamMessage,

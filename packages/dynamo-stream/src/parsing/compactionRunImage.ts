@@ -1,7 +1,7 @@
 import { EntityType } from '../constants.js';
-import { parsePythonInt } from '../entities/validators.js';
 import { EntityValidationError } from '../errors.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
+import { parsePythonInt } from '../validation/validators.js';
 
 /** The identifiers and delta prefixes of a compaction run, read from its INSERT image. */
 export interface CompactionRunInfo {

@@ -1,7 +1,6 @@
 import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
 import { RECEIPT, type Receipt } from '../entities/receipt.js';
-import type { KeyIdentityReader } from '../entities/receiptKeyReaders.js';
 import { RECEIPT_LINE, type ReceiptLine } from '../entities/receiptLine.js';
 import { RECEIPT_PLACE_ITEM_PARSER, type ReceiptPlace } from '../entities/receiptPlace.js';
 import { RECEIPT_PLACE_KEY_READER } from '../entities/receiptPlaceKeys.js';
@@ -12,6 +11,7 @@ import {
 } from '../entities/receiptSummaryRecord.js';
 import { RECEIPT_WORD, type ReceiptWord } from '../entities/receiptWord.js';
 import { RECEIPT_WORD_LABEL, type ReceiptWordLabel } from '../entities/receiptWordLabel.js';
+import type { KeyIdentityReader } from '../keys/receiptKeyReaders.js';
 import {
   LINE_SORT_KEY,
   matchesReceiptSortKey,

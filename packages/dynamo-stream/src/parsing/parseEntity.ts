@@ -1,12 +1,12 @@
+import { EntityValidationError } from '../errors.js';
+import type { DynamoDBItem } from '../types.js';
 import {
   finalizeIssues,
   INVALID,
   type IssueSink,
   ITEM_PARSE,
   type ItemParser,
-} from '../entities/attributes.js';
-import { EntityValidationError } from '../errors.js';
-import type { DynamoDBItem } from '../types.js';
+} from '../validation/attributes.js';
 import { findDefinitionByType } from './detectEntityType.js';
 import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
 import type { EntityDefinition, EntityRegistry } from './registry.js';

@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
-import { type ItemParser, zodItemSchema } from '../entities/attributes.js';
-import { type EntityRules, entitySchema } from '../entities/entityParts.js';
 import type { DynamoDBItem } from '../types.js';
+import { type ItemParser, zodItemSchema } from './attributes.js';
+import { type EntityRules, entitySchema } from './entityParts.js';
 
 /**
  * The zod schemas of a declared entity. They take the declaration itself (an identifier, not

@@ -1,5 +1,5 @@
-import type { Codec } from '../entities/attributes.js';
 import type { AttributeValue } from '../types.js';
+import type { Codec } from './attributes.js';
 
 /**
  * One field of an entity declaration: everything the package derives per field, in one

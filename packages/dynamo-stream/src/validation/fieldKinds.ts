@@ -9,7 +9,7 @@ import {
   type Point,
   point as pointAttribute,
   S,
-} from '../entities/attributes.js';
+} from './attributes.js';
 import {
   acceptBoundingBox,
   acceptPoint,
@@ -28,7 +28,8 @@ import {
   pointRule,
   positiveInt,
   uuid,
-} from '../entities/entityParts.js';
+} from './entityParts.js';
+import { type Field, REFUSED, type Refused } from './field.js';
 import {
   boolean,
   check,
@@ -39,8 +40,8 @@ import {
   number,
   oneOf as oneOfRule,
   string,
-} from '../entities/rules.js';
-import { isValidUuid } from '../entities/validators.js';
+} from './rules.js';
+import { isValidUuid } from './validators.js';
 import {
   writeBool,
   writeBoundingBox,
@@ -49,8 +50,7 @@ import {
   writeNullableS,
   writePoint,
   writeS,
-} from '../entities/writers.js';
-import { type Field, REFUSED, type Refused } from './field.js';
+} from './writers.js';
 
 /**
  * The kinds of field an entity declaration is made of. Each kind bundles the attribute

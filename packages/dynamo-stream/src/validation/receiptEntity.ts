@@ -1,4 +1,17 @@
 import {
+  type KeyIdentityReader,
+  keyIdentityReader,
+  receiptKeyCandidate,
+} from '../keys/receiptKeyReaders.js';
+import {
+  buildReceiptSortKey,
+  imagePk,
+  type matchesReceiptSortKey,
+  type ReceiptKeyLayout,
+} from '../keys/receiptKeys.js';
+import type { defineEntity } from '../parsing/registry.js';
+import type { AttributeValue, DynamoDBItem } from '../types.js';
+import {
   type Codec,
   INVALID,
   type Invalid,
@@ -8,7 +21,8 @@ import {
   type ItemShape,
   itemParser,
   S,
-} from '../entities/attributes.js';
+} from './attributes.js';
+import type { declaredItemSchema, declaredSchema } from './declaredSchemas.js';
 import {
   addIssue,
   type EntityRules,
@@ -16,24 +30,10 @@ import {
   isRecord,
   validateDecodedEntity,
   writeKeys,
-} from '../entities/entityParts.js';
-import {
-  type KeyIdentityReader,
-  keyIdentityReader,
-  receiptKeyCandidate,
-} from '../entities/receiptKeyReaders.js';
-import { object } from '../entities/rules.js';
-import { writeS } from '../entities/writers.js';
-import {
-  buildReceiptSortKey,
-  imagePk,
-  type matchesReceiptSortKey,
-  type ReceiptKeyLayout,
-} from '../keys/receiptKeys.js';
-import type { defineEntity } from '../parsing/registry.js';
-import type { AttributeValue, DynamoDBItem } from '../types.js';
-import type { declaredItemSchema, declaredSchema } from './declaredSchemas.js';
+} from './entityParts.js';
 import { type EntityOf, type Field, type FieldTable, REFUSED } from './field.js';
+import { object } from './rules.js';
+import { writeS } from './writers.js';
 
 /**
  * Declares a receipt-scoped entity (an item under `IMAGE#<uuid>` with a `RECEIPT#…` sort key)

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { IssueSink, ItemParser } from '../../src/entities/attributes.js';
 import type { DynamoDBItem } from '../../src/types.js';
+import type { IssueSink, ItemParser } from '../../src/validation/attributes.js';
 
 /**
  * The agreement check between an item parser's fast path and its full, attribute-by-attribute

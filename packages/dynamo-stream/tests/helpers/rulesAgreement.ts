@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { INVALID, type IssueSink } from '../../src/entities/attributes.js';
-import { ENGLISH } from '../../src/entities/english.js';
-import type { EntityRules } from '../../src/entities/entityParts.js';
+import { INVALID, type IssueSink } from '../../src/validation/attributes.js';
+import { ENGLISH } from '../../src/validation/english.js';
+import type { EntityRules } from '../../src/validation/entityParts.js';
 
 /**
  * The agreement check between an entity's plain-code rules and the zod schema they were

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INVALID, type IssueSink } from '../../src/entities/attributes.js';
-import type { EntityRules } from '../../src/entities/entityParts.js';
+import { INVALID, type IssueSink } from '../../src/validation/attributes.js';
+import type { EntityRules } from '../../src/validation/entityParts.js';
 import { edgeValue } from './rulesAgreement.js';
 
 /**

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { UuidSchema } from '../../../src/entities/validators.js';
+import { UuidSchema } from '../../../src/validation/validators.js';
 
 /**
  * The zod field schemas the rules of the entities not yet declared (places, metadata,

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { listValues } from '../../../src/entities/entityParts.js';
 import { ValidationMethod } from '../../../src/entities/enums.js';
 import {
   deriveMerchantValidationStatus,
   type ReceiptMetadata,
 } from '../../../src/entities/receiptMetadata.js';
-import { isIsoTimestamp } from '../../../src/entities/validators.js';
+import { listValues } from '../../../src/validation/entityParts.js';
+import { isIsoTimestamp } from '../../../src/validation/validators.js';
 import { positiveIntSchema, UuidSchema } from './fields.js';
 
 /** The zod rules `RECEIPT_METADATA_RULES` were first written as (the reference for the property tests). */

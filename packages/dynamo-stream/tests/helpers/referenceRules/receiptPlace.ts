@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { listValues } from '../../../src/entities/entityParts.js';
 import { ValidationMethod } from '../../../src/entities/enums.js';
-import { pythonRepr } from '../../../src/entities/itemGuards.js';
 import type { ReceiptPlace } from '../../../src/entities/receiptPlace.js';
 import { merchantSlug } from '../../../src/entities/receiptPlaceKeys.js';
-import { isIsoTimestamp } from '../../../src/entities/validators.js';
+import { listValues } from '../../../src/validation/entityParts.js';
+import { pythonRepr } from '../../../src/validation/itemGuards.js';
+import { isIsoTimestamp } from '../../../src/validation/validators.js';
 import { positiveIntSchema, UuidSchema } from './fields.js';
 
 /** The zod rules `RECEIPT_PLACE_RULES` were first written as (the reference for the property tests). */

@@ -1,13 +1,13 @@
+import { type Codec, INVALID, type IssueSink } from '../validation/attributes.js';
+import { positiveInt, uuid } from '../validation/entityParts.js';
+import { object, type Shape, type ShapeOutput } from '../validation/rules.js';
+import { parsePythonInt, plainDigits } from '../validation/validators.js';
 import {
   imageIdFromPk,
   nameOfReceiptSortKey,
   type ReceiptKeyLayout,
   splitReceiptSortKey,
-} from '../keys/receiptKeys.js';
-import { type Codec, INVALID, type IssueSink } from './attributes.js';
-import { positiveInt, uuid } from './entityParts.js';
-import { object, type Shape, type ShapeOutput } from './rules.js';
-import { parsePythonInt, plainDigits } from './validators.js';
+} from './receiptKeys.js';
 
 /**
  * Reading receipt-scoped keys (`IMAGE#<id>`, `RECEIPT#<rid>#LINE#<lid>…`): the layouts the

@@ -4,7 +4,7 @@ import {
   isIsoTimestamp,
   isIsoTimestampGeneral,
   parsePythonInt,
-} from '../../../src/entities/validators.js';
+} from '../../../src/validation/validators.js';
 
 describe('Function: isIsoTimestamp', () => {
   it.each([

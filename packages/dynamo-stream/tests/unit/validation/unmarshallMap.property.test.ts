@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { unmarshallMap } from '../../../src/entities/attributes.js';
+import { unmarshallMap } from '../../../src/validation/attributes.js';
 
 /** Attribute values of every kind, well formed or not. */
 const { value: attributeValue } = fc.letrec<{ value: unknown }>((tie) => ({

@@ -16,7 +16,7 @@ import {
   S,
   stringList,
   zodItemSchema,
-} from '../../../src/entities/attributes.js';
+} from '../../../src/validation/attributes.js';
 
 /** An item parser wrapped as a zod schema, the way the entity modules export theirs. */
 const itemSchema = <Shape extends ItemShape, Entity>(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { english } from '../../../src/entities/english.js';
-import { invalidTypeMessage } from '../../../src/entities/invalidType.js';
+import { english } from '../../../src/validation/english.js';
+import { invalidTypeMessage } from '../../../src/validation/invalidType.js';
 
 class Widget {}
 
