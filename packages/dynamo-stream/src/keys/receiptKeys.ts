@@ -167,7 +167,11 @@ export const matchesReceiptSortKey = (layout: ReceiptKeyLayout, sk: string): boo
     at = end === -1 ? sk.length : end;
   }
   if (last !== undefined) {
-    return sk.startsWith(`#${last}`, at) && (at + last.length + 1 === sk.length || !exact);
+    const end = at + last.length + 1;
+    return (
+      sk.startsWith(`#${last}`, at) &&
+      (end === sk.length || (!exact && sk.charCodeAt(end) === HASH))
+    );
   }
   return exact ? at === sk.length : true;
 };

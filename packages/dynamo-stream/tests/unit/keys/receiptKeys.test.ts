@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildReceiptSortKey,
@@ -6,7 +7,9 @@ import {
   LINE_SORT_KEY,
   matchesReceiptSortKey,
   RECEIPT_SORT_KEY,
+  type ReceiptKeyLayout,
   SECTION_SORT_KEY,
+  splitReceiptSortKey,
   WORD_SORT_KEY,
 } from '../../../src/keys/receiptKeys.js';
 
@@ -100,5 +103,58 @@ describe('Function: matchesReceiptSortKey', () => {
 
     // Assess
     expect(matches).toBe(expected);
+  });
+});
+
+describe('Property: matchesReceiptSortKey agrees with splitReceiptSortKey', () => {
+  const summary: ReceiptKeyLayout = {
+    entity: 'Summary',
+    segments: ['RECEIPT'],
+    ids: ['receipt_id'],
+    last: 'SUMMARY',
+    exact: true,
+  };
+  const layouts: readonly ReceiptKeyLayout[] = [
+    RECEIPT_SORT_KEY,
+    LINE_SORT_KEY,
+    WORD_SORT_KEY,
+    LABEL_SORT_KEY,
+    SECTION_SORT_KEY,
+    COMPACTION_RUN_SORT_KEY,
+    summary,
+    ...[RECEIPT_SORT_KEY, LINE_SORT_KEY, LABEL_SORT_KEY, summary].map((layout) => ({
+      ...layout,
+      exact: false,
+    })),
+    { ...SECTION_SORT_KEY, exact: true },
+  ];
+  const token = fc.constantFrom(
+    'RECEIPT',
+    'LINE',
+    'WORD',
+    'LABEL',
+    'SECTION',
+    'SUMMARY',
+    'SUMMARYX',
+    'COMPACTION_RUN',
+    '00001',
+    '',
+    'X',
+  );
+
+  it('matches exactly the keys the parser can split by the layout', () => {
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 9 }), (tokens) => {
+        // Prepare
+        const sk = tokens.join('#');
+
+        // Act, Assess
+        for (const layout of layouts) {
+          const split = splitReceiptSortKey(sk, layout) !== undefined;
+          expect([layout, sk, matchesReceiptSortKey(layout, sk)]).toEqual([layout, sk, split]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
