@@ -15,15 +15,13 @@ import { declaredItemSchema, declaredSchema } from '../validation/declaredSchema
 import {
   enumMessage,
   isNonNegativeInt,
-  isNullableString,
   isNullableUnitInterval,
   isoTimestamp,
   isTimestamp,
-  nullableString,
   nullableUnitInterval,
 } from '../validation/entityParts.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
-import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
+import { imageId, nullableText, positiveId, timestamp } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import { check, int, nullable, oneOf, reject, string } from '../validation/rules.js';
 import { writeFloat, writeIntList, writeS, writeUnlessNull } from '../validation/writers.js';
@@ -187,14 +185,6 @@ const optionalStatus = <Value extends string>(
   write: writeUnlessNull(writeS),
 });
 
-/** An optional string, left out when `null`. */
-const optionalText = (): Field<string | null> => ({
-  decode: nullableS,
-  rule: nullableString,
-  accept: (value) => (isNullableString(value) ? value : REFUSED),
-  write: writeUnlessNull(writeS),
-});
-
 /** An optional confidence in `[0, 1]`, written as Python's `str(float)`. */
 const optionalUnitInterval = (): Field<number | null> => ({
   decode: nullableN,
@@ -243,7 +233,7 @@ const SECTION_FIELDS = {
   created_at: timestamp() as Field<string>,
   /** Model confidence in `[0, 1]`. */
   confidence: optionalUnitInterval() as Field<number | null>,
-  model_source: optionalText() as Field<string | null>,
+  model_source: nullableText('omit') as Field<string | null>,
   /** QA status, upper-cased on read. */
   validation_status: optionalStatus<ValidationStatus>(
     VALIDATION_STATUSES,
@@ -261,7 +251,7 @@ const SECTION_FIELDS = {
     },
     false,
   ) as Field<number[] | null>,
-  verification_source: optionalText() as Field<string | null>,
+  verification_source: nullableText('omit') as Field<string | null>,
   /** Verifier outcome, upper-cased on read. */
   verification_status: optionalStatus<VerificationStatus>(
     VERIFICATION_STATUSES,

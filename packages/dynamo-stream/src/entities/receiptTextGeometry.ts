@@ -1,5 +1,5 @@
 import type { BoundingBox, Point } from '../validation/attributes.js';
-import type { EntityOf, Field } from '../validation/field.js';
+import type { Field } from '../validation/field.js';
 import {
   box,
   confidence,
@@ -44,6 +44,3 @@ export const TEXT_GEOMETRY_FIELDS = {
   /** A missing or NULL attribute reads as `false`. */
   is_noise: flag(false) as Field<boolean>,
 };
-
-/** The fields a receipt line and a receipt word have in common. */
-export type ReceiptTextGeometry = EntityOf<[typeof TEXT_GEOMETRY_FIELDS]>;

@@ -50,6 +50,7 @@ import {
   writeNullableS,
   writePoint,
   writeS,
+  writeUnlessNull,
 } from './writers.js';
 
 /**
@@ -229,12 +230,20 @@ export const positiveInteger = (message: string): Field<number> => ({
 });
 
 /**
- * A string or `null` (`{"S"}` or NULL; missing reads as `null`). With `emptyWritesNull`, an
- * empty string is written as NULL, as Python's truthiness test does.
+ * How a nullable string is written: `null` as NULL (`'null'`), also `""` as NULL
+ * (`'null-if-empty'`, Python's truthiness test), or `null` left out (`'omit'`).
  */
-export const nullableText = (emptyWritesNull = false): Field<string | null> => ({
+export type NullableTextWrite = 'null' | 'null-if-empty' | 'omit';
+
+/** A string or `null` (`{"S"}` or NULL; missing reads as `null`), written as `write` says. */
+export const nullableText = (write: NullableTextWrite = 'null'): Field<string | null> => ({
   decode: nullableS,
   rule: nullableString,
   accept: accepting(isNullableString),
-  write: emptyWritesNull ? (value) => writeNullableS(value || null) : writeNullableS,
+  write:
+    write === 'omit'
+      ? writeUnlessNull(writeS)
+      : write === 'null-if-empty'
+        ? (value) => writeNullableS(value || null)
+        : writeNullableS,
 });
