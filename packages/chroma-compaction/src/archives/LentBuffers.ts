@@ -9,7 +9,8 @@
  * stage passes bytes on in order and the writer writes one batch after another, so once a
  * batch holding bytes of one member is on disk, nothing holds bytes of an earlier member:
  * {@link LentBuffers.written} frees those. A chunk that is not a view of a lent buffer (one
- * a tar parser copied from two members) says nothing.
+ * a tar parser copied from two members) says nothing. A buffer that comes straight back (a
+ * worker's input) is simply given back with {@link LentBuffers.give}.
  */
 
 /** Members tracked at most; an older one is forgotten and left to the garbage collector. */

@@ -4,7 +4,7 @@
  * come out in order. Memory is bounded: at most `depth` pieces are in flight, and the next
  * piece is only read once the consumer has taken the oldest member (backpressure).
  */
-import type { LentBuffers } from './LentBuffers.js';
+import { LentBuffers } from './LentBuffers.js';
 import type { GzipMember } from './packTypes.js';
 import type { ZlibResult, ZlibWorkerPool } from './ZlibWorkerPool.js';
 
@@ -58,9 +58,8 @@ export async function* gzipMembers(
   // allocates about `depth + 1` of them whatever the size (and as many output buffers).
   // Each is a buffer of its own (never a slice of Node's shared pool), so it can be
   // transferred.
-  const spare: Buffer[] = [];
-  const newPiece = (): Buffer => spare.pop() ?? Buffer.allocUnsafeSlow(memberBytes);
-  let piece = newPiece();
+  const pieces = new LentBuffers(memberBytes);
+  let piece = pieces.take();
   let filled = 0;
 
   const dispatch = (): void => {
@@ -70,16 +69,18 @@ export async function* gzipMembers(
     result.catch(() => undefined);
     inFlight.push({ result, tarOffset, tarSize: filled });
     tarOffset += filled;
-    piece = newPiece();
+    piece = pieces.take();
     filled = 0;
   };
   const oldest = async (): Promise<Buffer> => {
     const member = inFlight.shift() as InFlight;
     const { data: compressed, input, output } = await member.result;
-    if (input.length === memberBytes) spare.push(input);
-    const lent = reportsWritten && compressed.buffer === output.buffer;
-    const data = lent || compressed.buffer !== output.buffer ? compressed : Buffer.from(compressed);
-    if (lent) outputs.handedOn(output);
+    pieces.give(input);
+    // A member in its lent buffer is handed on as it is to a consumer that reports it written,
+    // and as a copy to any other (the buffer is then free at once).
+    const inLentBuffer = compressed.buffer === output.buffer;
+    const data = inLentBuffer && !reportsWritten ? Buffer.from(compressed) : compressed;
+    if (inLentBuffer && reportsWritten) outputs.handedOn(output);
     else outputs.give(output);
     onMember({ offset, size: data.length, tarOffset: member.tarOffset, tarSize: member.tarSize });
     offset += data.length;

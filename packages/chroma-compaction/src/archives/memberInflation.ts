@@ -7,7 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { ArchiveError, ZlibTaskError } from './errors.js';
-import type { LentBuffers } from './LentBuffers.js';
+import { LentBuffers } from './LentBuffers.js';
 import type { GzipMember } from './packTypes.js';
 import type { ZlibWorkerPool } from './ZlibWorkerPool.js';
 
@@ -106,7 +106,7 @@ const inflateMember = async (
   handle: FileHandle,
   member: GzipMember,
   index: number,
-  buffers: ReadBuffers,
+  buffers: LentBuffers,
   options: InflateMembersOptions,
 ): Promise<Buffer> => {
   const { pool, inflated } = options;
@@ -133,26 +133,6 @@ const inflateMember = async (
 };
 
 /**
- * Buffers for the compressed members, each as large as the largest member; they come back
- * from the workers and are reused, so reading allocates about `depth` of them in all.
- */
-interface ReadBuffers {
-  readonly take: () => Buffer;
-  readonly give: (buffer: Buffer) => void;
-}
-
-const readBuffers = (members: readonly GzipMember[]): ReadBuffers => {
-  const capacity = members.reduce((largest, member) => Math.max(largest, member.size), 0);
-  const spare: Buffer[] = [];
-  return {
-    take: () => spare.pop() ?? Buffer.allocUnsafeSlow(capacity),
-    give: (buffer) => {
-      if (buffer.length === capacity) spare.push(buffer);
-    },
-  };
-};
-
-/**
  * The tar bytes of the members of the file open as `handle`, in order, inflated in parallel.
  * Call {@link checkMembers} first.
  * @internal
@@ -164,7 +144,11 @@ export async function* inflateMembers(
 ): AsyncGenerator<Buffer> {
   const { depth, budget, inflated } = options;
   const inFlight: { readonly data: Promise<Buffer>; readonly tarSize: number }[] = [];
-  const buffers = readBuffers(members);
+  // Buffers for the compressed members, each as large as the largest member; they come back
+  // from the workers and are reused, so reading allocates about `depth` of them in all.
+  const buffers = new LentBuffers(
+    members.reduce((largest, member) => Math.max(largest, member.size), 0),
+  );
   let next = 0;
   let inFlightBytes = 0;
   const fill = (): void => {
