@@ -161,7 +161,7 @@ const acceptIds = (value: unknown, unique: boolean): number[] | undefined => {
 
 /** An optional id list: `null`, or a list of unique ids `>= 0` (non-empty unless `mayBeEmpty`). */
 const optionalIds = (messages: IdListMessages, mayBeEmpty: boolean): Field<number[] | null> => ({
-  decode: nullableIntList,
+  decode: () => nullableIntList,
   rule: () => nullable(idList(messages)),
   accept: (value) => {
     if (value === null) return null;
@@ -176,7 +176,7 @@ const optionalStatus = <Value extends string>(
   allowed: ReadonlySet<string>,
   message: (got: string) => string,
 ): Field<Value | null> => ({
-  decode: nullableS,
+  decode: () => nullableS,
   rule: () => upperCasedOneOf<Value>(allowed, message),
   accept: (value) => {
     const upper = acceptUpperCased(allowed, value);
@@ -187,7 +187,7 @@ const optionalStatus = <Value extends string>(
 
 /** An optional confidence in `[0, 1]`, written as Python's `str(float)`. */
 const optionalUnitInterval = (): Field<number | null> => ({
-  decode: nullableN,
+  decode: () => nullableN,
   rule: nullableUnitInterval,
   accept: (value) => (isNullableUnitInterval(value) ? value : REFUSED),
   write: writeUnlessNull(writeFloat),
@@ -203,7 +203,7 @@ const SECTION_KEY_FIELDS = {
   /** Receipt number, `> 0`. */
   receipt_id: positiveId() as Field<number>,
   section_type: {
-    decode: S,
+    decode: () => S,
     rule: (name: string) =>
       oneOf(SECTION_TYPE_VALUES, (input) => enumMessage(name, SECTION_TYPE_VALUES, input)),
     accept: (value: unknown) => (SECTION_TYPES.has(value) ? (value as SectionType) : REFUSED),
@@ -215,7 +215,7 @@ const SECTION_KEY_FIELDS = {
 const SECTION_FIELDS = {
   /** The lines in the section: non-empty, each `>= 0`. */
   line_ids: {
-    decode: intList,
+    decode: () => intList,
     rule: () =>
       idList({
         notAList: 'line_ids must be a list',
@@ -258,7 +258,7 @@ const SECTION_FIELDS = {
     () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
   ) as Field<VerificationStatus | null>,
   verification_section_type: {
-    decode: nullableS,
+    decode: () => nullableS,
     rule: () => nullable(oneOf(SECTION_TYPE_VALUES, 'verification_section_type is invalid')),
     accept: (value: unknown) =>
       value === null || SECTION_TYPES.has(value) ? (value as SectionType | null) : REFUSED,
@@ -278,7 +278,7 @@ const SECTION_FIELDS = {
   ) as Field<number[] | null>,
   /** ISO timestamp, kept verbatim. */
   verified_at: {
-    decode: nullableS,
+    decode: () => nullableS,
     rule: (name: string) => nullable(isoTimestamp(name)),
     accept: (value: unknown) => (value === null || isTimestamp(value) ? value : REFUSED),
     write: writeUnlessNull(writeS),

@@ -54,7 +54,7 @@ const looseText = (
   accept: (value: string) => boolean,
   write: (value: string | null) => AttributeValue | undefined,
 ): Field<string | null> => ({
-  decode: looseS,
+  decode: () => looseS,
   rule,
   accept: (value) =>
     value === null || (typeof value === 'string' && accept(value)) ? value : REFUSED,
@@ -66,7 +66,7 @@ const looseFinite = (
   write: (value: number | null) => AttributeValue | undefined,
   ...checks: ReturnType<typeof check<number>>[]
 ): Field<number | null> => ({
-  decode: undefined,
+  decode: looseNumber,
   rule: (name) => nullable(number(`${name} must be a finite number or None`, ...checks)),
   accept: (value) =>
     value === null || (isFiniteNumber(value) && checks.every((rule) => rule.test(value)))
@@ -77,7 +77,7 @@ const looseFinite = (
 
 /** One of `values` or `null`, read only from an `S` attribute, left out when `null`. */
 const looseOneOf = <T extends string>(values: readonly T[]): Field<T | null> => ({
-  decode: looseS,
+  decode: () => looseS,
   rule: (name) =>
     nullable(
       oneOf(
@@ -91,12 +91,6 @@ const looseOneOf = <T extends string>(values: readonly T[]): Field<T | null> => 
   accept: (value) =>
     value === null || values.includes(value as T) ? (value as T | null) : REFUSED,
   write: writeUnlessNull(writeS),
-});
-
-/** A number field whose decoder names the attribute in its message. */
-const withNumberDecoder = (name: string, field: Field<number | null>): Field<number | null> => ({
-  ...field,
-  decode: looseNumber(name),
 });
 
 /** `RECEIPT#<rid>#SUMMARY`. */
@@ -118,7 +112,7 @@ const SUMMARY_FIELDS = {
   /** When the summary was computed: an ISO timestamp kept verbatim. */
   timestamp_computed: timestamp() as Field<string>,
   item_count: {
-    decode: itemCount,
+    decode: () => itemCount,
     rule: nonNegativeInt,
     accept: (value: unknown) => (isNonNegativeInt(value) ? value : REFUSED),
     write: writeInt,
@@ -140,12 +134,10 @@ const SUMMARY_FIELDS = {
     isTimestamp,
     writeTruthyS,
   ) as Field<string | null>,
-  grand_total: withNumberDecoder('grand_total', looseFinite(writeNullableFloat)) as Field<
-    number | null
-  >,
-  subtotal: withNumberDecoder('subtotal', looseFinite(writeNullableFloat)) as Field<number | null>,
-  tax: withNumberDecoder('tax', looseFinite(writeNullableFloat)) as Field<number | null>,
-  tip: withNumberDecoder('tip', looseFinite(writeNullableFloat)) as Field<number | null>,
+  grand_total: looseFinite(writeNullableFloat) as Field<number | null>,
+  subtotal: looseFinite(writeNullableFloat) as Field<number | null>,
+  tax: looseFinite(writeNullableFloat) as Field<number | null>,
+  tip: looseFinite(writeNullableFloat) as Field<number | null>,
   tender_class: looseOneOf(TENDER_CLASSES) as Field<TenderClass | null>,
   card_network: looseText(
     (name) => nullable(string(`${name} must be a string or None`)),
@@ -164,16 +156,11 @@ const SUMMARY_FIELDS = {
     writeUnlessNull(writeS),
   ) as Field<string | null>,
   ledger: looseOneOf(LEDGERS) as Field<Ledger | null>,
-  bank_amount: withNumberDecoder('bank_amount', looseFinite(writeUnlessNull(writeFloat))) as Field<
-    number | null
-  >,
-  bank_match_confidence: withNumberDecoder(
-    'bank_match_confidence',
-    looseFinite(
-      writeUnlessNull(writeFloat),
-      check((value) => value >= 0, CONFIDENCE_MESSAGE),
-      check((value) => value <= 1, CONFIDENCE_MESSAGE),
-    ),
+  bank_amount: looseFinite(writeUnlessNull(writeFloat)) as Field<number | null>,
+  bank_match_confidence: looseFinite(
+    writeUnlessNull(writeFloat),
+    check((value) => value >= 0, CONFIDENCE_MESSAGE),
+    check((value) => value <= 1, CONFIDENCE_MESSAGE),
   ) as Field<number | null>,
 };
 

@@ -92,7 +92,7 @@ const extractedData: Codec<Record<string, string> | null> = (value, issues) => {
 
 /** `extracted_data`: a map of strings or `null`, written as `{"M": {k: {"S": v}}}` or NULL. */
 const extractedDataField: Field<Record<string, string> | null> = {
-  decode: extractedData,
+  decode: () => extractedData,
   rule: () => nullable(stringMap),
   accept: (value) => (value === null || isStringMap(value) ? value : REFUSED),
   write: writeNullableStringMap,

@@ -91,7 +91,7 @@ const reasoning: Codec<string | null> = (value, issues) => {
 
 /** `reasoning`: required, `null` (NULL) or a non-empty string, which Python never writes empty. */
 const reasoningField: Field<string | null> = {
-  decode: reasoning,
+  decode: () => reasoning,
   rule: (name) =>
     nullable(string(`${name} must be a string or None`, minLength(1, `${name} cannot be empty`))),
   accept: (value) =>
@@ -108,7 +108,7 @@ const validationStatusField: Field<ValidationStatus> = /* @__PURE__ */ oneOf(
   VALIDATION_STATUS_VALUES,
   { missing: ValidationStatus.NONE, blank: true, label: 'ValidationStatus' },
 );
-const validationStatus = validationStatusField.decode as Codec<unknown>;
+const validationStatus = validationStatusField.decode?.('validation_status') as Codec<unknown>;
 
 /**
  * The fields a label's keys hold. Unlike a word's, the ids must be `> 0`: the Python

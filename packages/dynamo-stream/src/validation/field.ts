@@ -12,11 +12,12 @@ import type { Codec } from './attributes.js';
  */
 export interface Field<T> {
   /**
-   * Reads the field's attribute (`undefined` when the item has none) into the value the
-   * rule then checks, or reports why it cannot (issue paths relative to the attribute).
-   * Key fields, read from `PK`/`SK`, have none.
+   * The reader of the field's attribute, given the field's `name` for its messages: it
+   * reads the attribute (`undefined` when the item has none) into the value the rule then
+   * checks, or reports why it cannot (issue paths relative to the attribute). Key fields,
+   * read from `PK`/`SK`, have none.
    */
-  readonly decode: Codec<unknown> | undefined;
+  readonly decode: ((name: string) => Codec<unknown>) | undefined;
   /** The entity rule, reporting with the field's `name` in its messages. */
   readonly rule: (name: string) => Codec<T>;
   /**
@@ -39,7 +40,7 @@ export type Refused = typeof REFUSED;
 
 /** A field of any type: what every `Field<T>` is assignable to. */
 export interface AnyField {
-  readonly decode: Codec<unknown> | undefined;
+  readonly decode: ((name: string) => Codec<unknown>) | undefined;
   readonly rule: (name: string) => Codec<unknown>;
   readonly accept: (value: unknown) => unknown;
   readonly write: ((value: never) => AttributeValue | undefined) | undefined;

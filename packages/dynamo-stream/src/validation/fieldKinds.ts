@@ -100,7 +100,7 @@ export const nonNegativeId = (): Field<number> => ({
 
 /** A string attribute (`{"S"}`). */
 export const text = (): Field<string> => ({
-  decode: S,
+  decode: () => S,
   rule: (name) => string(`${name} must be a string`),
   accept: (value) => (typeof value === 'string' ? value : REFUSED),
   write: writeS,
@@ -108,7 +108,7 @@ export const text = (): Field<string> => ({
 
 /** A finite number (`{"N"}`), written with `places` decimals. */
 export const finiteNumber = (places: number): Field<number> => ({
-  decode: N,
+  decode: () => N,
   rule: (name) => number(`${name} must be a finite number`),
   accept: accepting(isFiniteNumber),
   write: (value) => writeDecimal(value, places),
@@ -116,7 +116,7 @@ export const finiteNumber = (places: number): Field<number> => ({
 
 /** An OCR confidence `0 < c <= 1` (`{"N"}`), written with `places` decimals. */
 export const confidence = (places: number): Field<number> => ({
-  decode: N,
+  decode: () => N,
   rule: () => ocrConfidence(),
   accept: accepting(isOcrConfidence),
   write: (value) => writeDecimal(value, places),
@@ -124,7 +124,7 @@ export const confidence = (places: number): Field<number> => ({
 
 /** A point `{x, y}` (`{"M"}` of exactly those keys), written with `places` decimals. */
 export const point = (places: number): Field<Point> => ({
-  decode: pointAttribute,
+  decode: () => pointAttribute,
   rule: () => pointRule(),
   accept: (value) => acceptPoint(value) ?? REFUSED,
   write: (value) => writePoint(value, places),
@@ -132,7 +132,7 @@ export const point = (places: number): Field<Point> => ({
 
 /** A bounding box `{x, y, width, height}`, written with `places` decimals. */
 export const box = (places: number): Field<BoundingBox> => ({
-  decode: boundingBoxAttribute,
+  decode: () => boundingBoxAttribute,
   rule: () => boundingBoxRule(),
   accept: (value) => acceptBoundingBox(value) ?? REFUSED,
   write: (value) => writeBoundingBox(value, places),
@@ -159,7 +159,7 @@ export const oneOf = <T extends string>(
   const allowed: ReadonlySet<unknown> = new Set(values);
   const { missing, label, blank = false } = options;
   return {
-    decode: missing === undefined ? S : withFallback(nullableS, missing, blank),
+    decode: () => (missing === undefined ? S : withFallback(nullableS, missing, blank)),
     rule: (name) =>
       oneOfRule(values, (input) => enumMessage(label ?? name, values, input)) as Codec<T>,
     accept: (value) => (allowed.has(value) ? (value as T) : REFUSED),
@@ -169,7 +169,7 @@ export const oneOf = <T extends string>(
 
 /** A boolean (`{"BOOL"}`); a missing or NULL attribute reads as `missing`. */
 export const flag = (missing: boolean): Field<boolean> => ({
-  decode: withFallback(nullableBOOL, missing),
+  decode: () => withFallback(nullableBOOL, missing),
   rule: (name) => boolean(`${name} must be a boolean`),
   accept: (value) => (typeof value === 'boolean' ? value : REFUSED),
   write: writeBool,
@@ -200,7 +200,7 @@ export const upperCaseKeyName = (): Field<string> => ({
  * `typeMessage` is the message for a value that is not a string.
  */
 export const nullableNonEmptyText = (typeMessage?: string): Field<string | null> => ({
-  decode: nullableS,
+  decode: () => nullableS,
   rule: (name) => nullable(nonEmptyRule(name, typeMessage ?? `${name} must be a string`)),
   accept: accepting(isNullableNonEmpty),
   write: writeNullableS,
@@ -208,7 +208,7 @@ export const nullableNonEmptyText = (typeMessage?: string): Field<string | null>
 
 /** An ISO timestamp string (`{"S"}`) Python's `datetime.fromisoformat` reads, kept verbatim. */
 export const timestamp = (): Field<string> => ({
-  decode: S,
+  decode: () => S,
   rule: isoTimestamp,
   accept: accepting(isTimestamp),
   write: writeS,
@@ -219,7 +219,7 @@ export const timestamp = (): Field<string> => ({
  * is not an integer and for one that is not positive.
  */
 export const positiveInteger = (message: string): Field<number> => ({
-  decode: intN,
+  decode: () => intN,
   rule: () =>
     int(
       message,
@@ -237,7 +237,7 @@ export type NullableTextWrite = 'null' | 'null-if-empty' | 'omit';
 
 /** A string or `null` (`{"S"}` or NULL; missing reads as `null`), written as `write` says. */
 export const nullableText = (write: NullableTextWrite = 'null'): Field<string | null> => ({
-  decode: nullableS,
+  decode: () => nullableS,
   rule: nullableString,
   accept: accepting(isNullableString),
   write:

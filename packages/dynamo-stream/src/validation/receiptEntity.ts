@@ -232,7 +232,7 @@ export function declareReceiptEntity<
         parsedKey,
       ));
   for (const [name, field] of attributeEntries) {
-    if (field.decode !== undefined) shape[name] = field.decode;
+    if (field.decode !== undefined) shape[name] = field.decode(name);
   }
   const keys = (entity: KeyInput): Keys => {
     const values = entity as Readonly<Record<string, unknown>>;
