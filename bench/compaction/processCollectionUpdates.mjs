@@ -64,6 +64,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
+import { BENCH_GEOMETRY } from '../lib/benchItems.mjs';
 import { fmt, summarize } from '../lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -344,18 +345,7 @@ const wordId = (
 ) =>
   `IMAGE#${receipt.imageId}#RECEIPT#${pad(receipt.receiptId)}#LINE#${pad(lineId)}#WORD#${pad(word)}`;
 
-const geometry = {
-  bounding_box: { x: 0.1, y: 0.25, width: 0.5, height: 0.05 },
-  top_left: { x: 0.1, y: 0.3 },
-  top_right: { x: 0.6, y: 0.3 },
-  bottom_left: { x: 0.1, y: 0.25 },
-  bottom_right: { x: 0.6, y: 0.25 },
-  angle_degrees: 0,
-  angle_radians: 0,
-  confidence: 0.9,
-  embedding_status: 'SUCCESS',
-  is_noise: false,
-};
+const geometry = BENCH_GEOMETRY;
 
 /** A Python-style timestamp `n` milliseconds after a fixed instant. */
 const timestamp = (/** @type {number} */ n) => {

@@ -5,6 +5,7 @@
  * converge on, deterministic for each run. The snapshot they apply to is the Chroma persist
  * directory of `bench/lib/snapshotData.mjs` (receipts of 100 lines of `BENCH_IMAGE_ID`).
  */
+import { BENCH_GEOMETRY } from './benchItems.mjs';
 import { BENCH_IMAGE_ID } from './deltaBench.mjs';
 
 export const COLLECTION = 'lines';
@@ -198,18 +199,7 @@ export const buildBatch = (lib, run) => {
     image_id: BENCH_IMAGE_ID,
     receipt_id: receiptId,
   });
-  const geometry = {
-    bounding_box: { x: 0.1, y: 0.25, width: 0.5, height: 0.05 },
-    top_left: { x: 0.1, y: 0.3 },
-    top_right: { x: 0.6, y: 0.3 },
-    bottom_left: { x: 0.1, y: 0.25 },
-    bottom_right: { x: 0.6, y: 0.25 },
-    angle_degrees: 0,
-    angle_radians: 0,
-    confidence: 0.9,
-    embedding_status: 'SUCCESS',
-    is_noise: false,
-  };
+  const geometry = BENCH_GEOMETRY;
   const point = (/** @type {string} */ x, /** @type {string} */ y) => ({
     M: { x: { N: x }, y: { N: y } },
   });
