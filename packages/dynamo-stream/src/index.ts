@@ -293,9 +293,16 @@ export {
 } from './validation/field.js';
 export * as fields from './validation/fieldKinds.js';
 export {
+  type DeclaredEntity,
+  declareEntity,
+  type EntityDeclaration,
+  type EntityKeyForm,
+  type ItemChecks,
+  type PrimaryKey,
+} from './validation/declareEntity.js';
+export {
   declareReceiptEntity,
   type ItemProtocol,
-  type PrimaryKey,
   type ReceiptEntity,
   type ReceiptEntityDeclaration,
 } from './validation/receiptEntity.js';

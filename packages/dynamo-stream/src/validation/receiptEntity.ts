@@ -10,30 +10,17 @@ import {
   type ReceiptKeyLayout,
 } from '../keys/receiptKeys.js';
 import type { defineEntity } from '../parsing/registry.js';
-import type { AttributeValue, DynamoDBItem } from '../types.js';
-import {
-  type Codec,
-  INVALID,
-  type Invalid,
-  type IssueSink,
-  type ItemGuardOptions,
-  type ItemParser,
-  type ItemShape,
-  itemParser,
-  S,
-} from './attributes.js';
+import type { IssueSink } from './attributes.js';
 import type { declaredItemSchema, declaredSchema } from './declaredSchemas.js';
 import {
-  addIssue,
-  type EntityRules,
-  entityRules,
-  isRecord,
-  validateDecodedEntity,
-  writeKeys,
-} from './entityParts.js';
-import { type EntityOf, type Field, type FieldTable, REFUSED } from './field.js';
-import { object } from './rules.js';
-import { writeS } from './writers.js';
+  type DeclaredEntity,
+  declareEntity,
+  entriesOf,
+  type ItemChecks,
+  type PrimaryKey,
+  shapeOf,
+} from './declareEntity.js';
+import type { EntityOf, FieldTable } from './field.js';
 
 /**
  * Declares a receipt-scoped entity (an item under `IMAGE#<uuid>` with a `RECEIPT#…` sort key)
@@ -93,68 +80,27 @@ export interface ReceiptEntityDeclaration<
 }
 
 /** How an entity's item parser reads what is not a field: see {@link ReceiptEntityDeclaration.item}. */
-export interface ItemProtocol {
-  /** Attributes that must be present; each missing one is reported, and nothing is decoded. */
-  readonly guard?: ItemGuardOptions | undefined;
-  /** Whether the item's `TYPE` must be the entity's (`TYPE must be <type>` otherwise). */
-  readonly checksType?: boolean | undefined;
+export interface ItemProtocol extends ItemChecks {
   /**
    * Reads the key fields onto the decoded attributes (`PK`, `SK` and the fields), reporting
    * with the entity's messages; returns the candidate, or `undefined` after reporting.
    */
   readonly readKeys?:
-    | ((decoded: Record<string, unknown>, issues: IssueSink) => Record<string, unknown> | undefined)
+    | ((
+        decoded: Record<string, unknown> & PrimaryKey,
+        issues: IssueSink,
+      ) => Record<string, unknown> | undefined)
     | undefined;
 }
 
-/** An item's primary key. */
-export interface PrimaryKey {
-  readonly PK: string;
-  readonly SK: string;
-}
-
 /** Everything derived from a {@link ReceiptEntityDeclaration}. */
-export interface ReceiptEntity<Entity, KeyInput, Keys, Identity> {
-  readonly type: string;
+export interface ReceiptEntity<Entity, KeyInput, Keys, Identity>
+  extends DeclaredEntity<Entity, KeyInput, Keys> {
   /** The sort key's layout, which {@link matchesReceiptSortKey} matches keys against. */
   readonly sortKey: ReceiptKeyLayout;
-  /** The entity rules (fast acceptance first), what the entity's zod schema wraps. */
-  readonly rules: EntityRules<Entity>;
-  /** The item parser: keys and attributes decoded, then the entity rules. */
-  readonly itemParser: ItemParser<Entity>;
   /** Reads the key fields (the identity) from a record's keys alone, with their rules. */
   readonly keyReader: KeyIdentityReader<Identity>;
-  /** Every key of the item: `PK`, `SK` and the secondary index keys. */
-  readonly keys: (entity: KeyInput) => Keys;
-  /** The item as the Python entity's `to_item()` writes it. */
-  readonly toItem: (entity: Entity) => DynamoDBItem;
 }
-
-type Entry = readonly [string, Field<unknown>];
-
-const entriesOf = (tables: readonly FieldTable[]): Entry[] =>
-  tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
-
-/** The rules of `entries` as an object rule, fields in declaration order. */
-const shapeOf = (entries: readonly Entry[]): Record<string, Codec<unknown>> => {
-  const shape: Record<string, Codec<unknown>> = {};
-  for (const [name, field] of entries) shape[name] = field.rule(name);
-  return shape;
-};
-
-/** The fast acceptance of `entries`: the entity when every field accepts its value. */
-const acceptAll =
-  <Entity>(entries: readonly Entry[]) =>
-  (candidate: unknown): Entity | undefined => {
-    if (!isRecord(candidate)) return undefined;
-    const entity: Record<string, unknown> = {};
-    for (const [name, field] of entries) {
-      const value = field.accept(candidate[name]);
-      if (value === REFUSED) return undefined;
-      entity[name] = value;
-    }
-    return entity as Entity;
-  };
 
 /** Which key attribute each key field is read from, so its issues are reported there. */
 const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
@@ -202,77 +148,31 @@ export function declareReceiptEntity<
 >(
   declaration: ReceiptEntityDeclaration<Key, Tables, KeyInput>,
 ): ReceiptEntity<EntityOf<[Key, ...Tables]>, KeyInput, Keys, EntityOf<[Key]>> {
-  type Entity = EntityOf<[Key, ...Tables]>;
   type Identity = EntityOf<[Key]>;
-  const { type, keyFields, fields, indexes, fastItem, nameFrom, item } = declaration;
+  const { type, keyFields, indexes, nameFrom, item } = declaration;
   const sortKey: ReceiptKeyLayout = { entity: type, exact: true, ...declaration.sortKey };
-  const keyEntries = entriesOf([keyFields]);
-  const fieldEntries = entriesOf(fields);
-  const allEntries = [...keyEntries, ...fieldEntries];
-  // What the item holds as attributes: the fields, after any key field read from one too.
-  const attributeEntries = [
-    ...keyEntries.filter(([, field]) => field.decode !== undefined),
-    ...fieldEntries,
-  ];
   const parsedKey = nameFrom === 'attribute' ? { ...sortKey, name: undefined } : sortKey;
-  const rules = entityRules<Entity>(
-    () => object(shapeOf(allEntries)) as unknown as Codec<Entity>,
-    acceptAll<Entity>(allEntries),
-  );
-  const keyAttributes = keyAttributesOf(parsedKey);
-  const shape: Record<string, Codec<unknown>> = item?.checksType === true
-    ? { PK: S, SK: S, TYPE: S }
-    : { PK: S, SK: S };
-  const readKeys =
-    item?.readKeys ??
-    ((decoded: Record<string, unknown>, issues: IssueSink) =>
-      receiptKeyCandidate(
-        issues,
-        decoded as { readonly PK: string; readonly SK: string },
-        parsedKey,
-      ));
-  for (const [name, field] of attributeEntries) {
-    if (field.decode !== undefined) shape[name] = field.decode(name);
-  }
-  const keys = (entity: KeyInput): Keys => {
-    const values = entity as Readonly<Record<string, unknown>>;
-    const primary = {
-      PK: imagePk(values['image_id'] as string),
-      SK: buildReceiptSortKey(sortKey, values),
-    };
-    return { ...primary, ...indexes?.(entity, primary) } as Keys;
-  };
-  return {
-    type,
-    sortKey,
-    rules,
-    itemParser: itemParser(
-      shape as ItemShape,
-      (decoded, issues): Entity | Invalid => {
-        if (item?.checksType === true && decoded['TYPE'] !== type) {
-          addIssue(issues, ['TYPE'], `TYPE must be ${type}`);
-          return INVALID;
-        }
-        const candidate = readKeys(decoded, issues);
-        if (candidate === undefined) return INVALID;
-        return validateDecodedEntity(rules, candidate, issues, keyAttributes);
+  const entity = declareEntity({
+    ...declaration,
+    key: {
+      keys: (input: KeyInput): Keys => {
+        const values = input as Readonly<Record<string, unknown>>;
+        const primary = {
+          PK: imagePk(values['image_id'] as string),
+          SK: buildReceiptSortKey(sortKey, values),
+        };
+        return { ...primary, ...indexes?.(input, primary) } as Keys;
       },
-      item?.guard,
-      fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,
-    ),
-    keyReader: keyIdentityReader(sortKey, () => shapeOf(keyEntries)) as KeyIdentityReader<Identity>,
-    keys,
-    toItem: (entity) => {
-      const item: Record<string, AttributeValue> = {
-        ...writeKeys(keys(entity as unknown as KeyInput) as Record<string, string>),
-        TYPE: writeS(type),
-      };
-      const values = entity as Readonly<Record<string, unknown>>;
-      for (const [name, field] of attributeEntries) {
-        const attribute = field.write?.(values[name] as never);
-        if (attribute !== undefined) item[name] = attribute;
-      }
-      return item;
+      read:
+        item?.readKeys ?? ((decoded, issues) => receiptKeyCandidate(issues, decoded, parsedKey)),
+      attributes: keyAttributesOf(parsedKey),
     },
+  });
+  return {
+    ...entity,
+    sortKey,
+    keyReader: keyIdentityReader(sortKey, () =>
+      shapeOf(entriesOf([keyFields])),
+    ) as KeyIdentityReader<Identity>,
   };
 }

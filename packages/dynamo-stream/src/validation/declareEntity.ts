@@ -1,0 +1,197 @@
+import type { AttributeValue, DynamoDBItem } from '../types.js';
+import {
+  type Codec,
+  INVALID,
+  type Invalid,
+  type IssueSink,
+  type ItemGuardOptions,
+  type ItemParser,
+  type ItemShape,
+  itemParser,
+  S,
+} from './attributes.js';
+import {
+  addIssue,
+  type EntityRules,
+  entityRules,
+  isRecord,
+  validateDecodedEntity,
+  writeKeys,
+} from './entityParts.js';
+import { type EntityOf, type Field, type FieldTable, REFUSED } from './field.js';
+import { object } from './rules.js';
+import { writeS } from './writers.js';
+
+/**
+ * The engine every entity declaration goes through: from an item type, a key form and field
+ * tables it derives the entity's rules, item parser, keys and item writer, so each field is
+ * written once. Receipt-scoped entities declare their keys as a sort-key layout
+ * (`declareReceiptEntity`); others give their key form directly.
+ */
+
+/** An item's primary key. */
+export interface PrimaryKey {
+  readonly PK: string;
+  readonly SK: string;
+}
+
+/** How an entity's keys are built from it and read back from an item. */
+export interface EntityKeyForm<KeyInput, Keys> {
+  /** Every key of the item (`PK`, `SK`, secondary index keys) from the key input. */
+  readonly keys: (entity: KeyInput) => Keys;
+  /**
+   * Reads the key fields onto the decoded attributes (which hold `PK` and `SK`), reporting a
+   * malformed key with the entity's messages; returns the candidate entity, or `undefined`
+   * after reporting.
+   */
+  readonly read: (
+    decoded: Record<string, unknown> & PrimaryKey,
+    issues: IssueSink,
+  ) => Record<string, unknown> | undefined;
+  /** The key attribute (`PK` or `SK`) at which each key field's rule reports. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** How an entity's item parser checks what is not a field. */
+export interface ItemChecks {
+  /** Attributes that must be present; each missing one is reported, and nothing is decoded. */
+  readonly guard?: ItemGuardOptions | undefined;
+  /** Whether the item's `TYPE` must be the entity's (`TYPE must be <type>` otherwise). */
+  readonly checksType?: boolean | undefined;
+}
+
+/** The declaration of an entity: its item type, key form and field tables. */
+export interface EntityDeclaration<
+  Key extends FieldTable,
+  Tables extends readonly FieldTable[],
+  KeyInput,
+  Keys,
+> {
+  /** The item `TYPE`, e.g. `COMPACTION_LOCK`. */
+  readonly type: string;
+  /** How the keys are built and read. */
+  readonly key: EntityKeyForm<KeyInput, Keys>;
+  /**
+   * The fields the keys hold, with their rules; a key field with a decoder and a writer is
+   * an attribute of the item too.
+   */
+  readonly keyFields: Key;
+  /** The attribute fields, table after table, in the order the item lists them. */
+  readonly fields: Tables;
+  /** What the item parser checks before the fields. */
+  readonly item?: ItemChecks | undefined;
+  /**
+   * A hand-written shortcut for valid items, where the throughput benchmark shows it pays:
+   * exactly what the parse returns for an item it is sure of, else `undefined`.
+   */
+  readonly fastItem?: ((item: Record<string, unknown>) => unknown) | undefined;
+}
+
+/** Everything derived from an {@link EntityDeclaration}. */
+export interface DeclaredEntity<Entity, KeyInput, Keys> {
+  readonly type: string;
+  /** The entity rules (fast acceptance first), what the entity's zod schema wraps. */
+  readonly rules: EntityRules<Entity>;
+  /** The item parser: keys and attributes decoded, then the entity rules. */
+  readonly itemParser: ItemParser<Entity>;
+  /** Every key of the item. */
+  readonly keys: (entity: KeyInput) => Keys;
+  /** The item as the Python entity's `to_item()` writes it. */
+  readonly toItem: (entity: Entity) => DynamoDBItem;
+}
+
+/** A field of a table, by name. @internal */
+export type FieldEntry = readonly [string, Field<unknown>];
+
+/** The fields of `tables`, in order. @internal */
+export const entriesOf = (tables: readonly FieldTable[]): FieldEntry[] =>
+  tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
+
+/** The rules of `entries` as an object shape, fields in declaration order. @internal */
+export const shapeOf = (entries: readonly FieldEntry[]): Record<string, Codec<unknown>> => {
+  const shape: Record<string, Codec<unknown>> = {};
+  for (const [name, field] of entries) shape[name] = field.rule(name);
+  return shape;
+};
+
+/** The fast acceptance of `entries`: the entity when every field accepts its value. */
+const acceptAll =
+  <Entity>(entries: readonly FieldEntry[]) =>
+  (candidate: unknown): Entity | undefined => {
+    if (!isRecord(candidate)) return undefined;
+    const entity: Record<string, unknown> = {};
+    for (const [name, field] of entries) {
+      const value = field.accept(candidate[name]);
+      if (value === REFUSED) return undefined;
+      entity[name] = value;
+    }
+    return entity as Entity;
+  };
+
+/**
+ * Declares an entity once and derives from the declaration its rules, item parser (with
+ * typed issues), keys and item writer; its type is `EntityOf<[keyFields, ...fields]>`.
+ * Plain code only: the zod schemas come from `declaredSchema` and `declaredItemSchema`, so a
+ * bundle that does not use them holds no zod.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function declareEntity<
+  const Key extends FieldTable,
+  const Tables extends readonly FieldTable[],
+  KeyInput,
+  Keys,
+>(
+  declaration: EntityDeclaration<Key, Tables, KeyInput, Keys>,
+): DeclaredEntity<EntityOf<[Key, ...Tables]>, KeyInput, Keys> {
+  type Entity = EntityOf<[Key, ...Tables]>;
+  const { type, key, keyFields, fields, fastItem, item } = declaration;
+  const keyEntries = entriesOf([keyFields]);
+  const fieldEntries = entriesOf(fields);
+  const allEntries = [...keyEntries, ...fieldEntries];
+  // What the item holds as attributes: the fields, after any key field read from one too.
+  const attributeEntries = [
+    ...keyEntries.filter(([, field]) => field.decode !== undefined),
+    ...fieldEntries,
+  ];
+  const rules = entityRules<Entity>(
+    () => object(shapeOf(allEntries)) as unknown as Codec<Entity>,
+    acceptAll<Entity>(allEntries),
+  );
+  const shape: Record<string, Codec<unknown>> = item?.checksType === true
+    ? { PK: S, SK: S, TYPE: S }
+    : { PK: S, SK: S };
+  for (const [name, field] of attributeEntries) {
+    if (field.decode !== undefined) shape[name] = field.decode(name);
+  }
+  return {
+    type,
+    rules,
+    itemParser: itemParser(
+      shape as ItemShape,
+      (decoded, issues): Entity | Invalid => {
+        if (item?.checksType === true && decoded['TYPE'] !== type) {
+          addIssue(issues, ['TYPE'], `TYPE must be ${type}`);
+          return INVALID;
+        }
+        const candidate = key.read(decoded as Record<string, unknown> & PrimaryKey, issues);
+        if (candidate === undefined) return INVALID;
+        return validateDecodedEntity(rules, candidate, issues, key.attributes);
+      },
+      item?.guard,
+      fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,
+    ),
+    keys: key.keys,
+    toItem: (entity) => {
+      const written: Record<string, AttributeValue> = {
+        ...writeKeys(key.keys(entity as unknown as KeyInput) as Record<string, string>),
+        TYPE: writeS(type),
+      };
+      const values = entity as Readonly<Record<string, unknown>>;
+      for (const [name, field] of attributeEntries) {
+        const attribute = field.write?.(values[name] as never);
+        if (attribute !== undefined) written[name] = attribute;
+      }
+      return written;
+    },
+  };
+}
