@@ -282,6 +282,14 @@ export type {
 } from './validation/attributes.js';
 export { INVALID } from './validation/attributes.js';
 export { declaredItemSchema, declaredSchema } from './validation/declaredSchemas.js';
+export {
+  type DeclaredEntity,
+  declareEntity,
+  type EntityDeclaration,
+  type EntityKeyForm,
+  type ItemChecks,
+  type PrimaryKey,
+} from './validation/declareEntity.js';
 export type { EntityRules } from './validation/entityParts.js';
 export {
   type AnyField,
@@ -292,14 +300,6 @@ export {
   type Refused,
 } from './validation/field.js';
 export * as fields from './validation/fieldKinds.js';
-export {
-  type DeclaredEntity,
-  declareEntity,
-  type EntityDeclaration,
-  type EntityKeyForm,
-  type ItemChecks,
-  type PrimaryKey,
-} from './validation/declareEntity.js';
 export {
   declareReceiptEntity,
   type ItemProtocol,

@@ -98,10 +98,10 @@ export const nonNegativeId = (): Field<number> => ({
   write: undefined,
 });
 
-/** A string attribute (`{"S"}`). */
-export const text = (): Field<string> => ({
+/** A string attribute (`{"S"}`); `message` is the message for a value that is not a string. */
+export const text = (message?: string): Field<string> => ({
   decode: () => S,
-  rule: (name) => string(`${name} must be a string`),
+  rule: (name) => string(message ?? `${name} must be a string`),
   accept: (value) => (typeof value === 'string' ? value : REFUSED),
   write: writeS,
 });

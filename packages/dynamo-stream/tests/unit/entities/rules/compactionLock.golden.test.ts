@@ -1,13 +1,10 @@
-import {
-  COMPACTION_LOCK_ITEM_PARSER,
-  COMPACTION_LOCK_RULES,
-} from '../../../../src/entities/compactionLock.js';
+import { COMPACTION_LOCK } from '../../../../src/entities/compactionLock.js';
 import { lockItem } from '../../../helpers/entityItemsB.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
-const parsed = COMPACTION_LOCK_ITEM_PARSER.safeParse(lockItem());
+const parsed = COMPACTION_LOCK.itemParser.safeParse(lockItem());
 if (!parsed.success) throw new Error('the compaction-lock fixture must parse');
 
-describeRulesGolden('CompactionLock', COMPACTION_LOCK_RULES, [
+describeRulesGolden('CompactionLock', COMPACTION_LOCK.rules, [
   parsed.data as unknown as Record<string, unknown>,
 ]);

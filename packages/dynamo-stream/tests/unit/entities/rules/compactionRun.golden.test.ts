@@ -1,13 +1,10 @@
-import {
-  COMPACTION_RUN_ITEM_PARSER,
-  COMPACTION_RUN_RULES,
-} from '../../../../src/entities/compactionRun.js';
+import { COMPACTION_RUN } from '../../../../src/entities/compactionRun.js';
 import { runItem } from '../../../helpers/entityItemsB.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
-const parsed = COMPACTION_RUN_ITEM_PARSER.safeParse(runItem());
+const parsed = COMPACTION_RUN.itemParser.safeParse(runItem());
 if (!parsed.success) throw new Error('the compaction-run fixture must parse');
 
-describeRulesGolden('CompactionRun', COMPACTION_RUN_RULES, [
+describeRulesGolden('CompactionRun', COMPACTION_RUN.rules, [
   parsed.data as unknown as Record<string, unknown>,
 ]);
