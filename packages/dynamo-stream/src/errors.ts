@@ -1,9 +1,23 @@
-import type { z } from 'zod/mini';
 import type { TargetQueue } from './constants.js';
 import type { StreamMessage } from './messages/types.js';
 
-/** A zod issue, as carried by validation errors. */
-export type ValidationIssue = z.core.$ZodIssue;
+/**
+ * One problem found in an item, an image or a queue body: where it is, what kind it is and
+ * why.
+ */
+export interface ValidationIssue {
+  /**
+   * The kind of problem: `invalid_type` (a value of the wrong type), `unrecognized_keys`
+   * (keys the value may not have), `invalid_union` (none of an attribute's accepted forms)
+   * or `custom` (an entity rule). Issues of the queue-body schemas, which are zod schemas,
+   * carry zod's codes.
+   */
+  readonly code: string;
+  /** Where: the attribute and the keys below it, e.g. `['top_left', 'M', 'x']`; `[]` for the whole value. */
+  readonly path: readonly PropertyKey[];
+  /** Why, in words, e.g. `receipt_id must be positive`. */
+  readonly message: string;
+}
 
 const formatIssues = (issues: readonly ValidationIssue[]): string =>
   issues
@@ -23,7 +37,7 @@ export class DynamoStreamError extends Error {
 
 /**
  * A DynamoDB item or stream image does not satisfy an entity's schema.
- * `issues` holds every problem zod found, with paths relative to the item.
+ * `issues` holds every problem found, with paths relative to the item.
  */
 export class EntityValidationError extends DynamoStreamError {
   /** The entity type whose schema rejected the item. */
@@ -78,7 +92,7 @@ export interface RecordLocation {
 
 /**
  * A stream record could not be turned into a parsed entity. `reason` says why; for
- * `invalid-entity` and `malformed-record`, `issues` carries zod's findings with paths
+ * `invalid-entity` and `malformed-record`, `issues` carries the problems found with paths
  * prefixed by `['Records', recordIndex, 'dynamodb', …]` when the index is known.
  */
 export class RecordParseError extends DynamoStreamError {

@@ -116,7 +116,6 @@ const idList = (messages: IdListMessages): Codec<number[]> => {
     } else {
       issues.push({
         code: 'invalid_type',
-        expected: 'array',
         path: [],
         message: notAList,
         input: value,

@@ -68,7 +68,6 @@ export const LABEL_ALIASES: Readonly<Record<string, string>> = {
 const reasoning: Codec<string | null> = (value, issues) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({
-      expected: 'object',
       code: 'invalid_type',
       path: [],
       message: value === undefined ? 'missing required attribute' : 'expected an attribute value',
@@ -80,7 +79,6 @@ const reasoning: Codec<string | null> = (value, issues) => {
   if (text === undefined) return null;
   if (typeof text === 'string') return text;
   issues.push({
-    expected: 'string',
     code: 'invalid_type',
     path: ['S'],
     message: invalidTypeMessage('string', text),

@@ -31,7 +31,7 @@ export const buildCompactionRunMessages = (
   try {
     if (!isObject(image)) {
       throw new EntityValidationError(EntityType.COMPACTION_RUN, [
-        { code: 'custom', path: [], message: 'expected a DynamoDB attribute map', input: image },
+        { code: 'custom', path: [], message: 'expected a DynamoDB attribute map' },
       ]);
     }
     run = parseCompactionRun(image as DynamoDBItem, pk, sk);

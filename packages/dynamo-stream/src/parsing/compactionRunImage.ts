@@ -20,9 +20,7 @@ const stringOf = (value: AttributeValue | undefined): string | null =>
   typeof value?.S === 'string' ? value.S : null;
 
 const fail = (path: string, message: string): EntityValidationError =>
-  new EntityValidationError(EntityType.COMPACTION_RUN, [
-    { code: 'custom', path: [path], message, input: undefined },
-  ]);
+  new EntityValidationError(EntityType.COMPACTION_RUN, [{ code: 'custom', path: [path], message }]);
 
 const receiptIdOf = (sk: string, image: DynamoDBItem): number => {
   const segment = (sk.split('#')[1] ?? '').replaceAll('RECEIPT', '').replaceAll('#', '');

@@ -66,7 +66,6 @@ export const parseImageWith = (
           code: 'custom',
           path: [],
           message: `expected a DynamoDB attribute map, got ${Array.isArray(image) ? 'an array' : typeof image}`,
-          input: image,
         },
       ]),
     };

@@ -83,7 +83,6 @@ export const resolveRecord = (
           code: 'custom',
           path: [...recordPath(fields), 'dynamodb', 'Keys', missing, 'S'],
           message: 'expected a string key',
-          input: undefined,
         },
       ],
     };
@@ -205,7 +204,6 @@ const missingImages = (
         code: 'custom' as const,
         path: [...recordPath(fields), 'dynamodb', IMAGE_ATTRIBUTE[image]],
         message: `required for a ${fields.eventName}`,
-        input: undefined,
       })),
     },
   );

@@ -1,5 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
+import type { ValidationIssue } from '../errors.js';
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import { invalidTypeMessage } from './invalidType.js';
 import { parsePythonInt } from './validators.js';
@@ -15,8 +16,18 @@ import { parsePythonInt } from './validators.js';
  * "missing required attribute". Decoding a valid value allocates nothing but the value.
  */
 
-/** The zod issues of the parse in progress; decoders push theirs here. */
-export type IssueSink = z.core.$ZodRawIssue[];
+/** An issue as a decoder or rule reports it: a {@link ValidationIssue} whose path may be left out, with the input. */
+export interface RawIssue {
+  readonly code: 'invalid_type' | 'unrecognized_keys' | 'invalid_union' | 'custom';
+  readonly message: string;
+  /** Where below the value checked; `[]` when left out. */
+  path?: PropertyKey[] | undefined;
+  /** The value found; for messages that quote it, never handed out. */
+  readonly input?: unknown;
+}
+
+/** The issues of the parse in progress; decoders and rules push theirs here. */
+export type IssueSink = RawIssue[];
 
 /** What a decoder returns after reporting an issue. */
 export const INVALID: unique symbol = Symbol('INVALID');
@@ -66,7 +77,6 @@ const describe = (input: unknown, expected: string): string =>
 /** An attribute value that is not an object: zod's `invalid_type` issue, with our message. */
 const notAnObject = (issues: IssueSink, input: unknown, expected: string): Invalid => {
   issues.push({
-    expected: 'object',
     code: 'invalid_type',
     path: [],
     message: describe(input, expected),
@@ -83,7 +93,6 @@ const wrongType = (
   key: string,
 ): Invalid => {
   issues.push({
-    expected,
     code: 'invalid_type',
     path: [key],
     message: invalidTypeMessage(expected, input),
@@ -97,7 +106,7 @@ const wrongType = (
  * these decoders do not build them (only the message and path were ever meaningful).
  */
 const noForm = (issues: IssueSink, input: unknown, message: string): Invalid => {
-  issues.push({ code: 'invalid_union', errors: [], path: [], message, input });
+  issues.push({ code: 'invalid_union', path: [], message, input });
   return INVALID;
 };
 
@@ -227,7 +236,6 @@ const exactMap = (
   const map = value['M'];
   if (!isObject(map)) {
     issues.push({
-      expected: 'object',
       code: 'invalid_type',
       path: ['M'],
       message: keysMessage,
@@ -252,7 +260,7 @@ const rejectOtherKeys = (
     others.push(key);
   }
   if (others !== undefined) {
-    issues.push({ code: 'unrecognized_keys', keys: others, path: [], message, input: map });
+    issues.push({ code: 'unrecognized_keys', path: [], message, input: map });
   }
 };
 
@@ -598,7 +606,7 @@ export interface ItemParser<Entity> {
     item: unknown,
   ) =>
     | { readonly success: true; readonly data: Entity }
-    | { readonly success: false; readonly error: { readonly issues: z.core.$ZodIssue[] } };
+    | { readonly success: false; readonly error: { readonly issues: ValidationIssue[] } };
 }
 
 /**
@@ -608,11 +616,8 @@ export interface ItemParser<Entity> {
 export const ITEM_PARSE: unique symbol = Symbol('receipt-chroma.itemParse');
 
 /** Issues as zod hands them out: the input left out, the path `[]` when none was set. @internal */
-export const finalizeIssues = (issues: IssueSink): z.core.$ZodIssue[] =>
-  issues.map((issue) => {
-    const { input: _input, ...rest } = issue as z.core.$ZodRawIssue & { input?: unknown };
-    return { ...rest, path: rest.path ?? [] } as unknown as z.core.$ZodIssue;
-  });
+export const finalizeIssues = (issues: IssueSink): ValidationIssue[] =>
+  issues.map(({ code, path, message }) => ({ code, path: path ?? [], message }));
 
 /**
  * Builds an item parser that decodes each attribute of `shape` with its decoder, then
@@ -648,7 +653,6 @@ export const itemParser = <Shape extends ItemShape, Entity>(
       issues.push(
         guard === undefined
           ? {
-              expected: 'object',
               code: 'invalid_type',
               path: [],
               message: NOT_AN_ITEM,
@@ -741,7 +745,9 @@ export function zodItemSchema<Entity>(
   parser: ItemParser<Entity>,
 ): z.ZodMiniType<Entity, DynamoDBItem> {
   return z.transform((item: unknown, ctx): Entity => {
-    const entity = parser.parseInto(item, ctx.issues);
+    const issues: IssueSink = [];
+    const entity = parser.parseInto(item, issues);
+    for (const issue of issues) ctx.issues.push(issue as z.core.$ZodRawIssue);
     return entity === INVALID ? z.NEVER : entity;
   }) as unknown as z.ZodMiniType<Entity, DynamoDBItem>;
 }

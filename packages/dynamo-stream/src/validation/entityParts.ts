@@ -55,7 +55,9 @@ export const entityRules = <Entity>(
 /* @__NO_SIDE_EFFECTS__ */
 export function entitySchema<Entity>(rules: EntityRules<Entity>): z.ZodMiniType<Entity> {
   return z.transform((candidate: unknown, ctx): Entity => {
-    const entity = rules.check(candidate, ctx.issues);
+    const issues: IssueSink = [];
+    const entity = rules.check(candidate, issues);
+    for (const issue of issues) ctx.issues.push(issue as z.core.$ZodRawIssue);
     return entity === INVALID ? z.NEVER : entity;
   }) as unknown as z.ZodMiniType<Entity>;
 }

@@ -1,37 +1,19 @@
 /**
- * zod's English `invalid_type` message, produced without zod's locale so that reporting a
- * wrong type keeps zod off the stream handler's path.
+ * The message of an `invalid_type` issue: what was expected and what was found, named the way
+ * a JSON value is described (`null`, `array`, `NaN`, else `typeof`).
  */
 
-/**
- * The type name zod's English messages give a value: `null`, `array`, `nan`, a class
- * name for class instances, else `typeof`.
- */
-const parsedType = (input: unknown): string => {
-  if (typeof input === 'number') return Number.isNaN(input) ? 'nan' : 'number';
-  if (typeof input !== 'object') return typeof input;
+/** The name of the type of `input`: `null`, `array`, `NaN`, `Infinity`, else `typeof`. */
+const typeName = (input: unknown): string => {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'array';
-  const prototype = Object.getPrototypeOf(input);
-  const maker = (input as { constructor?: { name?: unknown } }).constructor;
-  if (prototype !== Object.prototype && typeof maker?.name === 'string' && maker.name) {
-    return maker.name;
-  }
-  return 'object';
+  if (typeof input === 'number' && !Number.isFinite(input)) return String(input);
+  return typeof input;
 };
 
-/** How zod's English locale names a received type (`NaN`, `Infinity`, …). */
-const receivedName = (input: unknown): string => {
-  const type = parsedType(input);
-  if (type === 'number' && !Number.isFinite(input)) return String(input);
-  return type === 'nan' ? 'NaN' : type;
-};
-
-/**
- * zod's English `invalid_type` message: `Invalid input: expected string, received number`.
- */
+/** `expected string, got number`. */
 export const invalidTypeMessage = (expected: string, input: unknown): string =>
-  `Invalid input: expected ${expected === 'nan' ? 'NaN' : expected}, received ${receivedName(input)}`;
+  `expected ${expected}, got ${typeName(input)}`;
 
 /** {@link invalidTypeMessage} as a message function for `expected`. */
 export const invalidTypeMessageFor =

@@ -47,14 +47,12 @@ export const reject = (issues: IssueSink, message: Message, input: unknown): Inv
  */
 const wrongType = (
   issues: IssueSink,
-  expected: string,
   message: Message,
   input: unknown,
   checks: readonly Check<never>[] = [],
 ): Invalid => {
   issues.push({
     code: 'invalid_type',
-    expected: expected as 'string',
     path: [],
     message: textOf(message, input),
     input,
@@ -101,7 +99,7 @@ export const string =
   (value, issues) =>
     typeof value === 'string'
       ? runChecks(value, checks, issues)
-      : wrongType(issues, 'string', message, value, checks);
+      : wrongType(issues, message, value, checks);
 
 /** A finite number (what `z.number()` accepts), then `checks`. */
 export const number =
@@ -109,7 +107,7 @@ export const number =
   (value, issues) =>
     typeof value === 'number' && Number.isFinite(value)
       ? runChecks(value, checks, issues)
-      : wrongType(issues, 'number', message, value);
+      : wrongType(issues, message, value);
 
 /**
  * A safe integer (what `z.int()` accepts), then `checks`. As in zod, an integer outside
@@ -119,7 +117,7 @@ export const int =
   (message: Message, ...checks: Check<number>[]): Codec<number> =>
   (value, issues) => {
     if (Number.isSafeInteger(value)) return runChecks(value as number, checks, issues);
-    if (!Number.isInteger(value)) return wrongType(issues, 'int', message, value);
+    if (!Number.isInteger(value)) return wrongType(issues, message, value);
     reject(issues, message, value);
     runChecks(value as number, checks, issues);
     return INVALID;
@@ -129,7 +127,7 @@ export const int =
 export const boolean =
   (message: Message): Codec<boolean> =>
   (value, issues) =>
-    typeof value === 'boolean' ? value : wrongType(issues, 'boolean', message, value);
+    typeof value === 'boolean' ? value : wrongType(issues, message, value);
 
 /** One of `values` (compared with `===`). */
 export const oneOf = <const T extends string>(values: readonly T[], message: Message): Codec<T> => {
@@ -180,7 +178,7 @@ export const refine =
 export const array =
   <T>(element: Codec<T>, message: Message, ...checks: Check<T[]>[]): Codec<T[]> =>
   (value, issues) => {
-    if (!Array.isArray(value)) return wrongType(issues, 'array', message, value, checks);
+    if (!Array.isArray(value)) return wrongType(issues, message, value, checks);
     const result: T[] = new Array(value.length);
     let valid = true;
     for (let index = 0; index < value.length; index += 1) {
@@ -201,7 +199,7 @@ export const array =
 export const dictionary =
   (message: Message): Codec<Record<string, unknown>> =>
   (value, issues) =>
-    recordCopy(value) ?? wrongType(issues, 'record', message, value);
+    recordCopy(value) ?? wrongType(issues, message, value);
 
 /** The fields of an object rule, in the order they are checked and output. */
 export type Shape = Readonly<Record<string, Codec<unknown>>>;
@@ -234,7 +232,7 @@ export const object = <S extends Shape>(
   const { notAnObject = invalidTypeMessageFor('object'), unknownKeys } = options;
   const known: ReadonlySet<string> = new Set(keys);
   return (value, issues) => {
-    if (!isObject(value)) return wrongType(issues, 'object', notAnObject, value);
+    if (!isObject(value)) return wrongType(issues, notAnObject, value);
     const output: Record<string, unknown> = {};
     let valid = true;
     for (let index = 0; index < keys.length; index += 1) {
@@ -251,7 +249,6 @@ export const object = <S extends Shape>(
       if (extra.length > 0) {
         issues.push({
           code: 'unrecognized_keys',
-          keys: extra,
           path: [],
           message: textOf(unknownKeys, value),
           input: value,

@@ -156,7 +156,7 @@ describe('Function: ReceiptWordItemSchema', () => {
 
     // Assess
     expect(issuesOf(result)).toEqual([
-      ['text.S', 'Invalid input: expected string, received undefined'],
+      ['text.S', 'expected string, got undefined'],
       ['bottom_left.M.x', 'missing required attribute'],
       ['extracted_data', 'extracted_data must be a DynamoDB map (M) or NULL'],
     ]);

@@ -115,7 +115,7 @@ describe('Function: itemParser (wrapped by zodItemSchema) (decoding rules)', () 
     expect(built).toBe(false);
     expect(issuesOf(result)).toEqual([
       ['box.M.y', 'must be a finite number, got "a"'],
-      ['box.M.width.N', 'Invalid input: expected string, received undefined'],
+      ['box.M.width.N', 'expected string, got undefined'],
       ['box.M.height', 'missing required attribute'],
     ]);
   });
