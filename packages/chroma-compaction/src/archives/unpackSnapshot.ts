@@ -9,6 +9,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { archiveEntryPath, claimPath, type PathKind } from './archiveEntryPath.js';
 import { ArchiveError } from './errors.js';
+import type { packSnapshot } from './packSnapshot.js';
 import { readTarGz, type TarEntry } from './tarGzEntries.js';
 import {
   resolveUnpackLimits,

@@ -7,7 +7,7 @@ import {
   ITEM_PARSE,
   type ItemParser,
 } from '../validation/attributes.js';
-import { findDefinitionByType } from './detectEntityType.js';
+import { type detectEntityType, findDefinitionByType } from './detectEntityType.js';
 import { DEFAULT_ENTITY_REGISTRY } from './entityDefinitions.js';
 import type { EntityDefinition, EntityRegistry } from './registry.js';
 

@@ -7,7 +7,7 @@ import { parsePythonInt } from './validators.js';
 
 /**
  * Decoders from raw DynamoDB attribute values (`{"S": …}`, `{"N": …}`, …) to native values,
- * and {@link itemSchema}, which turns a shape of them into one zod schema per item type.
+ * and {@link itemParser}, which turns a shape of them into one parser per item type.
  *
  * A decoder is a plain function: it returns the native value, or {@link INVALID} after
  * pushing an issue whose path is relative to the attribute (`[]`, `['M', 'x']`); the item

@@ -214,27 +214,27 @@ export const isRecord: (value: unknown) => value is Record<string, unknown> = is
 export const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
-/** What {@link positiveIntSchema} accepts. @internal */
+/** What `positiveInt` accepts. @internal */
 export const isPositiveInt = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) >= 1;
 
-/** What {@link nonNegativeIntSchema} accepts. @internal */
+/** What `nonNegativeInt` accepts. @internal */
 export const isNonNegativeInt = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) >= 0;
 
-/** What {@link isoTimestampSchema} accepts. @internal */
+/** What `isoTimestamp` accepts. @internal */
 export const isTimestamp = (value: unknown): value is string =>
   typeof value === 'string' && isIsoTimestamp(value);
 
-/** What {@link nullableStringSchema} accepts. @internal */
+/** What `nullableString` accepts. @internal */
 export const isNullableString = (value: unknown): value is string | null =>
   value === null || typeof value === 'string';
 
-/** What {@link nullableUnitIntervalSchema} accepts. @internal */
+/** What `nullableUnitInterval` accepts. @internal */
 export const isNullableUnitInterval = (value: unknown): value is number | null =>
   value === null || (isFiniteNumber(value) && value >= 0 && value <= 1);
 
-/** What {@link pointSchema} returns for `value`, or `undefined`. @internal */
+/** What `pointRule` returns for `value`, or `undefined`. @internal */
 export const acceptPoint = (value: unknown): Point | undefined => {
   if (!isRecord(value)) return undefined;
   const { x, y } = value;
@@ -243,7 +243,7 @@ export const acceptPoint = (value: unknown): Point | undefined => {
   return { x, y };
 };
 
-/** What {@link boundingBoxSchema} returns for `value`, or `undefined`. @internal */
+/** What `boundingBoxRule` returns for `value`, or `undefined`. @internal */
 export const acceptBoundingBox = (value: unknown): BoundingBox | undefined => {
   if (!isRecord(value)) return undefined;
   const { x, y, width, height } = value;
@@ -255,7 +255,7 @@ export const acceptBoundingBox = (value: unknown): BoundingBox | undefined => {
   return { x, y, width, height };
 };
 
-/** What {@link ocrConfidenceSchema} accepts. @internal */
+/** What `ocrConfidence` accepts. @internal */
 export const isOcrConfidence = (value: unknown): value is number =>
   isFiniteNumber(value) && value > 0 && value <= 1;
 
