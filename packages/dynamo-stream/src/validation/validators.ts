@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { english } from './english.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -137,12 +136,6 @@ export const isIsoTimestampGeneral = (value: string): boolean => {
   const time = value.slice(dateLength + 1);
   return value.length > dateLength + 1 && isValidDate(date) && isValidTime(time);
 };
-
-/** An ISO timestamp string as Python's `fromisoformat` accepts it, kept verbatim. */
-export const IsoTimestampSchema: z.ZodMiniString<string> = /* @__PURE__ */ (() =>
-  z
-    .string({ error: english })
-    .check(z.refine(isIsoTimestamp, { error: 'must be a valid ISO format timestamp' })))();
 
 /**
  * The number written in plain ASCII digits from `start` to `end` of `text` (`00042` → 42),
