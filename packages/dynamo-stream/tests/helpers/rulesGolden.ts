@@ -53,6 +53,15 @@ const withField = (
   return candidate;
 };
 
+/** Options of {@link describeRulesGolden}. */
+export interface RulesGoldenOptions {
+  /**
+   * Labelled values aimed at this entity's own rules, set in every field after the shared
+   * bad values (recorded in the same snapshot) and mixed into the fast-path mutations.
+   */
+  readonly extraValues?: readonly (readonly [string, unknown])[];
+}
+
 /**
  * Declares the golden tests of one entity's rules. `entities` are valid entities (parsed
  * from hand-written items); the first is the one whose fields are changed.
@@ -61,7 +70,13 @@ export const describeRulesGolden = (
   name: string,
   rules: EntityRules<unknown>,
   entities: readonly Record<string, unknown>[],
+  { extraValues = [] }: RulesGoldenOptions = {},
 ): void => {
+  const values = [...GOLDEN_VALUES, ...extraValues];
+  const mutation =
+    extraValues.length === 0
+      ? edgeValue
+      : fc.oneof(edgeValue, fc.constantFrom(...extraValues.map(([, value]) => value)));
   describe(`Golden: ${name} rules`, () => {
     it('accept the valid entities as they are, on both paths', () => {
       for (const entity of entities) {
@@ -83,7 +98,7 @@ export const describeRulesGolden = (
       // Act
       const outcomes: Record<string, Outcome> = {};
       for (const field of fields) {
-        for (const [label, value] of GOLDEN_VALUES) {
+        for (const [label, value] of values) {
           outcomes[`${field} = ${label}`] = outcomeOf(rules, withField(entity, field, value));
         }
       }
@@ -100,7 +115,7 @@ export const describeRulesGolden = (
       fc.assert(
         fc.property(
           fc.nat({ max: entities.length - 1 }),
-          fc.array(fc.tuple(fc.constantFrom(...fields, 'extra'), edgeValue), { maxLength: 3 }),
+          fc.array(fc.tuple(fc.constantFrom(...fields, 'extra'), mutation), { maxLength: 3 }),
           (index, changes) => {
             // Prepare
             let candidate = structuredClone(entities[index] ?? {});
