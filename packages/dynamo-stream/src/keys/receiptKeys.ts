@@ -142,6 +142,15 @@ export const COMPACTION_RUN_SORT_KEY: ReceiptKeyLayout = {
   exact: true,
 };
 
+/** `RECEIPT#<rid>#METADATA`, the legacy merchant metadata row (spec §2.6). */
+export const METADATA_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptMetadata',
+  segments: ['RECEIPT'],
+  ids: ['receipt_id'],
+  last: 'METADATA',
+  exact: true,
+};
+
 /**
  * Whether `sk` has `layout`'s shape: its literal segments in place, an id (any text without
  * `#`) after each, the `name` or `last` segment when the layout has one, and no further

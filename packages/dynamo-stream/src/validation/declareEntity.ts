@@ -19,7 +19,7 @@ import {
   writeKeys,
 } from './entityParts.js';
 import { type EntityOf, type Field, type FieldTable, REFUSED } from './field.js';
-import { object } from './rules.js';
+import { map, object } from './rules.js';
 import { writeS } from './writers.js';
 
 /**
@@ -85,6 +85,14 @@ export interface EntityDeclaration<
    * exactly what the parse returns for an item it is sure of, else `undefined`.
    */
   readonly fastItem?: ((item: Record<string, unknown>) => unknown) | undefined;
+  /**
+   * What the Python constructor derives from the checked fields (a legacy metadata row's
+   * empty `validation_status`): applied to every valid entity, on both rule paths.
+   * @default none
+   */
+  readonly derive?:
+    | ((entity: EntityOf<[Key, ...Tables]>) => EntityOf<[Key, ...Tables]>)
+    | undefined;
 }
 
 /** Everything derived from an {@link EntityDeclaration}. */
@@ -144,7 +152,7 @@ export function declareEntity<
   declaration: EntityDeclaration<Key, Tables, KeyInput, Keys>,
 ): DeclaredEntity<EntityOf<[Key, ...Tables]>, KeyInput, Keys> {
   type Entity = EntityOf<[Key, ...Tables]>;
-  const { type, key, keyFields, fields, fastItem, item } = declaration;
+  const { type, key, keyFields, fields, fastItem, item, derive } = declaration;
   const keyEntries = entriesOf([keyFields]);
   const fieldEntries = entriesOf(fields);
   const allEntries = [...keyEntries, ...fieldEntries];
@@ -153,9 +161,18 @@ export function declareEntity<
     ...keyEntries.filter(([, field]) => field.decode !== undefined),
     ...fieldEntries,
   ];
+  const accept = acceptAll<Entity>(allEntries);
   const rules = entityRules<Entity>(
-    () => object(shapeOf(allEntries)) as unknown as Codec<Entity>,
-    acceptAll<Entity>(allEntries),
+    () => {
+      const rule = object(shapeOf(allEntries)) as unknown as Codec<Entity>;
+      return derive === undefined ? rule : map(rule, derive);
+    },
+    derive === undefined
+      ? accept
+      : (candidate) => {
+          const entity = accept(candidate);
+          return entity === undefined ? undefined : derive(entity);
+        },
   );
   const shape: Record<string, Codec<unknown>> = item?.checksType === true
     ? { PK: S, SK: S, TYPE: S }

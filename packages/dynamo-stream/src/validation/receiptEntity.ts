@@ -15,6 +15,7 @@ import type { declaredItemSchema, declaredSchema } from './declaredSchemas.js';
 import {
   type DeclaredEntity,
   declareEntity,
+  type EntityDeclaration,
   entriesOf,
   type ItemChecks,
   type PrimaryKey,
@@ -70,6 +71,10 @@ export interface ReceiptEntityDeclaration<
    * exactly what the parse returns for an item it is sure of, else `undefined`.
    */
   readonly fastItem?: ((item: Record<string, unknown>) => unknown) | undefined;
+  /** See {@link EntityDeclaration.derive}. @default none */
+  readonly derive?:
+    | ((entity: EntityOf<[Key, ...Tables]>) => EntityOf<[Key, ...Tables]>)
+    | undefined;
   /**
    * The secondary index keys Python writes (`GSI1PK`…), from the key input and primary key.
    * @default none

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  RECEIPT_METADATA_ITEM_PARSER,
-  RECEIPT_METADATA_RULES,
-} from '../../../../src/entities/receiptMetadata.js';
+import { RECEIPT_METADATA } from '../../../../src/entities/receiptMetadata.js';
 import { INVALID } from '../../../../src/validation/attributes.js';
 import { metadataItem } from '../../../helpers/entityItemsB.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
-const parsed = RECEIPT_METADATA_ITEM_PARSER.safeParse(metadataItem());
+const parsed = RECEIPT_METADATA.itemParser.safeParse(metadataItem());
 if (!parsed.success) throw new Error('the metadata fixture must parse');
 const seed = parsed.data as unknown as Record<string, unknown>;
 
@@ -31,7 +28,7 @@ const METADATA_VALUES: readonly (readonly [string, unknown])[] = [
   ['[null]', [null]],
 ];
 
-describeRulesGolden('ReceiptMetadata', RECEIPT_METADATA_RULES, [seed], {
+describeRulesGolden('ReceiptMetadata', RECEIPT_METADATA.rules, [seed], {
   extraValues: METADATA_VALUES,
 });
 
@@ -67,7 +64,7 @@ const JUDGED_FIELDS = [
 /** The validation status the rules return for `changes` to the seed, with none stored. */
 const derivedStatus = (changes: Record<string, unknown>): unknown => {
   const candidate = { ...structuredClone(seed), validation_status: '', ...changes };
-  const result = RECEIPT_METADATA_RULES.full()(candidate, []);
+  const result = RECEIPT_METADATA.rules.full()(candidate, []);
   return result === INVALID ? 'invalid' : result.validation_status;
 };
 

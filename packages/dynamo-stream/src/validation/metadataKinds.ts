@@ -1,0 +1,110 @@
+import type { AttributeValue } from '../types.js';
+import { type Codec, nullableS, S, stringList } from './attributes.js';
+import { enumMessage, isTimestamp } from './entityParts.js';
+import { type Field, REFUSED } from './field.js';
+import { invalidTypeMessageFor } from './invalidType.js';
+import { array, check, string } from './rules.js';
+import { isIsoTimestamp } from './validators.js';
+import { writeS } from './writers.js';
+
+/**
+ * Field kinds of the merchant fields a legacy metadata row holds (spec §2.6), most of which
+ * a place holds too (spec §2.5): strings whose NULL reads as `""`, an optional enum, a
+ * Python `fromisoformat` timestamp and a DynamoDB string set.
+ */
+
+/** `{"S"}`, `{"NULL": true}` or missing → the string, or `""`. */
+const stringOrEmpty: Codec<string> = (value, issues) => {
+  const text = nullableS(value, issues);
+  return text === null ? '' : text;
+};
+
+/** `""` as `{"NULL": true}`, any other string as `{"S"}` (Python's truthiness test). */
+const writeNullIfEmpty = (value: string): AttributeValue =>
+  value === '' ? { NULL: true } : writeS(value);
+
+/**
+ * A string (`{"S"}`) whose NULL or missing attribute reads as `""`. Written as `{"S"}`, or
+ * with `'null-if-empty'` an empty string as NULL, as Python writes its optional strings.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function textOrEmpty(write: 'S' | 'null-if-empty' = 'S'): Field<string> {
+  return {
+    decode: () => stringOrEmpty,
+    rule: (name) => string(`${name} must be a string`),
+    accept: (value) => (typeof value === 'string' ? value : REFUSED),
+    write: write === 'S' ? writeS : writeNullIfEmpty,
+  };
+}
+
+/**
+ * `""` or one of `values` (`{"S"}`; NULL or missing reads as `""`, and `""` is written as
+ * NULL), with Python's `normalize_enum` message naming `label` (e.g. `ValidationMethod`).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function emptyOrOneOf<T extends string>(values: readonly T[], label: string): Field<T | ''> {
+  const allowed: ReadonlySet<unknown> = new Set(values);
+  const isAllowed = (value: unknown): value is T | '' => value === '' || allowed.has(value);
+  return {
+    decode: () => stringOrEmpty,
+    rule: (name) =>
+      string(
+        `${name} must be a string`,
+        check(isAllowed, (input) => enumMessage(label, values, input)),
+      ) as Codec<T | ''>,
+    accept: (value) => (isAllowed(value) ? value : REFUSED),
+    write: writeNullIfEmpty,
+  };
+}
+
+/**
+ * A timestamp string (`{"S"}`) Python's `datetime.fromisoformat` reads, kept verbatim, with
+ * its message: `Invalid isoformat string: '<value>'`.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function isoformatTimestamp(): Field<string> {
+  return {
+    decode: () => S,
+    rule: (name) =>
+      string(
+        `${name} must be a string`,
+        check(isIsoTimestamp, (input) => `Invalid isoformat string: '${String(input)}'`),
+      ),
+    accept: (value) => (isTimestamp(value) ? value : REFUSED),
+    write: writeS,
+  };
+}
+
+/** A copy of `value` when it is a list of unique non-empty strings, else {@link REFUSED}. */
+const acceptStringSet = (value: unknown): string[] | typeof REFUSED => {
+  if (!Array.isArray(value)) return REFUSED;
+  const strings: string[] = new Array(value.length);
+  for (let index = 0; index < value.length; index += 1) {
+    const entry: unknown = value[index];
+    if (typeof entry !== 'string' || entry === '') return REFUSED;
+    strings[index] = entry;
+  }
+  return new Set(strings).size === strings.length ? strings : REFUSED;
+};
+
+/**
+ * A DynamoDB string set: unique non-empty strings, read from `{"SS"}` (sorted) or an `L` of
+ * `{"S"}` (missing or NULL reads as `[]`), written as `{"SS"}` and left out when empty.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function stringSet(): Field<string[]> {
+  return {
+    decode: () => stringList,
+    rule: (name) => {
+      const message = `${name} must contain unique non-empty strings`;
+      return array(
+        string(invalidTypeMessageFor('string')),
+        `${name} must be a list`,
+        check((values) => values.every((value) => value !== ''), message),
+        check((values) => new Set(values).size === values.length, message),
+      );
+    },
+    accept: acceptStringSet,
+    write: (values) => (values.length > 0 ? { SS: [...values] } : undefined),
+  };
+}
