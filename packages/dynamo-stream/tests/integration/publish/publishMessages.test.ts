@@ -14,8 +14,13 @@ import type { StreamMessage } from '../../../src/messages/types.js';
 import { decodeStreamMessage, encodeStreamMessage } from '../../../src/messages/wire.js';
 import { publishMessages } from '../../../src/publish/publishMessages.js';
 import type { SendMessageBatch } from '../../../src/publish/types.js';
-import { cjkText, labelItem, streamRecord } from '../../helpers/factories.js';
-import { placeMessage, wordLabelMessage } from '../../helpers/streamMessages.js';
+import {
+  cjkText,
+  placeMessage,
+  receiptWordLabelItem,
+  streamRecord,
+  wordLabelMessage,
+} from '../../helpers/factories.js';
 import { motoClientConfig, motoEndpoint } from '../helpers/services.js';
 
 let sqs: SQSClient;
@@ -210,8 +215,8 @@ describe('Function: publishMessages (moto SQS)', () => {
     const { messages } = buildStreamMessages([
       streamRecord({
         eventName: 'MODIFY',
-        oldImage: labelItem({}, { reasoning: { S: cjkText(25_000, 0) } }),
-        newImage: labelItem({}, { reasoning: { S: cjkText(25_000, 1) } }),
+        oldImage: receiptWordLabelItem({}, { reasoning: { S: cjkText(25_000, 0) } }),
+        newImage: receiptWordLabelItem({}, { reasoning: { S: cjkText(25_000, 1) } }),
       }),
     ]);
 

@@ -6,7 +6,7 @@ import {
   compactionLockKeys,
   compactionLockToItem,
 } from '../../../src/entities/compactionLock.js';
-import { issuesOf, lockItem, OWNER, omit, UUID_V5 } from '../../helpers/entityItemsB.js';
+import { issuesOf, lockItem, OWNER, omit, UUID_V5 } from '../../helpers/factories.js';
 
 /** The entity `lockItem()` describes: a Python-written lock without fence or TTL. */
 const expectedLock = (): CompactionLock => ({

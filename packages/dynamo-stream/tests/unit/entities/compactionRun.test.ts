@@ -6,7 +6,7 @@ import {
   compactionRunKeys,
   compactionRunToItem,
 } from '../../../src/entities/compactionRun.js';
-import { IMAGE_ID, issuesOf, omit, RUN_ID, runItem, UUID_V5 } from '../../helpers/entityItemsB.js';
+import { IMAGE_ID, issuesOf, omit, RUN_ID, runItem, UUID_V5 } from '../../helpers/factories.js';
 
 /** The entity `runItem()` describes. */
 const expectedRun = (): CompactionRun => ({

@@ -9,7 +9,7 @@ import {
   receiptPlaceKeys,
   type StoredPlaceKeys,
 } from '../../../src/entities/receiptPlaceKeys.js';
-import { placeItem } from '../../helpers/entityItemsB.js';
+import { placeItem } from '../../helpers/factories.js';
 
 const parsed = RECEIPT_PLACE_ITEM_PARSER.safeParse(placeItem());
 if (!parsed.success) throw new Error('the place fixture must parse');

@@ -6,7 +6,7 @@ import {
   receiptKeys,
   receiptToItem,
 } from '../../../src/entities/receipt.js';
-import { IMAGE_ID, issuesOf, omit, receiptItem, UUID_V5 } from '../../helpers/entityItemsA.js';
+import { IMAGE_ID, issuesOf, omit, receiptItem, UUID_V5 } from '../../helpers/factories.js';
 
 /** The entity `receiptItem()` describes, read from the spec's layout by hand. */
 const expectedReceipt = (): Receipt => ({

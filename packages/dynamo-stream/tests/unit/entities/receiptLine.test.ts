@@ -6,7 +6,7 @@ import {
   receiptLineKeys,
   receiptLineToItem,
 } from '../../../src/entities/receiptLine.js';
-import { IMAGE_ID, issuesOf, omit, receiptLineItem } from '../../helpers/entityItemsA.js';
+import { IMAGE_ID, issuesOf, omit, receiptLineItem } from '../../helpers/factories.js';
 
 /** The entity `receiptLineItem()` describes. */
 const expectedLine = (): ReceiptLine => ({

@@ -8,7 +8,7 @@ import {
   receiptMetadataToItem,
   receiptMetadataToPlace,
 } from '../../../src/entities/receiptMetadata.js';
-import { IMAGE_ID, issuesOf, metadataItem, omit } from '../../helpers/entityItemsB.js';
+import { IMAGE_ID, issuesOf, metadataItem, omit } from '../../helpers/factories.js';
 
 /** The entity `metadataItem()` describes (the string set reads sorted). */
 const expectedMetadata = (): ReceiptMetadata => ({

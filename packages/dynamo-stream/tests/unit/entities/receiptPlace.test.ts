@@ -14,7 +14,7 @@ import {
   placeItem,
   seedPlaceItem,
   UUID_V5,
-} from '../../helpers/entityItemsB.js';
+} from '../../helpers/factories.js';
 
 /** The entity `placeItem()` describes. */
 const expectedPlace = (): ReceiptPlace => ({

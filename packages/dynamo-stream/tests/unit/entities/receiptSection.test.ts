@@ -12,7 +12,7 @@ import {
   legacyReceiptSectionItem,
   omit,
   receiptSectionItem,
-} from '../../helpers/entityItemsA.js';
+} from '../../helpers/factories.js';
 
 /** The entity `receiptSectionItem()` describes. */
 const expectedSection = (): ReceiptSection => ({

@@ -6,7 +6,7 @@ import {
   receiptSummaryRecordKeys,
   receiptSummaryRecordToItem,
 } from '../../../src/entities/receiptSummaryRecord.js';
-import { IMAGE_ID, issuesOf, omit, summaryItem } from '../../helpers/entityItemsB.js';
+import { IMAGE_ID, issuesOf, omit, summaryItem } from '../../helpers/factories.js';
 
 /** The entity `summaryItem()` describes. */
 const expectedSummary = (): ReceiptSummaryRecord => ({

@@ -7,7 +7,7 @@ import {
   receiptWordToItem,
 } from '../../../src/entities/receiptWord.js';
 import type { DynamoDBItem } from '../../../src/types.js';
-import { IMAGE_ID, issuesOf, omit, receiptWordItem } from '../../helpers/entityItemsA.js';
+import { IMAGE_ID, issuesOf, omit, receiptWordItem } from '../../helpers/factories.js';
 
 /** The entity `receiptWordItem()` describes. */
 const expectedWord = (): ReceiptWord => ({

@@ -8,7 +8,7 @@ import {
   receiptWordLabelKeys,
   receiptWordLabelToItem,
 } from '../../../src/entities/receiptWordLabel.js';
-import { IMAGE_ID, issuesOf, omit, receiptWordLabelItem } from '../../helpers/entityItemsA.js';
+import { IMAGE_ID, issuesOf, omit, receiptWordLabelItem } from '../../helpers/factories.js';
 
 /** The entity `receiptWordLabelItem()` describes. */
 const expectedLabel = (): ReceiptWordLabel => ({

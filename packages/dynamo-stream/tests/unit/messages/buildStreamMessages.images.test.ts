@@ -6,19 +6,17 @@ import {
 } from '../../../src/messages/buildStreamMessages.js';
 import type { DynamoDBItem, DynamoDBStreamRecord } from '../../../src/types.js';
 import {
-  FIXED_NOW,
   IMAGE_ID,
-  labelItem,
-  lineItem,
+  legacyReceiptSectionItem,
   placeItem,
-  recordingLogger,
-  recordingMetrics,
+  receiptLineItem,
+  receiptWordItem,
+  receiptWordLabelItem,
   type StreamViewType,
-  sectionItem,
   streamRecord,
   summaryItem,
-  wordItem,
 } from '../../helpers/factories.js';
+import { FIXED_NOW, recordingLogger, recordingMetrics } from '../../helpers/recorders.js';
 
 const build = (records: readonly unknown[]) => {
   const metrics = recordingMetrics();
@@ -33,7 +31,7 @@ const build = (records: readonly unknown[]) => {
 
 /** A word REMOVE that always yields one message, to show the rest of a batch goes on. */
 const goodRecord = (): DynamoDBStreamRecord =>
-  streamRecord({ eventName: 'REMOVE', oldImage: wordItem(), eventID: 'good' });
+  streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem(), eventID: 'good' });
 
 const WORD_ENTITY_DATA = {
   entity_type: 'RECEIPT_WORD',
@@ -49,10 +47,10 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
       ['a place whose merchant_name is a number', placeItem(), { merchant_name: { N: '42' } }],
       [
         'a label whose validation_status is unknown',
-        labelItem(),
+        receiptWordLabelItem(),
         { validation_status: { S: 'BOGUS' } },
       ],
-      ['a label whose reasoning is empty', labelItem(), { reasoning: { S: '' } }],
+      ['a label whose reasoning is empty', receiptWordLabelItem(), { reasoning: { S: '' } }],
     ])('sends nothing for a MODIFY to %s, and reports the NewImage', (_case, item, overrides) => {
       // Prepare
       const records = [
@@ -115,7 +113,7 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
       // Prepare
       const record = streamRecord({
         eventName: 'INSERT',
-        newImage: sectionItem({}, { line_ids: { L: [] } }),
+        newImage: legacyReceiptSectionItem({}, { line_ids: { L: [] } }),
       });
 
       // Act
@@ -134,7 +132,10 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
           eventName: 'REMOVE',
           oldImage: placeItem({}, { merchant_name: { N: '1' } }),
         }),
-        streamRecord({ eventName: 'REMOVE', oldImage: labelItem({}, { reasoning: { S: '' } }) }),
+        streamRecord({
+          eventName: 'REMOVE',
+          oldImage: receiptWordLabelItem({}, { reasoning: { S: '' } }),
+        }),
       ];
 
       // Act
@@ -151,7 +152,7 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
             receipt_id: 1,
             line_id: 2,
             word_id: 3,
-            label: 'TOTAL',
+            label: 'GRAND_TOTAL',
           },
           {},
         ],
@@ -199,7 +200,7 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
       // Prepare
       const record = streamRecord({
         eventName: 'INSERT',
-        newImage: sectionItem(),
+        newImage: legacyReceiptSectionItem(),
         viewType: 'KEYS_ONLY',
       });
 
@@ -214,11 +215,11 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
 
     const removals: [string, DynamoDBItem][] = [
       ['place', placeItem()],
-      ['label', labelItem()],
-      ['section', sectionItem({ sectionType: 'ITEMS' })],
+      ['label', receiptWordLabelItem()],
+      ['section', legacyReceiptSectionItem({ sectionType: 'ITEMS' })],
       ['summary', summaryItem()],
-      ['line', lineItem()],
-      ['word', wordItem()],
+      ['line', receiptLineItem()],
+      ['word', receiptWordItem()],
     ];
     it.each(
       (['NEW_IMAGE', 'KEYS_ONLY'] as StreamViewType[]).flatMap((viewType) =>
@@ -270,9 +271,9 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
 
   describe('ids of 0', () => {
     it.each([
-      ['a word on line 0', wordItem({ lineId: 0, wordId: 5 }), { line_id: 0, word_id: 5 }],
-      ['word 0', wordItem({ lineId: 4, wordId: 0 }), { line_id: 4, word_id: 0 }],
-      ['line 0', lineItem({ lineId: 0 }), { line_id: 0 }],
+      ['a word on line 0', receiptWordItem({ lineId: 0, wordId: 5 }), { line_id: 0, word_id: 5 }],
+      ['word 0', receiptWordItem({ lineId: 4, wordId: 0 }), { line_id: 4, word_id: 0 }],
+      ['line 0', receiptLineItem({ lineId: 0 }), { line_id: 0 }],
     ])('deletes %s, from the keys alone or with the old image', (_case, item, ids) => {
       // Prepare
       const records = [

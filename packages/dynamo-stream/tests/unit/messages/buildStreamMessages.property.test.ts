@@ -3,15 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { buildStreamMessages } from '../../../src/messages/buildStreamMessages.js';
 import type { DynamoDBStreamRecord } from '../../../src/types.js';
 import {
-  compactionRunItem,
-  labelItem,
-  lineItem,
+  IMAGE_ID,
+  legacyReceiptSectionItem,
   placeItem,
   receiptItem,
-  sectionItem,
+  receiptLineItem,
+  receiptWordItem,
+  receiptWordLabelItem,
+  runItem,
   streamRecord,
   summaryItem,
-  wordItem,
 } from '../../helpers/factories.js';
 
 /** Valid records of every kind, the seeds that mutations start from. */
@@ -23,20 +24,20 @@ const seeds: DynamoDBStreamRecord[] = [
   }),
   streamRecord({
     eventName: 'MODIFY',
-    oldImage: labelItem(),
-    newImage: labelItem({}, { validation_status: { S: 'VALID' } }),
+    oldImage: receiptWordLabelItem({ validationStatus: 'PENDING' }),
+    newImage: receiptWordLabelItem({ validationStatus: 'VALID' }),
   }),
-  streamRecord({ eventName: 'REMOVE', oldImage: labelItem() }),
-  streamRecord({ eventName: 'INSERT', newImage: sectionItem() }),
+  streamRecord({ eventName: 'REMOVE', oldImage: receiptWordLabelItem() }),
+  streamRecord({ eventName: 'INSERT', newImage: legacyReceiptSectionItem() }),
   streamRecord({
     eventName: 'MODIFY',
     oldImage: summaryItem(),
     newImage: summaryItem({ timestampComputed: '2026-02-01' }),
   }),
-  streamRecord({ eventName: 'REMOVE', oldImage: wordItem() }),
-  streamRecord({ eventName: 'REMOVE', oldImage: lineItem() }),
+  streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem() }),
+  streamRecord({ eventName: 'REMOVE', oldImage: receiptLineItem() }),
   streamRecord({ eventName: 'REMOVE', oldImage: receiptItem() }),
-  streamRecord({ eventName: 'INSERT', newImage: compactionRunItem() }),
+  streamRecord({ eventName: 'INSERT', newImage: runItem() }),
 ];
 
 /** Every path to a value inside a JSON-like object. */
@@ -100,7 +101,7 @@ const randomRecord = fc.record(
       {
         Keys: fc.record({
           PK: fc.record({
-            S: fc.oneof(fc.constant('IMAGE#7e2bd911-7afb-4e0a-84de-57f51ce4daff'), fc.string()),
+            S: fc.oneof(fc.constant(`IMAGE#${IMAGE_ID}`), fc.string()),
           }),
           SK: fc.record({ S: sortKey }),
         }),

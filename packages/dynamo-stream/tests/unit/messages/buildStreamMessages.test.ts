@@ -7,21 +7,19 @@ import { DEFAULT_ENTITY_REGISTRY } from '../../../src/parsing/entityDefinitions.
 import { defineEntity } from '../../../src/parsing/registry.js';
 import type { DynamoDBStreamRecord } from '../../../src/types.js';
 import {
-  compactionRunItem,
-  FIXED_NOW,
   IMAGE_ID,
-  labelItem,
-  lineItem,
+  legacyReceiptSectionItem,
   placeItem,
   RUN_ID,
   receiptItem,
-  recordingLogger,
-  recordingMetrics,
-  sectionItem,
+  receiptLineItem,
+  receiptWordItem,
+  receiptWordLabelItem,
+  runItem,
   streamRecord,
   summaryItem,
-  wordItem,
 } from '../../helpers/factories.js';
+import { FIXED_NOW, recordingLogger, recordingMetrics } from '../../helpers/recorders.js';
 
 const build = (records: DynamoDBStreamRecord[]) => {
   const metrics = recordingMetrics();
@@ -120,7 +118,7 @@ describe('Function: buildStreamMessages', () => {
       // Prepare
       const legacy = {
         GSI4PK: { S: 'GEOHASH#9q5ctr' },
-        GSI4SK: { S: 'PLACE#ChIJN1t_tDeuEmsRUsoyG83frY4' },
+        GSI4SK: { S: 'PLACE#ChIJ-target-123' },
       };
       const record = streamRecord({
         eventName: 'MODIFY',
@@ -158,8 +156,8 @@ describe('Function: buildStreamMessages', () => {
       // Prepare
       const record = streamRecord({
         eventName: 'MODIFY',
-        oldImage: labelItem(),
-        newImage: labelItem({}, { validation_status: { S: 'VALID' } }),
+        oldImage: receiptWordLabelItem({ validationStatus: 'PENDING' }),
+        newImage: receiptWordLabelItem({ validationStatus: 'VALID' }),
       });
 
       // Act
@@ -173,7 +171,7 @@ describe('Function: buildStreamMessages', () => {
         receipt_id: 1,
         line_id: 2,
         word_id: 3,
-        label: 'TOTAL',
+        label: 'GRAND_TOTAL',
       });
       expect(messages[0]?.changes).toEqual({ validation_status: { old: 'PENDING', new: 'VALID' } });
       expect(messages[0]?.collections).toEqual(['words', 'lines', 'receipt_summary']);
@@ -182,8 +180,8 @@ describe('Function: buildStreamMessages', () => {
     it('sends an INSERT (fix: a label added after the embeddings reaches them) and every REMOVE', () => {
       // Prepare
       const records = [
-        streamRecord({ eventName: 'INSERT', newImage: labelItem() }),
-        streamRecord({ eventName: 'REMOVE', oldImage: labelItem({ label: 'TAX' }) }),
+        streamRecord({ eventName: 'INSERT', newImage: receiptWordLabelItem() }),
+        streamRecord({ eventName: 'REMOVE', oldImage: receiptWordLabelItem({ label: 'TAX' }) }),
       ];
 
       // Act
@@ -191,19 +189,19 @@ describe('Function: buildStreamMessages', () => {
 
       // Assess
       expect(messages.map(({ eventName }) => eventName)).toEqual(['INSERT', 'REMOVE']);
-      expect(messages[0]?.changes).toMatchObject({ label: { old: null, new: 'TOTAL' } });
+      expect(messages[0]?.changes).toMatchObject({ label: { old: null, new: 'GRAND_TOTAL' } });
       expect(messages[1]?.recordSnapshot).toBeUndefined();
       expect(messages[1]?.changes).toEqual({
         label: { old: 'TAX', new: null },
-        reasoning: { old: 'The word is the grand total', new: null },
-        validation_status: { old: 'PENDING', new: null },
-        label_proposed_by: { old: 'label_suggestion_agent', new: null },
+        reasoning: { old: 'Largest amount after TOTAL', new: null },
+        validation_status: { old: 'VALID', new: null },
+        label_proposed_by: { old: 'label_harmonizer', new: null },
       });
     });
 
     it('takes the label name from the record keys, not the image', () => {
       // Prepare
-      const image = labelItem({ label: 'TOTAL' });
+      const image = receiptWordLabelItem({ label: 'TOTAL' });
       const record = streamRecord({
         eventName: 'REMOVE',
         oldImage: image,
@@ -220,7 +218,10 @@ describe('Function: buildStreamMessages', () => {
     it('keeps a label named PLACE… a label (fix)', () => {
       // Act
       const { messages } = build([
-        streamRecord({ eventName: 'REMOVE', oldImage: labelItem({ label: 'PLACE_NAME' }) }),
+        streamRecord({
+          eventName: 'REMOVE',
+          oldImage: receiptWordLabelItem({ label: 'PLACE_NAME' }),
+        }),
       ]);
 
       // Assess
@@ -236,7 +237,7 @@ describe('Function: buildStreamMessages', () => {
     ])('sends a %s section INSERT to %j', (sectionType, targets) => {
       // Act
       const { messages } = build([
-        streamRecord({ eventName: 'INSERT', newImage: sectionItem({ sectionType }) }),
+        streamRecord({ eventName: 'INSERT', newImage: legacyReceiptSectionItem({ sectionType }) }),
       ]);
 
       // Assess
@@ -248,20 +249,20 @@ describe('Function: buildStreamMessages', () => {
         receipt_id: 1,
         section_type: sectionType,
       });
-      expect(messages[0]?.changes['line_ids']).toEqual({ old: null, new: [3, 4, 5] });
+      expect(messages[0]?.changes['line_ids']).toEqual({ old: null, new: [0, 1, 2] });
     });
 
     it('sends a section MODIFY only when line_ids change', () => {
       // Prepare
       const same = streamRecord({
         eventName: 'MODIFY',
-        oldImage: sectionItem(),
-        newImage: sectionItem(),
+        oldImage: legacyReceiptSectionItem(),
+        newImage: legacyReceiptSectionItem(),
       });
       const moved = streamRecord({
         eventName: 'MODIFY',
-        oldImage: sectionItem(),
-        newImage: sectionItem({ lineIds: [3, 4] }),
+        oldImage: legacyReceiptSectionItem(),
+        newImage: legacyReceiptSectionItem({ lineIds: [0, 1] }),
       });
 
       // Act
@@ -269,14 +270,17 @@ describe('Function: buildStreamMessages', () => {
 
       // Assess
       expect(messages.map((message) => message.changes)).toEqual([
-        { line_ids: { old: [3, 4, 5], new: [3, 4] } },
+        { line_ids: { old: [0, 1, 2], new: [0, 1] } },
       ]);
     });
 
     it('routes SECTION#SUMMARY as a section, not a summary', () => {
       // Act
       const { messages } = build([
-        streamRecord({ eventName: 'INSERT', newImage: sectionItem({ sectionType: 'SUMMARY' }) }),
+        streamRecord({
+          eventName: 'INSERT',
+          newImage: legacyReceiptSectionItem({ sectionType: 'SUMMARY' }),
+        }),
       ]);
 
       // Assess
@@ -295,7 +299,7 @@ describe('Function: buildStreamMessages', () => {
         streamRecord({
           eventName: 'MODIFY',
           oldImage: summaryItem(),
-          newImage: summaryItem({ timestampComputed: '2026-01-05T00:00:00+00:00' }),
+          newImage: summaryItem({ timestampComputed: '2026-01-29T00:00:00+00:00' }),
         }),
       ];
 
@@ -308,7 +312,10 @@ describe('Function: buildStreamMessages', () => {
         ['MODIFY', ['line_items']],
       ]);
       expect(messages[1]?.changes).toEqual({
-        timestamp_computed: { old: '2026-01-04T12:00:00+00:00', new: '2026-01-05T00:00:00+00:00' },
+        timestamp_computed: {
+          old: '2026-01-28T09:00:00.000001+00:00',
+          new: '2026-01-29T00:00:00+00:00',
+        },
       });
     });
   });
@@ -318,8 +325,8 @@ describe('Function: buildStreamMessages', () => {
       // Prepare
       const records = [
         streamRecord({ eventName: 'REMOVE', oldImage: receiptItem() }),
-        streamRecord({ eventName: 'REMOVE', oldImage: lineItem() }),
-        streamRecord({ eventName: 'REMOVE', oldImage: wordItem() }),
+        streamRecord({ eventName: 'REMOVE', oldImage: receiptLineItem() }),
+        streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem() }),
       ];
 
       // Act
@@ -349,7 +356,7 @@ describe('Function: buildStreamMessages', () => {
           eventName: 'REMOVE',
           keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#00004#LINE#00005' },
         }),
-        streamRecord({ eventName: 'REMOVE', oldImage: wordItem({}, { text: { N: '1' } }) }),
+        streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem({}, { text: { N: '1' } }) }),
       ];
 
       // Act
@@ -379,7 +386,7 @@ describe('Function: buildStreamMessages', () => {
       const { messages, failures } = build([
         streamRecord({
           eventName: 'REMOVE',
-          oldImage: wordItem({}, { PK: { S: pk }, SK: { S: sk } }),
+          oldImage: receiptWordItem({}, { PK: { S: pk }, SK: { S: sk } }),
           keys: { PK: pk, SK: sk },
         }),
       ]);
@@ -393,8 +400,12 @@ describe('Function: buildStreamMessages', () => {
       // Prepare: invalid images prove they are not even parsed
       const broken = { text: { N: '1' } };
       const records = [
-        streamRecord({ eventName: 'INSERT', newImage: wordItem({}, broken) }),
-        streamRecord({ eventName: 'MODIFY', oldImage: lineItem(), newImage: lineItem({}, broken) }),
+        streamRecord({ eventName: 'INSERT', newImage: receiptWordItem({}, broken) }),
+        streamRecord({
+          eventName: 'MODIFY',
+          oldImage: receiptLineItem(),
+          newImage: receiptLineItem({}, broken),
+        }),
       ];
 
       // Act
@@ -413,7 +424,7 @@ describe('Function: buildStreamMessages', () => {
       const { messages, failures } = build([
         streamRecord({
           eventName: 'REMOVE',
-          oldImage: wordItem({}, { SK: { S: sk } }),
+          oldImage: receiptWordItem({}, { SK: { S: sk } }),
           keys: { PK: `IMAGE#${IMAGE_ID}`, SK: sk },
         }),
       ]);
@@ -427,7 +438,7 @@ describe('Function: buildStreamMessages', () => {
   describe('compaction runs', () => {
     it('turns an INSERT into one delta-merge message per collection', () => {
       // Prepare
-      const image = compactionRunItem();
+      const image = runItem();
       const record = streamRecord({ eventName: 'INSERT', newImage: image });
 
       // Act
@@ -450,7 +461,7 @@ describe('Function: buildStreamMessages', () => {
       expect(lines?.entityData).toMatchObject({
         run_id: RUN_ID,
         image_id: IMAGE_ID,
-        receipt_id: 1,
+        receipt_id: 42,
         delta_s3_prefix: `lines/delta/${RUN_ID}/`,
       });
       expect(words?.entityData.delta_s3_prefix).toBe(`words/delta/${RUN_ID}/`);
@@ -464,7 +475,7 @@ describe('Function: buildStreamMessages', () => {
 
     it('ignores completion MODIFYs and REMOVEs', () => {
       // Prepare
-      const completed = compactionRunItem(
+      const completed = runItem(
         {},
         {
           lines_state: { S: 'COMPLETED' },
@@ -474,7 +485,7 @@ describe('Function: buildStreamMessages', () => {
 
       // Act
       const { messages, failures, logger } = build([
-        streamRecord({ eventName: 'MODIFY', oldImage: compactionRunItem(), newImage: completed }),
+        streamRecord({ eventName: 'MODIFY', oldImage: runItem(), newImage: completed }),
         streamRecord({ eventName: 'REMOVE', oldImage: completed }),
       ]);
 
@@ -486,10 +497,7 @@ describe('Function: buildStreamMessages', () => {
 
     it('reports a run whose receipt id cannot be read, and keeps going', () => {
       // Prepare
-      const bad = compactionRunItem(
-        {},
-        { receipt_id: undefined, SK: { S: 'RECEIPT#X#COMPACTION_RUN#r' } },
-      );
+      const bad = runItem({}, { receipt_id: undefined, SK: { S: 'RECEIPT#X#COMPACTION_RUN#r' } });
 
       // Act
       const { messages, failures, metrics } = build([
@@ -498,7 +506,7 @@ describe('Function: buildStreamMessages', () => {
           newImage: bad,
           keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#X#COMPACTION_RUN#r' },
         }),
-        streamRecord({ eventName: 'INSERT', newImage: compactionRunItem() }),
+        streamRecord({ eventName: 'INSERT', newImage: runItem() }),
       ]);
 
       // Assess
@@ -513,7 +521,7 @@ describe('Function: buildStreamMessages', () => {
   describe('bad input', () => {
     it('counts, logs and skips malformed records while processing the rest', () => {
       // Prepare
-      const good = streamRecord({ eventName: 'REMOVE', oldImage: wordItem() });
+      const good = streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem() });
       const records = [
         { eventID: 'no-dynamodb', eventName: 'MODIFY' },
         { eventID: 'empty-dynamodb', eventName: 'MODIFY', dynamodb: {} },
@@ -589,16 +597,16 @@ describe('Function: buildStreamMessages', () => {
 
     it('reports an invalid image with record-prefixed issue paths and keeps the rest', () => {
       // Prepare
-      const invalid = labelItem({}, { validation_status: { S: 'BOGUS' } });
+      const invalid = receiptWordLabelItem({}, { validation_status: { S: 'BOGUS' } });
       const records = [
-        streamRecord({ eventName: 'REMOVE', oldImage: wordItem() }),
+        streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem() }),
         streamRecord({
           eventName: 'MODIFY',
-          oldImage: labelItem(),
+          oldImage: receiptWordLabelItem(),
           newImage: invalid,
           eventID: 'bad-label',
         }),
-        streamRecord({ eventName: 'REMOVE', oldImage: labelItem() }),
+        streamRecord({ eventName: 'REMOVE', oldImage: receiptWordLabelItem() }),
       ];
 
       // Act
@@ -634,8 +642,8 @@ describe('Function: buildStreamMessages', () => {
       // Prepare
       const record = streamRecord({
         eventName: 'MODIFY',
-        oldImage: labelItem({}, { reasoning: { S: '' } }),
-        newImage: labelItem({}, { validation_status: { S: 'VALID' } }),
+        oldImage: receiptWordLabelItem({}, { reasoning: { S: '' } }),
+        newImage: receiptWordLabelItem(),
       });
 
       // Act
@@ -666,10 +674,10 @@ describe('Function: buildStreamMessages', () => {
       const records = [
         streamRecord({
           eventName: 'REMOVE',
-          oldImage: labelItem(),
+          oldImage: receiptWordLabelItem(),
           keys: { PK: `IMAGE#${IMAGE_ID}`, SK: 'RECEIPT#00001#LINE#00002#WORD#00003#LABEL#X#BOOM' },
         }),
-        streamRecord({ eventName: 'REMOVE', oldImage: wordItem() }),
+        streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem() }),
       ];
       const metrics = recordingMetrics();
       const logger = recordingLogger();
@@ -750,9 +758,9 @@ describe('Function: buildStreamMessages', () => {
         oldImage: placeItem({ merchantName: 'A' }),
         newImage: placeItem({ merchantName: 'B' }),
       }),
-      streamRecord({ eventName: 'INSERT', newImage: sectionItem() }),
+      streamRecord({ eventName: 'INSERT', newImage: legacyReceiptSectionItem() }),
       streamRecord({ eventName: 'INSERT', newImage: summaryItem() }),
-      streamRecord({ eventName: 'INSERT', newImage: compactionRunItem() }),
+      streamRecord({ eventName: 'INSERT', newImage: runItem() }),
     ];
 
     // Act

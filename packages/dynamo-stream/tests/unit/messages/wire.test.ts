@@ -12,7 +12,7 @@ import {
   placeMessage,
   WIRE_IMAGE_ID,
   wordLabelMessage,
-} from '../../helpers/streamMessages.js';
+} from '../../helpers/factories.js';
 
 describe('Function: toWireMessage', () => {
   it('maps the message to the §9 fields in the Python key order, without routing or snapshot', () => {

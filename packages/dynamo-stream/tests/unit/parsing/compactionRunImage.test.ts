@@ -5,7 +5,7 @@ import {
   isEmbeddingsCompleted,
   parseCompactionRun,
 } from '../../../src/parsing/compactionRunImage.js';
-import { compactionRunItem, IMAGE_ID, RUN_ID } from '../../helpers/factories.js';
+import { IMAGE_ID, RUN_ID, runItem } from '../../helpers/factories.js';
 
 const PK = `IMAGE#${IMAGE_ID}`;
 
@@ -25,7 +25,7 @@ describe('Function: isCompactionRun', () => {
 describe('Function: parseCompactionRun', () => {
   it('reads ids from the keys and prefixes from the image', () => {
     // Prepare
-    const image = compactionRunItem({ receiptId: 42 });
+    const image = runItem({ receiptId: 42 });
 
     // Act
     const run = parseCompactionRun(image, PK, `RECEIPT#00042#COMPACTION_RUN#${RUN_ID}`);

@@ -9,13 +9,13 @@ import { parseEntity } from '../../../src/parsing/parseEntity.js';
 import type { DynamoDBItem } from '../../../src/types.js';
 import {
   IMAGE_ID,
-  labelItem,
-  lineItem,
+  legacyReceiptSectionItem,
   placeItem,
   receiptItem,
-  sectionItem,
+  receiptLineItem,
+  receiptWordItem,
+  receiptWordLabelItem,
   summaryItem,
-  wordItem,
 } from '../../helpers/factories.js';
 
 const keysOf = (item: DynamoDBItem) => ({ pk: item['PK']?.S ?? '', sk: item['SK']?.S ?? '' });
@@ -25,11 +25,11 @@ const PK = `IMAGE#${IMAGE_ID}`;
 describe('Method: EntityDefinition.extractFromKeys (built-in types)', () => {
   it.each([
     ['RECEIPT', receiptItem({ receiptId: 7 })],
-    ['RECEIPT_LINE', lineItem({ lineId: 0 })],
-    ['RECEIPT_WORD', wordItem({ lineId: 0, wordId: 0 })],
-    ['RECEIPT_WORD_LABEL', labelItem({ label: 'grand_total' })],
+    ['RECEIPT_LINE', receiptLineItem({ lineId: 0 })],
+    ['RECEIPT_WORD', receiptWordItem({ lineId: 0, wordId: 0 })],
+    ['RECEIPT_WORD_LABEL', receiptWordLabelItem({ label: 'grand_total' })],
     ['RECEIPT_PLACE', placeItem({ receiptId: 12 })],
-    ['RECEIPT_SECTION', sectionItem({ sectionType: 'ITEMS' })],
+    ['RECEIPT_SECTION', legacyReceiptSectionItem({ sectionType: 'ITEMS' })],
     ['RECEIPT_SUMMARY', summaryItem({ receiptId: 3 })],
   ])('builds the same message from the keys of a %s as from its parsed item', (type, item) => {
     // Prepare

@@ -6,7 +6,12 @@ import {
   safeParseStreamRecord,
 } from '../../../src/parsing/parseStreamRecord.js';
 import { defineEntity } from '../../../src/parsing/registry.js';
-import { IMAGE_ID, labelItem, placeItem, streamRecord } from '../../helpers/factories.js';
+import {
+  IMAGE_ID,
+  placeItem,
+  receiptWordLabelItem,
+  streamRecord,
+} from '../../helpers/factories.js';
 
 describe('Function: safeParseStreamRecord', () => {
   it('parses both images of a MODIFY', () => {
@@ -61,8 +66,8 @@ describe('Function: safeParseStreamRecord', () => {
     // Prepare
     const record = streamRecord({
       eventName: 'MODIFY',
-      oldImage: labelItem({}, { reasoning: { S: '' } }),
-      newImage: labelItem(),
+      oldImage: receiptWordLabelItem({}, { reasoning: { S: '' } }),
+      newImage: receiptWordLabelItem(),
     });
 
     // Act
@@ -70,7 +75,7 @@ describe('Function: safeParseStreamRecord', () => {
 
     // Assess
     expect(parsed.oldEntity).toBeNull();
-    expect(parsed.newEntity).toMatchObject({ label: 'TOTAL' });
+    expect(parsed.newEntity).toMatchObject({ label: 'GRAND_TOTAL' });
     expect(parsed.imageErrors.map((entry) => entry.image)).toEqual(['old']);
     expect(parsed.imageErrors[0]?.error).toBeInstanceOf(EntityValidationError);
   });
@@ -95,7 +100,7 @@ describe('Function: safeParseStreamRecord', () => {
     // Prepare
     const record = streamRecord({
       eventName: 'REMOVE',
-      oldImage: labelItem(),
+      oldImage: receiptWordLabelItem(),
       viewType: 'KEYS_ONLY',
     });
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStreamMessage, encodeStreamMessage } from '../../../src/messages/wire.js';
 import { fitMessageBody, TRUNCATION_MARKER } from '../../../src/publish/fitMessageBody.js';
-import { cjkText } from '../../helpers/factories.js';
-import { wordLabelMessage } from '../../helpers/streamMessages.js';
+import { cjkText, wordLabelMessage } from '../../helpers/factories.js';
 
 describe('Function: fitMessageBody', () => {
   it('returns the body unchanged when it fits', () => {

@@ -2,11 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { QueueConfigurationError, QueueMessageTooLargeError } from '../../../src/errors.js';
 import * as wire from '../../../src/messages/wire.js';
 import { planQueueBatches } from '../../../src/publish/planQueueBatches.js';
-import {
-  PLACE_MESSAGE_BODY,
-  placeMessage,
-  wordLabelMessage,
-} from '../../helpers/streamMessages.js';
+import { PLACE_MESSAGE_BODY, placeMessage, wordLabelMessage } from '../../helpers/factories.js';
 
 const URLS = {
   lines: 'https://sqs.test/lines',

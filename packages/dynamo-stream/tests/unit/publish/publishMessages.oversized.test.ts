@@ -7,15 +7,13 @@ import { publishMessages } from '../../../src/publish/publishMessages.js';
 import type { SendMessageBatchInput } from '../../../src/publish/types.js';
 import {
   cjkText,
-  FIXED_NOW,
-  labelItem,
   placeItem,
-  recordingLogger,
-  recordingMetrics,
+  receiptWordItem,
+  receiptWordLabelItem,
   streamRecord,
-  wordItem,
+  wordLabelMessage,
 } from '../../helpers/factories.js';
-import { wordLabelMessage } from '../../helpers/streamMessages.js';
+import { FIXED_NOW, recordingLogger, recordingMetrics } from '../../helpers/recorders.js';
 
 const URLS = {
   lines: 'https://sqs.test/lines',
@@ -41,10 +39,13 @@ const longReasoningRecord = (length: number) =>
   streamRecord({
     eventName: 'MODIFY',
     eventID: 'long-reasoning',
-    oldImage: labelItem({}, { reasoning: { S: cjkText(length, 0) } }),
-    newImage: labelItem(
-      {},
-      { reasoning: { S: cjkText(length, 1) }, validation_status: { S: 'VALID' } },
+    oldImage: receiptWordLabelItem(
+      { validationStatus: 'PENDING' },
+      { reasoning: { S: cjkText(length, 0) } },
+    ),
+    newImage: receiptWordLabelItem(
+      { validationStatus: 'VALID' },
+      { reasoning: { S: cjkText(length, 1) } },
     ),
   });
 
@@ -58,7 +59,7 @@ const batchAround = (length: number) =>
         newImage: placeItem({ merchantName: 'Target' }),
       }),
       longReasoningRecord(length),
-      streamRecord({ eventName: 'REMOVE', oldImage: wordItem() }),
+      streamRecord({ eventName: 'REMOVE', oldImage: receiptWordItem() }),
     ],
     { now: FIXED_NOW },
   ).messages;
@@ -94,7 +95,7 @@ describe('Function: publishMessages (messages over the size limit)', () => {
       const decoded = decodeStreamMessage(entry.MessageBody);
       expect(decoded.changes['reasoning']).toEqual({ old: null, new: cjkText(25_000, 1) });
       expect(decoded.changes['validation_status']).toEqual({ old: null, new: 'VALID' });
-      expect(decoded.entityData).toMatchObject({ line_id: 2, word_id: 3, label: 'TOTAL' });
+      expect(decoded.entityData).toMatchObject({ line_id: 2, word_id: 3, label: 'GRAND_TOTAL' });
     }
     expect(entriesFor(calls, 'RECEIPT_PLACE')[0]?.MessageAttributes?.['truncated']).toBeUndefined();
     expect(metrics.calls).toContainEqual(['SQSMessagesTruncated', 1, { collection: 'words' }]);

@@ -9,7 +9,7 @@ import { decodeStreamMessage } from '../../../src/messages/wire.js';
 import { publishMessages } from '../../../src/publish/publishMessages.js';
 import type { SendMessageBatchInput, SendMessageBatchOutput } from '../../../src/publish/types.js';
 import type { Logger, Metrics } from '../../../src/types.js';
-import { placeMessage, wordLabelMessage } from '../../helpers/streamMessages.js';
+import { placeMessage, wordLabelMessage } from '../../helpers/factories.js';
 
 const URLS = {
   lines: 'https://sqs.test/lines',

@@ -1,5 +1,5 @@
 import { RECEIPT_PLACE_ITEM_PARSER } from '../../../../src/entities/receiptPlace.js';
-import { placeItem, seedPlaceItem } from '../../../helpers/entityItemsB.js';
+import { placeItem, seedPlaceItem } from '../../../helpers/factories.js';
 import { describeItemFastPath } from '../../../helpers/itemFastPath.js';
 
 const pk = placeItem()['PK']?.S ?? '';

@@ -1,5 +1,5 @@
 import { RECEIPT_WORD_LABEL } from '../../../../src/entities/receiptWordLabel.js';
-import { IMAGE_ID, receiptWordLabelItem } from '../../../helpers/entityItemsA.js';
+import { IMAGE_ID, receiptWordLabelItem } from '../../../helpers/factories.js';
 import { describeItemFastPath } from '../../../helpers/itemFastPath.js';
 
 const labelItem = receiptWordLabelItem();

@@ -1,5 +1,5 @@
 import { COMPACTION_LOCK } from '../../../../src/entities/compactionLock.js';
-import { lockItem } from '../../../helpers/entityItemsB.js';
+import { lockItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = COMPACTION_LOCK.itemParser.safeParse(lockItem());

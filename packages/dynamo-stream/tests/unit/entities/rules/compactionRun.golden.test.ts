@@ -1,5 +1,5 @@
 import { COMPACTION_RUN } from '../../../../src/entities/compactionRun.js';
-import { runItem } from '../../../helpers/entityItemsB.js';
+import { runItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = COMPACTION_RUN.itemParser.safeParse(runItem());

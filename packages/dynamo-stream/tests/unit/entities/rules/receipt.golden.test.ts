@@ -1,5 +1,5 @@
 import { RECEIPT } from '../../../../src/entities/receipt.js';
-import { receiptItem } from '../../../helpers/entityItemsA.js';
+import { receiptItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = RECEIPT.itemParser.safeParse(receiptItem());

@@ -1,5 +1,5 @@
 import { RECEIPT_LINE } from '../../../../src/entities/receiptLine.js';
-import { receiptLineItem } from '../../../helpers/entityItemsA.js';
+import { receiptLineItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = RECEIPT_LINE.itemParser.safeParse(receiptLineItem());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RECEIPT_METADATA } from '../../../../src/entities/receiptMetadata.js';
 import { INVALID } from '../../../../src/validation/attributes.js';
-import { metadataItem } from '../../../helpers/entityItemsB.js';
+import { metadataItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = RECEIPT_METADATA.itemParser.safeParse(metadataItem());

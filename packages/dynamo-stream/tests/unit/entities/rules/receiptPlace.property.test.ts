@@ -2,7 +2,7 @@ import {
   RECEIPT_PLACE_ITEM_PARSER,
   RECEIPT_PLACE_RULES,
 } from '../../../../src/entities/receiptPlace.js';
-import { placeItem, seedPlaceItem } from '../../../helpers/entityItemsB.js';
+import { placeItem, seedPlaceItem } from '../../../helpers/factories.js';
 import { receiptPlaceReference } from '../../../helpers/referenceRules/receiptPlace.js';
 import { describeRulesAgreement } from '../../../helpers/rulesAgreement.js';
 

@@ -1,5 +1,5 @@
 import { RECEIPT_SECTION } from '../../../../src/entities/receiptSection.js';
-import { legacyReceiptSectionItem, receiptSectionItem } from '../../../helpers/entityItemsA.js';
+import { legacyReceiptSectionItem, receiptSectionItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const sections = [receiptSectionItem(), legacyReceiptSectionItem()].map((item) => {

@@ -1,5 +1,5 @@
 import { RECEIPT_SUMMARY_RECORD } from '../../../../src/entities/receiptSummaryRecord.js';
-import { summaryItem } from '../../../helpers/entityItemsB.js';
+import { summaryItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = RECEIPT_SUMMARY_RECORD.itemParser.safeParse(summaryItem());

@@ -1,5 +1,5 @@
 import { RECEIPT_WORD } from '../../../../src/entities/receiptWord.js';
-import { receiptWordItem } from '../../../helpers/entityItemsA.js';
+import { receiptWordItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = RECEIPT_WORD.itemParser.safeParse(receiptWordItem());

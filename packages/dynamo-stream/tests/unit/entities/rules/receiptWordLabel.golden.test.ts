@@ -1,5 +1,5 @@
 import { RECEIPT_WORD_LABEL } from '../../../../src/entities/receiptWordLabel.js';
-import { receiptWordLabelItem } from '../../../helpers/entityItemsA.js';
+import { receiptWordLabelItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const parsed = RECEIPT_WORD_LABEL.itemParser.safeParse(receiptWordLabelItem());
