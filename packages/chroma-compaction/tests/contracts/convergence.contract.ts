@@ -5,30 +5,28 @@ import { processCollectionUpdates } from '../../src/compaction/processCollection
 import type { CollectionUpdateInput } from '../../src/compaction/types.js';
 import { wordChromaId } from '../../src/ids/chromaIds.js';
 import type { VectorCollection } from '../../src/ports/vectorCollection.js';
-import { seedWordsWorld, statuses, storedIds } from '../helpers/compactionWorld.js';
-import { failingFirst, fakeDeltaMerger } from '../helpers/fakeDeltaMerger.js';
-import { FlakyCollection } from '../helpers/flakyCollection.js';
 import {
   type CompactionFixture,
   metadataOne,
   seedRows,
   seedWords,
-} from '../helpers/operationFixtures.js';
+} from '../helpers/compactionFixture.js';
+import { seedWordsWorld, statuses, storedIds } from '../helpers/compactionWorld.js';
 import {
+  at,
+  deltaInput,
+  labelInput,
   makeCompactionRun,
   makeLabel,
   makePlace,
   makeReceipt,
   makeWord,
-} from '../helpers/receiptEntities.js';
-import {
-  at,
-  deltaInput,
   merchantNameInput,
   placeInput,
   removalInput,
-  wordLabelInput,
-} from '../helpers/streamInputs.js';
+} from '../helpers/factories.js';
+import { failingFirst, fakeDeltaMerger } from '../helpers/fakeDeltaMerger.js';
+import { FlakyCollection } from '../helpers/flakyCollection.js';
 
 /** Builds a fresh fixture (new, empty collections) for one test. */
 export type MakeConvergenceFixture = () => Promise<CompactionFixture>;
@@ -297,18 +295,11 @@ export function describeConvergenceContract(
         const { imageId } = await seedWordsWorld(fixture);
         const { newId, run, merger } = await newReceipt(fixture, imageId);
         await fixture.putPlaces(makePlace(imageId, 3, { merchant_name: 'Fresh' }));
-        await fixture.putLabels(makeLabel(imageId, 3, 1, 1, 'TOTAL'));
+        const total = makeLabel(imageId, 3, 1, 1, 'TOTAL');
+        await fixture.putLabels(total);
         const batch = [
           run,
-          wordLabelInput(
-            'label',
-            { imageId, receiptId: 3, lineId: 1, wordId: 1 },
-            'TOTAL',
-            'MODIFY',
-            {
-              timestamp: at(3),
-            },
-          ),
+          labelInput('label', total, 'MODIFY', { timestamp: at(3) }),
           merchantNameInput('place', imageId, 3, 'Fresh', { timestamp: at(4) }),
         ];
 
@@ -333,14 +324,10 @@ export function describeConvergenceContract(
         const { imageId } = await seedWordsWorld(fixture);
         const { newId, run, merger } = await newReceipt(fixture, imageId);
         await fixture.putPlaces(makePlace(imageId, 3, { merchant_name: 'Fresh' }));
-        await fixture.putLabels(makeLabel(imageId, 3, 1, 1, 'TOTAL'));
+        const total = makeLabel(imageId, 3, 1, 1, 'TOTAL');
+        await fixture.putLabels(total);
         const edits = [
-          wordLabelInput(
-            'label',
-            { imageId, receiptId: 3, lineId: 1, wordId: 1 },
-            'TOTAL',
-            'MODIFY',
-          ),
+          labelInput('label', total, 'MODIFY'),
           merchantNameInput('place', imageId, 3, 'Fresh'),
         ];
 

@@ -7,10 +7,15 @@ import type { DeltaRecord } from '../../src/deltas/types.js';
 import { writeDelta } from '../../src/deltas/writeDelta.js';
 import { lineChromaId } from '../../src/ids/chromaIds.js';
 import type { ObjectStore } from '../../src/ports/objectStore.js';
+import { type CompactionFixture, metadataOf } from '../helpers/compactionFixture.js';
 import { snapshot, statuses } from '../helpers/compactionWorld.js';
-import { type CompactionFixture, metadataOf } from '../helpers/operationFixtures.js';
-import { makeLine, makeReceipt, makeSection } from '../helpers/receiptEntities.js';
-import { deltaInput, sectionMessageInput } from '../helpers/streamInputs.js';
+import {
+  deltaInput,
+  makeLine,
+  makeReceipt,
+  makeSection,
+  sectionInput,
+} from '../helpers/factories.js';
 
 /** A compaction fixture plus the object store its deltas live in. */
 export interface DeltaMergeFixture extends CompactionFixture {
@@ -134,7 +139,7 @@ export function describeDeltaMergeContract(
       // Prepare
       const { fixture, imageId, batch } = await receiptWithDelta();
       const missing = deltaInput('lost', imageId, 2, 'lost-run', 'lines/delta/lost-run/');
-      const section = sectionMessageInput('section', imageId, 2, 'HEADER');
+      const section = sectionInput('section', imageId, 2, 'HEADER');
 
       // Act
       const result = await processCollectionUpdates([section, missing, ...batch], 'lines', {

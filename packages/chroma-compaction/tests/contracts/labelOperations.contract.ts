@@ -10,15 +10,13 @@ import {
   expectLabelCycleStates,
   LABEL_CYCLE,
   type LabelOperationsFixture,
-  labelInput,
   metadataOf,
   metadataOne,
-  sectionInput,
   seedRows,
   seedWords,
   wordTarget,
-} from '../helpers/operationFixtures.js';
-import { makeLabel, makeSection } from '../helpers/receiptEntities.js';
+} from '../helpers/compactionFixture.js';
+import { labelInput, makeLabel, makeSection, sectionInput } from '../helpers/factories.js';
 
 /** Builds a fresh fixture for one test. */
 export type MakeLabelOperationsFixture = () => Promise<LabelOperationsFixture>;
@@ -54,7 +52,7 @@ export function describeLabelOperationsContract(
             timestamp_added: timestamp,
           });
           await fixture.putLabels(total);
-          const [result] = await updateWordLabels([labelInput(total, 'MODIFY', 'r1')], options);
+          const [result] = await updateWordLabels([labelInput('r1', total, 'MODIFY')], options);
           expect(result?.status).toBe('applied');
           states.push(await metadataOne(fixture.words, id));
         }
@@ -81,7 +79,7 @@ export function describeLabelOperationsContract(
         await fixture.putLabels(invalid);
 
         // Act
-        const [result] = await updateWordLabels([labelInput(invalid, 'MODIFY')], {
+        const [result] = await updateWordLabels([labelInput(undefined, invalid, 'MODIFY')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
           now: clock(NOW),
@@ -120,7 +118,7 @@ export function describeLabelOperationsContract(
         await fixture.putLabels(older, newer);
 
         // Act
-        await updateWordLabels([labelInput(newer, 'MODIFY')], {
+        await updateWordLabels([labelInput(undefined, newer, 'MODIFY')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
         });
@@ -150,7 +148,7 @@ export function describeLabelOperationsContract(
 
         // Act
         const [result] = await updateWordLabels(
-          labels.slice(0, 1).map((item) => labelInput(item, 'MODIFY')),
+          labels.slice(0, 1).map((item) => labelInput(undefined, item, 'MODIFY')),
           { vectors: fixture.words, receipts: fixture.receipts, labelFormat: 'delimited' },
         );
 
@@ -173,7 +171,7 @@ export function describeLabelOperationsContract(
         await fixture.putLabels(label);
 
         // Act
-        const [result] = await updateWordLabels([labelInput(label, 'MODIFY', 'r9')], {
+        const [result] = await updateWordLabels([labelInput('r9', label, 'MODIFY')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
         });
@@ -197,14 +195,14 @@ export function describeLabelOperationsContract(
         await seedWords(fixture.words, [ref]);
         const good = makeLabel(imageId, 1, 1, 1, 'TOTAL');
         await fixture.putLabels(good);
-        const bad = labelInput(good, 'MODIFY', 'bad');
+        const bad = labelInput('bad', good, 'MODIFY');
         const badInput = {
           ...bad,
           message: { ...bad.message, entityData: { ...bad.message.entityData, word_id: 1.5 } },
         };
 
         // Act
-        const results = await updateWordLabels([badInput, labelInput(good, 'MODIFY', 'good')], {
+        const results = await updateWordLabels([badInput, labelInput('good', good, 'MODIFY')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
         });
@@ -230,7 +228,7 @@ export function describeLabelOperationsContract(
           makeLabel(imageId, 1, 1, 2, 'TAX', { validation_status: 'INVALID' }),
         ];
         await fixture.putLabels(...labels);
-        const inputs = labels.map((item, index) => labelInput(item, 'MODIFY', `r${index}`));
+        const inputs = labels.map((item, index) => labelInput(`r${index}`, item, 'MODIFY'));
         const ids = targets.map(({ id }) => id);
 
         // Act
@@ -268,7 +266,7 @@ export function describeLabelOperationsContract(
 
         // Act
         const results = await updateWordLabels(
-          labels.map((item) => labelInput(item, 'MODIFY')),
+          labels.map((item) => labelInput(undefined, item, 'MODIFY')),
           { vectors: words, receipts: fixture.receipts, maxBatchSize: 2 },
         );
 
@@ -289,7 +287,7 @@ export function describeLabelOperationsContract(
 
         // Act
         const results = await updateWordLabels(
-          labels.map((item, index) => labelInput(item, 'MODIFY', `r${index}`)),
+          labels.map((item, index) => labelInput(`r${index}`, item, 'MODIFY')),
           { vectors: fixture.words, receipts: fixture.receipts },
         );
 
@@ -311,7 +309,7 @@ export function describeLabelOperationsContract(
         const total = makeLabel(imageId, 1, 1, 1, 'TOTAL');
         const tax = makeLabel(imageId, 1, 1, 1, 'TAX', { validation_status: 'INVALID' });
         await fixture.putLabels(total, tax);
-        await updateWordLabels([labelInput(total, 'MODIFY')], {
+        await updateWordLabels([labelInput(undefined, total, 'MODIFY')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
           now: clock(NOW),
@@ -319,7 +317,7 @@ export function describeLabelOperationsContract(
 
         // Act
         await fixture.deleteLabels(tax);
-        const [result] = await removeWordLabels([labelInput(tax, 'REMOVE', 'rm')], {
+        const [result] = await removeWordLabels([labelInput('rm', tax, 'REMOVE')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
           now: clock(LATER),
@@ -348,7 +346,7 @@ export function describeLabelOperationsContract(
           label_proposed_by: 'model',
         });
         await fixture.putLabels(total);
-        await updateWordLabels([labelInput(total, 'MODIFY')], {
+        await updateWordLabels([labelInput(undefined, total, 'MODIFY')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
           now: clock(NOW),
@@ -356,7 +354,7 @@ export function describeLabelOperationsContract(
 
         // Act
         await fixture.deleteLabels(total);
-        const [result] = await removeWordLabels([labelInput(total, 'REMOVE')], {
+        const [result] = await removeWordLabels([labelInput(undefined, total, 'REMOVE')], {
           vectors: fixture.words,
           receipts: fixture.receipts,
           now: clock(LATER),
@@ -396,7 +394,7 @@ export function describeLabelOperationsContract(
 
         // Act
         const results = await updateLineRowLabels(
-          labels.slice(1, 2).map((item) => labelInput(item, 'MODIFY', 'r1')),
+          labels.slice(1, 2).map((item) => labelInput('r1', item, 'MODIFY')),
           { vectors: fixture.lines, receipts: fixture.receipts },
         );
 
@@ -432,7 +430,7 @@ export function describeLabelOperationsContract(
 
         // Act
         const results = await updateLineRowLabels(
-          [labelInput(orphan, 'MODIFY'), labelInput(elsewhere, 'MODIFY')],
+          [labelInput(undefined, orphan, 'MODIFY'), labelInput(undefined, elsewhere, 'MODIFY')],
           { vectors: fixture.lines, receipts: fixture.receipts },
         );
 
@@ -452,7 +450,7 @@ export function describeLabelOperationsContract(
           validation_status: 'PENDING',
         });
         await fixture.putLabels(pending);
-        const inputs = [labelInput(pending, 'MODIFY')];
+        const inputs = [labelInput(undefined, pending, 'MODIFY')];
         const options = { vectors: fixture.lines, receipts: fixture.receipts };
 
         // Act
@@ -486,7 +484,7 @@ export function describeLabelOperationsContract(
 
         // Act
         const results = await recomputeSectionLabels(
-          [sectionInput(imageId, 1, 'HEADER', 'a'), sectionInput(imageId, 1, 'ITEMS', 'b')],
+          [sectionInput('a', imageId, 1, 'HEADER'), sectionInput('b', imageId, 1, 'ITEMS')],
           { vectors: lines, receipts: fixture.receipts },
         );
 
@@ -511,13 +509,13 @@ export function describeLabelOperationsContract(
         const header = makeSection(imageId, 1, 'HEADER', [1]);
         await fixture.putSections(header);
         const options = { vectors: fixture.lines, receipts: fixture.receipts };
-        await recomputeSectionLabels([sectionInput(imageId, 1, 'HEADER')], options);
+        await recomputeSectionLabels([sectionInput(undefined, imageId, 1, 'HEADER')], options);
         const before = await metadataOne(fixture.lines, rowId as string);
 
         // Act
         await fixture.deleteSections(header);
         const [result] = await recomputeSectionLabels(
-          [sectionInput(imageId, 1, 'HEADER')],
+          [sectionInput(undefined, imageId, 1, 'HEADER')],
           options,
         );
 
@@ -537,7 +535,7 @@ export function describeLabelOperationsContract(
         await fixture.putSections(makeSection(imageId, 2, 'TOTAL_LINE', [1]));
 
         // Act
-        const results = await recomputeSectionLabels([sectionInput(imageId, 1, 'HEADER', 'x')], {
+        const results = await recomputeSectionLabels([sectionInput('x', imageId, 1, 'HEADER')], {
           vectors: fixture.lines,
           receipts: fixture.receipts,
           extraReceipts: [{ imageId, receiptId: 2 }],

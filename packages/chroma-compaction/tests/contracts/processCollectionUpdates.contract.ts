@@ -6,9 +6,6 @@ import type { CollectionUpdateInput } from '../../src/compaction/types.js';
 import { InvalidChromaIdError, VectorStoreError } from '../../src/errors.js';
 import { lineChromaId, wordChromaId } from '../../src/ids/chromaIds.js';
 import type { WordRef } from '../../src/ports/receiptStore.js';
-import { seedWordsWorld, snapshot, statuses, storedIds } from '../helpers/compactionWorld.js';
-import { fakeDeltaMerger } from '../helpers/fakeDeltaMerger.js';
-import { FlakyCollection, namesId } from '../helpers/flakyCollection.js';
 import {
   type CompactionFixture,
   CountingCollection,
@@ -18,25 +15,26 @@ import {
   metadataOne,
   seedRows,
   seedWords,
-} from '../helpers/operationFixtures.js';
+} from '../helpers/compactionFixture.js';
+import { seedWordsWorld, snapshot, statuses, storedIds } from '../helpers/compactionWorld.js';
 import {
+  at,
+  deltaInput,
+  input,
+  labelInput,
   makeLabel,
   makeLine,
   makePlace,
   makeReceipt,
   makeSection,
   makeWord,
-} from '../helpers/receiptEntities.js';
-import {
-  at,
-  deltaInput,
-  input,
   merchantNameInput,
   placeInput,
   removalInput,
-  sectionMessageInput,
-  wordLabelInput,
-} from '../helpers/streamInputs.js';
+  sectionInput,
+} from '../helpers/factories.js';
+import { fakeDeltaMerger } from '../helpers/fakeDeltaMerger.js';
+import { FlakyCollection, namesId } from '../helpers/flakyCollection.js';
 
 /** Builds a fresh fixture (new, empty collections) for one test. */
 export type MakeCompactionFixture = () => Promise<CompactionFixture>;
@@ -66,8 +64,9 @@ export function describeProcessCollectionUpdatesContract(
   const mixedWordsBatch = async () => {
     const fixture = await makeFixture();
     const world = await seedWordsWorld(fixture);
-    const { imageId, word } = world;
-    await fixture.putLabels(makeLabel(imageId, 2, 2, 2, 'TOTAL'));
+    const { imageId } = world;
+    const total = makeLabel(imageId, 2, 2, 2, 'TOTAL');
+    await fixture.putLabels(total);
     // The table after the changes the batch's messages announce: receipt 3 created, the
     // place of receipt 2 set, word 2.1.1 and receipt 1 removed.
     await fixture.putReceipts(makeReceipt(imageId, 3));
@@ -85,8 +84,8 @@ export function describeProcessCollectionUpdatesContract(
     const inputs: CollectionUpdateInput[] = [
       deltaInput('delta', imageId, 3, 'n', 'words/delta/n/', { timestamp: at(1) }),
       merchantNameInput('place', imageId, 2, 'B', { timestamp: at(2) }),
-      wordLabelInput('label', word(2, 2, 2), 'TOTAL', 'MODIFY', { timestamp: at(3) }),
-      sectionMessageInput('section', imageId, 2, 'HEADER', { timestamp: at(4) }),
+      labelInput('label', total, 'MODIFY', { timestamp: at(3) }),
+      sectionInput('section', imageId, 2, 'HEADER', { timestamp: at(4) }),
       removalInput(
         'word',
         'RECEIPT_WORD',
@@ -299,25 +298,20 @@ export function describeProcessCollectionUpdatesContract(
         it('validates, invalidates and re-validates a label, never in both arrays', async () => {
           // Prepare
           const fixture = await makeFixture();
-          const { imageId, id, word } = await seedWordsWorld(fixture);
+          const { imageId, id } = await seedWordsWorld(fixture);
           const options = { vectors: fixture.words, receipts: fixture.receipts, now };
           const states = [];
           const outcomes = [];
 
           // Act
           for (const [step, { status, timestamp }] of LABEL_CYCLE.entries()) {
-            await fixture.putLabels(
-              makeLabel(imageId, 1, 2, 1, 'TOTAL', {
-                validation_status: status,
-                timestamp_added: timestamp,
-              }),
-            );
+            const label = makeLabel(imageId, 1, 2, 1, 'TOTAL', {
+              validation_status: status,
+              timestamp_added: timestamp,
+            });
+            await fixture.putLabels(label);
             const result = await processCollectionUpdates(
-              [
-                wordLabelInput(`step-${step}`, word(1, 2, 1), 'TOTAL', 'MODIFY', {
-                  timestamp: at(step),
-                }),
-              ],
+              [labelInput(`step-${step}`, label, 'MODIFY', { timestamp: at(step) })],
               'words',
               options,
             );
@@ -334,13 +328,13 @@ export function describeProcessCollectionUpdatesContract(
         it('rebuilds word labels from the table: removing one of two labels keeps the other', async () => {
           // Prepare
           const fixture = await makeFixture();
-          const { imageId, id, word } = await seedWordsWorld(fixture);
+          const { imageId, id } = await seedWordsWorld(fixture);
           const total = makeLabel(imageId, 1, 1, 1, 'TOTAL');
           const tax = makeLabel(imageId, 1, 1, 1, 'TAX', { validation_status: 'INVALID' });
           await fixture.putLabels(total, tax);
           const options = { vectors: fixture.words, receipts: fixture.receipts, now };
           const added = await processCollectionUpdates(
-            [wordLabelInput('add', word(1, 1, 1), 'TAX', 'MODIFY')],
+            [labelInput('add', tax, 'MODIFY')],
             'words',
             options,
           );
@@ -349,7 +343,7 @@ export function describeProcessCollectionUpdatesContract(
 
           // Act
           const result = await processCollectionUpdates(
-            [wordLabelInput('remove', word(1, 1, 1), 'TAX', 'REMOVE', { timestamp: at(1) })],
+            [labelInput('remove', tax, 'REMOVE', { timestamp: at(1) })],
             'words',
             options,
           );
@@ -393,7 +387,7 @@ export function describeProcessCollectionUpdatesContract(
           // Act
           const result = await processCollectionUpdates(
             [
-              sectionMessageInput('section', imageId, 1, 'HEADER'),
+              sectionInput('section', imageId, 1, 'HEADER'),
               deltaInput('run', imageId, 2, 'r', 'lines/delta/r/'),
             ],
             'lines',
@@ -524,12 +518,10 @@ export function describeProcessCollectionUpdatesContract(
       describe('batches', () => {
         it('fails exactly the two poisoned messages of a batch mixing every type', async () => {
           // Prepare
-          const { fixture, imageId, word, id, inputs, mergeDeltas, newId } =
-            await mixedWordsBatch();
-          const poisonedLabel = wordLabelInput(
+          const { fixture, imageId, id, inputs, mergeDeltas, newId } = await mixedWordsBatch();
+          const poisonedLabel = labelInput(
             'poison-label',
-            { ...word(2, 2, 1), wordId: 1.5 },
-            'TOTAL',
+            { image_id: imageId, receipt_id: 2, line_id: 2, word_id: 1.5, label: 'TOTAL' },
             'MODIFY',
             { timestamp: at(8) },
           );
@@ -600,10 +592,9 @@ export function describeProcessCollectionUpdatesContract(
               metadatas: [{ image_id: imageId, receipt_id: 3, line_id: 1 }],
             },
           });
-          const label = wordLabelInput(
+          const label = labelInput(
             'label',
-            { imageId, receiptId: 1, lineId: 2, wordId: 1 },
-            'TAX',
+            { image_id: imageId, receipt_id: 1, line_id: 2, word_id: 1, label: 'TAX' },
             'MODIFY',
             { timestamp: at(3) },
           );
@@ -616,7 +607,7 @@ export function describeProcessCollectionUpdatesContract(
             deltaInput('delta', imageId, 3, 'n', 'lines/delta/n/', { timestamp: at(1) }),
             merchantNameInput('place', imageId, 1, 'B', { timestamp: at(2) }),
             label,
-            sectionMessageInput('section', imageId, 1, 'HEADER', { timestamp: at(4) }),
+            sectionInput('section', imageId, 1, 'HEADER', { timestamp: at(4) }),
             removalInput(
               'line',
               'RECEIPT_LINE',

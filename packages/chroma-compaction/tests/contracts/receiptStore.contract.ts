@@ -18,7 +18,6 @@ import { InvalidReceiptItemError, ReceiptStoreError } from '../../src/errors.js'
 import type { ReceiptStore } from '../../src/ports/receiptStore.js';
 import type { InMemoryReceiptStoreSeed } from '../../src/testing/InMemoryReceiptStore.js';
 import {
-  byUtf8,
   letterItem,
   makeCompactionRun,
   makeLabel,
@@ -29,10 +28,14 @@ import {
   makeSection,
   makeWord,
   spatialAnalysisItem,
-} from '../helpers/receiptEntities.js';
+} from '../helpers/factories.js';
 
 /** Builds a store holding `seed` (the table may hold other tests' items under other images). */
 export type MakeReceiptStore = (seed: InMemoryReceiptStoreSeed) => Promise<ReceiptStore>;
+
+/** Compares two strings by UTF-8 bytes, the order DynamoDB returns sort keys in. */
+const byUtf8 = (left: string, right: string): number =>
+  Buffer.compare(Buffer.from(left, 'utf8'), Buffer.from(right, 'utf8'));
 
 const sortBy = <Entity>(entities: Entity[], sk: (entity: Entity) => string): Entity[] =>
   [...entities].sort((left, right) => byUtf8(sk(left), sk(right)));

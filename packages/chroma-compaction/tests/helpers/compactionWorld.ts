@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { wordChromaId } from '../../src/ids/chromaIds.js';
 import type { WordRef } from '../../src/ports/receiptStore.js';
 import type { GetResponse, VectorCollection } from '../../src/ports/vectorCollection.js';
-import { type CompactionFixture, seedWords } from './operationFixtures.js';
-import { makeLine, makeReceipt, makeWord } from './receiptEntities.js';
+import { type CompactionFixture, seedWords } from './compactionFixture.js';
+import { makeLine, makeReceipt, makeWord } from './factories.js';
 
 /** A seeded image: two receipts of 2 lines of 2 words each. */
 export interface WordsWorld {

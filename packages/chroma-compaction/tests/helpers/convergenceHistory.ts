@@ -17,7 +17,7 @@ import {
   type SeededRandom,
   type SimulatedTable,
 } from './convergenceModel.js';
-import { makeCompactionRun, makeLabel } from './receiptEntities.js';
+import { makeCompactionRun, makeLabel } from './factories.js';
 
 /**
  * The history generator of the convergence test: random changes of the receipts table over a

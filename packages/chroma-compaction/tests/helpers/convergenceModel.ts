@@ -23,7 +23,7 @@ import {
 } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../../src/compaction/types.js';
 import { InMemoryReceiptStore } from '../../src/testing/InMemoryReceiptStore.js';
-import { makeLine, makePlace, makeReceipt, makeSection, makeWord } from './receiptEntities.js';
+import { makeLine, makePlace, makeReceipt, makeSection, makeWord } from './factories.js';
 
 /**
  * The table side of the convergence test: a seeded random source, a monotonic clock, the

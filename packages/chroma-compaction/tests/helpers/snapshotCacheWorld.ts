@@ -12,7 +12,7 @@ import type { downloadSnapshot } from '../../src/snapshots/downloadSnapshot.js';
 import type { publishSnapshot } from '../../src/snapshots/publishSnapshot.js';
 import { snapshotKeys } from '../../src/snapshots/snapshotKeys.js';
 import type { DownloadSnapshotOptions } from '../../src/snapshots/types.js';
-import { RecordingMetrics } from './operationFixtures.js';
+import { RecordingMetrics } from './compactionFixture.js';
 
 /** Version ids in the `YYYYMMDD_HHMMSS_ffffff_<8 hex>` form, oldest first. */
 export const V1 = '20260101_000000_000001_aaaaaaaa';

@@ -13,11 +13,10 @@ import type { CompactionResult } from '../../../src/cycle/types.js';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import { SnapshotCache } from '../../../src/snapshots/cache/SnapshotCache.js';
 import { downloadSnapshot } from '../../../src/snapshots/downloadSnapshot.js';
+import { entityWriters } from '../../helpers/compactionFixture.js';
 import { sqsRecord } from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, recordId } from '../../helpers/deltaArchives.js';
-import { entityWriters } from '../../helpers/operationFixtures.js';
-import { makeLine, makeReceipt } from '../../helpers/receiptEntities.js';
-import { deltaInput } from '../../helpers/streamInputs.js';
+import { deltaInput, makeLine, makeReceipt } from '../../helpers/factories.js';
 import { chromaCommand } from '../helpers/localChroma.js';
 import {
   createReceiptsTable,

@@ -28,16 +28,18 @@ import type { Metadata } from '../../../src/ports/vectorCollection.js';
 import { downloadSnapshot } from '../../../src/snapshots/downloadSnapshot.js';
 import { parseSnapshotManifest, type SnapshotManifest } from '../../../src/snapshots/manifest.js';
 import { SNAPSHOT_MANIFEST, snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
+import { RecordingMetrics } from '../../helpers/compactionFixture.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID, recordId } from '../../helpers/deltaArchives.js';
-import { RecordingMetrics } from '../../helpers/operationFixtures.js';
 import {
+  at,
+  deltaInput,
   makeCompactionRun,
   makeLine,
   makePlace,
   makeReceipt,
-} from '../../helpers/receiptEntities.js';
+  placeInput,
+} from '../../helpers/factories.js';
 import { objectText } from '../../helpers/snapshotStores.js';
-import { at, deltaInput, placeInput } from '../../helpers/streamInputs.js';
 import { chromaCommand } from '../helpers/localChroma.js';
 import {
   createReceiptsTable,

@@ -3,7 +3,7 @@ import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import type { ChromaClient } from 'chromadb';
 import { chromaVectorCollection } from '../../../src/adapters/chroma/chromaVectorCollection.js';
 import { DynamoReceiptStore } from '../../../src/adapters/dynamodb/DynamoReceiptStore.js';
-import { type CompactionFixture, entityWriters } from '../../helpers/operationFixtures.js';
+import { type CompactionFixture, entityWriters } from '../../helpers/compactionFixture.js';
 import { writeItems } from './motoDynamoDb.js';
 
 /**

@@ -1,4 +1,4 @@
 import { describeConvergenceContract } from '../../contracts/convergence.contract.js';
-import { makeInMemoryLabelFixture } from '../../helpers/operationFixtures.js';
+import { makeInMemoryLabelFixture } from '../../helpers/compactionFixture.js';
 
 describeConvergenceContract('in-memory doubles', async () => makeInMemoryLabelFixture());

@@ -2,7 +2,7 @@ import { MessageDecodeError, toWireMessage } from '@receipt-chroma/dynamo-stream
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { decodeSqsRecords } from '../../../src/compaction/decodeSqsRecords.js';
-import { placeInput } from '../../helpers/streamInputs.js';
+import { placeInput } from '../../helpers/factories.js';
 
 const IMAGE = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 

@@ -1,5 +1,5 @@
 import { describeProcessCollectionUpdatesContract } from '../../contracts/processCollectionUpdates.contract.js';
-import { makeInMemoryLabelFixture } from '../../helpers/operationFixtures.js';
+import { makeInMemoryLabelFixture } from '../../helpers/compactionFixture.js';
 
 describeProcessCollectionUpdatesContract('in-memory doubles', async () =>
   makeInMemoryLabelFixture(),

@@ -15,23 +15,26 @@ import { ReceiptStoreError } from '../../../src/errors.js';
 import { lineChromaId, wordChromaId } from '../../../src/ids/chromaIds.js';
 import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
-import { seedWordsWorld, statuses } from '../../helpers/compactionWorld.js';
-import { fakeDeltaMerger } from '../../helpers/fakeDeltaMerger.js';
 import {
   makeInMemoryLabelFixture,
   metadataOne,
   RecordingMetrics,
-} from '../../helpers/operationFixtures.js';
-import { makeLine, makePlace, makeReceipt, makeWord } from '../../helpers/receiptEntities.js';
+} from '../../helpers/compactionFixture.js';
+import { seedWordsWorld, statuses } from '../../helpers/compactionWorld.js';
 import {
   at,
   deltaInput,
   input,
+  makeLine,
+  makePlace,
+  makeReceipt,
+  makeWord,
   merchantNameInput,
   placeInput,
   removalInput,
-  sectionMessageInput,
-} from '../../helpers/streamInputs.js';
+  sectionInput,
+} from '../../helpers/factories.js';
+import { fakeDeltaMerger } from '../../helpers/fakeDeltaMerger.js';
 
 /**
  * Cases that need the doubles' failure injection, read counts or a fake delta merger. The
@@ -354,7 +357,7 @@ describe('Function: processCollectionUpdates', () => {
 
       // Act
       const result = await processCollectionUpdates(
-        [sectionMessageInput('s', imageId, 1, 'HEADER')],
+        [sectionInput('s', imageId, 1, 'HEADER')],
         'words',
         { vectors: words, receipts, now },
       );

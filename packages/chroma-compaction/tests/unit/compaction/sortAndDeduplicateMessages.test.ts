@@ -8,14 +8,14 @@ import type { Logger } from '../../../src/ports/observability.js';
 import {
   at,
   deltaInput,
+  labelInput,
   placeInput,
   removalInput,
-  sectionMessageInput,
-  wordLabelInput,
-} from '../../helpers/streamInputs.js';
+  sectionInput,
+} from '../../helpers/factories.js';
 
 const IMAGE = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-const WORD = { imageId: IMAGE, receiptId: 1, lineId: 2, wordId: 3 };
+const WORD = { image_id: IMAGE, receipt_id: 1, line_id: 2, word_id: 3 };
 
 const ids = (items: readonly CollectionUpdateInput[]): string[] =>
   items.map(({ recordId }) => recordId);
@@ -25,14 +25,14 @@ describe('Function: sortAndDeduplicateMessages', () => {
     // Prepare
     const inputs = [
       placeInput('late', IMAGE, 1, 'MODIFY', {}, { timestamp: at(9) }),
-      sectionMessageInput('tie-a', IMAGE, 2, 'HEADER', { timestamp: at(5) }),
+      sectionInput('tie-a', IMAGE, 2, 'HEADER', { timestamp: at(5) }),
       removalInput(
         'remove',
         'RECEIPT_WORD',
         { image_id: IMAGE, receipt_id: 3, line_id: 1, word_id: 1 },
         { timestamp: at(7) },
       ),
-      sectionMessageInput('tie-b', IMAGE, 2, 'FOOTER', { timestamp: at(5) }),
+      sectionInput('tie-b', IMAGE, 2, 'FOOTER', { timestamp: at(5) }),
       placeInput('early', IMAGE, 4, 'MODIFY', {}, { timestamp: at(1) }),
     ];
 
@@ -77,9 +77,13 @@ describe('Function: sortAndDeduplicateMessages', () => {
 
   it('keeps a change of another label of the same word when one label is removed', () => {
     // Prepare
-    const otherLabel = wordLabelInput('total', WORD, 'TOTAL', 'MODIFY', { timestamp: at(1) });
-    const removal = wordLabelInput('tax', WORD, 'TAX', 'REMOVE', { timestamp: at(2) });
-    const sameLabel = wordLabelInput('tax-modify', WORD, 'TAX', 'MODIFY', { timestamp: at(1) });
+    const otherLabel = labelInput('total', { ...WORD, label: 'TOTAL' }, 'MODIFY', {
+      timestamp: at(1),
+    });
+    const removal = labelInput('tax', { ...WORD, label: 'TAX' }, 'REMOVE', { timestamp: at(2) });
+    const sameLabel = labelInput('tax-modify', { ...WORD, label: 'TAX' }, 'MODIFY', {
+      timestamp: at(1),
+    });
 
     // Act
     const { kept, dropped } = sortAndDeduplicateMessages([otherLabel, removal, sameLabel]);
@@ -91,7 +95,7 @@ describe('Function: sortAndDeduplicateMessages', () => {
 
   it('drops the label changes of a word removed later in the batch', () => {
     // Prepare
-    const label = wordLabelInput('label', WORD, 'TOTAL', 'MODIFY', { timestamp: at(1) });
+    const label = labelInput('label', { ...WORD, label: 'TOTAL' }, 'MODIFY', { timestamp: at(1) });
     const removal = removalInput(
       'word',
       'RECEIPT_WORD',
@@ -136,10 +140,13 @@ describe('Function: sortAndDeduplicateMessages', () => {
 
   it('never matches messages on a key with a missing id', () => {
     // Prepare
-    const { word_id: _wordId, ...withoutWord } = wordLabelInput('x', WORD, 'TOTAL', 'MODIFY')
-      .message.entityData;
+    const { word_id: _wordId, ...withoutWord } = labelInput(
+      'x',
+      { ...WORD, label: 'TOTAL' },
+      'MODIFY',
+    ).message.entityData;
     const label = {
-      ...wordLabelInput('label', WORD, 'TOTAL', 'MODIFY', { timestamp: at(1) }),
+      ...labelInput('label', { ...WORD, label: 'TOTAL' }, 'MODIFY', { timestamp: at(1) }),
     };
     const broken = { ...label, message: { ...label.message, entityData: withoutWord } };
     const removal = removalInput(

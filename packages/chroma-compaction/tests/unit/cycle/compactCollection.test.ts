@@ -16,8 +16,7 @@ import {
   sqsRecord,
 } from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID } from '../../helpers/deltaArchives.js';
-import { makeLine, makeReceipt } from '../../helpers/receiptEntities.js';
-import { deltaInput, placeInput } from '../../helpers/streamInputs.js';
+import { deltaInput, makeLine, makeReceipt, placeInput } from '../../helpers/factories.js';
 
 const PREFIX = 'lines/delta/run-1/';
 const keys = snapshotKeys('lines');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { describeDeltaMergeContract } from '../../contracts/deltaMerge.contract.js';
-import { makeInMemoryLabelFixture } from '../../helpers/operationFixtures.js';
+import { makeInMemoryLabelFixture } from '../../helpers/compactionFixture.js';
 
 let root: string;
 

@@ -15,7 +15,7 @@ import type {
   VectorCollection,
 } from '../../../src/ports/vectorCollection.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
-import { CountingCollection, RecordingMetrics } from '../../helpers/operationFixtures.js';
+import { CountingCollection, RecordingMetrics } from '../../helpers/compactionFixture.js';
 
 const IMAGE = '3f52804b-2fad-4e00-92c8-b593da3a8ed3';
 

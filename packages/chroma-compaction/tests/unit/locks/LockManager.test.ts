@@ -5,8 +5,8 @@ import { LockStateError } from '../../../src/locks/errors.js';
 import { LockManager } from '../../../src/locks/LockManager.js';
 import type { LockManagerOptions } from '../../../src/locks/lockManagerOptions.js';
 import type { SnapshotLock } from '../../../src/snapshots/types.js';
+import { RecordingMetrics } from '../../helpers/compactionFixture.js';
 import { LOCK_T0, lockAt, RecordingLogger, ScriptedLockStore } from '../../helpers/lockDoubles.js';
-import { RecordingMetrics } from '../../helpers/operationFixtures.js';
 
 const LOCK = { lockId: 'chroma-words-compaction', collection: 'words' } as const;
 

@@ -5,15 +5,14 @@ import { applyWordLabelMessages } from '../../../src/operations/applyWordLabelMe
 import { removeWordLabels } from '../../../src/operations/removeWordLabels.js';
 import { updateWordLabels } from '../../../src/operations/updateWordLabels.js';
 import {
-  labelInput,
   makeInMemoryLabelFixture,
   metadataOf,
   metadataOne,
   RecordingMetrics,
   seedWords,
   wordTarget,
-} from '../../helpers/operationFixtures.js';
-import { makeLabel } from '../../helpers/receiptEntities.js';
+} from '../../helpers/compactionFixture.js';
+import { labelInput, makeLabel } from '../../helpers/factories.js';
 
 /** One receipt with two words, each with one VALID label, seeded in both stores. */
 const twoWords = async () => {
@@ -26,7 +25,7 @@ const twoWords = async () => {
   );
   const labels = targets.map(({ ref }) => makeLabel(imageId, 1, 1, ref.wordId, 'TOTAL'));
   fixture.receipts.addLabels(...labels);
-  const inputs = labels.map((label, index) => labelInput(label, 'MODIFY', `r${index}`));
+  const inputs = labels.map((label, index) => labelInput(`r${index}`, label, 'MODIFY'));
   return { fixture, imageId, ids: targets.map(({ id }) => id), labels, inputs };
 };
 
@@ -68,7 +67,7 @@ describe('Function: updateWordLabels', () => {
     fixture.words.failNext('get');
 
     // Act
-    const results = await updateWordLabels([...inputs, labelInput(otherLabel, 'MODIFY', 'r2')], {
+    const results = await updateWordLabels([...inputs, labelInput('r2', otherLabel, 'MODIFY')], {
       vectors: fixture.words,
       receipts: fixture.receipts,
     });
@@ -123,14 +122,14 @@ describe('Function: updateWordLabels', () => {
     const { fixture, imageId, inputs } = await twoWords();
     const metrics = new RecordingMetrics();
     const missing = makeLabel(imageId, 1, 5, 5, 'TAX');
-    const invalid = labelInput(missing, 'MODIFY');
+    const invalid = labelInput(undefined, missing, 'MODIFY');
     const badIds = {
       ...invalid,
       message: { ...invalid.message, entityData: { ...invalid.message.entityData, line_id: -1 } },
     };
 
     // Act
-    await updateWordLabels([...inputs, labelInput(missing, 'MODIFY'), badIds], {
+    await updateWordLabels([...inputs, labelInput(undefined, missing, 'MODIFY'), badIds], {
       vectors: fixture.words,
       receipts: fixture.receipts,
       metrics,
@@ -203,7 +202,7 @@ describe('Function: applyWordLabelMessages', () => {
 
     // Act
     const results = await applyWordLabelMessages(
-      [labelInput(first, 'MODIFY', 'a'), labelInput(second, 'REMOVE', 'b')],
+      [labelInput('a', first, 'MODIFY'), labelInput('b', second, 'REMOVE')],
       { vectors: fixture.words, receipts: fixture.receipts, metrics, now: () => 'T' },
     );
 
@@ -223,7 +222,7 @@ describe('Function: applyWordLabelMessages', () => {
     const label = makeLabel(randomUUID(), 1, 1, 1, 'TOTAL');
 
     // Act
-    const [result] = await applyWordLabelMessages([labelInput(label, 'REMOVE')], {
+    const [result] = await applyWordLabelMessages([labelInput(undefined, label, 'REMOVE')], {
       vectors: fixture.words,
       receipts: fixture.receipts,
       metrics,

@@ -13,14 +13,14 @@ import {
 import type { WordRef } from '../../../src/ports/receiptStore.js';
 import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
-import { FlakyCollection, namesId } from '../../helpers/flakyCollection.js';
 import {
   CountingCollection,
   RecordingMetrics,
   seedRows,
   seedWords,
-} from '../../helpers/operationFixtures.js';
-import { makeLine, makeReceipt, makeWord } from '../../helpers/receiptEntities.js';
+} from '../../helpers/compactionFixture.js';
+import { makeLine, makeReceipt, makeWord } from '../../helpers/factories.js';
+import { FlakyCollection, namesId } from '../../helpers/flakyCollection.js';
 
 const wordsOf = (imageId: string, receiptId: number, count: number): WordRef[] =>
   Array.from({ length: count }, (_, index) => ({

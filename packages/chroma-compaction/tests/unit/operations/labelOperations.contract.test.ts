@@ -1,4 +1,4 @@
 import { describeLabelOperationsContract } from '../../contracts/labelOperations.contract.js';
-import { makeInMemoryLabelFixture } from '../../helpers/operationFixtures.js';
+import { makeInMemoryLabelFixture } from '../../helpers/compactionFixture.js';
 
 describeLabelOperationsContract('in-memory doubles', async () => makeInMemoryLabelFixture());

@@ -12,19 +12,14 @@ import type { WordRef } from '../../../src/ports/receiptStore.js';
 import type { Metadata } from '../../../src/ports/vectorCollection.js';
 import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
-import { FlakyCollection } from '../../helpers/flakyCollection.js';
 import {
   CountingCollection,
   metadataOf,
   RecordingMetrics,
   seedWords,
-} from '../../helpers/operationFixtures.js';
-import {
-  makeLegacyMetadata,
-  makeLine,
-  makePlace,
-  makeWord,
-} from '../../helpers/receiptEntities.js';
+} from '../../helpers/compactionFixture.js';
+import { makeLegacyMetadata, makeLine, makePlace, makeWord } from '../../helpers/factories.js';
+import { FlakyCollection } from '../../helpers/flakyCollection.js';
 
 const NOW = '2026-01-04T12:34:56.123456+00:00';
 const now = (): string => NOW;

@@ -10,10 +10,9 @@ import {
   makeInMemoryLabelFixture,
   metadataOne,
   RecordingMetrics,
-  sectionInput,
   seedRows,
-} from '../../helpers/operationFixtures.js';
-import { makeSection } from '../../helpers/receiptEntities.js';
+} from '../../helpers/compactionFixture.js';
+import { makeSection, sectionInput } from '../../helpers/factories.js';
 
 const IMAGE = '3f52804b-2fad-4e00-92c8-b593da3a8ed3';
 
@@ -87,7 +86,7 @@ describe('Function: recomputeSectionLabels', () => {
     const metrics = new RecordingMetrics();
 
     // Act
-    const [result] = await recomputeSectionLabels([sectionInput(imageId, 1, 'HEADER', 'r')], {
+    const [result] = await recomputeSectionLabels([sectionInput('r', imageId, 1, 'HEADER')], {
       vectors: fixture.lines,
       receipts: fixture.receipts,
       metrics,
@@ -114,7 +113,7 @@ describe('Function: recomputeSectionLabels', () => {
     fixture.lines.failNext('update');
 
     // Act
-    const [result] = await recomputeSectionLabels([sectionInput(imageId, 1, 'HEADER')], {
+    const [result] = await recomputeSectionLabels([sectionInput(undefined, imageId, 1, 'HEADER')], {
       vectors: fixture.lines,
       receipts: fixture.receipts,
     });
@@ -134,7 +133,10 @@ describe('Function: recomputeSectionLabels', () => {
 
     // Act
     const results = await recomputeSectionLabels(
-      [sectionInput(imageId, 1, 'HEADER'), sectionInput(imageId, 7, 'HEADER')],
+      [
+        sectionInput(undefined, imageId, 1, 'HEADER'),
+        sectionInput(undefined, imageId, 7, 'HEADER'),
+      ],
       { vectors: fixture.lines, receipts: fixture.receipts },
     );
 
@@ -149,7 +151,7 @@ describe('Function: recomputeSectionLabels', () => {
   it('fails a message without a receipt id on its own', async () => {
     // Prepare
     const fixture = makeInMemoryLabelFixture();
-    const broken = sectionInput(IMAGE, 1, 'HEADER', 'broken');
+    const broken = sectionInput('broken', IMAGE, 1, 'HEADER');
     const { receipt_id: _receiptId, ...withoutReceipt } = broken.message.entityData;
 
     // Act

@@ -3,13 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { InvalidChromaIdError, ReceiptStoreError, VectorStoreError } from '../../../src/errors.js';
 import { rowLabelPatch, updateLineRowLabels } from '../../../src/operations/updateLineRowLabels.js';
 import {
-  labelInput,
   makeInMemoryLabelFixture,
   metadataOne,
   RecordingMetrics,
   seedRows,
-} from '../../helpers/operationFixtures.js';
-import { makeLabel } from '../../helpers/receiptEntities.js';
+} from '../../helpers/compactionFixture.js';
+import { labelInput, makeLabel } from '../../helpers/factories.js';
 
 const IMAGE = '3f52804b-2fad-4e00-92c8-b593da3a8ed3';
 
@@ -75,7 +74,7 @@ describe('Function: updateLineRowLabels', () => {
     fixture.receipts.failNextRead(failure);
 
     // Act
-    const [result] = await updateLineRowLabels([labelInput(label, 'MODIFY', 'r')], {
+    const [result] = await updateLineRowLabels([labelInput('r', label, 'MODIFY')], {
       vectors: fixture.lines,
       receipts: fixture.receipts,
     });
@@ -93,9 +92,12 @@ describe('Function: updateLineRowLabels', () => {
 
     // Act
     fixture.lines.failNext('get');
-    const [afterGet] = await updateLineRowLabels([labelInput(label, 'MODIFY')], options);
+    const [afterGet] = await updateLineRowLabels([labelInput(undefined, label, 'MODIFY')], options);
     fixture.lines.failNext('update');
-    const [afterUpdate] = await updateLineRowLabels([labelInput(label, 'MODIFY')], options);
+    const [afterUpdate] = await updateLineRowLabels(
+      [labelInput(undefined, label, 'MODIFY')],
+      options,
+    );
 
     // Assess
     expect(afterGet).toMatchObject({ status: 'failed', reason: 'Chroma get failed' });
@@ -109,7 +111,7 @@ describe('Function: updateLineRowLabels', () => {
     const label = makeLabel(randomUUID(), 1, 1, 1, 'GRAND_TOTAL');
 
     // Act
-    const [result] = await updateLineRowLabels([labelInput(label, 'MODIFY')], {
+    const [result] = await updateLineRowLabels([labelInput(undefined, label, 'MODIFY')], {
       vectors: fixture.lines,
       receipts: fixture.receipts,
     });
@@ -124,7 +126,7 @@ describe('Function: updateLineRowLabels', () => {
     const { fixture, label, imageId } = await seeded();
     const other = makeLabel(imageId, 1, 1, 1, 'TAX');
     fixture.receipts.addLabels(other);
-    const broken = labelInput(label, 'MODIFY', 'broken');
+    const broken = labelInput('broken', label, 'MODIFY');
     const { line_id: _lineId, ...withoutLine } = broken.message.entityData;
     const metrics = new RecordingMetrics();
 
@@ -132,8 +134,8 @@ describe('Function: updateLineRowLabels', () => {
     const results = await updateLineRowLabels(
       [
         { ...broken, message: { ...broken.message, entityData: withoutLine } },
-        labelInput(label, 'MODIFY', 'a'),
-        labelInput(other, 'MODIFY', 'b'),
+        labelInput('a', label, 'MODIFY'),
+        labelInput('b', other, 'MODIFY'),
       ],
       { vectors: fixture.lines, receipts: fixture.receipts, metrics },
     );

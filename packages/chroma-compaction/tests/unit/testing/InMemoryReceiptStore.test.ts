@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ReceiptStoreError } from '../../../src/errors.js';
 import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
 import { describeReceiptStoreContract } from '../../contracts/receiptStore.contract.js';
-import { makeLabel, makeWord } from '../../helpers/receiptEntities.js';
+import { makeLabel, makeWord } from '../../helpers/factories.js';
 
 describeReceiptStoreContract(
   'InMemoryReceiptStore',

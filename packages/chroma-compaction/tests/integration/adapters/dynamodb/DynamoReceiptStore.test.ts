@@ -9,7 +9,7 @@ import {
   receiptSeedItems,
 } from '../../../../src/testing/InMemoryReceiptStore.js';
 import { describeReceiptStoreContract } from '../../../contracts/receiptStore.contract.js';
-import { letterItem, makeWord } from '../../../helpers/receiptEntities.js';
+import { letterItem, makeWord } from '../../../helpers/factories.js';
 import {
   createReceiptsTable,
   deleteTable,

@@ -2,7 +2,7 @@ import { receiptPlaceToItem, receiptWordToItem } from '@receipt-chroma/dynamo-st
 import { describe, expect, it } from 'vitest';
 import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/DynamoReceiptStore.js';
 import { InvalidReceiptItemError, ReceiptStoreError } from '../../../../src/errors.js';
-import { makePlace, makeWord } from '../../../helpers/receiptEntities.js';
+import { makePlace, makeWord } from '../../../helpers/factories.js';
 import { stubDynamoDbClient } from '../../../helpers/stubDynamoDbClient.js';
 
 const IMAGE_ID = '7e2bd911-7afb-4e0a-84de-57f51ce4daff';

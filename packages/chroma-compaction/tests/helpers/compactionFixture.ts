@@ -21,7 +21,6 @@ import {
 } from '@receipt-chroma/dynamo-stream';
 import { expect } from 'vitest';
 import { lineChromaId, wordChromaId } from '../../src/ids/chromaIds.js';
-import type { OperationInput } from '../../src/operations/types.js';
 import type { MetricDimensions, Metrics } from '../../src/ports/observability.js';
 import type { ReceiptStore, WordRef } from '../../src/ports/receiptStore.js';
 import type {
@@ -37,55 +36,11 @@ import { InMemoryReceiptStore } from '../../src/testing/InMemoryReceiptStore.js'
 import { InMemoryVectorCollection } from '../../src/testing/InMemoryVectorCollection.js';
 
 /**
- * Builders for the compaction operation tests: queue messages, seeded records, a
- * `VectorCollection` wrapper that counts calls, and metrics that record what they get.
+ * The backend a compaction test runs against (`CompactionFixture`: a receipts table with
+ * entity writers, and the `words` and `lines` collections), with seeding and inspection
+ * helpers, a `VectorCollection` wrapper that counts calls, and metrics that record what
+ * they get. The entities and messages themselves come from `factories.ts`.
  */
-
-/** A `RECEIPT_WORD_LABEL` message for `label`, as the stream processor builds it. */
-export const labelInput = (
-  label: Pick<ReceiptWordLabel, 'image_id' | 'receipt_id' | 'line_id' | 'word_id' | 'label'>,
-  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
-  recordId?: string,
-  changes: Record<string, { old: string | null; new: string | null }> = eventName === 'REMOVE'
-    ? {}
-    : { validation_status: { old: 'PENDING', new: 'VALID' } },
-): OperationInput => ({
-  recordId,
-  message: {
-    entityType: 'RECEIPT_WORD_LABEL',
-    entityData: {
-      entity_type: 'RECEIPT_WORD_LABEL',
-      image_id: label.image_id,
-      receipt_id: label.receipt_id,
-      line_id: label.line_id,
-      word_id: label.word_id,
-      label: label.label,
-    },
-    changes,
-    eventName,
-  },
-});
-
-/** A `RECEIPT_SECTION` message for one receipt. */
-export const sectionInput = (
-  imageId: string,
-  receiptId: number,
-  sectionType: string,
-  recordId?: string,
-): OperationInput => ({
-  recordId,
-  message: {
-    entityType: 'RECEIPT_SECTION',
-    entityData: {
-      entity_type: 'RECEIPT_SECTION',
-      image_id: imageId,
-      receipt_id: receiptId,
-      section_type: sectionType,
-    },
-    changes: {},
-    eventName: 'MODIFY',
-  },
-});
 
 /** A word's reference and Chroma id. */
 export const wordTarget = (
