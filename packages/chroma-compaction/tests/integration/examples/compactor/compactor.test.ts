@@ -17,19 +17,22 @@ import {
   type CompactorContext,
   type CompactorHandler,
   createCompactorHandler,
-} from '../../../../../examples/compactor/compactor.js';
-import { readCompactorConfig } from '../../../../../examples/compactor/config.js';
-import type { FlushableMetrics } from '../../../../../examples/compactor/observability.js';
-import { openSnapshot } from '../../../src/adapters/chroma/openSnapshot.js';
-import { S3ObjectStore } from '../../../src/adapters/s3/S3ObjectStore.js';
-import type { CollectionUpdateInput } from '../../../src/compaction/types.js';
-import { writeDelta } from '../../../src/deltas/writeDelta.js';
-import type { Metadata } from '../../../src/ports/vectorCollection.js';
-import { downloadSnapshot } from '../../../src/snapshots/downloadSnapshot.js';
-import { parseSnapshotManifest, type SnapshotManifest } from '../../../src/snapshots/manifest.js';
-import { SNAPSHOT_MANIFEST, snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
-import { RecordingMetrics } from '../../helpers/compactionFixture.js';
-import { deltaRecords, IMAGE_ID, RECEIPT_ID, recordId } from '../../helpers/deltaArchives.js';
+} from '../../../../../../examples/compactor/compactor.js';
+import { readCompactorConfig } from '../../../../../../examples/compactor/config.js';
+import type { FlushableMetrics } from '../../../../../../examples/compactor/observability.js';
+import { openSnapshot } from '../../../../src/adapters/chroma/openSnapshot.js';
+import { S3ObjectStore } from '../../../../src/adapters/s3/S3ObjectStore.js';
+import type { CollectionUpdateInput } from '../../../../src/compaction/types.js';
+import { writeDelta } from '../../../../src/deltas/writeDelta.js';
+import type { Metadata } from '../../../../src/ports/vectorCollection.js';
+import { downloadSnapshot } from '../../../../src/snapshots/downloadSnapshot.js';
+import {
+  parseSnapshotManifest,
+  type SnapshotManifest,
+} from '../../../../src/snapshots/manifest.js';
+import { SNAPSHOT_MANIFEST, snapshotKeys } from '../../../../src/snapshots/snapshotKeys.js';
+import { RecordingMetrics } from '../../../helpers/compactionFixture.js';
+import { deltaRecords, IMAGE_ID, RECEIPT_ID, recordId } from '../../../helpers/deltaArchives.js';
 import {
   at,
   deltaInput,
@@ -38,17 +41,17 @@ import {
   makePlace,
   makeReceipt,
   placeInput,
-} from '../../helpers/factories.js';
-import { objectText } from '../../helpers/snapshotStores.js';
-import { chromaCommand } from '../helpers/localChroma.js';
+} from '../../../helpers/factories.js';
+import { objectText } from '../../../helpers/snapshotStores.js';
+import { chromaCommand } from '../../helpers/localChroma.js';
 import {
   createReceiptsTable,
   deleteTable,
   motoDynamoDbClient,
   serializedClient,
   writeItems,
-} from '../helpers/motoDynamoDb.js';
-import { createBucket, deleteBucket, motoS3Client } from '../helpers/motoS3.js';
+} from '../../helpers/motoDynamoDb.js';
+import { createBucket, deleteBucket, motoS3Client } from '../../helpers/motoS3.js';
 
 /**
  * The example compactor Lambda (examples/compactor) end to end: the handler built with

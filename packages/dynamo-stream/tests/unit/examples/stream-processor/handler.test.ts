@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { generateLabelledEvents } from '../../../../../bench/data/generateEvents.mjs';
+import { generateLabelledEvents } from '../../../../../../bench/data/generateEvents.mjs';
 import {
   recordsToRetry,
   unsendableMessages,
-} from '../../../../../examples/stream-processor/handler.js';
+} from '../../../../../../examples/stream-processor/handler.js';
 import {
   type PublishFailure,
   PublishFailureError,
   QueueBatchFailureError,
   QueueConfigurationError,
   QueueMessageTooLargeError,
-} from '../../../src/errors.js';
-import { buildStreamMessages } from '../../../src/messages/buildStreamMessages.js';
+} from '../../../../src/errors.js';
+import { buildStreamMessages } from '../../../../src/messages/buildStreamMessages.js';
 
 // Five label validations: each record yields exactly one message (spec §8.5).
 const records = generateLabelledEvents({ count: 200, seed: 5 })

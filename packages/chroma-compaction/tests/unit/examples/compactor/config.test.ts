@@ -3,8 +3,8 @@ import {
   DEFAULT_CACHE_KEEP_VERSIONS,
   DEFAULT_CHROMA_ROOT,
   readCompactorConfig,
-} from '../../../../../examples/compactor/config.js';
-import { CompactionConfigurationError } from '../../../src/compaction/errors.js';
+} from '../../../../../../examples/compactor/config.js';
+import { CompactionConfigurationError } from '../../../../src/compaction/errors.js';
 
 const REQUIRED = { CHROMADB_BUCKET: 'chroma-bucket', DYNAMODB_TABLE_NAME: 'Receipts' } as const;
 

@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
  * and a CMD naming the handler the image contains.
  */
 
-const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '../../../../../examples/compactor');
+const EXAMPLE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../../../examples/compactor',
+);
 const dockerfile = readFileSync(join(EXAMPLE, 'Dockerfile'), 'utf8');
 const entrypoint = readFileSync(join(EXAMPLE, 'lambda-entrypoint.sh'), 'utf8');
 
