@@ -70,7 +70,8 @@ export const describeLockStoreContract = (
           heartbeat: at(0),
           fence: expect.any(Number),
         });
-        expect(Number.isSafeInteger(lock.fence) && lock.fence > 0).toBe(true);
+        expect(lock.fence).toSatisfy(Number.isSafeInteger);
+        expect(lock.fence).toBeGreaterThan(0);
         expect(await store.read({ lockId, collection: 'words' })).toEqual(lock);
       });
 

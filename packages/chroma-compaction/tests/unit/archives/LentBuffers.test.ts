@@ -55,7 +55,7 @@ describe('Class: LentBuffers', () => {
     // Assess: the four oldest were forgotten; the seven before the last come back.
     const expected = handed.slice(4, 11).map((buffer) => buffer.buffer);
     expect(reused.slice(0, 7)).toEqual(expect.arrayContaining(expected));
-    expect(expected.includes(reused[7] as ArrayBufferLike)).toBe(false);
+    expect(expected).not.toContain(reused[7]);
   });
 
   it('takes back only buffers of its own size', () => {

@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZlibTaskError } from '../../../src/archives/errors.js';
 import { ZLIB_WORKER_SOURCE, ZlibWorkerPool } from '../../../src/archives/ZlibWorkerPool.js';
+import { firstDifference } from '../../helpers/bytes.js';
 import { catchError } from '../../helpers/unpackWorkspace.js';
 
 /** A buffer of its own to lend as a task's output. */
@@ -33,7 +34,7 @@ describe('Class: ZlibWorkerPool', () => {
 
     // Assess
     results.forEach((result, i) => {
-      expect(gunzipSync(result.data).equals(inputs[i] as Buffer)).toBe(true);
+      expect(firstDifference(gunzipSync(result.data), inputs[i] as Buffer)).toBeUndefined();
     });
   });
 
@@ -70,11 +71,11 @@ describe('Class: ZlibWorkerPool', () => {
     });
 
     // Assess
-    expect(packed.data.equals(member)).toBe(true);
+    expect(firstDifference(packed.data, member)).toBeUndefined();
     expect(packed.data.buffer).toBe(packed.output.buffer);
     expect(packed.output.length).toBe(1024 * 1024);
     expect(packed.input.length).toBe(input.length);
-    expect(unpacked.data.equals(input)).toBe(true);
+    expect(firstDifference(unpacked.data, input)).toBeUndefined();
     expect(unpacked.data.buffer).toBe(unpacked.output.buffer);
     expect(unpacked.consumed).toBe(member.length);
   });
@@ -94,7 +95,7 @@ describe('Class: ZlibWorkerPool', () => {
     // Assess
     expect(result.data.length).toBeGreaterThan(65_536);
     expect(result.data.buffer).not.toBe(result.output.buffer);
-    expect(gunzipSync(result.data).equals(input)).toBe(true);
+    expect(firstDifference(gunzipSync(result.data), input)).toBeUndefined();
   });
 
   it.each([
@@ -169,10 +170,10 @@ describe('Worker script: ZLIB_WORKER_SOURCE without the zlib internals it lends 
 
     // Assess
     const packedData = packed['data'] as Uint8Array;
-    expect(Buffer.from(packedData).equals(member)).toBe(true);
+    expect(firstDifference(packedData, member)).toBeUndefined();
     expect(packedData.buffer).toBe((packed['output'] as Uint8Array).buffer);
     const unpackedData = unpacked['data'] as Uint8Array;
-    expect(Buffer.from(unpackedData).equals(input)).toBe(true);
+    expect(firstDifference(unpackedData, input)).toBeUndefined();
     expect(unpackedData.buffer).toBe((unpacked['output'] as Uint8Array).buffer);
     expect(unpacked['consumed']).toBe(member.length);
     expect(tooLarge['error']).toMatchObject({ code: 'ERR_BUFFER_TOO_LARGE' });

@@ -54,6 +54,6 @@ describe('Function: idFingerprint', () => {
     // Assess
     expect(fingerprints.size).toBe(1000);
     expect(idFingerprint(id(5))).toBe(idFingerprint(`${id(5)}`));
-    expect(Number.isSafeInteger(idFingerprint(id(5)))).toBe(true);
+    expect(idFingerprint(id(5))).toSatisfy(Number.isSafeInteger);
   });
 });

@@ -124,7 +124,7 @@ describe('Function: readDelta', () => {
       records.map((record) => record.document),
     );
     expect(batches[4]?.metadatas[99]).toEqual({ line_id: 1099 });
-    expect(Array.isArray(batches[0]?.embeddings[0])).toBe(true);
+    expect(batches[0]?.embeddings[0]).toBeInstanceOf(Array);
   });
 
   it('fails a delta that repeats an id, naming the line of the repeat', async () => {

@@ -87,7 +87,7 @@ describe('Function: writeDelta', () => {
         await readObject(workspace.store, 'lines/delta/run-1/delta.tar.gz'),
       );
       const text = contentOf(entries, 'records.ndjson').toString('utf8');
-      expect(text.endsWith('\n')).toBe(true);
+      expect(text.at(-1)).toBe('\n');
       expect(
         text
           .trimEnd()

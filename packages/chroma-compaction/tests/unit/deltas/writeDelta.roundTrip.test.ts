@@ -146,7 +146,7 @@ describe('Function: writeDelta', () => {
         Array.from(extremes),
         Array.from(extremes, (value) => Math.fround(value / 2)),
       ]);
-      expect(Object.is(read[0]?.embedding[3], -0)).toBe(true);
+      expect(read[0]?.embedding[3]).toBe(-0);
     });
 
     it('writes word records to the words collection', async () => {

@@ -129,7 +129,7 @@ describe('Function: parseChromaId', () => {
     const result = safeParseChromaId('IMAGE#abc');
 
     // Assess
-    expect(result.success).toBe(false);
+    expect(result).toMatchObject({ success: false });
     expect(result.success ? undefined : result.error.context).toEqual({ chromaId: 'IMAGE#abc' });
   });
 

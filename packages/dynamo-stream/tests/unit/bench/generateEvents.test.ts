@@ -163,9 +163,9 @@ describe('Function: generateEvents', () => {
 
     // Assess
     expect(new Set(records.map((record) => record.eventID)).size).toBe(records.length);
-    expect(sequenceNumbers.every((n, i) => i === 0 || n > (sequenceNumbers[i - 1] ?? 0n))).toBe(
-      true,
-    );
+    for (let i = 1; i < sequenceNumbers.length; i += 1) {
+      expect(sequenceNumbers[i]).toBeGreaterThan(sequenceNumbers[i - 1] ?? 0n);
+    }
     for (const record of records) {
       const { Keys, NewImage, OldImage, StreamViewType, SizeBytes } = record.dynamodb ?? {};
       expect(record.eventID).toMatch(/^[0-9a-f]{32}$/);
@@ -272,6 +272,6 @@ describe('Function: generateEvents', () => {
 
     // Assess
     expect(letters.length).toBe(100);
-    expect(parsed.every((result) => !result.success)).toBe(true);
+    expect(parsed.filter((result) => result.success)).toEqual([]);
   });
 });

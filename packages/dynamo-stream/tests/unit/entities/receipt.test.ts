@@ -46,7 +46,7 @@ describe('Function: ReceiptSchema', () => {
     const result = ReceiptSchema.safeParse(receipt);
 
     // Assess
-    expect(result.success).toBe(true);
+    expect(result).toMatchObject({ success: true });
     expect(result.data).toEqual(receipt);
   });
 

@@ -68,7 +68,7 @@ describe('Function: ReceiptLineSchema', () => {
     const result = ReceiptLineSchema.safeParse({ ...expectedLine(), confidence: 1 });
 
     // Assess
-    expect(result.success).toBe(true);
+    expect(result).toMatchObject({ success: true });
   });
 
   it('rejects a bounding box with a missing or extra key', () => {

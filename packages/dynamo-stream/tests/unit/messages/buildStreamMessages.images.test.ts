@@ -316,7 +316,7 @@ describe('Function: buildStreamMessages (images a record needs)', () => {
 
       // Assess
       expect(messages).toHaveLength(1);
-      expect(failures.every((failure) => failure instanceof RecordParseError)).toBe(true);
+      for (const failure of failures) expect(failure).toBeInstanceOf(RecordParseError);
       expect(
         failures.map((failure) => [failure.reason, failure.recordIndex, failure.message]),
       ).toEqual([

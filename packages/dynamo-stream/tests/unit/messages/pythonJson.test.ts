@@ -99,7 +99,7 @@ describe('Function: toPythonJson', () => {
     const text = toPythonJson(value);
 
     // Assess
-    expect(/^[\x20-\x7e]*$/.test(text)).toBe(true);
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
     expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -80,7 +80,7 @@ describe('Function: pythonUtcNow', () => {
     const second = pythonUtcNow();
 
     // Assess
-    expect(second >= first).toBe(true);
+    expect([first, second].toSorted()).toEqual([first, second]);
   });
 
   it('has microsecond resolution', () => {

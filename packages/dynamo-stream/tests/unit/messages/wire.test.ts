@@ -198,8 +198,8 @@ describe('Function: decodeStreamMessage', () => {
     const float = safeDecodeStreamMessage(JSON.stringify(fractional));
 
     // Assess
-    expect(array.success).toBe(false);
-    expect(float.success).toBe(false);
+    expect(array).toMatchObject({ success: false });
+    expect(float).toMatchObject({ success: false });
   });
 });
 
@@ -209,7 +209,7 @@ describe('Function: safeDecodeStreamMessage', () => {
     const result = safeDecodeStreamMessage(PLACE_MESSAGE_BODY);
 
     // Assess
-    expect(result.success).toBe(true);
+    expect(result).toMatchObject({ success: true });
     expect(result.success && result.data.entityType).toBe('RECEIPT_PLACE');
   });
 
@@ -218,7 +218,7 @@ describe('Function: safeDecodeStreamMessage', () => {
     const result = safeDecodeStreamMessage('{"source": "dynamodb_stream"}');
 
     // Assess
-    expect(result.success).toBe(false);
+    expect(result).toMatchObject({ success: false });
     if (!result.success) {
       expect(result.error).toBeInstanceOf(MessageDecodeError);
       expect(result.error.issues.map((issue) => issue.path[0])).toEqual(
@@ -239,7 +239,7 @@ describe('Schema: StreamMessageWireSchema', () => {
     const rejected = StreamMessageWireSchema.safeParse(missing);
 
     // Assess
-    expect(accepted.success).toBe(true);
-    expect(rejected.success).toBe(false);
+    expect(accepted).toMatchObject({ success: true });
+    expect(rejected).toMatchObject({ success: false });
   });
 });

@@ -26,7 +26,7 @@ describe('Function: safeParseStreamRecord', () => {
     const result = safeParseStreamRecord(record);
 
     // Assess
-    expect(result.success).toBe(true);
+    expect(result).toMatchObject({ success: true });
     expect(result.success && result.data).toMatchObject({
       entityType: 'RECEIPT_PLACE',
       oldEntity: { merchant_name: 'Target Store' },
@@ -47,7 +47,7 @@ describe('Function: safeParseStreamRecord', () => {
     const result = safeParseStreamRecord(record, { recordIndex: 3 });
 
     // Assess
-    expect(result.success).toBe(false);
+    expect(result).toMatchObject({ success: false });
     const error = result.success ? undefined : result.error;
     expect(error).toBeInstanceOf(RecordParseError);
     expect(error).toMatchObject({ reason: 'invalid-entity', image: 'new', recordIndex: 3 });
@@ -136,7 +136,7 @@ describe('Function: safeParseStreamRecord', () => {
     });
 
     // Assess
-    expect(result.success).toBe(false);
+    expect(result).toMatchObject({ success: false });
     expect(result.success ? undefined : result.error).toMatchObject({
       reason: 'malformed-record',
       entityType: 'RECEIPT_LINE_ITEM',

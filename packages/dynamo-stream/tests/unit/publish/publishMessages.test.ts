@@ -209,7 +209,7 @@ describe('Function: publishMessages', () => {
     );
     expect(counts).toContainEqual(['SQSMessagesFailed', 1, { collection: 'words' }]);
     expect(counts.filter(([name]) => name === 'SQSMessagesRetried')).toHaveLength(2);
-    expect(lines.some(([level]) => level === 'error')).toBe(true);
+    expect(lines.map(([level]) => level)).toContain('error');
   });
 
   it('does not retry entries with SenderFault: true', async () => {

@@ -61,7 +61,7 @@ describe('Function: itemParser (wrapped by zodItemSchema)', () => {
     });
 
     // Assess
-    expect(result.success).toBe(false);
+    expect(result).toMatchObject({ success: false });
     const issues = result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
     expect(issues).toEqual(
       expect.arrayContaining([

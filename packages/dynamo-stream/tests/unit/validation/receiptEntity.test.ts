@@ -79,7 +79,7 @@ describe('Function: declareReceiptEntity, with defineEntity (a user-declared ent
     const parsed = LINE_ITEM.itemParser.safeParse(item);
 
     // Assess
-    expect(parsed.success).toBe(false);
+    expect(parsed).toMatchObject({ success: false });
     expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path)).toEqual([
       ['description', 'S'],
     ]);

@@ -116,7 +116,7 @@ describe('Function: chromaVectorCollection', () => {
     const metadatas = calls[0]?.args?.['metadatas'] as Record<string, unknown>[];
     expect(JSON.stringify(metadatas)).toBe('[{"label":null,"keep":"x"},{"other":1}]');
     // What the chromadb client's validation sees: a non-empty list of numbers, not null.
-    expect(Array.isArray(metadatas[0]?.['label'])).toBe(true);
+    expect(metadatas[0]?.['label']).toBeInstanceOf(Array);
     expect(metadatas[0]?.['label']).toHaveLength(1);
   });
 

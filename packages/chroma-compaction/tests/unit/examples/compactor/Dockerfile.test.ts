@@ -139,7 +139,7 @@ describe('Example: the compactor Dockerfile', () => {
 
   it('has an entry point that hands the CMD to aws-lambda-ric as _HANDLER and argv', () => {
     // Assess
-    expect(entrypoint.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(entrypoint).toMatch(/^#!\/bin\/sh\n/);
     expect(entrypoint).toContain('export _HANDLER="$1"');
     expect(entrypoint).toMatch(/LAMBDA_TASK_ROOT="\$\{LAMBDA_TASK_ROOT:-\/var\/task\}"/);
     expect(entrypoint).toMatch(
