@@ -1,16 +1,18 @@
 import {
-  type KeyIdentityReader,
-  keyIdentityReader,
-  receiptKeyShape,
-} from '../keys/receiptKeyReaders.js';
-import { imagePk, imageReceiptKey, padId, receiptSkPrefix } from '../keys/receiptKeys.js';
+  buildReceiptSortKey,
+  imagePk,
+  imageReceiptKey,
+  PLACE_SORT_KEY,
+  type TableKeys,
+} from '../keys/receiptKeys.js';
 import type { IssueSink } from '../validation/attributes.js';
+import type { PrimaryKey } from '../validation/declareEntity.js';
 import { addIssue } from '../validation/entityParts.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 
 /**
- * Keys of a `RECEIPT_PLACE` item: the merchant slug, the key layout, and the read-side
- * key consistency check (with the legacy-GSI4 fix).
+ * Keys of a `RECEIPT_PLACE` item (spec §2.5): the merchant slug, the secondary index keys,
+ * and the read-side key consistency check (with the legacy-GSI4 fix).
  */
 
 /** The fields {@link receiptPlaceKeys} needs. */
@@ -20,18 +22,9 @@ export type ReceiptPlaceKeyFields = Pick<
 >;
 
 /** Every key a place item carries; GSI2 is `null` when `place_id` is `""`. */
-export interface ReceiptPlaceKeys {
-  PK: string;
-  SK: string;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI2PK: string | null;
-  GSI2SK: string | null;
-  GSI3PK: string;
-  GSI3SK: string;
-  GSI4PK: string;
-  GSI4SK: string;
-}
+export type ReceiptPlaceKeys = TableKeys<'GSI1' | 'GSI3' | 'GSI4'> & {
+  [Key in 'GSI2PK' | 'GSI2SK']: string | null;
+};
 
 const NOT_SLUG = /[^A-Z0-9]+/g;
 const EDGE_UNDERSCORES = /^_+|_+$/g;
@@ -75,14 +68,17 @@ const formatFixed4 = (value: number): string => {
 
 /** The PK, SK and every GSI key of a place, exactly as the Python entity writes them. */
 export const receiptPlaceKeys = (place: ReceiptPlaceKeyFields): ReceiptPlaceKeys => {
-  const sortKey = `${imageReceiptKey(place.image_id, place.receipt_id)}#PLACE`;
+  const PK = imagePk(place.image_id);
+  const SK = buildReceiptSortKey(PLACE_SORT_KEY, place);
+  const sortKey = `${PK}#${SK}`;
+  const matched = place.place_id !== '';
   return {
-    PK: imagePk(place.image_id),
-    SK: `${receiptSkPrefix(place.receipt_id)}#PLACE`,
+    PK,
+    SK,
     GSI1PK: `MERCHANT#${merchantSlug(place.merchant_name)}`,
     GSI1SK: sortKey,
-    GSI2PK: place.place_id === '' ? null : `PLACE#${place.place_id}`,
-    GSI2SK: place.place_id === '' ? null : sortKey,
+    GSI2PK: matched ? `PLACE#${place.place_id}` : null,
+    GSI2SK: matched ? sortKey : null,
     GSI3PK: 'PLACE_VALIDATION',
     GSI3SK: `CONFIDENCE#${formatFixed4(place.confidence)}#STATUS#${place.validation_status}#IMAGE#${place.image_id}`,
     GSI4PK: imageReceiptKey(place.image_id, place.receipt_id),
@@ -91,49 +87,37 @@ export const receiptPlaceKeys = (place: ReceiptPlaceKeyFields): ReceiptPlaceKeys
 };
 
 /**
- * Reads a place's ids from its keys alone (`IMAGE#<id>`, `RECEIPT#<rid>#PLACE`), with the
- * place's rules for them. @internal
+ * The secondary index keys a place item is written with: those of {@link receiptPlaceKeys}
+ * without a `null` GSI2. @internal
  */
-export const RECEIPT_PLACE_KEY_READER: KeyIdentityReader<
-  Pick<ReceiptPlace, 'image_id' | 'receipt_id'>
-> = /* @__PURE__ */ keyIdentityReader(
-  {
-    entity: 'ReceiptPlace',
-    segments: ['RECEIPT'],
-    ids: ['receipt_id'],
-    last: 'PLACE',
-    exact: true,
-  },
-  receiptKeyShape,
-);
-
-/** True when `value` is exactly `a + b + c + d + e + f` (no string is built). */
-const isJoin = (value: string, a: string, b = '', c = '', d = '', e = '', f = ''): boolean =>
-  value.length === a.length + b.length + c.length + d.length + e.length + f.length &&
-  value.startsWith(a) &&
-  value.startsWith(b, a.length) &&
-  value.startsWith(c, a.length + b.length) &&
-  value.startsWith(d, a.length + b.length + c.length) &&
-  value.startsWith(e, value.length - e.length - f.length) &&
-  value.endsWith(f);
-
-/** True when `key` is absent or the `IMAGE#<id>#RECEIPT#<rid>#PLACE` sort key. */
-const isPlaceSortKey = (key: string | undefined, imageId: string, receipt: string): boolean =>
-  key === undefined || isJoin(key, 'IMAGE#', imageId, '#RECEIPT#', receipt, '#PLACE');
+export const receiptPlaceIndexKeys = (
+  place: ReceiptPlaceKeyFields,
+): Readonly<Record<string, string>> =>
+  Object.fromEntries(
+    Object.entries(receiptPlaceKeys(place)).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== null && entry[0] !== 'PK' && entry[0] !== 'SK',
+    ),
+  );
 
 /** The key attributes a place item was stored with (`PK`/`SK` always present). */
-export interface StoredPlaceKeys {
-  readonly PK: string;
-  readonly SK: string;
-  readonly GSI1PK?: string | undefined;
-  readonly GSI1SK?: string | undefined;
-  readonly GSI2PK?: string | undefined;
-  readonly GSI2SK?: string | undefined;
-  readonly GSI3PK?: string | undefined;
-  readonly GSI3SK?: string | undefined;
-  readonly GSI4PK?: string | undefined;
-  readonly GSI4SK?: string | undefined;
-}
+export type StoredPlaceKeys = PrimaryKey & {
+  readonly [Key in Exclude<keyof ReceiptPlaceKeys, 'PK' | 'SK'>]?: string | undefined;
+};
+
+/**
+ * True when every key the item holds is exactly what {@link receiptPlaceKeys} gives for
+ * the place (so {@link checkReceiptPlaceKeys} has nothing to report).
+ * @internal
+ */
+export const placeKeysMatch = (stored: StoredPlaceKeys, place: ReceiptPlace): boolean => {
+  const expected = receiptPlaceKeys(place);
+  for (const key in expected) {
+    const value = stored[key as keyof ReceiptPlaceKeys];
+    if (value !== undefined && value !== expected[key as keyof ReceiptPlaceKeys]) return false;
+  }
+  return true;
+};
 
 const MERCHANT_PARTITION = /^MERCHANT#[A-Z0-9]+(?:_[A-Z0-9]+)*$/;
 /** The legacy geohash GSI4 partition, `GEOHASH#<hash>` (spec §2.5). */
@@ -157,47 +141,9 @@ const mismatch = (issues: IssueSink, key: string, stored: string, expected: stri
 };
 
 /**
- * True when every key the item holds is exactly what {@link receiptPlaceKeys} gives for
- * the place (so {@link checkReceiptPlaceKeys} has nothing to report), checked without
- * building the key strings. A `false` says nothing: the full check then decides.
- * @internal
- */
-export const placeKeysMatch = (stored: StoredPlaceKeys, place: ReceiptPlace): boolean => {
-  const id = place.image_id;
-  const receipt = padId(place.receipt_id);
-  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK } = stored;
-  if (!isJoin(PK, 'IMAGE#', id) || !isJoin(SK, 'RECEIPT#', receipt, '#PLACE')) return false;
-  if (!isPlaceSortKey(GSI1SK, id, receipt)) return false;
-  if (GSI1PK !== undefined && !isJoin(GSI1PK, 'MERCHANT#', merchantSlug(place.merchant_name))) {
-    return false;
-  }
-  if (place.place_id === '') {
-    if (GSI2PK !== undefined || GSI2SK !== undefined) return false;
-  } else {
-    if (GSI2PK !== undefined && !isJoin(GSI2PK, 'PLACE#', place.place_id)) return false;
-    if (!isPlaceSortKey(GSI2SK, id, receipt)) return false;
-  }
-  if (GSI3PK !== undefined && GSI3PK !== 'PLACE_VALIDATION') return false;
-  if (GSI4SK !== undefined && GSI4SK !== '1_PLACE') return false;
-  if (GSI4PK !== undefined && !isJoin(GSI4PK, 'IMAGE#', id, '#RECEIPT#', receipt)) return false;
-  return (
-    GSI3SK === undefined ||
-    isJoin(
-      GSI3SK,
-      'CONFIDENCE#',
-      formatFixed4(place.confidence),
-      '#STATUS#',
-      place.validation_status,
-      '#IMAGE#',
-      id,
-    )
-  );
-};
-
-/**
- * The Python key consistency check, plus the legacy-GSI4 fix: identity keys must equal the
- * regenerated ones when present; GSI1PK, GSI2PK and GSI3SK may be stale but well-formed;
- * an empty place id tolerates only the legacy `PLACE#` GSI2; and a legacy
+ * The Python key consistency check (spec §2.5), plus the legacy-GSI4 fix: identity keys must
+ * equal the regenerated ones when present; GSI1PK, GSI2PK and GSI3SK may be stale but
+ * well-formed; an empty place id tolerates only the legacy `PLACE#` GSI2; and a legacy
  * `GEOHASH#<hash>` / `PLACE#<place_id>` GSI4 is accepted instead of rejected.
  * @internal
  */
@@ -206,6 +152,7 @@ export const checkReceiptPlaceKeys = (
   place: ReceiptPlace,
   issues: IssueSink,
 ): void => {
+  if (placeKeysMatch(stored, place)) return;
   const expected = receiptPlaceKeys(place);
   const legacyGsi4 = stored.GSI4PK !== undefined && LEGACY_GSI4PK.test(stored.GSI4PK);
   for (const key of ['PK', 'SK', 'GSI1SK', 'GSI3PK', 'GSI4PK', 'GSI4SK'] as const) {

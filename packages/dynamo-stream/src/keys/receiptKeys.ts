@@ -151,6 +151,15 @@ export const METADATA_SORT_KEY: ReceiptKeyLayout = {
   exact: true,
 };
 
+/** `RECEIPT#<rid>#PLACE`, a receipt's matched merchant place (spec §2.5). */
+export const PLACE_SORT_KEY: ReceiptKeyLayout = {
+  entity: 'ReceiptPlace',
+  segments: ['RECEIPT'],
+  ids: ['receipt_id'],
+  last: 'PLACE',
+  exact: true,
+};
+
 /**
  * Whether `sk` has `layout`'s shape: its literal segments in place, an id (any text without
  * `#`) after each, the `name` or `last` segment when the layout has one, and no further

@@ -2,8 +2,7 @@ import { CHROMADB_RELEVANT_FIELDS } from '../changes/relevantFields.js';
 import { EntityType, TargetQueue } from '../constants.js';
 import { RECEIPT, type Receipt } from '../entities/receipt.js';
 import { RECEIPT_LINE, type ReceiptLine } from '../entities/receiptLine.js';
-import { RECEIPT_PLACE_ITEM_PARSER, type ReceiptPlace } from '../entities/receiptPlace.js';
-import { RECEIPT_PLACE_KEY_READER } from '../entities/receiptPlaceKeys.js';
+import { RECEIPT_PLACE, type ReceiptPlace } from '../entities/receiptPlace.js';
 import { RECEIPT_SECTION, type ReceiptSection } from '../entities/receiptSection.js';
 import {
   RECEIPT_SUMMARY_RECORD,
@@ -185,11 +184,11 @@ export const ReceiptPlaceDefinition: EntityDefinition<unknown, 'RECEIPT_PLACE'> 
 >({
   entityType: 'RECEIPT_PLACE',
   matchesSortKey: (sk) => sk.endsWith('#PLACE'),
-  itemSchema: RECEIPT_PLACE_ITEM_PARSER,
+  itemSchema: RECEIPT_PLACE.itemParser,
   relevantFields: fields('RECEIPT_PLACE'),
   syncOnInsert: true,
   extract: placeMessage,
-  extractFromKeys: fromKeys(RECEIPT_PLACE_KEY_READER, placeMessage),
+  extractFromKeys: fromKeys(RECEIPT_PLACE.keyReader, placeMessage),
 });
 
 /**

@@ -58,6 +58,24 @@ export interface ItemChecks {
   readonly guard?: ItemGuardOptions | undefined;
   /** Whether the item's `TYPE` must be the entity's (`TYPE must be <type>` otherwise). */
   readonly checksType?: boolean | undefined;
+  /**
+   * Attributes decoded besides the keys and the fields, for {@link ItemChecks.check} alone
+   * (they are not entity fields), e.g. a place's secondary index keys.
+   * @default none
+   */
+  readonly attributes?: ItemShape | undefined;
+  /**
+   * Checks the valid entity (the parameter's type is the entity's) against the decoded item,
+   * e.g. its stored keys against those the entity gives; an issue it reports fails the parse.
+   * @default none
+   */
+  readonly check?:
+    | ((
+        decoded: Readonly<Record<string, unknown>> & PrimaryKey,
+        entity: never,
+        issues: IssueSink,
+      ) => void)
+    | undefined;
 }
 
 /** The declaration of an entity: its item type, key form and field tables. */
@@ -175,8 +193,8 @@ export function declareEntity<
         },
   );
   const shape: Record<string, Codec<unknown>> = item?.checksType === true
-    ? { PK: S, SK: S, TYPE: S }
-    : { PK: S, SK: S };
+    ? { PK: S, SK: S, TYPE: S, ...item.attributes }
+    : { PK: S, SK: S, ...item?.attributes };
   for (const [name, field] of attributeEntries) {
     if (field.decode !== undefined) shape[name] = field.decode(name);
   }
@@ -192,7 +210,9 @@ export function declareEntity<
         }
         const candidate = key.read(decoded as Record<string, unknown> & PrimaryKey, issues);
         if (candidate === undefined) return INVALID;
-        return validateDecodedEntity(rules, candidate, issues, key.attributes);
+        const entity = validateDecodedEntity(rules, candidate, issues, key.attributes);
+        if (entity !== INVALID) item?.check?.(decoded as never, entity as never, issues);
+        return entity;
       },
       item?.guard,
       fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '../types.js';
 import {
   type BoundingBox,
   boundingBox as boundingBoxAttribute,
@@ -40,6 +41,7 @@ import {
   number,
   oneOf as oneOfRule,
   string,
+  withDefault,
 } from './rules.js';
 import { isValidUuid } from './validators.js';
 import {
@@ -247,3 +249,42 @@ export const nullableText = (write: NullableTextWrite = 'null'): Field<string | 
         ? (value) => writeNullableS(value || null)
         : writeNullableS,
 });
+
+/** A fresh copy of an array or object default, which must not be shared between entities. */
+const fresh = <T>(value: T): T => {
+  if (Array.isArray(value)) return [...value] as T;
+  return value !== null && typeof value === 'object' ? { ...value } : value;
+};
+
+/**
+ * `field` with a default: a missing attribute or value reads as `missing` (a fresh copy of an
+ * array or object), as the Python constructor's defaults do (`confidence: float = 0.0`).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function withMissing<T>(field: Field<T>, missing: T): Field<T> {
+  const { decode, rule, accept } = field;
+  return {
+    decode:
+      decode &&
+      ((name) => {
+        const read = decode(name);
+        return (value, issues) => (value === undefined ? fresh(missing) : read(value, issues));
+      }),
+    rule: (name) => withDefault(rule(name), missing),
+    accept: (value) => (value === undefined ? fresh(missing) : accept(value)),
+    write: field.write,
+  };
+}
+
+/**
+ * A key field that the item holds as an attribute too, read from it with `decode` and written
+ * with `write`, as a place's ids are (spec §2.5).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function keyAttribute<T>(
+  field: Field<T>,
+  decode: Codec<T>,
+  write: (value: T) => AttributeValue,
+): Field<T> {
+  return { ...field, decode: () => decode, write };
+}

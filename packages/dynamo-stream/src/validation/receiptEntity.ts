@@ -96,6 +96,12 @@ export interface ItemProtocol extends ItemChecks {
         issues: IssueSink,
       ) => Record<string, unknown> | undefined)
     | undefined;
+  /**
+   * The key attribute at which each key field's rule reports, when {@link ItemProtocol.readKeys}
+   * reads the key fields from their own attributes instead (`{}`: each at its attribute).
+   * @default `image_id` at `PK`, the layout's ids and `name` at `SK`
+   */
+  readonly keyAttributes?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Everything derived from a {@link ReceiptEntityDeclaration}. */
@@ -170,7 +176,7 @@ export function declareReceiptEntity<
       },
       read:
         item?.readKeys ?? ((decoded, issues) => receiptKeyCandidate(issues, decoded, parsedKey)),
-      attributes: keyAttributesOf(parsedKey),
+      attributes: item?.keyAttributes ?? keyAttributesOf(parsedKey),
     },
   });
   return {

@@ -1,12 +1,9 @@
-import {
-  RECEIPT_PLACE_ITEM_PARSER,
-  RECEIPT_PLACE_RULES,
-} from '../../../../src/entities/receiptPlace.js';
+import { RECEIPT_PLACE } from '../../../../src/entities/receiptPlace.js';
 import { placeItem, seedPlaceItem } from '../../../helpers/factories.js';
 import { describeRulesGolden } from '../../../helpers/rulesGolden.js';
 
 const entities = [placeItem(), seedPlaceItem()].map((item) => {
-  const parsed = RECEIPT_PLACE_ITEM_PARSER.safeParse(item);
+  const parsed = RECEIPT_PLACE.itemParser.safeParse(item);
   if (!parsed.success) throw new Error('the place fixtures must parse');
   return parsed.data as unknown as Record<string, unknown>;
 });
@@ -45,6 +42,6 @@ const PLACE_VALUES: readonly (readonly [string, unknown])[] = [
   ['[{}]', [{}]],
 ];
 
-describeRulesGolden('ReceiptPlace', RECEIPT_PLACE_RULES, entities, {
+describeRulesGolden('ReceiptPlace', RECEIPT_PLACE.rules, entities, {
   extraValues: PLACE_VALUES,
 });
