@@ -6,11 +6,11 @@ import { declaredItemSchema, declaredSchema } from '../validation/declaredSchema
 import { type DeclaredEntity, declareEntity } from '../validation/declareEntity.js';
 import { addIssue, isNonNegativeInt, uuid } from '../validation/entityParts.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
-import { nullableText, text } from '../validation/fieldKinds.js';
+import { text } from '../validation/fieldKinds.js';
 import { looseS, rawAttribute } from '../validation/itemGuards.js';
 import { check, int, nullable, string, withDefault } from '../validation/rules.js';
 import { isValidUuid, parsePythonInt } from '../validation/validators.js';
-import { writeInt, writeS, writeUnlessNull } from '../validation/writers.js';
+import { writeInt, writeNullableS, writeS, writeUnlessNull } from '../validation/writers.js';
 
 /**
  * The single-row mutex that guards compaction of one Chroma collection (spec §2.8), declared
@@ -84,7 +84,7 @@ const counter = (): Field<number | null> => ({
   },
   accept: (value) =>
     value === undefined || value === null ? null : isNonNegativeInt(value) ? value : REFUSED,
-  write: writeUnlessNull(writeInt),
+  write: /* @__PURE__ */ writeUnlessNull(writeInt),
 });
 
 /** The fields of a lock item beyond its key. */
@@ -97,18 +97,20 @@ const LOCK_FIELDS = {
     write: writeS,
   } as Field<string>,
   /** When the lock lapses: an ISO string (any string is accepted, as in Python). */
-  expires: text('expires must be datetime or ISO-8601 string') as Field<string>,
+  expires: /* @__PURE__ */ text('expires must be datetime or ISO-8601 string') as Field<string>,
   /** The holder's last heartbeat, an ISO string, or `null` (written as NULL when empty). */
   heartbeat: {
-    ...nullableText('null-if-empty'),
     decode: () => looseS,
     rule: () =>
       withDefault(nullable(string('heartbeat must be datetime, ISO-8601 string, or None')), null),
+    accept: (value) =>
+      value === undefined || value === null ? null : typeof value === 'string' ? value : REFUSED,
+    write: (value) => writeNullableS(value || null),
   } as Field<string | null>,
   /** A fencing token that grows with every acquisition; `null` on Python-written items. */
-  fence: counter() as Field<number | null>,
+  fence: /* @__PURE__ */ counter() as Field<number | null>,
   /** Epoch seconds for DynamoDB TTL (attribute `time_to_live`); `null` when not set. */
-  time_to_live: counter() as Field<number | null>,
+  time_to_live: /* @__PURE__ */ counter() as Field<number | null>,
 };
 
 /**

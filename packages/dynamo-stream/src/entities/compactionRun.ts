@@ -126,30 +126,34 @@ const vectors = (): Field<number> =>
  */
 const RUN_KEY_FIELDS = {
   /** A version 4 or 5 UUID. */
-  run_id: alsoStored(imageId(), looseS, writeS) as Field<string>,
-  image_id: alsoStored(imageId(), looseS, writeS) as Field<string>,
-  receipt_id: alsoStored(positiveId(), looseInt, writeInt) as Field<number>,
+  run_id: /* @__PURE__ */ alsoStored(/* @__PURE__ */ imageId(), looseS, writeS) as Field<string>,
+  image_id: /* @__PURE__ */ alsoStored(/* @__PURE__ */ imageId(), looseS, writeS) as Field<string>,
+  receipt_id: /* @__PURE__ */ alsoStored(
+    /* @__PURE__ */ positiveId(),
+    looseInt,
+    writeInt,
+  ) as Field<number>,
 };
 
 /** The fields of a run beyond its key. */
 const RUN_FIELDS = {
-  lines_delta_prefix: prefix() as Field<string>,
-  words_delta_prefix: prefix() as Field<string>,
-  lines_state: state() as Field<CompactionState>,
-  words_state: state() as Field<CompactionState>,
-  lines_started_at: instant() as Field<string | null>,
-  lines_finished_at: instant() as Field<string | null>,
-  words_started_at: instant() as Field<string | null>,
-  words_finished_at: instant() as Field<string | null>,
-  lines_error: error() as Field<string>,
-  words_error: error() as Field<string>,
-  lines_merged_vectors: vectors() as Field<number>,
-  words_merged_vectors: vectors() as Field<number>,
+  lines_delta_prefix: /* @__PURE__ */ prefix() as Field<string>,
+  words_delta_prefix: /* @__PURE__ */ prefix() as Field<string>,
+  lines_state: /* @__PURE__ */ state() as Field<CompactionState>,
+  words_state: /* @__PURE__ */ state() as Field<CompactionState>,
+  lines_started_at: /* @__PURE__ */ instant() as Field<string | null>,
+  lines_finished_at: /* @__PURE__ */ instant() as Field<string | null>,
+  words_started_at: /* @__PURE__ */ instant() as Field<string | null>,
+  words_finished_at: /* @__PURE__ */ instant() as Field<string | null>,
+  lines_error: /* @__PURE__ */ error() as Field<string>,
+  words_error: /* @__PURE__ */ error() as Field<string>,
+  lines_merged_vectors: /* @__PURE__ */ vectors() as Field<number>,
+  words_merged_vectors: /* @__PURE__ */ vectors() as Field<number>,
   /** An ISO string; there is no "now" default, so parsing stays deterministic. */
-  created_at: leniently(
-    text('created_at must be datetime, ISO-8601 string, or None'),
+  created_at: /* @__PURE__ */ leniently(
+    /* @__PURE__ */ text('created_at must be datetime, ISO-8601 string, or None'),
   ) as Field<string>,
-  updated_at: instant() as Field<string | null>,
+  updated_at: /* @__PURE__ */ instant() as Field<string | null>,
 };
 
 /**

@@ -97,9 +97,12 @@ export interface MerchantMatchThresholds {
   readonly minFieldsForUnsure?: number | undefined;
 }
 
-const DIGIT = /\p{Nd}/u;
-const DIGITS_ONLY = /^\p{Nd}+$/u;
-const LETTERS_ONLY = /^\p{L}+$/u;
+/** Unicode-property patterns, built on first use: each costs a compile when a module loads. */
+let unicodePatterns: { digit: RegExp; digitsOnly: RegExp; lettersOnly: RegExp } | undefined;
+const patterns = (): { digit: RegExp; digitsOnly: RegExp; lettersOnly: RegExp } => {
+  unicodePatterns ??= { digit: /\p{Nd}/u, digitsOnly: /^\p{Nd}+$/u, lettersOnly: /^\p{L}+$/u };
+  return unicodePatterns;
+};
 const TRAILING_PUNCTUATION = /[.,;:]+$/;
 const SEPARATORS = /[-/]/g;
 const WHITESPACE = /\s+/;
@@ -108,16 +111,17 @@ const WHITESPACE = /\s+/;
 const isUsableAddress = (address: string): boolean => {
   const trimmed = address.trim();
   const tokens = trimmed === '' ? [] : trimmed.split(WHITESPACE);
+  const { digit, digitsOnly, lettersOnly } = patterns();
   let meaningful = 0;
   let hasNumber = false;
   for (const token of tokens) {
     const clean = token.replace(TRAILING_PUNCTUATION, '');
-    if (DIGITS_ONLY.test(clean.replace(SEPARATORS, ''))) {
+    if (digitsOnly.test(clean.replace(SEPARATORS, ''))) {
       meaningful += 1;
       hasNumber = true;
-    } else if (DIGIT.test(clean)) meaningful += 1;
-    else if ([...clean].length >= 3 && LETTERS_ONLY.test(clean)) meaningful += 1;
-    else if (tokens.length > 1 && LETTERS_ONLY.test(clean)) meaningful += 0.5;
+    } else if (digit.test(clean)) meaningful += 1;
+    else if ([...clean].length >= 3 && lettersOnly.test(clean)) meaningful += 1;
+    else if (tokens.length > 1 && lettersOnly.test(clean)) meaningful += 0.5;
   }
   return (
     meaningful >= 2 ||
@@ -131,7 +135,8 @@ const isHighQuality = (
   metadata: Pick<ReceiptMetadata, 'merchant_name' | 'phone_number' | 'address'>,
 ): boolean => {
   if (field === 'name') return [...metadata.merchant_name.trim()].length > 2;
-  if (field === 'phone') return [...metadata.phone_number].filter((c) => DIGIT.test(c)).length >= 7;
+  if (field === 'phone')
+    return [...metadata.phone_number].filter((c) => patterns().digit.test(c)).length >= 7;
   if (field === 'address') return isUsableAddress(metadata.address);
   return true; // unknown fields count as they are, as in Python
 };

@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 import { PLACE_SORT_KEY, type TableKeys } from '../keys/receiptKeys.js';
 import type { DynamoDBItem } from '../types.js';
-import { type IssueSink, type ItemParser, intN, optional, S } from '../validation/attributes.js';
+import { type IssueSink, intN, optional, S } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, keyAttribute, positiveId, text, withMissing } from '../validation/fieldKinds.js';
@@ -195,9 +195,6 @@ export const RECEIPT_PLACE: ReceiptEntity<
   },
   fastItem: fastPlace,
 });
-
-/** The plain-code parser of place items, which the stream pipeline uses. @internal */
-export const RECEIPT_PLACE_ITEM_PARSER: ItemParser<ReceiptPlace> = RECEIPT_PLACE.itemParser;
 
 /**
  * Validates a place with the Python constructor's rules and messages; omitted

@@ -610,6 +610,34 @@ export interface ItemParser<Entity> {
 }
 
 /**
+ * An item parser built by `build` on its first use, so that declaring an entity costs little
+ * when a module loads and nothing for an entity never parsed. @internal
+ */
+export const lazyItemParser = <Entity>(
+  build: () => ItemParser<Entity>,
+  fast: ((item: Record<string, unknown>) => Entity | undefined) | undefined,
+): ItemParser<Entity> => {
+  let parser: ItemParser<Entity> | undefined;
+  const parseInto = (item: unknown, issues: IssueSink): Entity | Invalid => {
+    parser ??= build();
+    return parser.parseInto(item, issues);
+  };
+  return {
+    parseInto,
+    [ITEM_PARSE]: parseInto,
+    full: (item, issues) => {
+      parser ??= build();
+      return parser.full(item, issues);
+    },
+    fast,
+    safeParse: (item) => {
+      parser ??= build();
+      return parser.safeParse(item);
+    },
+  };
+};
+
+/**
  * Marks this package's item parsers, so the stream pipeline can call `parseInto` directly
  * (a zod schema has a `parse` too, with another signature). @internal
  */

@@ -8,6 +8,7 @@ import {
   type ItemParser,
   type ItemShape,
   itemParser,
+  lazyItemParser,
   S,
 } from './attributes.js';
 import {
@@ -187,16 +188,15 @@ export function declareEntity<
           return entity === undefined ? undefined : derive(entity);
         },
   );
-  const shape: Record<string, Codec<unknown>> = item?.checksType === true
-    ? { PK: S, SK: S, TYPE: S, ...item.attributes }
-    : { PK: S, SK: S, ...item?.attributes };
-  for (const [name, field] of attributeEntries) {
-    if (field.decode !== undefined) shape[name] = field.decode(name);
-  }
-  return {
-    type,
-    rules,
-    itemParser: itemParser(
+  const fast = fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined;
+  const buildParser = (): ItemParser<Entity> => {
+    const shape: Record<string, Codec<unknown>> = item?.checksType === true
+      ? { PK: S, SK: S, TYPE: S, ...item.attributes }
+      : { PK: S, SK: S, ...item?.attributes };
+    for (const [name, field] of attributeEntries) {
+      if (field.decode !== undefined) shape[name] = field.decode(name);
+    }
+    return itemParser(
       shape as ItemShape,
       (decoded, issues): Entity | Invalid => {
         if (item?.checksType === true && decoded['TYPE'] !== type) {
@@ -210,8 +210,13 @@ export function declareEntity<
         return entity;
       },
       item?.guard,
-      fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,
-    ),
+      fast,
+    );
+  };
+  return {
+    type,
+    rules,
+    itemParser: lazyItemParser(buildParser, fast),
     keys: key.keys,
     toItem: (entity) => {
       const written: Record<string, AttributeValue> = {

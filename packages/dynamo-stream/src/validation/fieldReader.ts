@@ -70,18 +70,25 @@ const compiledReader = (
   };
 };
 
+/** What a reader reads: the names, each one's decoder and each one's acceptance. */
+interface ReadPlan {
+  readonly names: readonly string[];
+  readonly decoders: readonly Codec<unknown>[];
+  readonly accepts: readonly ((value: unknown) => unknown)[];
+}
+
 /**
- * Reads `names` with `decoders`, then `accepts`, into one object, fields in order. Compiled
- * on the first read, so declaring an entity costs nothing at load.
+ * Reads by the plan `plan()` gives: each name decoded, then accepted, into one object, fields
+ * in order. Planned and compiled on the first read, so declaring an entity costs nothing when
+ * its module loads.
  */
-const reader = (
-  names: readonly string[],
-  decoders: readonly Codec<unknown>[],
-  accepts: readonly ((value: unknown) => unknown)[],
-): Reader => {
+const reader = (plan: () => ReadPlan): Reader => {
   let read: Reader | undefined;
   return (item) => {
-    read ??= compiledReader(names, decoders, accepts);
+    if (read === undefined) {
+      const { names, decoders, accepts } = plan();
+      read = compiledReader(names, decoders, accepts);
+    }
     return read(item);
   };
 };
@@ -93,13 +100,14 @@ const asDecoded = (value: unknown): unknown => value;
 export function fastAttributeReader<const Shape extends ItemShape>(
   shape: Shape,
 ): (item: Readonly<Record<string, unknown>>) => Decoded<Shape> | undefined {
-  const names = Object.keys(shape);
-  const decoders = names.map((name) => shape[name] as Codec<unknown>);
-  return reader(
-    names,
-    decoders,
-    names.map(() => asDecoded),
-  ) as (item: Readonly<Record<string, unknown>>) => Decoded<Shape> | undefined;
+  return reader(() => {
+    const names = Object.keys(shape);
+    return {
+      names,
+      decoders: names.map((name) => shape[name] as Codec<unknown>),
+      accepts: names.map(() => asDecoded),
+    };
+  }) as (item: Readonly<Record<string, unknown>>) => Decoded<Shape> | undefined;
 }
 
 /**
@@ -111,12 +119,14 @@ export function fastAttributeReader<const Shape extends ItemShape>(
 export function fastFieldReader<const Tables extends readonly FieldTable[]>(
   tables: Tables,
 ): (item: Readonly<Record<string, unknown>>) => EntityOf<Tables> | undefined {
-  const entries = tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
-  return reader(
-    entries.map(([name]) => name),
-    entries.map(([name, field]) => field.decode?.(name) as Codec<unknown>),
-    entries.map(([, field]) => field.accept),
-  ) as (item: Readonly<Record<string, unknown>>) => EntityOf<Tables> | undefined;
+  return reader(() => {
+    const entries = tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
+    return {
+      names: entries.map(([name]) => name),
+      decoders: entries.map(([name, field]) => field.decode?.(name) as Codec<unknown>),
+      accepts: entries.map(([, field]) => field.accept),
+    };
+  }) as (item: Readonly<Record<string, unknown>>) => EntityOf<Tables> | undefined;
 }
 
 /**
@@ -128,9 +138,9 @@ export function fastFieldReader<const Tables extends readonly FieldTable[]>(
 export function fastValueReader<Entity>(
   fields: readonly (readonly [string, Field<unknown>])[],
 ): (candidate: Readonly<Record<string, unknown>>) => Entity | undefined {
-  return reader(
-    fields.map(([name]) => name),
-    fields.map(() => asDecoded),
-    fields.map(([, field]) => field.accept),
-  ) as (candidate: Readonly<Record<string, unknown>>) => Entity | undefined;
+  return reader(() => ({
+    names: fields.map(([name]) => name),
+    decoders: fields.map(() => asDecoded),
+    accepts: fields.map(([, field]) => field.accept),
+  })) as (candidate: Readonly<Record<string, unknown>>) => Entity | undefined;
 }

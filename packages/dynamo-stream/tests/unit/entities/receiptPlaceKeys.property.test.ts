@@ -1,9 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  RECEIPT_PLACE_ITEM_PARSER,
-  type ReceiptPlace,
-} from '../../../src/entities/receiptPlace.js';
+import { RECEIPT_PLACE, type ReceiptPlace } from '../../../src/entities/receiptPlace.js';
 import {
   placeKeysMatch,
   receiptPlaceKeys,
@@ -11,7 +8,7 @@ import {
 } from '../../../src/entities/receiptPlaceKeys.js';
 import { placeItem } from '../../helpers/factories.js';
 
-const parsed = RECEIPT_PLACE_ITEM_PARSER.safeParse(placeItem());
+const parsed = RECEIPT_PLACE.itemParser.safeParse(placeItem());
 if (!parsed.success) throw new Error('the place fixture must parse');
 const place: ReceiptPlace = parsed.data;
 
