@@ -37,12 +37,11 @@ export interface ReceiptEntityDeclaration<
   Key extends FieldTable = FieldTable,
   Tables extends readonly FieldTable[] = readonly FieldTable[],
   KeyInput = unknown,
-> {
-  /** The item `TYPE`, e.g. `RECEIPT_WORD`. */
-  readonly type: string;
+> extends Omit<EntityDeclaration<Key, Tables, KeyInput, unknown>, 'key' | 'item'> {
   /**
-   * The sort key's layout; its ids (and `name`) are key fields. `entity` (the name in a
-   * malformed key's message) defaults to {@link type}, and `exact` to true.
+   * The sort key's layout; its ids (and `name`) are key fields, which list `image_id` first,
+   * then the layout's ids and `name` in order. `entity` (the name in a malformed key's
+   * message) defaults to the type, and `exact` to true.
    */
   readonly sortKey: Omit<ReceiptKeyLayout, 'entity' | 'exact'> &
     Partial<Pick<ReceiptKeyLayout, 'entity' | 'exact'>>;
@@ -53,28 +52,12 @@ export interface ReceiptEntityDeclaration<
    */
   readonly nameFrom?: 'sortKey' | 'attribute' | undefined;
   /**
-   * The fields the keys hold, `image_id` first, then the layout's ids and `name` in order,
-   * with their rules.
-   */
-  readonly keyFields: Key;
-  /** The attribute fields, table after table, in the order Python lists them. */
-  readonly fields: Tables;
-  /**
    * The Python `from_item` protocol of the entity, when it is not the usual one (the sort key
    * read by the layout, with its messages): the attributes that must be present and the
-   * message that lists the missing ones, a `TYPE` that must equal {@link type}, and a reader
-   * of the key fields with the entity's own messages.
+   * message that lists the missing ones, a `TYPE` that must equal the type, and a reader of
+   * the key fields with the entity's own messages.
    */
   readonly item?: ItemProtocol | undefined;
-  /**
-   * A hand-written shortcut for valid items, where the throughput benchmark shows it pays:
-   * exactly what the parse returns for an item it is sure of, else `undefined`.
-   */
-  readonly fastItem?: ((item: Record<string, unknown>) => unknown) | undefined;
-  /** See {@link EntityDeclaration.derive}. @default none */
-  readonly derive?:
-    | ((entity: EntityOf<[Key, ...Tables]>) => EntityOf<[Key, ...Tables]>)
-    | undefined;
   /**
    * The secondary index keys Python writes (`GSI1PK`…), from the key input and primary key.
    * @default none
