@@ -125,7 +125,10 @@ const PLACE_INDEX_KEYS = {
   GSI4SK: optionalKey,
 };
 
-/** Every attribute a place item may hold; `geohash` is a seed-era one, dropped on read. */
+/**
+ * Every attribute a place item may hold; `geohash`, which older rows carry (spec §2.5), is
+ * dropped on read.
+ */
 const PLACE_ATTRIBUTES: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'PK',
   'SK',

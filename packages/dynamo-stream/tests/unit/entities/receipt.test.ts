@@ -141,7 +141,7 @@ describe('Function: ReceiptItemSchema', () => {
     expect(issuesOf(result)).toEqual([['width', 'must be an integer, got "100.0"']]);
   });
 
-  it('rejects a corner map with an extra key (HEAD strict points)', () => {
+  it('rejects a corner map with an extra key (strict points)', () => {
     // Prepare
     const item = {
       ...receiptItem(),
@@ -196,7 +196,7 @@ describe('Function: ReceiptItemSchema', () => {
 });
 
 describe('Function: receiptKeys', () => {
-  it('builds the HEAD primary, GSI1, GSI2 and GSI4 keys', () => {
+  it('builds the primary, GSI1, GSI2 and GSI4 keys', () => {
     // Act
     const keys = receiptKeys({ image_id: IMAGE_ID, receipt_id: 7 });
 

@@ -27,7 +27,7 @@ const expectedLine = (): ReceiptLine => ({
 });
 
 describe('Function: ReceiptLineSchema', () => {
-  it('accepts line 0 (HEAD allows non-negative line ids)', () => {
+  it('accepts line 0 (non-negative line ids are allowed)', () => {
     // Prepare
     const line = { ...expectedLine(), line_id: 0 };
 
@@ -142,7 +142,7 @@ describe('Function: ReceiptLineItemSchema', () => {
     ]);
   });
 
-  it('reads the seed-era line (extra image_id/receipt_id/line_id attributes) and ignores them', () => {
+  it('reads the older-layout line (extra image_id/receipt_id/line_id attributes) and ignores them', () => {
     // Prepare
     const item = {
       ...receiptLineItem(),
@@ -214,7 +214,7 @@ describe('Function: ReceiptLineItemSchema', () => {
 });
 
 describe('Function: receiptLineKeys', () => {
-  it('builds the HEAD keys, with GSI1PK following the embedding status', () => {
+  it('builds the keys, with GSI1PK following the embedding status', () => {
     // Act
     const keys = receiptLineKeys({
       image_id: IMAGE_ID,

@@ -117,7 +117,7 @@ describe('Function: ReceiptMetadataItemSchema', () => {
     expect(metadata).toEqual(expectedMetadata());
   });
 
-  it('keeps a stored validation status (HEAD) even when the fields would say otherwise', () => {
+  it('keeps a stored validation status even when the fields would say otherwise', () => {
     // Prepare
     const item = { ...metadataItem(), validation_status: { S: 'UNSURE' } };
 

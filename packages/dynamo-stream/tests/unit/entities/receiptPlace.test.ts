@@ -71,7 +71,7 @@ describe('Function: merchantSlug', () => {
 });
 
 describe('Function: receiptPlaceKeys', () => {
-  it('builds every HEAD key', () => {
+  it('builds every key', () => {
     // Act
     const keys = receiptPlaceKeys(expectedPlace());
 
@@ -221,7 +221,7 @@ describe('Function: ReceiptPlaceSchema', () => {
 });
 
 describe('Function: ReceiptPlaceItemSchema', () => {
-  it('reads a HEAD item into the entity', () => {
+  it('reads a current item into the entity', () => {
     // Act
     const place = ReceiptPlaceItemSchema.parse(placeItem());
 
@@ -229,7 +229,7 @@ describe('Function: ReceiptPlaceItemSchema', () => {
     expect(place).toEqual(expectedPlace());
   });
 
-  it('reads a seed-era row: GEOHASH GSI4, geohash attribute, SS lists, JSON maps, PLACE# GSI2', () => {
+  it('reads a older-layout row: GEOHASH GSI4, geohash attribute, SS lists, JSON maps, PLACE# GSI2', () => {
     // Act
     const result = ReceiptPlaceItemSchema.safeParse(seedPlaceItem());
 
@@ -447,7 +447,7 @@ describe('Function: ReceiptPlaceItemSchema', () => {
 });
 
 describe('Function: receiptPlaceToItem', () => {
-  it('writes exactly the item HEAD Python writes', () => {
+  it('writes exactly the item Python writes', () => {
     // Act
     const item = receiptPlaceToItem(expectedPlace());
 
@@ -479,7 +479,7 @@ describe('Function: receiptPlaceToItem', () => {
     expect(item['GSI3SK']).toEqual({ S: `CONFIDENCE#0.0000#STATUS##IMAGE#${IMAGE_ID}` });
   });
 
-  it('round-trips a seed-era row into the HEAD layout', () => {
+  it('round-trips a older-layout row into the current layout', () => {
     // Prepare
     const seed = ReceiptPlaceItemSchema.parse(seedPlaceItem());
 

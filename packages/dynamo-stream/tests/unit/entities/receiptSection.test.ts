@@ -139,7 +139,7 @@ describe('Function: ReceiptSectionSchema', () => {
 });
 
 describe('Function: ReceiptSectionItemSchema', () => {
-  it('parses a seed-era item, giving null for every optional HEAD attribute', () => {
+  it('parses a older-layout item, giving null for every optional newer attribute', () => {
     // Act
     const section = ReceiptSectionItemSchema.parse(legacyReceiptSectionItem());
 
@@ -147,7 +147,7 @@ describe('Function: ReceiptSectionItemSchema', () => {
     expect(section).toEqual(expectedLegacySection());
   });
 
-  it('parses a HEAD item with every optional attribute', () => {
+  it('parses a current item with every optional attribute', () => {
     // Act
     const section = ReceiptSectionItemSchema.parse(receiptSectionItem());
 

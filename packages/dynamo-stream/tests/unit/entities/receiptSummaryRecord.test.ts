@@ -100,7 +100,7 @@ describe('Function: ReceiptSummaryRecordSchema', () => {
 });
 
 describe('Function: ReceiptSummaryRecordItemSchema', () => {
-  it('reads a HEAD item with tender fields', () => {
+  it('reads a current item with tender fields', () => {
     // Act
     const summary = ReceiptSummaryRecordItemSchema.parse(summaryItem());
 
@@ -219,7 +219,7 @@ describe('Function: ReceiptSummaryRecordItemSchema', () => {
 });
 
 describe('Function: receiptSummaryRecordToItem', () => {
-  it('writes exactly the item HEAD Python writes', () => {
+  it('writes exactly the item Python writes', () => {
     // Act
     const item = receiptSummaryRecordToItem(expectedSummary());
 

@@ -68,7 +68,7 @@ describe('Function: ReceiptWordItemSchema', () => {
     expect(word).toEqual(expectedWord());
   });
 
-  it('keeps every key of an Apple NL extracted_data map (HEAD fix 8)', () => {
+  it('keeps every key of an Apple NL extracted_data map (fix 8)', () => {
     // Prepare
     const item = {
       ...receiptWordItem(),
@@ -162,7 +162,7 @@ describe('Function: ReceiptWordItemSchema', () => {
     ]);
   });
 
-  it('reads a missing embedding_status as NONE (HEAD fix 7)', () => {
+  it('reads a missing embedding_status as NONE (fix 7)', () => {
     // Prepare
     const item = omit(receiptWordItem(), 'embedding_status');
 
@@ -195,7 +195,7 @@ describe('Function: ReceiptWordItemSchema', () => {
     ['a word label', 'RECEIPT#00001#LINE#00002#WORD#00003#LABEL#TOTAL'],
     ['a word without a line', 'RECEIPT#00001#WORD#00003#LINE#00002'],
     ['a line', 'RECEIPT#00001#LINE#00002'],
-  ])('rejects %s as a word (HEAD fix 6)', (_case, sk) => {
+  ])('rejects %s as a word (fix 6)', (_case, sk) => {
     // Prepare
     const item = { ...receiptWordItem(), SK: { S: sk } };
 
@@ -222,7 +222,7 @@ describe('Function: ReceiptWordItemSchema', () => {
 });
 
 describe('Function: receiptWordKeys', () => {
-  it('builds the HEAD keys', () => {
+  it('builds the keys', () => {
     // Act
     const keys = receiptWordKeys({
       image_id: IMAGE_ID,

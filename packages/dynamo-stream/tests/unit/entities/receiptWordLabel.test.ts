@@ -202,7 +202,7 @@ describe('Function: ReceiptWordLabelItemSchema', () => {
 });
 
 describe('Function: receiptWordLabelKeys', () => {
-  it('pads GSI1PK with underscores to 40 characters and builds every HEAD key', () => {
+  it('pads GSI1PK with underscores to 40 characters and builds every key', () => {
     // Act
     const keys = receiptWordLabelKeys({
       ...expectedLabel(),
@@ -272,7 +272,7 @@ describe('Function: receiptWordLabelToItem', () => {
 });
 
 describe('Constant: CORE_LABELS', () => {
-  it('lists the 22 HEAD core labels, and every alias points at one of them', () => {
+  it('lists the 22 core labels, and every alias points at one of them', () => {
     // Assess
     expect(CORE_LABELS).toHaveLength(22);
     expect(new Set(CORE_LABELS).size).toBe(22);

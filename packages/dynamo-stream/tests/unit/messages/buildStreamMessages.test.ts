@@ -114,7 +114,7 @@ describe('Function: buildStreamMessages', () => {
       ]);
     });
 
-    it('reads a seed-era place whose GSI4 still holds a geohash (fix)', () => {
+    it('reads a older-layout place whose GSI4 still holds a geohash (fix)', () => {
       // Prepare
       const legacy = {
         GSI4PK: { S: 'GEOHASH#9q5ctr' },

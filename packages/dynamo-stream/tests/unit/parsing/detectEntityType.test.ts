@@ -23,7 +23,7 @@ describe('Function: detectEntityType', () => {
     ['RECEIPT#00001#LINE#00001', 'RECEIPT_LINE'],
     ['RECEIPT#00001', 'RECEIPT'],
     ['RECEIPT#abc', 'RECEIPT'],
-  ])('detects %s as %s (spec §4, HEAD)', (sk, expected) => {
+  ])('detects %s as %s (spec §4)', (sk, expected) => {
     // Act & Assess
     expect(detectEntityType(sk)).toBe(expected);
   });
