@@ -142,9 +142,9 @@ export const shapeOf = (entries: readonly FieldEntry[]): Record<string, Codec<un
   return shape;
 };
 
-/** The fast acceptance of the entries: the entity when every field accepts its value. */
+/** The fast acceptance of `entries`: the entity when every field accepts its value. */
 const acceptAll = <Entity>(
-  entries: () => readonly FieldEntry[],
+  entries: readonly FieldEntry[],
 ): ((candidate: unknown) => Entity | undefined) => {
   const read = fastValueReader<Entity>(entries);
   return (candidate) => (isRecord(candidate) ? read(candidate) : undefined);
@@ -167,27 +167,18 @@ export function declareEntity<
 ): DeclaredEntity<EntityOf<[Key, ...Tables]>, KeyInput, Keys> {
   type Entity = EntityOf<[Key, ...Tables]>;
   const { type, key, keyFields, fields, fastItem, item, derive } = declaration;
-  // The tables are read on first use (a table may be built lazily, see `lazyTable`).
-  let plan: { all: FieldEntry[]; attributes: FieldEntry[] } | undefined;
-  const entries = (): { all: FieldEntry[]; attributes: FieldEntry[] } => {
-    if (plan === undefined) {
-      const keyEntries = entriesOf([keyFields]);
-      const fieldEntries = entriesOf(fields);
-      plan = {
-        all: [...keyEntries, ...fieldEntries],
-        // What the item holds as attributes: the fields, after any key field read from one too.
-        attributes: [
-          ...keyEntries.filter(([, field]) => field.decode !== undefined),
-          ...fieldEntries,
-        ],
-      };
-    }
-    return plan;
-  };
-  const accept = acceptAll<Entity>(() => entries().all);
+  const keyEntries = entriesOf([keyFields]);
+  const fieldEntries = entriesOf(fields);
+  const allEntries = [...keyEntries, ...fieldEntries];
+  // What the item holds as attributes: the fields, after any key field read from one too.
+  const attributeEntries = [
+    ...keyEntries.filter(([, field]) => field.decode !== undefined),
+    ...fieldEntries,
+  ];
+  const accept = acceptAll<Entity>(allEntries);
   const rules = entityRules<Entity>(
     () => {
-      const rule = object(shapeOf(entries().all)) as unknown as Codec<Entity>;
+      const rule = object(shapeOf(allEntries)) as unknown as Codec<Entity>;
       return derive === undefined ? rule : map(rule, derive);
     },
     derive === undefined
@@ -202,7 +193,7 @@ export function declareEntity<
     const shape: Record<string, Codec<unknown>> = item?.checksType === true
       ? { PK: S, SK: S, TYPE: S, ...item.attributes }
       : { PK: S, SK: S, ...item?.attributes };
-    for (const [name, field] of entries().attributes) {
+    for (const [name, field] of attributeEntries) {
       if (field.decode !== undefined) shape[name] = field.decode(name);
     }
     return itemParser(
@@ -233,7 +224,7 @@ export function declareEntity<
         TYPE: writeS(type),
       };
       const values = entity as Readonly<Record<string, unknown>>;
-      for (const [name, field] of entries().attributes) {
+      for (const [name, field] of attributeEntries) {
         const attribute = field.write?.(values[name] as never);
         if (attribute !== undefined) written[name] = attribute;
       }

@@ -130,20 +130,17 @@ export function fastFieldReader<const Tables extends readonly FieldTable[]>(
 }
 
 /**
- * The entity the fields of `entries()` accept from a candidate's values (no attribute decoding), fields in
+ * The entity `fields` accept from a candidate's values (no attribute decoding), fields in
  * order, or `undefined` when one refuses: the fast acceptance of a declaration's rules.
  * @internal
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function fastValueReader<Entity>(
-  entries: () => readonly (readonly [string, Field<unknown>])[],
+  fields: readonly (readonly [string, Field<unknown>])[],
 ): (candidate: Readonly<Record<string, unknown>>) => Entity | undefined {
-  return reader(() => {
-    const fields = entries();
-    return {
-      names: fields.map(([name]) => name),
-      decoders: fields.map(() => asDecoded),
-      accepts: fields.map(([, field]) => field.accept),
-    };
-  }) as (candidate: Readonly<Record<string, unknown>>) => Entity | undefined;
+  return reader(() => ({
+    names: fields.map(([name]) => name),
+    decoders: fields.map(() => asDecoded),
+    accepts: fields.map(([, field]) => field.accept),
+  })) as (candidate: Readonly<Record<string, unknown>>) => Entity | undefined;
 }
