@@ -6,11 +6,11 @@ import { declaredItemSchema, declaredSchema } from '../validation/declaredSchema
 import { type DeclaredEntity, declareEntity } from '../validation/declareEntity.js';
 import { addIssue, isNonNegativeInt, uuid } from '../validation/entityParts.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
-import { text } from '../validation/fieldKinds.js';
-import { looseS, rawAttribute } from '../validation/itemGuards.js';
+import { looseInstant, text } from '../validation/fieldKinds.js';
+import { rawAttribute } from '../validation/itemGuards.js';
 import { check, int, nullable, string, withDefault } from '../validation/rules.js';
 import { isValidUuid, parsePythonInt } from '../validation/validators.js';
-import { writeInt, writeNullableS, writeS, writeUnlessNull } from '../validation/writers.js';
+import { writeInt, writeS, writeUnlessNull } from '../validation/writers.js';
 
 /**
  * The single-row mutex that guards compaction of one Chroma collection (spec §2.8), declared
@@ -99,14 +99,7 @@ const LOCK_FIELDS = {
   /** When the lock lapses: an ISO string (any string is accepted, as in Python). */
   expires: /* @__PURE__ */ text('expires must be datetime or ISO-8601 string') as Field<string>,
   /** The holder's last heartbeat, an ISO string, or `null` (written as NULL when empty). */
-  heartbeat: {
-    decode: () => looseS,
-    rule: () =>
-      withDefault(nullable(string('heartbeat must be datetime, ISO-8601 string, or None')), null),
-    accept: (value) =>
-      value === undefined || value === null ? null : typeof value === 'string' ? value : REFUSED,
-    write: (value) => writeNullableS(value || null),
-  } as Field<string | null>,
+  heartbeat: /* @__PURE__ */ looseInstant(false) as Field<string | null>,
   /** A fencing token that grows with every acquisition; `null` on Python-written items. */
   fence: /* @__PURE__ */ counter() as Field<number | null>,
   /** Epoch seconds for DynamoDB TTL (attribute `time_to_live`); `null` when not set. */

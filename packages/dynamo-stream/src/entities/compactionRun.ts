@@ -6,10 +6,10 @@ import { declaredItemSchema, declaredSchema } from '../validation/declaredSchema
 import type { PrimaryKey } from '../validation/declareEntity.js';
 import { addIssue, isNonNegativeInt } from '../validation/entityParts.js';
 import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
-import { imageId, nullableText, oneOf, positiveId, text } from '../validation/fieldKinds.js';
+import { imageId, looseInstant, oneOf, positiveId, text } from '../validation/fieldKinds.js';
 import { looseInt, looseS } from '../validation/itemGuards.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { check, int, minLength, nullable, string, withDefault } from '../validation/rules.js';
+import { check, int, minLength, string, withDefault } from '../validation/rules.js';
 import { parsePythonInt } from '../validation/validators.js';
 import { writeInt, writeS } from '../validation/writers.js';
 import { CompactionState } from './enums.js';
@@ -74,20 +74,6 @@ const state = (): Field<CompactionState> => {
   );
 };
 
-/** An ISO instant or `null`; an empty string reads and writes as `null`. */
-const instant = (): Field<string | null> =>
-  lenient(
-    {
-      ...nullableText('null-if-empty'),
-      rule: (name) =>
-        withDefault(nullable(string(`${name} must be datetime, ISO-8601 string, or None`)), null),
-      accept: (value) =>
-        value === undefined || value === null ? null : typeof value === 'string' ? value : REFUSED,
-    },
-    looseS,
-    (value) => value || null,
-  );
-
 /** An error message, `''` when none (written as NULL then). */
 const error = (): Field<string> =>
   leniently({
@@ -141,10 +127,10 @@ const RUN_FIELDS = {
   words_delta_prefix: /* @__PURE__ */ prefix() as Field<string>,
   lines_state: /* @__PURE__ */ state() as Field<CompactionState>,
   words_state: /* @__PURE__ */ state() as Field<CompactionState>,
-  lines_started_at: /* @__PURE__ */ instant() as Field<string | null>,
-  lines_finished_at: /* @__PURE__ */ instant() as Field<string | null>,
-  words_started_at: /* @__PURE__ */ instant() as Field<string | null>,
-  words_finished_at: /* @__PURE__ */ instant() as Field<string | null>,
+  lines_started_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
+  lines_finished_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
+  words_started_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
+  words_finished_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
   lines_error: /* @__PURE__ */ error() as Field<string>,
   words_error: /* @__PURE__ */ error() as Field<string>,
   lines_merged_vectors: /* @__PURE__ */ vectors() as Field<number>,
@@ -153,7 +139,7 @@ const RUN_FIELDS = {
   created_at: /* @__PURE__ */ leniently(
     /* @__PURE__ */ text('created_at must be datetime, ISO-8601 string, or None'),
   ) as Field<string>,
-  updated_at: /* @__PURE__ */ instant() as Field<string | null>,
+  updated_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
 };
 
 /**

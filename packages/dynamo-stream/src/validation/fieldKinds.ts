@@ -31,6 +31,7 @@ import {
   uuid,
 } from './entityParts.js';
 import { type Field, REFUSED, type Refused } from './field.js';
+import { looseS } from './itemGuards.js';
 import {
   boolean,
   check,
@@ -287,4 +288,22 @@ export function keyAttribute<T>(
   write: (value: T) => AttributeValue,
 ): Field<T> {
   return { ...field, decode: () => decode, write };
+}
+
+/**
+ * An instant of Python's compaction entities: any string (`<name> must be datetime,
+ * ISO-8601 string, or None`) or `null`, missing reading as `null` and `''` written as NULL.
+ * The attribute is read leniently (any other type reads as `null`); with `blankAsNull`, an
+ * empty string reads as `null` too.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function looseInstant(blankAsNull: boolean): Field<string | null> {
+  return {
+    decode: () => (blankAsNull ? (value, issues) => looseS(value, issues) || null : looseS),
+    rule: (name) =>
+      withDefault(nullable(string(`${name} must be datetime, ISO-8601 string, or None`)), null),
+    accept: (value) =>
+      value === undefined || value === null ? null : typeof value === 'string' ? value : REFUSED,
+    write: (value) => writeNullableS(value || null),
+  };
 }
