@@ -291,13 +291,11 @@ export {
   type PrimaryKey,
 } from './validation/declareEntity.js';
 export type { EntityRules } from './validation/entityParts.js';
-export {
-  type AnyField,
-  type EntityOf,
-  type Field,
-  type FieldTable,
-  REFUSED,
-  type Refused,
+export type {
+  AnyField,
+  EntityOf,
+  Field,
+  FieldTable,
 } from './validation/field.js';
 export * as fields from './validation/fieldKinds.js';
 export {

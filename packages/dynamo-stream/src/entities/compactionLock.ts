@@ -4,12 +4,12 @@ import type { DynamoDBItem } from '../types.js';
 import { type Codec, INVALID, type Invalid, S } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { type DeclaredEntity, declareEntity } from '../validation/declareEntity.js';
-import { addIssue, isNonNegativeInt, uuid } from '../validation/entityParts.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import { addIssue, uuid } from '../validation/entityParts.js';
+import type { EntityOf, Field } from '../validation/field.js';
 import { looseInstant, text } from '../validation/fieldKinds.js';
 import { rawAttribute } from '../validation/itemGuards.js';
 import { check, int, nullable, string, withDefault } from '../validation/rules.js';
-import { isValidUuid, parsePythonInt } from '../validation/validators.js';
+import { parsePythonInt } from '../validation/validators.js';
 import { writeInt, writeS, writeUnlessNull } from '../validation/writers.js';
 
 /**
@@ -35,7 +35,6 @@ const LOCK_KEY_FIELDS = {
         LOCK_ID_MESSAGE,
         check((value) => value.trim() !== '', LOCK_ID_MESSAGE),
       ),
-    accept: (value) => (typeof value === 'string' && value.trim() !== '' ? value : REFUSED),
     write: undefined,
   } as Field<string>,
   /** The collection the lock guards (also an attribute of the item). */
@@ -49,10 +48,6 @@ const LOCK_KEY_FIELDS = {
           (input) => `ChromaDBCollection must be one of: ${COLLECTION_LIST}, got: ${String(input)}`,
         ),
       ) as Codec<ChromaDBCollection>,
-    accept: (value) =>
-      typeof value === 'string' && COLLECTIONS.includes(value)
-        ? (value as ChromaDBCollection)
-        : REFUSED,
     write: writeS,
   } as Field<ChromaDBCollection>,
 };
@@ -82,8 +77,6 @@ const counter = (): Field<number | null> => ({
       null,
     );
   },
-  accept: (value) =>
-    value === undefined || value === null ? null : isNonNegativeInt(value) ? value : REFUSED,
   write: /* @__PURE__ */ writeUnlessNull(writeInt),
 });
 
@@ -93,7 +86,6 @@ const LOCK_FIELDS = {
   owner: {
     decode: () => S,
     rule: () => uuid(),
-    accept: (value) => (isValidUuid(value) ? value : REFUSED),
     write: writeS,
   } as Field<string>,
   /** When the lock lapses: an ISO string (any string is accepted, as in Python). */

@@ -4,8 +4,8 @@ import type { AttributeValue, DynamoDBItem } from '../types.js';
 import type { Codec, IssueSink } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import type { PrimaryKey } from '../validation/declareEntity.js';
-import { addIssue, isNonNegativeInt } from '../validation/entityParts.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import { addIssue } from '../validation/entityParts.js';
+import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, looseInstant, oneOf, positiveId, text } from '../validation/fieldKinds.js';
 import { looseInt, looseS } from '../validation/itemGuards.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
@@ -48,11 +48,11 @@ const prefix = (): Field<string> =>
       const message = `${name} must be a non-empty string`;
       return string(message, minLength(1, message));
     },
-    accept: (value) => (typeof value === 'string' && value !== '' ? value : REFUSED),
   });
 
 /** A run state; missing reads as `PENDING`. */
 const state = (): Field<CompactionState> => {
+  const states: ReadonlySet<unknown> = new Set(Object.values(CompactionState));
   const field = oneOf(Object.values(CompactionState));
   return lenient(
     {
@@ -62,12 +62,11 @@ const state = (): Field<CompactionState> => {
         return withDefault(
           string(
             message,
-            check((value) => field.accept(value) !== REFUSED, message),
+            check((value) => states.has(value), message),
           ) as Codec<CompactionState>,
           'PENDING',
         );
       },
-      accept: (value) => field.accept(value === undefined ? 'PENDING' : value),
     },
     looseS,
     (value) => value ?? 'PENDING',
@@ -79,7 +78,6 @@ const error = (): Field<string> =>
   leniently({
     ...text(),
     rule: (name) => withDefault(string(`${name} must be a string`), ''),
-    accept: (value) => (value === undefined ? '' : typeof value === 'string' ? value : REFUSED),
     write: (value) => (value ? writeS(value) : { NULL: true }),
   });
 
@@ -98,7 +96,6 @@ const vectors = (): Field<number> =>
           0,
         );
       },
-      accept: (value) => (value === undefined ? 0 : isNonNegativeInt(value) ? value : REFUSED),
       write: writeInt,
     },
     looseInt,

@@ -12,15 +12,8 @@ import {
   S,
 } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
-import {
-  enumMessage,
-  isNonNegativeInt,
-  isNullableUnitInterval,
-  isoTimestamp,
-  isTimestamp,
-  nullableUnitInterval,
-} from '../validation/entityParts.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import { enumMessage, isoTimestamp, nullableUnitInterval } from '../validation/entityParts.js';
+import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, nullableText, positiveId, timestamp } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import { check, int, nullable, oneOf, reject, string } from '../validation/rules.js';
@@ -28,7 +21,6 @@ import { writeFloat, writeIntList, writeS, writeUnlessNull } from '../validation
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
 
 const SECTION_TYPE_VALUES: readonly SectionType[] = /* @__PURE__ */ Object.values(SectionType);
-const SECTION_TYPES: ReadonlySet<unknown> = /* @__PURE__ */ new Set(SECTION_TYPE_VALUES);
 const VALIDATION_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set(
   /* @__PURE__ */ Object.values(ValidationStatus),
 );
@@ -135,38 +127,10 @@ const idList = (messages: IdListMessages): Codec<number[]> => {
   };
 };
 
-/** The upper-cased value when `value` is `null` or a string in `allowed` once upper-cased. */
-const acceptUpperCased = (
-  allowed: ReadonlySet<string>,
-  value: unknown,
-): string | null | undefined => {
-  if (value === null) return null;
-  if (typeof value !== 'string') return undefined;
-  const upper = value.toUpperCase();
-  return allowed.has(upper) ? upper : undefined;
-};
-
-/** A copy of `value` when it is an array of integers `>= 0` (and unique, when asked). */
-const acceptIds = (value: unknown, unique: boolean): number[] | undefined => {
-  if (!Array.isArray(value)) return undefined;
-  const ids: number[] = new Array(value.length);
-  for (let index = 0; index < value.length; index += 1) {
-    const id: unknown = value[index];
-    if (!isNonNegativeInt(id)) return undefined;
-    ids[index] = id;
-  }
-  return unique && !isUnique(ids) ? undefined : ids;
-};
-
-/** An optional id list: `null`, or a list of unique ids `>= 0` (non-empty unless `mayBeEmpty`). */
-const optionalIds = (messages: IdListMessages, mayBeEmpty: boolean): Field<number[] | null> => ({
+/** An optional id list: `null`, or a list of ids `>= 0` checked as `messages` says. */
+const optionalIds = (messages: IdListMessages): Field<number[] | null> => ({
   decode: () => nullableIntList,
   rule: () => nullable(idList(messages)),
-  accept: (value) => {
-    if (value === null) return null;
-    const ids = acceptIds(value, true);
-    return ids === undefined || (!mayBeEmpty && ids.length === 0) ? REFUSED : ids;
-  },
   write: writeUnlessNull(writeIntList),
 });
 
@@ -177,10 +141,6 @@ const optionalStatus = <Value extends string>(
 ): Field<Value | null> => ({
   decode: () => nullableS,
   rule: () => upperCasedOneOf<Value>(allowed, message),
-  accept: (value) => {
-    const upper = acceptUpperCased(allowed, value);
-    return upper === undefined ? REFUSED : (upper as Value | null);
-  },
   write: writeUnlessNull(writeS),
 });
 
@@ -188,7 +148,6 @@ const optionalStatus = <Value extends string>(
 const optionalUnitInterval = (): Field<number | null> => ({
   decode: () => nullableN,
   rule: nullableUnitInterval,
-  accept: (value) => (isNullableUnitInterval(value) ? value : REFUSED),
   write: writeUnlessNull(writeFloat),
 });
 
@@ -205,7 +164,6 @@ const SECTION_KEY_FIELDS = {
     decode: () => S,
     rule: (name: string) =>
       oneOf(SECTION_TYPE_VALUES, (input) => enumMessage(name, SECTION_TYPE_VALUES, input)),
-    accept: (value: unknown) => (SECTION_TYPES.has(value) ? (value as SectionType) : REFUSED),
     write: writeS,
   } as Field<SectionType>,
 };
@@ -222,10 +180,6 @@ const SECTION_FIELDS = {
         negative: LINE_IDS_MESSAGE,
         empty: 'line_ids must not be empty',
       }),
-    accept: (value: unknown) => {
-      const ids = acceptIds(value, false);
-      return ids === undefined || ids.length === 0 ? REFUSED : ids;
-    },
     write: writeIntList,
   } as Field<number[]>,
   /** ISO timestamp, kept verbatim. */
@@ -240,16 +194,13 @@ const SECTION_FIELDS = {
       `validation_status must be one of [${SORTED_VALIDATION_STATUSES}] or None; got '${got}'`,
   ) as Field<ValidationStatus | null>,
   /** Row references: non-empty, unique, each `>= 0`. */
-  row_ids: optionalIds(
-    {
-      notAList: 'row_ids must be a list or None',
-      notAnInteger: 'row_ids must contain only integers',
-      negative: 'row_ids must be non-negative',
-      empty: 'row_ids must not be empty when set',
-      duplicate: 'row_ids must not contain duplicates',
-    },
-    false,
-  ) as Field<number[] | null>,
+  row_ids: optionalIds({
+    notAList: 'row_ids must be a list or None',
+    notAnInteger: 'row_ids must contain only integers',
+    negative: 'row_ids must be non-negative',
+    empty: 'row_ids must not be empty when set',
+    duplicate: 'row_ids must not contain duplicates',
+  }) as Field<number[] | null>,
   verification_source: nullableText('omit') as Field<string | null>,
   /** Verifier outcome, upper-cased on read. */
   verification_status: optionalStatus<VerificationStatus>(
@@ -259,27 +210,21 @@ const SECTION_FIELDS = {
   verification_section_type: {
     decode: () => nullableS,
     rule: () => nullable(oneOf(SECTION_TYPE_VALUES, 'verification_section_type is invalid')),
-    accept: (value: unknown) =>
-      value === null || SECTION_TYPES.has(value) ? (value as SectionType | null) : REFUSED,
     write: writeUnlessNull(writeS),
   } as Field<SectionType | null>,
   /** Verifier confidence in `[0, 1]`. */
   verification_confidence: optionalUnitInterval() as Field<number | null>,
   /** Rows the verifier disagreed on: unique, each `>= 0` (may be empty). */
-  disagreement_row_ids: optionalIds(
-    {
-      notAList: DISAGREEMENT_MESSAGE,
-      notAnInteger: DISAGREEMENT_MESSAGE,
-      negative: DISAGREEMENT_MESSAGE,
-      duplicate: 'disagreement_row_ids must not contain duplicates',
-    },
-    true,
-  ) as Field<number[] | null>,
+  disagreement_row_ids: optionalIds({
+    notAList: DISAGREEMENT_MESSAGE,
+    notAnInteger: DISAGREEMENT_MESSAGE,
+    negative: DISAGREEMENT_MESSAGE,
+    duplicate: 'disagreement_row_ids must not contain duplicates',
+  }) as Field<number[] | null>,
   /** ISO timestamp, kept verbatim. */
   verified_at: {
     decode: () => nullableS,
     rule: (name: string) => nullable(isoTimestamp(name)),
-    accept: (value: unknown) => (value === null || isTimestamp(value) ? value : REFUSED),
     write: writeUnlessNull(writeS),
   } as Field<string | null>,
 };

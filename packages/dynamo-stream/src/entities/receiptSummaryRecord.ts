@@ -3,14 +3,8 @@ import { imageReceiptKey, type ReceiptKeyLayout, type TableKeys } from '../keys/
 import type { AttributeValue, DynamoDBItem } from '../types.js';
 import { type Codec, INVALID, type IssueSink } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
-import {
-  addIssue,
-  isFiniteNumber,
-  isNonNegativeInt,
-  isTimestamp,
-  nonNegativeInt,
-} from '../validation/entityParts.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import { addIssue, nonNegativeInt } from '../validation/entityParts.js';
+import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, positiveId, timestamp } from '../validation/fieldKinds.js';
 import { looseNumber, looseS, rawAttribute } from '../validation/itemGuards.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
@@ -51,13 +45,10 @@ const itemCount = /* @__PURE__ */ rawAttribute((value, issues) => {
 /** A string read only from an `S` attribute (anything else reads as `null`), or `null`. */
 const looseText = (
   rule: (name: string) => Codec<string | null>,
-  accept: (value: string) => boolean,
   write: (value: string | null) => AttributeValue | undefined,
 ): Field<string | null> => ({
   decode: () => looseS,
   rule,
-  accept: (value) =>
-    value === null || (typeof value === 'string' && accept(value)) ? value : REFUSED,
   write,
 });
 
@@ -68,10 +59,6 @@ const looseFinite = (
 ): Field<number | null> => ({
   decode: looseNumber,
   rule: (name) => nullable(number(`${name} must be a finite number or None`, ...checks)),
-  accept: (value) =>
-    value === null || (isFiniteNumber(value) && checks.every((rule) => rule.test(value)))
-      ? value
-      : REFUSED,
   write,
 });
 
@@ -88,8 +75,6 @@ const looseOneOf = <T extends string>(values: readonly T[]): Field<T | null> => 
           .join(', ')}] or None`,
       ),
     ),
-  accept: (value) =>
-    value === null || values.includes(value as T) ? (value as T | null) : REFUSED,
   write: writeUnlessNull(writeS),
 });
 
@@ -114,12 +99,10 @@ const SUMMARY_FIELDS = {
   item_count: {
     decode: () => itemCount,
     rule: nonNegativeInt,
-    accept: (value: unknown) => (isNonNegativeInt(value) ? value : REFUSED),
     write: writeInt,
   } as Field<number>,
   merchant_name: looseText(
     (name) => nullable(string(`${name} must be a string or None`)),
-    () => true,
     writeTruthyS,
   ) as Field<string | null>,
   /** The receipt date as the stored ISO string, verbatim. */
@@ -131,7 +114,6 @@ const SUMMARY_FIELDS = {
           check(isIsoTimestamp, `${name} must contain a valid ISO timestamp`),
         ),
       ),
-    isTimestamp,
     writeTruthyS,
   ) as Field<string | null>,
   grand_total: looseFinite(writeNullableFloat) as Field<number | null>,
@@ -141,7 +123,6 @@ const SUMMARY_FIELDS = {
   tender_class: looseOneOf(TENDER_CLASSES) as Field<TenderClass | null>,
   card_network: looseText(
     (name) => nullable(string(`${name} must be a string or None`)),
-    () => true,
     writeUnlessNull(writeS),
   ) as Field<string | null>,
   card_last4: looseText(
@@ -152,7 +133,6 @@ const SUMMARY_FIELDS = {
           check((value) => LAST4.test(value), LAST4_MESSAGE),
         ),
       ),
-    (value) => LAST4.test(value),
     writeUnlessNull(writeS),
   ) as Field<string | null>,
   ledger: looseOneOf(LEDGERS) as Field<Ledger | null>,

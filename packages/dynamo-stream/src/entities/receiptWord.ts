@@ -3,7 +3,7 @@ import { imageReceiptKey, padId, type TableKeys, WORD_SORT_KEY } from '../keys/r
 import type { DynamoDBItem } from '../types.js';
 import { type Codec, INVALID, type IssueSink } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import { nullable, reject } from '../validation/rules.js';
@@ -94,7 +94,6 @@ const extractedData: Codec<Record<string, string> | null> = (value, issues) => {
 const extractedDataField: Field<Record<string, string> | null> = {
   decode: () => extractedData,
   rule: () => nullable(stringMap),
-  accept: (value) => (value === null || isStringMap(value) ? value : REFUSED),
   write: writeNullableStringMap,
 };
 

@@ -11,7 +11,7 @@ import type { DynamoDBItem } from '../types.js';
 import { type Codec, INVALID, type IssueSink, nullableS, S } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
 import { isTimestamp } from '../validation/entityParts.js';
-import { type EntityOf, type Field, REFUSED } from '../validation/field.js';
+import type { EntityOf, Field } from '../validation/field.js';
 import {
   imageId,
   nullableNonEmptyText,
@@ -92,8 +92,6 @@ const reasoningField: Field<string | null> = {
   decode: () => reasoning,
   rule: (name) =>
     nullable(string(`${name} must be a string or None`, minLength(1, `${name} cannot be empty`))),
-  accept: (value) =>
-    value === null || (typeof value === 'string' && value.length > 0) ? value : REFUSED,
   write: writeNullableS,
 };
 

@@ -1,5 +1,4 @@
 import { type Codec, INVALID, type IssueSink } from '../validation/attributes.js';
-import { positiveInt, uuid } from '../validation/entityParts.js';
 import { object, type Shape, type ShapeOutput } from '../validation/rules.js';
 import { parsePythonInt, plainDigits } from '../validation/validators.js';
 import {
@@ -85,18 +84,6 @@ export const receiptKeyCandidate = (
   if (layout.name !== undefined) candidate[layout.name] = nameOfReceiptSortKey(parts, layout);
   return candidate;
 };
-
-/**
- * The rules of the fields every receipt-scoped key holds, `image_id` and `receipt_id`
- * (`> 0`), shared by the entity rules and their {@link keyIdentityReader}s. @internal
- */
-export const receiptKeyShape = (): {
-  readonly image_id: Codec<string>;
-  readonly receipt_id: Codec<number>;
-} => ({
-  image_id: uuid(),
-  receipt_id: positiveInt('receipt_id'),
-});
 
 /**
  * Reads an entity's identity from a record's keys alone, as a REMOVE does when the stream

@@ -424,19 +424,6 @@ export const recordCopy = (value: unknown): Record<string, unknown> | undefined 
   return copy;
 };
 
-/** A parsed JSON object, or `undefined` when `text` is not JSON for an object. */
-const jsonObject = (text: string): Record<string, unknown> | undefined => {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      return parsed as Record<string, unknown>;
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined;
-};
-
 const UNUSUAL: unique symbol = Symbol('unusual');
 
 /** A native value of an attribute value in the common forms, or {@link UNUSUAL}. */
@@ -504,23 +491,6 @@ export const unmarshallMap = (map: Record<string, unknown>): Record<string, unkn
   return common === UNUSUAL
     ? (unmarshall(map as Record<string, AttributeValue> as never) as Record<string, unknown>)
     : common;
-};
-
-/**
- * `{"M": …}` → a plain object (nested values unmarshalled, numbers as JS numbers). A
- * legacy JSON string (`{"S": "{…}"}`) is parsed too. Missing or `NULL` → `{}`.
- */
-export const nativeMap: Codec<Record<string, unknown>> = (value, issues) => {
-  if (value === undefined) return {};
-  if (isObject(value)) {
-    const copy = recordCopy(value['M']);
-    if (copy !== undefined) return unmarshallMap(copy);
-    const text = value['S'];
-    const parsed = typeof text === 'string' ? jsonObject(text) : undefined;
-    if (parsed !== undefined) return parsed;
-    if (value['NULL'] === true) return {};
-  }
-  return noForm(issues, value, 'must be a DynamoDB map (M), a JSON object string, or NULL');
 };
 
 /** Attribute names mapped to their decoders. */
@@ -730,36 +700,6 @@ export const itemParser = <Shape extends ItemShape, Entity>(
         ? { success: false, error: { issues: finalizeIssues(issues) } }
         : { success: true, data: entity };
     },
-  };
-};
-
-/**
- * A fast path for {@link itemParser} from a straight-line `decode` of the item's
- * attributes (written out per entity, so each attribute read has its own inline cache
- * instead of the generic loop's shared one) and the parser's own `build`. It returns the
- * entity when the guard holds and nothing was reported, else `undefined` (the full parse
- * then decides and reports). `decode` must call, for every attribute of the shape, the
- * shape's decoder.
- * @internal
- */
-export const fastDecoder = <Shape extends ItemShape, Entity>(
-  decode: (item: Record<string, unknown>, issues: IssueSink) => Decoded<Shape>,
-  build: (decoded: Decoded<Shape>, issues: IssueSink) => Entity | Invalid,
-  guard?: ItemGuardOptions,
-): ((item: Record<string, unknown>) => Entity | undefined) => {
-  const issues: IssueSink = [];
-  return (item) => {
-    if (guard !== undefined) {
-      for (const key of guard.required) if (item[key] === undefined) return undefined;
-      const allowed = guard.allowed;
-      if (allowed !== undefined) for (const key in item) if (!allowed.has(key)) return undefined;
-    }
-    issues.length = 0;
-    const decoded = decode(item, issues);
-    // Every decoder reports the values it rejects, so no issue means all decoded.
-    if (issues.length > 0) return undefined;
-    const entity = build(decoded, issues);
-    return entity === INVALID || issues.length > 0 ? undefined : entity;
   };
 };
 

@@ -7,6 +7,7 @@ import {
   type ItemGuardOptions,
   type ItemParser,
   type ItemShape,
+  isObject,
   itemParser,
   lazyItemParser,
   S,
@@ -15,11 +16,11 @@ import {
   addIssue,
   type EntityRules,
   entityRules,
-  isRecord,
+  lazyRules,
   validateDecodedEntity,
   writeKeys,
 } from './entityParts.js';
-import type { EntityOf, Field, FieldTable } from './field.js';
+import { type EntityOf, entriesOf, type FieldEntry, type FieldTable } from './field.js';
 import { fastValueReader } from './fieldReader.js';
 import { map, object } from './rules.js';
 import { writeS } from './writers.js';
@@ -128,13 +129,6 @@ export interface DeclaredEntity<Entity, KeyInput, Keys> {
   readonly toItem: (entity: Entity) => DynamoDBItem;
 }
 
-/** A field of a table, by name. @internal */
-export type FieldEntry = readonly [string, Field<unknown>];
-
-/** The fields of `tables`, in order. @internal */
-export const entriesOf = (tables: readonly FieldTable[]): FieldEntry[] =>
-  tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
-
 /** The rules of `entries` as an object shape, fields in declaration order. @internal */
 export const shapeOf = (entries: readonly FieldEntry[]): Record<string, Codec<unknown>> => {
   const shape: Record<string, Codec<unknown>> = {};
@@ -147,12 +141,89 @@ const acceptAll = <Entity>(
   entries: readonly FieldEntry[],
 ): ((candidate: unknown) => Entity | undefined) => {
   const read = fastValueReader<Entity>(entries);
-  return (candidate) => (isRecord(candidate) ? read(candidate) : undefined);
+  return (candidate) => (isObject(candidate) ? read(candidate) : undefined);
+};
+
+/** What a declaration derives, built on the entity's first use. */
+interface Derivation<Entity> {
+  readonly rules: EntityRules<Entity>;
+  readonly buildParser: () => ItemParser<Entity>;
+  readonly toItem: (entity: Entity) => DynamoDBItem;
+}
+
+/** Derives the rules, item parser and writer of `declaration`. */
+const derivation = <Entity, KeyInput, Keys>(
+  declaration: EntityDeclaration<FieldTable, readonly FieldTable[], KeyInput, Keys>,
+): Derivation<Entity> => {
+  const { type, key, keyFields, fields, fastItem, item, derive } = declaration;
+  const keyEntries = entriesOf([keyFields]);
+  const fieldEntries = entriesOf(fields);
+  const allEntries = [...keyEntries, ...fieldEntries];
+  // What the item holds as attributes: the fields, after any key field read from one too.
+  const attributeEntries = [
+    ...keyEntries.filter(([, field]) => field.decode !== undefined),
+    ...fieldEntries,
+  ];
+  const derived = derive as ((entity: Entity) => Entity) | undefined;
+  const accept = acceptAll<Entity>(allEntries);
+  const rules = entityRules<Entity>(
+    () => {
+      const rule = object(shapeOf(allEntries)) as unknown as Codec<Entity>;
+      return derived === undefined ? rule : map(rule, derived);
+    },
+    derived === undefined
+      ? accept
+      : (candidate) => {
+          const entity = accept(candidate);
+          return entity === undefined ? undefined : derived(entity);
+        },
+  );
+  return {
+    rules,
+    buildParser: () => {
+      const shape: Record<string, Codec<unknown>> = item?.checksType === true
+        ? { PK: S, SK: S, TYPE: S, ...item.attributes }
+        : { PK: S, SK: S, ...item?.attributes };
+      for (const [name, field] of attributeEntries) {
+        if (field.decode !== undefined) shape[name] = field.decode(name);
+      }
+      return itemParser(
+        shape as ItemShape,
+        (decoded, issues): Entity | Invalid => {
+          if (item?.checksType === true && decoded['TYPE'] !== type) {
+            addIssue(issues, ['TYPE'], `TYPE must be ${type}`);
+            return INVALID;
+          }
+          const candidate = key.read(decoded as Record<string, unknown> & PrimaryKey, issues);
+          if (candidate === undefined) return INVALID;
+          const entity = validateDecodedEntity(rules, candidate, issues, key.attributes);
+          if (entity !== INVALID) item?.check?.(decoded as never, entity as never, issues);
+          return entity;
+        },
+        item?.guard,
+        fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,
+      );
+    },
+    toItem: (entity) => {
+      const written: Record<string, AttributeValue> = {
+        ...writeKeys(key.keys(entity as unknown as KeyInput) as Record<string, string>),
+        TYPE: writeS(type),
+      };
+      const values = entity as Readonly<Record<string, unknown>>;
+      for (const [name, field] of attributeEntries) {
+        const attribute = field.write?.(values[name] as never);
+        if (attribute !== undefined) written[name] = attribute;
+      }
+      return written;
+    },
+  };
 };
 
 /**
  * Declares an entity once and derives from the declaration its rules, item parser (with
  * typed issues), keys and item writer; its type is `EntityOf<[keyFields, ...fields]>`.
+ * Everything but the keys is derived on the entity's first use, so a declaration costs a
+ * module almost nothing when it loads and an entity never used costs nothing at all.
  * Plain code only: the zod schemas come from `declaredSchema` and `declaredItemSchema`, so a
  * bundle that does not use them holds no zod.
  */
@@ -166,69 +237,16 @@ export function declareEntity<
   declaration: EntityDeclaration<Key, Tables, KeyInput, Keys>,
 ): DeclaredEntity<EntityOf<[Key, ...Tables]>, KeyInput, Keys> {
   type Entity = EntityOf<[Key, ...Tables]>;
-  const { type, key, keyFields, fields, fastItem, item, derive } = declaration;
-  const keyEntries = entriesOf([keyFields]);
-  const fieldEntries = entriesOf(fields);
-  const allEntries = [...keyEntries, ...fieldEntries];
-  // What the item holds as attributes: the fields, after any key field read from one too.
-  const attributeEntries = [
-    ...keyEntries.filter(([, field]) => field.decode !== undefined),
-    ...fieldEntries,
-  ];
-  const accept = acceptAll<Entity>(allEntries);
-  const rules = entityRules<Entity>(
-    () => {
-      const rule = object(shapeOf(allEntries)) as unknown as Codec<Entity>;
-      return derive === undefined ? rule : map(rule, derive);
-    },
-    derive === undefined
-      ? accept
-      : (candidate) => {
-          const entity = accept(candidate);
-          return entity === undefined ? undefined : derive(entity);
-        },
-  );
-  const fast = fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined;
-  const buildParser = (): ItemParser<Entity> => {
-    const shape: Record<string, Codec<unknown>> = item?.checksType === true
-      ? { PK: S, SK: S, TYPE: S, ...item.attributes }
-      : { PK: S, SK: S, ...item?.attributes };
-    for (const [name, field] of attributeEntries) {
-      if (field.decode !== undefined) shape[name] = field.decode(name);
-    }
-    return itemParser(
-      shape as ItemShape,
-      (decoded, issues): Entity | Invalid => {
-        if (item?.checksType === true && decoded['TYPE'] !== type) {
-          addIssue(issues, ['TYPE'], `TYPE must be ${type}`);
-          return INVALID;
-        }
-        const candidate = key.read(decoded as Record<string, unknown> & PrimaryKey, issues);
-        if (candidate === undefined) return INVALID;
-        const entity = validateDecodedEntity(rules, candidate, issues, key.attributes);
-        if (entity !== INVALID) item?.check?.(decoded as never, entity as never, issues);
-        return entity;
-      },
-      item?.guard,
-      fast,
-    );
-  };
+  let derived: Derivation<Entity> | undefined;
+  const derive = (): Derivation<Entity> => (derived ??= derivation(declaration));
   return {
-    type,
-    rules,
-    itemParser: lazyItemParser(buildParser, fast),
-    keys: key.keys,
-    toItem: (entity) => {
-      const written: Record<string, AttributeValue> = {
-        ...writeKeys(key.keys(entity as unknown as KeyInput) as Record<string, string>),
-        TYPE: writeS(type),
-      };
-      const values = entity as Readonly<Record<string, unknown>>;
-      for (const [name, field] of attributeEntries) {
-        const attribute = field.write?.(values[name] as never);
-        if (attribute !== undefined) written[name] = attribute;
-      }
-      return written;
-    },
+    type: declaration.type,
+    rules: lazyRules(() => derive().rules),
+    itemParser: lazyItemParser(
+      () => derive().buildParser(),
+      declaration.fastItem as ((item: Record<string, unknown>) => Entity | undefined) | undefined,
+    ),
+    keys: declaration.key.keys,
+    toItem: (entity) => derive().toItem(entity),
   };
 }

@@ -6,7 +6,6 @@ import {
   INVALID,
   type Invalid,
   type IssueSink,
-  isObject,
   type Point,
 } from './attributes.js';
 import { check, int, nullable, number, object, string } from './rules.js';
@@ -44,6 +43,17 @@ export const entityRules = <Entity>(
     accept,
     check: (candidate, issues) => accept(candidate) ?? full()(candidate, issues),
     full,
+  };
+};
+
+/** The rules `build` gives, built on their first use. @internal */
+export const lazyRules = <Entity>(build: () => EntityRules<Entity>): EntityRules<Entity> => {
+  let rules: EntityRules<Entity> | undefined;
+  const built = (): EntityRules<Entity> => (rules ??= build());
+  return {
+    accept: (candidate) => built().accept(candidate),
+    check: (candidate, issues) => built().check(candidate, issues),
+    full: () => built().full(),
   };
 };
 
@@ -196,68 +206,13 @@ export const ocrConfidence = (): Codec<number> =>
     ),
   );
 
-/** The values of an enum-like object, joined with `, `. @internal */
-export const listValues = (values: Readonly<Record<string, string>>): string =>
-  Object.values(values).join(', ');
-
 /** The message Python's `normalize_enum` gives for a value outside an enum. */
 export const enumMessage = (name: string, values: readonly string[], got: unknown): string =>
   `${name} must be one of: ${values.join(', ')}\nGot: ${String(got)}`;
 
-// Fast acceptance: plain checks that accept exactly what the zod field rules above accept
-// (a value they reject falls through to the rules, which report it).
-
-/** What `z.object` accepts: a non-null object that is not an array. @internal */
-export const isRecord: (value: unknown) => value is Record<string, unknown> = isObject;
-
-/** What `z.number()` accepts: a finite number. @internal */
-export const isFiniteNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
-
-/** What `positiveInt` accepts. @internal */
-export const isPositiveInt = (value: unknown): value is number =>
-  Number.isSafeInteger(value) && (value as number) >= 1;
-
-/** What `nonNegativeInt` accepts. @internal */
-export const isNonNegativeInt = (value: unknown): value is number =>
-  Number.isSafeInteger(value) && (value as number) >= 0;
-
 /** What `isoTimestamp` accepts. @internal */
 export const isTimestamp = (value: unknown): value is string =>
   typeof value === 'string' && isIsoTimestamp(value);
-
-/** What `nullableString` accepts. @internal */
-export const isNullableString = (value: unknown): value is string | null =>
-  value === null || typeof value === 'string';
-
-/** What `nullableUnitInterval` accepts. @internal */
-export const isNullableUnitInterval = (value: unknown): value is number | null =>
-  value === null || (isFiniteNumber(value) && value >= 0 && value <= 1);
-
-/** What `pointRule` returns for `value`, or `undefined`. @internal */
-export const acceptPoint = (value: unknown): Point | undefined => {
-  if (!isRecord(value)) return undefined;
-  const { x, y } = value;
-  if (!isFiniteNumber(x) || !isFiniteNumber(y)) return undefined;
-  for (const key in value) if (key !== 'x' && key !== 'y') return undefined;
-  return { x, y };
-};
-
-/** What `boundingBoxRule` returns for `value`, or `undefined`. @internal */
-export const acceptBoundingBox = (value: unknown): BoundingBox | undefined => {
-  if (!isRecord(value)) return undefined;
-  const { x, y, width, height } = value;
-  if (!isFiniteNumber(x) || !isFiniteNumber(y) || !isFiniteNumber(width)) return undefined;
-  if (!isFiniteNumber(height)) return undefined;
-  for (const key in value) {
-    if (key !== 'x' && key !== 'y' && key !== 'width' && key !== 'height') return undefined;
-  }
-  return { x, y, width, height };
-};
-
-/** What `ocrConfidence` accepts. @internal */
-export const isOcrConfidence = (value: unknown): value is number =>
-  isFiniteNumber(value) && value > 0 && value <= 1;
 
 /** Key strings → `{"S": …}` attributes, for an item's `PK`, `SK` and index keys. @internal */
 export const writeKeys = <Name extends string>(

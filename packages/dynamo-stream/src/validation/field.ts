@@ -21,33 +21,28 @@ export interface Field<T> {
   /** The entity rule, reporting with the field's `name` in its messages. */
   readonly rule: (name: string) => Codec<T>;
   /**
-   * The value as the rule would return it when `value` certainly passes the rule, else
-   * {@link REFUSED} (the rule then decides and reports). Reports nothing.
-   */
-  readonly accept: (value: unknown) => T | Refused;
-  /**
    * The attribute the Python entity writes for the value (`undefined`: none, for a value
    * Python leaves out); no writer for key fields.
    */
   readonly write: ((value: T) => AttributeValue | undefined) | undefined;
 }
 
-/** What {@link Field.accept} returns for a value it is not sure of. */
-export const REFUSED: unique symbol = Symbol('refused');
-
-/** {@link REFUSED}'s type. */
-export type Refused = typeof REFUSED;
-
 /** A field of any type: what every `Field<T>` is assignable to. */
 export interface AnyField {
   readonly decode: ((name: string) => Codec<unknown>) | undefined;
   readonly rule: (name: string) => Codec<unknown>;
-  readonly accept: (value: unknown) => unknown;
   readonly write: ((value: never) => AttributeValue | undefined) | undefined;
 }
 
 /** A table of fields, in the order they are decoded, checked and reported. */
 export type FieldTable = Readonly<Record<string, AnyField>>;
+
+/** A field of a table, by name. @internal */
+export type FieldEntry = readonly [string, Field<unknown>];
+
+/** The fields of `tables`, in order. @internal */
+export const entriesOf = (tables: readonly FieldTable[]): FieldEntry[] =>
+  tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
 
 /** The value type of a field. */
 type ValueOf<F> = F extends { readonly rule: (name: string) => Codec<infer T> } ? T : never;

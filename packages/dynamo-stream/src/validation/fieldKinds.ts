@@ -12,17 +12,9 @@ import {
   S,
 } from './attributes.js';
 import {
-  acceptBoundingBox,
-  acceptPoint,
   boundingBoxRule,
   enumMessage,
-  isFiniteNumber,
-  isNonNegativeInt,
-  isNullableString,
-  isOcrConfidence,
   isoTimestamp,
-  isPositiveInt,
-  isTimestamp,
   nonNegativeInt,
   nullableString,
   ocrConfidence,
@@ -30,7 +22,7 @@ import {
   positiveInt,
   uuid,
 } from './entityParts.js';
-import { type Field, REFUSED, type Refused } from './field.js';
+import type { Field } from './field.js';
 import { looseS } from './itemGuards.js';
 import {
   boolean,
@@ -44,7 +36,6 @@ import {
   string,
   withDefault,
 } from './rules.js';
-import { isValidUuid } from './validators.js';
 import {
   writeBool,
   writeBoundingBox,
@@ -58,16 +49,9 @@ import {
 
 /**
  * The kinds of field an entity declaration is made of. Each kind bundles the attribute
- * decoder, the entity rule (with the Python entities' messages), the fast acceptance test
- * and the writer of one kind of value, so a declaration names a kind and never repeats
+ * decoder, the entity rule (with the Python entities' messages) and the writer of one kind of value, so a declaration names a kind and never repeats
  * them. Key fields (read from `PK`/`SK`) have no decoder or writer.
  */
-
-/** An accept test from a type guard: the value itself, or {@link REFUSED}. */
-const accepting =
-  <T>(guard: (value: unknown) => value is T) =>
-  (value: unknown): T | Refused =>
-    guard(value) ? value : REFUSED;
 
 /** An attribute decoder that reads a missing or NULL value (or with `blank`, `''`) as `fallback`. */
 const withFallback =
@@ -81,7 +65,6 @@ const withFallback =
 export const imageId = (): Field<string> => ({
   decode: undefined,
   rule: () => uuid(),
-  accept: accepting(isValidUuid),
   write: undefined,
 });
 
@@ -89,7 +72,6 @@ export const imageId = (): Field<string> => ({
 export const positiveId = (): Field<number> => ({
   decode: undefined,
   rule: positiveInt,
-  accept: accepting(isPositiveInt),
   write: undefined,
 });
 
@@ -97,7 +79,6 @@ export const positiveId = (): Field<number> => ({
 export const nonNegativeId = (): Field<number> => ({
   decode: undefined,
   rule: nonNegativeInt,
-  accept: accepting(isNonNegativeInt),
   write: undefined,
 });
 
@@ -105,7 +86,6 @@ export const nonNegativeId = (): Field<number> => ({
 export const text = (message?: string): Field<string> => ({
   decode: () => S,
   rule: (name) => string(message ?? `${name} must be a string`),
-  accept: (value) => (typeof value === 'string' ? value : REFUSED),
   write: writeS,
 });
 
@@ -113,7 +93,6 @@ export const text = (message?: string): Field<string> => ({
 export const finiteNumber = (places: number): Field<number> => ({
   decode: () => N,
   rule: (name) => number(`${name} must be a finite number`),
-  accept: accepting(isFiniteNumber),
   write: (value) => writeDecimal(value, places),
 });
 
@@ -121,7 +100,6 @@ export const finiteNumber = (places: number): Field<number> => ({
 export const confidence = (places: number): Field<number> => ({
   decode: () => N,
   rule: () => ocrConfidence(),
-  accept: accepting(isOcrConfidence),
   write: (value) => writeDecimal(value, places),
 });
 
@@ -129,7 +107,6 @@ export const confidence = (places: number): Field<number> => ({
 export const point = (places: number): Field<Point> => ({
   decode: () => pointAttribute,
   rule: () => pointRule(),
-  accept: (value) => acceptPoint(value) ?? REFUSED,
   write: (value) => writePoint(value, places),
 });
 
@@ -137,7 +114,6 @@ export const point = (places: number): Field<Point> => ({
 export const box = (places: number): Field<BoundingBox> => ({
   decode: () => boundingBoxAttribute,
   rule: () => boundingBoxRule(),
-  accept: (value) => acceptBoundingBox(value) ?? REFUSED,
   write: (value) => writeBoundingBox(value, places),
 });
 
@@ -159,13 +135,11 @@ export const oneOf = <T extends string>(
   values: readonly T[],
   options: OneOfOptions<T> = {},
 ): Field<T> => {
-  const allowed: ReadonlySet<unknown> = new Set(values);
   const { missing, label, blank = false } = options;
   return {
     decode: () => (missing === undefined ? S : withFallback(nullableS, missing, blank)),
     rule: (name) =>
       oneOfRule(values, (input) => enumMessage(label ?? name, values, input)) as Codec<T>,
-    accept: (value) => (allowed.has(value) ? (value as T) : REFUSED),
     write: writeS,
   };
 };
@@ -174,17 +148,12 @@ export const oneOf = <T extends string>(
 export const flag = (missing: boolean): Field<boolean> => ({
   decode: () => withFallback(nullableBOOL, missing),
   rule: (name) => boolean(`${name} must be a boolean`),
-  accept: (value) => (typeof value === 'boolean' ? value : REFUSED),
   write: writeBool,
 });
 
 /** A string of at least one character: `<typeMessage>`, else `<name> cannot be empty`. */
 const nonEmptyRule = (name: string, typeMessage: string): Codec<string> =>
   string(typeMessage, minLength(1, `${name} cannot be empty`));
-
-/** `null` or a non-empty string. */
-const isNullableNonEmpty = (value: unknown): value is string | null =>
-  value === null || (typeof value === 'string' && value.length > 0);
 
 /**
  * A name at the end of the sort key (`…#LABEL#<name>`), non-empty, upper-cased as the Python
@@ -193,8 +162,6 @@ const isNullableNonEmpty = (value: unknown): value is string | null =>
 export const upperCaseKeyName = (): Field<string> => ({
   decode: undefined,
   rule: (name) => map(nonEmptyRule(name, `${name} must be a string`), (text) => text.toUpperCase()),
-  accept: (value) =>
-    typeof value === 'string' && value.length > 0 ? value.toUpperCase() : REFUSED,
   write: undefined,
 });
 
@@ -205,7 +172,6 @@ export const upperCaseKeyName = (): Field<string> => ({
 export const nullableNonEmptyText = (typeMessage?: string): Field<string | null> => ({
   decode: () => nullableS,
   rule: (name) => nullable(nonEmptyRule(name, typeMessage ?? `${name} must be a string`)),
-  accept: accepting(isNullableNonEmpty),
   write: writeNullableS,
 });
 
@@ -213,7 +179,6 @@ export const nullableNonEmptyText = (typeMessage?: string): Field<string | null>
 export const timestamp = (): Field<string> => ({
   decode: () => S,
   rule: isoTimestamp,
-  accept: accepting(isTimestamp),
   write: writeS,
 });
 
@@ -228,7 +193,6 @@ export const positiveInteger = (message: string): Field<number> => ({
       message,
       check((value) => value >= 1, message),
     ),
-  accept: accepting(isPositiveInt),
   write: writeInt,
 });
 
@@ -242,7 +206,6 @@ export type NullableTextWrite = 'null' | 'null-if-empty' | 'omit';
 export const nullableText = (write: NullableTextWrite = 'null'): Field<string | null> => ({
   decode: () => nullableS,
   rule: nullableString,
-  accept: accepting(isNullableString),
   write:
     write === 'omit'
       ? writeUnlessNull(writeS)
@@ -263,7 +226,7 @@ const fresh = <T>(value: T): T => {
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function withMissing<T>(field: Field<T>, missing: T): Field<T> {
-  const { decode, rule, accept } = field;
+  const { decode, rule } = field;
   return {
     decode:
       decode &&
@@ -272,7 +235,6 @@ export function withMissing<T>(field: Field<T>, missing: T): Field<T> {
         return (value, issues) => (value === undefined ? fresh(missing) : read(value, issues));
       }),
     rule: (name) => withDefault(rule(name), missing),
-    accept: (value) => (value === undefined ? fresh(missing) : accept(value)),
     write: field.write,
   };
 }
@@ -302,8 +264,6 @@ export function looseInstant(blankAsNull: boolean): Field<string | null> {
     decode: () => (blankAsNull ? (value, issues) => looseS(value, issues) || null : looseS),
     rule: (name) =>
       withDefault(nullable(string(`${name} must be datetime, ISO-8601 string, or None`)), null),
-    accept: (value) =>
-      value === undefined || value === null ? null : typeof value === 'string' ? value : REFUSED,
     write: (value) => writeNullableS(value || null),
   };
 }

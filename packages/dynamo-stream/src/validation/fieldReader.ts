@@ -1,58 +1,63 @@
 import type { Codec, Decoded, IssueSink, ItemShape } from './attributes.js';
-import { type EntityOf, type Field, type FieldTable, REFUSED } from './field.js';
+import { type EntityOf, entriesOf, type FieldEntry, type FieldTable } from './field.js';
 
 /**
  * Fast readers of an item's attributes, for a declaration's hand-written `fastItem`: one pass
- * that decodes each attribute (and accepts its value), with no issue built and no object
+ * that decodes each attribute and checks its value with the field's rule, with no issue built and no object
  * reshaped. Any doubt gives `undefined`, and the full parse then decides and reports.
  */
 
 type Reader = (item: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
 
 /**
- * The reader as straight-line code: one decode, one accept and one check per field, and the
- * result built as one object literal, so each call site sees one function and each store one
- * property (a loop over the names calls every decoder from one site and stores by a computed
- * name: 30% slower on a place). `undefined` where the runtime forbids code from strings.
+ * What a reader reads: the names, each one's attribute decoder (none: the value is taken as
+ * it is) and each one's rule. A rule reports into the reader's own issues, so any issue means
+ * doubt and no message is ever handed out.
+ */
+interface ReadPlan {
+  readonly names: readonly string[];
+  readonly decoders: readonly (Codec<unknown> | undefined)[];
+  readonly rules: readonly Codec<unknown>[];
+}
+
+/**
+ * The reader as straight-line code: one decode and one rule per field, and the result built
+ * as one object literal, so each call site sees one function and each store one property (a
+ * loop over the names calls every decoder from one site and stores by a computed name: 30%
+ * slower on a place). `undefined` where the runtime forbids code from strings.
  */
 const generatedReader = (
-  names: readonly string[],
-  decoders: readonly Codec<unknown>[],
-  accepts: readonly ((value: unknown) => unknown)[],
+  { names, decoders, rules }: ReadPlan,
   issues: IssueSink,
 ): Reader | undefined => {
-  const lines = names.map(
-    (_, index) =>
-      `const v${index} = a[${index}](d[${index}](item[n[${index}]], issues));` +
-      ` if (v${index} === R || issues.length > 0) return undefined;`,
-  );
+  const lines = names.map((_, index) => {
+    const read =
+      decoders[index] === undefined
+        ? `item[n[${index}]]`
+        : `d[${index}](item[n[${index}]], issues)`;
+    return `const v${index} = r[${index}](${read}, issues); if (issues.length > 0) return undefined;`;
+  });
   const result = names.map((name, index) => `${JSON.stringify(name)}: v${index}`).join(', ');
   try {
-    // biome-ignore lint/security/noGlobalEval: the code is built from the declaration's field names (JSON-quoted), never from input
     const build = new Function(
       'n',
       'd',
-      'a',
-      'R',
+      'r',
       'issues',
       `return (item) => { issues.length = 0; ${lines.join(' ')} return { ${result} }; };`,
     );
-    return build(names, decoders, accepts, REFUSED, issues) as Reader;
+    return build(names, decoders, rules, issues) as Reader;
   } catch {
     return undefined;
   }
 };
 
 /** The reader of {@link generatedReader}, or a loop over the names where code cannot be generated. */
-const compiledReader = (
-  names: readonly string[],
-  decoders: readonly Codec<unknown>[],
-  accepts: readonly ((value: unknown) => unknown)[],
-): Reader => {
+const compiledReader = (plan: ReadPlan): Reader => {
   const issues: IssueSink = [];
-  const generated = generatedReader(names, decoders, accepts, issues);
+  const generated = generatedReader(plan, issues);
   if (generated !== undefined) return generated;
-  // Every name already in place, so filling a copy changes no object's shape.
+  const { names, decoders, rules } = plan;
   const template: Readonly<Record<string, unknown>> = Object.fromEntries(
     names.map((name) => [name, undefined]),
   );
@@ -61,39 +66,32 @@ const compiledReader = (
     const read: Record<string, unknown> = { ...template };
     for (let index = 0; index < names.length; index += 1) {
       const name = names[index] as string;
-      const decoded = (decoders[index] as Codec<unknown>)(item[name], issues);
-      const value = (accepts[index] as (value: unknown) => unknown)(decoded);
-      if (value === REFUSED || issues.length > 0) return undefined;
-      read[name] = value;
+      const decode = decoders[index];
+      const value = item[name];
+      const decoded = decode === undefined ? value : decode(value, issues);
+      // A decoder reports what it cannot read, so the rule only ever sees a decoded value.
+      read[name] =
+        issues.length > 0 ? undefined : (rules[index] as Codec<unknown>)(decoded, issues);
+      if (issues.length > 0) return undefined;
     }
     return read;
   };
 };
 
-/** What a reader reads: the names, each one's decoder and each one's acceptance. */
-interface ReadPlan {
-  readonly names: readonly string[];
-  readonly decoders: readonly Codec<unknown>[];
-  readonly accepts: readonly ((value: unknown) => unknown)[];
-}
-
 /**
- * Reads by the plan `plan()` gives: each name decoded, then accepted, into one object, fields
- * in order. Planned and compiled on the first read, so declaring an entity costs nothing when
- * its module loads.
+ * Reads by the plan `plan()` gives: each name decoded, then checked by its rule, into one
+ * object, fields in order. Planned and compiled on the first read, so declaring an entity
+ * costs nothing when its module loads.
  */
 const reader = (plan: () => ReadPlan): Reader => {
   let read: Reader | undefined;
   return (item) => {
-    if (read === undefined) {
-      const { names, decoders, accepts } = plan();
-      read = compiledReader(names, decoders, accepts);
-    }
+    read ??= compiledReader(plan());
     return read(item);
   };
 };
 
-const asDecoded = (value: unknown): unknown => value;
+const anyValue: Codec<unknown> = (value) => value;
 
 /** The attributes of `shape`, decoded, or `undefined` when a decoder reports. */
 /* @__NO_SIDE_EFFECTS__ */
@@ -105,42 +103,42 @@ export function fastAttributeReader<const Shape extends ItemShape>(
     return {
       names,
       decoders: names.map((name) => shape[name] as Codec<unknown>),
-      accepts: names.map(() => asDecoded),
+      rules: names.map(() => anyValue),
     };
   }) as (item: Readonly<Record<string, unknown>>) => Decoded<Shape> | undefined;
 }
 
+/** The plan of `entries`, decoded from attributes when `decode` is set. */
+const fieldPlan = (entries: readonly FieldEntry[], decode: boolean): ReadPlan => ({
+  names: entries.map(([name]) => name),
+  decoders: entries.map(([name, field]) => (decode ? field.decode?.(name) : undefined)),
+  rules: entries.map(([name, field]) => field.rule(name)),
+});
+
 /**
  * The entity of `tables` (every field an attribute, key fields included, as a place's ids
  * are), fields in declaration order: what the item parser's rules return for those attributes
- * when every field is sure of its value, else `undefined`.
+ * when every field passes its rule, else `undefined`.
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function fastFieldReader<const Tables extends readonly FieldTable[]>(
   tables: Tables,
 ): (item: Readonly<Record<string, unknown>>) => EntityOf<Tables> | undefined {
-  return reader(() => {
-    const entries = tables.flatMap((table) => Object.entries(table) as [string, Field<unknown>][]);
-    return {
-      names: entries.map(([name]) => name),
-      decoders: entries.map(([name, field]) => field.decode?.(name) as Codec<unknown>),
-      accepts: entries.map(([, field]) => field.accept),
-    };
-  }) as (item: Readonly<Record<string, unknown>>) => EntityOf<Tables> | undefined;
+  return reader(() => fieldPlan(entriesOf(tables), true)) as (
+    item: Readonly<Record<string, unknown>>,
+  ) => EntityOf<Tables> | undefined;
 }
 
 /**
- * The entity `fields` accept from a candidate's values (no attribute decoding), fields in
- * order, or `undefined` when one refuses: the fast acceptance of a declaration's rules.
+ * The entity `fields` give for a candidate's values (no attribute decoding), fields in order,
+ * or `undefined` when one fails its rule: the fast acceptance of a declaration's rules.
  * @internal
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function fastValueReader<Entity>(
-  fields: readonly (readonly [string, Field<unknown>])[],
+  fields: readonly FieldEntry[],
 ): (candidate: Readonly<Record<string, unknown>>) => Entity | undefined {
-  return reader(() => ({
-    names: fields.map(([name]) => name),
-    decoders: fields.map(() => asDecoded),
-    accepts: fields.map(([, field]) => field.accept),
-  })) as (candidate: Readonly<Record<string, unknown>>) => Entity | undefined;
+  return reader(() => fieldPlan(fields, false)) as (
+    candidate: Readonly<Record<string, unknown>>,
+  ) => Entity | undefined;
 }

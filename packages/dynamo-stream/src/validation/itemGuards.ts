@@ -53,19 +53,6 @@ export const looseS: Codec<string | null> = /* @__PURE__ */ rawAttribute((value)
 );
 
 /**
- * `{"S": …}` → the string, `{"NULL": true}` → `null`, absence → `undefined`; any other
- * type is an issue. Lets a reader tell "missing" from "NULL" (e.g. `places_api_version`).
- */
-export const optionalS: Codec<string | null | undefined> = /* @__PURE__ */ rawAttribute(
-  (value, issues) => {
-    if (value === undefined) return undefined;
-    if (typeof value.S === 'string') return value.S;
-    if (value.NULL === true) return null;
-    return customIssue(issues, 'expected {"S": string} or {"NULL": true}', value);
-  },
-);
-
-/**
  * The integer of an `{"N": …}` attribute, or `null` when the attribute is absent, `NULL`,
  * of another type, or not an integer (Python's `_get_n` falls back to its default).
  */

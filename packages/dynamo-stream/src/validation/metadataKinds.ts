@@ -1,7 +1,7 @@
 import type { AttributeValue } from '../types.js';
 import { type Codec, nullableS, S, stringList } from './attributes.js';
-import { enumMessage, isTimestamp } from './entityParts.js';
-import { type Field, REFUSED } from './field.js';
+import { enumMessage } from './entityParts.js';
+import type { Field } from './field.js';
 import { invalidTypeMessageFor } from './invalidType.js';
 import { array, check, string } from './rules.js';
 import { isIsoTimestamp } from './validators.js';
@@ -32,7 +32,6 @@ export function textOrEmpty(write: 'S' | 'null-if-empty' = 'S'): Field<string> {
   return {
     decode: () => stringOrEmpty,
     rule: (name) => string(`${name} must be a string`),
-    accept: (value) => (typeof value === 'string' ? value : REFUSED),
     write: write === 'S' ? writeS : writeNullIfEmpty,
   };
 }
@@ -52,7 +51,6 @@ export function emptyOrOneOf<T extends string>(values: readonly T[], label: stri
         `${name} must be a string`,
         check(isAllowed, (input) => enumMessage(label, values, input)),
       ) as Codec<T | ''>,
-    accept: (value) => (isAllowed(value) ? value : REFUSED),
     write: writeNullIfEmpty,
   };
 }
@@ -70,22 +68,9 @@ export function isoformatTimestamp(): Field<string> {
         `${name} must be a string`,
         check(isIsoTimestamp, (input) => `Invalid isoformat string: '${String(input)}'`),
       ),
-    accept: (value) => (isTimestamp(value) ? value : REFUSED),
     write: writeS,
   };
 }
-
-/** A copy of `value` when it is a list of unique non-empty strings, else {@link REFUSED}. */
-const acceptStringSet = (value: unknown): string[] | typeof REFUSED => {
-  if (!Array.isArray(value)) return REFUSED;
-  const strings: string[] = new Array(value.length);
-  for (let index = 0; index < value.length; index += 1) {
-    const entry: unknown = value[index];
-    if (typeof entry !== 'string' || entry === '') return REFUSED;
-    strings[index] = entry;
-  }
-  return new Set(strings).size === strings.length ? strings : REFUSED;
-};
 
 /**
  * A DynamoDB string set: unique non-empty strings, read from `{"SS"}` (sorted) or an `L` of
@@ -104,7 +89,6 @@ export function stringSet(): Field<string[]> {
         check((values) => new Set(values).size === values.length, message),
       );
     },
-    accept: acceptStringSet,
     write: (values) => (values.length > 0 ? { SS: [...values] } : undefined),
   };
 }

@@ -4,13 +4,12 @@ import {
   N,
   nullableBOOL,
   nullableN,
-  recordCopy,
   S,
   stringList,
   unmarshallMap,
 } from './attributes.js';
-import { addIssue, isFiniteNumber, isTimestamp } from './entityParts.js';
-import { type Field, REFUSED, type Refused } from './field.js';
+import { addIssue } from './entityParts.js';
+import type { Field } from './field.js';
 import { pythonRepr, rawAttribute } from './itemGuards.js';
 import {
   array,
@@ -46,31 +45,11 @@ export function checkedText(...checks: Check<string>[]): Field<string> {
   return {
     decode: () => S,
     rule: (name) => string(`${name} must be a string`, ...checks),
-    accept: (value) => {
-      if (typeof value !== 'string') return REFUSED;
-      for (const rule of checks) if (!rule.test(value)) return REFUSED;
-      return value;
-    },
     write: writeS,
   };
 }
 
 const isNonBlank = (value: string): boolean => value.trim() !== '';
-
-/** A copy of a list of non-blank strings without its repeats (the rule's value), else refused. */
-const acceptUniqueTexts = (value: unknown): string[] | Refused => {
-  if (!Array.isArray(value)) return REFUSED;
-  for (const entry of value as unknown[]) {
-    if (typeof entry !== 'string' || !isNonBlank(entry)) return REFUSED;
-  }
-  // The rule's `[...new Set(list)]`, without building a Set for the usual short lists.
-  const list = value as string[];
-  if (list.length > 16) return [...new Set(list)];
-  for (let index = 1; index < list.length; index += 1) {
-    if (list.lastIndexOf(list[index] as string, index - 1) !== -1) return [...new Set(list)];
-  }
-  return list.slice();
-};
 
 /**
  * A list of non-blank strings (`{"L"}` of `{"S"}`, or a legacy `{"SS"}` read sorted; NULL or
@@ -85,7 +64,6 @@ export function uniqueTextList(): Field<string[]> {
       const nonBlank = check((list: string[]) => list.every(isNonBlank), message);
       return map(array(string(message), message, nonBlank), (list) => [...new Set(list)]);
     },
-    accept: acceptUniqueTexts,
     write: (value) => (value.length > 0 ? writeStringList(value) : undefined),
   };
 }
@@ -126,7 +104,6 @@ export function dictionary(entity: string): Field<Record<string, unknown>> {
   return {
     decode: (name) => mapOrJson(name, entity),
     rule: (name) => dictionaryRule(`${name} must be a dictionary`),
-    accept: (value) => recordCopy(value) ?? REFUSED,
     write: (value) => (Object.keys(value).length > 0 ? writeNativeMap(value) : undefined),
   };
 }
@@ -144,8 +121,6 @@ export function coordinate(limit: number): Field<number | null> {
       const message = (input: unknown): string => `${name} out of range: ${pythonRepr(input)}`;
       return nullable(number(message, check(inRange, message)));
     },
-    accept: (value) =>
-      value === null || (isFiniteNumber(value) && inRange(value)) ? value : REFUSED,
     write: writeUnlessNull(writeFloat),
   };
 }
@@ -156,7 +131,6 @@ export function nullableFlag(): Field<boolean | null> {
   return {
     decode: () => nullableBOOL,
     rule: (name) => nullable(boolean(`${name} must be a boolean or None`)),
-    accept: (value) => (value === null || typeof value === 'boolean' ? value : REFUSED),
     write: writeUnlessNull(writeBool),
   };
 }
@@ -175,7 +149,6 @@ export function unitInterval(): Field<number> {
         `${name} must be between 0.0 and 1.0, got ${pythonRepr(input)}`;
       return number(message, check(inRange, message));
     },
-    accept: (value) => (isFiniteNumber(value) && inRange(value) ? value : REFUSED),
     write: writeFloat,
   };
 }
@@ -192,7 +165,6 @@ export function nullableDatetime(): Field<string | null> {
       const iso = check(isIsoTimestamp, (input) => `Invalid isoformat string: '${String(input)}'`);
       return nullable(string(`${name} must be a datetime`, iso));
     },
-    accept: (value) => (value === null || isTimestamp(value) ? value : REFUSED),
     write: writeUnlessNull(writeS),
   };
 }

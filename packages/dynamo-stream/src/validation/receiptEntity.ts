@@ -16,12 +16,11 @@ import {
   type DeclaredEntity,
   declareEntity,
   type EntityDeclaration,
-  entriesOf,
   type ItemChecks,
   type PrimaryKey,
   shapeOf,
 } from './declareEntity.js';
-import type { EntityOf, FieldTable } from './field.js';
+import { type EntityOf, entriesOf, type FieldTable } from './field.js';
 
 /**
  * Declares a receipt-scoped entity (an item under `IMAGE#<uuid>` with a `RECEIPT#…` sort key)

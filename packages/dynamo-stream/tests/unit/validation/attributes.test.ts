@@ -9,7 +9,6 @@ import {
   intList,
   intN,
   itemParser,
-  nativeMap,
   nullableIntList,
   nullableS,
   point,
@@ -26,7 +25,7 @@ const itemSchema = <Shape extends ItemShape, Entity>(
 
 describe('Function: itemParser (wrapped by zodItemSchema)', () => {
   const schema = itemSchema(
-    { name: S, count: intN, note: nullableS, tags: stringList, where: point, extra: nativeMap },
+    { name: S, count: intN, note: nullableS, tags: stringList, where: point },
     (decoded) => decoded,
   );
 
@@ -37,7 +36,6 @@ describe('Function: itemParser (wrapped by zodItemSchema)', () => {
       count: { N: ' 0042 ' },
       tags: { SS: ['b', 'a'] },
       where: { M: { x: { N: '0.5' }, y: { N: '1' } } },
-      extra: { M: { k: { N: '2' }, l: { L: [{ S: 'x' }] } } },
     });
 
     // Assess
@@ -47,7 +45,6 @@ describe('Function: itemParser (wrapped by zodItemSchema)', () => {
       note: null,
       tags: ['a', 'b'],
       where: { x: 0.5, y: 1 },
-      extra: { k: 2, l: ['x'] },
     });
   });
 
