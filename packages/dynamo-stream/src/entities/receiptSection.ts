@@ -8,7 +8,6 @@ import {
   nullableIntList,
   nullableN,
   nullableS,
-  prefixIssues,
   S,
 } from '../validation/attributes.js';
 import { declaredItemSchema, declaredSchema } from '../validation/declaredSchemas.js';
@@ -16,7 +15,17 @@ import { enumMessage, isoTimestamp, nullableUnitInterval } from '../validation/e
 import type { EntityOf, Field } from '../validation/field.js';
 import { imageId, nullableText, positiveId, timestamp } from '../validation/fieldKinds.js';
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
-import { check, int, nullable, oneOf, reject, string } from '../validation/rules.js';
+import {
+  array,
+  type Check,
+  check,
+  int,
+  minLength,
+  nullable,
+  oneOf,
+  reject,
+  string,
+} from '../validation/rules.js';
 import { writeFloat, writeIntList, writeS, writeUnlessNull } from '../validation/writers.js';
 import { SectionType, ValidationStatus, VerificationStatus } from './enums.js';
 
@@ -71,60 +80,22 @@ interface IdListMessages {
   readonly duplicate?: string;
 }
 
-/** What zod's length checks run on: anything not nullish with a `length`. */
-const hasLength = (value: unknown): value is { length: unknown } =>
-  value !== null && value !== undefined && (value as { length?: unknown }).length !== undefined;
-
-/**
- * A list of integers `>= 0`, then the `empty` and `duplicate` checks, reproducing zod's
- * `z.array(z.int().check(z.gte(0))).check(z.minLength(1), z.refine(isUnique))`: every bad
- * element is reported; the length check runs on anything with a `length`, even a value
- * that is not an array (`''` reports both messages); the duplicate check runs unless the
- * value is not an array or an element is not an integer (negative or unsafe integers do
- * not stop it).
- */
-const idList = (messages: IdListMessages): Codec<number[]> => {
+/** A list of integers `>= 0`, then the `empty` and `duplicate` checks when given. */
+const idList = ({
+  notAList,
+  notAnInteger,
+  negative,
+  empty,
+  duplicate,
+}: IdListMessages): Codec<number[]> => {
+  const checks: Check<number[]>[] = [];
+  if (empty !== undefined) checks.push(minLength(1, empty));
+  if (duplicate !== undefined) checks.push(check(isUnique, duplicate));
   const element = int(
-    messages.notAnInteger,
-    check((value) => value >= 0, messages.negative),
+    notAnInteger,
+    check((value) => value >= 0, negative),
   );
-  const { notAList, empty, duplicate } = messages;
-  return (value, issues) => {
-    let valid = true;
-    let typed = true;
-    let ids: number[] = [];
-    if (Array.isArray(value)) {
-      ids = new Array(value.length);
-      for (let index = 0; index < value.length; index += 1) {
-        const id: unknown = value[index];
-        const start = issues.length;
-        if (element(id, issues) === INVALID) {
-          prefixIssues(issues, start, index);
-          valid = false;
-          if (!Number.isInteger(id)) typed = false;
-        }
-        ids[index] = id as number;
-      }
-    } else {
-      issues.push({
-        code: 'invalid_type',
-        path: [],
-        message: notAList,
-        input: value,
-      });
-      valid = false;
-      typed = false;
-    }
-    if (empty !== undefined && hasLength(value) && !((value.length as number) >= 1)) {
-      reject(issues, empty, value);
-      valid = false;
-    }
-    if (duplicate !== undefined && typed && !isUnique(ids)) {
-      reject(issues, duplicate, ids);
-      valid = false;
-    }
-    return valid ? ids : INVALID;
-  };
+  return array(element, notAList, ...checks);
 };
 
 /** An optional id list: `null`, or a list of ids `>= 0` checked as `messages` says. */

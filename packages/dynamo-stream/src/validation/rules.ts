@@ -27,11 +27,6 @@ export type Message = string | ((input: unknown) => string);
 export interface Check<T> {
   readonly test: (value: T) => boolean;
   readonly message: Message;
-  /**
-   * Also run after a wrong type, on any input with a `length` (zod's length checks do:
-   * `[]` against a non-empty string rule reports the type and the length).
-   */
-  readonly onAnyLength?: boolean | undefined;
 }
 
 const textOf = (message: Message, input: unknown): string =>
@@ -41,30 +36,9 @@ const textOf = (message: Message, input: unknown): string =>
 export const reject = (issues: IssueSink, message: Message, input: unknown): Invalid =>
   customIssue(issues, textOf(message, input), input);
 
-/**
- * Pushes an `invalid_type` issue at the value, then runs the length checks among `checks`
- * when the input has a `length`, and returns {@link INVALID}.
- */
-const wrongType = (
-  issues: IssueSink,
-  message: Message,
-  input: unknown,
-  checks: readonly Check<never>[] = [],
-): Invalid => {
-  issues.push({
-    code: 'invalid_type',
-    path: [],
-    message: textOf(message, input),
-    input,
-  });
-  if (input === null || input === undefined) return INVALID;
-  const { length } = input as { length?: unknown };
-  if (length === undefined) return INVALID;
-  for (const check of checks) {
-    if (check.onAnyLength === true && !(check.test as (value: unknown) => boolean)(input)) {
-      reject(issues, check.message, input);
-    }
-  }
+/** Pushes an `invalid_type` issue at the value and returns {@link INVALID}. */
+const wrongType = (issues: IssueSink, message: Message, input: unknown): Invalid => {
+  issues.push({ code: 'invalid_type', path: [], message: textOf(message, input), input });
   return INVALID;
 };
 
@@ -86,11 +60,10 @@ export const check = <T>(test: (value: T) => boolean, message: Message): Check<T
   message,
 });
 
-/** zod's `minLength`: at least `min` characters or items (see {@link Check.onAnyLength}). */
+/** At least `min` characters or items. */
 export const minLength = (min: number, message: Message): Check<{ readonly length: number }> => ({
-  test: (value) => ((value as { length?: unknown }).length as number) >= min,
+  test: (value) => value.length >= min,
   message,
-  onAnyLength: true,
 });
 
 /** A string, then `checks`. */
@@ -99,7 +72,7 @@ export const string =
   (value, issues) =>
     typeof value === 'string'
       ? runChecks(value, checks, issues)
-      : wrongType(issues, message, value, checks);
+      : wrongType(issues, message, value);
 
 /** A finite number (what `z.number()` accepts), then `checks`. */
 export const number =
@@ -178,7 +151,7 @@ export const refine =
 export const array =
   <T>(element: Codec<T>, message: Message, ...checks: Check<T[]>[]): Codec<T[]> =>
   (value, issues) => {
-    if (!Array.isArray(value)) return wrongType(issues, message, value, checks);
+    if (!Array.isArray(value)) return wrongType(issues, message, value);
     const result: T[] = new Array(value.length);
     let valid = true;
     for (let index = 0; index < value.length; index += 1) {
