@@ -13,16 +13,15 @@ import { formatPythonFloat, isIsoTimestamp, isValidUuid } from './validators.js'
 
 /**
  * Building blocks shared by the entity schemas: field validators with the Python entities'
- * messages, the fast acceptance paths that skip zod for valid entities, and the glue that
- * lets an item schema reuse its entity's rules.
+ * messages, an entity's rules with their fast path for valid entities, and the glue that lets
+ * an item schema reuse its entity's rules.
  */
 
 /**
  * An entity's validation. `rules` builds (on first use) the plain-code rules, which
- * decide every case and report the Python messages. `accept` is a shortcut for valid
- * entities: it returns exactly what the rules would return for `candidate` when it
- * certainly satisfies them, and `undefined` otherwise, so the rules only run to decide
- * the doubtful cases and to report.
+ * decide every case and report the Python messages. `accept` is the fast path for valid
+ * entities: the same field rules run straight through, without reporting, returning the
+ * entity or `undefined` at the first doubt, so the full rules only run to report.
  */
 export interface EntityRules<Entity> {
   readonly accept: (candidate: unknown) => Entity | undefined;
