@@ -234,6 +234,7 @@ export {
   type EntityDefinition,
   type EntityExtraction,
   type EntityRegistry,
+  type MessageTargets,
 } from './parsing/registry.js';
 export type {
   BuiltInEntities,

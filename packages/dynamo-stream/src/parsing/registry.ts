@@ -105,7 +105,8 @@ export function defineEntity<Entity, const Type extends string = string>(
 /**
  * Declares an entity type for a registry from a declared entity (see
  * `declareReceiptEntity`): its sort-key layout gives the matcher, its item parser the
- * schema, and its key reader the identity a REMOVE's message is built from.
+ * schema, its key fields the message, and its key reader the identity a REMOVE's message is
+ * built from.
  *
  * @example
  * ```ts
@@ -113,8 +114,7 @@ export function defineEntity<Entity, const Type extends string = string>(
  *   entityType: 'RECEIPT_LINE_ITEM',
  *   declaration: LINE_ITEM,
  *   relevantFields: ['description', 'amount'],
- *   extract: (item) => lineItemMessage(item),
- *   extractFromKeys: (ids) => lineItemMessage(ids),
+ *   targets: ['line_items'], // messages name entity_type and the key fields
  * });
  * ```
  */
@@ -126,21 +126,50 @@ export function defineEntity<Entity, Identity, const Type extends string = strin
 ): EntityDefinition<unknown, Type> {
   if (!('declaration' in definition))
     return definition as unknown as EntityDefinition<unknown, Type>;
-  const { declaration, extractFromKeys, ...rest } = definition;
-  const { sortKey, itemParser, keyReader } = declaration;
+  const { declaration, targets, extract, extractFromKeys, ...rest } = definition;
+  const { sortKey, itemParser, keyReader, keyNames } = declaration;
+  const message =
+    targets === undefined ? undefined : identityMessage(rest.entityType, keyNames, targets);
+  const fromIdentity = extractFromKeys ?? message;
   return {
     ...rest,
     matchesSortKey: definition.matchesSortKey ?? ((sk) => matchesReceiptSortKey(sortKey, sk)),
     itemSchema: itemParser,
+    extract: extract ?? message,
     extractFromKeys:
-      extractFromKeys === undefined
+      fromIdentity === undefined
         ? undefined
         : (keys: { readonly pk: string; readonly sk: string }) => {
             const identity = keyReader(keys);
-            return identity === undefined ? undefined : extractFromKeys(identity);
+            return identity === undefined ? undefined : fromIdentity(identity as never);
           },
   } as unknown as EntityDefinition<unknown, Type>;
 }
+
+/**
+ * The message of an entity or of the identity its keys hold: `entity_type`, then the key
+ * fields in declaration order (the wire order, spec §8.5), sent to `targets`.
+ */
+const identityMessage =
+  <Identity>(
+    entityType: string,
+    keyNames: readonly string[],
+    targets: MessageTargets<Identity>,
+  ): ((identity: Identity) => EntityExtraction) =>
+  (identity) => {
+    const values = identity as Readonly<Record<string, unknown>>;
+    const entityData: Record<string, unknown> = { entity_type: entityType };
+    for (const name of keyNames) entityData[name] = values[name];
+    return {
+      entityData: entityData as unknown as EntityData,
+      targets: typeof targets === 'function' ? targets(identity) : targets,
+    };
+  };
+
+/** The queues of an entity's messages: fixed, or chosen from the identity. */
+export type MessageTargets<Identity> =
+  | readonly TargetQueue[]
+  | ((identity: Identity) => readonly TargetQueue[]);
 
 /**
  * What {@link defineEntity} takes for a declared entity: the registry facts that are not in
@@ -157,6 +186,7 @@ export interface DeclaredEntityDefinition<Entity, Identity, Type extends string 
       readonly pk: string;
       readonly sk: string;
     }) => Identity | undefined;
+    readonly keyNames: readonly string[];
   };
   /**
    * True when a sort key belongs to this type.
@@ -165,11 +195,22 @@ export interface DeclaredEntityDefinition<Entity, Identity, Type extends string 
   readonly matchesSortKey?: ((sk: string) => boolean) | undefined;
   /** Fields compared between old and new images; a change in any of them is a message. */
   readonly relevantFields: readonly string[];
-  /** Builds the message payload and targets of a parsed entity. */
+  /**
+   * Where the entity's messages go. With it, a message is built from the key fields alone
+   * (`entity_type`, then the key fields in declaration order), from a parsed entity and from
+   * a REMOVE's keys alike, so the two always agree.
+   */
+  readonly targets?: MessageTargets<Identity> | undefined;
+  /**
+   * Builds the message payload and targets of a parsed entity, for a message that carries
+   * more than the key fields.
+   * @default the message {@link DeclaredEntityDefinition.targets} describes
+   */
   readonly extract?: ((entity: Entity) => EntityExtraction | null) | undefined;
   /**
    * Builds a REMOVE's message from the identity the keys hold, as
    * {@link EntityDefinition.extractFromKeys} does from the keys.
+   * @default the message {@link DeclaredEntityDefinition.targets} describes
    */
   readonly extractFromKeys?: ((identity: Identity) => EntityExtraction | undefined) | undefined;
   /** Whether an INSERT produces a message. */

@@ -93,6 +93,8 @@ export interface ReceiptEntity<Entity, KeyInput, Keys, Identity>
   readonly sortKey: ReceiptKeyLayout;
   /** Reads the key fields (the identity) from a record's keys alone, with their rules. */
   readonly keyReader: KeyIdentityReader<Identity>;
+  /** The names of the key fields, in declaration order: what a stream message identifies. */
+  readonly keyNames: readonly string[];
 }
 
 /** Which key attribute each key field is read from, so its issues are reported there. */
@@ -167,5 +169,6 @@ export function declareReceiptEntity<
     keyReader: keyIdentityReader(sortKey, () =>
       shapeOf(entriesOf([keyFields])),
     ) as KeyIdentityReader<Identity>,
+    keyNames: Object.keys(keyFields),
   };
 }

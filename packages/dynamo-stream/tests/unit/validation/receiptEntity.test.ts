@@ -5,7 +5,6 @@ import {
   declaredItemSchema,
   declareReceiptEntity,
   defineEntity,
-  type EntityExtraction,
   type EntityOf,
   type Field,
   fields,
@@ -29,20 +28,11 @@ const LINE_ITEM = declareReceiptEntity({
   keyFields: KEY,
   fields: [ATTRIBUTES],
 });
-const message = (item: Pick<LineItem, 'image_id' | 'receipt_id'>): EntityExtraction => ({
-  entityData: {
-    entity_type: 'RECEIPT_LINE_ITEM',
-    image_id: item.image_id,
-    receipt_id: item.receipt_id,
-  },
-  targets: ['line_items'],
-});
 const LineItemDefinition = defineEntity({
   entityType: 'RECEIPT_LINE_ITEM',
   declaration: LINE_ITEM,
   relevantFields: ['description', 'amount'],
-  extract: message,
-  extractFromKeys: message,
+  targets: ['line_items'],
 });
 const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
 
@@ -98,10 +88,21 @@ describe('Function: declareReceiptEntity, with defineEntity (a user-declared ent
     // Act
     const messages = buildMessagesFromRecords(records, { registry });
 
-    // Assess
-    expect(messages.map((entry) => [entry.eventName, entry.entityType, entry.changes])).toEqual([
-      ['MODIFY', 'RECEIPT_LINE_ITEM', { amount: { old: 2.5, new: 3 } }],
-      ['REMOVE', 'RECEIPT_LINE_ITEM', {}],
+    // Assess: the message names the key fields, from the image and from the keys alike.
+    const entityData = {
+      entity_type: 'RECEIPT_LINE_ITEM',
+      image_id: IMAGE_ID,
+      receipt_id: 1,
+      item_id: 2,
+    };
+    expect(messages.map((entry) => [entry.eventName, entry.changes, entry.collections])).toEqual([
+      ['MODIFY', { amount: { old: 2.5, new: 3 } }, ['line_items']],
+      ['REMOVE', {}, ['line_items']],
+    ]);
+    expect(messages.map((entry) => entry.entityData)).toEqual([entityData, entityData]);
+    expect(messages.map((entry) => Object.keys(entry.entityData))).toEqual([
+      Object.keys(entityData),
+      Object.keys(entityData),
     ]);
   });
 
@@ -118,8 +119,8 @@ describe('Function: declareReceiptEntity, with defineEntity (a user-declared ent
     ]);
   });
 
-  it("takes the README's inline extract, typed by the declaration", () => {
-    // Prepare: the README's definition, word for word.
+  it('takes an extract of its own, typed by the declaration, in place of the key-field message', () => {
+    // Prepare
     const LineItemReadme = defineEntity({
       entityType: 'RECEIPT_LINE_ITEM',
       declaration: LINE_ITEM,
