@@ -1,0 +1,42 @@
+/**
+ * How much each scenario does. The quick profile runs inside `npm test` on every
+ * submission; the full one (`npm run reliability`) is the figures the README quotes.
+ */
+export interface ReliabilityProfile {
+  readonly name: 'quick' | 'full';
+  /** Stream records generated and mutated through `buildStreamMessages`. */
+  readonly streamRecords: number;
+  /** SQS bodies generated and mutated through `decodeSqsRecords` and `processCollectionUpdates`. */
+  readonly wireBodies: number;
+  /** Byte flips in stored snapshots and deltas. */
+  readonly corruptions: number;
+  /** Delivery orders tried for one run's messages (each shuffled, with duplicates). */
+  readonly redeliveries: number;
+}
+
+const PROFILES: Readonly<Record<ReliabilityProfile['name'], ReliabilityProfile>> = {
+  quick: {
+    name: 'quick',
+    streamRecords: 20_000,
+    wireBodies: 2_000,
+    corruptions: 200,
+    redeliveries: 10,
+  },
+  full: {
+    name: 'full',
+    streamRecords: 100_000,
+    wireBodies: 10_000,
+    corruptions: 1_000,
+    redeliveries: 50,
+  },
+};
+
+/** The profile `RELIABILITY_PROFILE` names (`quick` when unset). */
+export const profile: ReliabilityProfile = (() => {
+  const name = process.env['RELIABILITY_PROFILE'] ?? 'quick';
+  const chosen = PROFILES[name as ReliabilityProfile['name']];
+  if (chosen === undefined) {
+    throw new Error(`RELIABILITY_PROFILE must be 'quick' or 'full', got '${name}'`);
+  }
+  return chosen;
+})();

@@ -1,0 +1,22 @@
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+/**
+ * The reliability suite: system-level evidence that nothing is lost under hostile input,
+ * faults and load, measured as figures. `npm test` runs the quick profile; `npm run
+ * reliability` the full one (`RELIABILITY_PROFILE=full`). Each scenario records its figures,
+ * and the report prints them as one table when the run ends.
+ */
+const config: UserWorkspaceConfig = defineProject({
+  resolve: { conditions: ['@receipt-chroma/source'] },
+  ssr: { resolve: { conditions: ['@receipt-chroma/source'] } },
+  test: {
+    name: 'reliability',
+    root: import.meta.dirname,
+    include: ['scenarios/**/*.test.ts'],
+    globalSetup: ['./lib/report.ts'],
+    setupFiles: ['../scripts/vitest/failOnConsole.ts'],
+    testTimeout: 1_200_000,
+    hookTimeout: 300_000,
+  },
+});
+export default config;
