@@ -179,7 +179,20 @@ export const safeDecodeStreamMessage = (body: string): SafeDecodeStreamMessageRe
       }),
     };
   }
-  const result = StreamMessageWireSchema.safeParse(parsed);
+  let result: ReturnType<typeof StreamMessageWireSchema.safeParse>;
+  try {
+    result = StreamMessageWireSchema.safeParse(parsed);
+  } catch (error) {
+    // JSON.parse is iterative, but zod checks `changes` values (`z.json()`) recursively: a
+    // body nested deeper than the stack allows throws a RangeError instead of an issue.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      success: false,
+      error: new MessageDecodeError(`Message body could not be validated (${reason})`, [], {
+        cause: error,
+      }),
+    };
+  }
   if (!result.success) {
     return {
       success: false,

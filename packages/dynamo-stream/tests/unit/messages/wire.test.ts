@@ -226,6 +226,29 @@ describe('Function: safeDecodeStreamMessage', () => {
       );
     }
   });
+
+  it('returns the error for a change value nested deeper than the stack, instead of throwing', () => {
+    // Prepare: JSON.parse takes any depth; validating `changes` used to overflow the stack
+    const depth = 100_000;
+    const wire = JSON.parse(PLACE_MESSAGE_BODY);
+    wire.changes.merchant_name = { old: 'a', new: 'b' };
+    const body = JSON.stringify(wire).replace(
+      '"old":"a"',
+      `"old":${'['.repeat(depth)}${']'.repeat(depth)}`,
+    );
+
+    // Act
+    const result = safeDecodeStreamMessage(body);
+
+    // Assess
+    expect(result).toMatchObject({ success: false });
+    if (!result.success) {
+      expect(result.error).toBeInstanceOf(MessageDecodeError);
+      expect(result.error.message).toMatch(/^Message body could not be validated \(.+\)$/);
+      expect(result.error.cause).toBeInstanceOf(RangeError);
+    }
+    expect(() => decodeStreamMessage(body)).toThrow(MessageDecodeError);
+  });
 });
 
 describe('Schema: StreamMessageWireSchema', () => {
