@@ -1,8 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { createRandom } from '../../bench/data/generateEvents.mjs';
-
-/** The seeded generator of `bench/data/generateEvents.mjs`. */
-export type Random = ReturnType<typeof createRandom>;
+import type { Random } from './random.js';
 
 /** A stream record as JSON holds it: anything may be anywhere. */
 type Loose = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import type { SqsRecordLike } from '@receipt-chroma/chroma-compaction';
 import { EntityType } from '@receipt-chroma/dynamo-stream';
-import type { createRandom } from '../../bench/data/generateEvents.mjs';
+import type { Random } from './random.js';
 import type { WireQueue } from './wireWorld.js';
 
 /**
@@ -17,9 +17,6 @@ import type { WireQueue } from './wireWorld.js';
  * - `inert`: a well-formed message of an entity type the collection has no use for (an
  *   unknown type, e.g. a consumer's own entity): `skipped` and nothing written.
  */
-
-/** The seeded generator of `bench/data/generateEvents.mjs`. */
-export type Random = ReturnType<typeof createRandom>;
 
 /** What the compactor must do with a record. */
 export type Verdict = 'good' | 'bad' | 'inert';

@@ -8,9 +8,10 @@ import {
 } from '@receipt-chroma/dynamo-stream';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createRandom, generateEvents } from '../../bench/data/generateEvents.mjs';
+import { generateEvents } from '../../bench/data/generateEvents.mjs';
 import { recordFigures } from '../lib/figures.js';
 import { profile } from '../lib/profile.js';
+import { seededRandom } from '../lib/random.js';
 import { copyRecord, STREAM_MUTATIONS } from '../lib/streamMutations.js';
 
 /** Records per `buildStreamMessages` call, as a Lambda batch delivers them. */
@@ -102,7 +103,7 @@ const bump = (counts: Map<string, number>, key: string): void => {
 describe('Scenario: stream fuzzing', () => {
   it('never throws, gives every record a message or a reason, and keeps the valid records exact', () => {
     // Prepare: the benchmark's realistic mix, every record with its own eventID, half damaged.
-    const random = createRandom(20261207);
+    const random = seededRandom(20261207);
     const clean = generateEvents({ count: profile.streamRecords, seed: 7 }).map(
       (record, index): DynamoDBRecord => ({ ...record, eventID: `fuzz-${index}` }),
     );

@@ -5,9 +5,9 @@ import {
   toBatchItemFailures,
 } from '@receipt-chroma/chroma-compaction';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../bench/data/generateEvents.mjs';
 import { recordFigures } from '../lib/figures.js';
 import { profile } from '../lib/profile.js';
+import { seededRandom } from '../lib/random.js';
 import {
   type FuzzedBatch,
   type FuzzedRecord,
@@ -163,7 +163,7 @@ const tally = (values: readonly string[]): Record<string, number> => {
 describe('Scenario: wire fuzzing', () => {
   it(`fails exactly the bad ones of ${profile.wireBodies.toLocaleString('en-US')} fuzzed SQS bodies and applies every good one`, async () => {
     // Prepare
-    const batches = fuzzWireBatches(createRandom(SEED), wireGoodBodies(), profile.wireBodies);
+    const batches = fuzzWireBatches(seededRandom(SEED), wireGoodBodies(), profile.wireBodies);
     const records = batches.flatMap(({ records }) => records);
 
     // Act

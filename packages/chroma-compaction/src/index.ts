@@ -203,6 +203,7 @@ export {
   type RecomputeSectionLabelsOptions,
   recomputeSectionLabels,
 } from './operations/recomputeSectionLabels.js';
+export { HISTORY_METADATA_KEYS } from './operations/historyKeys.js';
 export { removeWordLabels } from './operations/removeWordLabels.js';
 export {
   type DeletionResult,

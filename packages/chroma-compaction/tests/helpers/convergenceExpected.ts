@@ -7,6 +7,7 @@ import type {
 } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../../src/compaction/types.js';
 import { lineChromaId, wordChromaId } from '../../src/ids/chromaIds.js';
+import { HISTORY_METADATA_KEYS } from '../../src/operations/historyKeys.js';
 import { reconstructLabelMetadata } from '../../src/operations/labelMetadata.js';
 import { placeMetadataPatch } from '../../src/operations/receiptPlace.js';
 import {
@@ -53,12 +54,7 @@ import type {
  * - The timestamp keys below depend on the history (when a change was applied), not on the
  *   table, and are left out of the comparison.
  */
-export const HISTORY_DEPENDENT_KEYS: readonly string[] = [
-  'last_place_update',
-  'place_removed_at',
-  'last_label_update',
-  'labels_removed_at',
-];
+export const HISTORY_DEPENDENT_KEYS: readonly string[] = HISTORY_METADATA_KEYS;
 
 /** A patch without its `null` values: what a record holds after the patch is merged. */
 const present = (patch: MetadataPatch): Record<string, MetadataValue> =>
