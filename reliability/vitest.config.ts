@@ -13,7 +13,13 @@ const config: UserWorkspaceConfig = defineProject({
     name: 'reliability',
     root: import.meta.dirname,
     include: ['scenarios/**/*.test.ts'],
-    globalSetup: ['./lib/report.ts'],
+    // moto's server (S3, DynamoDB) and a local Chroma for the scenarios that need real
+    // services; the run fails, naming what to install, when one cannot start.
+    globalSetup: [
+      './lib/report.ts',
+      '../scripts/vitest/globalSetup.ts',
+      '../scripts/vitest/chromaSetup.ts',
+    ],
     setupFiles: ['../scripts/vitest/failOnConsole.ts'],
     testTimeout: 1_200_000,
     hookTimeout: 300_000,
