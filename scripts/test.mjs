@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * The project's single test command (`npm test`): type-checks, lints, builds, then runs every
- * vitest project, unit and integration. Integration projects start their own real
- * services (moto's server, Chroma) through `scripts/vitest/globalSetup.ts`; when a service
- * cannot start, the run fails with a message naming what to install. Ends with one line
- * `tests: N passed, N failed` for CI.
+ * vitest project: unit and integration (with coverage, which fails the run below its
+ * thresholds), then the reliability suite's quick profile. Integration and reliability
+ * projects start their own real services (moto's server, Chroma) through
+ * `scripts/vitest/globalSetup.ts`; when a service cannot start, the run fails with a message
+ * naming what to install. Ends with one line `tests: N passed, N failed` for CI.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const resultsFile = join(root, '.test-services', 'vitest-results.json');
 
 /** Runs a command in the repository root, inheriting output; returns its exit code. */
 const run = (command, args) => {
@@ -41,30 +41,53 @@ for (const [command, args] of steps) {
   }
 }
 
-mkdirSync(dirname(resultsFile), { recursive: true });
-rmSync(resultsFile, { force: true });
-const vitestCode = run('npx', [
-  'vitest',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${resultsFile}`,
-  ...process.argv.slice(2),
-]);
-
-let passed = 0;
-let failed = vitestCode === 0 ? 0 : 1;
-try {
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  passed = results.numPassedTests;
-  failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
-  if (vitestCode !== 0 && failed === 0) failed = 1;
-  if (results.numTotalTests === 0) {
-    console.error('No tests ran.');
-    failed = Math.max(failed, 1);
+/**
+ * Runs vitest with `args`, its JSON results written to `.test-services/<name>.json`; returns
+ * its exit code and the passed and failed test counts (a run that wrote no results, or ran
+ * no test, counts as failed).
+ */
+const vitest = (name, args) => {
+  const resultsFile = join(root, '.test-services', `${name}.json`);
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  rmSync(resultsFile, { force: true });
+  const code = run('npx', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${resultsFile}`,
+    ...args,
+  ]);
+  let passed = 0;
+  let failed = code === 0 ? 0 : 1;
+  try {
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    passed = results.numPassedTests;
+    failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
+    if (code !== 0 && failed === 0) failed = 1;
+    if (results.numTotalTests === 0) {
+      console.error(`No tests ran (${name}).`);
+      failed = Math.max(failed, 1);
+    }
+  } catch {
+    console.error(`vitest wrote no results (${name}); treating the run as failed.`);
   }
-} catch {
-  console.error('vitest wrote no results; treating the run as failed.');
-}
+  return { code, passed, failed };
+};
+
+// Unit and integration tests, with coverage of both packages' src/ (the thresholds in
+// vitest.config.ts fail the run); then the reliability suite's quick profile, which measures
+// figures rather than coverage.
+const runs = [
+  vitest('vitest-results', [
+    '--project=*:unit',
+    '--project=*:integration',
+    '--coverage.enabled',
+    ...process.argv.slice(2),
+  ]),
+  vitest('reliability-results', ['--project=reliability']),
+];
+const passed = runs.reduce((sum, { passed }) => sum + passed, 0);
+const failed = runs.reduce((sum, { failed }) => sum + failed, 0);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
-process.exit(vitestCode !== 0 || failed > 0 ? 1 : 0);
+process.exit(runs.some(({ code }) => code !== 0) || failed > 0 ? 1 : 0);
