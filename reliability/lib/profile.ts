@@ -12,6 +12,12 @@ export interface ReliabilityProfile {
   readonly corruptions: number;
   /** Delivery orders tried for one run's messages (each shuffled, with duplicates). */
   readonly redeliveries: number;
+  /** Publishing child processes killed with SIGKILL (each then checked and rerun). */
+  readonly killTrials: number;
+  /** Compactor processes contending for one collection's lock at once. */
+  readonly contenders: number;
+  /** Rounds of the contention scenario (each on a fresh collection). */
+  readonly contentionRounds: number;
 }
 
 const PROFILES: Readonly<Record<ReliabilityProfile['name'], ReliabilityProfile>> = {
@@ -21,6 +27,9 @@ const PROFILES: Readonly<Record<ReliabilityProfile['name'], ReliabilityProfile>>
     wireBodies: 2_000,
     corruptions: 200,
     redeliveries: 10,
+    killTrials: 12,
+    contenders: 8,
+    contentionRounds: 2,
   },
   full: {
     name: 'full',
@@ -28,6 +37,9 @@ const PROFILES: Readonly<Record<ReliabilityProfile['name'], ReliabilityProfile>>
     wireBodies: 10_000,
     corruptions: 1_000,
     redeliveries: 50,
+    killTrials: 60,
+    contenders: 20,
+    contentionRounds: 5,
   },
 };
 

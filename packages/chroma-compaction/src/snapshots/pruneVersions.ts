@@ -34,16 +34,19 @@ const listVersions = async (
   return complete;
 };
 
-/** The parent a version's manifest names; `undefined` without a readable manifest. */
+/**
+ * The parent a version's manifest names: `null` when it was the collection's first version
+ * (no pointer when it was published), `undefined` without a readable manifest.
+ */
 const parentOf = async (
   store: ObjectStore,
   keys: SnapshotKeys,
   version: string,
-): Promise<string | undefined> => {
+): Promise<string | null | undefined> => {
   const text = await readOptionalText(store, keys.object(version, SNAPSHOT_MANIFEST));
   if (text === undefined) return undefined;
   const parsed = parseSnapshotManifest(text);
-  return 'manifest' in parsed ? (parsed.manifest.parent ?? undefined) : undefined;
+  return 'manifest' in parsed ? parsed.manifest.parent : undefined;
 };
 
 /**
@@ -52,9 +55,11 @@ const parentOf = async (
  * version:
  *
  * - kept first are the current version's ancestors, followed through each manifest's
- *   `parent` (the versions the pointer really named); where that chain ends (a version the
+ *   `parent` (the versions the pointer really named); where that chain breaks (a version the
  *   Python package wrote has no manifest), the newest complete versions below it fill the
- *   remaining places;
+ *   remaining places. A chain that reaches the collection's first version (its manifest's
+ *   `parent` is `null`) is whole: nothing older was ever current, so nothing fills in (a
+ *   first publish killed after its `.snapshot_hash` would otherwise be kept for good);
  * - everything else older than the current version is deleted, so a version that never
  *   reached the pointer (its publisher died or lost the race) goes at the next publish;
  * - the current version and every version newer than it (a publisher may be uploading it)
@@ -74,17 +79,19 @@ export const pruneVersions = async (
     .sort()
     .reverse();
   const kept: string[] = [];
-  let link: string | undefined = current;
-  while (kept.length < keepVersions - 1 && link !== undefined) {
-    const parent: string | undefined = await parentOf(store, keys, link);
-    if (parent === undefined || !versions.has(parent) || parent >= link) break;
+  let link: string = current;
+  /** The chain reached the collection's first version: nothing older ever was current. */
+  let reachedFirst = false;
+  while (kept.length < keepVersions - 1) {
+    const parent: string | null | undefined = await parentOf(store, keys, link);
+    reachedFirst = parent === null;
+    if (parent === null || parent === undefined || !versions.has(parent) || parent >= link) break;
     kept.push(parent);
     link = parent;
   }
-  const below = link ?? current;
   for (const version of older) {
-    if (kept.length >= keepVersions - 1) break;
-    if (version < below && versions.get(version) === true && !kept.includes(version)) {
+    if (reachedFirst || kept.length >= keepVersions - 1) break;
+    if (version < link && versions.get(version) === true && !kept.includes(version)) {
       kept.push(version);
     }
   }

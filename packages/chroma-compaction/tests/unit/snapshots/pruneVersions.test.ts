@@ -104,6 +104,23 @@ describe('pruneVersions', () => {
     expect(result.kept).toEqual([id(3), id(2)]);
     expect(await versionsIn(store)).toEqual([id(2), id(3), id(5)]);
   });
+
+  it('deletes what first publishes killed before promotion left, below the first version', async () => {
+    // Prepare: 1 and 2 are first publishes killed after their hash (2 also after its
+    // manifest); 3 is the first version the pointer named, 4 the current one.
+    const store = storeIn();
+    await putVersion(store, id(1), { manifest: false });
+    await putVersion(store, id(2));
+    await putVersion(store, id(3));
+    await putVersion(store, id(4), { parent: id(3) });
+
+    // Act
+    const result = await pruneVersions(store, keys, id(4), 4);
+
+    // Assess
+    expect(result).toEqual({ kept: [id(3)], removed: [id(2), id(1)] });
+    expect(await versionsIn(store)).toEqual([id(3), id(4)]);
+  });
 });
 
 describe('version ids', () => {
