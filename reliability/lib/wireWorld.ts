@@ -374,6 +374,9 @@ export const seedWireWorld = async (): Promise<WireWorld> => {
   return { receipts, lines, words };
 };
 
+/** The receipts table's items after the edits, to seed a real table (e.g. on moto) with. */
+export const wireWorldItems = (): DynamoDBItem[] => worldParts().items;
+
 /** The queue bodies of the world's edits, per queue, as the producer would send them. */
 export const wireGoodBodies = (): Readonly<Record<WireQueue, readonly string[]>> => {
   const { messages, failures } = buildStreamMessages(worldParts().records, { now: BUILT_AT });
