@@ -149,10 +149,11 @@ export const safeParseChromaId = (id: string): SafeParseChromaIdResult => {
       ),
     };
   }
-  const imageId = parts[1] ?? '';
-  const receiptId = readNumber(parts[3] ?? '');
-  const lineId = readNumber(parts[5] ?? '');
-  const wordId = isWord ? readNumber(parts[7] ?? '') : 0;
+  // A line id has 6 parts and a word id 8 (checked above), so these indices all exist.
+  const imageId = parts[1] as string;
+  const receiptId = readNumber(parts[3] as string);
+  const lineId = readNumber(parts[5] as string);
+  const wordId = isWord ? readNumber(parts[7] as string) : 0;
   if (receiptId === undefined || lineId === undefined || wordId === undefined) {
     return {
       success: false,

@@ -52,7 +52,11 @@ const copyInto = (holder: Holder, key: string | number, value: JsonValue, slots:
     }
     return;
   }
-  for (const name in value) copyInto(copy as Holder, name, value[name] ?? null, slots);
+  // Own keys with a value only, as the body's encoder writes them.
+  for (const name of Object.keys(value)) {
+    const item = value[name];
+    if (item !== undefined) copyInto(copy as Holder, name, item, slots);
+  }
 };
 
 /**

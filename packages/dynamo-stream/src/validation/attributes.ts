@@ -354,10 +354,10 @@ const integersOfList = (list: readonly unknown[]): number[] | undefined => {
 
 /** The integers of a number set's texts, or `undefined` when one is not an integer. */
 const integersOfSet = (set: readonly unknown[]): number[] | undefined => {
-  if (!isStringArray(set)) return undefined;
   const integers: number[] = new Array(set.length);
   for (let index = 0; index < set.length; index += 1) {
-    const parsed = parsePythonInt(set[index] ?? '');
+    const text = set[index];
+    const parsed = typeof text === 'string' ? parsePythonInt(text) : undefined;
     if (parsed === undefined) return undefined;
     integers[index] = parsed;
   }

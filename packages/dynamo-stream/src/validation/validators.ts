@@ -37,7 +37,7 @@ const isValidDate = (text: string): boolean => {
   const month = Number(match[2]);
   const day = Number(match[3]);
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] as number);
   return day <= maxDay;
 };
 
@@ -78,7 +78,7 @@ const isCommonIsoTimestamp = (value: string): true | undefined => {
   const day = twoDigits(value, 8);
   if (century < 0 || yearInCentury < 0 || month < 1 || month > 12 || day < 1) return undefined;
   const year = century * 100 + yearInCentury;
-  const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] as number);
   if (year < 1 || day > maxDay) return undefined;
   // value[10] is the separator: Python accepts any single character there.
   const hour = twoDigits(value, 11);

@@ -124,6 +124,18 @@ describe('Function: parseChromaId', () => {
     expect(() => parseChromaId(id)).toThrow(InvalidChromaIdError);
   });
 
+  it('rejects a value that is not a string, naming it in the message', () => {
+    // Act
+    const result = safeParseChromaId(12 as unknown as string);
+
+    // Assess
+    expect(result.success).toBe(false);
+    const error = result.success ? undefined : result.error;
+    expect(error).toBeInstanceOf(InvalidChromaIdError);
+    expect(error?.message).toBe('Invalid Chroma id "12": not a string');
+    expect(error?.context).toEqual({ chromaId: '12' });
+  });
+
   it('names the id in the error context', () => {
     // Act
     const result = safeParseChromaId('IMAGE#abc');

@@ -3,7 +3,9 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
+import { ArchiveError } from '../../../src/archives/errors.js';
 import { packSnapshot } from '../../../src/archives/packSnapshot.js';
+import type { ObjectInfo, ObjectStore } from '../../../src/ports/objectStore.js';
 import { downloadSnapshot } from '../../../src/snapshots/downloadSnapshot.js';
 import {
   NoSnapshotError,
@@ -11,6 +13,7 @@ import {
   SnapshotIntegrityError,
 } from '../../../src/snapshots/errors.js';
 import {
+  MAX_SNAPSHOT_MANIFEST_BYTES,
   parseSnapshotManifest,
   serializeSnapshotManifest,
 } from '../../../src/snapshots/manifest.js';
@@ -277,6 +280,234 @@ describe('downloadSnapshot', () => {
         dest,
         'missing-object',
       );
+    });
+
+    /** A store whose listing of the version also holds `extra` (or reports `size` for every file). */
+    const listingWith = (
+      store: FileSystemObjectStore,
+      change: (objects: ObjectInfo[]) => ObjectInfo[],
+    ): ObjectStore => {
+      const changed = interceptStore(store, {});
+      changed.list = async (options) => {
+        const listing = await store.list(options);
+        return { ...listing, objects: change([...listing.objects]) };
+      };
+      return changed;
+    };
+
+    it('fails when the version holds only .snapshot_hash', async () => {
+      // Prepare
+      const { store, dest } = await setUp();
+      await store.put(keys.object('20250101_120000', '.snapshot_hash'), 'md5:x');
+
+      // Act
+      const error = await expectCheck(
+        downloadSnapshot({ store, collection: 'lines', version: '20250101_120000', dest }),
+        dest,
+        'missing-object',
+      );
+
+      // Assess
+      expect(error.message).toBe(
+        `Snapshot lines/20250101_120000: ${keys.version('20250101_120000')} holds no snapshot files`,
+      );
+    });
+
+    it('refuses a destination that is not empty, and leaves it as it was', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      await putFiles(store, dir, '20250101_120000');
+      await mkdir(dest);
+      await writeFile(join(dest, 'kept.txt'), 'kept');
+
+      // Act
+      const error = await downloadSnapshot({ store, collection: 'lines', dest }).catch(
+        (caught: unknown) => caught,
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(ArchiveError);
+      expect(error).toMatchObject({ reason: 'destination-not-empty' });
+      expect(await readdir(dest)).toEqual(['kept.txt']);
+    });
+
+    it('refuses an object whose name is not a path inside the snapshot', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      await putFiles(store, dir, '20250101_120000');
+      const escaping = `${keys.version('20250101_120000')}../escape.txt`;
+      const listing = listingWith(store, (objects) => [
+        ...objects,
+        { key: escaping, size: 1 } as ObjectInfo,
+      ]);
+
+      // Act
+      const error = await expectCheck(
+        downloadSnapshot({ store: listing, collection: 'lines', dest }),
+        dest,
+        'archive',
+      );
+
+      // Assess
+      expect(error.message).toBe(
+        `Snapshot lines/20250101_120000: object ${escaping} does not name a file inside the snapshot`,
+      );
+    });
+
+    it('fails when a file has another size than its listing', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      await putFiles(store, dir, '20250101_120000');
+      const listing = listingWith(store, (objects) =>
+        objects.map((object) =>
+          object.key.endsWith('/chroma.sqlite3') ? { ...object, size: object.size + 1 } : object,
+        ),
+      );
+
+      // Act
+      const error = await expectCheck(
+        downloadSnapshot({ store: listing, collection: 'lines', dest }),
+        dest,
+        'size',
+      );
+
+      // Assess
+      expect(error.message).toMatch(/: chroma\.sqlite3 has \d+ bytes; the listing says \d+$/);
+    });
+
+    it('rethrows a read error other than a missing object, removing what it wrote', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      await putFiles(store, dir, '20250101_120000');
+      const failing = interceptStore(store, {});
+      const failure = new Error('read refused');
+      failing.get = async (key) => {
+        if (key.endsWith('/chroma.sqlite3')) throw failure;
+        return store.get(key);
+      };
+
+      // Act
+      const error = await downloadSnapshot({ store: failing, collection: 'lines', dest }).catch(
+        (caught: unknown) => caught,
+      );
+
+      // Assess
+      expect(error).toBe(failure);
+      expect(await exists(dest)).toBe(false);
+    });
+  });
+
+  describe('checks before the download', () => {
+    it.each(['..', 'a/b', 'a\\b'])('refuses the version name %j', async (version) => {
+      // Prepare
+      const { store, dest } = await setUp();
+
+      // Act
+      const error = await expectCheck(
+        downloadSnapshot({ store, collection: 'lines', version, dest }),
+        dest,
+        'missing-version',
+      );
+
+      // Assess
+      expect(error.message).toBe(`Snapshot lines/${version}: "${version}" is not a version name`);
+    });
+
+    /** Publishes a snapshot and replaces its manifest with `text`. */
+    const withManifest = async (text: (version: string) => string) => {
+      const { store, dir, dest } = await setUp();
+      const { version } = await publishSnapshot({ store, collection: 'lines', dir });
+      await store.put(keys.object(version, 'manifest.json'), text(version));
+      return { store, dest, version };
+    };
+
+    it('fails on a manifest that does not parse', async () => {
+      // Prepare
+      const { store, dest } = await withManifest(() => '{"not": "a manifest"}');
+
+      // Act & Assess
+      await expectCheck(downloadSnapshot({ store, collection: 'lines', dest }), dest, 'manifest');
+    });
+
+    it('fails on a manifest larger than the limit', async () => {
+      // Prepare
+      const { store, dest } = await withManifest(() => ' '.repeat(MAX_SNAPSHOT_MANIFEST_BYTES + 1));
+
+      // Act
+      const error = await expectCheck(
+        downloadSnapshot({ store, collection: 'lines', dest }),
+        dest,
+        'manifest',
+      );
+
+      // Assess
+      expect(error.message).toContain(
+        `manifest.json is larger than ${MAX_SNAPSHOT_MANIFEST_BYTES} bytes`,
+      );
+    });
+
+    it('fails on a manifest describing another collection', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      const { version } = await publishSnapshot({ store, collection: 'lines', dir });
+      const words = await publishSnapshot({ store, collection: 'words', dir });
+      const wordsManifest = await objectText(
+        store,
+        snapshotKeys('words').object(words.version, 'manifest.json'),
+      );
+      await store.put(keys.object(version, 'manifest.json'), wordsManifest);
+
+      // Act
+      const error = await expectCheck(
+        downloadSnapshot({ store, collection: 'lines', dest }),
+        dest,
+        'manifest',
+      );
+
+      // Assess
+      expect(error.message).toBe(
+        `Snapshot lines/${version}: manifest.json describes words/${words.version}, not this version`,
+      );
+    });
+
+    it('fails on a tarball with neither manifest nor .snapshot_hash', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      const { version } = await publishSnapshot({ store, collection: 'lines', dir });
+      await store.delete([
+        keys.object(version, 'manifest.json'),
+        keys.object(version, '.snapshot_hash'),
+      ]);
+
+      // Act
+      const error = await expectCheck(
+        downloadSnapshot({ store, collection: 'lines', dest }),
+        dest,
+        'missing-object',
+      );
+
+      // Assess
+      expect(error.message).toBe(
+        `Snapshot lines/${version}: snapshot.tar.gz has neither manifest.json nor .snapshot_hash to check it`,
+      );
+    });
+
+    it('rethrows the refusal of a non-empty destination as it is', async () => {
+      // Prepare
+      const { store, dir, dest } = await setUp();
+      await publishSnapshot({ store, collection: 'lines', dir });
+      await mkdir(dest);
+      await writeFile(join(dest, 'kept.txt'), 'kept');
+
+      // Act
+      const error = await downloadSnapshot({ store, collection: 'lines', dest }).catch(
+        (caught: unknown) => caught,
+      );
+
+      // Assess
+      expect(error).toBeInstanceOf(ArchiveError);
+      expect(error).toMatchObject({ reason: 'destination-not-empty' });
+      expect(await readdir(dest)).toEqual(['kept.txt']);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../../src/messages/types.js';
 import { decodeStreamMessage, encodeStreamMessage } from '../../../src/messages/wire.js';
 import { fitMessageBody, TRUNCATION_MARKER } from '../../../src/publish/fitMessageBody.js';
 import { cjkText, wordLabelMessage } from '../../helpers/factories.js';
@@ -99,5 +100,48 @@ describe('Function: fitMessageBody', () => {
 
     // Act & Assess
     expect(fitMessageBody(message, 5_000, 5_000)).toBeUndefined();
+  });
+
+  it('copies numbers, booleans, nulls and array holes of the new values unchanged', () => {
+    // Prepare
+    // biome-ignore lint/suspicious/noSparseArray: a hole encodes as null, as in the body
+    const list = [1, , 'x'.repeat(3_000)] as unknown as JsonValue;
+    const message = wordLabelMessage({
+      changes: {
+        count: { old: 1, new: 2 },
+        flag: { old: false, new: true },
+        gone: { old: 'x', new: null },
+        list: { old: null, new: list },
+      },
+    });
+
+    // Act
+    const fitted = fitMessageBody(message, 1_000, 1_000);
+
+    // Assess
+    expect(fitted?.truncated).toBe(true);
+    const { changes } = decodeStreamMessage(fitted?.body ?? '');
+    expect(changes['count']).toEqual({ old: null, new: 2 });
+    expect(changes['flag']).toEqual({ old: null, new: true });
+    expect(changes['gone']).toEqual({ old: null, new: null });
+    const [first, hole, text] = (changes['list']?.new ?? []) as JsonValue[];
+    expect([first, hole]).toEqual([1, null]);
+    expect(String(text).endsWith(TRUNCATION_MARKER)).toBe(true);
+  });
+
+  it('leaves out keys whose value is undefined, as the unshrunk body does', () => {
+    // Prepare
+    const value = { kept: 'x'.repeat(3_000), missing: undefined } as unknown as JsonValue;
+    const message = wordLabelMessage({ changes: { note: { old: 'y'.repeat(100), new: value } } });
+    const limit = encodeStreamMessage(message).length - 1;
+
+    // Act
+    const fitted = fitMessageBody(message, limit, limit);
+
+    // Assess
+    expect(fitted?.truncated).toBe(true);
+    const note = JSON.parse(fitted?.body ?? '{}').changes.note;
+    expect(note).toEqual({ old: null, new: { kept: 'x'.repeat(3_000) } });
+    expect(Object.keys(note.new)).toEqual(['kept']);
   });
 });

@@ -244,6 +244,54 @@ describe('Function: publishMessages', () => {
     expect(calls[1]?.Entries.map((entry) => entry.Id)).toEqual(['1']);
   });
 
+  it('retries a response without result lists, and an entry failed without an id, as missing', async () => {
+    // Prepare
+    const { send } = fakeSend((input, call) => {
+      if (call === 1) return {};
+      if (call === 2)
+        return { Failed: [{ Code: 'Throttled', Message: 'nope', SenderFault: false }] };
+      return accept(input.Entries.map((entry) => entry.Id));
+    });
+
+    // Act
+    const result = await publishMessages(labels(1), {
+      send,
+      queueUrls: URLS,
+      baseDelayMs: 0,
+      maxAttempts: 3,
+    });
+
+    // Assess
+    expect(result.sent).toBe(1);
+    expect(send).toHaveBeenCalledTimes(3);
+  });
+
+  it('logs and reports a thrown value that is not an Error by its text, without a code', async () => {
+    // Prepare
+    const { send } = fakeSend(() => {
+      throw 'socket closed';
+    });
+    const warnings: unknown[] = [];
+    const logger: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (_message, fields) => warnings.push(fields),
+      error: () => undefined,
+    };
+
+    // Act
+    const error = await catchError(
+      publishMessages(labels(1), { send, queueUrls: URLS, logger, baseDelayMs: 0, maxAttempts: 2 }),
+    );
+
+    // Assess
+    expect(warnings).toEqual([{ queue: 'words', attempt: 1, delayMs: 0, error: 'socket closed' }]);
+    expect(error).toBeInstanceOf(PublishFailureError);
+    const [failure] = (error as PublishFailureError).failures;
+    expect(failure).toMatchObject({ queue: 'words', code: undefined, senderFault: false });
+    expect((failure?.cause as QueueServiceError | undefined)?.cause).toBe('socket closed');
+  });
+
   it('retries a thrown send and succeeds', async () => {
     // Prepare
     const { send } = fakeSend((input, call) => {

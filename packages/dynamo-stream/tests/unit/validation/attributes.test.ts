@@ -1,19 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod/mini';
 import {
+  BOOL,
   boundingBox,
+  customIssue,
   type Decoded,
+  INVALID,
   type Invalid,
   type IssueSink,
   type ItemShape,
   intList,
   intN,
+  isPlainObject,
   itemParser,
+  N,
   nullableIntList,
   nullableS,
   point,
+  recordCopy,
   S,
   stringList,
+  unmarshallMap,
   zodItemSchema,
 } from '../../../src/validation/attributes.js';
 
@@ -141,5 +148,271 @@ describe('Function: itemParser (wrapped by zodItemSchema) (decoding rules)', () 
     expect(issuesOf(result)).toEqual([
       ['', 'expected a DynamoDB item (an object of attribute values)'],
     ]);
+  });
+});
+
+describe('Function: N', () => {
+  it.each([[''], ['   ']])('rejects the blank text %j instead of reading it as 0', (text) => {
+    // Prepare
+    const issues: IssueSink = [];
+
+    // Act
+    const result = N({ N: text }, issues);
+
+    // Assess
+    expect(result).toBe(INVALID);
+    expect(issues).toEqual([
+      {
+        code: 'custom',
+        message: `must be a finite number, got ${JSON.stringify(text)}`,
+        input: { N: text },
+      },
+    ]);
+  });
+});
+
+describe('Function: BOOL', () => {
+  it('decodes a boolean', () => {
+    // Prepare
+    const issues: IssueSink = [];
+
+    // Act & Assess
+    expect(BOOL({ BOOL: false }, issues)).toBe(false);
+    expect(issues).toEqual([]);
+  });
+
+  it('reports a missing attribute and a non-boolean value', () => {
+    // Prepare
+    const issues: IssueSink = [];
+
+    // Act
+    const missing = BOOL(undefined, issues);
+    const wrong = BOOL({ BOOL: 'yes' }, issues);
+
+    // Assess
+    expect(missing).toBe(INVALID);
+    expect(wrong).toBe(INVALID);
+    expect(issues).toEqual([
+      { code: 'invalid_type', path: [], message: 'missing required attribute', input: undefined },
+      {
+        code: 'invalid_type',
+        path: ['BOOL'],
+        message: 'expected boolean, got string',
+        input: 'yes',
+      },
+    ]);
+  });
+});
+
+describe('Function: point and boundingBox', () => {
+  it('reports an attribute value without a map at M', () => {
+    // Prepare
+    const issues: IssueSink = [];
+
+    // Act
+    const result = point({ S: 'x' }, issues);
+
+    // Assess
+    expect(result).toBe(INVALID);
+    expect(issues).toEqual([
+      {
+        code: 'invalid_type',
+        path: ['M'],
+        message: "point must contain exactly 'x' and 'y' keys",
+        input: undefined,
+      },
+    ]);
+  });
+
+  it('reports a bounding box attribute that is not an object', () => {
+    // Prepare
+    const issues: IssueSink = [];
+
+    // Act
+    const result = boundingBox('box', issues);
+
+    // Assess
+    expect(result).toBe(INVALID);
+    expect(issues).toEqual([
+      {
+        code: 'invalid_type',
+        path: [],
+        message: 'expected a bounding box map {"M": {…}}',
+        input: 'box',
+      },
+    ]);
+  });
+});
+
+describe('Function: stringList and intList (sets)', () => {
+  it('rejects a string set with a non-string element', () => {
+    // Prepare
+    const issues: IssueSink = [];
+
+    // Act
+    const result = stringList({ SS: ['a', 1] }, issues);
+
+    // Assess
+    expect(result).toBe(INVALID);
+    expect(issues).toEqual([
+      {
+        code: 'invalid_union',
+        path: [],
+        message: 'expected a list of strings ({"L": [{"S": …}]} or {"SS": […]})',
+        input: { SS: ['a', 1] },
+      },
+    ]);
+  });
+
+  it.each([
+    ['a non-string element', ['1', 2]],
+    ['a non-integer element', ['1', '1.5']],
+  ])('rejects a number set with %s', (_case, set) => {
+    // Prepare
+    const issues: IssueSink = [];
+
+    // Act
+    const result = intList({ NS: set }, issues);
+
+    // Assess
+    expect(result).toBe(INVALID);
+    expect(issues).toEqual([
+      {
+        code: 'invalid_union',
+        path: [],
+        message: 'expected a list of numbers ({"L": [{"N": …}]})',
+        input: { NS: set },
+      },
+    ]);
+  });
+});
+
+describe('Function: isPlainObject and recordCopy', () => {
+  it('accepts an object without a prototype, or whose constructor is not a function', () => {
+    // Act & Assess
+    expect(isPlainObject(Object.create(null))).toBe(true);
+    expect(isPlainObject({ constructor: 'x' })).toBe(true);
+    expect(isPlainObject(new (class Thing {})())).toBe(false);
+  });
+
+  it('copies the own string keys but rejects a map with symbol keys', () => {
+    // Prepare
+    const withSymbol = { a: 1, [Symbol('s')]: 2 };
+
+    // Act & Assess
+    expect(recordCopy(withSymbol)).toBeUndefined();
+    expect(recordCopy(JSON.parse('{"a": 1, "__proto__": 2}'))).toEqual({ a: 1 });
+  });
+});
+
+describe('Function: unmarshallMap (unusual forms, handed to unmarshall)', () => {
+  it('reads an attribute value whose type key is inherited as unmarshall does', () => {
+    // Prepare
+    const map = { a: Object.create({ S: 'x' }) as unknown };
+
+    // Act & Assess
+    expect(() => unmarshallMap(map)).toThrow('No value defined: {}');
+  });
+
+  it('throws what unmarshall throws for a list attribute that is not an array', () => {
+    // Act & Assess
+    expect(() => unmarshallMap({ a: { L: 'xy' } })).toThrow('list.map is not a function');
+  });
+
+  it('skips a type key whose value is undefined', () => {
+    // Act & Assess
+    expect(unmarshallMap({ a: { S: undefined, N: '1' } })).toEqual({ a: 1 });
+  });
+
+  it('converts a number given as a JavaScript number', () => {
+    // Act & Assess
+    expect(unmarshallMap({ a: { N: 5 } })).toEqual({ a: 5 });
+  });
+
+  it('converts a map attribute holding an array or inherited keys', () => {
+    // Act & Assess
+    expect(unmarshallMap({ a: { M: [] } })).toEqual({ a: {} });
+    expect(unmarshallMap({ a: { M: Object.create({ b: { S: 'x' } }) as unknown } })).toEqual({
+      a: {},
+    });
+  });
+
+  it('leaves out an own __proto__ key', () => {
+    // Prepare
+    const map = JSON.parse('{"__proto__": {"S": "x"}, "b": {"S": "y"}}') as Record<string, unknown>;
+
+    // Act
+    const result = unmarshallMap(map);
+
+    // Assess
+    expect(result).toEqual({ b: 'y' });
+    expect(Object.hasOwn(result, '__proto__')).toBe(false);
+  });
+});
+
+describe('Function: itemParser (guards, shortcuts and issues without a path)', () => {
+  it('reports a non-object item as a custom issue when the parser has a guard', () => {
+    // Prepare
+    const parser = itemParser({ name: S }, (decoded) => decoded, {
+      required: ['name'],
+      missingMessage: 'Item is missing required keys',
+    });
+
+    // Act
+    const result = parser.safeParse('item');
+
+    // Assess
+    expect(result).toEqual({
+      success: false,
+      error: {
+        issues: [
+          {
+            code: 'custom',
+            path: [],
+            message: 'expected a DynamoDB item (an object of attribute values)',
+          },
+        ],
+      },
+    });
+  });
+
+  it('does not call the shortcut for a non-object item', () => {
+    // Prepare
+    const fast = vi.fn(() => ({ name: 'fast' }));
+    const parser = itemParser({ name: S }, (decoded) => decoded, undefined, fast);
+
+    // Act
+    const result = parser.safeParse(null);
+
+    // Assess
+    expect(fast).not.toHaveBeenCalled();
+    expect(result).toEqual({
+      success: false,
+      error: {
+        issues: [
+          {
+            code: 'invalid_type',
+            path: [],
+            message: 'expected a DynamoDB item (an object of attribute values)',
+          },
+        ],
+      },
+    });
+  });
+
+  it('hands out an issue pushed without a path at the root', () => {
+    // Prepare
+    const parser = itemParser({ name: S }, (decoded, issues) =>
+      customIssue(issues, `bad name ${decoded.name}`, decoded),
+    );
+
+    // Act
+    const result = parser.safeParse({ name: { S: 'a' } });
+
+    // Assess
+    expect(result).toEqual({
+      success: false,
+      error: { issues: [{ code: 'custom', path: [], message: 'bad name a' }] },
+    });
   });
 });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  formatDecimal,
+  formatPythonFloat,
   isIsoTimestamp,
   isIsoTimestampGeneral,
   parsePythonInt,
@@ -97,5 +99,35 @@ describe('Function: parsePythonInt', () => {
         expect(parsePythonInt(text)).toBe(Number.isSafeInteger(value) ? value : undefined);
       }),
     );
+  });
+});
+
+describe('Function: formatDecimal', () => {
+  it.each([
+    [2.5, 0, '3'],
+    [0.49, 0, '0'],
+    [0.955, 2, '0.96'],
+  ])('formats %d with %d places as %s', (value, places, expected) => {
+    // Act & Assess
+    expect(formatDecimal(value, places)).toBe(expected);
+  });
+
+  it.each([Number.POSITIVE_INFINITY, Number.NaN])('refuses the non-finite %d', (value) => {
+    // Act & Assess
+    expect(() => formatDecimal(value, 2)).toThrow(
+      new RangeError(`Cannot format ${value} as a decimal`),
+    );
+  });
+});
+
+describe('Function: formatPythonFloat', () => {
+  it.each([
+    [0, '0.0'],
+    [-0, '-0.0'],
+    [Number.NEGATIVE_INFINITY, '-inf'],
+    [Number.NaN, 'nan'],
+  ])('formats %d as Python does (%s)', (value, expected) => {
+    // Act & Assess
+    expect(formatPythonFloat(value)).toBe(expected);
   });
 });
