@@ -2,6 +2,7 @@
  * Errors of the `./chroma` subpath. Each extends {@link ChromaCompactionError}, so a caller
  * can catch the package's base class and still tell these apart.
  */
+import { CompactionConfigurationError } from '../../compaction/errors.js';
 import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../../errors.js';
 
 /**
@@ -66,5 +67,16 @@ export class LocalChromaStartError extends ChromaCompactionError {
     this.stderrTail = options.stderrTail ?? '';
     this.exitCode = options.exitCode ?? null;
     this.signal = options.signal ?? null;
+  }
+}
+
+/** Chroma Cloud is enabled but a setting it needs is missing or blank; `variable` names it. */
+export class ChromaCloudConfigError extends CompactionConfigurationError {
+  /** The environment variable that is missing or blank, e.g. `CHROMA_CLOUD_API_KEY`. */
+  readonly variable: string;
+
+  constructor(message: string, options: ChromaCompactionErrorOptions & { variable: string }) {
+    super(message, { ...options, context: { ...options.context, variable: options.variable } });
+    this.variable = options.variable;
   }
 }

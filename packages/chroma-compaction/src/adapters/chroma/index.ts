@@ -4,6 +4,7 @@
  * tests, and the reader of Python-era deltas built on it.
  * @packageDocumentation
  */
+export { type ChromaCloudConfig, chromaCloudConfigFromEnv } from './chromaCloudConfig.js';
 export {
   type ChromaCollectionLike,
   type ChromaVectorCollectionOptions,
@@ -15,6 +16,7 @@ export {
   compactCollection,
 } from './compactCollection.js';
 export {
+  ChromaCloudConfigError,
   LocalChromaStartError,
   type LocalChromaStartErrorOptions,
   type LocalChromaStartFailure,
