@@ -178,6 +178,7 @@ export {
   type LineDeletion,
   type WordDeletion,
 } from './operations/embeddingDeletions.js';
+export { HISTORY_METADATA_KEYS } from './operations/historyKeys.js';
 export {
   ARRAY_LABEL_KEYS,
   DELIMITED_LABEL_KEYS,
@@ -203,7 +204,6 @@ export {
   type RecomputeSectionLabelsOptions,
   recomputeSectionLabels,
 } from './operations/recomputeSectionLabels.js';
-export { HISTORY_METADATA_KEYS } from './operations/historyKeys.js';
 export { removeWordLabels } from './operations/removeWordLabels.js';
 export {
   type DeletionResult,
