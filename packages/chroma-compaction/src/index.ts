@@ -314,3 +314,14 @@ export type {
   SnapshotLock,
   SnapshotMetadata,
 } from './snapshots/types.js';
+export {
+  DEFAULT_SYNC_BATCH_SIZE,
+  DEFAULT_SYNC_CONCURRENCY,
+  DEFAULT_SYNC_RETRIES,
+  DEFAULT_SYNC_RETRY_DELAY_MS,
+  type SyncBatchFailure,
+  type SyncCollectionOptions,
+  type SyncCollectionResult,
+  type SyncProgress,
+  syncCollection,
+} from './sync/syncCollection.js';

@@ -1,0 +1,252 @@
+import { sleep } from '../locks/lockRetry.js';
+import type { GetResponse, UpsertRequest, VectorCollection } from '../ports/vectorCollection.js';
+
+/** Records per page when not given: Chroma Cloud's limit on one request. */
+export const DEFAULT_SYNC_BATCH_SIZE = 250;
+/** Pages in flight at once when not given. */
+export const DEFAULT_SYNC_CONCURRENCY = 4;
+/** Retries of a failed page when not given (so 3 tries in all). */
+export const DEFAULT_SYNC_RETRIES = 2;
+/** The wait before the first retry when not given; each further retry waits twice as long. */
+export const DEFAULT_SYNC_RETRY_DELAY_MS = 1_000;
+
+/** How far a {@link syncCollection} has got, reported after each page. */
+export interface SyncProgress {
+  /** Records of `from` when the sync started. */
+  readonly total: number;
+  /** Records written to `to` so far. */
+  readonly copied: number;
+  /** Pages given up on so far (after their retries). */
+  readonly failedBatches: number;
+}
+
+/** Options of {@link syncCollection}. */
+export interface SyncCollectionOptions {
+  /** The collection copied from, e.g. an opened snapshot's. */
+  readonly from: VectorCollection;
+  /** The collection copied to, e.g. one on a Chroma server or Chroma Cloud. */
+  readonly to: VectorCollection;
+  /**
+   * Records per page read and written.
+   * @default 250 (Chroma Cloud's limit on one request)
+   */
+  readonly batchSize?: number | undefined;
+  /**
+   * Pages in flight at once.
+   * @default 4
+   */
+  readonly concurrency?: number | undefined;
+  /**
+   * Retries of a page whose read or write failed, waiting `retryDelayMs`, then twice that,
+   * and so on, before each.
+   * @default 2
+   */
+  readonly retries?: number | undefined;
+  /**
+   * The wait before a page's first retry.
+   * @default 1000
+   */
+  readonly retryDelayMs?: number | undefined;
+  /**
+   * Also delete the records of `to` that `from` does not have, once every page of `from` was
+   * read (a sync with a failed page deletes nothing, since it cannot know every id of `from`).
+   * @default false
+   */
+  readonly prune?: boolean | undefined;
+  /** Called after each page with the progress so far. */
+  readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
+  /** Stops the sync: no page starts after it aborts, and the call rejects with its reason. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A page given up on after its retries. */
+export interface SyncBatchFailure {
+  /** The page's offset in `from` (or, for a prune, in `to`). */
+  readonly offset: number;
+  /** What was being done: reading from `from`, writing to `to`, or deleting from `to`. */
+  readonly step: 'read' | 'write' | 'prune';
+  /** The last attempt's error. */
+  readonly error: Error;
+}
+
+/** What {@link syncCollection} did. */
+export interface SyncCollectionResult {
+  /** Records of `from` when the sync started. */
+  readonly total: number;
+  /** Records written to `to`. */
+  readonly copied: number;
+  /** Records of `to` deleted because `from` does not have them (with `prune`). */
+  readonly removed: number;
+  /** Pages given up on after their retries; rerun the sync to converge. */
+  readonly failedBatches: number;
+  /** The pages given up on, with the last error of each. */
+  readonly failures: readonly SyncBatchFailure[];
+  /** Records of `to` when the sync ended. */
+  readonly targetCount: number;
+  readonly durationMs: number;
+}
+
+/** A positive integer option, or its default. */
+const positive = (name: string, value: number | undefined, fallback: number): number => {
+  const chosen = value ?? fallback;
+  if (!Number.isSafeInteger(chosen) || chosen < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return chosen;
+};
+
+/** Runs `task` for 0 … `count - 1`, at most `concurrency` at a time. */
+const eachConcurrently = async (
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> => {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+};
+
+/** The error a failed attempt threw, as an `Error`. */
+const asError = (thrown: unknown): Error =>
+  thrown instanceof Error ? thrown : new Error(String(thrown));
+
+/** An upsert of the records of a page, which holds embeddings for every id. */
+const upsertOf = (page: GetResponse): UpsertRequest => ({
+  ids: page.ids,
+  embeddings: page.embeddings ?? [],
+  documents: page.documents,
+  metadatas: page.metadatas,
+});
+
+/**
+ * Copies every record of `from` (ids, embeddings, documents, metadata) to `to`, page by page,
+ * several pages at once, retrying a failed page with backoff. Records `to` already holds are
+ * overwritten (an upsert), so rerunning a sync after a failure converges. With `prune`, the
+ * records of `to` that `from` no longer has are deleted too. This is how a Chroma server or
+ * Chroma Cloud collection is seeded from a published snapshot (open it with `openSnapshot`),
+ * and how a stale mirror is repaired.
+ *
+ * `from` should not change during the sync: pages are read by offset.
+ *
+ * @returns the counts, the pages given up on, and the records `to` holds at the end
+ * @throws RangeError when `batchSize`, `concurrency` or `retryDelayMs` is not a positive
+ *   integer, or `retries` is not a non-negative one
+ * @throws the signal's reason once `signal` aborts
+ * @example
+ * ```ts
+ * const result = await syncCollection({ from: snapshot.collection, to: cloudWords, prune: true });
+ * if (result.failedBatches > 0) throw new Error('sync incomplete; run it again');
+ * ```
+ */
+export async function syncCollection(
+  options: SyncCollectionOptions,
+): Promise<SyncCollectionResult> {
+  const { from, to, prune = false, onProgress, signal } = options;
+  const batchSize = positive('batchSize', options.batchSize, DEFAULT_SYNC_BATCH_SIZE);
+  const concurrency = positive('concurrency', options.concurrency, DEFAULT_SYNC_CONCURRENCY);
+  const retryDelayMs = positive('retryDelayMs', options.retryDelayMs, DEFAULT_SYNC_RETRY_DELAY_MS);
+  const retries = options.retries ?? DEFAULT_SYNC_RETRIES;
+  if (!Number.isSafeInteger(retries) || retries < 0) {
+    throw new RangeError(`retries must be a non-negative integer, got ${String(options.retries)}`);
+  }
+  const started = performance.now();
+  signal?.throwIfAborted();
+
+  const failures: SyncBatchFailure[] = [];
+  /** `attempt()`, retried; the failure recorded (and `undefined` returned) after the last try. */
+  const withRetries = async <T>(
+    offset: number,
+    step: SyncBatchFailure['step'],
+    attempt: () => Promise<T>,
+  ): Promise<T | undefined> => {
+    for (let retry = 0; ; retry += 1) {
+      signal?.throwIfAborted();
+      try {
+        return await attempt();
+      } catch (thrown) {
+        if (retry >= retries) {
+          failures.push({ offset, step, error: asError(thrown) });
+          return undefined;
+        }
+      }
+      await sleep(retryDelayMs * 2 ** retry, signal);
+    }
+  };
+
+  const total = await from.count();
+  const sourceIds = new Set<string>();
+  let copied = 0;
+  let unread = 0;
+  await eachConcurrently(Math.ceil(total / batchSize), concurrency, async (index) => {
+    const offset = index * batchSize;
+    const page = await withRetries(offset, 'read', () =>
+      from.get({
+        limit: batchSize,
+        offset,
+        include: ['embeddings', 'documents', 'metadatas'],
+      }),
+    );
+    if (page === undefined) {
+      unread += 1;
+    } else if (page.ids.length > 0) {
+      for (const id of page.ids) sourceIds.add(id);
+      const written = await withRetries(offset, 'write', async () => {
+        await to.upsert(upsertOf(page));
+        return true;
+      });
+      if (written === true) copied += page.ids.length;
+    }
+    onProgress?.({ total, copied, failedBatches: failures.length });
+  });
+
+  let removed = 0;
+  if (prune && unread === 0) removed = await pruneTarget(to, sourceIds, batchSize, withRetries);
+
+  return {
+    total,
+    copied,
+    removed,
+    failedBatches: failures.length,
+    failures,
+    targetCount: await to.count(),
+    durationMs: performance.now() - started,
+  };
+}
+
+/** Deletes the records of `to` whose ids are not in `keep`; returns how many. */
+const pruneTarget = async (
+  to: VectorCollection,
+  keep: ReadonlySet<string>,
+  batchSize: number,
+  withRetries: <T>(
+    offset: number,
+    step: SyncBatchFailure['step'],
+    attempt: () => Promise<T>,
+  ) => Promise<T | undefined>,
+): Promise<number> => {
+  const stale: string[] = [];
+  const targetTotal = await to.count();
+  for (let offset = 0; offset < targetTotal; offset += batchSize) {
+    const page = await withRetries(offset, 'prune', () =>
+      to.get({ limit: batchSize, offset, include: [] }),
+    );
+    if (page === undefined) return 0;
+    for (const id of page.ids) if (!keep.has(id)) stale.push(id);
+  }
+  let removed = 0;
+  for (let start = 0; start < stale.length; start += batchSize) {
+    const ids = stale.slice(start, start + batchSize);
+    const done = await withRetries(start, 'prune', async () => {
+      await to.delete({ ids });
+      return true;
+    });
+    if (done) removed += ids.length;
+  }
+  return removed;
+};
