@@ -65,6 +65,7 @@ export type {
   FailedRecordOutcome,
   MergeDeltas,
   MergeDeltasContext,
+  MirrorUpdateResult,
   OutcomeCounts,
   ProcessCollectionUpdatesOptions,
   RecordOutcome,

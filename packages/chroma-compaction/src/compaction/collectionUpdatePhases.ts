@@ -286,5 +286,6 @@ export function summarise(
     totalDeletions: sum(collected.deletions),
     failedDeltaMerges,
     hasErrors: outcomes.some(({ status }) => status === 'failed'),
+    mirrors: [],
   };
 }

@@ -16,6 +16,7 @@ import {
 import { applyDeltas } from './deltaPhase.js';
 import { CompactionConfigurationError } from './errors.js';
 import { refreshMergedReceipts, withoutFailedMerges } from './mergedReceipts.js';
+import { applyToMirrors } from './mirrors.js';
 import { OutcomeTracker } from './OutcomeTracker.js';
 import { planCollectionUpdates } from './planCollectionUpdates.js';
 import type {
@@ -29,63 +30,8 @@ const COLLECTIONS = new Set<string>(Object.values(ChromaDBCollection));
 
 const isCollection = (name: string): name is CollectionName => COLLECTIONS.has(name);
 
-/**
- * Applies a batch of queue messages to one collection (spec §3, with the fixes of §18),
- * converging on DynamoDB (DESIGN §1): a message only says which receipt, word or line to
- * bring up to date, and the state written is read from the `ReceiptStore` when the message
- * is applied, never taken from its `changes`. So any delivery order, duplicate or retry
- * ends in the same collection. In this order:
- *
- * 1. Delta merges (through `mergeDeltas`); a run of a receipt the table no longer has is
- *    `skipped` ("receipt deleted"). Each merged receipt is then brought up to date: the
- *    embeddings of words or lines the table lacks are deleted, and its place and labels
- *    (`words`) or row labels (`lines`) are recomputed, so metadata baked into a delta never
- *    overrides a newer edit. The other messages of a receipt whose delta message failed
- *    fail with it (never `skipped` for want of embeddings).
- * 2. Places: each receipt's place metadata is synced with its place in the table
- *    (`syncReceiptPlace`); a change message whose `changes` are empty is `skipped`.
- * 3. Labels: word labels on `words`, row labels on `lines`, rebuilt from the table's labels.
- * 4. Sections (`lines`): the receipts of section messages and of merged deltas.
- * 5. Removals: a receipt removal deletes every embedding of a receipt the table no longer
- *    has, or, for a receipt created again, the embeddings of its words or lines the table
- *    lacks; a word or line removal deletes its embedding only if the table lacks it.
- *
- * Reads of the table are shared within the call (every message of the batch was built
- * before it started, so each read already sees the change behind each message).
- *
- * Every input gets exactly one outcome in `result.outcomes`, in input order:
- * - `applied`: its change was written;
- * - `skipped`: provably nothing to write given the table now, e.g. an entity type this
- *   collection has no use for, a delta of a deleted receipt, an embedding that does not
- *   exist, a removed entity that exists again, or metadata already up to date;
- * - `failed`: not applied; retry it. Invalid or missing ids, a message routed to another
- *   collection, an unknown collection name (or `vectors` whose name says it holds the
- *   other collection), delta messages without `mergeDeltas`, and any
- *   `ReceiptStore` or `VectorCollection` error fail exactly the messages they affect.
- *
- * Never rejects: an unexpected error fails the messages of the step it happened in. The
- * caller owns the snapshot, the lock and the upload. Logs the spec's events and records
- * `CompactionCollectionUpdatesProcessed` and the `Compaction*Count` gauges (dimension
- * `collection`).
- *
- * @param inputs - the decoded messages with their record ids (see `decodeSqsRecords`)
- * @param collectionName - `lines` or `words`
- * @param options - the collection, the receipts table, the delta merger, label format,
- *   batch size, clock, logger and metrics
- * @example
- * ```ts
- * const { inputs, failures } = decodeSqsRecords(event.Records);
- * const result = await processCollectionUpdates(inputs, 'words', {
- *   vectors: wordsCollection,
- *   receipts: new DynamoReceiptStore({ client, tableName }),
- *   mergeDeltas,
- *   logger,
- *   metrics,
- * });
- * return toBatchItemFailures(result, { failures, records: event.Records });
- * ```
- */
-export async function processCollectionUpdates(
+/** The batch applied to `options.vectors` alone (the mirrors are `applyToMirrors`'). */
+async function applyBatch(
   inputs: readonly CollectionUpdateInput[],
   collectionName: CollectionName,
   options: ProcessCollectionUpdatesOptions,
@@ -213,4 +159,77 @@ export async function processCollectionUpdates(
     ...result.counts,
   });
   return result;
+}
+
+/**
+ * Applies a batch of queue messages to one collection (spec §3, with the fixes of §18),
+ * converging on DynamoDB (DESIGN §1): a message only says which receipt, word or line to
+ * bring up to date, and the state written is read from the `ReceiptStore` when the message
+ * is applied, never taken from its `changes`. So any delivery order, duplicate or retry
+ * ends in the same collection. In this order:
+ *
+ * 1. Delta merges (through `mergeDeltas`); a run of a receipt the table no longer has is
+ *    `skipped` ("receipt deleted"). Each merged receipt is then brought up to date: the
+ *    embeddings of words or lines the table lacks are deleted, and its place and labels
+ *    (`words`) or row labels (`lines`) are recomputed, so metadata baked into a delta never
+ *    overrides a newer edit. The other messages of a receipt whose delta message failed
+ *    fail with it (never `skipped` for want of embeddings).
+ * 2. Places: each receipt's place metadata is synced with its place in the table
+ *    (`syncReceiptPlace`); a change message whose `changes` are empty is `skipped`.
+ * 3. Labels: word labels on `words`, row labels on `lines`, rebuilt from the table's labels.
+ * 4. Sections (`lines`): the receipts of section messages and of merged deltas.
+ * 5. Removals: a receipt removal deletes every embedding of a receipt the table no longer
+ *    has, or, for a receipt created again, the embeddings of its words or lines the table
+ *    lacks; a word or line removal deletes its embedding only if the table lacks it.
+ *
+ * Reads of the table are shared within the call (every message of the batch was built
+ * before it started, so each read already sees the change behind each message).
+ *
+ * Every input gets exactly one outcome in `result.outcomes`, in input order:
+ * - `applied`: its change was written;
+ * - `skipped`: provably nothing to write given the table now, e.g. an entity type this
+ *   collection has no use for, a delta of a deleted receipt, an embedding that does not
+ *   exist, a removed entity that exists again, or metadata already up to date;
+ * - `failed`: not applied; retry it. Invalid or missing ids, a message routed to another
+ *   collection, an unknown collection name (or `vectors` whose name says it holds the
+ *   other collection), delta messages without `mergeDeltas`, and any
+ *   `ReceiptStore` or `VectorCollection` error fail exactly the messages they affect.
+ *
+ * With `mirrors` (dual write), the same batch is then applied to each mirror in turn, from
+ * the same table, and `result.mirrors` holds each mirror's outcomes. A message that failed
+ * on a mirror is counted (`CompactionMirrorError`, dimensions `collection` and `mirror`, its
+ * index), logged, and the mirror handed to `onStaleMirror`; with `mirrorFailure: 'fail'` the
+ * message's own outcome fails too, so the queue delivers it again (by default it is only
+ * reported, as the Python compactor does, and `syncCollection` repairs the mirror).
+ *
+ * Never rejects: an unexpected error fails the messages of the step it happened in. The
+ * caller owns the snapshot, the lock and the upload. Logs the spec's events and records
+ * `CompactionCollectionUpdatesProcessed` and the `Compaction*Count` gauges (dimension
+ * `collection`).
+ *
+ * @param inputs - the decoded messages with their record ids (see `decodeSqsRecords`)
+ * @param collectionName - `lines` or `words`
+ * @param options - the collection, the receipts table, the delta merger, label format,
+ *   batch size, clock, mirrors, logger and metrics
+ * @example
+ * ```ts
+ * const { inputs, failures } = decodeSqsRecords(event.Records);
+ * const result = await processCollectionUpdates(inputs, 'words', {
+ *   vectors: wordsCollection,
+ *   receipts: new DynamoReceiptStore({ client, tableName }),
+ *   mergeDeltas,
+ *   logger,
+ *   metrics,
+ * });
+ * return toBatchItemFailures(result, { failures, records: event.Records });
+ * ```
+ */
+export async function processCollectionUpdates(
+  inputs: readonly CollectionUpdateInput[],
+  collectionName: CollectionName,
+  options: ProcessCollectionUpdatesOptions,
+): Promise<CollectionUpdateResult> {
+  const primary = await applyBatch(inputs, collectionName, options);
+  if ((options.mirrors ?? []).length === 0) return primary;
+  return applyToMirrors(primary, inputs, collectionName, options, applyBatch);
 }

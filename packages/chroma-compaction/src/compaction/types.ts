@@ -137,6 +137,8 @@ export interface CollectionUpdateResult {
   readonly failedDeltaMerges: readonly DeltaMergeResult[];
   /** True when any outcome failed. */
   readonly hasErrors: boolean;
+  /** One result per mirror, in the order of `mirrors`; empty without mirrors. */
+  readonly mirrors: readonly MirrorUpdateResult[];
 }
 
 /** Options of `processCollectionUpdates`. */
@@ -166,4 +168,40 @@ export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
    * @default pythonUtcNow
    */
   readonly now?: (() => string) | undefined;
+  /**
+   * Collections that get the same batch after `vectors`, e.g. a Chroma server or Chroma Cloud
+   * copy of the collection while readers move to it (dual write). Each is brought up to date
+   * from the receipts table like the primary, so a mirror that missed a batch converges on
+   * the next one that names the same entities, or on a `syncCollection`.
+   * @default none
+   */
+  readonly mirrors?: readonly VectorCollection[] | undefined;
+  /**
+   * What a message that failed on a mirror does: `'report'` leaves the primary's outcome as
+   * it is and reports the failure in `mirrors` (the mirror is then stale); `'fail'` fails the
+   * message too, so the queue delivers it again.
+   * @default 'report'
+   */
+  readonly mirrorFailure?: 'report' | 'fail' | undefined;
+  /**
+   * Called once per mirror a batch left stale (some message failed on it), so the caller can
+   * record it and repair the mirror with `syncCollection`. A hook that throws is logged and
+   * changes nothing else.
+   */
+  readonly onStaleMirror?:
+    | ((mirror: VectorCollection, result: MirrorUpdateResult) => void | Promise<void>)
+    | undefined;
+}
+
+/** What happened on one mirror of a batch. */
+export interface MirrorUpdateResult {
+  /** The mirror's place in `mirrors`. */
+  readonly index: number;
+  /** The mirror collection's name. */
+  readonly collection: string;
+  /** One outcome per input, as on the primary. */
+  readonly outcomes: readonly RecordOutcome[];
+  readonly counts: OutcomeCounts;
+  /** True when some message failed on the mirror: it may now differ from the table. */
+  readonly stale: boolean;
 }

@@ -1,0 +1,118 @@
+import { toError } from '../errors.js';
+import { observersOf } from '../operations/operationSupport.js';
+import type { VectorCollection } from '../ports/vectorCollection.js';
+import type {
+  CollectionName,
+  CollectionUpdateInput,
+  CollectionUpdateResult,
+  MirrorUpdateResult,
+  OutcomeCounts,
+  ProcessCollectionUpdatesOptions,
+  RecordOutcome,
+} from './types.js';
+
+/** Applies a batch to one collection: `processCollectionUpdates` without its mirrors. */
+export type ApplyBatch = (
+  inputs: readonly CollectionUpdateInput[],
+  collectionName: CollectionName,
+  options: ProcessCollectionUpdatesOptions,
+) => Promise<CollectionUpdateResult>;
+
+const countsOf = (outcomes: readonly RecordOutcome[]): OutcomeCounts => ({
+  applied: outcomes.filter(({ status }) => status === 'applied').length,
+  skipped: outcomes.filter(({ status }) => status === 'skipped').length,
+  failed: outcomes.filter(({ status }) => status === 'failed').length,
+});
+
+/** Every input failed on `mirror` because applying the batch threw `error`. */
+const allFailed = (
+  inputs: readonly CollectionUpdateInput[],
+  mirror: VectorCollection,
+  error: Error,
+): RecordOutcome[] =>
+  inputs.map(({ recordId }) => ({
+    recordId,
+    status: 'failed',
+    reason: `the batch could not be applied to mirror "${mirror.name}"`,
+    error,
+  }));
+
+/**
+ * Applies the batch the primary took to each mirror in turn, and reports each mirror's
+ * outcomes in `mirrors`. A failure on a mirror is counted (`CompactionMirrorError`), logged
+ * and handed to `onStaleMirror`; with `mirrorFailure: 'fail'` the message's own outcome fails
+ * too, so the queue delivers it again (applying it again to the primary is harmless: its
+ * state is read from the table).
+ */
+export const applyToMirrors = async (
+  primary: CollectionUpdateResult,
+  inputs: readonly CollectionUpdateInput[],
+  collectionName: CollectionName,
+  options: ProcessCollectionUpdatesOptions,
+  apply: ApplyBatch,
+): Promise<CollectionUpdateResult> => {
+  const { logger, metrics } = observersOf(options);
+  const mirrors: MirrorUpdateResult[] = [];
+  const failedOnMirror = new Map<string, { reason: string; error: Error | undefined }>();
+  for (const [index, mirror] of (options.mirrors ?? []).entries()) {
+    let outcomes: readonly RecordOutcome[];
+    try {
+      const result = await apply(inputs, collectionName, {
+        ...options,
+        vectors: mirror,
+        mirrors: undefined,
+      });
+      outcomes = result.outcomes;
+    } catch (thrown) {
+      outcomes = allFailed(inputs, mirror, toError(thrown));
+    }
+    const counts = countsOf(outcomes);
+    const result: MirrorUpdateResult = {
+      index,
+      collection: mirror.name,
+      outcomes,
+      counts,
+      stale: counts.failed > 0,
+    };
+    mirrors.push(result);
+    if (!result.stale) continue;
+    metrics.count('CompactionMirrorError', counts.failed, {
+      collection: collectionName,
+      mirror: String(index),
+    });
+    logger.warn('Messages failed on a mirror; it is stale until they are applied or synced', {
+      collection: collectionName,
+      mirror: index,
+      failed: counts.failed,
+    });
+    for (const outcome of outcomes) {
+      if (outcome.status === 'failed' && !failedOnMirror.has(outcome.recordId)) {
+        failedOnMirror.set(outcome.recordId, {
+          reason: `failed on mirror ${index} ("${mirror.name}"): ${outcome.reason ?? 'no reason given'}`,
+          error: outcome.error,
+        });
+      }
+    }
+    try {
+      await options.onStaleMirror?.(mirror, result);
+    } catch (thrown) {
+      logger.error('onStaleMirror failed', { mirror: index, error: toError(thrown).message });
+    }
+  }
+  if (options.mirrorFailure !== 'fail' || failedOnMirror.size === 0) {
+    return { ...primary, mirrors };
+  }
+  const outcomes = primary.outcomes.map((outcome): RecordOutcome => {
+    const failure = failedOnMirror.get(outcome.recordId);
+    return failure === undefined || outcome.status === 'failed'
+      ? outcome
+      : { recordId: outcome.recordId, status: 'failed', ...failure };
+  });
+  return {
+    ...primary,
+    outcomes,
+    counts: countsOf(outcomes),
+    hasErrors: outcomes.some(({ status }) => status === 'failed'),
+    mirrors,
+  };
+};
