@@ -85,14 +85,14 @@ const everything = async (collection: VectorCollection): Promise<unknown[]> => {
       offset,
       include: ['embeddings', 'documents', 'metadatas'],
     });
-    page.ids.forEach((id, index) =>
+    page.ids.forEach((id, index) => {
       records.push({
         id,
         embedding: page.embeddings?.[index],
         document: page.documents?.[index],
         metadata: page.metadatas?.[index],
-      } as { id: string }),
-    );
+      } as { id: string });
+    });
   }
   return records.sort((a, b) => a.id.localeCompare(b.id));
 };
