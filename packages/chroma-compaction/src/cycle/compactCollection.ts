@@ -153,6 +153,9 @@ export async function runCompactionCycle(
                 mergeDeltas:
                   options.mergeDeltas ??
                   createDeltaMerger({ store: options.store, logger, metrics }),
+                mirrors: options.mirrors,
+                mirrorFailure: options.mirrorFailure,
+                onStaleMirror: options.onStaleMirror,
                 logger,
                 metrics,
               }),

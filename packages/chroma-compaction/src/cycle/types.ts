@@ -4,6 +4,7 @@ import type {
   CollectionName,
   CollectionUpdateResult,
   MergeDeltas,
+  ProcessCollectionUpdatesOptions,
   RecordOutcome,
 } from '../compaction/types.js';
 import type { ChromaCompactionError } from '../errors.js';
@@ -61,7 +62,9 @@ export interface OpenedCollection {
 export type OpenCollection = (dir: string, name: CollectionName) => Promise<OpenedCollection>;
 
 /** Options of `compactCollection`. */
-export interface CompactCollectionOptions extends ObservabilityOptions {
+export interface CompactCollectionOptions
+  extends ObservabilityOptions,
+    Pick<ProcessCollectionUpdatesOptions, 'mirrors' | 'mirrorFailure' | 'onStaleMirror'> {
   readonly collectionName: CollectionName;
   /** The SQS records of one invocation (`event.Records`). */
   readonly records: readonly SqsRecordLike[];

@@ -8,6 +8,7 @@ import type { CompactCollectionOptions, CompactionSpan } from '../../../src/cycl
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
 import { readPointer } from '../../../src/snapshots/snapshotObjects.js';
+import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import {
   type CycleWorld,
   cycleWorld,
@@ -17,6 +18,7 @@ import {
 } from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID } from '../../helpers/deltaArchives.js';
 import { deltaInput, makeLine, makeReceipt, placeInput } from '../../helpers/factories.js';
+import { FlakyCollection } from '../../helpers/flakyCollection.js';
 
 const PREFIX = 'lines/delta/run-1/';
 const keys = snapshotKeys('lines');
@@ -271,5 +273,32 @@ describe('runCompactionCycle (compactCollection without Chroma)', () => {
     // The cache's own lines (its download of the first version) carry it too.
     expect(messages).toContain('Snapshot downloaded to the cache');
     for (const line of lines) expect(line).toMatchObject({ correlationId: 'corr-1' });
+  });
+
+  it('applies the batch to mirrors too, and fails it on a broken mirror with mirrorFailure: fail', async () => {
+    // Prepare: a mirror that takes the delta, and one whose every write fails.
+    const mirror = new InMemoryVectorCollection('lines');
+    const broken = new FlakyCollection(new InMemoryVectorCollection('lines')).failWhen(
+      'upsert',
+      () => true,
+    );
+
+    // Act
+    const mirrored = await runCompactionCycle(
+      options({ mirrors: [mirror] }),
+      jsonChroma(world.store, 'lines'),
+    );
+    const failing = await runCompactionCycle(
+      options({ mirrors: [broken], mirrorFailure: 'fail' }),
+      jsonChroma(world.store, 'lines'),
+    );
+
+    // Assess
+    expect(mirrored.updates?.mirrors.map(({ stale, counts }) => [stale, counts])).toEqual([
+      [false, { applied: 1, skipped: 0, failed: 0 }],
+    ]);
+    expect(await mirror.count()).toBe(3);
+    expect(failing.updates?.mirrors[0]?.stale).toBe(true);
+    expect(failing.batchItemFailures).toEqual([{ itemIdentifier: 'm-delta' }]);
   });
 });
