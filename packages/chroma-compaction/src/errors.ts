@@ -27,21 +27,43 @@ export class ChromaCompactionError extends Error {
   }
 }
 
+/**
+ * Why a vector store failed, when it said: `rate-limited` (too many requests), `quota-exceeded`
+ * (a limit of the account or database, e.g. Chroma Cloud's), `unavailable` (the server could
+ * not be reached or failed). Each is worth retrying later.
+ */
+export type VectorStoreFailure = 'rate-limited' | 'quota-exceeded' | 'unavailable';
+
 /** A vector collection (Chroma or a double) refused or failed an operation. */
 export class VectorStoreError extends ChromaCompactionError {
   readonly collection: string;
   readonly operation: string;
+  /** Why the store failed, when it said (see {@link VectorStoreFailure}). */
+  readonly failure: VectorStoreFailure | undefined;
+  /** True when retrying the operation later may succeed (the store said why it failed). */
+  readonly retryable: boolean;
 
   constructor(
     message: string,
-    options: ChromaCompactionErrorOptions & { collection: string; operation: string },
+    options: ChromaCompactionErrorOptions & {
+      collection: string;
+      operation: string;
+      failure?: VectorStoreFailure | undefined;
+    },
   ) {
     super(message, {
       cause: options.cause,
-      context: { ...options.context, collection: options.collection, operation: options.operation },
+      context: {
+        ...options.context,
+        collection: options.collection,
+        operation: options.operation,
+        ...(options.failure === undefined ? {} : { failure: options.failure }),
+      },
     });
     this.collection = options.collection;
     this.operation = options.operation;
+    this.failure = options.failure;
+    this.retryable = options.failure !== undefined;
   }
 }
 

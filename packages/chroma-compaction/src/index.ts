@@ -134,6 +134,7 @@ export {
   PreconditionFailedError,
   ReceiptStoreError,
   VectorStoreError,
+  type VectorStoreFailure,
 } from './errors.js';
 export {
   type ChromaLineIdParts,

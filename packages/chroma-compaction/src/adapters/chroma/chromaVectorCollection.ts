@@ -1,5 +1,5 @@
 import type { Metadata as ChromaMetadata, Where as ChromaWhere, Collection } from 'chromadb';
-import { errorType, VectorStoreError } from '../../errors.js';
+import { errorType, VectorStoreError, type VectorStoreFailure } from '../../errors.js';
 import {
   type Logger,
   type Metrics,
@@ -64,6 +64,18 @@ interface BatchPosition {
 
 const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
+
+/** The `chromadb` client's error classes that say why a request failed, by their `name`. */
+const CHROMA_FAILURES: Readonly<Record<string, VectorStoreFailure>> = {
+  ChromaRateLimitError: 'rate-limited',
+  ChromaQuotaExceededError: 'quota-exceeded',
+  ChromaConnectionError: 'unavailable',
+  ChromaServerError: 'unavailable',
+};
+
+/** Why a `chromadb` request failed, when its error says. */
+const chromaFailure = (error: unknown): VectorStoreFailure | undefined =>
+  error instanceof Error ? CHROMA_FAILURES[error.name] : undefined;
 
 /**
  * Wraps a chromadb (3.x) collection as a {@link VectorCollection}.
@@ -142,7 +154,13 @@ export function chromaVectorCollection(
           : ` (batch ${position.batch} of ${position.batches}, ${position.recordsDone} records written before it)`;
       throw new VectorStoreError(
         `Chroma ${operation} on collection "${name}" failed${where}: ${errorMessage(error)}`,
-        { collection: name, operation, cause: error, context: { ...position } },
+        {
+          collection: name,
+          operation,
+          cause: error,
+          context: { ...position },
+          failure: chromaFailure(error),
+        },
       );
     }
   };

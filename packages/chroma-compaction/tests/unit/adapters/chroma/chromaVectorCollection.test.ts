@@ -1,3 +1,10 @@
+import {
+  ChromaClientError,
+  ChromaConnectionError,
+  ChromaQuotaExceededError,
+  ChromaRateLimitError,
+  ChromaServerError,
+} from 'chromadb';
 import { describe, expect, it, vi } from 'vitest';
 import {
   type ChromaCollectionLike,
@@ -364,4 +371,30 @@ describe('Function: chromaVectorCollection', () => {
       recordsDone: 2,
     });
   });
+
+  it.each([
+    [new ChromaRateLimitError('slow down'), 'rate-limited', true],
+    [new ChromaQuotaExceededError('too many records'), 'quota-exceeded', true],
+    [new ChromaConnectionError('fetch failed'), 'unavailable', true],
+    [new ChromaServerError('internal error'), 'unavailable', true],
+    [new ChromaClientError('bad request'), undefined, false],
+    [new Error('anything else'), undefined, false],
+  ] as const)(
+    'says why the store failed, and whether to retry: %s',
+    async (thrown, failure, retryable) => {
+      // Prepare
+      const { collection } = fakeCollection({ upsert: () => Promise.reject(thrown) });
+      const words = chromaVectorCollection(collection);
+
+      // Act
+      const error = await words
+        .upsert({ ids: ids(1), embeddings: vectors(1) })
+        .catch((caught) => caught);
+
+      // Assess
+      expect(error).toBeInstanceOf(VectorStoreError);
+      expect(error).toMatchObject({ failure, retryable, cause: thrown });
+      expect((error as VectorStoreError).context['failure']).toBe(failure);
+    },
+  );
 });
