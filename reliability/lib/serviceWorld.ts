@@ -11,11 +11,7 @@ import {
   DeleteTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import {
-  HISTORY_METADATA_KEYS,
-  type Metadata,
-  type VectorCollection,
-} from '@receipt-chroma/chroma-compaction';
+import type { Metadata, VectorCollection } from '@receipt-chroma/chroma-compaction';
 import { chromaVectorCollection } from '@receipt-chroma/chroma-compaction/chroma';
 import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
 import { ChromaClient } from 'chromadb';
@@ -122,20 +118,3 @@ export const chromaCollection = async (
   client: ChromaClient,
   name: string,
 ): Promise<VectorCollection> => chromaVectorCollection(await client.getCollection({ name }));
-
-/** A value with the keys of every object sorted and the history keys left out. */
-const canonical = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([key]) => !(HISTORY_METADATA_KEYS as readonly string[]).includes(key))
-    .sort(([a], [b]) => a.localeCompare(b));
-  return Object.fromEntries(entries.map(([key, entry]) => [key, canonical(entry)]));
-};
-
-/**
- * The whole collection as one string: records sorted by id, metadata keys sorted, and the
- * keys that record when a change was applied (`HISTORY_METADATA_KEYS`) left out.
- */
-export const comparableContents = async (vectors: VectorCollection): Promise<string> =>
-  JSON.stringify(canonical(await collectionContents(vectors)));

@@ -1,4 +1,5 @@
 import {
+  HISTORY_METADATA_KEYS,
   lineChromaId,
   type VectorCollection,
   wordChromaId,
@@ -413,3 +414,20 @@ export const collectionContents = async (vectors: VectorCollection): Promise<Sto
     }))
     .sort((left, right) => (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
 };
+
+/** A value with the keys of every object sorted and the history keys left out. */
+const canonical = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([key]) => !(HISTORY_METADATA_KEYS as readonly string[]).includes(key))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return Object.fromEntries(entries.map(([key, entry]) => [key, canonical(entry)]));
+};
+
+/**
+ * The whole collection as one string: records sorted by id, metadata keys sorted, and the
+ * keys that record when a change was applied (`HISTORY_METADATA_KEYS`) left out.
+ */
+export const comparableContents = async (vectors: VectorCollection): Promise<string> =>
+  JSON.stringify(canonical(await collectionContents(vectors)));

@@ -17,14 +17,13 @@ import { type Random, seededRandom } from '../lib/random.js';
 import {
   chromaClientAt,
   chromaCollection,
-  comparableContents,
   createTable,
   deleteTable,
   motoClient,
   seedChromaCollection,
   writeItems,
 } from '../lib/serviceWorld.js';
-import { wireGoodBodies, wireWorldItems } from '../lib/wireWorld.js';
+import { comparableContents, wireGoodBodies, wireWorldItems } from '../lib/wireWorld.js';
 
 /** The one collection every contender compacts. */
 const QUEUE = 'words';

@@ -39,14 +39,18 @@ import { type Random, seededRandom } from '../lib/random.js';
 import {
   chromaClientAt,
   chromaCollection,
-  comparableContents,
   createTable,
   deleteTable,
   motoClient,
   seedChromaCollection,
   writeItems,
 } from '../lib/serviceWorld.js';
-import { type WireQueue, wireGoodBodies, wireWorldItems } from '../lib/wireWorld.js';
+import {
+  comparableContents,
+  type WireQueue,
+  wireGoodBodies,
+  wireWorldItems,
+} from '../lib/wireWorld.js';
 
 const QUEUES: readonly WireQueue[] = ['lines', 'words'];
 /** The clock of the timestamps written into metadata, the same in every run. */
