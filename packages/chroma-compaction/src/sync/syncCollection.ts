@@ -1,4 +1,7 @@
+import { mapWithConcurrency } from '../adapters/fs/objectFiles.js';
+import { toError } from '../errors.js';
 import { sleep } from '../locks/lockRetry.js';
+import { checkedInteger } from '../options/checkedInteger.js';
 import type { GetResponse, UpsertRequest, VectorCollection } from '../ports/vectorCollection.js';
 
 /** Records per page when not given: Chroma Cloud's limit on one request. */
@@ -86,36 +89,6 @@ export interface SyncCollectionResult {
   readonly durationMs: number;
 }
 
-/** A positive integer option, or its default. */
-const positive = (name: string, value: number | undefined, fallback: number): number => {
-  const chosen = value ?? fallback;
-  if (!Number.isSafeInteger(chosen) || chosen < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
-  }
-  return chosen;
-};
-
-/** Runs `task` for 0 … `count - 1`, at most `concurrency` at a time. */
-const eachConcurrently = async (
-  count: number,
-  concurrency: number,
-  task: (index: number) => Promise<void>,
-): Promise<void> => {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const index = next;
-      next += 1;
-      await task(index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-};
-
-/** The error a failed attempt threw, as an `Error`. */
-const asError = (thrown: unknown): Error =>
-  thrown instanceof Error ? thrown : new Error(String(thrown));
-
 /** An upsert of the records of a page, which holds embeddings for every id. */
 const upsertOf = (page: GetResponse): UpsertRequest => ({
   ids: page.ids,
@@ -136,7 +109,7 @@ const upsertOf = (page: GetResponse): UpsertRequest => ({
  *
  * @returns the counts, the pages given up on, and the records `to` holds at the end
  * @throws RangeError when `batchSize`, `concurrency` or `retryDelayMs` is not a positive
- *   integer, or `retries` is not a non-negative one
+ *   integer, or `retries` is not an integer >= 0
  * @throws the signal's reason once `signal` aborts
  * @example
  * ```ts
@@ -148,13 +121,18 @@ export async function syncCollection(
   options: SyncCollectionOptions,
 ): Promise<SyncCollectionResult> {
   const { from, to, prune = false, onProgress, signal } = options;
-  const batchSize = positive('batchSize', options.batchSize, DEFAULT_SYNC_BATCH_SIZE);
-  const concurrency = positive('concurrency', options.concurrency, DEFAULT_SYNC_CONCURRENCY);
-  const retryDelayMs = positive('retryDelayMs', options.retryDelayMs, DEFAULT_SYNC_RETRY_DELAY_MS);
-  const retries = options.retries ?? DEFAULT_SYNC_RETRIES;
-  if (!Number.isSafeInteger(retries) || retries < 0) {
-    throw new RangeError(`retries must be a non-negative integer, got ${String(options.retries)}`);
-  }
+  const batchSize = checkedInteger('batchSize', options.batchSize ?? DEFAULT_SYNC_BATCH_SIZE, 1);
+  const concurrency = checkedInteger(
+    'concurrency',
+    options.concurrency ?? DEFAULT_SYNC_CONCURRENCY,
+    1,
+  );
+  const retryDelayMs = checkedInteger(
+    'retryDelayMs',
+    options.retryDelayMs ?? DEFAULT_SYNC_RETRY_DELAY_MS,
+    1,
+  );
+  const retries = checkedInteger('retries', options.retries ?? DEFAULT_SYNC_RETRIES, 0);
   const started = performance.now();
   signal?.throwIfAborted();
 
@@ -171,7 +149,7 @@ export async function syncCollection(
         return await attempt();
       } catch (thrown) {
         if (retry >= retries) {
-          failures.push({ offset, step, error: asError(thrown) });
+          failures.push({ offset, step, error: toError(thrown) });
           return undefined;
         }
       }
@@ -183,8 +161,11 @@ export async function syncCollection(
   const sourceIds = new Set<string>();
   let copied = 0;
   let unread = 0;
-  await eachConcurrently(Math.ceil(total / batchSize), concurrency, async (index) => {
-    const offset = index * batchSize;
+  const offsets = Array.from(
+    { length: Math.ceil(total / batchSize) },
+    (_, page) => page * batchSize,
+  );
+  await mapWithConcurrency(offsets, concurrency, async (offset) => {
     const page = await withRetries(offset, 'read', () =>
       from.get({
         limit: batchSize,

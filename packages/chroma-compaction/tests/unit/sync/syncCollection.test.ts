@@ -197,7 +197,7 @@ describe('Function: syncCollection', () => {
     [{ batchSize: 0 }, 'batchSize must be a positive integer, got 0'],
     [{ concurrency: 1.5 }, 'concurrency must be a positive integer, got 1.5'],
     [{ retryDelayMs: -1 }, 'retryDelayMs must be a positive integer, got -1'],
-    [{ retries: -1 }, 'retries must be a non-negative integer, got -1'],
+    [{ retries: -1 }, 'retries must be an integer >= 0, got -1'],
   ])('refuses %j with a RangeError', async (options, message) => {
     // Prepare
     const collection = new InMemoryVectorCollection('words');
