@@ -25,6 +25,7 @@ import type {
   CollectionUpdateInput,
   CollectionUpdateResult,
   DeltaMergeResult,
+  OutcomeCounts,
   ProcessCollectionUpdatesOptions,
   RecordOutcome,
 } from './types.js';
@@ -249,6 +250,13 @@ export async function applySections(
 const sum = (results: readonly OperationResult[]): number =>
   results.reduce((total, result) => total + resultRecordCount(result), 0);
 
+/** How many of `outcomes` are applied, skipped and failed. @internal */
+export const countOutcomes = (outcomes: readonly RecordOutcome[]): OutcomeCounts => {
+  const count = (status: RecordOutcome['status']): number =>
+    outcomes.filter((outcome) => outcome.status === status).length;
+  return { applied: count('applied'), skipped: count('skipped'), failed: count('failed') };
+};
+
 /** The result of the batch: one outcome per input (failed when none was recorded), totals. @internal */
 export function summarise(
   inputs: readonly CollectionUpdateInput[],
@@ -264,13 +272,11 @@ export function summarise(
         reason: 'the outcome of this message could not be determined',
       },
   );
-  const count = (status: RecordOutcome['status']): number =>
-    outcomes.filter((outcome) => outcome.status === status).length;
   const failedDeltaMerges = collected.deltaMergeResults.filter(({ status }) => status === 'failed');
   return {
     collection,
     outcomes,
-    counts: { applied: count('applied'), skipped: count('skipped'), failed: count('failed') },
+    counts: countOutcomes(outcomes),
     metadataUpdates: collected.metadataUpdates,
     labelUpdates: collected.labelUpdates,
     sectionUpdates: collected.sectionUpdates,

@@ -1,12 +1,12 @@
 import { toError } from '../errors.js';
 import { observersOf } from '../operations/operationSupport.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
+import { countOutcomes } from './collectionUpdatePhases.js';
 import type {
   CollectionName,
   CollectionUpdateInput,
   CollectionUpdateResult,
   MirrorUpdateResult,
-  OutcomeCounts,
   ProcessCollectionUpdatesOptions,
   RecordOutcome,
 } from './types.js';
@@ -17,12 +17,6 @@ export type ApplyBatch = (
   collectionName: CollectionName,
   options: ProcessCollectionUpdatesOptions,
 ) => Promise<CollectionUpdateResult>;
-
-const countsOf = (outcomes: readonly RecordOutcome[]): OutcomeCounts => ({
-  applied: outcomes.filter(({ status }) => status === 'applied').length,
-  skipped: outcomes.filter(({ status }) => status === 'skipped').length,
-  failed: outcomes.filter(({ status }) => status === 'failed').length,
-});
 
 /** Every input failed on `mirror` because applying the batch threw `error`. */
 const allFailed = (
@@ -66,7 +60,7 @@ export const applyToMirrors = async (
     } catch (thrown) {
       outcomes = allFailed(inputs, mirror, toError(thrown));
     }
-    const counts = countsOf(outcomes);
+    const counts = countOutcomes(outcomes);
     const result: MirrorUpdateResult = {
       index,
       collection: mirror.name,
@@ -111,7 +105,7 @@ export const applyToMirrors = async (
   return {
     ...primary,
     outcomes,
-    counts: countsOf(outcomes),
+    counts: countOutcomes(outcomes),
     hasErrors: outcomes.some(({ status }) => status === 'failed'),
     mirrors,
   };
