@@ -74,12 +74,16 @@ export { CompactionAbortedError, type CompactionAbortReason } from './cycle/erro
 export {
   COMPACTION_PHASES,
   type CompactCollectionOptions,
+  type CompactCycleOptions,
   type CompactionPhase,
   type CompactionResult,
   type CompactionSpan,
+  type CompactionTarget,
   type CompactionTracer,
   type OpenCollection,
   type OpenedCollection,
+  type RemoteCompactionOptions,
+  type SnapshotCompactionOptions,
   type SpanAttributes,
 } from './cycle/types.js';
 export { createDeltaMerger, type DeltaMergerOptions } from './deltas/deltaMerger.js';

@@ -61,24 +61,19 @@ export interface OpenedCollection {
 /** Opens the collection `name` of the persist directory `dir`. */
 export type OpenCollection = (dir: string, name: CollectionName) => Promise<OpenedCollection>;
 
-/** Options of `compactCollection`. */
-export interface CompactCollectionOptions
+/** Options of `compactCollection` in either mode. */
+export interface CompactCycleOptions
   extends ObservabilityOptions,
     Pick<ProcessCollectionUpdatesOptions, 'mirrors' | 'mirrorFailure' | 'onStaleMirror'> {
   readonly collectionName: CollectionName;
   /** The SQS records of one invocation (`event.Records`). */
   readonly records: readonly SqsRecordLike[];
-  /** Where snapshots and deltas live. */
+  /** Where deltas live (and, in snapshot mode, the snapshots). */
   readonly store: ObjectStore;
-  /** The local snapshot cache (an EFS mount, or the Lambda's scratch directory). */
-  readonly cache: SnapshotCache;
-  readonly lockStore: LockStore;
   /** The receipts table, the source of truth every operation reads. */
   readonly receipts: ReceiptStore;
   /** Milliseconds left before the invocation times out (`context.getRemainingTimeInMillis`). */
   readonly deadline: () => number;
-  /** Opens the working copy. @default a local Chroma server (`openSnapshot`) */
-  readonly openCollection?: OpenCollection | undefined;
   /** @default `createDeltaMerger({ store })` */
   readonly mergeDeltas?: MergeDeltas | undefined;
   /** Carried by every log line and span. @default the first record's `messageId` */
@@ -90,19 +85,56 @@ export interface CompactCollectionOptions
     | undefined;
   /** How long to wait for a lock another worker holds. */
   readonly lockRetry?: Omit<WithLockOptions, 'signal'> | undefined;
-  /** Versions kept and pack settings of the publish. */
-  readonly publish?: Pick<PublishSnapshotOptions, 'keepVersions' | 'pack'> | undefined;
   /**
-   * Milliseconds kept in hand after the publish (to answer Lambda, release the lock).
+   * Milliseconds kept in hand at the end of the cycle (to answer Lambda, release the lock).
    * @default 10000
    */
   readonly reserveMs?: number | undefined;
+}
+
+/**
+ * Snapshot mode: the collection is a versioned snapshot in `store`. Each cycle takes the
+ * lock, works on a copy of the pointer's version from `cache` and publishes a new version.
+ */
+export interface SnapshotCompactionOptions extends CompactCycleOptions {
+  readonly target?: undefined;
+  /** The local snapshot cache (an EFS mount, or the Lambda's scratch directory). */
+  readonly cache: SnapshotCache;
+  /** Where the collection's lock lives. */
+  readonly lockStore: LockStore;
+  /** Opens the working copy. @default a local Chroma server (`openSnapshot`) */
+  readonly openCollection?: OpenCollection | undefined;
+  /** Versions kept and pack settings of the publish. */
+  readonly publish?: Pick<PublishSnapshotOptions, 'keepVersions' | 'pack'> | undefined;
   /**
    * Publishing speed assumed before one was measured, bytes per millisecond of the
    * persist directory. @default 20000 (20 MB/s)
    */
   readonly publishBytesPerMs?: number | undefined;
 }
+
+/** Where a remote-mode cycle writes: a running Chroma's collection. */
+export interface CompactionTarget {
+  /** E.g. `chromaVectorCollection` over a `ChromaClient` or `CloudClient` collection. */
+  readonly vectors: VectorCollection;
+}
+
+/**
+ * Remote mode: the collection lives on a running Chroma (a server, or Chroma Cloud) and
+ * the batch is applied to it in place: no download, no publish, and no lock unless
+ * `lockStore` is given. Concurrent compactors are safe without one, because every
+ * operation writes what it reads from the table (see the guide "Scaling past one
+ * snapshot").
+ */
+export interface RemoteCompactionOptions extends CompactCycleOptions {
+  readonly target: CompactionTarget;
+  /** Takes the collection's lock around the batch when given. @default no lock */
+  readonly lockStore?: LockStore | undefined;
+  readonly cache?: undefined;
+}
+
+/** Options of `compactCollection`: snapshot mode, or remote mode with `target`. */
+export type CompactCollectionOptions = SnapshotCompactionOptions | RemoteCompactionOptions;
 
 /** What one cycle did. */
 export interface CompactionResult {
@@ -112,7 +144,7 @@ export interface CompactionResult {
   readonly outcomes: readonly RecordOutcome[];
   /** The partial-batch response to return to Lambda. */
   readonly batchItemFailures: BatchItemFailuresResponse['batchItemFailures'];
-  /** The version published, or `null` when nothing was. */
+  /** The version published, or `null` when nothing was (always in remote mode). */
   readonly version: string | null;
   /** Milliseconds per phase that ran, and `total`. */
   readonly timings: Readonly<Partial<Record<CompactionPhase | 'total', number>>>;

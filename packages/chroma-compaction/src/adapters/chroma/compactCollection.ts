@@ -3,17 +3,21 @@ import type { CompactCollectionOptions, CompactionResult } from '../../cycle/typ
 import { initializeEmptySnapshot } from './initializeEmptySnapshot.js';
 import { type OpenSnapshotOptions, openSnapshot } from './openSnapshot.js';
 
-/** Options of {@link compactCollection}. */
-export interface ChromaCompactCollectionOptions extends CompactCollectionOptions {
+/** Options of {@link compactCollection}: either mode's, and how to start a local Chroma. */
+export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
   /**
    * How to start the local Chroma server on the working copy (and on the empty collection
-   * of a first version), e.g. `{ command }` for a glibc shim.
+   * of a first version), e.g. `{ command }` for a glibc shim. Snapshot mode only.
    */
   readonly chroma?: OpenSnapshotOptions | undefined;
-}
+};
 
 /**
- * One whole compaction cycle of a collection, for the SQS records of one invocation:
+ * One whole compaction cycle of a collection, for the SQS records of one invocation, in one
+ * of two modes.
+ *
+ * **Snapshot mode** (`cache` and `lockStore`; the collection is a versioned snapshot in
+ * `store`):
  *
  * 1. decode the records (`decodeSqsRecords`; an undecodable body fails alone);
  * 2. take the collection's lock (`LockManager.withLock`: bounded retries with jitter,
@@ -25,12 +29,19 @@ export interface ChromaCompactCollectionOptions extends CompactCollectionOptions
  * 5. publish the working copy through `cache.publish` under the lock (its fence goes into
  *    the manifest; a lost lock refuses the publish), unless nothing was applied.
  *
+ * **Remote mode** (`target: { vectors }`; the collection lives on a running Chroma server or
+ * Chroma Cloud): decode, then apply the messages to `target.vectors` in place, with the same
+ * `processCollectionUpdates` and delta merger. Nothing is downloaded or published, and no
+ * lock is taken unless `lockStore` is given: every operation writes what it reads from the
+ * table, so concurrent compactors and redeliveries converge on the same collection.
+ *
  * The deadline is checked before each phase: the cycle stops taking work when the time
- * left cannot cover publishing (estimated from the snapshot's size and the speed measured
- * so far). Whatever stops a cycle (lock held or lost, deadline, Chroma failing to start, a
- * failed publish) returns every message for retry and publishes nothing; otherwise only the
- * messages that failed are returned. Every log line carries the correlation id, and a
- * `tracer` receives a span per phase.
+ * left cannot cover the rest (in snapshot mode, publishing is estimated from the snapshot's
+ * size and the speed measured so far). Whatever stops a cycle (lock held or lost, deadline,
+ * Chroma failing to start, a failed publish) returns every message for retry and publishes
+ * nothing; otherwise only the messages that failed are returned. Every log line carries the
+ * correlation id, and a `tracer` receives a span per phase. `mirrors` receive the same batch
+ * after the primary, in either mode.
  *
  * @example
  * ```ts
@@ -44,10 +55,27 @@ export interface ChromaCompactCollectionOptions extends CompactCollectionOptions
  *   return { batchItemFailures: result.batchItemFailures };
  * };
  * ```
+ *
+ * @example Remote mode, against Chroma Cloud
+ * ```ts
+ * const client = new CloudClient({ apiKey, tenant, database });
+ * const lines = chromaVectorCollection(
+ *   await client.getCollection({ name: 'lines', embeddingFunction: null }),
+ *   { limits: CHROMA_CLOUD_LIMITS },
+ * );
+ * const result = await compactCollection({
+ *   collectionName: 'lines',
+ *   records: event.Records,
+ *   store, receipts,
+ *   target: { vectors: lines },
+ *   deadline: () => context.getRemainingTimeInMillis(),
+ * });
+ * ```
  */
 export function compactCollection(
   options: ChromaCompactCollectionOptions,
 ): Promise<CompactionResult> {
+  if (options.target !== undefined) return runCompactionCycle(options);
   const server = options.chroma ?? {};
   const chroma: CycleChroma = {
     openCollection:

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalChromaStartError } from '../../../src/adapters/chroma/errors.js';
 import { runCompactionCycle } from '../../../src/cycle/compactCollection.js';
 import { CompactionAbortedError } from '../../../src/cycle/errors.js';
-import type { CompactCollectionOptions, CompactionSpan } from '../../../src/cycle/types.js';
+import type { CompactionSpan, SnapshotCompactionOptions } from '../../../src/cycle/types.js';
 import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
 import { readPointer } from '../../../src/snapshots/snapshotObjects.js';
@@ -43,8 +43,8 @@ describe('runCompactionCycle (compactCollection without Chroma)', () => {
 
   const delta = sqsRecord(deltaInput('m-delta', IMAGE_ID, RECEIPT_ID, 'run-1', PREFIX), 'lines');
   const options = (
-    overrides: Partial<CompactCollectionOptions> = {},
-  ): CompactCollectionOptions => ({
+    overrides: Partial<SnapshotCompactionOptions> = {},
+  ): SnapshotCompactionOptions => ({
     collectionName: 'lines',
     records: [delta],
     store: world.store,
