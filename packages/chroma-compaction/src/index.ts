@@ -329,5 +329,13 @@ export {
   type SyncCollectionOptions,
   type SyncCollectionResult,
   type SyncProgress,
+  type SyncRefusal,
   syncCollection,
 } from './sync/syncCollection.js';
+export {
+  CHROMA_CLOUD_LIMITS,
+  type LimitProblem,
+  type VectorLimit,
+  VectorLimitError,
+  type VectorLimits,
+} from './vectors/limits.js';

@@ -2,8 +2,8 @@ import type { ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
 import { toError } from '../errors.js';
 import { wordChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef, WordRef } from '../ports/receiptStore.js';
-import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
-import { updateEachBatch } from '../vectors/writeBatches.js';
+import type { Metadata, MetadataValue } from '../ports/vectorCollection.js';
+import { type RecordPatch, updateEachBatch } from '../vectors/writeBatches.js';
 import {
   ARRAY_LABEL_KEYS,
   DELIMITED_LABEL_KEYS,
@@ -20,6 +20,7 @@ import {
   observersOf,
   patchChanges,
   receiptKey,
+  writeFailureReason,
 } from './operationSupport.js';
 import type { LabelUpdateResult } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
@@ -229,8 +230,7 @@ export async function applyWordLabelMessages(
     }
 
     // 3. Rebuild each word's label metadata; write only what changes.
-    const writes: { id: string; target: WordTarget; patch: MetadataPatch; validCount: number }[] =
-      [];
+    const writes: (RecordPatch & { target: WordTarget; validCount: number })[] = [];
     for (const target of found) {
       const current = stored.get(target.chromaId) ?? null;
       const { patch, validCount } = wordPatch(current, labelsOf(target), format);
@@ -241,14 +241,14 @@ export async function applyWordLabelMessages(
       const timestamp = now();
       if (target.update) patch['last_label_update'] = timestamp;
       if (target.remove) patch['labels_removed_at'] = timestamp;
-      writes.push({ id: target.chromaId, target, patch, validCount });
+      writes.push({ id: target.chromaId, target, patch, validCount, stored: current });
     }
     await updateEachBatch(vectors, writes, batchSize, (batch, error) => {
       if (error !== undefined) {
         fail(
           batch.map(({ target }) => target),
           error,
-          'Chroma update failed',
+          writeFailureReason(error, 'Chroma update failed'),
         );
         return;
       }

@@ -21,6 +21,7 @@ import {
 } from '../ports/observability.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue, Where } from '../ports/vectorCollection.js';
+import { VectorLimitError } from '../vectors/limits.js';
 import type { LabelUpdateResult, OperationStatus } from './results.js';
 import { DEFAULT_OPERATION_BATCH_SIZE, type OperationInput } from './types.js';
 
@@ -37,6 +38,13 @@ export const batchSizeOf = (options: { readonly maxBatchSize?: number | undefine
 /** The clock from the options. @internal */
 export const clockOf = (options: { readonly now?: (() => string) | undefined }): (() => string) =>
   options.now ?? pythonUtcNow;
+
+/**
+ * The reason a failed write gives its messages: the limit a record is over, which says what
+ * to change, or `fallback` (the step that failed; `error` says how). @internal
+ */
+export const writeFailureReason = (error: unknown, fallback: string): string =>
+  error instanceof VectorLimitError ? error.message : fallback;
 
 /** The logger and metrics from the options, no-ops where missing. @internal */
 export interface Observers {

@@ -14,6 +14,7 @@ import {
   dimensionsOf,
   observersOf,
   patchChanges,
+  writeFailureReason,
 } from './operationSupport.js';
 import type { MetadataUpdateResult } from './results.js';
 import type { OperationOptions } from './types.js';
@@ -199,7 +200,9 @@ export async function syncReceiptPlace(
   const stamp = { [stampKey]: clockOf(options)() };
   const writes: RecordPatch[] = [];
   for (const [id, metadata] of stored) {
-    if (patchChanges(metadata, patch)) writes.push({ id, patch: { ...patch, ...stamp } });
+    if (patchChanges(metadata, patch)) {
+      writes.push({ id, patch: { ...patch, ...stamp }, stored: metadata });
+    }
   }
   if (writes.length === 0) return skipped('unchanged');
   try {
@@ -207,7 +210,7 @@ export async function syncReceiptPlace(
   } catch (error) {
     const { cause, progress } = unwrapBatchWriteError(error);
     metrics.count('CompactionChromaDBUpdateError', 1, dimensionsOf(collection, cause));
-    return failed(`could not write the embeddings${progress}`, cause);
+    return failed(writeFailureReason(cause, `could not write the embeddings${progress}`), cause);
   }
   metrics.timer(ACTION_METRICS[action].time, performance.now() - started, dimensions);
   metrics.count(ACTION_METRICS[action].records, writes.length, dimensions);

@@ -15,6 +15,7 @@ import {
   readRowLineIds,
   receiptKey,
   receiptWhere,
+  writeFailureReason,
 } from './operationSupport.js';
 import type { SectionUpdateResult } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
@@ -200,7 +201,9 @@ export async function recomputeSectionLabels(
       const changed: RecordPatch[] = [];
       for (const [id, metadata] of rows) {
         const section = rowSection(metadata, lineMap);
-        if (section !== undefined) changed.push({ id, patch: { section_label: section } });
+        if (section !== undefined) {
+          changed.push({ id, patch: { section_label: section }, stored: metadata });
+        }
       }
       step = 'Chroma update failed';
       await updateInBatches(vectors, changed, batchSize);
@@ -211,9 +214,10 @@ export async function recomputeSectionLabels(
       );
     } catch (thrown) {
       const error = toError(unwrapBatchWriteError(thrown).cause);
-      logger.error('Error recomputing section labels', { ...ref, reason: step, error });
+      const reason = writeFailureReason(error, step);
+      logger.error('Error recomputing section labels', { ...ref, reason, error });
       metrics.count('SectionRecomputeError', 1, dimensionsOf(collection, error));
-      results.push({ ...base, status: 'failed', updatedCount: 0, reason: step, error });
+      results.push({ ...base, status: 'failed', updatedCount: 0, reason, error });
     }
   }
   return results;

@@ -3,7 +3,7 @@ import { toError } from '../errors.js';
 import { lineChromaId } from '../ids/chromaIds.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import type { Metadata, MetadataPatch, MetadataValue } from '../ports/vectorCollection.js';
-import { updateEachBatch } from '../vectors/writeBatches.js';
+import { type RecordPatch, updateEachBatch } from '../vectors/writeBatches.js';
 import {
   batchSizeOf,
   dimensionsOf,
@@ -13,6 +13,7 @@ import {
   readRowLineIds,
   receiptKey,
   receiptWhere,
+  writeFailureReason,
 } from './operationSupport.js';
 import type { LabelUpdateResult, OperationStatus } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
@@ -205,24 +206,20 @@ export async function updateLineRowLabels(
       affected.add(row);
     }
 
-    const writes: { id: string; row: RowTarget; patch: MetadataPatch }[] = [];
+    const writes: (RecordPatch & { row: RowTarget })[] = [];
     for (const row of affected) {
       const stored = rows.get(row.chromaId) ?? null;
       const patch = rowLabelPatch(stored, row.lineIds, labels);
-      if (patchChanges(stored, patch)) writes.push({ id: row.chromaId, row, patch });
+      if (patchChanges(stored, patch)) writes.push({ id: row.chromaId, row, patch, stored });
       else for (const index of row.inputs) settle(index, ref, row, 'skipped', 'unchanged');
     }
     await updateEachBatch(vectors, writes, batchSize, (batch, error) => {
       if (error !== undefined) {
-        logger.error('Error updating row labels', {
-          ...ref,
-          reason: 'Chroma update failed',
-          error,
-        });
+        const reason = writeFailureReason(error, 'Chroma update failed');
+        logger.error('Error updating row labels', { ...ref, reason, error });
         metrics.count('RowLabelUpdateError', 1, dimensionsOf(collection, error));
         for (const { row } of batch) {
-          for (const index of row.inputs)
-            settle(index, ref, row, 'failed', 'Chroma update failed', error);
+          for (const index of row.inputs) settle(index, ref, row, 'failed', reason, error);
         }
         return;
       }

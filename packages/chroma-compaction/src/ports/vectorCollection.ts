@@ -4,6 +4,8 @@
  * held to one contract test suite.
  */
 
+import type { VectorLimits } from '../vectors/limits.js';
+
 /** A scalar metadata value. */
 export type MetadataScalar = string | number | boolean;
 
@@ -110,6 +112,12 @@ export interface DeleteRequest {
 export interface VectorCollection {
   /** The collection's name, e.g. `words`. */
   readonly name: string;
+  /**
+   * What the collection refuses to store (e.g. `CHROMA_CLOUD_LIMITS`). The operations check
+   * each record against them before writing, so a record over a limit fails only its own
+   * message. @default no limits
+   */
+  readonly limits?: VectorLimits | undefined;
   get(request?: GetRequest): Promise<GetResponse>;
   upsert(request: UpsertRequest): Promise<void>;
   update(request: UpdateRequest): Promise<void>;

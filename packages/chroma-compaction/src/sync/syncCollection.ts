@@ -3,6 +3,7 @@ import { toError } from '../errors.js';
 import { sleep } from '../locks/lockRetry.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import type { GetResponse, UpsertRequest, VectorCollection } from '../ports/vectorCollection.js';
+import { recordLimitProblem, VectorLimitError } from '../vectors/limits.js';
 
 /** Records per page when not given: Chroma Cloud's limit on one request. */
 export const DEFAULT_SYNC_BATCH_SIZE = 250;
@@ -72,6 +73,12 @@ export interface SyncBatchFailure {
   readonly error: Error;
 }
 
+/** A record of `from` that `to` cannot store: over one of its limits. */
+export interface SyncRefusal {
+  readonly id: string;
+  readonly error: VectorLimitError;
+}
+
 /** What {@link syncCollection} did. */
 export interface SyncCollectionResult {
   /** Records of `from` when the sync started. */
@@ -84,18 +91,57 @@ export interface SyncCollectionResult {
   readonly failedBatches: number;
   /** The pages given up on, with the last error of each. */
   readonly failures: readonly SyncBatchFailure[];
+  /**
+   * Records of `from` that `to` cannot store (over `to.limits`): not written, not retried.
+   * Change them, or raise the limit, then sync again.
+   */
+  readonly refused: readonly SyncRefusal[];
   /** Records of `to` when the sync ended. */
   readonly targetCount: number;
   readonly durationMs: number;
 }
 
-/** An upsert of the records of a page, which holds embeddings for every id. */
-const upsertOf = (page: GetResponse): UpsertRequest => ({
-  ids: page.ids,
-  embeddings: page.embeddings ?? [],
-  documents: page.documents,
-  metadatas: page.metadatas,
-});
+/**
+ * An upsert of the records of a page that `to` can store (a page holds embeddings for every
+ * id), and the records over its limits.
+ */
+const upsertOf = (
+  page: GetResponse,
+  to: VectorCollection,
+): { upsert: UpsertRequest; refused: SyncRefusal[] } => {
+  const upsert = {
+    ids: page.ids,
+    embeddings: page.embeddings ?? [],
+    documents: page.documents,
+    metadatas: page.metadatas,
+  };
+  const { limits } = to;
+  if (limits === undefined) return { upsert, refused: [] };
+  const refused: SyncRefusal[] = [];
+  const keep: number[] = [];
+  for (const [index, id] of page.ids.entries()) {
+    const problem = recordLimitProblem(limits, {
+      id,
+      embedding: upsert.embeddings[index],
+      document: upsert.documents?.[index],
+      metadata: upsert.metadatas?.[index],
+    });
+    if (problem === undefined) keep.push(index);
+    else refused.push({ id, error: new VectorLimitError(to.name, id, problem) });
+  }
+  if (refused.length === 0) return { upsert, refused };
+  const pick = <T>(values: readonly T[] | undefined): T[] | undefined =>
+    values === undefined ? undefined : keep.map((index) => values[index] as T);
+  return {
+    upsert: {
+      ids: pick(upsert.ids) as string[],
+      embeddings: pick(upsert.embeddings) as number[][],
+      documents: pick(upsert.documents),
+      metadatas: pick(upsert.metadatas),
+    },
+    refused,
+  };
+};
 
 /**
  * Copies every record of `from` (ids, embeddings, documents, metadata) to `to`, page by page,
@@ -104,6 +150,9 @@ const upsertOf = (page: GetResponse): UpsertRequest => ({
  * records of `to` that `from` no longer has are deleted too. This is how a Chroma server or
  * Chroma Cloud collection is seeded from a published snapshot (open it with `openSnapshot`),
  * and how a stale mirror is repaired.
+ *
+ * A record `to` cannot store (over `to.limits`, e.g. Chroma Cloud's 36-byte metadata keys) is
+ * not written and is listed in `refused`; nothing is dropped from a record on the way.
  *
  * `from` should not change during the sync: pages are read by offset.
  *
@@ -137,6 +186,7 @@ export async function syncCollection(
   signal?.throwIfAborted();
 
   const failures: SyncBatchFailure[] = [];
+  const refused: SyncRefusal[] = [];
   /** `attempt()`, retried; the failure recorded (and `undefined` returned) after the last try. */
   const withRetries = async <T>(
     offset: number,
@@ -177,11 +227,13 @@ export async function syncCollection(
       unread += 1;
     } else if (page.ids.length > 0) {
       for (const id of page.ids) sourceIds.add(id);
+      const fitting = upsertOf(page, to);
+      refused.push(...fitting.refused);
       const written = await withRetries(offset, 'write', async () => {
-        await to.upsert(upsertOf(page));
+        await to.upsert(fitting.upsert);
         return true;
       });
-      if (written === true) copied += page.ids.length;
+      if (written === true) copied += fitting.upsert.ids.length;
     }
     onProgress?.({ total, copied, failedBatches: failures.length });
   });
@@ -195,6 +247,7 @@ export async function syncCollection(
     removed,
     failedBatches: failures.length,
     failures,
+    refused,
     targetCount: await to.count(),
     durationMs: performance.now() - started,
   };

@@ -13,6 +13,7 @@ import type {
   VectorCollection,
   Where,
 } from '../ports/vectorCollection.js';
+import type { VectorLimits } from '../vectors/limits.js';
 import {
   idListProblem,
   updateRequestProblem,
@@ -31,6 +32,12 @@ export interface InMemoryVectorCollectionOptions {
    * fixed when every record is deleted.
    */
   readonly dimension?: number | undefined;
+  /**
+   * Limits to hold writes to, as a Chroma deployment would (e.g. `CHROMA_CLOUD_LIMITS`): a
+   * write over one is refused whole, and a request of more than `maxRecordsPerRequest`
+   * records too. @default no limits
+   */
+  readonly limits?: VectorLimits | undefined;
 }
 
 interface StoredRecord {
@@ -113,6 +120,8 @@ const isCount = (value: unknown): value is number =>
 export class InMemoryVectorCollection implements VectorCollection {
   /** The collection's name, used in errors. */
   readonly name: string;
+  /** What the collection refuses to store, when given. */
+  readonly limits: VectorLimits | undefined;
   readonly #records = new Map<string, StoredRecord>();
   readonly #failures = new Map<VectorOperation, unknown[]>();
   #dimension: number | undefined;
@@ -123,6 +132,7 @@ export class InMemoryVectorCollection implements VectorCollection {
    */
   constructor(name: string, options: InMemoryVectorCollectionOptions = {}) {
     this.name = name;
+    this.limits = options.limits;
     this.#dimension = options.dimension;
   }
 
@@ -178,7 +188,10 @@ export class InMemoryVectorCollection implements VectorCollection {
 
   async upsert(request: UpsertRequest): Promise<void> {
     this.#begin('upsert');
-    const problem = upsertRequestProblem(request) ?? this.#dimensionProblem(request.embeddings);
+    const problem =
+      upsertRequestProblem(request, this.limits) ??
+      this.#requestSizeProblem(request.ids) ??
+      this.#dimensionProblem(request.embeddings);
     if (problem !== undefined) throw this.#refuse('upsert', problem);
     this.#fixDimension(request.embeddings);
     for (const [index, id] of request.ids.entries()) {
@@ -199,7 +212,8 @@ export class InMemoryVectorCollection implements VectorCollection {
   async update(request: UpdateRequest): Promise<void> {
     this.#begin('update');
     const problem =
-      updateRequestProblem(request) ??
+      updateRequestProblem(request, this.limits) ??
+      this.#requestSizeProblem(request.ids) ??
       (request.embeddings === undefined ? undefined : this.#dimensionProblem(request.embeddings));
     if (problem !== undefined) throw this.#refuse('update', problem);
     if (request.embeddings !== undefined) this.#fixDimension(request.embeddings);
@@ -242,6 +256,13 @@ export class InMemoryVectorCollection implements VectorCollection {
       found.push(entry);
     }
     return found;
+  }
+
+  #requestSizeProblem(ids: readonly string[]): string | undefined {
+    const most = this.limits?.maxRecordsPerRequest;
+    return most !== undefined && ids.length > most
+      ? `the request carries ${ids.length} records, over the limit of ${most} (maxRecordsPerRequest)`
+      : undefined;
   }
 
   #dimensionProblem(embeddings: readonly Embedding[]): string | undefined {

@@ -10,6 +10,7 @@
  */
 
 import type { Embedding, UpdateRequest, UpsertRequest } from '../ports/vectorCollection.js';
+import { recordLimitProblem, type VectorLimits } from './limits.js';
 
 /**
  * How Chroma stores a metadata value. JSON has one number type, but Chroma's server parses a
@@ -185,11 +186,33 @@ const checkMetadatas = (metadatas: readonly unknown[]): string | undefined => {
   return undefined;
 };
 
+/** The first record of a request over one of `limits`, as a problem. */
+const checkLimits = (
+  limits: VectorLimits | undefined,
+  request: UpsertRequest | UpdateRequest,
+): string | undefined => {
+  if (limits === undefined) return undefined;
+  const { ids, embeddings, documents, metadatas } = request;
+  for (let index = 0; index < ids.length; index += 1) {
+    const problem = recordLimitProblem(limits, {
+      id: ids[index] as string,
+      embedding: embeddings?.[index],
+      document: documents?.[index],
+      metadata: metadatas?.[index],
+    });
+    if (problem !== undefined) return `the ${problem.message}`;
+  }
+  return undefined;
+};
+
 /**
  * Why an upsert cannot be applied, or `undefined` when it can.
  * @internal
  */
-export const upsertRequestProblem = (request: UpsertRequest): string | undefined => {
+export const upsertRequestProblem = (
+  request: UpsertRequest,
+  limits?: VectorLimits,
+): string | undefined => {
   if (!Array.isArray(request.ids)) return 'ids is not a list';
   const count = request.ids.length;
   if (!Array.isArray(request.embeddings)) return 'embeddings is required for upsert';
@@ -200,7 +223,8 @@ export const upsertRequestProblem = (request: UpsertRequest): string | undefined
     checkIds(request.ids) ??
     checkEmbeddings(request.embeddings) ??
     (request.documents === undefined ? undefined : checkDocuments(request.documents, true)) ??
-    (request.metadatas === undefined ? undefined : checkMetadatas(request.metadatas))
+    (request.metadatas === undefined ? undefined : checkMetadatas(request.metadatas)) ??
+    checkLimits(limits, request)
   );
 };
 
@@ -208,7 +232,10 @@ export const upsertRequestProblem = (request: UpsertRequest): string | undefined
  * Why an update cannot be applied, or `undefined` when it can.
  * @internal
  */
-export const updateRequestProblem = (request: UpdateRequest): string | undefined => {
+export const updateRequestProblem = (
+  request: UpdateRequest,
+  limits?: VectorLimits,
+): string | undefined => {
   if (!Array.isArray(request.ids)) return 'ids is not a list';
   const count = request.ids.length;
   if (request.documents !== undefined && request.embeddings === undefined) {
@@ -223,7 +250,8 @@ export const updateRequestProblem = (request: UpdateRequest): string | undefined
     checkIds(request.ids) ??
     (request.embeddings === undefined ? undefined : checkEmbeddings(request.embeddings)) ??
     (request.documents === undefined ? undefined : checkDocuments(request.documents, false)) ??
-    (request.metadatas === undefined ? undefined : checkMetadatas(request.metadatas))
+    (request.metadatas === undefined ? undefined : checkMetadatas(request.metadatas)) ??
+    checkLimits(limits, request)
   );
 };
 

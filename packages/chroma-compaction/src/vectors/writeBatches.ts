@@ -10,8 +10,14 @@
  */
 
 import { toError } from '../errors.js';
-import type { MetadataPatch, UpsertRequest, VectorCollection } from '../ports/vectorCollection.js';
+import type {
+  Metadata,
+  MetadataPatch,
+  UpsertRequest,
+  VectorCollection,
+} from '../ports/vectorCollection.js';
 import { BatchWriteError } from './errors.js';
+import { type LimitedRecord, recordLimitProblem, VectorLimitError } from './limits.js';
 
 /**
  * Records per Chroma write request by default: under Chroma Cloud's limit of 300 (spec
@@ -103,19 +109,55 @@ async function sendBatches(
 export interface RecordPatch {
   readonly id: string;
   readonly patch: MetadataPatch;
+  /** The record's stored metadata, when read: the key-count limit applies to the merge. */
+  readonly stored?: Metadata | null | undefined;
 }
+
+/**
+ * The error for a record over one of the collection's limits (`VectorCollection.limits`), or
+ * `undefined` when it fits or the collection has none.
+ */
+const limitError = (
+  vectors: VectorCollection,
+  record: LimitedRecord,
+): VectorLimitError | undefined => {
+  if (vectors.limits === undefined) return undefined;
+  const problem = recordLimitProblem(vectors.limits, record);
+  return problem === undefined ? undefined : new VectorLimitError(vectors.name, record.id, problem);
+};
+
+/** Throws the error of the first of `count` records over a limit, before any is written. */
+const checkLimits = (
+  vectors: VectorCollection,
+  count: number,
+  recordAt: (index: number) => LimitedRecord,
+): void => {
+  if (vectors.limits === undefined) return;
+  for (let index = 0; index < count; index += 1) {
+    const error = limitError(vectors, recordAt(index));
+    if (error !== undefined) throw error;
+  }
+};
+
+const patchRecord = ({ id, patch, stored }: RecordPatch): LimitedRecord => ({
+  id,
+  metadata: patch,
+  stored,
+});
 
 /**
  * Writes the patches, one `update` per batch, stopping at the first failure.
  * @returns how many records were written (all of them)
+ * @throws VectorLimitError when a record is over the collection's limits (nothing written)
  * @throws BatchWriteError wrapping the collection's error, with the count written so far
  * @internal
  */
-export function updateInBatches(
+export async function updateInBatches(
   vectors: VectorCollection,
   records: readonly RecordPatch[],
   maxBatchSize: number,
 ): Promise<number> {
+  checkLimits(vectors, records.length, (index) => patchRecord(records[index] as RecordPatch));
   return sendBatches(records.length, maxBatchSize, (batch) => {
     const slice = records.slice(batch.start, batch.end);
     return vectors.update({
@@ -127,7 +169,9 @@ export function updateInBatches(
 
 /**
  * Writes the patches, one `update` per batch, going on after a failed batch: `settle`
- * learns each batch's fate (`error`: the collection's error, `undefined` on success).
+ * learns each batch's fate (`error`: the collection's error, `undefined` on success). A
+ * record over the collection's limits is settled alone with its `VectorLimitError`, and
+ * never sent.
  * @internal
  */
 export async function updateEachBatch<Item extends RecordPatch>(
@@ -136,7 +180,13 @@ export async function updateEachBatch<Item extends RecordPatch>(
   maxBatchSize: number,
   settle: (batch: readonly Item[], error: Error | undefined) => void,
 ): Promise<void> {
-  for (const batch of chunk(records, maxBatchSize)) {
+  const fitting: Item[] = [];
+  for (const record of records) {
+    const error = limitError(vectors, patchRecord(record));
+    if (error === undefined) fitting.push(record);
+    else settle([record], error);
+  }
+  for (const batch of chunk(fitting, maxBatchSize)) {
     try {
       await updateInBatches(vectors, batch, maxBatchSize);
     } catch (thrown) {
@@ -167,14 +217,21 @@ export function deleteInBatches(
  * Upserts the records, one `upsert` per batch, stopping at the first failure. A request that
  * fits in one batch is sent as it is.
  * @returns how many records were written (all of them)
+ * @throws VectorLimitError when a record is over the collection's limits (nothing written)
  * @throws BatchWriteError wrapping the collection's error, with the count written so far
  * @internal
  */
-export function upsertInBatches(
+export async function upsertInBatches(
   vectors: VectorCollection,
   request: UpsertRequest,
   maxBatchSize: number,
 ): Promise<number> {
+  checkLimits(vectors, request.ids.length, (index) => ({
+    id: request.ids[index] as string,
+    embedding: request.embeddings[index],
+    document: request.documents?.[index],
+    metadata: request.metadatas?.[index],
+  }));
   return sendBatches(request.ids.length, maxBatchSize, (batch) =>
     vectors.upsert(
       batch.batches === 1

@@ -16,6 +16,7 @@ import type {
   UpsertRequest,
   VectorCollection,
 } from '../../ports/vectorCollection.js';
+import type { VectorLimits } from '../../vectors/limits.js';
 import {
   idListProblem,
   updateRequestProblem,
@@ -48,9 +49,16 @@ export interface ChromaVectorCollectionOptions extends ObservabilityOptions {
    * The most records one `upsert`, `update` or `delete`-by-ids request carries; larger writes
    * are split into consecutive requests. Chroma Cloud accepts 300 per request; a local server
    * reports its own limit (5461 for 1.x) and the client refuses larger requests.
-   * @default 250
+   * @default 250, or `limits.maxRecordsPerRequest` when lower
    */
   readonly maxBatchSize?: number | undefined;
+  /**
+   * What the deployment refuses to store, e.g. `CHROMA_CLOUD_LIMITS` for Chroma Cloud.
+   * A write with a record over a limit is refused before anything is sent, and the
+   * operations check each record first so that it fails only its own message.
+   * @default no limits (a local Chroma server has none of Cloud's quotas)
+   */
+  readonly limits?: VectorLimits | undefined;
 }
 
 type Operation = 'get' | 'upsert' | 'update' | 'delete' | 'count';
@@ -94,8 +102,9 @@ const chromaFailure = (error: unknown): VectorStoreFailure | undefined =>
  * The adapter never creates or closes the client: the caller owns it.
  *
  * @param collection - A chromadb collection, e.g. from `client.getOrCreateCollection`.
- * @param options - Batch size, logger and metrics.
- * @throws VectorStoreError (synchronously) when `maxBatchSize` is not a positive integer.
+ * @param options - Batch size, limits, logger and metrics.
+ * @throws VectorStoreError (synchronously) when `maxBatchSize` is not a positive integer, or
+ * is over `limits.maxRecordsPerRequest`.
  *
  * @example
  * ```ts
@@ -115,12 +124,15 @@ export function chromaVectorCollection(
   options: ChromaVectorCollectionOptions = {},
 ): VectorCollection {
   const name = collection.name;
-  const maxBatchSize = options.maxBatchSize ?? DEFAULT_CHROMA_MAX_BATCH_SIZE;
+  const { limits } = options;
+  const perRequest = limits?.maxRecordsPerRequest ?? Number.POSITIVE_INFINITY;
+  const maxBatchSize = options.maxBatchSize ?? Math.min(DEFAULT_CHROMA_MAX_BATCH_SIZE, perRequest);
   const logger: Logger = options.logger ?? NOOP_LOGGER;
   const metrics: Metrics = options.metrics ?? NOOP_METRICS;
-  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1 || maxBatchSize > perRequest) {
+    const most = perRequest === Number.POSITIVE_INFINITY ? '' : ` <= ${perRequest} (limits)`;
     throw new VectorStoreError(
-      `maxBatchSize must be a positive integer, got ${maxBatchSize} (collection "${name}")`,
+      `maxBatchSize must be a positive integer${most}, got ${maxBatchSize} (collection "${name}")`,
       { collection: name, operation: 'configure' },
     );
   }
@@ -179,6 +191,7 @@ export function chromaVectorCollection(
 
   return {
     name,
+    limits,
 
     async get(getRequest: GetRequest = {}): Promise<GetResponse> {
       const include = getRequest.include ?? ['documents', 'metadatas'];
@@ -210,7 +223,7 @@ export function chromaVectorCollection(
     },
 
     async upsert(upsertRequest: UpsertRequest): Promise<void> {
-      const problem = upsertRequestProblem(upsertRequest);
+      const problem = upsertRequestProblem(upsertRequest, limits);
       if (problem !== undefined) throw refuse('upsert', problem);
       const { ids, embeddings, documents, metadatas } = upsertRequest;
       await batched('upsert', ids.length, (batch) => {
@@ -228,7 +241,7 @@ export function chromaVectorCollection(
     },
 
     async update(updateRequest: UpdateRequest): Promise<void> {
-      const problem = updateRequestProblem(updateRequest);
+      const problem = updateRequestProblem(updateRequest, limits);
       if (problem !== undefined) throw refuse('update', problem);
       const { ids, embeddings, documents, metadatas } = updateRequest;
       await batched('update', ids.length, (batch) => {

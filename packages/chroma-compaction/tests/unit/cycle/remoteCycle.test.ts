@@ -7,6 +7,7 @@ import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
 import { readPointer } from '../../../src/snapshots/snapshotObjects.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
+import { CHROMA_CLOUD_LIMITS } from '../../../src/vectors/limits.js';
 import { type CycleWorld, cycleWorld, sqsRecord } from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID } from '../../helpers/deltaArchives.js';
 import { deltaInput, makeLine, makeReceipt, placeInput } from '../../helpers/factories.js';
@@ -148,6 +149,34 @@ describe('runCompactionCycle with a remote target', () => {
     expect(result.outcomes).toContainEqual(
       expect.objectContaining({ recordId: 'm-place', status: 'skipped' }),
     );
+  });
+
+  it("fails a delta whose records go over the target's limits, and writes none of them", async () => {
+    // Prepare: a Chroma Cloud target, and a run whose records carry a 40-byte metadata key.
+    const cloud = new InMemoryVectorCollection('lines', { limits: CHROMA_CLOUD_LIMITS });
+    const records = deltaRecords({ count: 3 }).map((record) => ({
+      ...record,
+      metadata: { ...record.metadata, ['k'.repeat(40)]: 1 },
+    }));
+    await writeDelta(world.store, 'lines/delta/run-2/', {
+      collection: 'lines',
+      records,
+      runId: 'run-2',
+    });
+    const wide = sqsRecord(
+      deltaInput('m-wide', IMAGE_ID, RECEIPT_ID, 'run-2', 'lines/delta/run-2/'),
+      'lines',
+    );
+
+    // Act
+    const result = await runCompactionCycle(
+      options({ target: { vectors: cloud }, records: [wide] }),
+    );
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-wide' }]);
+    expect(result.outcomes[0]?.reason).toContain('over the limit of 36 (maxMetadataKeyBytes)');
+    expect(await cloud.count()).toBe(0);
   });
 
   it('applies the batch to mirrors after the target', async () => {

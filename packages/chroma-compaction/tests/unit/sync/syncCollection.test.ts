@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VectorCollection } from '../../../src/ports/vectorCollection.js';
 import { type SyncProgress, syncCollection } from '../../../src/sync/syncCollection.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
+import { CHROMA_CLOUD_LIMITS, VectorLimitError } from '../../../src/vectors/limits.js';
 import { FlakyCollection } from '../../helpers/flakyCollection.js';
 
 /** A collection of `count` records `r-0000` … with a 3-dimensional embedding, a document and metadata. */
@@ -56,9 +57,33 @@ describe('Function: syncCollection', () => {
       removed: 0,
       failedBatches: 0,
       failures: [],
+      refused: [],
       targetCount: 1_003,
     });
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('lists the records the target cannot store instead of dropping their keys, and copies the rest', async () => {
+    // Prepare: two records carry a metadata key over Chroma Cloud's 36 bytes.
+    const from = await seeded('words', 10);
+    const wide = { ['k'.repeat(37)]: 1 };
+    await from.update({ ids: ['r-0003', 'r-0007'], metadatas: [wide, wide] });
+    const to = new InMemoryVectorCollection('words', { limits: CHROMA_CLOUD_LIMITS });
+
+    // Act
+    const result = await syncCollection({ from, to, batchSize: 4 });
+
+    // Assess
+    expect(result.refused.map(({ id, error }) => [id, error.limit])).toEqual([
+      ['r-0003', 'maxMetadataKeyBytes'],
+      ['r-0007', 'maxMetadataKeyBytes'],
+    ]);
+    expect(result.refused[0]?.error).toBeInstanceOf(VectorLimitError);
+    expect(result).toMatchObject({ copied: 8, failedBatches: 0, targetCount: 8 });
+    const expected = (await contents(from)).filter(
+      (record) => !['r-0003', 'r-0007'].includes((record as { id: string }).id),
+    );
+    expect(await contents(to)).toEqual(expected);
   });
 
   it('overwrites what the target already holds, so a second sync changes nothing', async () => {

@@ -31,6 +31,33 @@ describeVectorCollectionContract('InMemoryVectorCollection', async () => {
 });
 
 describe('Class: InMemoryVectorCollection', () => {
+  it('refuses writes over the limits it is given, as Chroma Cloud would', async () => {
+    // Prepare
+    const cloud = new InMemoryVectorCollection('words', {
+      limits: { maxRecordsPerRequest: 2, maxDocumentBytes: 4 },
+    });
+    const refusal = (write: Promise<void>) => write.catch((reason: unknown) => reason);
+
+    // Act
+    const tooMany = await refusal(
+      cloud.upsert({ ids: ['a', 'b', 'c'], embeddings: [[1], [2], [3]] }),
+    );
+    const tooLong = await refusal(
+      cloud.update({ ids: ['a'], embeddings: [[1]], documents: ['12345'] }),
+    );
+    await cloud.upsert({ ids: ['a', 'b'], embeddings: [[1], [2]], documents: ['1234', null] });
+
+    // Assess
+    expect(tooMany).toBeInstanceOf(VectorStoreError);
+    expect((tooMany as Error).message).toContain(
+      'the request carries 3 records, over the limit of 2 (maxRecordsPerRequest)',
+    );
+    expect((tooLong as Error).message).toContain(
+      'the record "a": the document in UTF-8 bytes is 5, over the limit of 4 (maxDocumentBytes)',
+    );
+    expect(await cloud.count()).toBe(2);
+  });
+
   it('fails the next call of an operation with a VectorStoreError when asked to', async () => {
     // Prepare
     const collection = new InMemoryVectorCollection('words');

@@ -13,6 +13,7 @@ import {
 } from '../../../../src/adapters/chroma/chromaVectorCollection.js';
 import { VectorStoreError } from '../../../../src/errors.js';
 import type { Logger, Metrics } from '../../../../src/ports/observability.js';
+import { CHROMA_CLOUD_LIMITS } from '../../../../src/vectors/limits.js';
 
 type Call = Record<string, unknown>;
 
@@ -175,6 +176,30 @@ describe('Function: chromaVectorCollection', () => {
 
     // Assess
     expect(calls).toEqual([{ method: 'update', args: { ids: ['b'], metadatas: [{ k: 1 }] } }]);
+  });
+
+  it('holds writes to the limits it is given, and keeps its batches within them', async () => {
+    // Prepare
+    const { collection, calls } = fakeCollection();
+    const limits = { ...CHROMA_CLOUD_LIMITS, maxRecordsPerRequest: 100 };
+    const cloud = chromaVectorCollection(collection, { limits });
+
+    // Act
+    await cloud.upsert({ ids: ids(250), embeddings: vectors(250) });
+    const refused = await cloud
+      .update({ ids: ['a', 'b'], metadatas: [{ ok: 1 }, { ['k'.repeat(37)]: 1 }] })
+      .catch((reason: unknown) => reason);
+    const tooLarge = () => chromaVectorCollection(collection, { limits, maxBatchSize: 101 });
+
+    // Assess
+    expect(cloud.limits).toBe(limits);
+    expect(calls.map((call) => idsOf(call).length)).toEqual([100, 100, 50]);
+    expect(refused).toBeInstanceOf(VectorStoreError);
+    expect((refused as VectorStoreError).message).toBe(
+      `Chroma update on collection "words" was refused: the record "b": metadata key "${'k'.repeat(37)}" in UTF-8 bytes is 37, over the limit of 36 (maxMetadataKeyBytes)`,
+    );
+    expect(calls).toHaveLength(3);
+    expect(tooLarge).toThrow('maxBatchSize must be a positive integer <= 100 (limits), got 101');
   });
 
   it('checks the whole request before sending any batch', async () => {
