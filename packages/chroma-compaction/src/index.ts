@@ -173,6 +173,18 @@ export {
   type WithLockOptions,
 } from './locks/lockManagerOptions.js';
 export {
+  type RepairStaleMirrorOptions,
+  type RepairStaleMirrorResult,
+  repairStaleMirror,
+} from './mirrors/repairStaleMirror.js';
+export {
+  type StaleMirrorFailure,
+  type StaleMirrorMark,
+  StaleMirrorMarkError,
+  type StaleMirrorMarkRead,
+  StaleMirrorMarks,
+} from './mirrors/StaleMirrorMarks.js';
+export {
   applyWordLabelMessages,
   type WordLabelMode,
   type WordLabelOptions,

@@ -33,8 +33,8 @@ const allFailed = (
 
 /**
  * Applies the batch the primary took to each mirror in turn, and reports each mirror's
- * outcomes in `mirrors`. A failure on a mirror is counted (`CompactionMirrorError`), logged
- * and handed to `onStaleMirror`; with `mirrorFailure: 'fail'` the message's own outcome fails
+ * outcomes in `mirrors`. A failure on a mirror is counted (`CompactionMirrorError`), logged,
+ * marked in `staleMirrorMarks` and handed to `onStaleMirror`; with `mirrorFailure: 'fail'` the message's own outcome fails
  * too, so the queue delivers it again (applying it again to the primary is harmless: its
  * state is read from the table).
  */
@@ -48,6 +48,8 @@ export const applyToMirrors = async (
   const { logger, metrics } = observersOf(options);
   const mirrors: MirrorUpdateResult[] = [];
   const failedOnMirror = new Map<string, { reason: string; error: Error | undefined }>();
+  /** Messages that failed on a mirror whose stale mark could not be written. */
+  const unrecorded = new Set<string>();
   for (const [index, mirror] of (options.mirrors ?? []).entries()) {
     let outcomes: readonly RecordOutcome[];
     try {
@@ -79,8 +81,9 @@ export const applyToMirrors = async (
       mirror: index,
       failed: counts.failed,
     });
-    for (const outcome of outcomes) {
-      if (outcome.status === 'failed' && !failedOnMirror.has(outcome.recordId)) {
+    const failed = outcomes.filter(({ status }) => status === 'failed');
+    for (const outcome of failed) {
+      if (!failedOnMirror.has(outcome.recordId)) {
         failedOnMirror.set(outcome.recordId, {
           reason: `failed on mirror ${index} ("${mirror.name}"): ${outcome.reason ?? 'no reason given'}`,
           error: outcome.error,
@@ -88,19 +91,33 @@ export const applyToMirrors = async (
       }
     }
     try {
+      await options.staleMirrorMarks?.mark({
+        collection: collectionName,
+        mirror: index,
+        failedMessages: counts.failed,
+        reason: failed[0]?.reason ?? 'no reason given',
+      });
+    } catch (thrown) {
+      metrics.count('CompactionMirrorMarkError', 1, { collection: collectionName });
+      logger.error('The stale mirror could not be marked: its messages fail for retry', {
+        mirror: index,
+        error: toError(thrown).message,
+      });
+      for (const outcome of failed) unrecorded.add(outcome.recordId);
+    }
+    try {
       await options.onStaleMirror?.(mirror, result);
     } catch (thrown) {
       logger.error('onStaleMirror failed', { mirror: index, error: toError(thrown).message });
     }
   }
-  if (options.mirrorFailure !== 'fail' || failedOnMirror.size === 0) {
-    return { ...primary, mirrors };
-  }
+  const failing = options.mirrorFailure === 'fail';
+  if (!failing && unrecorded.size === 0) return { ...primary, mirrors };
   const outcomes = primary.outcomes.map((outcome): RecordOutcome => {
     const failure = failedOnMirror.get(outcome.recordId);
-    return failure === undefined || outcome.status === 'failed'
-      ? outcome
-      : { recordId: outcome.recordId, status: 'failed', ...failure };
+    if (failure === undefined || outcome.status === 'failed') return outcome;
+    if (!failing && !unrecorded.has(outcome.recordId)) return outcome;
+    return { recordId: outcome.recordId, status: 'failed', ...failure };
   });
   return {
     ...primary,

@@ -1,4 +1,5 @@
 import type { DecodedStreamMessage } from '@receipt-chroma/dynamo-stream';
+import type { StaleMirrorMarks } from '../mirrors/StaleMirrorMarks.js';
 import type { LabelFormat } from '../operations/labelMetadata.js';
 import type {
   DeletionResult,
@@ -191,6 +192,13 @@ export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
   readonly onStaleMirror?:
     | ((mirror: VectorCollection, result: MirrorUpdateResult) => void | Promise<void>)
     | undefined;
+  /**
+   * Where a mirror a batch left stale is marked, so the mark outlives the invocation and
+   * `repairStaleMirror` finds it. A mark that cannot be written fails the messages that
+   * failed on that mirror (whatever `mirrorFailure` says), so their redelivery retries it:
+   * a mirror never drifts unrecorded. @default no marks
+   */
+  readonly staleMirrorMarks?: StaleMirrorMarks | undefined;
 }
 
 /** What happened on one mirror of a batch. */

@@ -189,6 +189,7 @@ export async function processBatch(
       mirrors: options.mirrors,
       mirrorFailure: options.mirrorFailure,
       onStaleMirror: options.onStaleMirror,
+      staleMirrorMarks: options.staleMirrorMarks,
       logger,
       metrics,
     }),

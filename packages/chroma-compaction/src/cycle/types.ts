@@ -64,7 +64,10 @@ export type OpenCollection = (dir: string, name: CollectionName) => Promise<Open
 /** Options of `compactCollection` in either mode. */
 export interface CompactCycleOptions
   extends ObservabilityOptions,
-    Pick<ProcessCollectionUpdatesOptions, 'mirrors' | 'mirrorFailure' | 'onStaleMirror'> {
+    Pick<
+      ProcessCollectionUpdatesOptions,
+      'mirrors' | 'mirrorFailure' | 'onStaleMirror' | 'staleMirrorMarks'
+    > {
   readonly collectionName: CollectionName;
   /** The SQS records of one invocation (`event.Records`). */
   readonly records: readonly SqsRecordLike[];

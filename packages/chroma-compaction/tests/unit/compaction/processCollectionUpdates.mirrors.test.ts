@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { processCollectionUpdates } from '../../../src/compaction/processCollectionUpdates.js';
 import type { MirrorUpdateResult } from '../../../src/compaction/types.js';
+import { StaleMirrorMarkError, StaleMirrorMarks } from '../../../src/mirrors/StaleMirrorMarks.js';
 import type { VectorCollection } from '../../../src/ports/vectorCollection.js';
 import { syncCollection } from '../../../src/sync/syncCollection.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
@@ -164,6 +169,51 @@ describe('Function: processCollectionUpdates, with mirrors', () => {
     // Assess
     expect(result.outcomes).toMatchObject([{ status: 'applied' }]);
     expect(result.mirrors[0]?.stale).toBe(true);
+  });
+
+  it('marks a stale mirror in the store, and fails its messages when the mark cannot be written', async () => {
+    // Prepare
+    const { inputs, receipts, words, mirror } = await mirroredWorld();
+    const root = await mkdtemp(join(tmpdir(), 'mirror-marks-'));
+    const marks = new StaleMirrorMarks(new FileSystemObjectStore({ root }));
+    const unwritable = new StaleMirrorMarks(new FileSystemObjectStore({ root }));
+    unwritable.mark = () => Promise.reject(new StaleMirrorMarkError('bucket unavailable'));
+    const metrics = new RecordingMetrics();
+
+    // Act
+    const marked = await processCollectionUpdates(inputs, 'words', {
+      vectors: words,
+      receipts,
+      now,
+      mirrors: [brokenMirror(mirror), mirror],
+      staleMirrorMarks: marks,
+    });
+    const fresh = await mirroredWorld();
+    const unrecorded = await processCollectionUpdates(fresh.inputs, 'words', {
+      vectors: fresh.words,
+      receipts: fresh.receipts,
+      now,
+      metrics,
+      mirrors: [brokenMirror(fresh.mirror)],
+      staleMirrorMarks: unwritable,
+    });
+
+    // Assess
+    expect(marked.outcomes).toMatchObject([{ status: 'applied' }]);
+    expect(await marks.read('words', 1)).toBeUndefined();
+    expect((await marks.read('words', 0))?.mark).toMatchObject({
+      collection: 'words',
+      mirror: 0,
+      failedMessages: 1,
+      reason: 'could not write the embeddings after 0 of 4 records',
+    });
+    expect(unrecorded.outcomes).toMatchObject([
+      { status: 'failed', reason: expect.stringMatching(/^failed on mirror 0/) },
+    ]);
+    expect(metrics.recorded).toContainEqual(
+      expect.objectContaining({ name: 'CompactionMirrorMarkError', value: 1 }),
+    );
+    await rm(root, { recursive: true, force: true });
   });
 
   it('has no mirror results without mirrors', async () => {
