@@ -83,6 +83,7 @@ async function applyBatch(
     options,
     operation: {
       vectors: options.vectors,
+      collectionKind: collectionName,
       receipts: batchReceiptStore(options.receipts),
       maxBatchSize: options.maxBatchSize,
       now: options.now,

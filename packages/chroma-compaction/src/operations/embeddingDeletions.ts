@@ -8,8 +8,8 @@ import type { DeletionResult } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
   type CollectionKind,
-  collectionKind,
   findExistingIds,
+  kindOf,
   listReceiptChromaIds,
   unknownCollectionError,
 } from './vectorReads.js';
@@ -164,7 +164,7 @@ async function deleteEntities<
   } catch (error) {
     return failAll('invalid options', toError(error));
   }
-  const kind = collectionKind(collection);
+  const kind = kindOf(options);
   if (kind === undefined)
     return failAll('unknown collection type', unknownCollectionError(collection));
   if (kind !== entity.kind) {

@@ -6,9 +6,9 @@ import type { DeletionResult } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
   type CollectionKind,
-  collectionKind,
   findExistingIds,
   getRecordsWhere,
+  kindOf,
   listReceiptChromaIds,
   unknownCollectionError,
 } from './vectorReads.js';
@@ -111,7 +111,7 @@ async function deleteReceiptRecords(
   } catch (error) {
     return failed('invalid options', error);
   }
-  const kind: CollectionKind | undefined = collectionKind(collection);
+  const kind: CollectionKind | undefined = kindOf(options);
   if (kind === undefined)
     return failed('unknown collection type', unknownCollectionError(collection));
 

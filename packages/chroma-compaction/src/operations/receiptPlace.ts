@@ -20,8 +20,8 @@ import type { MetadataUpdateResult } from './results.js';
 import type { OperationOptions } from './types.js';
 import {
   type CollectionKind,
-  collectionKind,
   getRecords,
+  kindOf,
   listReceiptChromaIds,
   unknownCollectionError,
 } from './vectorReads.js';
@@ -148,7 +148,7 @@ export async function syncReceiptPlace(
   } catch (error) {
     return failed('invalid options', error);
   }
-  const kind: CollectionKind | undefined = collectionKind(collection);
+  const kind: CollectionKind | undefined = kindOf(options);
   if (kind === undefined) {
     metrics.count('CompactionUnknownCollectionType', 1, { collection_name: collection });
     return failed('unknown collection type', unknownCollectionError(collection));

@@ -30,6 +30,13 @@ export const DEFAULT_OPERATION_BATCH_SIZE: typeof DEFAULT_MAX_BATCH_SIZE = DEFAU
 export interface OperationOptions extends ObservabilityOptions {
   /** The collection to read and write (`words` or `lines`, as the operation requires). */
   readonly vectors: VectorCollection;
+  /**
+   * What `vectors` holds. By default it is read from the collection's name, as the Python
+   * operations do (a name containing `words`, else `lines`); a collection named otherwise (a
+   * Chroma Cloud collection called `receipt_text_prod`, say) needs it.
+   * @default from `vectors.name`
+   */
+  readonly collectionKind?: 'lines' | 'words' | undefined;
   /** The receipts table, the source of truth the metadata is derived from. */
   readonly receipts: ReceiptStore;
   /**

@@ -29,6 +29,17 @@ export function collectionKind(name: string): CollectionKind | undefined {
 }
 
 /**
+ * What an operation's collection holds: `collectionKind` when given, else from its name.
+ * @internal
+ */
+export function kindOf(options: {
+  readonly vectors: { readonly name: string };
+  readonly collectionKind?: CollectionKind | undefined;
+}): CollectionKind | undefined {
+  return options.collectionKind ?? collectionKind(options.vectors.name);
+}
+
+/**
  * The error of an operation given a collection whose name says neither words nor lines.
  * @internal
  */

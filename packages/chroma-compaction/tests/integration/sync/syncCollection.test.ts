@@ -17,6 +17,7 @@ import type {
   VectorCollection,
 } from '../../../src/ports/vectorCollection.js';
 import { syncCollection } from '../../../src/sync/syncCollection.js';
+import { collectionContents } from '../helpers/collectionContents.js';
 import { chromaCommand, sharedChromaClient } from '../helpers/localChroma.js';
 
 const RECORDS = 20_000;
@@ -75,28 +76,6 @@ class FailingRequests implements VectorCollection {
   }
 }
 
-/** Every record of a collection, sorted by id, in pages (a server caps one `get`). */
-const everything = async (collection: VectorCollection): Promise<unknown[]> => {
-  const records: { id: string }[] = [];
-  const total = await collection.count();
-  for (let offset = 0; offset < total; offset += 1_000) {
-    const page = await collection.get({
-      limit: 1_000,
-      offset,
-      include: ['embeddings', 'documents', 'metadatas'],
-    });
-    page.ids.forEach((id, index) => {
-      records.push({
-        id,
-        embedding: page.embeddings?.[index],
-        document: page.documents?.[index],
-        metadata: page.metadatas?.[index],
-      } as { id: string });
-    });
-  }
-  return records.sort((a, b) => a.id.localeCompare(b.id));
-};
-
 describe('Function: syncCollection (two Chroma servers)', () => {
   let remote: LocalChroma;
   let remoteDir: string;
@@ -147,6 +126,6 @@ describe('Function: syncCollection (two Chroma servers)', () => {
     expect(first.copied).toBe(RECORDS - first.failures.length * 250);
     expect(rerun).toMatchObject({ total: RECORDS, copied: RECORDS, removed: 1, failedBatches: 0 });
     expect(rerun.targetCount).toBe(RECORDS);
-    expect(await everything(target)).toEqual(await everything(source));
+    expect(await collectionContents(target)).toEqual(await collectionContents(source));
   });
 });

@@ -216,6 +216,25 @@ describe('Function: processCollectionUpdates, with mirrors', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('applies the batch to a mirror whose name says neither lines nor words', async () => {
+    // Prepare: a Chroma Cloud collection named by its owner's conventions.
+    const { inputs, receipts, words } = await mirroredWorld();
+    const named = new InMemoryVectorCollection('prod-receipt-text');
+    await syncCollection({ from: words, to: named });
+
+    // Act
+    const result = await processCollectionUpdates(inputs, 'words', {
+      vectors: words,
+      receipts,
+      now,
+      mirrors: [named],
+    });
+
+    // Assess
+    expect(result.mirrors[0]?.counts).toEqual({ applied: 1, skipped: 0, failed: 0 });
+    expect(await snapshot(named)).toEqual(await snapshot(words));
+  });
+
   it('has no mirror results without mirrors', async () => {
     // Prepare
     const { inputs, receipts, words } = await mirroredWorld();
