@@ -7,12 +7,15 @@ import type { SqsRecordLike } from '../../src/compaction/decodeSqsRecords.js';
 import type { CollectionName, CollectionUpdateInput } from '../../src/compaction/types.js';
 import type { CycleChroma } from '../../src/cycle/compactCollection.js';
 import type { OpenCollection } from '../../src/cycle/types.js';
+import { writeDelta } from '../../src/deltas/writeDelta.js';
 import type { GetResponse } from '../../src/ports/vectorCollection.js';
 import { SnapshotCache } from '../../src/snapshots/cache/SnapshotCache.js';
 import { publishSnapshot } from '../../src/snapshots/publishSnapshot.js';
 import { InMemoryLockStore } from '../../src/testing/InMemoryLockStore.js';
 import { InMemoryReceiptStore } from '../../src/testing/InMemoryReceiptStore.js';
 import { InMemoryVectorCollection } from '../../src/testing/InMemoryVectorCollection.js';
+import { deltaRecords, IMAGE_ID, RECEIPT_ID } from './deltaArchives.js';
+import { deltaInput, makeLine, makeReceipt } from './factories.js';
 
 /** The file a JSON-backed test collection keeps in its persist directory. */
 const COLLECTION_FILE = 'collection.json';
@@ -91,4 +94,22 @@ export const cycleWorld = async (collection: CollectionName): Promise<CycleWorld
     lockStore: new InMemoryLockStore(),
     receipts: new InMemoryReceiptStore(),
   };
+};
+
+/** Where {@link seedDeltaReceipt} writes its run's delta. */
+export const DELTA_PREFIX = 'lines/delta/run-1/';
+
+/**
+ * Seeds `world` with receipt `RECEIPT_ID` of three lines and its compaction run `run-1`'s
+ * delta (three records) under {@link DELTA_PREFIX}; returns the run's message as an SQS record.
+ */
+export const seedDeltaReceipt = async (world: CycleWorld): Promise<SqsRecordLike> => {
+  world.receipts.addReceipts(makeReceipt(IMAGE_ID, RECEIPT_ID));
+  world.receipts.addLines(...[1, 2, 3].map((line) => makeLine(IMAGE_ID, RECEIPT_ID, line)));
+  await writeDelta(world.store, DELTA_PREFIX, {
+    collection: 'lines',
+    records: deltaRecords({ count: 3 }),
+    runId: 'run-1',
+  });
+  return sqsRecord(deltaInput('m-delta', IMAGE_ID, RECEIPT_ID, 'run-1', DELTA_PREFIX), 'lines');
 };

@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromaVectorCollection } from '../../../src/adapters/chroma/chromaVectorCollection.js';
 import { compactCollection } from '../../../src/adapters/chroma/compactCollection.js';
@@ -10,12 +7,8 @@ import {
   type LocalChroma,
   startLocalChroma,
 } from '../../../src/adapters/chroma/startLocalChroma.js';
-import { DynamoLockStore } from '../../../src/adapters/dynamodb/DynamoLockStore.js';
-import { DynamoReceiptStore } from '../../../src/adapters/dynamodb/DynamoReceiptStore.js';
-import { S3ObjectStore } from '../../../src/adapters/s3/S3ObjectStore.js';
 import type { SqsRecordLike } from '../../../src/compaction/decodeSqsRecords.js';
 import type { CompactionResult } from '../../../src/cycle/types.js';
-import { writeDelta } from '../../../src/deltas/writeDelta.js';
 import { repairStaleMirror } from '../../../src/mirrors/repairStaleMirror.js';
 import { StaleMirrorMarks } from '../../../src/mirrors/StaleMirrorMarks.js';
 import type { VectorCollection } from '../../../src/ports/vectorCollection.js';
@@ -23,77 +16,29 @@ import { SnapshotCache } from '../../../src/snapshots/cache/SnapshotCache.js';
 import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
 import { readPointer } from '../../../src/snapshots/snapshotObjects.js';
 import { CHROMA_CLOUD_LIMITS } from '../../../src/vectors/limits.js';
-import { entityWriters } from '../../helpers/compactionFixture.js';
-import { sqsRecord } from '../../helpers/cycleWorld.js';
-import { deltaRecords, IMAGE_ID, recordId } from '../../helpers/deltaArchives.js';
-import { deltaInput, makeLine, makeReceipt } from '../../helpers/factories.js';
+import { IMAGE_ID, recordId } from '../../helpers/deltaArchives.js';
 import { FlakyCollection } from '../../helpers/flakyCollection.js';
 import { collectionContents } from '../helpers/collectionContents.js';
+import { useCycleServices } from '../helpers/cycleServices.js';
 import { chromaCommand } from '../helpers/localChroma.js';
-import {
-  createReceiptsTable,
-  deleteTable,
-  motoDynamoDbClient,
-  writeItems,
-} from '../helpers/motoDynamoDb.js';
-import {
-  createBucket,
-  deleteBucket,
-  motoS3Client,
-  type RecordingS3Client,
-} from '../helpers/motoS3.js';
 
-let s3: RecordingS3Client;
-let dynamo: DynamoDBClient;
-let bucket: string;
-let table: string;
-let work: string;
+const services = useCycleServices('remote');
+const { store, receipts, lockStore, receiptWithDelta } = services;
 /** A second Chroma server: the stand-in for a Chroma server or Chroma Cloud. */
 let remote: LocalChroma;
 
 beforeAll(async () => {
-  s3 = motoS3Client();
-  dynamo = motoDynamoDbClient();
-  bucket = await createBucket(s3.client, 'remote');
-  table = await createReceiptsTable(dynamo, 'remote', { withGsi1: true });
-  work = await mkdtemp(join(tmpdir(), 'remote-it-'));
-  remote = await startLocalChroma({ path: join(work, 'remote'), command: chromaCommand() });
+  remote = await startLocalChroma({
+    path: join(services.work(), 'remote'),
+    command: chromaCommand(),
+  });
 });
 
 afterAll(async () => {
   await remote?.stop();
-  await deleteBucket(s3.client, bucket);
-  await deleteTable(dynamo, table);
-  s3.client.destroy();
-  dynamo.destroy();
-  await rm(work, { recursive: true, force: true });
 });
 
 describe('compactCollection past one snapshot: a Chroma server as target and as mirror', () => {
-  const store = (): S3ObjectStore => new S3ObjectStore({ client: s3.client, bucket });
-  const receipts = () => new DynamoReceiptStore({ client: dynamo, tableName: table });
-  const lockStore = () => new DynamoLockStore({ client: dynamo, tableName: table });
-  const writer = () =>
-    entityWriters({
-      putItems: (...items) => writeItems(dynamo, table, items),
-      deleteKeys: async () => {},
-    });
-
-  /** A receipt of three lines in the table, its delta in the bucket, and its message. */
-  const receiptWithDelta = async (receiptId: number): Promise<SqsRecordLike> => {
-    await writer().putReceipts(makeReceipt(IMAGE_ID, receiptId));
-    await writer().putLines(...[1, 2, 3].map((line) => makeLine(IMAGE_ID, receiptId, line)));
-    const prefix = `lines/delta/run-${receiptId}/`;
-    await writeDelta(store(), prefix, {
-      collection: 'lines',
-      records: deltaRecords({ count: 3, receiptId }),
-    });
-    return sqsRecord(
-      deltaInput(`m-${receiptId}`, IMAGE_ID, receiptId, `run-${receiptId}`, prefix),
-      'lines',
-    );
-  };
-
   /** A new `lines` collection on the remote server, held to Chroma Cloud's limits. */
   const remoteCollection = async (name: string): Promise<VectorCollection> =>
     chromaVectorCollection(
@@ -177,7 +122,7 @@ describe('compactCollection past one snapshot: a Chroma server as target and as 
         records,
         store: store(),
         cache: new SnapshotCache({
-          root: join(work, 'cache'),
+          root: join(services.work(), 'cache'),
           collection: 'lines',
           store: store(),
         }),
@@ -198,7 +143,7 @@ describe('compactCollection past one snapshot: a Chroma server as target and as 
     // The returned message is delivered again, and the mirror takes it this time.
     const redelivered = await compact([m22 as SqsRecordLike], [mirror], 'fail');
     const cache = new SnapshotCache({
-      root: join(work, 'repair'),
+      root: join(services.work(), 'repair'),
       collection: 'lines',
       store: store(),
     });

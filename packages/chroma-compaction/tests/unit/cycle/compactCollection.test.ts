@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalChromaStartError } from '../../../src/adapters/chroma/errors.js';
+import type { SqsRecordLike } from '../../../src/compaction/decodeSqsRecords.js';
 import { runCompactionCycle } from '../../../src/cycle/compactCollection.js';
 import { CompactionAbortedError } from '../../../src/cycle/errors.js';
 import type { CompactionSpan, SnapshotCompactionOptions } from '../../../src/cycle/types.js';
@@ -14,34 +15,28 @@ import {
   cycleWorld,
   jsonChroma,
   openJsonCollection,
+  seedDeltaReceipt,
   sqsRecord,
 } from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID } from '../../helpers/deltaArchives.js';
 import { deltaInput, makeLine, makeReceipt, placeInput } from '../../helpers/factories.js';
 import { FlakyCollection } from '../../helpers/flakyCollection.js';
 
-const PREFIX = 'lines/delta/run-1/';
 const keys = snapshotKeys('lines');
 
 describe('runCompactionCycle (compactCollection without Chroma)', () => {
   let world: CycleWorld;
+  let delta: SqsRecordLike;
 
   beforeEach(async () => {
     world = await cycleWorld('lines');
-    world.receipts.addReceipts(makeReceipt(IMAGE_ID, RECEIPT_ID));
-    world.receipts.addLines(...[1, 2, 3].map((line) => makeLine(IMAGE_ID, RECEIPT_ID, line)));
-    await writeDelta(world.store, PREFIX, {
-      collection: 'lines',
-      records: deltaRecords({ count: 3 }),
-      runId: 'run-1',
-    });
+    delta = await seedDeltaReceipt(world);
   });
 
   afterEach(async () => {
     await rm(world.root, { recursive: true, force: true });
   });
 
-  const delta = sqsRecord(deltaInput('m-delta', IMAGE_ID, RECEIPT_ID, 'run-1', PREFIX), 'lines');
   const options = (
     overrides: Partial<SnapshotCompactionOptions> = {},
   ): SnapshotCompactionOptions => ({

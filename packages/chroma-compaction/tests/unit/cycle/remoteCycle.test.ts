@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqsRecordLike } from '../../../src/compaction/decodeSqsRecords.js';
 import { runCompactionCycle } from '../../../src/cycle/compactCollection.js';
 import { CompactionAbortedError } from '../../../src/cycle/errors.js';
 import type { CompactionSpan, RemoteCompactionOptions } from '../../../src/cycle/types.js';
@@ -8,35 +9,33 @@ import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
 import { readPointer } from '../../../src/snapshots/snapshotObjects.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { CHROMA_CLOUD_LIMITS } from '../../../src/vectors/limits.js';
-import { type CycleWorld, cycleWorld, sqsRecord } from '../../helpers/cycleWorld.js';
+import {
+  type CycleWorld,
+  cycleWorld,
+  seedDeltaReceipt,
+  sqsRecord,
+} from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID } from '../../helpers/deltaArchives.js';
 import { deltaInput, makeLine, makeReceipt, placeInput } from '../../helpers/factories.js';
 import { FlakyCollection } from '../../helpers/flakyCollection.js';
 
-const PREFIX = 'lines/delta/run-1/';
 const LOCK = { lockId: 'chroma-lines-compaction', collection: 'lines' } as const;
 
 describe('runCompactionCycle with a remote target', () => {
   let world: CycleWorld;
+  let delta: SqsRecordLike;
   let target: InMemoryVectorCollection;
 
   beforeEach(async () => {
     world = await cycleWorld('lines');
     target = new InMemoryVectorCollection('lines');
-    world.receipts.addReceipts(makeReceipt(IMAGE_ID, RECEIPT_ID));
-    world.receipts.addLines(...[1, 2, 3].map((line) => makeLine(IMAGE_ID, RECEIPT_ID, line)));
-    await writeDelta(world.store, PREFIX, {
-      collection: 'lines',
-      records: deltaRecords({ count: 3 }),
-      runId: 'run-1',
-    });
+    delta = await seedDeltaReceipt(world);
   });
 
   afterEach(async () => {
     await rm(world.root, { recursive: true, force: true });
   });
 
-  const delta = sqsRecord(deltaInput('m-delta', IMAGE_ID, RECEIPT_ID, 'run-1', PREFIX), 'lines');
   const options = (overrides: Partial<RemoteCompactionOptions> = {}): RemoteCompactionOptions => ({
     collectionName: 'lines',
     records: [delta],
