@@ -4,6 +4,8 @@ import {
   type CollectionName,
   type Logger,
   SnapshotCache,
+  StaleMirrorMarks,
+  type VectorCollection,
   type WithLockOptions,
 } from '@receipt-chroma/chroma-compaction';
 import {
@@ -43,6 +45,13 @@ export interface CompactorDependencies {
   readonly chroma?: OpenSnapshotOptions | undefined;
   /** How long to wait for a lock another compactor holds. @default the package's (5 retries) */
   readonly lockRetry?: Omit<WithLockOptions, 'signal'> | undefined;
+  /**
+   * The collections each batch of `collection` is mirrored to after the snapshot (Chroma Cloud
+   * when `CHROMA_CLOUD_ENABLED` is true, see `handler.ts`). A mirror that fails is marked
+   * stale in the bucket (`{collection}/mirrors/{index}/stale.json`) for `repairStaleMirror`,
+   * and the batch is not failed for it, as the Python compactor's dual write. @default none
+   */
+  readonly mirrors?: ((collection: CollectionName) => VectorCollection[]) | undefined;
 }
 
 /** The parts of the Lambda context the handler reads. */
@@ -107,6 +116,7 @@ export const createCompactorHandler = (deps: CompactorDependencies): CompactorHa
   // One recorder for the execution environment: Lambda runs one invocation at a time in it,
   // and each invocation ends with a flush, so every document holds one invocation's metrics.
   const metrics = deps.metrics ?? new EmfMetrics(METRICS_NAMESPACE);
+  const staleMirrorMarks = deps.mirrors === undefined ? undefined : new StaleMirrorMarks(store);
   const caches = new Map<CollectionName, SnapshotCache>();
   const cacheOf = (collection: CollectionName): SnapshotCache => {
     let cache = caches.get(collection);
@@ -150,6 +160,8 @@ export const createCompactorHandler = (deps: CompactorDependencies): CompactorHa
           },
           lockRetry: deps.lockRetry,
           publish: { keepVersions: config.keepVersions },
+          mirrors: deps.mirrors?.(collection),
+          staleMirrorMarks,
           logger,
           metrics,
         });

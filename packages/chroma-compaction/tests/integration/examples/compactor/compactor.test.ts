@@ -15,15 +15,18 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type CompactorContext,
+  type CompactorDependencies,
   type CompactorHandler,
   createCompactorHandler,
 } from '../../../../../../examples/compactor/compactor.js';
 import { readCompactorConfig } from '../../../../../../examples/compactor/config.js';
 import type { FlushableMetrics } from '../../../../../../examples/compactor/observability.js';
+import { chromaVectorCollection } from '../../../../src/adapters/chroma/chromaVectorCollection.js';
 import { openSnapshot } from '../../../../src/adapters/chroma/openSnapshot.js';
 import { S3ObjectStore } from '../../../../src/adapters/s3/S3ObjectStore.js';
 import type { CollectionUpdateInput } from '../../../../src/compaction/types.js';
 import { writeDelta } from '../../../../src/deltas/writeDelta.js';
+import { StaleMirrorMarks } from '../../../../src/mirrors/StaleMirrorMarks.js';
 import type { Metadata } from '../../../../src/ports/vectorCollection.js';
 import { downloadSnapshot } from '../../../../src/snapshots/downloadSnapshot.js';
 import {
@@ -31,6 +34,7 @@ import {
   type SnapshotManifest,
 } from '../../../../src/snapshots/manifest.js';
 import { SNAPSHOT_MANIFEST, snapshotKeys } from '../../../../src/snapshots/snapshotKeys.js';
+import { InMemoryVectorCollection } from '../../../../src/testing/InMemoryVectorCollection.js';
 import { RecordingMetrics } from '../../../helpers/compactionFixture.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID, recordId } from '../../../helpers/deltaArchives.js';
 import {
@@ -42,8 +46,9 @@ import {
   makeReceipt,
   placeInput,
 } from '../../../helpers/factories.js';
+import { FlakyCollection } from '../../../helpers/flakyCollection.js';
 import { objectText } from '../../../helpers/snapshotStores.js';
-import { chromaCommand } from '../../helpers/localChroma.js';
+import { chromaCommand, sharedChromaClient } from '../../helpers/localChroma.js';
 import {
   createReceiptsTable,
   deleteTable,
@@ -144,7 +149,15 @@ describe('Example: the compactor Lambda handler (moto S3 and DynamoDB, real Chro
   /** A handler as one Lambda container would build it; `efs` is its CHROMA_ROOT. */
   const compactor = (
     metrics: FlushedMetrics,
-    { efs = join(root, 'efs'), client = dynamo }: { efs?: string; client?: DynamoDBClient } = {},
+    {
+      efs = join(root, 'efs'),
+      client = dynamo,
+      mirrors,
+    }: {
+      efs?: string;
+      client?: DynamoDBClient;
+      mirrors?: CompactorDependencies['mirrors'];
+    } = {},
   ): CompactorHandler =>
     createCompactorHandler({
       s3,
@@ -161,6 +174,7 @@ describe('Example: the compactor Lambda handler (moto S3 and DynamoDB, real Chro
       chroma: { command: chromaCommand() },
       // A compactor that finds the lock held gives up quickly, so the test stays short.
       lockRetry: { retries: 1, minDelayMs: 50, maxDelayMs: 100 },
+      mirrors,
     });
 
   /**
@@ -239,6 +253,36 @@ describe('Example: the compactor Lambda handler (moto S3 and DynamoDB, real Chro
       expect.arrayContaining(['CompactionRecordsReceived', 'CompactionPartialBatchFailure']),
     );
     expect(metrics.flushes).toBe(1);
+  });
+
+  it('mirrors the batch, and marks a failing mirror stale in the bucket without failing the batch', async () => {
+    // Prepare: a mirror on the Chroma server, and one whose writes all fail.
+    const metrics = new FlushedMetrics();
+    const { record, ids } = await seedReceipt(IMAGE_ID, RECEIPT_ID, 'mirrored');
+    const mirror = chromaVectorCollection(
+      await sharedChromaClient().createCollection({
+        name: `mirror-lines-${randomUUID()}`,
+        embeddingFunction: null,
+      }),
+    );
+    const broken = new FlakyCollection(new InMemoryVectorCollection('lines')).failWhen(
+      'upsert',
+      () => true,
+    );
+
+    // Act
+    const response = await compactor(metrics, { mirrors: () => [mirror, broken] })(
+      eventOf(record),
+      lambdaContext(600_000),
+    );
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect((await mirror.get({ include: [] })).ids.toSorted()).toEqual(ids.toSorted());
+    const marks = new StaleMirrorMarks(store);
+    expect(await marks.read('lines', 0)).toBeUndefined();
+    expect((await marks.read('lines', 1))?.mark).toMatchObject({ failedMessages: 1 });
+    expect(metrics.names()).toContain('CompactionMirrorError');
   });
 
   it('publishes a place change as a second version whose parent is the first', async () => {
