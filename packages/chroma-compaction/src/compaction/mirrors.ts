@@ -34,9 +34,10 @@ const allFailed = (
 /**
  * Applies the batch the primary took to each mirror in turn, and reports each mirror's
  * outcomes in `mirrors`. A failure on a mirror is counted (`CompactionMirrorError`), logged,
- * marked in `staleMirrorMarks` and handed to `onStaleMirror`; with `mirrorFailure: 'fail'` the message's own outcome fails
- * too, so the queue delivers it again (applying it again to the primary is harmless: its
- * state is read from the table).
+ * marked in `staleMirrorMarks` and handed to `onStaleMirror`; with `mirrorFailure: 'fail'`
+ * the message's own outcome fails too, so the queue delivers it again (applying it again to
+ * the primary is harmless: its state is read from the table). A mark that cannot be written
+ * fails the mirror's failed messages whatever `mirrorFailure` says.
  */
 export const applyToMirrors = async (
   primary: CollectionUpdateResult,

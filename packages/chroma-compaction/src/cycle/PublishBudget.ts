@@ -48,7 +48,7 @@ export class PublishBudget {
     const needed = Math.ceil(neededMs + this.#reserveMs);
     if (left >= needed) return;
     throw new CompactionAbortedError(
-      `Stopped before ${phase}: ${Math.max(0, Math.round(left))} ms left, about ${needed} ms needed to finish and publish. Nothing was published; every message is returned for retry.`,
+      `Stopped before ${phase}: ${Math.max(0, Math.round(left))} ms left, about ${needed} ms needed for the rest of the cycle. Nothing was published; every message is returned for retry.`,
       { phase, reason: 'deadline', context: { leftMs: Math.round(left), neededMs: needed } },
     );
   }

@@ -1,4 +1,4 @@
-import { CompactionAbortedError } from './errors.js';
+import { PublishBudget } from './PublishBudget.js';
 import { type CycleRun, processBatch, withCycleLock } from './runCycle.js';
 import type { RemoteCompactionOptions } from './types.js';
 
@@ -8,21 +8,14 @@ const MIN_REMOTE_WORK_MS = 2_000;
 /**
  * Remote mode's work on a decoded batch: apply it to the target collection in place (and to
  * the mirrors), under the lock only when `lockStore` is given. Nothing is downloaded or
- * published. @internal
+ * published, so the deadline only has to cover the batch. @internal
  */
 export async function remoteCycle(run: CycleRun, options: RemoteCompactionOptions): Promise<null> {
-  const left = options.deadline();
-  const needed = MIN_REMOTE_WORK_MS + (options.reserveMs ?? 10_000);
-  if (left < needed) {
-    throw new CompactionAbortedError(
-      `Stopped before process: ${Math.max(0, Math.round(left))} ms left, about ${needed} ms needed. Every message is returned for retry.`,
-      {
-        phase: 'process',
-        reason: 'deadline',
-        context: { leftMs: Math.round(left), neededMs: needed },
-      },
-    );
-  }
+  // Nothing is published: the budget's publishing speed is never used.
+  new PublishBudget(options.deadline, options.reserveMs ?? 10_000, 1).check(
+    'process',
+    MIN_REMOTE_WORK_MS,
+  );
   const process = () => processBatch(run, options.target.vectors);
   if (options.lockStore === undefined) await process();
   else await withCycleLock(run, options.lockStore, process);
