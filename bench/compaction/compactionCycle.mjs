@@ -4,7 +4,9 @@
  * `compactCollection` (`@receipt-chroma/chroma-compaction/chroma`) on 500 SQS records against
  * a snapshot of about 200 MB in moto's S3, with the time of each phase (`result.timings`), so
  * the slowest is visible, with a warm cache (it already holds the pointer's version) and a
- * cold one (an empty cache root: the snapshot is downloaded).
+ * cold one (an empty cache root: the snapshot is downloaded); and the same batch in remote
+ * mode (`target: { vectors }`), applied in place to a running Chroma server holding the
+ * starting version.
  *
  *   node bench/compaction/compactionCycle.mjs [--runs 3] [--count 30000] [--json]
  *
@@ -25,18 +27,28 @@
  *   snapshot's receipts: place MODIFY and REMOVE, word labels (row labels), sections, line
  *   and receipt removals. Every message must end `applied`.
  * - Every run is a fresh child process calling `compactCollection` once, with an
- *   `InMemoryLockStore`, an `InMemoryReceiptStore` seeded with the table *after* the changes
- *   the messages announce, a local Chroma server (`chromaNodeCommand()`) and a 15-minute
- *   deadline; the records are built and the table seeded before the clock starts. Before each run `latest-pointer.txt` is put back on the starting version, so
- *   every run applies the same batch to the same snapshot; each run's deltas are on new
+ *   `InMemoryReceiptStore` seeded with the table *after* the changes the messages announce
+ *   and a 15-minute deadline; the records are built and the table seeded before the clock
+ *   starts. Warm and cold runs (snapshot mode) also get an `InMemoryLockStore` and a local
+ *   Chroma server (`chromaNodeCommand()`). Before each run `latest-pointer.txt` is put back
+ *   on the starting version, so every run applies the same batch to the same snapshot; each run's deltas are on new
  *   receipts of its own (written with `writeDelta` before the first run). After each run the
  *   version it published is deleted from the bucket (and from the warm cache), so moto and
  *   the disk do not grow.
- * - Warm and cold runs alternate (`--runs` of each). Warm: the cache root holds the
+ * - Warm, cold and remote runs alternate (`--runs` of each). Warm: the cache root holds the
  *   starting version (downloaded once before the runs). Cold: a new, empty cache root.
+ * - Remote: before the run (untimed) the starting version's persist directory is copied to a
+ *   new temporary directory and a Chroma server of its own is started on it
+ *   (`bench/lib/remoteChroma.mjs`: `startLocalChroma` through `chromaNodeCommand()`, by this
+ *   process, not the child); after the run it is stopped and the copy deleted. The child
+ *   connects a chromadb `ChromaClient` to it and takes `getCollection({ name: 'lines' })`
+ *   before the clock starts, then calls `compactCollection({ …, target: { vectors:
+ *   chromaVectorCollection(collection) } })` with the same records, table and S3 store (the
+ *   deltas are read from moto), no cache and no lock store: phases `decode` and `process`.
  * - The child reports `result.timings`, its wall time, its peak RSS
  *   (`process.resourceUsage().maxRSS`; also sampled every half second, by phase) and the
- *   Chroma server's (the largest `VmHWM` of its child processes, sampled likewise). It splits
+ *   Chroma server's (the largest `VmHWM` of its child processes, or in remote mode of the
+ *   remote server's process, sampled likewise; `VmHWM` includes the server's start). It splits
  *   three phases with the package's own log lines (a logger given to `compactCollection` and
  *   the cache) and the tracer's span starts: snapshot (download into the cache, copy to the
  *   working directory), process (delta merges: reading, upserts, refresh; places, labels,
@@ -45,7 +57,7 @@
  *   HTTP requests (the global `fetch`) by phase and operation, with the time until each
  *   response.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -66,12 +78,15 @@ import {
   SNAPSHOT_RECEIPTS_USED,
 } from '../lib/cycleBatch.mjs';
 import { BENCH_IMAGE_ID } from '../lib/deltaBench.mjs';
+import { startRemoteChroma } from '../lib/remoteChroma.mjs';
 import { motoS3Client } from '../lib/s3Client.mjs';
 import { fmt, option, ROOT, summarize } from '../lib/stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const BUCKET = 'cycle-bench';
 const DEADLINE_MS = 15 * 60_000;
+/** The kinds of run, interleaved in this order, `--runs` of each. */
+const MODES = /** @type {const} */ (['warm', 'cold', 'remote']);
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
 // ---------------------------------------------------------------------------------------
@@ -80,9 +95,11 @@ const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 /**
  * Memory, sampled every half second: this process's RSS by phase of the cycle (the phase
  * whose span started last), and the largest peak RSS (`VmHWM`) of its descendants (the local
- * Chroma server is a child process, whose memory the compactor's own figure omits).
+ * Chroma server is a child process, whose memory the compactor's own figure omits) and of
+ * `serverPid` and its descendants (remote mode's server, which the parent started).
+ * @param {number | undefined} serverPid
  */
-const memorySampler = () => {
+const memorySampler = (serverPid) => {
   let peak = 0;
   let phase = 'decode';
   /** @type {Record<string, number>} */
@@ -104,6 +121,7 @@ const memorySampler = () => {
   const sample = () => {
     byPhase[phase] = Math.max(byPhase[phase] ?? 0, process.memoryUsage.rss());
     const pending = childrenOf(process.pid);
+    if (serverPid !== undefined) pending.push(serverPid);
     for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
       try {
         const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -129,6 +147,27 @@ const memorySampler = () => {
   };
 };
 
+/**
+ * Remote mode's target: the `lines` collection of the server at `--remote-host` and
+ * `--remote-port` (started by the parent), through a chromadb client, as a `VectorCollection`.
+ * @param {any} lib the bundle
+ */
+const remoteTarget = async (lib) => {
+  const { ChromaClient } = await import('chromadb');
+  const client = new ChromaClient({
+    host: option('remote-host', '127.0.0.1'),
+    port: Number(option('remote-port', '0')),
+    ssl: false,
+  });
+  // No embedding function is needed (the compactor sends embeddings); chromadb 3.5 types
+  // `getCollection`'s as `EmbeddingFunction | undefined` (no `null`), like `openSnapshot`'s.
+  const collection = await client.getCollection({ name: COLLECTION });
+  return {
+    pid: Number(option('remote-pid', '0')),
+    vectors: lib.chromaVectorCollection(collection),
+  };
+};
+
 const runChild = async () => {
   const lib = await import(pathToFileURL(option('bundle', '')).href);
   const run = Number(option('run', '0'));
@@ -136,6 +175,9 @@ const runChild = async () => {
   const client = await motoS3Client(option('endpoint', ''));
   const store = new lib.S3ObjectStore({ client, bucket: BUCKET });
   const { records, receipts, kindOf } = buildBatch(lib, run);
+  // Remote mode: the collection on the server the parent started, taken before the clock
+  // (and before requests are counted).
+  const remote = mode === 'remote' ? await remoteTarget(lib) : undefined;
 
   /** @type {{ name: string, at: number, extra?: Record<string, unknown> }[]} */
   const events = [];
@@ -150,7 +192,7 @@ const runChild = async () => {
     error: (/** @type {string} */ name, /** @type {Record<string, unknown>} */ extra) =>
       errors.push(`error: ${name} ${JSON.stringify(extra)}`),
   };
-  const sampler = memorySampler();
+  const sampler = memorySampler(remote?.pid);
   let phase = 'decode';
   const tracer = {
     startSpan: (/** @type {string} */ name) => {
@@ -189,31 +231,41 @@ const runChild = async () => {
   };
   Object.assign(globalThis, { fetch: countingFetch });
   // The cache gets the logger too: its download is one of the steps reported.
-  const cache = new lib.SnapshotCache({
-    root: option('cache-root', ''),
-    collection: COLLECTION,
-    store,
-    logger,
-  });
-  const cachedBefore = await cache.currentVersion();
+  const cache =
+    remote === undefined
+      ? new lib.SnapshotCache({
+          root: option('cache-root', ''),
+          collection: COLLECTION,
+          store,
+          logger,
+        })
+      : undefined;
+  const cachedBefore = cache === undefined ? undefined : await cache.currentVersion();
   const load = loadavg()[0] ?? 0;
   const started = performance.now();
-  const result = await lib.compactCollection({
+  const common = {
     collectionName: COLLECTION,
     records,
     store,
-    cache,
-    lockStore: new lib.InMemoryLockStore(),
     receipts,
     deadline: () => DEADLINE_MS - (performance.now() - started),
-    chroma: {
-      command: JSON.parse(option('chroma-command', '[]')),
-      startupTimeoutMs: 120_000,
-      logFile: join(ROOT, '.test-services', `bench-cycle-chroma-${process.pid}.log`),
-    },
     logger,
     tracer,
-  });
+  };
+  const result = await lib.compactCollection(
+    remote === undefined
+      ? {
+          ...common,
+          cache,
+          lockStore: new lib.InMemoryLockStore(),
+          chroma: {
+            command: JSON.parse(option('chroma-command', '[]')),
+            startupTimeoutMs: 120_000,
+            logFile: join(ROOT, '.test-services', `bench-cycle-chroma-${process.pid}.log`),
+          },
+        }
+      : { ...common, target: { vectors: remote.vectors } },
+  );
   const wallMs = performance.now() - started;
   const { chromaPeakRss, rssByPhase } = sampler.stop();
   client.destroy();
@@ -326,16 +378,30 @@ const runChild = async () => {
 
 /** @typedef {Awaited<ReturnType<typeof runChild>>} RunResult */
 
-/** @param {string[]} args @returns {RunResult} */
-const child = (args) => {
-  const result = spawnSync(process.execPath, [SELF, '--child=run', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
+/**
+ * Runs one cycle in a fresh child process. Asynchronously: while it runs, this process's
+ * event loop keeps draining the output of the remote server it started (a blocked pipe would
+ * stall the server).
+ * @param {string[]} args
+ * @returns {Promise<RunResult>}
+ */
+const child = (args) =>
+  new Promise((resolve, reject) => {
+    const running = spawn(process.execPath, [SELF, '--child=run', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    running.stdout.setEncoding('utf8').on('data', (chunk) => {
+      stdout += chunk;
+    });
+    running.stderr.setEncoding('utf8').on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-65_536);
+    });
+    running.once('error', reject);
+    running.once('close', (code) => {
+      if (code !== 0) reject(new Error(`a cycle child failed (exit ${code}):\n${stderr}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'));
+    });
   });
-  if (result.status !== 0) throw new Error(`a cycle child failed:\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
-};
 
 /** `median (min–max)` of values in milliseconds, as seconds. @param {number[]} values */
 const secondsRange = (values) => {
@@ -367,7 +433,7 @@ const main = async () => {
       'snapshotKeys',
       'writeDelta',
     ],
-    chroma: ['compactCollection', 'startLocalChroma'],
+    chroma: ['chromaVectorCollection', 'compactCollection', 'startLocalChroma'],
     s3: ['S3ObjectStore'],
     testing: ['InMemoryLockStore', 'InMemoryReceiptStore'],
     stream: [
@@ -400,7 +466,16 @@ const main = async () => {
   const work = await mkdtemp(join(tmpdir(), 'cycle-bench-'));
   /** @type {RunResult[]} */
   const results = [];
-  const setup = { publishMs: 0, compressed: 0, deltasMs: 0, warmDownloadMs: 0 };
+  const setup = {
+    publishMs: 0,
+    compressed: 0,
+    deltasMs: 0,
+    warmDownloadMs: 0,
+    /** @type {number[]} copying the persist directory before each remote run */
+    remoteCopyMs: [],
+    /** @type {number[]} starting the remote server before each remote run */
+    remoteStartMs: [],
+  };
   try {
     log(`publishing ${dir} as the starting version…`);
     let clock = performance.now();
@@ -412,7 +487,7 @@ const main = async () => {
     );
 
     clock = performance.now();
-    for (let run = 0; run < 2 * runs; run += 1) {
+    for (let run = 0; run < MODES.length * runs; run += 1) {
       for (const delta of deltaRuns(run)) {
         await lib.writeDelta(store, delta.prefix, {
           collection: COLLECTION,
@@ -424,7 +499,9 @@ const main = async () => {
       }
     }
     setup.deltasMs = performance.now() - clock;
-    log(`  ${2 * runs * MIX.deltas} deltas written in ${fmt(setup.deltasMs / 1000, 1)} s`);
+    log(
+      `  ${MODES.length * runs * MIX.deltas} deltas written in ${fmt(setup.deltasMs / 1000, 1)} s`,
+    );
 
     const warmRoot = join(work, 'warm');
     const warm = new lib.SnapshotCache({ root: warmRoot, collection: COLLECTION, store });
@@ -433,34 +510,62 @@ const main = async () => {
     await warm.setCurrentVersion(start.version);
     setup.warmDownloadMs = performance.now() - clock;
 
-    for (let index = 0; index < 2 * runs; index += 1) {
-      const mode = index % 2 === 0 ? 'warm' : 'cold';
+    for (let index = 0; index < MODES.length * runs; index += 1) {
+      const mode = MODES[index % MODES.length] ?? 'warm';
       const cacheRoot = mode === 'warm' ? warmRoot : join(work, `cold-${index}`);
       await store.put(keys.pointer, start.version, { contentType: 'text/plain' });
-      const result = child([
+      const args = [
         `--bundle=${bundle}`,
         `--endpoint=${moto.endpoint}`,
-        `--cache-root=${cacheRoot}`,
         `--run=${index}`,
         `--mode=${mode}`,
-        `--chroma-command=${JSON.stringify(chromaCommand)}`,
-      ]);
+      ];
+      /** @type {RunResult} */
+      let result;
+      if (mode === 'remote') {
+        // A server of its own on a fresh copy of the starting version, started untimed.
+        const remote = await startRemoteChroma(lib, dir, chromaCommand);
+        setup.remoteCopyMs.push(remote.copyMs);
+        setup.remoteStartMs.push(remote.startMs);
+        try {
+          result = await child([
+            ...args,
+            `--remote-host=${remote.host}`,
+            `--remote-port=${remote.port}`,
+            `--remote-pid=${remote.pid}`,
+          ]);
+        } finally {
+          await remote.stop();
+        }
+      } else {
+        result = await child([
+          ...args,
+          `--cache-root=${cacheRoot}`,
+          `--chroma-command=${JSON.stringify(chromaCommand)}`,
+        ]);
+      }
       results.push(result);
+      const phases = PHASES.filter((phase) => result.timings[phase] !== undefined)
+        .map((phase) => `${phase} ${fmt((result.timings[phase] ?? 0) / 1000, 2)}`)
+        .join(', ');
       log(
-        `  run ${index + 1} ${mode}: total ${fmt((result.timings.total ?? 0) / 1000, 1)} s (${PHASES.map((phase) => `${phase} ${fmt((result.timings[phase] ?? 0) / 1000, 2)}`).join(', ')}), peak RSS ${fmt(result.peakRss / 1e6, 0)} MB + Chroma ${fmt(result.chromaPeakRss / 1e6, 0)} MB, load ${fmt(result.load, 2)}`,
+        `  run ${index + 1} ${mode}: total ${fmt((result.timings.total ?? 0) / 1000, 1)} s (${phases}), peak RSS ${fmt(result.peakRss / 1e6, 0)} MB + Chroma ${fmt(result.chromaPeakRss / 1e6, 0)} MB, load ${fmt(result.load, 2)}`,
       );
       const applied = Object.values(result.kinds).reduce((a, k) => a + (k['applied'] ?? 0), 0);
-      if (result.error !== null || applied !== MESSAGES || result.version === null) {
+      // Snapshot mode publishes a version; remote mode never does.
+      const published = mode === 'remote' ? result.version === null : result.version !== null;
+      if (result.error !== null || applied !== MESSAGES || !published) {
         throw new Error(
           `run ${index + 1} (${mode}) did not apply its ${MESSAGES} messages (${applied} applied): the setup is wrong.\n${result.error ?? ''}\n${result.unexpected.join('\n')}\n${result.errors.join('\n')}`,
         );
       }
+      if (mode === 'remote') continue; // its server and copy are gone already
       if ((mode === 'warm') !== (result.cachedBefore === start.version)) {
         throw new Error(`run ${index + 1} (${mode}) found ${result.cachedBefore} in its cache`);
       }
       // Back to the starting state: the version published goes from the bucket and the cache.
-      const published = await store.list({ prefix: keys.version(result.version) });
-      await store.delete(published.objects.map((/** @type {{ key: string }} */ o) => o.key));
+      const objects = await store.list({ prefix: keys.version(result.version) });
+      await store.delete(objects.objects.map((/** @type {{ key: string }} */ o) => o.key));
       if (mode === 'warm') {
         await rm(join(warm.dir, result.version), { recursive: true, force: true });
         await warm.setCurrentVersion(start.version);
@@ -477,51 +582,70 @@ const main = async () => {
 };
 
 /**
- * Prints the tables.
+ * Prints the tables: warm, cold and remote side by side.
  * @param {{ results: RunResult[], runs: number, count: number, loadAtStart: number[],
- *   setup: { publishMs: number, compressed: number, deltasMs: number, warmDownloadMs: number },
+ *   setup: { publishMs: number, compressed: number, deltasMs: number, warmDownloadMs: number,
+ *     remoteCopyMs: number[], remoteStartMs: number[] },
  *   phases: readonly string[] }} figures `phases`: the package's `COMPACTION_PHASES`
  */
 const report = ({ results, runs, count, setup, loadAtStart, phases: PHASES }) => {
   const of = (/** @type {string} */ mode) => results.filter((result) => result.mode === mode);
   const warm = of('warm');
   const cold = of('cold');
+  const remote = of('remote');
+  const modes = [warm, cold, remote];
+  /** A phase's times in the runs that had it (remote mode has only decode and process). */
   const timing = (/** @type {RunResult[]} */ list, /** @type {string} */ phase) =>
-    list.map((result) => /** @type {Record<string, number>} */ (result.timings)[phase] ?? 0);
+    list.flatMap((result) => {
+      const ms = /** @type {Record<string, number | undefined>} */ (result.timings)[phase];
+      return ms === undefined ? [] : [ms];
+    });
+  /** `b − a` of two medians in seconds, or `—` when either is missing. */
+  const difference = (/** @type {number} */ a, /** @type {number} */ b) =>
+    Number.isNaN(a) || Number.isNaN(b) ? '—' : `${fmt((b - a) / 1000, 2)} s`;
+  /** A figure in MB, or `—`. @param {number} bytes */
+  const mb = (bytes) => (Number.isNaN(bytes) ? '—' : fmt(bytes / 1e6, 0));
   const load = loadavg();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `\n${MESSAGES} messages (${MIX.deltas} deltas of ${DELTA_LINES} x ${DIMENSION}) on a \`lines\` snapshot of ${fmt(count)} x ${DIMENSION} (${fmt(setup.compressed / 1e6, 1)} MB compressed), moto S3, ${runs} warm and ${runs} cold runs alternating; ${availableParallelism()} CPUs (${cpu}), ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}; load average ${loadAtStart.map((v) => v.toFixed(2)).join(' ')} at the start, ${load.map((v) => v.toFixed(2)).join(' ')} at the end\n`,
+    `\n${MESSAGES} messages (${MIX.deltas} deltas of ${DELTA_LINES} x ${DIMENSION}) on a \`lines\` snapshot of ${fmt(count)} x ${DIMENSION} (${fmt(setup.compressed / 1e6, 1)} MB compressed), moto S3, ${runs} warm, ${runs} cold and ${runs} remote runs interleaved; ${availableParallelism()} CPUs (${cpu}), ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}; load average ${loadAtStart.map((v) => v.toFixed(2)).join(' ')} at the start, ${load.map((v) => v.toFixed(2)).join(' ')} at the end\n`,
   );
   console.log(
-    '| phase | warm cache, median (min–max) | cold cache, median (min–max) | cold − warm |',
+    '| phase | warm cache, median (min–max) | cold cache, median (min–max) | remote, median (min–max) | cold − warm | remote − warm |',
   );
-  console.log('| --- | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const phase of [...PHASES, 'total']) {
-    const difference = median(timing(cold, phase)) - median(timing(warm, phase));
+    const [w, c, r] = modes.map((list) => median(timing(list, phase)));
     const label = phase === 'total' ? '**total**' : phase;
     console.log(
-      `| ${label} | ${secondsRange(timing(warm, phase))} | ${secondsRange(timing(cold, phase))} | ${fmt(difference / 1000, 2)} s |`,
+      `| ${label} | ${modes.map((list) => secondsRange(timing(list, phase))).join(' | ')} | ${difference(w ?? Number.NaN, c ?? Number.NaN)} | ${difference(w ?? Number.NaN, r ?? Number.NaN)} |`,
     );
   }
   const rss = (/** @type {RunResult[]} */ list, /** @type {'peakRss' | 'chromaPeakRss'} */ key) => {
-    const values = list.map((result) => result[key] / 1e6);
-    const { median: mid, max } = summarize(values);
+    if (list.length === 0) return '—';
+    const { median: mid, max } = summarize(list.map((result) => result[key] / 1e6));
     return `${fmt(mid, 0)} MB (max ${fmt(max, 0)})`;
   };
   console.log(
-    `| peak RSS, compactor process | ${rss(warm, 'peakRss')} | ${rss(cold, 'peakRss')} | |`,
+    `| peak RSS, compactor process | ${modes.map((list) => rss(list, 'peakRss')).join(' | ')} | | |`,
   );
   console.log(
-    `| peak RSS, Chroma server | ${rss(warm, 'chromaPeakRss')} | ${rss(cold, 'chromaPeakRss')} | |`,
+    `| peak RSS, Chroma server | ${modes.map((list) => rss(list, 'chromaPeakRss')).join(' | ')} | | |`,
   );
   const phaseRss = (/** @type {RunResult[]} */ list, /** @type {string} */ phase) =>
-    fmt(median(list.map((result) => (result.rssByPhase[phase] ?? Number.NaN) / 1e6)), 0);
+    mb(
+      median(
+        list.flatMap((result) => {
+          const bytes = result.rssByPhase[phase];
+          return bytes === undefined ? [] : [bytes];
+        }),
+      ),
+    );
   console.log(
-    `\nCompactor RSS, highest half-second sample in each phase (median of runs), warm / cold: ${PHASES.filter(
+    `\nCompactor RSS, highest half-second sample in each phase (median of runs), warm / cold / remote: ${PHASES.filter(
       (phase) => phase !== 'decode' && phase !== 'lock',
     )
-      .map((phase) => `${phase} ${phaseRss(warm, phase)} / ${phaseRss(cold, phase)} MB`)
+      .map((phase) => `${phase} ${modes.map((list) => phaseRss(list, phase)).join(' / ')} MB`)
       .join(', ')}.`,
   );
 
@@ -532,7 +656,7 @@ const report = ({ results, runs, count, setup, loadAtStart, phases: PHASES }) =>
     return `${fmt(median(entries.map((entry) => entry.requests)))} requests, ${fmt(ms / 1000, 1)} s until their responses (${fmt(share * 100, 0)}% of the phase)`;
   };
   console.log(
-    `\nChroma HTTP requests in \`process\` (median of runs): warm ${requests(warm, 'process')}; cold ${requests(cold, 'process')}.`,
+    `\nChroma HTTP requests in \`process\` (median of runs): warm ${requests(warm, 'process')}; cold ${requests(cold, 'process')}; remote ${requests(remote, 'process')}.`,
   );
   const operations = [
     ...new Set(
@@ -541,29 +665,34 @@ const report = ({ results, runs, count, setup, loadAtStart, phases: PHASES }) =>
       ),
     ),
   ].sort();
-  console.log('\n| Chroma request in `process` | warm: requests, time | cold: requests, time |');
-  console.log('| --- | ---: | ---: |');
+  console.log(
+    '\n| Chroma request in `process` | warm: requests, time | cold: requests, time | remote: requests, time |',
+  );
+  console.log('| --- | ---: | ---: | ---: |');
   for (const key of operations) {
     const cell = (/** @type {RunResult[]} */ list) => {
       const entries = list.map((result) => result.chromaRequests[key] ?? { requests: 0, ms: 0 });
       const ms = median(entries.map((entry) => entry.ms));
       const count = median(entries.map((entry) => entry.requests));
+      if (count === 0) return '—';
       return `${fmt(count)}, ${fmt(ms / 1000, 2)} s (${fmt(ms / count, 0)} ms each)`;
     };
-    console.log(`| \`${key.slice('process '.length)}\` | ${cell(warm)} | ${cell(cold)} |`);
+    console.log(`| \`${key.slice('process '.length)}\` | ${modes.map(cell).join(' | ')} |`);
   }
 
   const slowest = (/** @type {RunResult[]} */ list) => {
-    const ranked = PHASES.map((phase) => ({ phase, ms: median(timing(list, phase)) })).sort(
-      (a, b) => b.ms - a.ms,
-    );
+    const ranked = PHASES.map((phase) => ({ phase, ms: median(timing(list, phase)) }))
+      .filter(({ ms }) => !Number.isNaN(ms))
+      .sort((a, b) => b.ms - a.ms);
     const total = median(timing(list, 'total'));
     return ranked
       .slice(0, 3)
       .map(({ phase, ms }) => `${phase} ${fmt(ms / 1000, 1)} s (${fmt((ms / total) * 100, 0)}%)`)
       .join(', ');
   };
-  console.log(`\nSlowest phases, warm: ${slowest(warm)}; cold: ${slowest(cold)}.`);
+  console.log(
+    `\nSlowest phases, warm: ${slowest(warm)}; cold: ${slowest(cold)}; remote: ${slowest(remote)}.`,
+  );
 
   const step = (/** @type {RunResult[]} */ list, /** @type {string} */ name) => {
     const values = list
@@ -591,28 +720,34 @@ const report = ({ results, runs, count, setup, loadAtStart, phases: PHASES }) =>
     ['publish', 'pruneAndCacheCopy', 'pruning, copy into the cache'],
   ];
   console.log("\nInside the phases (medians; from the package's log lines and span starts):\n");
-  console.log('| phase | step | warm cache | cold cache |');
-  console.log('| --- | --- | ---: | ---: |');
+  console.log('| phase | step | warm cache | cold cache | remote |');
+  console.log('| --- | --- | ---: | ---: | ---: |');
   for (const [phase, name, text] of STEPS) {
     console.log(
-      `| ${phase} | ${text} | ${step(warm, /** @type {string} */ (name))} | ${step(cold, /** @type {string} */ (name))} |`,
+      `| ${phase} | ${text} | ${modes.map((list) => step(list, /** @type {string} */ (name))).join(' | ')} |`,
     );
   }
 
   const first = results[0];
+  const seconds = (/** @type {number | undefined} */ ms) =>
+    ms === undefined ? '—' : `${fmt(ms / 1000, 1)} s`;
   console.log('\nEvery run (in order):\n');
-  console.log('| run | cache | total | snapshot | process | publish | 1-min load at start |');
+  console.log('| run | mode | total | snapshot | process | publish | 1-min load at start |');
   console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const result of results) {
-    const t = /** @type {Record<string, number>} */ (result.timings);
+    const t = /** @type {Record<string, number | undefined>} */ (result.timings);
     console.log(
-      `| ${result.run + 1} | ${result.mode} | ${fmt((t['total'] ?? 0) / 1000, 1)} s | ${fmt((t['snapshot'] ?? 0) / 1000, 1)} s | ${fmt((t['process'] ?? 0) / 1000, 1)} s | ${fmt((t['publish'] ?? 0) / 1000, 1)} s | ${fmt(result.load, 2)} |`,
+      `| ${result.run + 1} | ${result.mode} | ${seconds(t['total'])} | ${seconds(t['snapshot'])} | ${seconds(t['process'])} | ${seconds(t['publish'])} | ${fmt(result.load, 2)} |`,
     );
   }
   if (first !== undefined && first.updates !== null) {
     const u = first.updates;
+    const remoteSetup =
+      setup.remoteStartMs.length === 0
+        ? ''
+        : `, and before each remote run copying the persist directory ${fmt(median(setup.remoteCopyMs) / 1000, 2)} s and starting its server ${fmt(median(setup.remoteStartMs) / 1000, 2)} s (medians)`;
     console.log(
-      `\nEach run: ${MESSAGES} messages applied (${KINDS.map((kind) => `${kind.messages} ${kind.key}`).join(', ')}); ${fmt(u.deltaMergeCount)} vectors merged from ${MIX.deltas} deltas, ${fmt(u.totalMetadataUpdated)} place metadata updates, ${fmt(u.totalLabelsUpdated)} row labels, ${fmt(u.totalSectionsUpdated)} section labels, ${fmt(u.totalDeletions)} embeddings deleted. Setup (untimed): publishing the starting version ${fmt(setup.publishMs / 1000, 1)} s, writing ${2 * runs * MIX.deltas} deltas ${fmt(setup.deltasMs / 1000, 1)} s, filling the warm cache ${fmt(setup.warmDownloadMs / 1000, 1)} s.`,
+      `\nEach run: ${MESSAGES} messages applied (${KINDS.map((kind) => `${kind.messages} ${kind.key}`).join(', ')}); ${fmt(u.deltaMergeCount)} vectors merged from ${MIX.deltas} deltas, ${fmt(u.totalMetadataUpdated)} place metadata updates, ${fmt(u.totalLabelsUpdated)} row labels, ${fmt(u.totalSectionsUpdated)} section labels, ${fmt(u.totalDeletions)} embeddings deleted. Setup (untimed): publishing the starting version ${fmt(setup.publishMs / 1000, 1)} s, writing ${MODES.length * runs * MIX.deltas} deltas ${fmt(setup.deltasMs / 1000, 1)} s, filling the warm cache ${fmt(setup.warmDownloadMs / 1000, 1)} s${remoteSetup}.`,
     );
   }
   console.log("\nThe batch (the same in every run but for the deltas' new receipts):\n");

@@ -60,7 +60,7 @@ export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
  * ```ts
  * const client = new CloudClient({ apiKey, tenant, database });
  * const lines = chromaVectorCollection(
- *   await client.getCollection({ name: 'lines', embeddingFunction: null }),
+ *   await client.getCollection({ name: 'lines' }),
  *   { limits: CHROMA_CLOUD_LIMITS },
  * );
  * const result = await compactCollection({
