@@ -5,7 +5,7 @@
  * (issue 14: the goal is at least twice the loop's records/s, at equal final state).
  *
  *   node bench/sync/syncCollection.mjs [--count 20000] [--dimension 1536] [--runs 3]
- *     [--wide 8] [--json]
+ *     [--wide 8] [--ceiling] [--json]
  *
  * Not a test: it prints a markdown table (with `--json`, one JSON line last) and exits 0
  * whatever the figures. It exits 1 when a copy differs from the source (the figures would
@@ -28,7 +28,10 @@
  *   - `syncCollection`: `chromaVectorCollection` on both collections, default options
  *     (pages of 250, 4 in flight);
  *   - `syncCollection, concurrency <wide>`: the same with more pages in flight (`--wide 0`
- *     leaves it out).
+ *     leaves it out);
+ *   - with `--ceiling`, `writes only`: the bare loop's upserts, one at a time, of the pages
+ *     read before the runs (untimed): how fast the target takes the records when nothing
+ *     else happens, the ceiling of any copy that writes pages of 250.
  * - After each run (outside the timer) the target must hold `--count` records and, page by
  *   page, the same ids, documents, metadatas and embeddings (compared as float32) as the
  *   source.
@@ -75,8 +78,8 @@ const WORDS = ['TOTAL', 'SUBTOTAL', 'TAX', 'COFFEE', 'BAGEL', 'VISA', 'CHANGE', 
 const LABELS = ['GRAND_TOTAL', 'SUBTOTAL', 'TAX', 'PRODUCT_NAME', 'PAYMENT_METHOD', 'DATE'];
 
 /**
- * Records `start` to `end - 1` of the source: 8 words a line, 50 lines a receipt, 50
- * receipts an image, like the `words` collection's ids.
+ * Records `start` to `end - 1` of the source, with ids like the `words` collection's: 8
+ * words a line, 50 lines a receipt, a receipt on an image of its own.
  * @param {() => number} random
  * @param {number} start
  * @param {number} end
@@ -171,6 +174,22 @@ const viaSyncCollection = (lib, concurrency) => async (source, target) => {
     throw new Error(
       `syncCollection gave up on ${result.failedBatches} pages (first: ${first?.step} at offset ${first?.offset}: ${first?.error.message})`,
     );
+  }
+};
+
+/**
+ * Only the writes of the bare loop: the pages, read beforehand, upserted one at a time.
+ * @param {import('chromadb').GetResult<Metadata>[]} pages
+ * @returns {(source: Collection, target: Collection) => Promise<void>}
+ */
+const writesOnly = (pages) => async (_source, target) => {
+  for (const page of pages) {
+    await target.upsert({
+      ids: page.ids,
+      embeddings: page.embeddings,
+      documents: /** @type {string[]} */ (page.documents),
+      metadatas: /** @type {Metadata[]} */ (page.metadatas),
+    });
   }
 };
 
@@ -359,6 +378,7 @@ const main = async () => {
   const runs = Number(option('runs', '3'));
   const wide = Number(option('wide', '8'));
   const json = process.argv.includes('--json');
+  const ceiling = process.argv.includes('--ceiling');
   for (const [name, value, least] of /** @type {const} */ ([
     ['count', count, 1],
     ['dimension', dimension, 1],
@@ -438,6 +458,13 @@ const main = async () => {
     ];
     if (wide > 0) {
       contenders.push([`syncCollection, concurrency ${wide}`, viaSyncCollection(lib, wide)]);
+    }
+    if (ceiling) {
+      const pages = [];
+      for (let offset = 0; offset < count; offset += PAGE) {
+        pages.push(await source.get({ limit: PAGE, offset, include: firstPage.include }));
+      }
+      contenders.push(['writes only', writesOnly(pages)]);
     }
     const requests = requestClock();
     for (let run = 0; run < runs; run += 1) {
