@@ -64,6 +64,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundlePackage } from '../lib/bundle.mjs';
+import { countChromaRequests } from '../lib/chromaRequests.mjs';
 import {
   buildBatch,
   COLLECTION,
@@ -202,34 +203,9 @@ const runChild = async () => {
       return { end: () => {} };
     },
   };
-  // The chromadb client talks to the local server through the global fetch (the AWS SDK
-  // does not use it): its requests and the time until each response, by phase.
-  /** @type {Record<string, { requests: number, ms: number }>} */
-  const chromaRequests = {};
-  const realFetch = globalThis.fetch;
-  const countingFetch = async (
-    /** @type {Parameters<typeof realFetch>[0]} */ input,
-    /** @type {Parameters<typeof realFetch>[1]} */ init,
-  ) => {
-    const begun = performance.now();
-    const url = input instanceof Request ? input.url : String(input);
-    // `…/collections/<id>/get` → `get`; a request on the collection itself → `collection`.
-    const operation = /\/collections\/[^/]+\/([a-z_]+)$/.exec(new URL(url).pathname)?.[1];
-    const entries = [phase, `${phase} ${operation ?? 'other'}`].map((key) => {
-      const entry = chromaRequests[key] ?? { requests: 0, ms: 0 };
-      chromaRequests[key] = entry;
-      return entry;
-    });
-    try {
-      return await realFetch(input, init);
-    } finally {
-      for (const entry of entries) {
-        entry.requests += 1;
-        entry.ms += performance.now() - begun;
-      }
-    }
-  };
-  Object.assign(globalThis, { fetch: countingFetch });
+  // The chromadb client's requests and the time until each response, by phase, and by
+  // phase and operation.
+  const requests = countChromaRequests((operation) => [phase, `${phase} ${operation}`]);
   // The cache gets the logger too: its download is one of the steps reported.
   const cache =
     remote === undefined
@@ -351,7 +327,7 @@ const runChild = async () => {
     peakRss: process.resourceUsage().maxRSS * 1024,
     chromaPeakRss,
     rssByPhase,
-    chromaRequests,
+    chromaRequests: requests.counts(),
     load,
     version: result.version,
     compressed: published?.['size'] ?? null,

@@ -47,6 +47,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundlePackage } from '../lib/bundle.mjs';
+import { countChromaRequests } from '../lib/chromaRequests.mjs';
 import { fmt, option, ROOT, summarize } from '../lib/stats.mjs';
 
 /** Records per page of both contenders: `syncCollection`'s default, Chroma Cloud's limit. */
@@ -289,43 +290,6 @@ const ownCpuMs = () => {
   return (user + system) / 1000;
 };
 
-/**
- * Time the chromadb client's requests waited for their response headers, summed by
- * operation (`get`, `upsert`, …), through the global `fetch` the client uses. Adds a clock
- * read per request, nothing to the bodies.
- */
-const requestClock = () => {
-  /** @type {Record<string, { requests: number, ms: number }>} */
-  let waits = {};
-  const realFetch = globalThis.fetch;
-  const timedFetch = async (
-    /** @type {Parameters<typeof realFetch>[0]} */ input,
-    /** @type {Parameters<typeof realFetch>[1]} */ init,
-  ) => {
-    const started = performance.now();
-    const url = input instanceof Request ? input.url : String(input);
-    const operation =
-      /\/collections\/[^/]+\/([a-z_]+)$/.exec(new URL(url).pathname)?.[1] ?? 'other';
-    try {
-      return await realFetch(input, init);
-    } finally {
-      const entry = waits[operation] ?? { requests: 0, ms: 0 };
-      waits[operation] = entry;
-      entry.requests += 1;
-      entry.ms += performance.now() - started;
-    }
-  };
-  Object.assign(globalThis, { fetch: timedFetch });
-  return {
-    /** Forgets what was counted so far and returns it. */
-    take: () => {
-      const taken = waits;
-      waits = {};
-      return taken;
-    },
-  };
-};
-
 // ---------------------------------------------------------------------------------------
 // Main
 
@@ -466,7 +430,7 @@ const main = async () => {
       }
       contenders.push(['writes only', writesOnly(pages)]);
     }
-    const requests = requestClock();
+    const requests = countChromaRequests();
     for (let run = 0; run < runs; run += 1) {
       const order = contenders.map((_, index) => contenders[(index + run) % contenders.length]);
       for (const [name, copy] of /** @type {typeof contenders} */ (order)) {
