@@ -7,6 +7,7 @@ import type {
   UpsertRequest,
   VectorCollection,
 } from '../../src/ports/vectorCollection.js';
+import type { VectorLimits } from '../../src/vectors/limits.js';
 
 type Operation = 'get' | 'upsert' | 'update' | 'delete' | 'count';
 
@@ -28,6 +29,10 @@ export class FlakyCollection implements VectorCollection {
 
   get name(): string {
     return this.#inner.name;
+  }
+
+  get limits(): VectorLimits | undefined {
+    return this.#inner.limits;
   }
 
   /** Fails the `call`-th call (1-based) of `operation`. */

@@ -7,16 +7,8 @@ import {
   type LocalChroma,
   startLocalChroma,
 } from '../../../src/adapters/chroma/startLocalChroma.js';
-import { VectorStoreError } from '../../../src/errors.js';
-import type {
-  DeleteRequest,
-  GetRequest,
-  GetResponse,
-  UpdateRequest,
-  UpsertRequest,
-  VectorCollection,
-} from '../../../src/ports/vectorCollection.js';
 import { syncCollection } from '../../../src/sync/syncCollection.js';
+import { FlakyCollection } from '../../helpers/flakyCollection.js';
 import { collectionContents } from '../helpers/collectionContents.js';
 import { chromaCommand, sharedChromaClient } from '../helpers/localChroma.js';
 
@@ -24,57 +16,22 @@ const RECORDS = 20_000;
 const DIMENSION = 8;
 
 /**
- * A collection that fails about `rate` of its requests, before they reach the server, by a
- * seeded sequence, so a run's failures are the same every time.
+ * Picks about `rate` of the calls it is asked about, by a seeded sequence, so a run's
+ * failures are the same every time; `failed` counts them.
  */
-class FailingRequests implements VectorCollection {
-  readonly #inner: VectorCollection;
-  readonly #rate: number;
-  #state: number;
-  failed = 0;
-
-  constructor(inner: VectorCollection, rate: number, seed: number) {
-    this.#inner = inner;
-    this.#rate = rate;
-    this.#state = seed;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  #maybeFail(operation: string): void {
-    this.#state = (this.#state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    if (this.#state / 2_147_483_648 < this.#rate) {
-      this.failed += 1;
-      throw new VectorStoreError('Injected request failure', { collection: this.name, operation });
-    }
-  }
-
-  async get(request?: GetRequest): Promise<GetResponse> {
-    this.#maybeFail('get');
-    return this.#inner.get(request);
-  }
-
-  async upsert(request: UpsertRequest): Promise<void> {
-    this.#maybeFail('upsert');
-    return this.#inner.upsert(request);
-  }
-
-  async update(request: UpdateRequest): Promise<void> {
-    this.#maybeFail('update');
-    return this.#inner.update(request);
-  }
-
-  async delete(request: DeleteRequest): Promise<void> {
-    this.#maybeFail('delete');
-    return this.#inner.delete(request);
-  }
-
-  count(): Promise<number> {
-    return this.#inner.count();
-  }
-}
+const seededFailures = (rate: number, seed: number) => {
+  let state = seed;
+  const picker = {
+    failed: 0,
+    pick: (): boolean => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const fails = state / 2_147_483_648 < rate;
+      if (fails) picker.failed += 1;
+      return fails;
+    },
+  };
+  return picker;
+};
 
 describe('Function: syncCollection (two Chroma servers)', () => {
   let remote: LocalChroma;
@@ -114,15 +71,21 @@ describe('Function: syncCollection (two Chroma servers)', () => {
     );
     // A record the source never had: the pruning rerun must delete it.
     await target.upsert({ ids: ['IMAGE#stale'], embeddings: [Array(DIMENSION).fill(0)] });
-    const flaky = new FailingRequests(target, 0.05, 7);
+    // About 5% of the requests fail before they reach the server.
+    const failures = seededFailures(0.05, 7);
+    const flaky = new FlakyCollection(target)
+      .failWhen('get', failures.pick)
+      .failWhen('upsert', failures.pick)
+      .failWhen('update', failures.pick)
+      .failWhen('delete', failures.pick);
 
     // Act
     const first = await syncCollection({ from: source, to: flaky, retries: 0, retryDelayMs: 1 });
     const rerun = await syncCollection({ from: source, to: target, prune: true });
 
     // Assess
-    expect(flaky.failed).toBeGreaterThan(0);
-    expect(first).toMatchObject({ total: RECORDS, failedBatches: flaky.failed });
+    expect(failures.failed).toBeGreaterThan(0);
+    expect(first).toMatchObject({ total: RECORDS, failedBatches: failures.failed });
     expect(first.copied).toBe(RECORDS - first.failures.length * 250);
     expect(rerun).toMatchObject({ total: RECORDS, copied: RECORDS, removed: 1, failedBatches: 0 });
     expect(rerun.targetCount).toBe(RECORDS);
