@@ -1,6 +1,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CollectionUpdateResult } from '../compaction/types.js';
 import type { LockManager } from '../locks/LockManager.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { SnapshotCache } from '../snapshots/cache/SnapshotCache.js';
@@ -78,7 +79,7 @@ export async function snapshotCycle(
         chroma.openCollection(snapshot.dir, collection),
       );
       let count: number;
-      let updates: Awaited<ReturnType<typeof processBatch>>;
+      let updates: CollectionUpdateResult;
       try {
         updates = await processBatch(run, opened.vectors);
         count = await opened.vectors.count();

@@ -3,7 +3,7 @@ import { toError } from '../errors.js';
 import { sleep } from '../locks/lockRetry.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import type { GetResponse, UpsertRequest, VectorCollection } from '../ports/vectorCollection.js';
-import { recordLimitProblem, VectorLimitError } from '../vectors/limits.js';
+import { recordLimitError, type VectorLimitError } from '../vectors/limits.js';
 
 /** Records per page when not given: Chroma Cloud's limit on one request. */
 export const DEFAULT_SYNC_BATCH_SIZE = 250;
@@ -115,19 +115,18 @@ const upsertOf = (
     documents: page.documents,
     metadatas: page.metadatas,
   };
-  const { limits } = to;
-  if (limits === undefined) return { upsert, refused: [] };
+  if (to.limits === undefined) return { upsert, refused: [] };
   const refused: SyncRefusal[] = [];
   const keep: number[] = [];
   for (const [index, id] of page.ids.entries()) {
-    const problem = recordLimitProblem(limits, {
+    const error = recordLimitError(to, {
       id,
       embedding: upsert.embeddings[index],
       document: upsert.documents?.[index],
       metadata: upsert.metadatas?.[index],
     });
-    if (problem === undefined) keep.push(index);
-    else refused.push({ id, error: new VectorLimitError(to.name, id, problem) });
+    if (error === undefined) keep.push(index);
+    else refused.push({ id, error });
   }
   if (refused.length === 0) return { upsert, refused };
   const pick = <T>(values: readonly T[] | undefined): T[] | undefined =>

@@ -12,6 +12,7 @@ import type {
   Metadata,
   MetadataPatch,
   MetadataValue,
+  VectorCollection,
 } from '../ports/vectorCollection.js';
 
 /**
@@ -166,4 +167,18 @@ export class VectorLimitError extends ChromaCompactionError {
     this.allowed = problem.allowed;
     this.actual = problem.actual;
   }
+}
+
+/**
+ * The error for a record over one of the limits of `vectors` (`VectorCollection.limits`), or
+ * `undefined` when it fits or the collection has none.
+ * @internal
+ */
+export function recordLimitError(
+  vectors: Pick<VectorCollection, 'name' | 'limits'>,
+  record: LimitedRecord,
+): VectorLimitError | undefined {
+  if (vectors.limits === undefined) return undefined;
+  const problem = recordLimitProblem(vectors.limits, record);
+  return problem === undefined ? undefined : new VectorLimitError(vectors.name, record.id, problem);
 }

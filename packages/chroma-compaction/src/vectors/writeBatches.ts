@@ -17,7 +17,7 @@ import type {
   VectorCollection,
 } from '../ports/vectorCollection.js';
 import { BatchWriteError } from './errors.js';
-import { type LimitedRecord, recordLimitProblem, VectorLimitError } from './limits.js';
+import { type LimitedRecord, recordLimitError } from './limits.js';
 
 /**
  * Records per Chroma write request by default: under Chroma Cloud's limit of 300 (spec
@@ -113,19 +113,6 @@ export interface RecordPatch {
   readonly stored?: Metadata | null | undefined;
 }
 
-/**
- * The error for a record over one of the collection's limits (`VectorCollection.limits`), or
- * `undefined` when it fits or the collection has none.
- */
-const limitError = (
-  vectors: VectorCollection,
-  record: LimitedRecord,
-): VectorLimitError | undefined => {
-  if (vectors.limits === undefined) return undefined;
-  const problem = recordLimitProblem(vectors.limits, record);
-  return problem === undefined ? undefined : new VectorLimitError(vectors.name, record.id, problem);
-};
-
 /** Throws the error of the first of `count` records over a limit, before any is written. */
 const checkLimits = (
   vectors: VectorCollection,
@@ -134,7 +121,7 @@ const checkLimits = (
 ): void => {
   if (vectors.limits === undefined) return;
   for (let index = 0; index < count; index += 1) {
-    const error = limitError(vectors, recordAt(index));
+    const error = recordLimitError(vectors, recordAt(index));
     if (error !== undefined) throw error;
   }
 };
@@ -182,7 +169,7 @@ export async function updateEachBatch<Item extends RecordPatch>(
 ): Promise<void> {
   const fitting: Item[] = [];
   for (const record of records) {
-    const error = limitError(vectors, patchRecord(record));
+    const error = recordLimitError(vectors, patchRecord(record));
     if (error === undefined) fitting.push(record);
     else settle([record], error);
   }
