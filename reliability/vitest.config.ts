@@ -1,4 +1,5 @@
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { workspaceSourceAliases } from '../scripts/workspaceSources.mjs';
 
 /**
  * The reliability suite: system-level evidence that nothing is lost under hostile input,
@@ -7,8 +8,7 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
  * and the report prints them as one table when the run ends.
  */
 const config: UserWorkspaceConfig = defineProject({
-  resolve: { conditions: ['@receipt-chroma/source'] },
-  ssr: { resolve: { conditions: ['@receipt-chroma/source'] } },
+  resolve: { alias: workspaceSourceAliases() },
   test: {
     name: 'reliability',
     root: import.meta.dirname,

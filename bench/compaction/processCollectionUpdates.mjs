@@ -64,6 +64,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
+import { workspaceSourcePlugin } from '../../scripts/workspaceSources.mjs';
 import { BENCH_GEOMETRY } from '../lib/benchItems.mjs';
 import { fmt, summarize } from '../lib/stats.mjs';
 
@@ -395,9 +396,8 @@ ${
     target: 'node20',
     outfile,
     external: ['chromadb', '@aws-sdk/*'],
-    conditions: ['@receipt-chroma/source'],
     ...(source === undefined
-      ? {}
+      ? { plugins: [workspaceSourcePlugin()] }
       : {
           alias: {
             '@receipt-chroma/dynamo-stream': join(source, 'packages/dynamo-stream/src/index.ts'),

@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { workspaceSourcePlugin } from '../../scripts/workspaceSources.mjs';
 import { ROOT } from './stats.mjs';
 
 const PACKAGE_SRC = 'packages/chroma-compaction/src';
@@ -64,7 +65,7 @@ export const bundlePackage = async (name, exports, options = {}) => {
     outfile,
     // tar-stream (CommonJS) requires node built-ins, which an ESM bundle cannot; node loads it.
     external: ['chromadb', '@aws-sdk/*', 'tar-stream', 'proper-lockfile'],
-    conditions: ['@receipt-chroma/source'],
+    plugins: [workspaceSourcePlugin()],
     nodePaths: [join(ROOT, 'node_modules')],
     logLevel: 'warning',
   });

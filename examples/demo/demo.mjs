@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromaNodeCommand } from '../../scripts/services/chroma.mjs';
+import { workspaceSourcePlugin } from '../../scripts/workspaceSources.mjs';
 
 const startedAt = performance.now();
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,7 +37,7 @@ await build({
   outfile,
   // CommonJS packages that require node built-ins stay external, as does the Chroma client.
   external: ['chromadb', '@aws-sdk/*', 'tar-stream', 'proper-lockfile'],
-  conditions: ['@receipt-chroma/source'],
+  plugins: [workspaceSourcePlugin()],
   logLevel: 'warning',
 });
 /** @type {{ runDemoCli: (options: { command: readonly string[], args: readonly string[], startedAt: number }) => Promise<void> }} */

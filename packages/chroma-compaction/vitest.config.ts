@@ -1,8 +1,8 @@
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { workspaceSourceAliases } from '../../scripts/workspaceSources.mjs';
 
 const config: UserWorkspaceConfig = defineProject({
-  resolve: { conditions: ['@receipt-chroma/source'] },
-  ssr: { resolve: { conditions: ['@receipt-chroma/source'] } },
+  resolve: { alias: workspaceSourceAliases() },
   test: {
     name: 'chroma-compaction:unit',
     include: ['tests/unit/**/*.test.ts'],

@@ -1,10 +1,10 @@
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { workspaceSourceAliases } from '../../scripts/workspaceSources.mjs';
 
 const config: UserWorkspaceConfig = defineProject({
-  resolve: { conditions: ['@receipt-chroma/source'] },
+  resolve: { alias: workspaceSourceAliases() },
   // Tests run in vite's SSR environment, whose resolver takes its own conditions: without
   // this, importing the package by name (as examples/ do) resolves to the built dist/.
-  ssr: { resolve: { conditions: ['@receipt-chroma/source'] } },
   test: {
     name: 'dynamo-stream:unit',
     include: ['tests/unit/**/*.test.ts'],

@@ -10,6 +10,7 @@ import { decodeSqsRecords, processCollectionUpdates } from '@receipt-chroma/chro
 import { DynamoReceiptStore } from '@receipt-chroma/chroma-compaction/dynamodb';
 import { build } from 'esbuild';
 import { describe, expect, inject, it } from 'vitest';
+import { workspaceSourcePlugin } from '../../scripts/workspaceSources.mjs';
 import { startFaultProxy } from '../lib/faultProxy.js';
 import { recordFigures } from '../lib/figures.js';
 import { profile } from '../lib/profile.js';
@@ -64,7 +65,7 @@ interface Contenders {
 
 /**
  * Bundles `lib/contender.mjs` with esbuild, resolving the workspace packages to their
- * source (the `@receipt-chroma/source` condition, as the scenarios themselves run), and
+ * source (`scripts/workspaceSources.mjs`, as the scenarios themselves run), and
  * forks `count` processes of it. Their stdout and stderr are kept, to name a crash.
  */
 const startContenders = async (
@@ -80,7 +81,7 @@ const startContenders = async (
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    conditions: ['@receipt-chroma/source'],
+    plugins: [workspaceSourcePlugin()],
     logLevel: 'silent',
   });
   const output: string[] = [];

@@ -29,6 +29,7 @@ import {
 import { S3ObjectStore } from '@receipt-chroma/chroma-compaction/s3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { workspaceSourcePlugin } from '../../scripts/workspaceSources.mjs';
 import { recordFigures } from '../lib/figures.js';
 import { treeDigest, writePersistTree } from '../lib/fixtures.js';
 import type {
@@ -226,7 +227,7 @@ describe('Scenario: kill tests', () => {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      conditions: ['@receipt-chroma/source'],
+      plugins: [workspaceSourcePlugin()],
       logLevel: 'silent',
     });
     client = s3Client();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { workspaceSourcePlugin } from '../../../../scripts/workspaceSources.mjs';
 import type { ChildConfig, ChildEvent } from './snapshotCacheChild.js';
 
 const CHILD_SOURCE = fileURLToPath(new URL('./snapshotCacheChild.ts', import.meta.url));
@@ -22,7 +23,7 @@ export async function buildCacheChild(outDir: string): Promise<string> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    conditions: ['@receipt-chroma/source'],
+    plugins: [workspaceSourcePlugin()],
     logLevel: 'silent',
   });
   return outfile;
