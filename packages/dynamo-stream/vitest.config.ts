@@ -3,8 +3,6 @@ import { workspaceSourceAliases } from '../../scripts/workspaceSources.mjs';
 
 const config: UserWorkspaceConfig = defineProject({
   resolve: { alias: workspaceSourceAliases() },
-  // Tests run in vite's SSR environment, whose resolver takes its own conditions: without
-  // this, importing the package by name (as examples/ do) resolves to the built dist/.
   test: {
     name: 'dynamo-stream:unit',
     include: ['tests/unit/**/*.test.ts'],
