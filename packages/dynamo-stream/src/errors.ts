@@ -190,9 +190,16 @@ export class QueueServiceError extends QueuePublishError {
 
 /** One entry SQS reported in a batch response's `Failed` list. */
 export interface FailedQueueEntry {
+  /** The batch entry id of the message. */
   readonly Id: string;
+  /**
+   * SQS's error code, e.g. `InternalError`; `MissingFromResponse` when the response listed
+   * the entry neither as sent nor as failed.
+   */
   readonly Code?: string | undefined;
+  /** SQS's explanation. */
   readonly Message?: string | undefined;
+  /** `true` when SQS blamed the message itself (such entries are not retried). */
   readonly SenderFault?: boolean | undefined;
 }
 

@@ -5,13 +5,19 @@
  *
  * @example
  * ```ts
- * import { buildStreamMessages, publishMessages } from '@receipt-chroma/dynamo-stream';
+ * import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+ * import { buildStreamMessages, type DynamoDBStreamEvent, publishMessages } from '@receipt-chroma/dynamo-stream';
  *
- * const { messages } = buildStreamMessages(event.Records);
- * await publishMessages(messages, {
- *   send: (input) => sqs.send(new SendMessageBatchCommand(input)),
- *   queueUrls: { lines: LINES_URL, words: WORDS_URL, receipt_summary: SUMMARY_URL, line_items: ITEMS_URL },
- * });
+ * declare const LINES_URL: string, WORDS_URL: string, SUMMARY_URL: string, ITEMS_URL: string;
+ * const sqs = new SQSClient({});
+ *
+ * export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+ *   const { messages } = buildStreamMessages(event.Records);
+ *   await publishMessages(messages, {
+ *     send: (input) => sqs.send(new SendMessageBatchCommand(input)),
+ *     queueUrls: { lines: LINES_URL, words: WORDS_URL, receipt_summary: SUMMARY_URL, line_items: ITEMS_URL },
+ *   });
+ * };
  * ```
  * @packageDocumentation
  */

@@ -29,8 +29,16 @@ export const diffFields = (
  * the old and new entity (a missing entity or field reads as `null`), as
  * `{ field: { old, new } }` with deep equality, so `[1, 2]` vs `[2, 1]` is a change.
  *
+ * @param entityType - the entity type, e.g. `RECEIPT_PLACE`; a type without relevant fields
+ *   never has changes
+ * @param oldEntity - the entity before the change, or `null`
+ * @param newEntity - the entity after the change, or `null`
+ * @returns the changed fields, empty when none changed
  * @example
  * ```ts
+ * import { getChromaDBRelevantChanges, type ReceiptPlace } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const oldPlace: ReceiptPlace, newPlace: ReceiptPlace;
  * getChromaDBRelevantChanges('RECEIPT_PLACE', oldPlace, newPlace);
  * // { merchant_name: { old: 'Target Store', new: 'Target' } }
  * ```

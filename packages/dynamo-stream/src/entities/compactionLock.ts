@@ -12,10 +12,11 @@ import { check, int, nullable, string, withDefault } from '../validation/rules.j
 import { parsePythonInt } from '../validation/validators.js';
 import { writeInt, writeS, writeUnlessNull } from '../validation/writers.js';
 
+// spec §2.8
 /**
- * The single-row mutex that guards compaction of one Chroma collection (spec §2.8), declared
- * once: TYPE `COMPACTION_LOCK`, PK `LOCK#<collection>#<lock_id>`, SK `LOCK`, plus two
- * attributes Python never writes, a fencing token and a DynamoDB TTL.
+ * The single-row mutex that guards compaction of one Chroma collection, declared once:
+ * TYPE `COMPACTION_LOCK`, PK `LOCK#<collection>#<lock_id>`, SK `LOCK`, plus two attributes
+ * Python never writes, a fencing token and a DynamoDB TTL.
  */
 
 const COLLECTIONS: readonly string[] = /* @__PURE__ */ Object.values(Collections);
@@ -108,9 +109,13 @@ export type CompactionLock = EntityOf<[typeof LOCK_KEY_FIELDS, typeof LOCK_FIELD
 
 /** Every key a lock item carries. */
 export interface CompactionLockKeys {
+  /** `LOCK#<collection>#<lock_id>`. */
   PK: string;
+  /** `LOCK`. */
   SK: string;
+  /** `LOCK#<collection>`. */
   GSI1PK: string;
+  /** `EXPIRES#<expires>`. */
   GSI1SK: string;
 }
 
@@ -158,7 +163,11 @@ export const COMPACTION_LOCK: DeclaredEntity<CompactionLock, LockKeyInput, Compa
     },
   });
 
-/** The PK, SK and GSI1 keys of a lock, as the Python entity writes them. */
+/**
+ * The PK, SK and GSI1 keys of a lock, as the Python entity writes them.
+ *
+ * @param lock - the lock's `collection`, `lock_id` and `expires`
+ */
 export const compactionLockKeys = (lock: LockKeyInput): CompactionLockKeys =>
   COMPACTION_LOCK.keys(lock);
 
@@ -168,7 +177,17 @@ export const compactionLockKeys = (lock: LockKeyInput): CompactionLockKeys =>
  *
  * @example
  * ```ts
- * const lock = CompactionLockSchema.parse({ lock_id: 'chromadb_compaction_lock', owner, expires, collection: 'words', heartbeat: null });
+ * import { CompactionLockSchema, compactionLockToItem } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const owner: string; // a version 4 UUID
+ * const lock = CompactionLockSchema.parse({
+ *   lock_id: 'chromadb_compaction_lock',
+ *   owner,
+ *   expires: '2026-01-04T12:39:56+00:00',
+ *   collection: 'words',
+ *   heartbeat: null,
+ * });
+ * export const item = compactionLockToItem(lock); // fence and time_to_live are null: not written
  * ```
  */
 export const CompactionLockSchema: z.ZodMiniType<CompactionLock> =
@@ -177,6 +196,8 @@ export const CompactionLockSchema: z.ZodMiniType<CompactionLock> =
 /**
  * Writes a lock as the Python `to_item()` does (keys, `TYPE`, owner, expires, collection,
  * heartbeat or `NULL`), then `fence` and `time_to_live` as numbers when set.
+ *
+ * @param lock - a valid lock (it is not checked again)
  */
 export const compactionLockToItem = (lock: CompactionLock): DynamoDBItem =>
   COMPACTION_LOCK.toItem(lock);
@@ -189,7 +210,11 @@ export const compactionLockToItem = (lock: CompactionLock): DynamoDBItem =>
  *
  * @example
  * ```ts
- * const lock = CompactionLockItemSchema.parse(getItemOutput.Item);
+ * import { CompactionLockItemSchema, type DynamoDBItem } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const item: DynamoDBItem; // e.g. a GetItem output's Item
+ * const lock = CompactionLockItemSchema.parse(item);
+ * console.log(lock.owner, lock.fence); // fence is null on a Python-written item
  * ```
  */
 export const CompactionLockItemSchema: z.ZodMiniType<CompactionLock, DynamoDBItem> =

@@ -14,10 +14,11 @@ import { parsePythonInt } from '../validation/validators.js';
 import { writeInt, writeS } from '../validation/writers.js';
 import { CompactionState } from './enums.js';
 
+// spec §2.9
 /**
- * One delta-compaction run for a receipt (spec §2.9), declared once. Its item is read
- * leniently, as Python's `item_to_compaction_run` reads it: any attribute of the wrong type
- * reads as missing, and a missing one as its default.
+ * One delta-compaction run for a receipt, declared once. Its item is read leniently, as
+ * Python's `item_to_compaction_run` reads it: any attribute of the wrong type reads as
+ * missing, and a missing one as its default.
  */
 
 /** `field` with an attribute read as `{"S"}` or `{"N"}` when it is one, else as `fallback`. */
@@ -110,7 +111,9 @@ const vectors = (): Field<number> =>
 const RUN_KEY_FIELDS = {
   /** A version 4 or 5 UUID. */
   run_id: /* @__PURE__ */ alsoStored(/* @__PURE__ */ imageId(), looseS, writeS) as Field<string>,
+  /** The image the receipt was cut from: a version 4 or 5 UUID. */
   image_id: /* @__PURE__ */ alsoStored(/* @__PURE__ */ imageId(), looseS, writeS) as Field<string>,
+  /** The receipt number within the image, `> 0`. */
   receipt_id: /* @__PURE__ */ alsoStored(
     /* @__PURE__ */ positiveId(),
     looseInt,
@@ -120,22 +123,35 @@ const RUN_KEY_FIELDS = {
 
 /** The fields of a run beyond its key. */
 const RUN_FIELDS = {
+  /** The S3 prefix of the lines delta, non-empty. */
   lines_delta_prefix: /* @__PURE__ */ prefix() as Field<string>,
+  /** The S3 prefix of the words delta, non-empty. */
   words_delta_prefix: /* @__PURE__ */ prefix() as Field<string>,
+  /** Where merging the lines delta stands; `PENDING` when missing. */
   lines_state: /* @__PURE__ */ state() as Field<CompactionState>,
+  /** Where merging the words delta stands; `PENDING` when missing. */
   words_state: /* @__PURE__ */ state() as Field<CompactionState>,
+  /** When merging the lines delta started, an ISO string, or `null`. */
   lines_started_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
+  /** When merging the lines delta finished, an ISO string, or `null`. */
   lines_finished_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
+  /** When merging the words delta started, an ISO string, or `null`. */
   words_started_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
+  /** When merging the words delta finished, an ISO string, or `null`. */
   words_finished_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
+  /** Why merging the lines delta failed; `""` when it did not. */
   lines_error: /* @__PURE__ */ error() as Field<string>,
+  /** Why merging the words delta failed; `""` when it did not. */
   words_error: /* @__PURE__ */ error() as Field<string>,
+  /** How many line vectors were merged, `>= 0`; 0 when missing. */
   lines_merged_vectors: /* @__PURE__ */ vectors() as Field<number>,
+  /** How many word vectors were merged, `>= 0`; 0 when missing. */
   words_merged_vectors: /* @__PURE__ */ vectors() as Field<number>,
   /** An ISO string; there is no "now" default, so parsing stays deterministic. */
   created_at: /* @__PURE__ */ leniently(
     /* @__PURE__ */ text('created_at must be datetime, ISO-8601 string, or None'),
   ) as Field<string>,
+  /** When the run was last updated, an ISO string, or `null`. */
   updated_at: /* @__PURE__ */ looseInstant(true) as Field<string | null>,
 };
 
@@ -216,7 +232,11 @@ export const COMPACTION_RUN: ReceiptEntity<
   },
 });
 
-/** The PK, SK and GSI1 keys of a run, as the Python entity writes them. */
+/**
+ * The PK, SK and GSI1 keys of a run, as the Python entity writes them.
+ *
+ * @param run - the run's ids and `created_at` (GSI1 is keyed by it)
+ */
 export const compactionRunKeys = (run: RunKeyInput): CompactionRunKeys => COMPACTION_RUN.keys(run);
 
 /**
@@ -225,7 +245,18 @@ export const compactionRunKeys = (run: RunKeyInput): CompactionRunKeys => COMPAC
  *
  * @example
  * ```ts
- * const run = CompactionRunSchema.parse({ run_id, image_id, receipt_id: 1, lines_delta_prefix, words_delta_prefix, created_at });
+ * import { CompactionRunSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const run_id: string, image_id: string; // version 4 UUIDs
+ * const run = CompactionRunSchema.parse({
+ *   run_id,
+ *   image_id,
+ *   receipt_id: 1,
+ *   lines_delta_prefix: `lines/delta/${run_id}/`,
+ *   words_delta_prefix: `words/delta/${run_id}/`,
+ *   created_at: '2026-01-04T12:34:56+00:00',
+ * });
+ * console.log(run.lines_state); // 'PENDING'
  * ```
  */
 export const CompactionRunSchema: z.ZodMiniType<CompactionRun> =
@@ -234,6 +265,8 @@ export const CompactionRunSchema: z.ZodMiniType<CompactionRun> =
 /**
  * Writes a run as the Python `to_item()` does: keys, `TYPE`, ids, prefixes, states,
  * vector counts and `created_at`, and `NULL` for every empty timestamp or error.
+ *
+ * @param run - a valid run (it is not checked again)
  */
 export const compactionRunToItem = (run: CompactionRun): DynamoDBItem => COMPACTION_RUN.toItem(run);
 
@@ -247,7 +280,11 @@ export const compactionRunToItem = (run: CompactionRun): DynamoDBItem => COMPACT
  *
  * @example
  * ```ts
+ * import { CompactionRunItemSchema, type DynamoDBItem } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const item: DynamoDBItem;
  * const run = CompactionRunItemSchema.parse(item);
+ * console.log(run.lines_state, run.words_state);
  * ```
  */
 export const CompactionRunItemSchema: z.ZodMiniType<CompactionRun, DynamoDBItem> =

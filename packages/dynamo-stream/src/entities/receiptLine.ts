@@ -7,8 +7,10 @@ import { imageId, nonNegativeId, positiveId } from '../validation/fieldKinds.js'
 import { declareReceiptEntity, type ReceiptEntity } from '../validation/receiptEntity.js';
 import { TEXT_GEOMETRY_FIELDS } from './receiptTextGeometry.js';
 
-/** The fields a line's keys hold; `line_id` may be 0 (spec §2.2). */
+// spec §2.2
+/** The fields a line's keys hold; `line_id` may be 0. */
 const LINE_KEY_FIELDS = {
+  /** The image the receipt was cut from: a version 4 or 5 UUID, from `PK`. */
   image_id: imageId() as Field<string>,
   /** Receipt number within the image, `> 0`. */
   receipt_id: positiveId() as Field<number>,
@@ -19,7 +21,7 @@ const LINE_KEY_FIELDS = {
 /** One OCR line of a receipt (item TYPE `RECEIPT_LINE`, SK `RECEIPT#<rid>#LINE#<lid>`). */
 export type ReceiptLine = EntityOf<[typeof LINE_KEY_FIELDS, typeof TEXT_GEOMETRY_FIELDS]>;
 
-/** The table keys of a receipt line: primary key plus GSI1, GSI3 and GSI4 (spec §2.2). */
+/** The table keys of a receipt line: primary key plus GSI1, GSI3 and GSI4. */
 export type ReceiptLineKeys = TableKeys<'GSI1' | 'GSI3' | 'GSI4'>;
 
 /** What the keys of a line are built from. */
@@ -60,19 +62,31 @@ export const ReceiptLineSchema: z.ZodMiniType<ReceiptLine> =
  *
  * @example
  * ```ts
- * const line = ReceiptLineItemSchema.parse(record.dynamodb.NewImage);
+ * import { type DynamoDBItem, ReceiptLineItemSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const newImage: DynamoDBItem;
+ * const line = ReceiptLineItemSchema.parse(newImage);
+ * console.log(line.line_id, line.text, line.embedding_status);
  * ```
  */
 export const ReceiptLineItemSchema: z.ZodMiniType<ReceiptLine, DynamoDBItem> =
   /* @__PURE__ */ declaredItemSchema(RECEIPT_LINE);
 
-/** Builds every key of a receipt line item as Python writes it. */
+/**
+ * Builds every key of a receipt line item as Python writes it.
+ *
+ * @param line - the line's ids and `embedding_status` (GSI1 is keyed by it)
+ */
 export const receiptLineKeys: (line: LineKeyInput) => ReceiptLineKeys = (line) =>
   RECEIPT_LINE.keys(line);
 
 /**
  * Writes a receipt line as Python's `ReceiptLine.to_item()` does: keys, `TYPE`, geometry
  * with 20 decimals, angles with 18, confidence with 2, `embedding_status`, `is_noise`.
+ *
+ * @param line - a valid line (it is not checked again)
+ * @throws {RangeError} when a coordinate, angle or confidence is not finite (an invalid
+ *   entity)
  */
 export const receiptLineToItem: (line: ReceiptLine) => DynamoDBItem = (line) =>
   RECEIPT_LINE.toItem(line);

@@ -21,16 +21,24 @@ import { type ReceiptPlace, ReceiptPlaceSchema } from './receiptPlace.js';
 // `@__PURE__`: these kinds are not annotated as free of side effects (the metadata kinds are),
 // and legacy metadata must stay out of the stream handler's bundle.
 const METADATA_KEY_FIELDS = {
+  /** The image the receipt was cut from: a version 4 or 5 UUID, from `PK`. */
   image_id: /* @__PURE__ */ imageId() as Field<string>,
+  /** The receipt number within the image, `> 0`, from `SK`. */
   receipt_id: /* @__PURE__ */ positiveId() as Field<number>,
 };
 
-/** The attributes of a legacy metadata row (spec §2.6); `NULL` strings read as `""`. */
+// spec §2.6
+/** The attributes of a legacy metadata row; `NULL` strings read as `""`. */
 const METADATA_FIELDS = {
+  /** The Google place id; `""` when unmatched (then no GSI2 is written). */
   place_id: textOrEmpty() as Field<string>,
+  /** The merchant's name as matched. */
   merchant_name: textOrEmpty() as Field<string>,
+  /** The merchant's category. */
   merchant_category: textOrEmpty('null-if-empty') as Field<string>,
+  /** The merchant's address. */
   address: textOrEmpty('null-if-empty') as Field<string>,
+  /** The merchant's phone number. */
   phone_number: textOrEmpty('null-if-empty') as Field<string>,
   /** Unique non-empty strings (a string set in the table, so read sorted). */
   matched_fields: stringSet() as Field<string[]>,
@@ -41,10 +49,15 @@ const METADATA_FIELDS = {
   ) as Field<ValidationMethod | ''>,
   /** An ISO timestamp, verbatim. */
   timestamp: isoformatTimestamp() as Field<string>,
+  /** Why the merchant was matched. */
   reasoning: textOrEmpty('null-if-empty') as Field<string>,
+  /** The place id of the merchant's canonical record. */
   canonical_place_id: textOrEmpty('null-if-empty') as Field<string>,
+  /** The canonical merchant name; when set, it keys GSI1 instead of `merchant_name`. */
   canonical_merchant_name: textOrEmpty('null-if-empty') as Field<string>,
+  /** The canonical address. */
   canonical_address: textOrEmpty('null-if-empty') as Field<string>,
+  /** The canonical phone number. */
   canonical_phone_number: textOrEmpty('null-if-empty') as Field<string>,
   /** As stored, or derived from the matched fields when stored empty. */
   validation_status: textOrEmpty() as Field<string>,
@@ -59,13 +72,21 @@ export type ReceiptMetadata = EntityOf<[typeof METADATA_KEY_FIELDS, typeof METAD
 
 /** Every key a metadata item carries; GSI2 is `null` without a place id. */
 export interface ReceiptMetadataKeys {
+  /** `IMAGE#<image_id>`. */
   PK: string;
+  /** `RECEIPT#<rid:05>#METADATA`. */
   SK: string;
+  /** `MERCHANT#<NAME>`: the canonical or else the matched name, upper-cased, spaces as `_`. */
   GSI1PK: string;
+  /** `<PK>#<SK>`. */
   GSI1SK: string;
+  /** `PLACE#<place_id>`, or `null` without a place id. */
   GSI2PK: string | null;
+  /** `<PK>#<SK>`, or `null` without a place id. */
   GSI2SK: string | null;
+  /** `MERCHANT_VALIDATION`. */
   GSI3PK: string;
+  /** `STATUS#<validation_status>`. */
   GSI3SK: string;
 }
 
@@ -144,7 +165,25 @@ const isHighQuality = (
 /**
  * Derives a legacy row's validation status from the quality of its matched fields, as the
  * Python entity does when the stored status is empty: `MATCHED` with at least 2
- * high-quality fields, `UNSURE` with at least 1, else `NO_MATCH`.
+ * high-quality fields, `UNSURE` with at least 1, else `NO_MATCH`. A `name` match counts when
+ * the name has more than 2 characters, a `phone` match with at least 7 digits, an `address`
+ * match when the address is usable (enough meaningful words, or a number with context);
+ * any other matched field counts as it is.
+ *
+ * @param metadata - the row's matched fields and the values they are judged by
+ * @param thresholds - the counts needed for `MATCHED` and `UNSURE`
+ * @returns the derived status
+ * @example
+ * ```ts
+ * import { deriveMerchantValidationStatus } from '@receipt-chroma/dynamo-stream';
+ *
+ * deriveMerchantValidationStatus({
+ *   matched_fields: ['name', 'phone'],
+ *   merchant_name: 'Target',
+ *   phone_number: '(555) 123-4567',
+ *   address: '',
+ * }); // 'MATCHED'
+ * ```
  */
 export const deriveMerchantValidationStatus = (
   metadata: Pick<ReceiptMetadata, 'matched_fields' | 'merchant_name' | 'phone_number' | 'address'>,
@@ -162,8 +201,8 @@ const deriveStatus = (metadata: ReceiptMetadata): ReceiptMetadata =>
     : metadata;
 
 /**
- * Reads a metadata row's keys as the Python `from_item` does (spec §2.6): the image id is
- * the rest of `PK` after `IMAGE#`, the SK exactly `RECEIPT#<n>#METADATA`.
+ * Reads a metadata row's keys as the Python `from_item` does: the image id is the rest of
+ * `PK` after `IMAGE#`, the SK exactly `RECEIPT#<n>#METADATA`.
  */
 const readMetadataKeys = (
   decoded: Record<string, unknown> & PrimaryKey,
@@ -214,7 +253,11 @@ export const RECEIPT_METADATA: ReceiptEntity<
   },
 });
 
-/** The keys of a metadata row, as the Python entity wrote them. */
+/**
+ * The keys of a metadata row, as the Python entity wrote them.
+ *
+ * @param metadata - the row's ids, place id, merchant names and `validation_status`
+ */
 export const receiptMetadataKeys = (metadata: MetadataKeyInput): ReceiptMetadataKeys => {
   const keys = RECEIPT_METADATA.keys(metadata);
   return { ...keys, GSI2PK: keys.GSI2PK ?? null, GSI2SK: keys.GSI2SK ?? null };
@@ -227,7 +270,11 @@ export const receiptMetadataKeys = (metadata: MetadataKeyInput): ReceiptMetadata
 export const ReceiptMetadataSchema: z.ZodMiniType<ReceiptMetadata> =
   /* @__PURE__ */ declaredSchema(RECEIPT_METADATA);
 
-/** Writes a metadata row as the Python `to_item()` did (matched fields as a string set). */
+/**
+ * Writes a metadata row as the Python `to_item()` did (matched fields as a string set).
+ *
+ * @param metadata - a valid metadata row (it is not checked again)
+ */
 export const receiptMetadataToItem: (metadata: ReceiptMetadata) => DynamoDBItem = (metadata) =>
   RECEIPT_METADATA.toItem(metadata);
 
@@ -238,7 +285,11 @@ export const receiptMetadataToItem: (metadata: ReceiptMetadata) => DynamoDBItem 
  *
  * @example
  * ```ts
+ * import { type DynamoDBItem, ReceiptMetadataItemSchema, receiptMetadataToPlace } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const item: DynamoDBItem;
  * const place = receiptMetadataToPlace(ReceiptMetadataItemSchema.parse(item));
+ * console.log(place.formatted_address, place.places_api_version); // …, 'legacy'
  * ```
  */
 export const ReceiptMetadataItemSchema: z.ZodMiniType<ReceiptMetadata, DynamoDBItem> =
@@ -247,8 +298,12 @@ export const ReceiptMetadataItemSchema: z.ZodMiniType<ReceiptMetadata, DynamoDBI
 /**
  * Maps a legacy metadata row onto a {@link ReceiptPlace} so legacy rows can be handled as
  * places: `address` becomes `formatted_address`, `places_api_version` is `legacy`, the
- * coordinates and Places-only fields stay empty, and confidence is 0. Throws a zod error
- * when the row cannot be a valid place (e.g. a merchant name without letters or digits).
+ * coordinates and Places-only fields stay empty, and confidence is 0.
+ *
+ * @param metadata - the legacy row
+ * @returns the place
+ * @throws zod's `$ZodError` (from {@link ReceiptPlaceSchema}) when the row cannot be a valid
+ *   place, e.g. a merchant name without letters or digits
  */
 export const receiptMetadataToPlace = (metadata: ReceiptMetadata): ReceiptPlace =>
   ReceiptPlaceSchema.parse({

@@ -41,19 +41,23 @@ export {
  * (`@__PURE__`: these kinds are not annotated as free of side effects.)
  */
 const PLACE_KEY_FIELDS = {
+  /** The image the receipt was cut from: a version 4 or 5 UUID. */
   image_id: keyAttribute(/* @__PURE__ */ imageId(), S, writeS) as Field<string>,
+  /** The receipt number within the image, `> 0`. */
   receipt_id: keyAttribute(/* @__PURE__ */ positiveId(), intN, writeInt) as Field<number>,
 };
 
+// spec §2.5
 /**
- * The attributes of a place, in the order of the Python constructor, with its defaults
- * (spec §2.5). Strings read NULL as `""` and write `""` as NULL.
+ * The attributes of a place, in the order of the Python constructor, with its defaults.
+ * Strings read NULL as `""` and write `""` as NULL.
  */
 const PLACE_FIELDS = {
   /** Google place id; `""` for an unmatched receipt (then no GSI2 is written). */
   place_id: checkedText(
     check((id) => id === '' || id.trim() !== '', 'place_id cannot contain only whitespace'),
   ) as Field<string>,
+  /** The merchant's name; must hold a letter or digit (it keys GSI1). */
   merchant_name: checkedText(
     check((name) => name.trim() !== '', 'merchant_name cannot be empty'),
     check(
@@ -62,27 +66,49 @@ const PLACE_FIELDS = {
         `merchant_name '${String(name)}' contains no alphanumeric characters and would produce an invalid GSI1 key`,
     ),
   ) as Field<string>,
+  /** The merchant's category; `""` when unknown. */
   merchant_category: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The Places types of the merchant, unique; `[]` when unknown. */
   merchant_types: withMissing(uniqueTextList(), []) as Field<string[]>,
+  /** The full address; `""` when unknown. */
   formatted_address: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The short address; `""` when unknown. */
   short_address: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The address parts, as Places gives them; `{}` when unknown. */
   address_components: withMissing(dictionary('ReceiptPlace'), {}) as Field<Record<string, unknown>>,
+  /** Latitude in degrees, within ±90; `null` when unknown. */
   latitude: withMissing(coordinate(90), null) as Field<number | null>,
+  /** Longitude in degrees, within ±180; `null` when unknown. */
   longitude: withMissing(coordinate(180), null) as Field<number | null>,
+  /** The viewport's north-east latitude; `null` when unknown. */
   viewport_ne_lat: withMissing(coordinate(90), null) as Field<number | null>,
+  /** The viewport's north-east longitude; `null` when unknown. */
   viewport_ne_lng: withMissing(coordinate(180), null) as Field<number | null>,
+  /** The viewport's south-west latitude; `null` when unknown. */
   viewport_sw_lat: withMissing(coordinate(90), null) as Field<number | null>,
+  /** The viewport's south-west longitude; `null` when unknown. */
   viewport_sw_lng: withMissing(coordinate(180), null) as Field<number | null>,
+  /** The Plus Code of the location; `""` when unknown. */
   plus_code: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The phone number as printed locally; `""` when unknown. */
   phone_number: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The phone number in international format; `""` when unknown. */
   phone_intl: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The merchant's website; `""` when unknown. */
   website: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The Google Maps URL of the place; `""` when unknown. */
   maps_url: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** The Places business status (e.g. `OPERATIONAL`); `""` when unknown. */
   business_status: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
+  /** Whether the place was open when looked up; `null` when unknown. */
   open_now: withMissing(nullableFlag(), null) as Field<boolean | null>,
+  /** Opening hours as display lines, unique; `[]` when unknown. */
   hours_summary: withMissing(uniqueTextList(), []) as Field<string[]>,
+  /** Opening hours as Places gives them; `{}` when unknown. */
   hours_data: withMissing(dictionary('ReceiptPlace'), {}) as Field<Record<string, unknown>>,
+  /** Places photo references, unique; `[]` when none. */
   photo_references: withMissing(uniqueTextList(), []) as Field<string[]>,
+  /** The receipt fields that matched the place (e.g. `name`, `phone`), unique; `[]` when none. */
   matched_fields: withMissing(uniqueTextList(), []) as Field<string[]>,
   /** `""` or a {@link ValidationMethod}. */
   validated_by: withMissing(
@@ -91,13 +117,19 @@ const PLACE_FIELDS = {
   ) as Field<ValidationMethod | ''>,
   /** Free text (usually `MATCHED`, `UNSURE`, `NO_MATCH` or `""`); not validated. */
   validation_status: withMissing(/* @__PURE__ */ text(), '') as Field<string>,
+  /** Confidence in the match, within `[0, 1]`; 0 when missing. */
   confidence: withMissing(unitInterval(), 0) as Field<number>,
+  /** Why the place was matched; `""` when not given. */
   reasoning: withMissing(textOrEmpty('null-if-empty'), '') as Field<string>,
   /**
    * The stored ISO timestamp, verbatim. `null` when the item has none: Python would
    * substitute "now", which makes two reads of one item differ, so this port does not.
    */
   timestamp: withMissing(nullableDatetime(), null) as Field<string | null>,
+  /**
+   * The Places API version the data came from; `v1` when missing, `legacy` for a place
+   * converted from a metadata row.
+   */
   places_api_version: withMissing(textOrEmpty('null-if-empty'), 'v1') as Field<string>,
 };
 
@@ -126,8 +158,8 @@ const PLACE_INDEX_KEYS = {
 };
 
 /**
- * Every attribute a place item may hold; `geohash`, which older rows carry (spec §2.5), is
- * dropped on read.
+ * Every attribute a place item may hold; `geohash`, which older rows carry, is dropped on
+ * read.
  */
 const PLACE_ATTRIBUTES: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'PK',
@@ -166,9 +198,9 @@ const fastPlace = (item: Record<string, unknown>): ReceiptPlace | undefined => {
 };
 
 /**
- * The place, declared once. Its item is read as Python's `ReceiptPlace.from_item` reads it
- * (spec §2.5): required attributes, `TYPE` `RECEIPT_PLACE`, no unknown attribute, the ids
- * from their attributes, then the key consistency check against the valid place.
+ * The place, declared once. Its item is read as Python's `ReceiptPlace.from_item` reads it:
+ * required attributes, `TYPE` `RECEIPT_PLACE`, no unknown attribute, the ids from their
+ * attributes, then the key consistency check against the valid place.
  * @internal
  */
 export const RECEIPT_PLACE: ReceiptEntity<
@@ -205,7 +237,11 @@ export const RECEIPT_PLACE: ReceiptEntity<
  *
  * @example
  * ```ts
+ * import { ReceiptPlaceSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const image_id: string;
  * const place = ReceiptPlaceSchema.parse({ image_id, receipt_id: 1, place_id: 'ChIJ…', merchant_name: 'Target' });
+ * console.log(place.places_api_version, place.confidence); // 'v1' 0
  * ```
  */
 export const ReceiptPlaceSchema: z.ZodMiniType<ReceiptPlace> =
@@ -215,6 +251,8 @@ export const ReceiptPlaceSchema: z.ZodMiniType<ReceiptPlace> =
  * Writes a place as the Python `to_item()` does: keys (GSI2 only with a place id),
  * `TYPE`, `NULL` for empty optional strings, lists as `L` and maps as native `M` only when
  * non-empty, and numbers as Python `str(float)`. A `null` timestamp is left out.
+ *
+ * @param place - a valid place (it is not checked again)
  */
 export const receiptPlaceToItem: (place: ReceiptPlace) => DynamoDBItem = (place) =>
   RECEIPT_PLACE.toItem(place);
@@ -229,7 +267,10 @@ export const receiptPlaceToItem: (place: ReceiptPlace) => DynamoDBItem = (place)
  *
  * @example
  * ```ts
- * const result = ReceiptPlaceItemSchema.safeParse(record.dynamodb.NewImage);
+ * import { type DynamoDBItem, ReceiptPlaceItemSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const newImage: DynamoDBItem;
+ * const result = ReceiptPlaceItemSchema.safeParse(newImage);
  * if (result.success) console.log(result.data.merchant_name);
  * ```
  */

@@ -10,9 +10,10 @@ import type { PrimaryKey } from '../validation/declareEntity.js';
 import { addIssue } from '../validation/entityParts.js';
 import type { ReceiptPlace } from './receiptPlace.js';
 
+// spec §2.5
 /**
- * Keys of a `RECEIPT_PLACE` item (spec §2.5): the merchant slug, the secondary index keys,
- * and the read-side key consistency check (with the legacy-GSI4 fix).
+ * Keys of a `RECEIPT_PLACE` item: the merchant slug, the secondary index keys, and the
+ * read-side key consistency check (with the legacy-GSI4 fix).
  */
 
 /** The fields {@link receiptPlaceKeys} needs. */
@@ -39,6 +40,9 @@ const SLUG_CACHE_SIZE = 512;
 /**
  * The GSI1 merchant slug: upper-cased, every run of characters outside `A-Z0-9` replaced
  * by `_`, leading and trailing `_` removed (`"Trader Joe's #12"` → `TRADER_JOE_S_12`).
+ *
+ * @param merchantName - the place's `merchant_name`
+ * @returns the slug; `""` when the name holds no letter or digit
  */
 export const merchantSlug = (merchantName: string): string => {
   let slug = slugs.get(merchantName);
@@ -66,7 +70,12 @@ const formatFixed4 = (value: number): string => {
   return value.toFixed(4);
 };
 
-/** The PK, SK and every GSI key of a place, exactly as the Python entity writes them. */
+/**
+ * The PK, SK and every GSI key of a place, exactly as the Python entity writes them.
+ *
+ * @param place - the place's ids, `place_id`, `merchant_name`, `confidence` and
+ *   `validation_status` (the keys that embed them)
+ */
 export const receiptPlaceKeys = (place: ReceiptPlaceKeyFields): ReceiptPlaceKeys => {
   const PK = imagePk(place.image_id);
   const SK = buildReceiptSortKey(PLACE_SORT_KEY, place);
@@ -120,7 +129,7 @@ export const placeKeysMatch = (stored: StoredPlaceKeys, place: ReceiptPlace): bo
 };
 
 const MERCHANT_PARTITION = /^MERCHANT#[A-Z0-9]+(?:_[A-Z0-9]+)*$/;
-/** The legacy geohash GSI4 partition, `GEOHASH#<hash>` (spec §2.5). */
+/** The legacy geohash GSI4 partition, `GEOHASH#<hash>`. */
 const LEGACY_GSI4PK = /^GEOHASH#./;
 const CONFIDENCE_STATUS_PREFIX = /^CONFIDENCE#(?:0\.\d{4}|1\.0000)#STATUS#/;
 
@@ -141,7 +150,7 @@ const mismatch = (issues: IssueSink, key: string, stored: string, expected: stri
 };
 
 /**
- * The Python key consistency check (spec §2.5), plus the legacy-GSI4 fix: identity keys must
+ * The Python key consistency check, plus the legacy-GSI4 fix: identity keys must
  * equal the regenerated ones when present; GSI1PK, GSI2PK and GSI3SK may be stale but
  * well-formed; an empty place id tolerates only the legacy `PLACE#` GSI2; and a legacy
  * `GEOHASH#<hash>` / `PLACE#<place_id>` GSI4 is accepted instead of rejected.

@@ -128,9 +128,11 @@ const optionalUnitInterval = (): Field<number | null> => ({
  * SK, since there is no item to read it from.
  */
 const SECTION_KEY_FIELDS = {
+  /** The image the receipt was cut from: a version 4 or 5 UUID, from `PK`. */
   image_id: imageId() as Field<string>,
   /** Receipt number, `> 0`. */
   receipt_id: positiveId() as Field<number>,
+  /** The section's type, one of {@link SectionType}, from the item's `section_type` attribute. */
   section_type: {
     decode: () => S,
     rule: (name: string) =>
@@ -139,7 +141,8 @@ const SECTION_KEY_FIELDS = {
   } as Field<SectionType>,
 };
 
-/** The attributes of a section; those after `created_at` are optional (spec §2.7). */
+// spec §2.7
+/** The attributes of a section; those after `created_at` are optional. */
 const SECTION_FIELDS = {
   /** The lines in the section: non-empty, each `>= 0`. */
   line_ids: {
@@ -157,6 +160,7 @@ const SECTION_FIELDS = {
   created_at: timestamp() as Field<string>,
   /** Model confidence in `[0, 1]`. */
   confidence: optionalUnitInterval() as Field<number | null>,
+  /** The model that classified the section. */
   model_source: nullableText('omit') as Field<string | null>,
   /** QA status, upper-cased on read. */
   validation_status: optionalStatus<ValidationStatus>(
@@ -172,12 +176,14 @@ const SECTION_FIELDS = {
     empty: 'row_ids must not be empty when set',
     duplicate: 'row_ids must not contain duplicates',
   }) as Field<number[] | null>,
+  /** The verifier that checked the section. */
   verification_source: nullableText('omit') as Field<string | null>,
   /** Verifier outcome, upper-cased on read. */
   verification_status: optionalStatus<VerificationStatus>(
     VERIFICATION_STATUSES,
     () => 'verification_status must be AGREED, DISAGREED, ABSTAINED, or None',
   ) as Field<VerificationStatus | null>,
+  /** The section type the verifier proposes, one of {@link SectionType}. */
   verification_section_type: {
     decode: () => nullableS,
     rule: () => nullable(oneOf(SECTION_TYPE_VALUES, 'verification_section_type is invalid')),
@@ -239,13 +245,21 @@ export const ReceiptSectionSchema: z.ZodMiniType<ReceiptSection> =
  *
  * @example
  * ```ts
- * const section = ReceiptSectionItemSchema.parse(record.dynamodb.NewImage);
+ * import { type DynamoDBItem, ReceiptSectionItemSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const newImage: DynamoDBItem;
+ * const section = ReceiptSectionItemSchema.parse(newImage);
+ * console.log(section.section_type, section.line_ids);
  * ```
  */
 export const ReceiptSectionItemSchema: z.ZodMiniType<ReceiptSection, DynamoDBItem> =
   /* @__PURE__ */ declaredItemSchema(RECEIPT_SECTION);
 
-/** Builds the keys of a receipt section item as Python writes them. */
+/**
+ * Builds the keys of a receipt section item as Python writes them.
+ *
+ * @param section - the section's ids and `section_type`
+ */
 export const receiptSectionKeys: (section: SectionKeyInput) => ReceiptSectionKeys = (section) =>
   RECEIPT_SECTION.keys(section);
 
@@ -253,6 +267,8 @@ export const receiptSectionKeys: (section: SectionKeyInput) => ReceiptSectionKey
  * Writes a receipt section as Python's `ReceiptSection.to_item()` does: keys, `TYPE`,
  * `section_type`, `line_ids`, `created_at`, then each optional attribute only when set
  * (numbers as Python's `str(float)`).
+ *
+ * @param section - a valid section (it is not checked again)
  */
 export const receiptSectionToItem: (section: ReceiptSection) => DynamoDBItem = (section) =>
   RECEIPT_SECTION.toItem(section);

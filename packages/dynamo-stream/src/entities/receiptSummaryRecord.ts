@@ -88,19 +88,24 @@ const SUMMARY_SORT_KEY: ReceiptKeyLayout = {
 };
 
 const SUMMARY_KEY_FIELDS = {
+  /** The image the receipt was cut from: a version 4 or 5 UUID, from `PK`. */
   image_id: imageId() as Field<string>,
+  /** The receipt number within the image, `> 0`, from `SK`. */
   receipt_id: positiveId() as Field<number>,
 };
 
-/** The attributes of a summary, in the order Python writes them (spec §2.8). */
+// spec §2.8
+/** The attributes of a summary, in the order Python writes them. */
 const SUMMARY_FIELDS = {
   /** When the summary was computed: an ISO timestamp kept verbatim. */
   timestamp_computed: timestamp() as Field<string>,
+  /** How many items the receipt lists, `>= 0`; a missing attribute reads as 0. */
   item_count: {
     decode: () => itemCount,
     rule: nonNegativeInt,
     write: writeInt,
   } as Field<number>,
+  /** The merchant's name, or `null`. */
   merchant_name: looseText(
     (name) => nullable(string(`${name} must be a string or None`)),
     writeTruthyS,
@@ -116,15 +121,22 @@ const SUMMARY_FIELDS = {
       ),
     writeTruthyS,
   ) as Field<string | null>,
+  /** The grand total, or `null`. */
   grand_total: looseFinite(writeNullableFloat) as Field<number | null>,
+  /** The subtotal, or `null`. */
   subtotal: looseFinite(writeNullableFloat) as Field<number | null>,
+  /** The tax, or `null`. */
   tax: looseFinite(writeNullableFloat) as Field<number | null>,
+  /** The tip, or `null`. */
   tip: looseFinite(writeNullableFloat) as Field<number | null>,
+  /** How the receipt was paid, or `null`. */
   tender_class: looseOneOf(TENDER_CLASSES) as Field<TenderClass | null>,
+  /** The card network (e.g. `VISA`), or `null`. */
   card_network: looseText(
     (name) => nullable(string(`${name} must be a string or None`)),
     writeUnlessNull(writeS),
   ) as Field<string | null>,
+  /** The card's last four digits, exactly 4 digits, or `null`. */
   card_last4: looseText(
     () =>
       nullable(
@@ -135,8 +147,11 @@ const SUMMARY_FIELDS = {
       ),
     writeUnlessNull(writeS),
   ) as Field<string | null>,
+  /** The bank ledger the card belongs to, or `null`. */
   ledger: looseOneOf(LEDGERS) as Field<Ledger | null>,
+  /** The amount of the matched bank transaction, or `null`. */
   bank_amount: looseFinite(writeUnlessNull(writeFloat)) as Field<number | null>,
+  /** Confidence in the bank match, within `[0, 1]`, or `null`. */
   bank_match_confidence: looseFinite(
     writeUnlessNull(writeFloat),
     check((value) => value >= 0, CONFIDENCE_MESSAGE),
@@ -226,7 +241,11 @@ export const RECEIPT_SUMMARY_RECORD: ReceiptEntity<
  *
  * @example
  * ```ts
- * const summary = ReceiptSummaryRecordSchema.parse(candidate);
+ * import { ReceiptSummaryRecordSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const candidate: unknown;
+ * const result = ReceiptSummaryRecordSchema.safeParse(candidate);
+ * if (!result.success) console.warn(result.error.issues);
  * ```
  */
 export const ReceiptSummaryRecordSchema: z.ZodMiniType<ReceiptSummaryRecord> =
@@ -241,14 +260,21 @@ export const ReceiptSummaryRecordSchema: z.ZodMiniType<ReceiptSummaryRecord> =
  *
  * @example
  * ```ts
- * const result = ReceiptSummaryRecordItemSchema.safeParse(record.dynamodb.NewImage);
+ * import { type DynamoDBItem, ReceiptSummaryRecordItemSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const newImage: DynamoDBItem;
+ * const result = ReceiptSummaryRecordItemSchema.safeParse(newImage);
  * if (result.success) console.log(result.data.grand_total);
  * ```
  */
 export const ReceiptSummaryRecordItemSchema: z.ZodMiniType<ReceiptSummaryRecord, DynamoDBItem> =
   /* @__PURE__ */ declaredItemSchema(RECEIPT_SUMMARY_RECORD);
 
-/** The PK, SK, GSI2 and GSI4 keys of a summary, as the Python entity writes them. */
+/**
+ * The PK, SK, GSI2 and GSI4 keys of a summary, as the Python entity writes them.
+ *
+ * @param summary - the summary's `image_id` and `receipt_id`
+ */
 export const receiptSummaryRecordKeys: (summary: SummaryKeyInput) => ReceiptSummaryRecordKeys = (
   summary,
 ) => RECEIPT_SUMMARY_RECORD.keys(summary);
@@ -257,6 +283,8 @@ export const receiptSummaryRecordKeys: (summary: SummaryKeyInput) => ReceiptSumm
  * Writes a summary as Python's `to_item()` does: keys, `TYPE`, `timestamp_computed`,
  * `item_count`, `NULL` for a missing merchant name, date or total, and the tender and
  * bank-match attributes only when set.
+ *
+ * @param summary - a valid summary (it is not checked again)
  */
 export const receiptSummaryRecordToItem: (summary: ReceiptSummaryRecord) => DynamoDBItem = (
   summary,

@@ -27,20 +27,28 @@ const EMBEDDING_STATUS_VALUES: readonly EmbeddingStatus[] =
  * angles with 18, confidence with 2. @internal
  */
 export const TEXT_GEOMETRY_FIELDS = {
+  /** The recognised text. */
   text: text() as Field<string>,
+  /** The text's axis-aligned box in the image. */
   bounding_box: box(GEOMETRY_DECIMALS) as Field<BoundingBox>,
+  /** The text's top-right corner. */
   top_right: point(GEOMETRY_DECIMALS) as Field<Point>,
+  /** The text's top-left corner. */
   top_left: point(GEOMETRY_DECIMALS) as Field<Point>,
+  /** The text's bottom-right corner. */
   bottom_right: point(GEOMETRY_DECIMALS) as Field<Point>,
+  /** The text's bottom-left corner. */
   bottom_left: point(GEOMETRY_DECIMALS) as Field<Point>,
+  /** The text's rotation, in degrees. */
   angle_degrees: finiteNumber(ANGLE_DECIMALS) as Field<number>,
+  /** The text's rotation, in radians. */
   angle_radians: finiteNumber(ANGLE_DECIMALS) as Field<number>,
   /** OCR confidence, `0 < confidence <= 1`. */
   confidence: confidence(CONFIDENCE_DECIMALS) as Field<number>,
-  /** Where the embedding stands; a missing or NULL attribute reads as `NONE` (spec §2.2). */
+  /** Where the embedding stands; a missing or NULL attribute reads as `NONE`. */
   embedding_status: oneOf(EMBEDDING_STATUS_VALUES, {
     missing: EmbeddingStatus.NONE,
   }) as Field<EmbeddingStatus>,
-  /** A missing or NULL attribute reads as `false`. */
+  /** True for text the OCR flagged as noise; a missing or NULL attribute reads as `false`. */
   is_noise: flag(false) as Field<boolean>,
 };

@@ -44,7 +44,7 @@ const reportExtractedData = (
 };
 
 /**
- * `extracted_data`: a map of `{"S"}` values (any keys, spec §2.3), `{"NULL": true}` or missing.
+ * `extracted_data`: a map of `{"S"}` values (any keys), `{"NULL": true}` or missing.
  * A non-map is rejected; so is a map entry that is not a string.
  */
 const extractedData: Codec<Record<string, string> | null> = (value, issues) => {
@@ -97,8 +97,10 @@ const extractedDataField: Field<Record<string, string> | null> = {
   write: writeNullableStringMap,
 };
 
-/** The fields a word's keys hold; line and word ids may be 0 (spec §2.3). */
+// spec §2.3
+/** The fields a word's keys hold; line and word ids may be 0. */
 const WORD_KEY_FIELDS = {
+  /** The image the receipt was cut from: a version 4 or 5 UUID, from `PK`. */
   image_id: imageId() as Field<string>,
   /** Receipt number within the image, `> 0`. */
   receipt_id: positiveId() as Field<number>,
@@ -122,7 +124,7 @@ export type ReceiptWord = EntityOf<
   [typeof WORD_KEY_FIELDS, typeof TEXT_GEOMETRY_FIELDS, typeof WORD_FIELDS]
 >;
 
-/** The table keys of a receipt word: primary key plus GSI1 to GSI4 (spec §2.3). */
+/** The table keys of a receipt word: primary key plus GSI1 to GSI4. */
 export type ReceiptWordKeys = TableKeys<'GSI1' | 'GSI2' | 'GSI3' | 'GSI4'>;
 
 /** What the keys of a word are built from. */
@@ -169,19 +171,31 @@ export const ReceiptWordSchema: z.ZodMiniType<ReceiptWord> =
  *
  * @example
  * ```ts
- * const word = ReceiptWordItemSchema.parse(record.dynamodb.OldImage);
+ * import { type DynamoDBItem, ReceiptWordItemSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const oldImage: DynamoDBItem;
+ * const word = ReceiptWordItemSchema.parse(oldImage);
+ * console.log(word.text, word.extracted_data?.['type']);
  * ```
  */
 export const ReceiptWordItemSchema: z.ZodMiniType<ReceiptWord, DynamoDBItem> =
   /* @__PURE__ */ declaredItemSchema(RECEIPT_WORD);
 
-/** Builds every key of a receipt word item as Python writes it. */
+/**
+ * Builds every key of a receipt word item as Python writes it.
+ *
+ * @param word - the word's ids and `embedding_status` (GSI1 is keyed by it)
+ */
 export const receiptWordKeys: (word: WordKeyInput) => ReceiptWordKeys = (word) =>
   RECEIPT_WORD.keys(word);
 
 /**
  * Writes a receipt word as Python's `ReceiptWord.to_item()` does: the line layout plus GSI2
  * and `extracted_data` (`{"M": {k: {"S": v}}}` or `{"NULL": true}`).
+ *
+ * @param word - a valid word (it is not checked again)
+ * @throws {RangeError} when a coordinate, angle or confidence is not finite (an invalid
+ *   entity)
  */
 export const receiptWordToItem: (word: ReceiptWord) => DynamoDBItem = (word) =>
   RECEIPT_WORD.toItem(word);

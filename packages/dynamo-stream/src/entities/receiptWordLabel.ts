@@ -27,9 +27,11 @@ import { isValidUuid } from '../validation/validators.js';
 import { writeNullableS } from '../validation/writers.js';
 import { ValidationStatus } from './enums.js';
 
+// spec §2.4
 /**
- * The 22 core word-label names (spec §2.4). Python enforces them only where a new label row is
- * added; stream parsing must accept every name, because production has rows outside it.
+ * The 22 core word-label names. The Python package enforces them only where a new label row
+ * is added; stream parsing accepts every name, because existing tables hold rows outside
+ * this list.
  */
 export const CORE_LABELS: readonly string[] = [
   'MERCHANT_NAME',
@@ -108,9 +110,10 @@ const validationStatus = validationStatusField.decode?.('validation_status') as 
 
 /**
  * The fields a label's keys hold. Unlike a word's, the ids must be `> 0`: the Python
- * `ReceiptWordLabel` rejects 0 (spec §2.4), so no label row has one.
+ * `ReceiptWordLabel` rejects 0, so no label row has one.
  */
 const LABEL_KEY_FIELDS = {
+  /** The image the receipt was cut from: a version 4 or 5 UUID, from `PK`. */
   image_id: imageId() as Field<string>,
   /** Receipt number, `> 0`. */
   receipt_id: positiveId() as Field<number>,
@@ -122,7 +125,7 @@ const LABEL_KEY_FIELDS = {
   label: upperCaseKeyName() as Field<string>,
 };
 
-/** The attributes of a label, in the order Python lists them (spec §2.4). */
+/** The attributes of a label, in the order Python lists them. */
 const LABEL_FIELDS = {
   /** Why the label was given; never an empty string. */
   reasoning: reasoningField as Field<string | null>,
@@ -130,7 +133,9 @@ const LABEL_FIELDS = {
   timestamp_added: timestamp() as Field<string>,
   /** A missing, NULL or empty attribute reads as `NONE` (Python's `status or NONE`). */
   validation_status: validationStatusField as Field<ValidationStatus>,
+  /** Who or what proposed the label (never empty), or `null`. */
   label_proposed_by: nullableNonEmptyText() as Field<string | null>,
+  /** The label this one was consolidated from (never empty), or `null`. */
   label_consolidated_from: nullableNonEmptyText() as Field<string | null>,
 };
 
@@ -140,7 +145,7 @@ const LABEL_FIELDS = {
  */
 export type ReceiptWordLabel = EntityOf<[typeof LABEL_KEY_FIELDS, typeof LABEL_FIELDS]>;
 
-/** The table keys of a word label: primary key plus GSI1 to GSI4 (spec §2.4). */
+/** The table keys of a word label: primary key plus GSI1 to GSI4. */
 export type ReceiptWordLabelKeys = TableKeys<'GSI1' | 'GSI2' | 'GSI3' | 'GSI4'>;
 
 /** What the keys of a label are built from. */
@@ -246,7 +251,11 @@ export const ReceiptWordLabelSchema: z.ZodMiniType<ReceiptWordLabel> =
  *
  * @example
  * ```ts
- * const label = ReceiptWordLabelItemSchema.parse(record.dynamodb.NewImage);
+ * import { type DynamoDBItem, ReceiptWordLabelItemSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const newImage: DynamoDBItem;
+ * const label = ReceiptWordLabelItemSchema.parse(newImage);
+ * console.log(label.label, label.validation_status);
  * ```
  */
 export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoDBItem> =
@@ -255,6 +264,8 @@ export const ReceiptWordLabelItemSchema: z.ZodMiniType<ReceiptWordLabel, DynamoD
 /**
  * Builds every key of a word label item as Python writes it. GSI1PK is `LABEL#<LABEL>`
  * right-padded with `_` to 40 characters (longer names are not cut).
+ *
+ * @param label - the label's ids, name and `validation_status` (GSI3 is keyed by it)
  */
 export const receiptWordLabelKeys: (label: LabelKeyInput) => ReceiptWordLabelKeys = (label) =>
   RECEIPT_WORD_LABEL.keys(label);
@@ -263,6 +274,8 @@ export const receiptWordLabelKeys: (label: LabelKeyInput) => ReceiptWordLabelKey
  * Writes a word label as Python's `ReceiptWordLabel.to_item()` does: keys, `TYPE`,
  * `reasoning` (S or NULL), `timestamp_added`, `validation_status`, and the proposer and
  * consolidation attributes (S or NULL). No `label` attribute is written.
+ *
+ * @param label - a valid word label (it is not checked again)
  */
 export const receiptWordLabelToItem: (label: ReceiptWordLabel) => DynamoDBItem = (label) =>
   RECEIPT_WORD_LABEL.toItem(label);

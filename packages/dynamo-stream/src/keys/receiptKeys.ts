@@ -12,14 +12,33 @@ export type TableKeys<Index extends string = never> = {
   [Key in 'PK' | 'SK' | `${Index}PK` | `${Index}SK`]: string;
 };
 
-/** Pads an id to 5 digits like Python's `{:05d}` (wider ids print wider, never truncated). */
+/**
+ * Pads an id to 5 digits like Python's `{:05d}` (wider ids print wider, never truncated).
+ *
+ * @param id - an integer id
+ * @example
+ * ```ts
+ * import { padId } from '@receipt-chroma/dynamo-stream';
+ *
+ * padId(42); // '00042'
+ * padId(123456); // '123456'
+ * ```
+ */
 export const padId = (id: number): string =>
   id < 0 ? `-${String(-id).padStart(4, '0')}` : String(id).padStart(5, '0');
 
-/** `IMAGE#<imageId>`, the partition key of every receipt-scoped entity. */
+/**
+ * `IMAGE#<imageId>`, the partition key of every receipt-scoped entity.
+ *
+ * @param imageId - the image's UUID
+ */
 export const imagePk = (imageId: string): string => `IMAGE#${imageId}`;
 
-/** `RECEIPT#<rid:05>`, the sort-key prefix of every receipt-scoped entity. */
+/**
+ * `RECEIPT#<rid:05>`, the sort-key prefix of every receipt-scoped entity.
+ *
+ * @param receiptId - the receipt number within the image
+ */
 export const receiptSkPrefix = (receiptId: number): string => `RECEIPT#${padId(receiptId)}`;
 
 /** `IMAGE#<img>#RECEIPT#<rid:05>`, used by several secondary indexes. */
@@ -76,6 +95,16 @@ export const nameOfReceiptSortKey = (parts: readonly string[], layout: ReceiptKe
 /**
  * Builds the sort key of `layout` from an entity's ids (padded to 5 digits) and its `name`,
  * as the Python entities write it: `RECEIPT#00001#LINE#00002`, `…#LABEL#TOTAL`, `…#PLACE`.
+ *
+ * @param layout - the sort key's layout, e.g. {@link LINE_SORT_KEY}
+ * @param values - the entity, or any object holding the layout's ids and `name`
+ * @example
+ * ```ts
+ * import { buildReceiptSortKey, LABEL_SORT_KEY } from '@receipt-chroma/dynamo-stream';
+ *
+ * buildReceiptSortKey(LABEL_SORT_KEY, { receipt_id: 1, line_id: 2, word_id: 3, label: 'TOTAL' });
+ * // 'RECEIPT#00001#LINE#00002#WORD#00003#LABEL#TOTAL'
+ * ```
  */
 export const buildReceiptSortKey = (
   layout: ReceiptKeyLayout,
@@ -142,7 +171,7 @@ export const COMPACTION_RUN_SORT_KEY: ReceiptKeyLayout = {
   exact: true,
 };
 
-/** `RECEIPT#<rid>#METADATA`, the legacy merchant metadata row (spec §2.6). */
+/** `RECEIPT#<rid>#METADATA`, the legacy merchant metadata row. */
 export const METADATA_SORT_KEY: ReceiptKeyLayout = {
   entity: 'ReceiptMetadata',
   segments: ['RECEIPT'],
@@ -151,7 +180,7 @@ export const METADATA_SORT_KEY: ReceiptKeyLayout = {
   exact: true,
 };
 
-/** `RECEIPT#<rid>#PLACE`, a receipt's matched merchant place (spec §2.5). */
+/** `RECEIPT#<rid>#PLACE`, a receipt's matched merchant place. */
 export const PLACE_SORT_KEY: ReceiptKeyLayout = {
   entity: 'ReceiptPlace',
   segments: ['RECEIPT'],
@@ -165,6 +194,16 @@ export const PLACE_SORT_KEY: ReceiptKeyLayout = {
  * `#`) after each, the `name` or `last` segment when the layout has one, and no further
  * segment when the layout is exact. Reads the key without splitting it (it runs for every
  * stream record).
+ *
+ * @param layout - the sort key's layout, e.g. {@link WORD_SORT_KEY}
+ * @param sk - the sort key to test
+ * @example
+ * ```ts
+ * import { matchesReceiptSortKey, WORD_SORT_KEY } from '@receipt-chroma/dynamo-stream';
+ *
+ * matchesReceiptSortKey(WORD_SORT_KEY, 'RECEIPT#00001#LINE#00002#WORD#00003'); // true
+ * matchesReceiptSortKey(WORD_SORT_KEY, 'RECEIPT#00001#LINE#00002#WORD#00003#LETTER#00001'); // false
+ * ```
  */
 export const matchesReceiptSortKey = (layout: ReceiptKeyLayout, sk: string): boolean => {
   const { segments, ids, name, last, exact } = layout;

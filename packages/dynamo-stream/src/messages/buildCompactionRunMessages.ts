@@ -6,8 +6,9 @@ import type { DynamoDBItem } from '../types.js';
 import { isObject } from '../validation/attributes.js';
 import { type BuildContext, contextOf, recordFailure } from './buildContext.js';
 
+// spec §8.3
 /**
- * The compaction-run INSERT fast path (spec §8.3): one delta-merge message per collection,
+ * The compaction-run INSERT fast path: one delta-merge message per collection,
  * `lines` then `words`, each carrying its collection's delta prefix. Returns why the record
  * could not be used, or `undefined` once its messages are queued.
  * @internal

@@ -51,7 +51,8 @@ export const targetDimension = (entityType: string, collection: string): MetricD
   return dimensions;
 };
 
-/** The provenance of a message built now from the record in `fields` (spec §8.7). @internal */
+// spec §8.7
+/** The provenance of a message built now from the record in `fields`. @internal */
 export const contextOf = (fields: RecordFields, build: BuildContext): StreamRecordContext => ({
   source: STREAM_SOURCE,
   timestamp: build.now(),

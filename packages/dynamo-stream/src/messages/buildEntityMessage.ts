@@ -89,11 +89,12 @@ const reportInvalidImages = (
   }
 };
 
+// spec §8.4, with its data-loss bugs fixed.
 /**
- * The entity path (spec §8.4, with its data-loss bugs fixed): diff the relevant fields and
- * route one message to the type's queues. A message is only ever built from the images
- * the event needs, present and valid ({@link checkRecordImages}); a REMOVE whose old image
- * is absent or invalid is built from the keys, with empty `changes`.
+ * The entity path: diff the relevant fields and route one message to the type's queues. A
+ * message is only ever built from the images the event needs, present and valid
+ * ({@link checkRecordImages}); a REMOVE whose old image is absent or invalid is built from
+ * the keys, with empty `changes`.
  *
  * Work is skipped where it cannot change the outcome: a MODIFY whose relevant attributes
  * are byte-for-byte equal is not parsed (it yields no message whatever its images hold),

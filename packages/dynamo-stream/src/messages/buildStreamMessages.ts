@@ -97,13 +97,13 @@ const describe = (value: unknown): string =>
  * an invalid image or a failing custom definition is counted, logged with its `eventID`,
  * and skipped, and the rest of the batch is processed.
  *
- * Rules (spec §8, with fixes): a compaction-run INSERT gives one delta-merge message per
- * collection; section, summary, place and word-label INSERTs (Python sent the first two
- * only), MODIFYs that change a relevant field, and every REMOVE of a known entity give one
- * message routed to the type's queues. Records that cannot yield a message are not parsed
- * at all: a word MODIFY, or a MODIFY whose relevant attributes are equal in both raw images
- * (it yields no message whatever the images hold, so an invalid image there goes
- * unreported, and nothing wrong is sent).
+ * Which records give messages: a compaction-run INSERT gives one delta-merge message per
+ * collection; section, summary, place and word-label INSERTs (the Python package sent the
+ * first two only), MODIFYs that change a relevant field (`CHROMADB_RELEVANT_FIELDS`), and
+ * every REMOVE of a known entity give one message routed to the type's queues. Records that
+ * cannot yield a message are not parsed at all: a word MODIFY, or a MODIFY whose relevant
+ * attributes are equal in both raw images (it yields no message whatever the images hold,
+ * so an invalid image there goes unreported, and nothing wrong is sent).
  *
  * The table's stream must use the `NEW_AND_OLD_IMAGES` view type. A message is never built
  * from a missing or invalid image (the Python package builds one whose `changes` set every
@@ -112,12 +112,28 @@ const describe = (value: unknown): string =>
  * `invalid-entity` failure naming the image. A REMOVE needs no old image: every built-in
  * type's message can be built from the keys.
  *
+ * @param records - the batch, usually `event.Records` of the Lambda event
+ * @param options - the registry, clock and observability hooks
+ * @returns the messages, in record order, and the records that could not be used
+ * @throws {TypeError} when `records` is not an array
  * @example
  * ```ts
- * const { messages, failures } = buildStreamMessages(event.Records, { logger, metrics });
- * await publishMessages(messages, { send, queueUrls });
+ * import {
+ *   buildStreamMessages,
+ *   publishMessages,
+ *   type SendMessageBatch,
+ * } from '@receipt-chroma/dynamo-stream';
+ * import type { DynamoDBStreamEvent } from 'aws-lambda';
+ *
+ * declare const send: SendMessageBatch;
+ * declare const queueUrls: { lines: string; words: string; receipt_summary: string; line_items: string };
+ *
+ * export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+ *   const { messages, failures } = buildStreamMessages(event.Records, { logger: console });
+ *   for (const failure of failures) console.warn(failure.reason, failure.sequenceNumber);
+ *   await publishMessages(messages, { send, queueUrls });
+ * };
  * ```
- * @throws TypeError when `records` is not an array
  */
 export const buildStreamMessages = (
   records: readonly DynamoDBStreamRecord[],
@@ -167,11 +183,18 @@ export const buildStreamMessages = (
  * Turns a batch of DynamoDB stream records into queue messages; bad records are counted,
  * logged and skipped (use {@link buildStreamMessages} to also get them back).
  *
+ * @param records - the batch, usually `event.Records` of the Lambda event
+ * @param options - the registry, clock and observability hooks
+ * @returns the messages, in record order
+ * @throws {TypeError} when `records` is not an array
  * @example
  * ```ts
- * const messages = buildMessagesFromRecords(event.Records, { metrics });
+ * import { buildMessagesFromRecords, type DynamoDBStreamEvent } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const event: DynamoDBStreamEvent;
+ * const messages = buildMessagesFromRecords(event.Records);
+ * console.log(`${messages.length} message(s)`);
  * ```
- * @throws TypeError when `records` is not an array
  */
 export const buildMessagesFromRecords = (
   records: readonly DynamoDBStreamRecord[],

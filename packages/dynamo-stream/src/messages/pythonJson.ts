@@ -141,15 +141,18 @@ const encode = (value: unknown): string => {
  * Numbers: a safe integer prints as an integer (`1`, `-42`), as a Python `int` would. A
  * Python `float` with an integral value would print `1.0` instead; the two parse to the
  * same value, so only byte comparisons of such bodies differ. Every other number prints as
- * Python's `repr(float)` (`0.5`, `1e-05`, `1e+16`). Non-finite numbers throw a RangeError
+ * Python's `repr(float)` (`0.5`, `1e-05`, `1e+16`). Non-finite numbers throw a `RangeError`
  * (Python would write `NaN`/`Infinity`, which `JSON.parse` rejects). As in
  * `JSON.stringify`, object properties whose value is `undefined` are left out and
  * `undefined` array items print as `null`.
  *
  * @param value - the value to serialise
  * @returns the JSON text, ASCII only
+ * @throws {RangeError} when the value holds a number that is not finite
  * @example
  * ```ts
+ * import { toPythonJson } from '@receipt-chroma/dynamo-stream';
+ *
  * toPythonJson({ name: 'Café', ids: [1, 2] }); // '{"name": "Caf\\u00e9", "ids": [1, 2]}'
  * ```
  */

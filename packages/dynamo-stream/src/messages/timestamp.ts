@@ -15,9 +15,12 @@ const MAX_EPOCH_SECONDS = 253_402_300_799n; // 9999-12-31T23:59:59Z
  *
  * @param epochMicros - microseconds since 1970-01-01T00:00:00Z; a fractional number is
  *   rounded down to the microsecond
- * @throws RangeError when the value is not finite or falls outside years 1–9999
+ * @returns the timestamp, e.g. `2026-01-04T12:34:56.123456+00:00`
+ * @throws {RangeError} when the value is not finite or falls outside years 1–9999
  * @example
  * ```ts
+ * import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
+ *
  * formatPythonTimestamp(1_767_530_096_123_456n); // '2026-01-04T12:34:56.123456+00:00'
  * ```
  */
@@ -75,9 +78,13 @@ let cachedPrefix = '';
  * anchored to the wall clock when the process started. Called once per message, so the
  * `YYYY-MM-DDTHH:MM:SS` part is formatted once per second and reused.
  *
+ * @returns the current time, e.g. `2026-01-04T12:34:56.123456+00:00`
+ * @throws {RangeError} when the system clock reads outside years 1–9999 (a broken clock)
  * @example
  * ```ts
- * const timestamp = pythonUtcNow(); // e.g. '2026-01-04T12:34:56.123456+00:00'
+ * import { pythonUtcNow } from '@receipt-chroma/dynamo-stream';
+ *
+ * console.log(pythonUtcNow()); // e.g. '2026-01-04T12:34:56.123456+00:00'
  * ```
  */
 export const pythonUtcNow = (): string => {

@@ -11,7 +11,9 @@ export type JsonValue =
 
 /** One relevant field's value before and after a change. */
 export interface FieldChange {
+  /** The value before the change; `null` when the field or the old entity was absent. */
   readonly old: JsonValue;
+  /** The value after the change; `null` when the field or the new entity is absent. */
   readonly new: JsonValue;
 }
 
@@ -23,17 +25,29 @@ export type FieldChanges = Readonly<Record<string, FieldChange>>;
  * snake_case attribute names because they go on the wire unchanged.
  */
 export interface EntityData {
+  /** The entity type, e.g. `RECEIPT_WORD_LABEL`. */
   readonly entity_type: string;
+  /** The image the entity belongs to (the UUID of its `IMAGE#` partition). */
   readonly image_id: string;
+  /** The receipt number within the image. */
   readonly receipt_id: number;
+  /** The line number, for lines, words and word labels. */
   readonly line_id?: number;
+  /** The word number, for words and word labels. */
   readonly word_id?: number;
+  /** The label name, for word labels. */
   readonly label?: string;
+  /** The section type, for sections. */
   readonly section_type?: string;
+  /** The run id, for compaction runs. */
   readonly run_id?: string;
+  /** The S3 prefix of the run's lines delta, for compaction runs. */
   readonly lines_delta_prefix?: string | null;
+  /** The S3 prefix of the run's words delta, for compaction runs. */
   readonly words_delta_prefix?: string | null;
+  /** The S3 prefix of the delta to merge into this message's collection, for compaction runs. */
   readonly delta_s3_prefix?: string | null;
+  /** Further identifiers of custom entity types. */
   readonly [key: string]: JsonValue | undefined;
 }
 

@@ -15,29 +15,43 @@ import type {
  * there, the other known identifiers are typed when present, and unknown keys are kept.
  */
 export interface EntityDataWire {
+  /** The entity type; when absent, decoding takes the body's top-level `entity_type`. */
   readonly entity_type?: string | undefined;
+  /** The image the entity belongs to. */
   readonly image_id: string;
+  /** The receipt number within the image (an integer). */
   readonly receipt_id: number;
+  /** The line number, for lines, words and word labels (an integer). */
   readonly line_id?: number | undefined;
+  /** The word number, for words and word labels (an integer). */
   readonly word_id?: number | undefined;
+  /** The label name, for word labels. */
   readonly label?: string | undefined;
+  /** The section type, for sections. */
   readonly section_type?: string | undefined;
+  /** The run id, for compaction runs. */
   readonly run_id?: string | undefined;
+  /** The S3 prefix of the run's lines delta, for compaction runs. */
   readonly lines_delta_prefix?: string | null | undefined;
+  /** The S3 prefix of the run's words delta, for compaction runs. */
   readonly words_delta_prefix?: string | null | undefined;
+  /** The S3 prefix of the delta to merge into the queue's collection, for compaction runs. */
   readonly delta_s3_prefix?: string | null | undefined;
+  /** Identifiers the producer added that this version does not know; kept as they are. */
   readonly [key: string]: JsonValue | undefined;
 }
 
 /**
- * The JSON body of a queue message, field for field as the Python producer writes it
- * (spec §9). `collections` and `record_snapshot` are never on the wire: the queue a
- * message sits in (and its `collection` attribute) says where it was routed.
+ * The JSON body of a queue message, field for field as the Python producer writes it.
+ * `collections` and `record_snapshot` are never on the wire: the queue a message sits in
+ * (and its `collection` attribute) says where it was routed.
  */
 export interface StreamMessageWire {
   /** `dynamodb_stream` or `section_backfill`. */
   readonly source: string;
+  /** The entity type, e.g. `RECEIPT_PLACE` (the message's `entityType`). */
   readonly entity_type: string;
+  /** The entity's identifiers (the message's `entityData`). */
   readonly entity_data: EntityDataWire;
   /** Field name → `{old, new}`. */
   readonly changes: FieldChanges;
@@ -45,16 +59,28 @@ export interface StreamMessageWire {
   readonly event_name: string;
   /** Python isoformat, e.g. `2026-01-04T12:34:56.123456+00:00`; compared as a string. */
   readonly timestamp: string | null;
+  /** The stream record's `eventID` (the message's `context.recordId`). */
   readonly stream_record_id: string | null;
+  /** The stream record's `awsRegion` (the message's `context.awsRegion`). */
   readonly aws_region: string | null;
 }
 
 const nullableString = (): z.ZodMiniType<string | null> => z.nullable(z.string());
 
 /**
- * Validates a parsed queue body against the wire format (spec §9). Unknown top-level keys
- * are dropped (a newer producer may add some; the Python consumers ignore them too);
- * unknown `entity_data` keys are kept.
+ * Validates a parsed queue body against the wire format ({@link StreamMessageWire}).
+ * Unknown top-level keys are dropped (a newer producer may add some; the Python consumers
+ * ignore them too); unknown `entity_data` keys are kept. {@link decodeStreamMessage} wraps
+ * it with the JSON parse and the mapping to a message.
+ *
+ * @example
+ * ```ts
+ * import { StreamMessageWireSchema } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const body: string;
+ * const result = StreamMessageWireSchema.safeParse(JSON.parse(body));
+ * if (result.success) console.log(result.data.entity_type, result.data.entity_data.image_id);
+ * ```
  */
 export const StreamMessageWireSchema: z.ZodMiniType<StreamMessageWire> =
   /* @__PURE__ */ englishSchema(
@@ -90,10 +116,14 @@ export const StreamMessageWireSchema: z.ZodMiniType<StreamMessageWire> =
  * `aws_region`. `entity_data` and `changes` are shared with the message, not copied.
  *
  * @param message - the message to send
+ * @returns the body as an object, before serialisation
  * @example
  * ```ts
+ * import { type StreamMessage, toWireMessage } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const message: StreamMessage;
  * const wire = toWireMessage(message);
- * wire.stream_record_id === message.context.recordId; // true
+ * console.log(wire.stream_record_id === message.context.recordId); // true
  * ```
  */
 export const toWireMessage = (message: StreamMessage): StreamMessageWire => {
@@ -111,14 +141,20 @@ export const toWireMessage = (message: StreamMessage): StreamMessageWire => {
 };
 
 /**
- * Encodes a message as the queue body the Python producer would write for it: the §9
- * object serialised like Python's `json.dumps` (see `toPythonJson`), ASCII only.
+ * Encodes a message as the queue body the Python producer would write for it: the wire
+ * object of {@link toWireMessage} serialised like Python's `json.dumps` (see
+ * `toPythonJson`), ASCII only. {@link decodeStreamMessage} reads it back.
  *
  * @param message - the message to send
+ * @returns the JSON body, ASCII only
+ * @throws {RangeError} when a number in the message is not finite (JSON has no token for it)
  * @example
  * ```ts
+ * import { encodeStreamMessage, type StreamMessage } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const message: StreamMessage;
  * const body = encodeStreamMessage(message);
- * // '{"source": "dynamodb_stream", "entity_type": "RECEIPT_PLACE", "entity_data": {…}, …}'
+ * console.log(body); // '{"source": "dynamodb_stream", "entity_type": "RECEIPT_PLACE", …}'
  * ```
  */
 export const encodeStreamMessage = (message: StreamMessage): string =>
@@ -126,8 +162,18 @@ export const encodeStreamMessage = (message: StreamMessage): string =>
 
 /** The outcome of {@link safeDecodeStreamMessage}. */
 export type SafeDecodeStreamMessageResult =
-  | { readonly success: true; readonly data: DecodedStreamMessage }
-  | { readonly success: false; readonly error: MessageDecodeError };
+  | {
+      /** The body decoded. */
+      readonly success: true;
+      /** The decoded message. */
+      readonly data: DecodedStreamMessage;
+    }
+  | {
+      /** The body could not be decoded. */
+      readonly success: false;
+      /** Why, with the fields that are wrong. */
+      readonly error: MessageDecodeError;
+    };
 
 const fromWire = (wire: StreamMessageWire): DecodedStreamMessage => {
   const data = wire.entity_data;
@@ -151,13 +197,24 @@ const fromWire = (wire: StreamMessageWire): DecodedStreamMessage => {
 
 /**
  * Decodes a queue body without throwing: `{ success: true, data }` with the camelCase
- * message, or `{ success: false, error }` holding a {@link MessageDecodeError}.
+ * message, or `{ success: false, error }` holding a {@link MessageDecodeError} (also for a
+ * body that is not a string, not JSON, or nested too deeply to validate).
  *
  * @param body - the SQS message body
+ * @returns the decoded message, or the error
  * @example
  * ```ts
- * const result = safeDecodeStreamMessage(record.body);
- * if (!result.success) batchItemFailures.push({ itemIdentifier: record.messageId });
+ * import { safeDecodeStreamMessage } from '@receipt-chroma/dynamo-stream';
+ * import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+ *
+ * export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+ *   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+ *   for (const record of event.Records) {
+ *     const result = safeDecodeStreamMessage(record.body);
+ *     if (!result.success) batchItemFailures.push({ itemIdentifier: record.messageId });
+ *   }
+ *   return { batchItemFailures };
+ * };
  * ```
  */
 export const safeDecodeStreamMessage = (body: string): SafeDecodeStreamMessageResult => {
@@ -210,11 +267,18 @@ export const safeDecodeStreamMessage = (body: string): SafeDecodeStreamMessageRe
  * Decodes a queue body into a message: parses the JSON, validates it against
  * {@link StreamMessageWireSchema} and maps the snake_case fields to the camelCase
  * message (`stream_record_id` → `context.recordId`, `aws_region` → `context.awsRegion`, …).
+ * A body without `entity_data.entity_type` takes the top-level `entity_type`.
  *
  * @param body - the SQS message body
- * @throws MessageDecodeError when the body is not JSON or names the fields that are wrong
+ * @returns the decoded message, without routing or snapshot
+ * @throws {@link MessageDecodeError} when the body is not JSON (empty `issues`) or does not
+ *   match the wire format (`issues` name the fields that are wrong)
  * @example
  * ```ts
+ * import { decodeStreamMessage } from '@receipt-chroma/dynamo-stream';
+ * import type { SQSRecord } from 'aws-lambda';
+ *
+ * declare const record: SQSRecord;
  * const message = decodeStreamMessage(record.body);
  * console.log(message.entityType, message.entityData.image_id);
  * ```

@@ -5,14 +5,25 @@ import { parsePythonInt } from '../validation/validators.js';
 
 /** The identifiers and delta prefixes of a compaction run, read from its INSERT image. */
 export interface CompactionRunInfo {
+  /** The run id: the `run_id` attribute, or else the last sort-key segment. */
   readonly run_id: string;
+  /** The image id: the partition key after `IMAGE#`. */
   readonly image_id: string;
+  /** The receipt number: from the sort key, or else the `receipt_id` attribute. */
   readonly receipt_id: number;
+  /** The S3 prefix of the lines delta; `null` when the image has no string for it. */
   readonly lines_delta_prefix: string | null;
+  /** The S3 prefix of the words delta; `null` when the image has no string for it. */
   readonly words_delta_prefix: string | null;
 }
 
-/** True when the keys belong to a compaction run: an `IMAGE#` partition and a `#COMPACTION_RUN#` sort key. */
+/**
+ * True when the keys belong to a compaction run: an `IMAGE#` partition and a
+ * `#COMPACTION_RUN#` sort key.
+ *
+ * @param pk - the record's partition key
+ * @param sk - the record's sort key
+ */
 export const isCompactionRun = (pk: string, sk: string): boolean =>
   pk.startsWith('IMAGE#') && sk.includes('#COMPACTION_RUN#');
 
@@ -46,12 +57,20 @@ const receiptIdOf = (sk: string, image: DynamoDBItem): number => {
  * Unlike the Python reader, an empty receipt segment falls back to the attribute instead
  * of yielding 0, and a receipt id or run id that is not positive/non-empty is an error.
  *
+ * @param newImage - the run's INSERT image, in DynamoDB JSON
+ * @param pk - the record's partition key, `IMAGE#<image_id>`
+ * @param sk - the record's sort key, `RECEIPT#<rid>#COMPACTION_RUN#<run_id>`
+ * @returns the run's identifiers and delta prefixes
+ * @throws {@link EntityValidationError} when the keys are empty or no usable receipt or run
+ *   id exists
  * @example
  * ```ts
+ * import { type DynamoDBItem, parseCompactionRun } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const image: DynamoDBItem;
  * parseCompactionRun(image, 'IMAGE#7e2b…', 'RECEIPT#00042#COMPACTION_RUN#run-abc');
  * // { run_id: 'run-abc', image_id: '7e2b…', receipt_id: 42, lines_delta_prefix: …, words_delta_prefix: … }
  * ```
- * @throws EntityValidationError when the keys are empty or no usable receipt or run id exists
  */
 export const parseCompactionRun = (
   newImage: DynamoDBItem,
@@ -80,6 +99,8 @@ const isFinishedAt = (value: AttributeValue | undefined): boolean =>
  * True when both collections of a compaction run are done: both states are exactly
  * `COMPLETED`, or both `*_finished_at` timestamps are non-empty strings. Python also
  * counted `{"S": ""}` as finished; this does not.
+ *
+ * @param newImage - the run's image, in DynamoDB JSON; a missing image is not completed
  */
 export const isEmbeddingsCompleted = (newImage: DynamoDBItem | null | undefined): boolean => {
   if (!newImage) return false;

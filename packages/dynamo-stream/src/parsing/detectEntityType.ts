@@ -42,13 +42,17 @@ export const findDefinitionByType = (
  * when no registered type matches (images, image-level lines, letters, line items, …).
  * Matching is case-sensitive and the first matching definition wins.
  *
+ * @param sk - the item's sort key
+ * @param registry - the entity types to match against, in order; {@link DEFAULT_ENTITY_REGISTRY}
+ *   when not given
+ * @returns the entity type, or `null`
  * @example
  * ```ts
+ * import { detectEntityType } from '@receipt-chroma/dynamo-stream';
+ *
  * detectEntityType('RECEIPT#00001#LINE#00002#WORD#00003'); // 'RECEIPT_WORD'
  * detectEntityType('RECEIPT#00001#LINE#00002#WORD#00003#LETTER#00001'); // null
  * ```
- * @param sk - the item's sort key
- * @param registry - the entity types to match against, in order
  */
 export const detectEntityType = (
   sk: string,

@@ -45,7 +45,8 @@ const TO_LINES_AND_LINE_ITEMS: readonly TargetQueue[] = Object.freeze([
 ]);
 const TO_LINE_ITEMS: readonly TargetQueue[] = Object.freeze([TargetQueue.LINE_ITEMS]);
 
-/** Exactly ITEMS; the legacy ITEMS_VALUE / ITEMS_DESCRIPTION do not qualify (spec §8.5). */
+// spec §8.5
+/** Exactly ITEMS; the legacy ITEMS_VALUE / ITEMS_DESCRIPTION do not qualify. */
 const sectionTargets = (section: { readonly section_type: string }): readonly TargetQueue[] =>
   section.section_type.toUpperCase() === 'ITEMS' ? TO_LINES_AND_LINE_ITEMS : TO_LINES;
 

@@ -13,7 +13,9 @@ import type { EntityDefinition, EntityRegistry } from './registry.js';
 
 /** The record keys that are authoritative for everything derived from an item's keys. */
 export interface EntityKeys {
+  /** The record's partition key (`dynamodb.Keys.PK.S`), e.g. `IMAGE#<uuid>`. */
   readonly pk: string;
+  /** The record's sort key (`dynamodb.Keys.SK.S`), e.g. `RECEIPT#00001#PLACE`. */
   readonly sk: string;
 }
 
@@ -28,8 +30,18 @@ export interface ParseEntityOptions {
 
 /** The result of {@link safeParseEntity}. */
 export type SafeParseEntityResult =
-  | { readonly success: true; readonly data: unknown }
-  | { readonly success: false; readonly error: EntityValidationError };
+  | {
+      /** The image was valid, empty, or of a type without a parser. */
+      readonly success: true;
+      /** The entity, or `null` for an empty image or a type without a parser. */
+      readonly data: unknown;
+    }
+  | {
+      /** The image failed the entity's schema. */
+      readonly success: false;
+      /** Why, with attribute paths. */
+      readonly error: EntityValidationError;
+    };
 
 const EMPTY: SafeParseEntityResult = { success: true, data: null };
 const scratchIssues: IssueSink = [];
@@ -98,6 +110,22 @@ export const parseImageWith = (
 /**
  * Like {@link parseEntity}, but returns `{ success: false, error }` instead of throwing
  * when the image fails validation.
+ *
+ * @param image - the stream image or item, in DynamoDB JSON
+ * @param entityType - the type, usually from {@link detectEntityType}
+ * @param keys - the record's `PK` and `SK`
+ * @param options - the registry to find the type in
+ * @returns `{ success: true, data }` with the entity (or `null`), or `{ success: false, error }`
+ * @example
+ * ```ts
+ * import { type DynamoDBItem, type ReceiptPlace, safeParseEntity } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const image: DynamoDBItem;
+ * declare const pk: string, sk: string;
+ * const result = safeParseEntity(image, 'RECEIPT_PLACE', { pk, sk });
+ * if (result.success) console.log((result.data as ReceiptPlace | null)?.merchant_name);
+ * else console.warn(result.error.issues);
+ * ```
  */
 export const safeParseEntity = (
   image: DynamoDBItem | null | undefined,
@@ -112,19 +140,29 @@ export const safeParseEntity = (
   );
 
 /**
- * Parses one DynamoDB image into the typed entity of `entityType`. `PK` and `SK` are
+ * Parses one DynamoDB image into the entity of `entityType`. `PK` and `SK` are
  * overwritten from `keys`, so the record's keys are authoritative (a word label's name
- * comes from the key, not the image). Returns `null` for an empty image or for a type
- * with no parser (compaction runs).
+ * comes from the key, not the image). Returns `null` for an empty image, for a type
+ * with no parser (compaction runs) or for a type the registry does not hold. The result is
+ * `unknown`: assert the entity type of `entityType` (e.g. `ReceiptWordLabel`), or
+ * use `parseStreamRecord`, whose result is typed.
  *
- * @example
- * ```ts
- * const label = parseEntity(record.dynamodb.NewImage, 'RECEIPT_WORD_LABEL', { pk, sk });
- * ```
  * @param image - the stream image or item, in DynamoDB JSON
  * @param entityType - the type, usually from {@link detectEntityType}
  * @param keys - the record's `PK` and `SK`
- * @throws EntityValidationError when the image does not satisfy the entity's schema
+ * @param options - the registry to find the type in
+ * @returns the entity, or `null`
+ * @throws {@link EntityValidationError} when the image is not an attribute map or does not
+ *   satisfy the entity's schema
+ * @example
+ * ```ts
+ * import { type DynamoDBItem, parseEntity, type ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const image: DynamoDBItem;
+ * declare const pk: string, sk: string;
+ * const label = parseEntity(image, 'RECEIPT_WORD_LABEL', { pk, sk }) as ReceiptWordLabel | null;
+ * console.log(label?.label, label?.validation_status);
+ * ```
  */
 export const parseEntity = (
   image: DynamoDBItem | null | undefined,

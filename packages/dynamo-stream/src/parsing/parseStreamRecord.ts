@@ -20,14 +20,28 @@ export interface ParseStreamRecordOptions<Types extends string = string> {
    * @default DEFAULT_ENTITY_REGISTRY
    */
   registry?: readonly EntityDefinition<unknown, Types>[] | undefined;
-  /** The record's index in its batch; prefixes issue paths with `['Records', index, …]`. */
+  /**
+   * The record's index in its batch; prefixes issue paths with `['Records', index, …]` and
+   * is reported as the error's `recordIndex`.
+   * @default none: issue paths start at `dynamodb`
+   */
   recordIndex?: number | undefined;
 }
 
 /** The result of {@link safeParseStreamRecord}. */
 export type SafeParseStreamRecordResult<Types extends string = BuiltInEntityType> =
-  | { readonly success: true; readonly data: ParsedStreamRecord<Types> }
-  | { readonly success: false; readonly error: RecordParseError };
+  | {
+      /** The record was parsed. */
+      readonly success: true;
+      /** The parsed record, typed by its `entityType`. */
+      readonly data: ParsedStreamRecord<Types>;
+    }
+  | {
+      /** The record was skipped. */
+      readonly success: false;
+      /** Why: its `reason`, location and issues. */
+      readonly error: RecordParseError;
+    };
 
 const locate = (fields: RecordFields, entityType?: string) => ({
   recordIndex: fields.recordIndex,
@@ -209,10 +223,11 @@ const missingImages = (
   );
 };
 
+// The Python package diffs a missing or invalid image as all-null: spec §5.2 and §8.4.
 /**
  * Checks a recognised record's parsed images against what its event needs, so no message
  * is ever built from a missing or invalid image (the Python package diffs a missing or
- * invalid image as all-null, spec §5.2 and §8.4):
+ * invalid image as all-null):
  *
  * - INSERT needs a valid NewImage; MODIFY needs both images and a valid NewImage (an
  *   invalid OldImage is tolerated: the new values stand);
@@ -294,6 +309,24 @@ export const parseRecordImages = <Types extends string>(
  * Like {@link parseStreamRecord}, but never throws: it returns the parsed record or a
  * {@link RecordParseError} whose `reason` says why the record was skipped
  * (`malformed-record`, `not-image-partition`, `unknown-entity`, `invalid-entity`).
+ *
+ * @param record - one stream record, e.g. an item of `event.Records`
+ * @param options - the registry and the record's index in its batch
+ * @returns `{ success: true, data }` with the parsed record, or `{ success: false, error }`
+ * @example
+ * ```ts
+ * import { type DynamoDBStreamEvent, safeParseStreamRecord } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const event: DynamoDBStreamEvent;
+ * event.Records.forEach((record, recordIndex) => {
+ *   const result = safeParseStreamRecord(record, { recordIndex });
+ *   if (!result.success) {
+ *     if (result.error.reason === 'invalid-entity') console.warn(result.error.issues);
+ *     return;
+ *   }
+ *   if (result.data.entityType === 'RECEIPT_WORD_LABEL') console.log(result.data.newEntity?.label);
+ * });
+ * ```
  */
 export const safeParseStreamRecord = <Types extends string = BuiltInEntityType>(
   record: DynamoDBStreamRecord | unknown,
@@ -313,16 +346,23 @@ export const safeParseStreamRecord = <Types extends string = BuiltInEntityType>(
  * MODIFY both images, and a REMOVE its OldImage unless its keys identify the entity (they
  * do for every built-in type). The result is typed by `entityType`.
  *
+ * @param record - one stream record, e.g. an item of `event.Records`
+ * @param options - the registry and the record's index in its batch
+ * @returns the parsed record, typed by its `entityType`
+ * @throws {@link RecordParseError} when the record is malformed or lacks an image its event
+ *   needs (`malformed-record`), lies outside an `IMAGE#` partition (`not-image-partition`),
+ *   is of an unknown entity type (`unknown-entity`), or an image its event needs is invalid
+ *   (`invalid-entity`)
  * @example
  * ```ts
+ * import { type DynamoDBStreamEvent, parseStreamRecord } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const event: DynamoDBStreamEvent;
  * for (const record of event.Records) {
  *   const parsed = parseStreamRecord(record);
  *   if (parsed.entityType === 'RECEIPT_PLACE') console.log(parsed.newEntity?.merchant_name);
  * }
  * ```
- * @throws RecordParseError when the record is malformed or lacks an image its event needs,
- * lies outside an `IMAGE#` partition, is of an unknown entity type, or an image its event
- * needs is invalid
  */
 export const parseStreamRecord = <Types extends string = BuiltInEntityType>(
   record: DynamoDBStreamRecord | unknown,

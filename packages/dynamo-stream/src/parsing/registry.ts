@@ -11,6 +11,7 @@ import type { DynamoDBItem } from '../types.js';
  * with `zod/mini` or classic `zod` fits too.
  */
 export interface EntityItemSchema<Entity> {
+  /** Parses an item: the entity, or the issues that make it invalid. */
   safeParse(
     item: DynamoDBItem,
   ):
@@ -20,7 +21,9 @@ export interface EntityItemSchema<Entity> {
 
 /** What an extractor returns: the message payload and the queues it goes to. */
 export interface EntityExtraction {
+  /** The message's `entityData`: `entity_type`, `image_id`, `receipt_id` and the type's ids. */
   readonly entityData: EntityData;
+  /** The queues the message goes to, in routing order; none means no message. */
   readonly targets: readonly TargetQueue[];
 }
 
@@ -31,8 +34,17 @@ export interface EntityExtraction {
  *
  * @example
  * ```ts
+ * import {
+ *   buildMessagesFromRecords,
+ *   DEFAULT_ENTITY_REGISTRY,
+ *   type DynamoDBStreamEvent,
+ *   type EntityDefinition,
+ * } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const event: DynamoDBStreamEvent;
+ * declare const myLineItemDefinition: EntityDefinition;
  * const registry = [myLineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
- * buildMessagesFromRecords(event.Records, { registry });
+ * export const messages = buildMessagesFromRecords(event.Records, { registry });
  * ```
  */
 export interface EntityDefinition<Entity = unknown, Type extends string = string> {
@@ -46,11 +58,15 @@ export interface EntityDefinition<Entity = unknown, Type extends string = string
   /**
    * Parses a DynamoDB item (with `PK`/`SK` set from the record's keys) into the entity.
    * Types without one (compaction runs) never yield an entity.
+   * @default none: records of the type have `null` entities
    */
   readonly itemSchema?: EntityItemSchema<Entity> | undefined;
   /** Fields compared between old and new images; a change in any of them is a message. */
   readonly relevantFields: readonly string[];
-  /** Builds the message payload and targets; types without one never produce entity messages. */
+  /**
+   * Builds the message payload and targets of a parsed entity; `null` means no message.
+   * @default none: the type never produces entity messages
+   */
   readonly extract?: ((entity: Entity) => EntityExtraction | null) | undefined;
   /**
    * Builds the message of a REMOVE from the record's keys alone (every built-in type has
@@ -60,6 +76,7 @@ export interface EntityDefinition<Entity = unknown, Type extends string = string
    * parses still takes its message from {@link EntityDefinition.extract} and its `changes`
    * from the old values; one built from the keys has empty `changes`. Without this hook a
    * REMOVE needs a valid old image.
+   * @default none
    */
   readonly extractFromKeys?:
     | ((keys: { readonly pk: string; readonly sk: string }) => EntityExtraction | undefined)
@@ -67,6 +84,7 @@ export interface EntityDefinition<Entity = unknown, Type extends string = string
   /**
    * Whether an INSERT of this type produces a message (sections, summaries, places and word
    * labels do: a place or label created after the receipt's embeddings must reach them).
+   * @default false
    */
   readonly syncOnInsert?: boolean | undefined;
 }
@@ -84,8 +102,16 @@ export type EntityRegistry = readonly EntityDefinition[];
  * type arguments, or none and let them be inferred), so `parseStreamRecord` with a
  * registry holding the definition types its records by that name.
  *
+ * @param definition - the entity type's matcher, parser, relevant fields and messages
+ * @returns the definition, typed for a registry
  * @example
  * ```ts
+ * import { DEFAULT_ENTITY_REGISTRY, type DynamoDBItem, defineEntity } from '@receipt-chroma/dynamo-stream';
+ * import type * as z from 'zod/mini';
+ *
+ * interface LineItem { image_id: string; receipt_id: number; description: string; amount: number }
+ * declare const LineItemItemSchema: z.ZodMiniType<LineItem, DynamoDBItem>;
+ *
  * const LineItemDefinition = defineEntity({
  *   entityType: 'RECEIPT_LINE_ITEM',
  *   matchesSortKey: (sk) => sk.includes('#LINE_ITEM#'),
@@ -96,7 +122,7 @@ export type EntityRegistry = readonly EntityDefinition[];
  *     targets: ['line_items'],
  *   }),
  * });
- * const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
+ * export const registry = [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY];
  * ```
  */
 export function defineEntity<Entity, const Type extends string = string>(
@@ -108,14 +134,40 @@ export function defineEntity<Entity, const Type extends string = string>(
  * schema, its key fields the message, and its key reader the identity a REMOVE's message is
  * built from.
  *
+ * @param definition - the declared entity plus the name, relevant fields and messages
+ * @returns the definition, typed for a registry
  * @example
  * ```ts
+ * import {
+ *   DEFAULT_ENTITY_REGISTRY,
+ *   type DynamoDBStreamRecord,
+ *   declareReceiptEntity,
+ *   defineEntity,
+ *   type Field,
+ *   fields,
+ *   parseStreamRecord,
+ * } from '@receipt-chroma/dynamo-stream';
+ *
+ * const LINE_ITEM = declareReceiptEntity({
+ *   type: 'RECEIPT_LINE_ITEM',
+ *   sortKey: { segments: ['RECEIPT', 'ITEM'], ids: ['receipt_id', 'item_id'] },
+ *   keyFields: {
+ *     image_id: fields.imageId() as Field<string>,
+ *     receipt_id: fields.positiveId() as Field<number>,
+ *     item_id: fields.positiveId() as Field<number>,
+ *   },
+ *   fields: [{ description: fields.text() as Field<string>, amount: fields.finiteNumber(2) as Field<number> }],
+ * });
  * const LineItemDefinition = defineEntity({
  *   entityType: 'RECEIPT_LINE_ITEM',
  *   declaration: LINE_ITEM,
  *   relevantFields: ['description', 'amount'],
  *   targets: ['line_items'], // messages name entity_type and the key fields
  * });
+ *
+ * declare const record: DynamoDBStreamRecord;
+ * const parsed = parseStreamRecord(record, { registry: [LineItemDefinition, ...DEFAULT_ENTITY_REGISTRY] });
+ * console.log(parsed.entityType); // 'RECEIPT_LINE_ITEM' | 'RECEIPT' | …
  * ```
  */
 export function defineEntity<Entity, Identity, const Type extends string = string>(
@@ -146,9 +198,10 @@ export function defineEntity<Entity, Identity, const Type extends string = strin
   } as unknown as EntityDefinition<unknown, Type>;
 }
 
+// Field order on the wire: spec §8.5.
 /**
  * The message of an entity or of the identity its keys hold: `entity_type`, then the key
- * fields in declaration order (the wire order, spec §8.5), sent to `targets`.
+ * fields in declaration order (the wire order), sent to `targets`.
  */
 const identityMessage =
   <Identity>(
@@ -180,12 +233,16 @@ export interface DeclaredEntityDefinition<Entity, Identity, Type extends string 
   readonly entityType: Type;
   /** The declared entity (what `declareReceiptEntity` returns). */
   readonly declaration: {
+    /** The sort key's layout, which gives the matcher. */
     readonly sortKey: ReceiptKeyLayout;
+    /** The item parser, which parses the images. */
     readonly itemParser: EntityItemSchema<Entity>;
+    /** Reads the identity from a record's keys alone, for a REMOVE's message. */
     readonly keyReader: (keys: {
       readonly pk: string;
       readonly sk: string;
     }) => Identity | undefined;
+    /** The key fields, in declaration order: what a message identifies. */
     readonly keyNames: readonly string[];
   };
   /**
@@ -199,6 +256,7 @@ export interface DeclaredEntityDefinition<Entity, Identity, Type extends string 
    * Where the entity's messages go. With it, a message is built from the key fields alone
    * (`entity_type`, then the key fields in declaration order), from a parsed entity and from
    * a REMOVE's keys alike, so the two always agree.
+   * @default none: messages come from `extract` and `extractFromKeys` alone
    */
   readonly targets?: MessageTargets<Identity> | undefined;
   /**
@@ -213,6 +271,9 @@ export interface DeclaredEntityDefinition<Entity, Identity, Type extends string 
    * @default the message {@link DeclaredEntityDefinition.targets} describes
    */
   readonly extractFromKeys?: ((identity: Identity) => EntityExtraction | undefined) | undefined;
-  /** Whether an INSERT produces a message. */
+  /**
+   * Whether an INSERT produces a message.
+   * @default false
+   */
   readonly syncOnInsert?: boolean | undefined;
 }

@@ -12,13 +12,21 @@ import type { EntityValidationError, ImageName } from '../errors.js';
  * so their entities are always `null`.
  */
 export interface BuiltInEntities {
+  /** A receipt record's entities. */
   readonly RECEIPT: Receipt;
+  /** A receipt line record's entities. */
   readonly RECEIPT_LINE: ReceiptLine;
+  /** A receipt word record's entities. */
   readonly RECEIPT_WORD: ReceiptWord;
+  /** A word label record's entities. */
   readonly RECEIPT_WORD_LABEL: ReceiptWordLabel;
+  /** A place record's entities. */
   readonly RECEIPT_PLACE: ReceiptPlace;
+  /** A section record's entities. */
   readonly RECEIPT_SECTION: ReceiptSection;
+  /** A summary record's entities. */
   readonly RECEIPT_SUMMARY: ReceiptSummaryRecord;
+  /** None: a compaction run record's entities are always `null`. */
   readonly COMPACTION_RUN: never;
 }
 

@@ -4,8 +4,8 @@ import { encodeStreamMessage } from '../messages/wire.js';
 
 /**
  * Shrinking a queue body that exceeds the queue's size limit. Consumers read an entity's
- * state from the table, not from `changes` (DESIGN.md §1), so a message whose `changes`
- * are shortened still converges; a message that is not sent at all does not.
+ * state from the table, not from `changes` (DESIGN.md §1), so a message whose `changes` are
+ * shortened still converges; a message that is not sent at all does not.
  */
 
 /** What ends a string value cut to fit the size limit. */

@@ -130,12 +130,14 @@ const tooLarge = (
   return new QueueMessageTooLargeError(queue, messageIndex, byteSize, maxBytes);
 };
 
+// Entry layout and attributes: spec §10.2.
 /**
  * Plans the `SendMessageBatch` requests for a list of messages: one list per target queue
- * (in `TARGET_QUEUE_ORDER`), split into requests of at most 10 entries and at most 256 KiB.
- * Each entry is `{ Id, MessageBody, MessageAttributes }` with `Id` the index of the message
- * within that queue's list and the string attributes `source`, `entity_type`, `event_name`
- * and `collection` (spec §10.2).
+ * (in {@link TARGET_QUEUE_ORDER}), split into requests of at most 10 entries and at most
+ * 256 KiB (or the limits the options set). Each entry is `{ Id, MessageBody,
+ * MessageAttributes }` with `Id` the index of the message within that queue's list and the
+ * string attributes `source`, `entity_type`, `event_name` and `collection`, as the Python
+ * publisher writes them. Nothing is sent: `publishMessages` plans with this, then sends.
  *
  * Unlike the Python publisher, whose `source` attribute is always `dynamodb_stream`, the
  * `source` attribute here is the message's `context.source`, so it agrees with the body
@@ -155,11 +157,24 @@ const tooLarge = (
  *
  * @param messages - the messages to send
  * @param options - the queue URLs and batch limits
- * @throws QueueConfigurationError when a queue that messages target has no URL
+ * @returns one plan per queue that messages target, in {@link TARGET_QUEUE_ORDER}
+ * @throws {@link QueueConfigurationError} when a queue that messages target has no URL, or
+ *   is not a known queue
+ * @throws {RangeError} when `maxBatchEntries` or `maxBatchBytes` is out of range, or a
+ *   message holds a number that is not finite
  * @example
  * ```ts
+ * import { planQueueBatches, type SendMessageBatch, type StreamMessage } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const messages: StreamMessage[];
+ * declare const send: SendMessageBatch;
+ * declare const linesUrl: string, wordsUrl: string;
+ *
  * const plans = planQueueBatches(messages, { queueUrls: { lines: linesUrl, words: wordsUrl } });
- * for (const plan of plans) for (const batch of plan.batches) await send(batch.input);
+ * for (const plan of plans) {
+ *   for (const batch of plan.batches) await send(batch.input);
+ *   for (const oversized of plan.oversized) console.error(oversized.error.message);
+ * }
  * ```
  */
 export const planQueueBatches = (

@@ -203,11 +203,13 @@ const positiveInteger = (name: string, value: number): number => {
   return value;
 };
 
+// Publishing: spec §10, with the "surface publish failures" fix.
 /**
- * Publishes messages to their target queues with `SendMessageBatch` (spec §10, with the
- * "surface publish failures" fix): plans every request first, so a queue without a URL
- * raises `QueueConfigurationError` before anything is sent; then sends the batches queue
- * by queue in `TARGET_QUEUE_ORDER`.
+ * Publishes messages to their target queues with `SendMessageBatch`: plans every request
+ * first ({@link planQueueBatches}), so a queue without a URL raises
+ * `QueueConfigurationError` before anything is sent; then sends the batches queue by
+ * queue in `TARGET_QUEUE_ORDER`. Partial success is never reported as success: the
+ * call rejects when any entry did not get through.
  *
  * A message over the size limit is shrunk to fit (its `changes` lose their `old` values,
  * then their longest strings; the entry carries `truncated` = `true`), so it never blocks
@@ -228,17 +230,27 @@ const positiveInteger = (name: string, value: number): number => {
  * @param messages - the messages to publish
  * @param options - the `send` call, queue URLs, retry settings and observability hooks
  * @returns the number of entries sent, in total and per queue
- * @throws QueueConfigurationError before sending anything; PublishFailureError after
- *   sending, when some entries failed
+ * @throws {@link QueueConfigurationError} before sending anything, when a queue that
+ *   messages target has no URL
+ * @throws {@link PublishFailureError} after every batch was attempted, when some entries
+ *   still failed; its `failures` hold a {@link QueueBatchFailureError},
+ *   {@link QueueServiceError} or {@link QueueMessageTooLargeError} for each
+ * @throws {RangeError} before sending anything, when `maxAttempts`, `baseDelayMs` or
+ *   `maxBatchBytes` is out of range, or a message holds a number that is not finite
  * @example
  * ```ts
  * import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+ * import { publishMessages, type StreamMessage } from '@receipt-chroma/dynamo-stream';
+ *
+ * declare const messages: StreamMessage[];
+ * declare const linesQueueUrl: string, wordsQueueUrl: string;
  *
  * const sqs = new SQSClient({});
- * const { sent } = await publishMessages(messages, {
+ * const { sent, byQueue } = await publishMessages(messages, {
  *   send: (input) => sqs.send(new SendMessageBatchCommand(input)),
- *   queueUrls: { lines: process.env.LINES_QUEUE_URL, words: process.env.WORDS_QUEUE_URL },
+ *   queueUrls: { lines: linesQueueUrl, words: wordsQueueUrl },
  * });
+ * console.log(`sent ${sent}: ${byQueue.lines} to lines, ${byQueue.words} to words`);
  * ```
  */
 export const publishMessages = async (

@@ -8,7 +8,9 @@ import type { ObservabilityOptions } from '../types.js';
  * `MessageAttributeValue`.
  */
 export interface MessageAttributeValue {
+  /** Always `String` here. */
   DataType: string;
+  /** The attribute's value. */
   StringValue?: string | undefined;
 }
 
@@ -16,7 +18,12 @@ export interface MessageAttributeValue {
 export interface SendMessageBatchRequestEntry {
   /** Unique within the request; here the index of the message within its queue's list. */
   Id: string;
+  /** The queue body, as `encodeStreamMessage` writes it (shrunk when too large). */
   MessageBody: string;
+  /**
+   * The string attributes `source`, `entity_type`, `event_name` and `collection`, plus
+   * `truncated` = `true` on a shrunk body.
+   */
   MessageAttributes?: Record<string, MessageAttributeValue> | undefined;
 }
 
@@ -25,20 +32,27 @@ export interface SendMessageBatchRequestEntry {
  * `SendMessageBatchCommandInput`, so it can be passed to `new SendMessageBatchCommand(input)`.
  */
 export interface SendMessageBatchInput {
+  /** The URL of the target queue. */
   QueueUrl: string;
+  /** The messages to send: at most 10, and at most the size limit in total. */
   Entries: SendMessageBatchRequestEntry[];
 }
 
 /** An entry SQS reports as sent; a subset of the SDK's `SendMessageBatchResultEntry`. */
 export interface SendMessageBatchResultEntry {
+  /** The batch entry id of the message. */
   Id?: string | undefined;
+  /** The id SQS gave the message. */
   MessageId?: string | undefined;
 }
 
 /** An entry SQS reports as failed; a subset of the SDK's `BatchResultErrorEntry`. */
 export interface BatchResultErrorEntry {
+  /** The batch entry id of the message. */
   Id?: string | undefined;
+  /** SQS's error code. */
   Code?: string | undefined;
+  /** SQS's explanation. */
   Message?: string | undefined;
   /** `true` when the request itself was wrong; such entries are not retried. */
   SenderFault?: boolean | undefined;
@@ -46,7 +60,9 @@ export interface BatchResultErrorEntry {
 
 /** What a `SendMessageBatch` call returns; the SDK's `SendMessageBatchCommandOutput` fits. */
 export interface SendMessageBatchOutput {
+  /** The entries SQS accepted. */
   Successful?: readonly SendMessageBatchResultEntry[] | undefined;
+  /** The entries SQS rejected; an entry listed in neither list counts as failed. */
   Failed?: readonly BatchResultErrorEntry[] | undefined;
 }
 
@@ -64,14 +80,14 @@ export interface PlanQueueBatchesOptions {
   /** The URL of every queue that messages are routed to. */
   queueUrls: QueueUrls;
   /**
-   * The most entries per `SendMessageBatch` request.
+   * The most entries per `SendMessageBatch` request: an integer from 1 to 10.
    * @default 10 (the SQS limit)
    */
   maxBatchEntries?: number | undefined;
   /**
    * The most bytes per message and per request (bodies plus attribute names, types and
-   * values); a larger message is shrunk to fit (see `planQueueBatches`). Up to 1048576 for
-   * queues whose `MaximumMessageSize` allows 1 MiB.
+   * values); a larger message is shrunk to fit (see `planQueueBatches`). An integer
+   * from 1 to 1048576; above 262144 only for queues whose `MaximumMessageSize` allows it.
    * @default 262144 (256 KiB, the classic SQS limit)
    */
   maxBatchBytes?: number | undefined;
@@ -108,6 +124,7 @@ export interface OversizedQueueEntry {
 
 /** One `SendMessageBatch` request to make. */
 export interface PlannedQueueBatch {
+  /** The queue the request goes to. */
   readonly queue: TargetQueue;
   /** The request; pass it to the `send` function as is. */
   readonly input: SendMessageBatchInput;
@@ -119,7 +136,9 @@ export interface PlannedQueueBatch {
 
 /** Everything to send to one queue. */
 export interface QueuePlan {
+  /** The queue. */
   readonly queue: TargetQueue;
+  /** Its URL, from the options' `queueUrls`. */
   readonly queueUrl: string;
   /** The requests, in order; entry ids run on across them (`0`–`9`, `10`–`19`, …). */
   readonly batches: readonly PlannedQueueBatch[];
@@ -136,19 +155,21 @@ export interface PublishMessagesOptions extends ObservabilityOptions {
   /** The URL of every queue that messages are routed to. */
   queueUrls: QueueUrls;
   /**
-   * How many times an entry is tried in total (1 disables retries).
+   * How many times an entry is tried in total, a positive integer (1 disables retries).
    * @default 3
    */
   maxAttempts?: number | undefined;
   /**
-   * The delay before the first retry; it doubles on each further retry, with jitter
-   * (each delay is drawn between half and all of its nominal value).
+   * The delay before the first retry, in milliseconds (a non-negative number); it doubles on
+   * each further retry, with jitter (each delay is drawn between half and all of its nominal
+   * value), and no single delay exceeds 20 seconds.
    * @default 100
    */
   baseDelayMs?: number | undefined;
   /**
-   * The most bytes per message and per request (see `PlanQueueBatchesOptions.maxBatchBytes`);
-   * a larger message is shrunk to fit, and one that cannot fit fails alone.
+   * The most bytes per message and per request (see
+   * {@link PlanQueueBatchesOptions.maxBatchBytes}); a larger message is shrunk to fit, and one
+   * that cannot fit fails alone.
    * @default 262144 (256 KiB, the classic SQS limit)
    */
   maxBatchBytes?: number | undefined;

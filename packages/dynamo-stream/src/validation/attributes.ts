@@ -18,7 +18,9 @@ import { parsePythonInt } from './validators.js';
 
 /** An issue as a decoder or rule reports it: a {@link ValidationIssue} whose path may be left out, with the input. */
 export interface RawIssue {
+  /** The kind of problem, as {@link ValidationIssue.code} lists them. */
   readonly code: 'invalid_type' | 'unrecognized_keys' | 'invalid_union' | 'custom';
+  /** Why, in words. */
   readonly message: string;
   /** Where below the value checked; `[]` when left out. */
   path?: PropertyKey[] | undefined;
@@ -206,15 +208,21 @@ export const nullableBOOL: Codec<boolean | null> = (value, issues) => {
 
 /** A 2-D point `{x, y}`. */
 export interface Point {
+  /** The horizontal coordinate. */
   x: number;
+  /** The vertical coordinate. */
   y: number;
 }
 
 /** An axis-aligned box in normalised image coordinates. */
 export interface BoundingBox {
+  /** The horizontal position of the box's origin corner. */
   x: number;
+  /** The vertical position of the box's origin corner. */
   y: number;
+  /** The box's width. */
   width: number;
+  /** The box's height. */
   height: number;
 }
 
@@ -572,11 +580,23 @@ export interface ItemParser<Entity> {
   readonly full: (item: unknown, issues: IssueSink) => Entity | Invalid;
   /** The shortcut for valid items, when the parser has one (for tests). */
   readonly fast: ((item: Record<string, unknown>) => Entity | undefined) | undefined;
-  readonly safeParse: (
-    item: unknown,
-  ) =>
-    | { readonly success: true; readonly data: Entity }
-    | { readonly success: false; readonly error: { readonly issues: ValidationIssue[] } };
+  /** Parses an item without throwing, with the shape of zod's `safeParse`. */
+  readonly safeParse: (item: unknown) =>
+    | {
+        /** The item is valid. */
+        readonly success: true;
+        /** The entity. */
+        readonly data: Entity;
+      }
+    | {
+        /** The item is invalid. */
+        readonly success: false;
+        /** Why: the issues, with attribute paths. */
+        readonly error: {
+          /** Every problem found, with attribute paths. */
+          readonly issues: ValidationIssue[];
+        };
+      };
 }
 
 /**

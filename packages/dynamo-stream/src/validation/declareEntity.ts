@@ -34,7 +34,9 @@ import { writeS } from './writers.js';
 
 /** An item's primary key. */
 export interface PrimaryKey {
+  /** The partition key. */
   readonly PK: string;
+  /** The sort key. */
   readonly SK: string;
 }
 
@@ -57,9 +59,15 @@ export interface EntityKeyForm<KeyInput, Keys> {
 
 /** How an entity's item parser checks what is not a field. */
 export interface ItemChecks {
-  /** Attributes that must be present; each missing one is reported, and nothing is decoded. */
+  /**
+   * Attributes that must be present; each missing one is reported, and nothing is decoded.
+   * @default none: missing attributes are reported by their fields
+   */
   readonly guard?: ItemGuardOptions | undefined;
-  /** Whether the item's `TYPE` must be the entity's (`TYPE must be <type>` otherwise). */
+  /**
+   * Whether the item's `TYPE` must be the entity's (`TYPE must be <type>` otherwise).
+   * @default false
+   */
   readonly checksType?: boolean | undefined;
   /**
    * Attributes decoded besides the keys and the fields, for {@link ItemChecks.check} alone
@@ -99,11 +107,15 @@ export interface EntityDeclaration<
   readonly keyFields: Key;
   /** The attribute fields, table after table, in the order the item lists them. */
   readonly fields: Tables;
-  /** What the item parser checks before the fields. */
+  /**
+   * What the item parser checks before the fields.
+   * @default none: only the keys and the fields are checked
+   */
   readonly item?: ItemChecks | undefined;
   /**
    * A hand-written shortcut for valid items, where the throughput benchmark shows it pays:
    * exactly what the parse returns for an item it is sure of, else `undefined`.
+   * @default none
    */
   readonly fastItem?: ((item: Record<string, unknown>) => unknown) | undefined;
   /**
@@ -118,6 +130,7 @@ export interface EntityDeclaration<
 
 /** Everything derived from an {@link EntityDeclaration}. */
 export interface DeclaredEntity<Entity, KeyInput, Keys> {
+  /** The item `TYPE`, e.g. `COMPACTION_LOCK`. */
   readonly type: string;
   /** The entity rules (fast acceptance first), what the entity's zod schema wraps. */
   readonly rules: EntityRules<Entity>;
@@ -224,8 +237,31 @@ const derivation = <Entity, KeyInput, Keys>(
  * typed issues), keys and item writer; its type is `EntityOf<[keyFields, ...fields]>`.
  * Everything but the keys is derived on the entity's first use, so a declaration costs a
  * module almost nothing when it loads and an entity never used costs nothing at all.
- * Plain code only: the zod schemas come from `declaredSchema` and `declaredItemSchema`, so a
- * bundle that does not use them holds no zod.
+ * Plain code only: the zod schemas come from `declaredSchema` and
+ * `declaredItemSchema`, so a bundle that does not use them holds no zod. For an item
+ * under `IMAGE#<uuid>` with a `RECEIPT#…` sort key, `declareReceiptEntity` derives the
+ * key form from a layout.
+ *
+ * @param declaration - the item type, key form and field tables
+ * @returns the entity's rules, item parser, key builder and item writer
+ * @example
+ * ```ts
+ * import { declareEntity, declaredItemSchema, type Field, fields } from '@receipt-chroma/dynamo-stream';
+ *
+ * const SETTING = declareEntity({
+ *   type: 'SETTING',
+ *   key: {
+ *     keys: (setting: { name: string }) => ({ PK: `SETTING#${setting.name}`, SK: 'SETTING' }),
+ *     read: (decoded) => ({ ...decoded, name: decoded.PK.slice('SETTING#'.length) }),
+ *     attributes: { name: 'PK' },
+ *   },
+ *   keyFields: { name: fields.upperCaseKeyName() as Field<string> },
+ *   fields: [{ value: fields.text() as Field<string> }],
+ * });
+ * export const SettingItemSchema = declaredItemSchema(SETTING);
+ * export const item = SETTING.toItem({ name: 'THEME', value: 'dark' });
+ * // { PK: { S: 'SETTING#THEME' }, SK: { S: 'SETTING' }, TYPE: { S: 'SETTING' }, value: { S: 'dark' } }
+ * ```
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function declareEntity<

@@ -9,7 +9,24 @@ import { type EntityRules, entitySchema } from './entityParts.js';
  * bundle holds none.
  */
 
-/** The zod schema of a declared entity's rules. */
+/**
+ * The zod schema of a declared entity's rules: it validates an entity object (not an item)
+ * and reports the entity's messages.
+ *
+ * @param entity - what `declareEntity` or `declareReceiptEntity` returned
+ * @example
+ * ```ts
+ * import { declaredSchema, declareReceiptEntity, type Field, fields } from '@receipt-chroma/dynamo-stream';
+ *
+ * const NOTE = declareReceiptEntity({
+ *   type: 'RECEIPT_NOTE',
+ *   sortKey: { segments: ['RECEIPT'], ids: ['receipt_id'], last: 'NOTE' },
+ *   keyFields: { image_id: fields.imageId() as Field<string>, receipt_id: fields.positiveId() as Field<number> },
+ *   fields: [{ note: fields.text() as Field<string> }],
+ * });
+ * export const ReceiptNoteSchema = declaredSchema(NOTE);
+ * ```
+ */
 /* @__NO_SIDE_EFFECTS__ */
 export function declaredSchema<Entity>(entity: {
   readonly rules: EntityRules<Entity>;
@@ -17,7 +34,28 @@ export function declaredSchema<Entity>(entity: {
   return entitySchema(entity.rules);
 }
 
-/** The zod schema of a declared entity's item parser. */
+/**
+ * The zod schema of a declared entity's item parser: it parses a DynamoDB item (an object of
+ * attribute values) into the entity, with issues at attribute paths.
+ *
+ * @param entity - what `declareEntity` or `declareReceiptEntity` returned
+ * @example
+ * ```ts
+ * import { declaredItemSchema, declareReceiptEntity, type DynamoDBItem, type Field, fields } from '@receipt-chroma/dynamo-stream';
+ *
+ * const NOTE = declareReceiptEntity({
+ *   type: 'RECEIPT_NOTE',
+ *   sortKey: { segments: ['RECEIPT'], ids: ['receipt_id'], last: 'NOTE' },
+ *   keyFields: { image_id: fields.imageId() as Field<string>, receipt_id: fields.positiveId() as Field<number> },
+ *   fields: [{ note: fields.text() as Field<string> }],
+ * });
+ * const ReceiptNoteItemSchema = declaredItemSchema(NOTE);
+ *
+ * declare const image: DynamoDBItem;
+ * const result = ReceiptNoteItemSchema.safeParse(image);
+ * if (result.success) console.log(result.data.note);
+ * ```
+ */
 /* @__NO_SIDE_EFFECTS__ */
 export function declaredItemSchema<Entity>(entity: {
   readonly itemParser: ItemParser<Entity>;

@@ -24,6 +24,7 @@ import { formatPythonFloat, isIsoTimestamp, isValidUuid } from './validators.js'
  * entity or `undefined` at the first doubt, so the full rules only run to report.
  */
 export interface EntityRules<Entity> {
+  /** The fast path: the entity when every field accepts its value, else `undefined`. */
   readonly accept: (candidate: unknown) => Entity | undefined;
   /** Validates with `accept` first, then the full rules. */
   readonly check: Codec<Entity>;

@@ -29,8 +29,11 @@ export interface Field<T> {
 
 /** A field of any type: what every `Field<T>` is assignable to. */
 export interface AnyField {
+  /** The reader of the field's attribute, as {@link Field.decode}. */
   readonly decode: ((name: string) => Codec<unknown>) | undefined;
+  /** The entity rule, as {@link Field.rule}. */
   readonly rule: (name: string) => Codec<unknown>;
+  /** The attribute writer, as {@link Field.write}. */
   readonly write: ((value: never) => AttributeValue | undefined) | undefined;
 }
 

@@ -49,8 +49,9 @@ import {
 
 /**
  * The kinds of field an entity declaration is made of. Each kind bundles the attribute
- * decoder, the entity rule (with the Python entities' messages) and the writer of one kind of value, so a declaration names a kind and never repeats
- * them. Key fields (read from `PK`/`SK`) have no decoder or writer.
+ * decoder, the entity rule (with the Python entities' messages) and the writer of one kind
+ * of value, so a declaration names a kind and never repeats them. Key fields (read from
+ * `PK`/`SK`) have no decoder or writer.
  */
 
 /** An attribute decoder that reads a missing or NULL value (or with `blank`, `''`) as `fallback`. */
@@ -82,35 +83,56 @@ export const nonNegativeId = (): Field<number> => ({
   write: undefined,
 });
 
-/** A string attribute (`{"S"}`); `message` is the message for a value that is not a string. */
+/**
+ * A string attribute (`{"S"}`).
+ *
+ * @param message - the message for a value that is not a string; `<name> must be a string`
+ *   when not given
+ */
 export const text = (message?: string): Field<string> => ({
   decode: () => S,
   rule: (name) => string(message ?? `${name} must be a string`),
   write: writeS,
 });
 
-/** A finite number (`{"N"}`), written with `places` decimals. */
+/**
+ * A finite number (`{"N"}`), written with `places` decimals.
+ *
+ * @param places - the decimals written, as the Python entity rounds them
+ */
 export const finiteNumber = (places: number): Field<number> => ({
   decode: () => N,
   rule: (name) => number(`${name} must be a finite number`),
   write: (value) => writeDecimal(value, places),
 });
 
-/** An OCR confidence `0 < c <= 1` (`{"N"}`), written with `places` decimals. */
+/**
+ * An OCR confidence `0 < c <= 1` (`{"N"}`), written with `places` decimals.
+ *
+ * @param places - the decimals written
+ */
 export const confidence = (places: number): Field<number> => ({
   decode: () => N,
   rule: () => ocrConfidence(),
   write: (value) => writeDecimal(value, places),
 });
 
-/** A point `{x, y}` (`{"M"}` of exactly those keys), written with `places` decimals. */
+/**
+ * A point `{x, y}` (`{"M"}` of exactly those keys), written with `places` decimals.
+ *
+ * @param places - the decimals written for each coordinate
+ */
 export const point = (places: number): Field<Point> => ({
   decode: () => pointAttribute,
   rule: () => pointRule(),
   write: (value) => writePoint(value, places),
 });
 
-/** A bounding box `{x, y, width, height}`, written with `places` decimals. */
+/**
+ * A bounding box `{x, y, width, height}`, written with `places` decimals.
+ *
+ * @param places - the decimals written for each value
+ */
 export const box = (places: number): Field<BoundingBox> => ({
   decode: () => boundingBoxAttribute,
   rule: () => boundingBoxRule(),
@@ -122,15 +144,27 @@ export interface OneOfOptions<T extends string> {
   /**
    * The value a missing or NULL attribute reads as (the rule checks any string read), and
    * with `blank`, an empty string too (Python's `value or default`).
+   * @default none: the attribute must be a string
    */
   readonly missing?: T | undefined;
-  /** An empty string reads as `missing` too. */
+  /**
+   * An empty string reads as `missing` too.
+   * @default false
+   */
   readonly blank?: boolean | undefined;
-  /** The name in the message, when not the field's (Python names some by their enum). */
+  /**
+   * The name in the message, when not the field's (Python names some by their enum).
+   * @default the field's name
+   */
   readonly label?: string | undefined;
 }
 
-/** One of `values` (`{"S"}`), with Python's `normalize_enum` message. */
+/**
+ * One of `values` (`{"S"}`), with Python's `normalize_enum` message.
+ *
+ * @param values - the accepted values, in the order the message lists them
+ * @param options - the value a missing attribute reads as, and the name in the message
+ */
 export const oneOf = <T extends string>(
   values: readonly T[],
   options: OneOfOptions<T> = {},
@@ -144,7 +178,11 @@ export const oneOf = <T extends string>(
   };
 };
 
-/** A boolean (`{"BOOL"}`); a missing or NULL attribute reads as `missing`. */
+/**
+ * A boolean (`{"BOOL"}`); a missing or NULL attribute reads as `missing`.
+ *
+ * @param missing - the value of a missing or NULL attribute
+ */
 export const flag = (missing: boolean): Field<boolean> => ({
   decode: () => withFallback(nullableBOOL, missing),
   rule: (name) => boolean(`${name} must be a boolean`),
@@ -167,7 +205,9 @@ export const upperCaseKeyName = (): Field<string> => ({
 
 /**
  * A string that is `null` or not empty (`{"S"}` or NULL; missing reads as `null`).
- * `typeMessage` is the message for a value that is not a string.
+ *
+ * @param typeMessage - the message for a value that is not a string; `<name> must be a
+ *   string` when not given
  */
 export const nullableNonEmptyText = (typeMessage?: string): Field<string | null> => ({
   decode: () => nullableS,
@@ -185,6 +225,8 @@ export const timestamp = (): Field<string> => ({
 /**
  * An integer `> 0` (`{"N"}`, read like Python's `int()`), with one `message` for a value that
  * is not an integer and for one that is not positive.
+ *
+ * @param message - the message for either problem
  */
 export const positiveInteger = (message: string): Field<number> => ({
   decode: () => intN,
@@ -202,7 +244,11 @@ export const positiveInteger = (message: string): Field<number> => ({
  */
 export type NullableTextWrite = 'null' | 'null-if-empty' | 'omit';
 
-/** A string or `null` (`{"S"}` or NULL; missing reads as `null`), written as `write` says. */
+/**
+ * A string or `null` (`{"S"}` or NULL; missing reads as `null`), written as `write` says.
+ *
+ * @param write - how `null` (and `""`) are written; `'null'` when not given
+ */
 export const nullableText = (write: NullableTextWrite = 'null'): Field<string | null> => ({
   decode: () => nullableS,
   rule: nullableString,
@@ -223,6 +269,9 @@ const fresh = <T>(value: T): T => {
 /**
  * `field` with a default: a missing attribute or value reads as `missing` (a fresh copy of an
  * array or object), as the Python constructor's defaults do (`confidence: float = 0.0`).
+ *
+ * @param field - the field, e.g. `text()`
+ * @param missing - the value of a missing attribute or value
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function withMissing<T>(field: Field<T>, missing: T): Field<T> {
@@ -241,7 +290,11 @@ export function withMissing<T>(field: Field<T>, missing: T): Field<T> {
 
 /**
  * A key field that the item holds as an attribute too, read from it with `decode` and written
- * with `write`, as a place's ids are (spec §2.5).
+ * with `write`, as a place's ids are.
+ *
+ * @param field - the key field, e.g. `imageId()`
+ * @param decode - the attribute's decoder
+ * @param write - the attribute's writer
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function keyAttribute<T>(
@@ -257,6 +310,8 @@ export function keyAttribute<T>(
  * ISO-8601 string, or None`) or `null`, missing reading as `null` and `''` written as NULL.
  * The attribute is read leniently (any other type reads as `null`); with `blankAsNull`, an
  * empty string reads as `null` too.
+ *
+ * @param blankAsNull - whether an empty string reads as `null`
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function looseInstant(blankAsNull: boolean): Field<string | null> {

@@ -7,9 +7,10 @@ import { array, check, string } from './rules.js';
 import { isIsoTimestamp } from './validators.js';
 import { writeS } from './writers.js';
 
+// spec §2.6 and §2.5
 /**
- * Field kinds of the merchant fields a legacy metadata row holds (spec §2.6), most of which
- * a place holds too (spec §2.5): strings whose NULL reads as `""`, an optional enum, a
+ * Field kinds of the merchant fields a legacy metadata row holds, most of which a place
+ * holds too: strings whose NULL reads as `""`, an optional enum, a
  * Python `fromisoformat` timestamp and a DynamoDB string set.
  */
 

@@ -32,8 +32,9 @@ import {
   writeUnlessNull,
 } from './writers.js';
 
+// spec §2.5
 /**
- * Field kinds of the Google Places data a place holds (spec §2.5), with the Python
+ * Field kinds of the Google Places data a place holds, with the Python
  * constructor's messages: checked names, lists of non-blank strings, dictionaries (native
  * maps or legacy JSON), coordinates, an optional flag, a score in `[0, 1]` and a `datetime`.
  * None has a default: `withMissing` gives a field the constructor's.

@@ -48,6 +48,7 @@ export interface ReceiptEntityDeclaration<
    * Where the item parser reads the layout's `name` from: the sort key (the default), or the
    * attribute of that name (the key field then has a decoder and a writer), as Python reads a
    * section's type. The key reader always reads it from the sort key.
+   * @default 'sortKey'
    */
   readonly nameFrom?: 'sortKey' | 'attribute' | undefined;
   /**
@@ -55,6 +56,7 @@ export interface ReceiptEntityDeclaration<
    * read by the layout, with its messages): the attributes that must be present and the
    * message that lists the missing ones, a `TYPE` that must equal the type, and a reader of
    * the key fields with the entity's own messages.
+   * @default the usual protocol: the sort key read by the layout, nothing else required
    */
   readonly item?: ItemProtocol | undefined;
   /**
@@ -71,6 +73,7 @@ export interface ItemProtocol extends ItemChecks {
   /**
    * Reads the key fields onto the decoded attributes (`PK`, `SK` and the fields), reporting
    * with the entity's messages; returns the candidate, or `undefined` after reporting.
+   * @default the sort key read by the layout, `image_id` from `PK`
    */
   readonly readKeys?:
     | ((
@@ -112,6 +115,9 @@ const keyAttributesOf = (layout: ReceiptKeyLayout): Record<string, string> => {
  * {@link declaredSchema} and {@link declaredItemSchema}, so a bundle that does not use them
  * holds no zod. Give the result to {@link defineEntity} to stream the entity.
  *
+ * @param declaration - the item type, sort-key layout and field tables
+ * @returns the entity's rules, item parser, key reader, key builder and item writer
+
  * @example
  * ```ts
  * import { declareReceiptEntity, type EntityOf, type Field, fields } from '@receipt-chroma/dynamo-stream';
