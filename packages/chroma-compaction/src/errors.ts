@@ -9,9 +9,9 @@ export type ErrorContext = Readonly<Record<string, string | number | boolean | u
 
 /** Options of {@link ChromaCompactionError} and its subclasses. */
 export interface ChromaCompactionErrorOptions {
-  /** The underlying error (a vendor SDK error, a zod error, …). */
+  /** The underlying error (a vendor SDK error, a zod error, …). @default none */
   readonly cause?: unknown;
-  /** Structured context for logs: collection, key, operation, … */
+  /** Structured context for logs: collection, key, operation, … @default `{}` */
   readonly context?: ErrorContext | undefined;
 }
 
@@ -20,6 +20,11 @@ export class ChromaCompactionError extends Error {
   /** Structured context for logs. */
   readonly context: ErrorContext;
 
+  /**
+   * Creates the error; `name` is the class's name.
+   * @param message - what went wrong and what to change
+   * @param options - the cause and the context for logs
+   */
   constructor(message: string, options: ChromaCompactionErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -36,18 +41,28 @@ export type VectorStoreFailure = 'rate-limited' | 'quota-exceeded' | 'unavailabl
 
 /** A vector collection (Chroma or a double) refused or failed an operation. */
 export class VectorStoreError extends ChromaCompactionError {
+  /** The collection's name. */
   readonly collection: string;
+  /** The operation that failed, e.g. `get`, `upsert`, `update`, `delete` or `count`. */
   readonly operation: string;
   /** Why the store failed, when it said (see {@link VectorStoreFailure}). */
   readonly failure: VectorStoreFailure | undefined;
   /** True when retrying the operation later may succeed (the store said why it failed). */
   readonly retryable: boolean;
 
+  /**
+   * Creates the error; `retryable` is true when a `failure` kind is given.
+   * @param message - what went wrong and what to change
+   * @param options - the cause, the context, and the collection, operation and failure kind
+   */
   constructor(
     message: string,
     options: ChromaCompactionErrorOptions & {
+      /** The collection's name. */
       collection: string;
+      /** The operation that failed. */
       operation: string;
+      /** Why the store failed, when it said. */
       failure?: VectorStoreFailure | undefined;
     },
   ) {
@@ -69,12 +84,24 @@ export class VectorStoreError extends ChromaCompactionError {
 
 /** An object store operation failed (network, permissions, bad key, …). */
 export class ObjectStoreError extends ChromaCompactionError {
+  /** The operation that failed, e.g. `get`, `put`, `head`, `list` or `delete`. */
   readonly operation: string;
+  /** The key (or, for `list`, the prefix) the operation was given, when it had one. */
   readonly key: string | undefined;
 
+  /**
+   * Creates the error, adding the operation and key to its `context`.
+   * @param message - what went wrong and what to change
+   * @param options - the cause, the context, and the operation and key
+   */
   constructor(
     message: string,
-    options: ChromaCompactionErrorOptions & { operation: string; key?: string | undefined },
+    options: ChromaCompactionErrorOptions & {
+      /** The operation that failed. */
+      operation: string;
+      /** The key the operation was given. */
+      key?: string | undefined;
+    },
   ) {
     super(message, {
       cause: options.cause,
@@ -110,6 +137,11 @@ export class DeleteFailedError extends ObjectStoreError {
   /** How many of the requested distinct keys were deleted (or were already absent). */
   readonly deleted: number;
 
+  /**
+   * Creates the error for a `delete` (its `key` is the first failed key).
+   * @param message - what went wrong and what to change
+   * @param options - the cause, the failed keys and the count deleted
+   */
   constructor(message: string, options: DeleteFailedErrorOptions) {
     super(message, {
       cause: options.cause,
@@ -124,9 +156,21 @@ export class DeleteFailedError extends ObjectStoreError {
 
 /** A read of the receipts table failed. */
 export class ReceiptStoreError extends ChromaCompactionError {
+  /** The read that failed, e.g. `listReceiptWords`. */
   readonly operation: string;
 
-  constructor(message: string, options: ChromaCompactionErrorOptions & { operation: string }) {
+  /**
+   * Creates the error, adding the operation to its `context`.
+   * @param message - what went wrong and what to change
+   * @param options - the cause, the context, and the read that failed
+   */
+  constructor(
+    message: string,
+    options: ChromaCompactionErrorOptions & {
+      /** The read that failed. */
+      operation: string;
+    },
+  ) {
     super(message, {
       cause: options.cause,
       context: { ...options.context, operation: options.operation },
@@ -137,7 +181,9 @@ export class ReceiptStoreError extends ChromaCompactionError {
 
 /** One item the receipts table returned that does not validate as its entity type. */
 export interface InvalidReceiptItem {
+  /** The item's partition key, e.g. `IMAGE#…`. */
   readonly pk: string;
+  /** The item's sort key, e.g. `RECEIPT#00001#LINE#00002#WORD#00003`. */
   readonly sk: string;
   /** Why it failed (zod's issues, flattened to messages). */
   readonly issues: readonly string[];
@@ -149,12 +195,20 @@ export interface InvalidReceiptItem {
  * or dead-lettered instead of silently applied.
  */
 export class InvalidReceiptItemError extends ReceiptStoreError {
+  /** Every item of the read that failed validation, with why. */
   readonly items: readonly InvalidReceiptItem[];
 
+  /**
+   * Creates the error for the invalid items of one read.
+   * @param message - what went wrong and what to change
+   * @param options - the cause, the context, the read, and the items that failed
+   */
   constructor(
     message: string,
     options: ChromaCompactionErrorOptions & {
+      /** The read that returned the items. */
       operation: string;
+      /** The items that failed validation. */
       items: readonly InvalidReceiptItem[];
     },
   ) {
@@ -166,7 +220,7 @@ export class InvalidReceiptItemError extends ReceiptStoreError {
 /** A lock store operation failed for a reason other than a lost race (network, throttling, …). */
 export class LockStoreError extends ChromaCompactionError {}
 
-/** The lock is held by another owner and has not expired. */
+/** The lock is held by another owner and has not expired; `context` names the current holder. */
 export class LockHeldError extends LockStoreError {}
 
 /** The lock is no longer ours: it is missing, or another owner holds it. */

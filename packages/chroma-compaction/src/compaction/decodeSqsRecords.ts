@@ -6,10 +6,22 @@ import type { CollectionUpdateInput, FailedRecordOutcome } from './types.js';
  * fits it, so `event.Records` can be passed as is.
  */
 export interface SqsRecordLike {
+  /** The SQS message id; becomes the input's `recordId`. */
   readonly messageId: string;
+  /** The message body, a JSON stream message as `@receipt-chroma/dynamo-stream` publishes it. */
   readonly body: string;
+  /** The message attributes; only `collection` is read. */
   readonly messageAttributes?:
-    | Readonly<Record<string, { readonly stringValue?: string | undefined } | undefined>>
+    | Readonly<
+        Record<
+          string,
+          | {
+              /** The attribute's value, for a `String` attribute. */
+              readonly stringValue?: string | undefined;
+            }
+          | undefined
+        >
+      >
     | undefined;
 }
 
@@ -32,8 +44,21 @@ export interface DecodeSqsRecordsResult {
  * other records are unaffected. Never throws.
  *
  * @param records - `event.Records`
+ * @returns the inputs that decoded and one failure per record that did not
  * @example
  * ```ts
+ * import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+ * import {
+ *   decodeSqsRecords,
+ *   processCollectionUpdates,
+ *   type ReceiptStore,
+ *   toBatchItemFailures,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const vectors: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ *
  * export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
  *   const { inputs, failures } = decodeSqsRecords(event.Records);
  *   const result = await processCollectionUpdates(inputs, 'words', { vectors, receipts });

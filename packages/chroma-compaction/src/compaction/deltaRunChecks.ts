@@ -3,8 +3,9 @@ import type { ReceiptStore } from '../ports/receiptStore.js';
 import { timestampSortKey } from './sortAndDeduplicateMessages.js';
 import type { DeltaMergeRequest } from './types.js';
 
+// The table decides, as DESIGN §1 requires.
 /**
- * Whether a compaction run's delta may be merged, decided from the table (DESIGN §1): a
+ * Whether a compaction run's delta may be merged, decided from the receipts table: a
  * message of a run says only which delta exists, not whether it is still the receipt's
  * content.
  * @internal
@@ -29,7 +30,8 @@ const newer = (left: CompactionRun, right: CompactionRun): CompactionRun => {
  *
  * A run missing from the table while no other run is there is merged: the table may not keep
  * runs, and a newer run, once written, supersedes it.
- * @throws ReceiptStoreError / InvalidReceiptItemError when a read fails
+ * @throws {ReceiptStoreError} when a read fails
+ * @throws {InvalidReceiptItemError} when a read returns an invalid item
  * @internal
  */
 export async function whyNotMerge(

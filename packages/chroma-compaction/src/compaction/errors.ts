@@ -10,7 +10,9 @@ export class InvalidStreamMessageError extends ChromaCompactionError {}
 
 /**
  * The compactor is not set up to apply a message: the collection name is not `lines` or
- * `words`, or delta messages arrived without a `mergeDeltas` function. The messages fail
- * so they are retried once the configuration is fixed.
+ * `words` (or the collection given holds the other one), delta messages arrived without a
+ * `mergeDeltas` function, the merger left a run without a result, or a Python-era delta
+ * needs a `pythonDeltas` source that was not given. The messages fail so they are retried
+ * once the configuration is fixed.
  */
 export class CompactionConfigurationError extends ChromaCompactionError {}

@@ -6,9 +6,11 @@ import { InvalidStreamMessageError } from './errors.js';
 import type { OutcomeTracker } from './OutcomeTracker.js';
 import type { CollectionName, CollectionUpdateInput, DeltaMergeRequest } from './types.js';
 
+// The update phases of spec §3.1.
 /**
- * Sorting a batch into the update phases of spec §3.1 and checking what each phase needs
- * from a message. Messages that cannot be applied get their outcome here.
+ * Sorting a batch into the update phases (deltas, places, labels, sections, removals) and
+ * checking what each phase needs from a message. Messages that cannot be applied get their
+ * outcome here.
  * @internal
  */
 

@@ -162,12 +162,13 @@ async function applyBatch(
   return result;
 }
 
+// Behaviour: spec §3, with the fixes of §18; converging on DynamoDB as DESIGN §1 requires.
 /**
- * Applies a batch of queue messages to one collection (spec §3, with the fixes of §18),
- * converging on DynamoDB (DESIGN §1): a message only says which receipt, word or line to
- * bring up to date, and the state written is read from the `ReceiptStore` when the message
- * is applied, never taken from its `changes`. So any delivery order, duplicate or retry
- * ends in the same collection. In this order:
+ * Applies a batch of queue messages to one collection, converging on the receipts table: a
+ * message only says which receipt, word or line to bring up to date, and the state written
+ * is read from the `ReceiptStore` when the message is applied, never taken from its
+ * `changes`. So any delivery order, duplicate or retry ends in the same collection. In this
+ * order:
  *
  * 1. Delta merges (through `mergeDeltas`); a run of a receipt the table no longer has is
  *    `skipped` ("receipt deleted"). Each merged receipt is then brought up to date: the
@@ -191,10 +192,11 @@ async function applyBatch(
  * - `skipped`: provably nothing to write given the table now, e.g. an entity type this
  *   collection has no use for, a delta of a deleted receipt, an embedding that does not
  *   exist, a removed entity that exists again, or metadata already up to date;
- * - `failed`: not applied; retry it. Invalid or missing ids, a message routed to another
- *   collection, an unknown collection name (or `vectors` whose name says it holds the
- *   other collection), delta messages without `mergeDeltas`, and any
- *   `ReceiptStore` or `VectorCollection` error fail exactly the messages they affect.
+ * - `failed`: not applied; retry it. Invalid or missing ids and a message routed to another
+ *   collection (an `InvalidStreamMessageError`), an unknown collection name, `vectors`
+ *   whose name says it holds the other collection, or delta messages without `mergeDeltas`
+ *   (a {@link CompactionConfigurationError}), and any `ReceiptStore` or `VectorCollection`
+ *   error fail exactly the messages they affect; the outcome's `error` says which.
  *
  * With `mirrors` (dual write), the same batch is then applied to each mirror in turn, from
  * the same table, and `result.mirrors` holds each mirror's outcomes. A message that failed
@@ -203,8 +205,9 @@ async function applyBatch(
  * message's own outcome fails too, so the queue delivers it again (by default it is only
  * reported, as the Python compactor does, and `syncCollection` repairs the mirror).
  *
- * Never rejects: an unexpected error fails the messages of the step it happened in. The
- * caller owns the snapshot, the lock and the upload. Logs the spec's events and records
+ * Never rejects: an unexpected error fails the messages of the step it happened in, and
+ * every error above is reported in an outcome rather than thrown. The caller owns the
+ * snapshot, the lock and the upload. Logs each step and records
  * `CompactionCollectionUpdatesProcessed` and the `Compaction*Count` gauges (dimension
  * `collection`).
  *
@@ -212,17 +215,37 @@ async function applyBatch(
  * @param collectionName - `lines` or `words`
  * @param options - the collection, the receipts table, the delta merger, label format,
  *   batch size, clock, mirrors, logger and metrics
+ * @returns one outcome per input, and what each step did
  * @example
  * ```ts
- * const { inputs, failures } = decodeSqsRecords(event.Records);
- * const result = await processCollectionUpdates(inputs, 'words', {
- *   vectors: wordsCollection,
- *   receipts: new DynamoReceiptStore({ client, tableName }),
- *   mergeDeltas,
- *   logger,
- *   metrics,
- * });
- * return toBatchItemFailures(result, { failures, records: event.Records });
+ * import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+ * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+ * import {
+ *   createDeltaMerger,
+ *   decodeSqsRecords,
+ *   type ObjectStore,
+ *   processCollectionUpdates,
+ *   toBatchItemFailures,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ * import { DynamoReceiptStore } from '@receipt-chroma/chroma-compaction/dynamodb';
+ *
+ * declare const words: VectorCollection; // the snapshot opened for this batch
+ * declare const deltas: ObjectStore; // where compaction runs upload their deltas
+ *
+ * const client = new DynamoDBClient({});
+ * const receipts = new DynamoReceiptStore({ client, tableName: 'receipts' });
+ * const mergeDeltas = createDeltaMerger({ store: deltas });
+ *
+ * export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+ *   const { inputs, failures } = decodeSqsRecords(event.Records);
+ *   const result = await processCollectionUpdates(inputs, 'words', {
+ *     vectors: words,
+ *     receipts,
+ *     mergeDeltas,
+ *   });
+ *   return toBatchItemFailures(result, { failures, records: event.Records });
+ * };
  * ```
  */
 export async function processCollectionUpdates(

@@ -6,16 +6,22 @@ export type OrderableMessage = Pick<
   DecodedStreamMessage,
   'entityType' | 'entityData' | 'eventName'
 > & {
-  readonly context: { readonly timestamp: string | null };
+  /** Where the message came from; only its time is read. */
+  readonly context: {
+    /** When the stream processor built the message, or `null` when unknown. */
+    readonly timestamp: string | null;
+  };
 };
 
 /** Anything that carries a message: a `CollectionUpdateInput`, or `{ message }`. */
 export interface WithOrderableMessage {
+  /** The message to order. */
   readonly message: OrderableMessage;
 }
 
 /** A message left out because a removal in the same batch supersedes it. */
 export interface SupersededMessage<Item> {
+  /** The item left out. */
   readonly item: Item;
   /** The removal that supersedes it. */
   readonly supersededBy: Item;
@@ -50,7 +56,7 @@ const parts = (...values: unknown[]): string | undefined =>
     ? undefined
     : values.map((value) => JSON.stringify(value)).join('|');
 
-/** A stable text form of an object, keys sorted (Python's `str(sorted(items()))` role). */
+/** A stable text form of an object, keys sorted (the role of Python's `str(sorted(items()))`). */
 const stableText = (data: Readonly<Record<string, unknown>>): string =>
   JSON.stringify(
     Object.keys(data)
@@ -66,11 +72,11 @@ function wordKey(message: OrderableMessage): string | undefined {
   return prefixed('word', parts(data.image_id, data.receipt_id, data.line_id, data.word_id));
 }
 
+// spec §10 step 3, with the label in a word label's key (§18.5).
 /**
- * The entity a message is about (spec §10 step 3, with the label in a word label's key,
- * §18.5). `RECEIPT` and `RECEIPT_PLACE` share a key, as do `RECEIPT_LINE` and
- * `RECEIPT_LINE_LABEL`. `undefined` when an id of the key is missing: such a message
- * neither supersedes nor is superseded (its own step fails it).
+ * The entity a message is about. `RECEIPT` and `RECEIPT_PLACE` share a key, as do
+ * `RECEIPT_LINE` and `RECEIPT_LINE_LABEL`. `undefined` when an id of the key is missing:
+ * such a message neither supersedes nor is superseded (its own step fails it).
  */
 function entityKey(message: OrderableMessage): string | undefined {
   const data = message.entityData;
@@ -114,9 +120,10 @@ interface Removal<Item> {
   readonly at: string | undefined;
 }
 
+// spec §10, with the fixes of §18.5.
 /**
- * Orders a batch and drops the messages a removal in the same batch supersedes (spec §10,
- * with the fixes of §18.5), as the Python handler did before applying a batch.
+ * Orders a batch and drops the messages a removal in the same batch supersedes, as the
+ * Python handler did before applying a batch.
  *
  * `processCollectionUpdates` no longer calls it: every operation reads the state it writes
  * from DynamoDB, so a superseded message is harmless to apply, while dropping one can lose
@@ -127,21 +134,31 @@ interface Removal<Item> {
  * 2. Every `REMOVE` is kept. A non-`REMOVE` is dropped when a `REMOVE` of the same entity
  *    is not provably older: dropped unless both timestamps are known and the message's is
  *    strictly later. So an entity re-created after its removal in the same batch keeps the
- *    re-creation (Python dropped it), and applying the kept list in order (removal, then the
- *    re-creation) gives the final state.
+ *    re-creation (the Python handler dropped it), and applying the kept list in order
+ *    (removal, then the re-creation) gives the final state.
  * 3. Entity keys: `RECEIPT` and `RECEIPT_PLACE` share `(image, receipt)`; `RECEIPT_LINE`
  *    `(image, receipt, line)`; `RECEIPT_WORD` `(image, receipt, line, word)`;
- *    `RECEIPT_WORD_LABEL` adds the label (Python left it out, so removing label X dropped a
- *    change of label Y), and a word's removal also supersedes its labels' changes;
- *    `RECEIPT_SECTION` `(image, receipt, section_type)`; anything else (e.g.
+ *    `RECEIPT_WORD_LABEL` adds the label (the Python handler left it out, so removing label
+ *    X dropped a change of label Y), and a word's removal also supersedes its labels'
+ *    changes; `RECEIPT_SECTION` `(image, receipt, section_type)`; anything else (e.g.
  *    `COMPACTION_RUN`) its type and whole `entity_data`.
  *
  * @param items - messages with their records (`{ recordId, message }` or any `{ message }`)
  * @param options - a logger for the `"Within-batch deduplication"` event
+ * @returns the items to apply, in order, and the items left out with what superseded them
  * @example
  * ```ts
+ * import {
+ *   type CollectionUpdateInput,
+ *   sortAndDeduplicateMessages,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const inputs: readonly CollectionUpdateInput[];
+ *
  * const { kept, dropped } = sortAndDeduplicateMessages(inputs);
- * for (const { item, supersededBy } of dropped) skip(item.recordId, supersededBy.recordId);
+ * for (const { item, supersededBy } of dropped) {
+ *   console.log(`${item.recordId} is superseded by ${supersededBy.recordId}`);
+ * }
  * ```
  * @deprecated Apply every message with `processCollectionUpdates` instead; kept for callers
  *   that order messages for another consumer.

@@ -2,7 +2,11 @@ import type { RecordOutcome } from './types.js';
 
 /** The Lambda SQS partial-batch response (`SQSBatchResponse` of `@types/aws-lambda`). */
 export interface BatchItemFailuresResponse {
-  batchItemFailures: { itemIdentifier: string }[];
+  /** The records to retry; an empty list acknowledges the whole batch. */
+  batchItemFailures: {
+    /** The SQS `messageId` of a record to retry. */
+    itemIdentifier: string;
+  }[];
 }
 
 /** Options of {@link toBatchItemFailures}. */
@@ -14,14 +18,21 @@ export interface BatchItemFailuresOptions {
    * messages fetched from the queue by hand) are left out: Lambda would fail the whole
    * batch for an unknown id, and those messages are not acknowledged by the response
    * anyway (they reappear unless deleted explicitly).
+   * @default none (only the ids of failed outcomes are returned, in the order found)
    */
-  readonly records?: readonly { readonly messageId: string }[] | undefined;
-  /** More failed outcomes, e.g. `decodeSqsRecords(…).failures`. */
+  readonly records?:
+    | readonly {
+        /** The SQS message id. */
+        readonly messageId: string;
+      }[]
+    | undefined;
+  /** More failed outcomes, e.g. `decodeSqsRecords(…).failures`. @default none */
   readonly failures?: readonly RecordOutcome[] | undefined;
 }
 
 /** Anything that holds outcomes: a `CollectionUpdateResult`. */
 export interface WithOutcomes {
+  /** One outcome per input (a record may have more than one across results). */
   readonly outcomes: readonly RecordOutcome[];
 }
 
@@ -36,11 +47,32 @@ const isFailedOrUnknown = (outcome: RecordOutcome): boolean =>
  *
  * @param results - the result(s) of `processCollectionUpdates` (one per collection)
  * @param options - all the records of the batch, and extra failures such as decode failures
+ * @returns the Lambda partial-batch response
  * @example
  * ```ts
- * const { inputs, failures } = decodeSqsRecords(event.Records);
- * const result = await processCollectionUpdates(inputs, 'lines', { vectors, receipts });
- * return toBatchItemFailures(result, { failures, records: event.Records });
+ * import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+ * import {
+ *   decodeSqsRecords,
+ *   processCollectionUpdates,
+ *   type ReceiptStore,
+ *   toBatchItemFailures,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const lines: VectorCollection;
+ * declare const words: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ *
+ * export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+ *   const { inputs, failures } = decodeSqsRecords(event.Records);
+ *   const routed = (name: string) => inputs.filter((input) => input.collection === name);
+ *   const results = [
+ *     await processCollectionUpdates(routed('lines'), 'lines', { vectors: lines, receipts }),
+ *     await processCollectionUpdates(routed('words'), 'words', { vectors: words, receipts }),
+ *   ];
+ *   // Retried: records that failed on their collection, did not decode, or were routed nowhere.
+ *   return toBatchItemFailures(results, { failures, records: event.Records });
+ * };
  * ```
  */
 export function toBatchItemFailures(

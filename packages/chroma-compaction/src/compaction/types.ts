@@ -24,7 +24,11 @@ export interface CollectionUpdateInput {
   readonly recordId: string;
   /** The decoded body. */
   readonly message: DecodedStreamMessage;
-  /** The record's `collection` message attribute (`lines` / `words`), when it had one. */
+  /**
+   * The record's `collection` message attribute (`lines` / `words`), when it had one; a
+   * message routed to another collection fails instead of being applied.
+   * @default none (the message is applied to the collection being updated)
+   */
   readonly collection?: string | undefined;
 }
 
@@ -35,23 +39,32 @@ export interface CollectionUpdateInput {
  * - `failed`: not applied (`reason`, and `error` when something threw); retry it.
  */
 export interface RecordOutcome {
+  /** The input's SQS `messageId`. */
   readonly recordId: string;
+  /** `applied`, `skipped` or `failed`. */
   readonly status: OperationStatus;
+  /** Why it was skipped or failed, for logs. */
   readonly reason?: string | undefined;
+  /** What was thrown, when something threw (a failed outcome). */
   readonly error?: Error | undefined;
 }
 
 /** A {@link RecordOutcome} that failed. */
 export interface FailedRecordOutcome extends RecordOutcome {
+  /** Always `failed`. */
   readonly status: 'failed';
 }
 
-/** One compaction run whose delta is to be merged into the collection (spec §11.3). */
+// Delta merging: spec §11.3.
+/** One compaction run whose delta is to be merged into the collection. */
 export interface DeltaMergeRequest {
   /** The input's SQS `messageId`; the merger returns it in its result. */
   readonly recordId: string;
+  /** The compaction run's id. */
   readonly runId: string;
+  /** The image of the run's receipt. */
   readonly imageId: string;
+  /** The run's receipt within the image. */
   readonly receiptId: number;
   /** Where the delta lives (`entity_data.delta_s3_prefix`), e.g. `words/delta/{run_id}/`. */
   readonly deltaPrefix: string;
@@ -59,12 +72,15 @@ export interface DeltaMergeRequest {
   readonly message: DecodedStreamMessage;
 }
 
-/** What merging one run's delta did (Python's delta result dict, with a status). */
+/** What merging one run's delta did (the Python package's delta result, with a status). */
 export interface DeltaMergeResult {
   /** The `recordId` of the request this result answers. */
   readonly recordId: string;
+  /** The compaction run's id, as in the request. */
   readonly runId: string;
+  /** The image of the run's receipt, as in the request. */
   readonly imageId: string;
+  /** The run's receipt within the image, as in the request. */
   readonly receiptId: number;
   /**
    * `applied`: the vectors were upserted (and verified); `skipped`: provably nothing to
@@ -73,7 +89,9 @@ export interface DeltaMergeResult {
   readonly status: OperationStatus;
   /** Vectors merged; 0 unless `applied`. */
   readonly mergedCount: number;
+  /** Why it was skipped or failed, for logs. */
   readonly reason?: string | undefined;
+  /** What was thrown, when the merge failed on an error. */
   readonly error?: Error | undefined;
 }
 
@@ -86,7 +104,7 @@ export interface MergeDeltasContext extends ObservabilityOptions {
 }
 
 /**
- * Merges compaction-run deltas into the collection (supplied by the deltas capability).
+ * Merges compaction-run deltas into the collection; `createDeltaMerger` builds one.
  * It answers every request with one {@link DeltaMergeResult} carrying the request's
  * `recordId`; a request left without a result counts as failed. It may reject, which
  * fails every request of the call.
@@ -98,14 +116,18 @@ export type MergeDeltas = (
 
 /** How many inputs ended in each status. */
 export interface OutcomeCounts {
+  /** Inputs whose change was written. */
   readonly applied: number;
+  /** Inputs with provably nothing to write. */
   readonly skipped: number;
+  /** Inputs not applied, to retry. */
   readonly failed: number;
 }
 
+// The Python package's `CollectionUpdateResult` (spec §3.3), plus one outcome per input.
 /**
- * Everything `processCollectionUpdates` did to one collection (Python's
- * `CollectionUpdateResult`, spec §3.3, plus one outcome per input).
+ * Everything `processCollectionUpdates` did to one collection: one outcome per input,
+ * the results of each step, and their totals.
  */
 export interface CollectionUpdateResult {
   /** The collection name given: `lines` or `words`. */
@@ -149,12 +171,13 @@ export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
   /** The receipts table, the source of truth for places, labels, sections and ids. */
   readonly receipts: ReceiptStore;
   /**
-   * Merges compaction-run deltas. Without it, delta messages fail with a reason saying so
-   * (they are never acknowledged unmerged).
+   * Merges compaction-run deltas (see `createDeltaMerger`). Without it, delta messages
+   * fail with a reason saying so (they are never acknowledged unmerged).
+   * @default none
    */
   readonly mergeDeltas?: MergeDeltas | undefined;
   /**
-   * The label set format of the `words` collection (spec §6.5).
+   * How the `words` collection stores a word's label sets (see {@link LabelFormat}).
    * @default 'array'
    */
   readonly labelFormat?: LabelFormat | undefined;
@@ -164,9 +187,9 @@ export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
    */
   readonly maxBatchSize?: number | undefined;
   /**
-   * The clock for the timestamps written into metadata, in Python's isoformat. Inject a
-   * fixed clock to make runs reproducible.
-   * @default pythonUtcNow
+   * The clock for the timestamps written into metadata, as `pythonUtcNow` prints them
+   * (`2026-01-04T12:34:56.123456+00:00`). Inject a fixed clock to make runs reproducible.
+   * @default pythonUtcNow (from `@receipt-chroma/dynamo-stream`)
    */
   readonly now?: (() => string) | undefined;
   /**
@@ -188,6 +211,7 @@ export interface ProcessCollectionUpdatesOptions extends ObservabilityOptions {
    * Called once per mirror a batch left stale (some message failed on it), so the caller can
    * record it and repair the mirror with `syncCollection`. A hook that throws is logged and
    * changes nothing else.
+   * @default none
    */
   readonly onStaleMirror?:
     | ((mirror: VectorCollection, result: MirrorUpdateResult) => void | Promise<void>)
@@ -209,6 +233,7 @@ export interface MirrorUpdateResult {
   readonly collection: string;
   /** One outcome per input, as on the primary. */
   readonly outcomes: readonly RecordOutcome[];
+  /** How many of the mirror's outcomes have each status. */
   readonly counts: OutcomeCounts;
   /** True when some message failed on the mirror: it may now differ from the table. */
   readonly stale: boolean;

@@ -1,8 +1,8 @@
 import { InvalidChromaIdError } from '../errors.js';
 
+// Id layout: spec §2, DESIGN §4.
 /**
- * Chroma record ids of receipt lines and words (spec §2, DESIGN §4), as the Python
- * producer writes them:
+ * Chroma record ids of receipt lines and words, as the Python producer writes them:
  *
  * - word: `IMAGE#{image_id}#RECEIPT#{receipt_id:05d}#LINE#{line_id:05d}#WORD#{word_id:05d}`
  * - line: `IMAGE#{image_id}#RECEIPT#{receipt_id:05d}#LINE#{line_id:05d}`
@@ -32,23 +32,38 @@ export interface ChromaWordIdParts extends ChromaLineIdParts {
 
 /** A parsed word id. */
 export interface ParsedWordChromaId extends ChromaWordIdParts {
+  /** Tells a word id from a line id. */
   readonly kind: 'word';
 }
 
 /** A parsed line id. */
 export interface ParsedLineChromaId extends ChromaLineIdParts {
+  /** Tells a line id from a word id. */
   readonly kind: 'line';
 }
 
 /** What {@link parseChromaId} returns: a word or a line id, told apart by `kind`. */
 export type ParsedChromaId = ParsedWordChromaId | ParsedLineChromaId;
 
-/** What {@link safeParseChromaId} returns. */
+/**
+ * What {@link safeParseChromaId} returns: the parsed id, or the error {@link parseChromaId}
+ * would throw.
+ */
 export type SafeParseChromaIdResult =
-  | { readonly success: true; readonly data: ParsedChromaId }
-  | { readonly success: false; readonly error: InvalidChromaIdError };
+  | {
+      /** The id parsed. */
+      readonly success: true;
+      /** The parsed id. */
+      readonly data: ParsedChromaId;
+    }
+  | {
+      /** The id did not parse. */
+      readonly success: false;
+      /** Why, with the id in its `context`. */
+      readonly error: InvalidChromaIdError;
+    };
 
-/** Python's `{:05d}` for a non-negative integer. */
+/** `{:05d}` (Python's format) for a non-negative integer. */
 const pad = (value: number): string => String(value).padStart(5, '0');
 
 const checkImageId = (imageId: string): string => {
@@ -72,36 +87,51 @@ const checkNumber = (name: string, value: number): string => {
 };
 
 /**
- * The id prefix shared by every line and word of a receipt, `IMAGE#{image}#RECEIPT#{r:05d}`
- * (Python H's `_build_chromadb_id(image, receipt)`).
+ * The id prefix shared by every line and word of a receipt, `IMAGE#{image}#RECEIPT#{r:05d}`,
+ * as the Python package builds it; useful to find or delete a receipt's records by prefix.
  *
- * @throws InvalidChromaIdError when `imageId` is empty or contains `#`, or `receiptId` is not
+ * @param parts - the image and receipt
+ * @throws {InvalidChromaIdError} when `imageId` is empty or contains `#`, or `receiptId` is not
  *   an integer `>= 0`
+ * @example
+ * ```ts
+ * import { receiptChromaIdPrefix } from '@receipt-chroma/chroma-compaction';
+ *
+ * const prefix = receiptChromaIdPrefix({ imageId: 'abc', receiptId: 1 });
+ * // 'IMAGE#abc#RECEIPT#00001'
+ * ```
  */
 export const receiptChromaIdPrefix = (parts: ChromaReceiptIdParts): string =>
   `IMAGE#${checkImageId(parts.imageId)}#RECEIPT#${checkNumber('receiptId', parts.receiptId)}`;
 
 /**
- * The Chroma id of a receipt line in the LINES collection.
+ * The Chroma id of a receipt line in the `lines` collection.
  *
- * @throws InvalidChromaIdError when a part is invalid (see {@link receiptChromaIdPrefix};
+ * @param parts - the image, receipt and line
+ * @throws {InvalidChromaIdError} when a part is invalid (see {@link receiptChromaIdPrefix};
  *   `lineId` must be an integer `>= 0`)
  * @example
  * ```ts
- * lineChromaId({ imageId: 'abc', receiptId: 1, lineId: 2 }); // 'IMAGE#abc#RECEIPT#00001#LINE#00002'
+ * import { lineChromaId } from '@receipt-chroma/chroma-compaction';
+ *
+ * const id = lineChromaId({ imageId: 'abc', receiptId: 1, lineId: 2 });
+ * // 'IMAGE#abc#RECEIPT#00001#LINE#00002'
  * ```
  */
 export const lineChromaId = (parts: ChromaLineIdParts): string =>
   `${receiptChromaIdPrefix(parts)}#LINE#${checkNumber('lineId', parts.lineId)}`;
 
 /**
- * The Chroma id of a receipt word in the WORDS collection.
+ * The Chroma id of a receipt word in the `words` collection.
  *
- * @throws InvalidChromaIdError when a part is invalid (see {@link lineChromaId}; `wordId`
+ * @param parts - the image, receipt, line and word
+ * @throws {InvalidChromaIdError} when a part is invalid (see {@link lineChromaId}; `wordId`
  *   must be an integer `>= 0`)
  * @example
  * ```ts
- * wordChromaId({ imageId: 'img-99', receiptId: 123, lineId: 456, wordId: 789 });
+ * import { wordChromaId } from '@receipt-chroma/chroma-compaction';
+ *
+ * const id = wordChromaId({ imageId: 'img-99', receiptId: 123, lineId: 456, wordId: 789 });
  * // 'IMAGE#img-99#RECEIPT#00123#LINE#00456#WORD#00789'
  * ```
  */
@@ -126,6 +156,14 @@ const invalid = (id: string, reason: string): InvalidChromaIdError =>
  * Parses a line or word id without throwing; see {@link parseChromaId} for the rules.
  *
  * @param id - a Chroma record id
+ * @returns the parsed id, or the {@link InvalidChromaIdError} that says why it is invalid
+ * @example
+ * ```ts
+ * import { safeParseChromaId } from '@receipt-chroma/chroma-compaction';
+ *
+ * const result = safeParseChromaId('IMAGE#abc#RECEIPT#00001#LINE#00002');
+ * const lineId = result.success ? result.data.lineId : undefined; // 2
+ * ```
  */
 export const safeParseChromaId = (id: string): SafeParseChromaIdResult => {
   if (typeof id !== 'string') {
@@ -170,15 +208,19 @@ export const safeParseChromaId = (id: string): SafeParseChromaIdResult => {
 
 /**
  * Parses a Chroma id of a line (`IMAGE#…#RECEIPT#…#LINE#…`, 6 parts) or a word
- * (`…#WORD#…`, 8 parts). Stricter than Python's `update_word_labels` (which only requires
- * ≥ 8 parts and a `WORD` part): the layout must match exactly, and each number must be
- * printed as `{:05d}` prints it (digits only, at least 5, no extra leading zeros), so that
- * `wordChromaId(parseChromaId(id))` gives back `id`. Wider numbers (`123456`) are accepted.
+ * (`…#WORD#…`, 8 parts). Stricter than the Python package's word label handler (which only
+ * requires 8 parts or more and a `WORD` part): the layout must match exactly, and each
+ * number must be zero-padded to 5 digits (digits only, at least 5, no extra leading zeros),
+ * so that `wordChromaId(parseChromaId(id))` gives back `id`. Wider numbers (`123456`) are
+ * accepted.
  *
- * @throws InvalidChromaIdError when the id has another layout or a number part is not a
+ * @param id - a Chroma record id
+ * @throws {InvalidChromaIdError} when the id has another layout or a number part is not a
  *   canonically padded non-negative integer
  * @example
  * ```ts
+ * import { parseChromaId } from '@receipt-chroma/chroma-compaction';
+ *
  * const parsed = parseChromaId('IMAGE#abc#RECEIPT#00001#LINE#00002#WORD#00003');
  * if (parsed.kind === 'word') console.log(parsed.wordId); // 3
  * ```

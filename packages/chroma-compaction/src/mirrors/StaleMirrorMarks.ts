@@ -20,16 +20,21 @@ export interface StaleMirrorMark {
 
 /** A mark as read: the mark and the version of its object, for a conditional clear. */
 export interface StaleMirrorMarkRead {
+  /** The mark. */
   readonly mark: StaleMirrorMark;
+  /** The ETag of the mark's object, to pass to {@link StaleMirrorMarks.clear}. */
   readonly etag: string;
 }
 
 /** What one batch adds to a mirror's mark. */
 export interface StaleMirrorFailure {
+  /** The collection mirrored, e.g. `lines`. */
   readonly collection: string;
+  /** The mirror's place in the compactor's `mirrors`. */
   readonly mirror: number;
   /** Messages of the batch that failed on the mirror. */
   readonly failedMessages: number;
+  /** Why they failed (the first failure's reason), for the operator who repairs the mirror. */
   readonly reason: string;
 }
 
@@ -53,8 +58,31 @@ const ATTEMPTS = 5;
  *
  * @example
  * ```ts
+ * import {
+ *   type ObjectStore,
+ *   type ReceiptStore,
+ *   StaleMirrorMarks,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ * import { compactCollection } from '@receipt-chroma/chroma-compaction/chroma';
+ *
+ * declare const store: ObjectStore;
+ * declare const receipts: ReceiptStore;
+ * declare const lines: VectorCollection; // the primary, on a Chroma server
+ * declare const cloudLines: VectorCollection; // a mirror, on Chroma Cloud
+ * declare const records: readonly { messageId: string; body: string }[];
+ *
  * const marks = new StaleMirrorMarks(store);
- * await compactCollection({ ...options, mirrors: [cloudLines], staleMirrorMarks: marks });
+ * await compactCollection({
+ *   collectionName: 'lines',
+ *   records,
+ *   store,
+ *   receipts,
+ *   target: { vectors: lines },
+ *   deadline: () => 60_000,
+ *   mirrors: [cloudLines],
+ *   staleMirrorMarks: marks,
+ * });
  * const stale = await marks.read('lines', 0); // a StaleMirrorMarkRead, or undefined
  * ```
  */
@@ -63,20 +91,37 @@ export class StaleMirrorMarks {
   readonly #prefix: string;
 
   /**
+   * Keeps the marks in `store`.
    * @param store - Where the marks live (the snapshots' bucket is a good place).
-   * @param options - `prefix` before each key. @default ''
+   * @param options - `prefix` before each key.
    */
-  constructor(store: ObjectStore, options: { readonly prefix?: string | undefined } = {}) {
+  constructor(
+    store: ObjectStore,
+    options: {
+      /** Put before each key, e.g. `compaction/`. @default '' */
+      readonly prefix?: string | undefined;
+    } = {},
+  ) {
     this.#store = store;
     this.#prefix = options.prefix ?? '';
   }
 
-  /** The object key of a mirror's mark. */
+  /**
+   * The object key of a mirror's mark, `{prefix}{collection}/mirrors/{mirror}/stale.json`.
+   * @param collection - the collection mirrored
+   * @param mirror - the mirror's place in `mirrors`
+   */
   key(collection: string, mirror: number): string {
     return `${this.#prefix}${collection}/mirrors/${mirror}/stale.json`;
   }
 
-  /** The mirror's mark, or `undefined` when it is not marked. */
+  /**
+   * The mirror's mark, or `undefined` when it is not marked. A mark that cannot be parsed
+   * reads as stale, so the mirror stays marked until it is repaired.
+   * @param collection - the collection mirrored
+   * @param mirror - the mirror's place in `mirrors`
+   * @throws {StaleMirrorMarkError} when the store fails
+   */
   async read(collection: string, mirror: number): Promise<StaleMirrorMarkRead | undefined> {
     const read = await this.#readBody(collection, mirror);
     return read?.body.stale === true ? { mark: markOf(read.body), etag: read.etag } : undefined;
@@ -84,7 +129,10 @@ export class StaleMirrorMarks {
 
   /**
    * Marks the mirror stale, or adds to its mark (`failedMessages`, `updatedAt`, `reason`).
-   * @throws StaleMirrorMarkError when the store fails, or the mark keeps changing under it
+   * @param failure - the mirror and what failed on it
+   * @param now - the time of the mark; by default the current time
+   * @returns the mark as written
+   * @throws {StaleMirrorMarkError} when the store fails, or the mark keeps changing under it
    */
   async mark(failure: StaleMirrorFailure, now: Date = new Date()): Promise<StaleMirrorMark> {
     const { collection, mirror } = failure;
@@ -119,6 +167,10 @@ export class StaleMirrorMarks {
 
   /**
    * Clears the mark read as `etag`.
+   * @param collection - the collection mirrored
+   * @param mirror - the mirror's place in `mirrors`
+   * @param etag - the `etag` of the {@link StaleMirrorMarkRead} the repair started from
+   * @throws {StaleMirrorMarkError} when the store fails
    * @returns false when the mark changed since it was read (the mirror was marked again: it
    *   stays marked)
    */

@@ -11,6 +11,7 @@ import type { StaleMirrorMark, StaleMirrorMarks } from './StaleMirrorMarks.js';
 
 /** Options of {@link repairStaleMirror}: a sync's, and which mark to repair. */
 export interface RepairStaleMirrorOptions extends SyncCollectionOptions {
+  /** Where the compactor marks stale mirrors (the same as its `staleMirrorMarks`). */
   readonly marks: StaleMirrorMarks;
   /** The collection mirrored. */
   readonly collection: CollectionName;
@@ -23,9 +24,9 @@ export interface RepairStaleMirrorOptions extends SyncCollectionOptions {
    * store. Without it, pause the compactors during the repair. @default no lock
    */
   readonly lockStore?: LockStore | undefined;
-  /** Lock settings besides the store and collection. */
+  /** Lock settings besides the store and collection. @default the `LockManager` defaults */
   readonly lock?: Omit<LockManagerOptions, 'store' | 'collection'> | undefined;
-  /** How long to wait for the lock. */
+  /** How long to wait for the lock. @default `DEFAULT_LOCK_RETRY` */
   readonly lockRetry?: Omit<WithLockOptions, 'signal'> | undefined;
   /**
    * Delete the mirror's records the source no longer has (deletions the mirror missed).
@@ -55,13 +56,43 @@ export interface RepairStaleMirrorResult {
  * the mark when the sync was complete. A mark written during the sync (another batch failed
  * on the mirror) is kept, so the next repair runs again.
  *
+ * @param options - the mark, the two collections, the lock and the sync's settings
+ * @returns the mark found, the sync run, and whether the mark was cleared
+ * @throws {StaleMirrorMarkError} when the mark cannot be read or cleared
+ * @throws {LockHeldError} when `lockStore` is given and another owner keeps the lock
+ * @throws {LockLostError} when the lock was lost during the sync
+ * @throws {VectorStoreError} when counting the records of `from` or `to` fails
+ * @throws {RangeError} when a numeric option of the sync is invalid
  * @example
  * ```ts
+ * import {
+ *   type LockStore,
+ *   repairStaleMirror,
+ *   type SnapshotCache,
+ *   type StaleMirrorMarks,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ * import { openSnapshot } from '@receipt-chroma/chroma-compaction/chroma';
+ *
+ * declare const cache: SnapshotCache;
+ * declare const marks: StaleMirrorMarks;
+ * declare const lockStore: LockStore;
+ * declare const cloudLines: VectorCollection;
+ *
  * const snapshot = await openSnapshot((await cache.ensure()).path);
- * const result = await repairStaleMirror({
- *   marks, collection: 'lines', mirror: 0, lockStore,
- *   from: await snapshot.collection('lines'), to: cloudLines,
- * });
+ * try {
+ *   const result = await repairStaleMirror({
+ *     marks,
+ *     collection: 'lines',
+ *     mirror: 0,
+ *     lockStore,
+ *     from: await snapshot.collection('lines'),
+ *     to: cloudLines,
+ *   });
+ *   if (!result.cleared) console.warn('the mirror is still stale; repair it again');
+ * } finally {
+ *   await snapshot.close();
+ * }
  * ```
  */
 export async function repairStaleMirror(

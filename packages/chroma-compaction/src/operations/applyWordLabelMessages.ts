@@ -29,7 +29,7 @@ import { getRecords } from './vectorReads.js';
 /** Options of the word label operations. */
 export interface WordLabelOptions extends OperationOptions {
   /**
-   * The label set format the `words` collection uses (spec §6.5).
+   * How the `words` collection stores a word's label sets (see {@link LabelFormat}).
    * @default 'array'
    */
   readonly labelFormat?: LabelFormat | undefined;
@@ -59,10 +59,11 @@ const otherFormatKeys = (format: LabelFormat): readonly string[] =>
 const modeOfEvent = (input: OperationInput): WordLabelMode =>
   input.message.eventName === 'REMOVE' ? 'remove' : 'update';
 
+// The legacy flags are the one-flag-per-label format of spec §6.5.
 /**
  * The metadata to send for one word: the rebuilt label fields (every key written, `null`
  * where its source is gone), `null` for the other format's keys and for legacy boolean
- * `label_{NAME}` flags (the one-flag-per-label format of spec §6.5) still on the record.
+ * `label_{NAME}` flags (an older layout with one flag per label) still on the record.
  */
 const wordPatch = (
   stored: Metadata | null,
@@ -80,12 +81,13 @@ const wordPatch = (
   return { patch, validCount: state.valid.length };
 };
 
+// spec §6, with the fixes of §18.1, §18.2 and §18.4.
 /**
- * Applies word label messages to the `words` collection (spec §6, with the fixes of §18.1,
- * §18.2 and §18.4). For every word named by a message, the label metadata is rebuilt from
- * the labels that DynamoDB holds for it now (see `reconstructLabelMetadata`), so a MODIFY,
- * an INSERT and a REMOVE all converge on the same state and replaying a message changes
- * nothing. A REMOVE therefore keeps the word's other labels instead of wiping them.
+ * Applies word label messages to the `words` collection. For every word named by a message,
+ * the label metadata is rebuilt from the labels that DynamoDB holds for it now (see
+ * `reconstructLabelMetadata`), so a MODIFY, an INSERT and a REMOVE all converge on
+ * the same state and replaying a message changes nothing. A REMOVE therefore keeps the
+ * word's other labels instead of wiping them.
  * Keys whose source is gone are sent as `null` (Chroma's update merges, so leaving a key out
  * would keep it), and so are the keys of the other label format and legacy boolean
  * `label_{NAME}` flags (an older layout with one flag per label) still on the record, so a
@@ -110,7 +112,24 @@ const wordPatch = (
  * @param inputs - `RECEIPT_WORD_LABEL` messages (any event) with their record ids
  * @param options - the collections, label format, batch size, clock, logger and metrics
  * @param modeOf - whether an input is a removal; by default its `eventName` is `REMOVE`
- * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @returns one result per input, in input order
+ * @throws {RangeError} when `maxBatchSize` is not a positive integer
+ * @example
+ * ```ts
+ * import {
+ *   applyWordLabelMessages,
+ *   type OperationInput,
+ *   type ReceiptStore,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const words: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ * declare const labelMessages: readonly OperationInput[]; // RECEIPT_WORD_LABEL messages
+ *
+ * const results = await applyWordLabelMessages(labelMessages, { vectors: words, receipts });
+ * const retry = results.filter((result) => result.status === 'failed');
+ * ```
  */
 export async function applyWordLabelMessages(
   inputs: readonly OperationInput[],

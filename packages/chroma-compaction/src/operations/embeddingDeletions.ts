@@ -23,12 +23,15 @@ export type DeletionOptions = OperationOptions;
 
 /** A word whose embedding is to be deleted, with the input records asking for it. */
 export interface WordDeletion extends WordRef {
+  /** The SQS message ids asking for it; copied into its result. @default none */
   readonly recordIds?: readonly string[] | undefined;
 }
 
 /** A line whose embedding is to be deleted, with the input records asking for it. */
 export interface LineDeletion extends ReceiptRef {
+  /** The line's number within the receipt. */
   readonly lineId: number;
+  /** The SQS message ids asking for it; copied into its result. @default none */
   readonly recordIds?: readonly string[] | undefined;
 }
 
@@ -244,24 +247,40 @@ async function deleteEntities<
   return results;
 }
 
+// spec §9.1 `RECEIPT_WORD`
 /**
- * Deletes the embeddings of removed words from a `words` collection (spec §9.1
- * `RECEIPT_WORD`), with one `get` and one `delete` per batch for all of them. If the
- * grouped calls fail, each word is retried alone, so one bad word fails only itself.
+ * Deletes the embeddings of removed words from a `words` collection, with one `get` and one
+ * `delete` per batch for all of them. If the grouped calls fail, each word is retried
+ * alone, so one bad word fails only itself. A word the receipts table holds again (created
+ * again, or a late duplicate of an old removal) keeps its embedding.
  *
  * Never throws; returns one {@link DeletionResult} per word, in order:
  * - `applied` (`deletedCount` 1) when the embedding existed and was deleted;
- * - `skipped` when it does not exist, or when `vectors` is a `lines` collection;
- * - `failed` when the ids are invalid, the collection name says neither words nor
- *   lines, or Chroma failed for this word.
+ * - `skipped` when it does not exist, when the table holds the word, or when `vectors` is
+ *   a `lines` collection;
+ * - `failed` (with the error) when the ids are invalid (`InvalidChromaIdError`), the
+ *   collection name says neither words nor lines, `maxBatchSize` is invalid, or the
+ *   receipts table or Chroma failed for this word.
  *
  * @param words - the removed words
- * @param options - `vectors` (the `words` collection), batch size, observability
+ * @param options - `vectors` (the `words` collection), `receipts`, batch size, observability
+ * @returns one result per word, in order
  * @example
  * ```ts
+ * import {
+ *   deleteWordEmbeddings,
+ *   type ReceiptStore,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const words: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ * declare const messageId: string;
+ *
+ * const imageId = '3f52804b-2fad-4e00-92c8-b593da3a8ed3';
  * const [result] = await deleteWordEmbeddings(
  *   [{ imageId, receiptId: 1, lineId: 2, wordId: 3, recordIds: [messageId] }],
- *   { vectors: wordsCollection },
+ *   { vectors: words, receipts },
  * );
  * ```
  */
@@ -272,14 +291,32 @@ export function deleteWordEmbeddings(
   return deleteEntities(WORD, words, wordChromaId, options);
 }
 
+// spec §9.1 `RECEIPT_LINE`
 /**
- * Deletes the embeddings of removed lines from a `lines` collection (spec §9.1
- * `RECEIPT_LINE`). With row embeddings, only a row's primary line has a record of its own.
- * Batching, isolation and outcomes as in {@link deleteWordEmbeddings}; on a `words`
- * collection every line is `skipped`.
+ * Deletes the embeddings of removed lines from a `lines` collection. With row embeddings,
+ * only a row's primary line has a record of its own. Batching, isolation, the receipts
+ * table check and outcomes as in {@link deleteWordEmbeddings}; on a `words` collection
+ * every line is `skipped`. Never throws.
  *
  * @param lines - the removed lines
- * @param options - `vectors` (the `lines` collection), batch size, observability
+ * @param options - `vectors` (the `lines` collection), `receipts`, batch size, observability
+ * @returns one result per line, in order
+ * @example
+ * ```ts
+ * import {
+ *   deleteLineEmbeddings,
+ *   type ReceiptStore,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const lines: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ *
+ * const results = await deleteLineEmbeddings(
+ *   [{ imageId: '3f52804b-2fad-4e00-92c8-b593da3a8ed3', receiptId: 1, lineId: 2 }],
+ *   { vectors: lines, receipts },
+ * );
+ * ```
  */
 export function deleteLineEmbeddings(
   lines: readonly LineDeletion[],

@@ -56,14 +56,25 @@ const newest = (labels: readonly ReceiptWordLabel[]): ReceiptWordLabel | undefin
 const sortedNames = (labels: readonly ReceiptWordLabel[]): string[] =>
   [...new Set(labels.map((label) => normalise(label.label)).filter((name) => name !== ''))].sort();
 
+// spec §6.3
 /**
- * Derives a word's label state from every label DynamoDB holds for it (spec §6.3):
+ * Derives a word's label state from every label DynamoDB holds for it:
  * `validated` if any label is VALID, else `auto_suggested` if any is PENDING, else
  * `unvalidated` (NONE, NEEDS_REVIEW and INVALID count as neither), `null` with no labels.
  * A name that is both VALID and INVALID after normalisation counts as VALID only, so the two
  * sets never overlap.
  *
  * @param labels - the word's labels (any order)
+ * @returns the status, proposer, validation time and the valid and invalid label names
+ * @example
+ * ```ts
+ * import type { ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
+ * import { deriveWordLabelState } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const labels: readonly ReceiptWordLabel[];
+ *
+ * const { status, valid } = deriveWordLabelState(labels); // e.g. 'validated', ['TOTAL']
+ * ```
  */
 export function deriveWordLabelState(labels: readonly ReceiptWordLabel[]): WordLabelState {
   const valid = labels.filter((label) => label.validation_status === 'VALID');
@@ -88,15 +99,15 @@ export function deriveWordLabelState(labels: readonly ReceiptWordLabel[]): WordL
 
 /** Options of {@link reconstructLabelMetadata}. */
 export interface ReconstructLabelMetadataOptions {
-  /** @default 'array' */
+  /** How the label sets are written (see {@link LabelFormat}). @default 'array' */
   readonly labelFormat?: LabelFormat | undefined;
 }
 
+// spec §6.3, with the fixes of §6.5 and §18.1/§18.4.
 /**
- * The label metadata of one word, rebuilt from every label DynamoDB holds for it (spec §6.3,
- * with the fixes of §6.5 and §18.1/§18.4). Every key is always present, with `null` where
- * its source is gone, so a Chroma `update` (which merges) removes stale values instead of
- * keeping them:
+ * The label metadata of one word, rebuilt from every label DynamoDB holds for it. Every key
+ * is always present, with `null` where its source is gone, so a Chroma `update` (which
+ * merges) removes stale values instead of keeping them:
  *
  * - `label_status`: see {@link deriveWordLabelState}.
  * - `label_confidence`: always `null` (word labels carry no confidence; a stale value from an
@@ -111,9 +122,19 @@ export interface ReconstructLabelMetadataOptions {
  *
  * @param labels - every label of the word, as `ReceiptStore.listWordLabels` returns them
  * @param options - the label format
+ * @returns the metadata patch to `update` the word's record with
  * @example
  * ```ts
- * const labels = await receipts.listWordLabels({ imageId, receiptId, lineId, wordId });
+ * import {
+ *   type ReceiptStore,
+ *   reconstructLabelMetadata,
+ *   type WordRef,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const receipts: ReceiptStore;
+ * declare const word: WordRef;
+ *
+ * const labels = await receipts.listWordLabels(word);
  * const patch = reconstructLabelMetadata(labels);
  * // { label_status: 'validated', valid_labels_array: ['TOTAL'], invalid_labels_array: null, … }
  * ```

@@ -28,7 +28,7 @@ import { DEFAULT_OPERATION_BATCH_SIZE, type OperationInput } from './types.js';
 /**
  * The batch size from the options (any options with `maxBatchSize`), checked.
  * @param options - `maxBatchSize`, @default 250
- * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @throws {RangeError} when `maxBatchSize` is not a positive integer
  * @internal
  */
 export const batchSizeOf = (options: { readonly maxBatchSize?: number | undefined }): number => {
@@ -69,9 +69,10 @@ export const dimensionsOf = (collection: string, error?: unknown): MetricDimensi
 export const receiptKey = (receipt: ReceiptRef): string =>
   `${receipt.imageId}\u0000${receipt.receiptId}`;
 
+// spec §7 step 2
 /**
  * The Chroma filter for every record of one receipt, in the `$and` form Chroma Cloud
- * requires (spec §7 step 2).
+ * requires.
  * @internal
  */
 export const receiptWhere = (receipt: ReceiptRef): Where => ({
@@ -81,7 +82,7 @@ export const receiptWhere = (receipt: ReceiptRef): Where => ({
 /**
  * Reads the receipt an input names (`entity_data.image_id` / `receipt_id`), checked the way
  * Chroma ids are (non-empty image id without `#`, integer receipt id `>= 0`).
- * @throws InvalidChromaIdError when either is missing or invalid
+ * @throws {InvalidChromaIdError} when either is missing or invalid
  * @internal
  */
 export const readReceiptRef = (entityData: {

@@ -18,13 +18,16 @@ import {
  * receipt's remaining words or lines), batch size, observability, record ids.
  */
 export interface ReceiptDeletionOptions extends OperationOptions {
-  /** The input records (SQS message ids) this deletion serves; copied to the result. */
+  /**
+   * The input records (SQS message ids) this deletion serves; copied to the result.
+   * @default none
+   */
   readonly recordIds?: readonly string[] | undefined;
 }
 
+// spec §9.1 `RECEIPT`, with the fixes of §18.2, converging on the table as DESIGN §1 requires.
 /**
- * Deletes the embeddings of a removed receipt, as far as DynamoDB says it is gone (spec
- * §9.1 `RECEIPT`, with the fixes of §18.2, converging on the table as DESIGN §1 requires).
+ * Deletes the embeddings of a removed receipt, as far as DynamoDB says it is gone.
  *
  * - The receipt is absent from the `ReceiptStore`: every embedding of it is deleted. The ids
  *   are the union of the receipt's words (`words`) or lines (`lines`) still in the store and
@@ -38,18 +41,28 @@ export interface ReceiptDeletionOptions extends OperationOptions {
  * {@link DeletionResult}.
  * - `applied`: `deletedCount` embeddings deleted (`chromaIds` lists them).
  * - `skipped`: nothing to delete.
- * - `failed`: the collection name says neither words nor lines, or a `ReceiptStore` or
- *   `VectorCollection` call failed (a failed table read fails the deletion instead of
- *   being ignored, so no embedding is left behind). Retrying is safe.
+ * - `failed`: the collection name says neither words nor lines, `maxBatchSize` is invalid,
+ *   or a `ReceiptStore` or `VectorCollection` call failed (a failed table read fails the
+ *   deletion instead of being ignored, so no embedding is left behind). Retrying is safe.
  *
  * @param receipt - the receipt that was removed
  * @param options - `vectors` (`words` or `lines`), `receipts` (the receipt and its
  *   remaining words and lines), batch size, observability, record ids
+ * @returns one result for the receipt
  * @example
  * ```ts
+ * import {
+ *   deleteReceiptEmbeddings,
+ *   type ReceiptStore,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const words: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ *
  * const result = await deleteReceiptEmbeddings(
- *   { imageId, receiptId: 1 },
- *   { vectors: wordsCollection, receipts: receiptStore },
+ *   { imageId: '3f52804b-2fad-4e00-92c8-b593da3a8ed3', receiptId: 1 },
+ *   { vectors: words, receipts },
  * );
  * if (result.status === 'failed') throw result.error;
  * ```
@@ -70,6 +83,24 @@ export function deleteReceiptEmbeddings(
  *
  * @param receipt - the receipt to prune
  * @param options - as for {@link deleteReceiptEmbeddings}
+ * @returns one result for the receipt
+ * @example
+ * ```ts
+ * import {
+ *   pruneReceiptEmbeddings,
+ *   type ReceiptStore,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const lines: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ *
+ * const result = await pruneReceiptEmbeddings(
+ *   { imageId: '3f52804b-2fad-4e00-92c8-b593da3a8ed3', receiptId: 1 },
+ *   { vectors: lines, receipts },
+ * );
+ * console.log(result.deletedCount, result.chromaIds);
+ * ```
  */
 export function pruneReceiptEmbeddings(
   receipt: ReceiptRef,

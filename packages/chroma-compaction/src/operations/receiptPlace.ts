@@ -32,7 +32,10 @@ import {
  * and observability.
  */
 export interface PlaceOperationOptions extends OperationOptions {
-  /** The input records (SQS message ids) this operation serves; copied to the result. */
+  /**
+   * The input records (SQS message ids) this operation serves; copied to the result.
+   * @default none
+   */
   readonly recordIds?: readonly string[] | undefined;
 }
 
@@ -55,13 +58,26 @@ export const PLACE_METADATA_KEYS: readonly string[] = [
 
 const orNull = (value: string): string | null => (value === '' ? null : value);
 
+// Field mapping: spec §5.2; removing with `null` fixes §18.1.
 /**
  * The place metadata of every word or line record of a receipt, derived from the place
- * DynamoDB holds (spec §5.2 field mapping: `formatted_address` → `address`): a field that is
- * empty, and every key of {@link PLACE_METADATA_KEYS} when the receipt has no place, is
- * `null`, which Chroma's update removes (a `del` on a copy, as Python did, kept it: §18.1).
+ * DynamoDB holds (its `formatted_address` is written as `address`): a field that is empty,
+ * and every key of {@link PLACE_METADATA_KEYS} when the receipt has no place, is `null`,
+ * which Chroma's update removes (the Python package deleted the keys from a copy, which
+ * left them on the record).
  *
  * @param place - the receipt's current place, or `undefined` when it has none
+ * @returns a patch holding every key of {@link PLACE_METADATA_KEYS}
+ * @example
+ * ```ts
+ * import type { ReceiptPlace } from '@receipt-chroma/dynamo-stream';
+ * import { placeMetadataPatch } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const place: ReceiptPlace;
+ *
+ * const patch = placeMetadataPatch(place); // { merchant_name: 'Costco', address: '…', … }
+ * const cleared = placeMetadataPatch(undefined); // every place key `null`
+ * ```
  */
 export function placeMetadataPatch(place: ReceiptPlace | undefined): MetadataPatch {
   const patch: Record<string, string | null> = {};
@@ -80,13 +96,13 @@ const ACTION_METRICS = {
   remove: { time: 'CompactionPlaceRemovalTime', records: 'CompactionPlaceRemovedRecords' },
 } as const;
 
+// spec §5.2/§5.3, converging on the table as DESIGN §1 requires.
 /**
  * Brings the place metadata of a receipt's word or line embeddings up to date with the
- * place DynamoDB holds now (spec §5.2/§5.3, converging on the table as DESIGN §1 requires):
- * a present place (or legacy `RECEIPT_METADATA` row) writes its fields, an absent one removes
- * every place key (see {@link placeMetadataPatch}). A queue message only says which receipt
- * to bring up to date, so the order in which place messages arrive, duplicates and retries
- * all end in the same metadata.
+ * place DynamoDB holds now: a present place (or legacy `RECEIPT_METADATA` row) writes its
+ * fields, an absent one removes every place key (see {@link placeMetadataPatch}). A queue
+ * message only says which receipt to bring up to date, so the order in which place messages
+ * arrive, duplicates and retries all end in the same metadata.
  *
  * The ids come from the receipt's words (`words` collection) or lines (`lines`) in the
  * `ReceiptStore`; of those, only records whose place keys differ are written, with
@@ -98,18 +114,28 @@ const ACTION_METRICS = {
  * - `skipped`: the receipt has no words/lines, none has an embedding, or every embedding
  *   already holds the place.
  * - `failed`: the place item is invalid (`InvalidReceiptItemError`), the place cannot be
- *   stored in Chroma, the collection name says neither words nor lines, or a
- *   `ReceiptStore` / `VectorCollection` call failed (`error` holds it). A failure during the
- *   writes may leave earlier batches written; retrying is safe.
+ *   stored in Chroma, the collection name says neither words nor lines, `maxBatchSize` is
+ *   invalid, or a `ReceiptStore` / `VectorCollection` call failed (`error` holds it). A
+ *   failure during the writes may leave earlier batches written; retrying is safe.
  *
  * @param receipt - the receipt whose place changed
  * @param options - `vectors` (the collection to write), `receipts` (the place and the
  *   receipt's words or lines), batch size, clock, observability, record ids
+ * @returns one result for the receipt
  * @example
  * ```ts
+ * import {
+ *   type ReceiptStore,
+ *   syncReceiptPlace,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const words: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ *
  * const result = await syncReceiptPlace(
- *   { imageId, receiptId: 1 },
- *   { vectors: wordsCollection, receipts: receiptStore },
+ *   { imageId: '3f52804b-2fad-4e00-92c8-b593da3a8ed3', receiptId: 1 },
+ *   { vectors: words, receipts },
  * );
  * if (result.status === 'failed') throw result.error;
  * ```

@@ -23,11 +23,12 @@ import { getRecordsWhere } from './vectorReads.js';
 
 const STATUS_RANK: Readonly<Record<string, number>> = { VALID: 2, PENDING: 1 };
 
+// spec §8 `sections_to_line_map`
 /**
- * Which section each line belongs to (spec §8 `sections_to_line_map`): INVALID sections are
- * ignored; when two sections claim a line, the one with the higher
- * (status rank: VALID 2, PENDING 1, other 0; then confidence, missing = 0) wins, and on a
- * full tie the first one (in the order given) keeps it.
+ * Which section each line belongs to: INVALID sections are ignored; when two sections claim
+ * a line, the one with the higher (status rank: VALID 2, PENDING 1, other 0; then
+ * confidence, missing = 0) wins, and on a full tie the first one (in the order given) keeps
+ * it.
  *
  * @param sections - the receipt's sections
  * @returns line id → section type
@@ -51,9 +52,10 @@ export function sectionsToLineMap(sections: readonly ReceiptSection[]): Map<numb
   return new Map([...best].map(([lineId, { type }]) => [lineId, type]));
 }
 
+// spec §8 `row_section_from_map`
 /**
- * The section of a row (spec §8 `row_section_from_map`): the section most of its mapped lines
- * belong to; `null` when none of its lines is mapped or the top count is tied.
+ * The section of a row: the section most of its mapped lines belong to; `null` when none of
+ * its lines is mapped or the top count is tied.
  *
  * @param lineIds - the lines of the row
  * @param lineMap - from {@link sectionsToLineMap}
@@ -86,8 +88,9 @@ export function rowSectionFromMap(
 /** Options of {@link recomputeSectionLabels}. */
 export interface RecomputeSectionLabelsOptions extends OperationOptions {
   /**
-   * Receipts to recompute although no message names them: those whose deltas were merged in
-   * this batch (spec §3.2 step 4). Their results have no `recordIds`.
+   * Receipts to recompute although no message names them, e.g. those whose deltas were
+   * merged in the same batch. Their results have no `recordIds`.
+   * @default none
    */
   readonly extraReceipts?: readonly ReceiptRef[] | undefined;
 }
@@ -97,8 +100,9 @@ interface ReceiptJob {
   readonly recordIds: string[];
 }
 
+// spec §8
 /**
- * Recomputes `section_label` on the rows of the `lines` collection (spec §8) for every
+ * Recomputes `section_label` on the rows of the `lines` collection for every
  * receipt named by a section message or listed in `extraReceipts`, once per receipt however
  * many messages name it. Per receipt: one `get` of its rows; none → `skipped` without reading
  * DynamoDB; otherwise one consistent read of its sections, and an `update` (per
@@ -115,13 +119,27 @@ interface ReceiptJob {
  *
  * @param inputs - `RECEIPT_SECTION` messages (any event) with their record ids
  * @param options - `vectors` (the `lines` collection), `receipts`, `extraReceipts`, …
- * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @returns one result per receipt, then one per input without valid ids
+ * @throws {RangeError} when `maxBatchSize` is not a positive integer
  * @example
  * ```ts
- * const results = await recomputeSectionLabels(sectionInputs, {
- *   vectors: linesCollection,
- *   receipts: receiptStore,
- *   extraReceipts: mergedDeltaReceipts,
+ * import {
+ *   type OperationInput,
+ *   type ReceiptRef,
+ *   type ReceiptStore,
+ *   recomputeSectionLabels,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const lines: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ * declare const sectionMessages: readonly OperationInput[]; // RECEIPT_SECTION messages
+ * declare const mergedReceipts: readonly ReceiptRef[];
+ *
+ * const results = await recomputeSectionLabels(sectionMessages, {
+ *   vectors: lines,
+ *   receipts,
+ *   extraReceipts: mergedReceipts,
  * });
  * ```
  */

@@ -2,8 +2,9 @@ import { applyWordLabelMessages, type WordLabelOptions } from './applyWordLabelM
 import type { LabelUpdateResult } from './results.js';
 import type { OperationInput } from './types.js';
 
+// spec §6.6, fixed as §18.4 asks.
 /**
- * Handles label REMOVE messages (spec §6.6, fixed as §18.4 asks): instead of wiping every
+ * Handles label REMOVE messages: instead of wiping every
  * label field of the word, it rebuilds the word's label metadata from the labels that remain
  * in DynamoDB, so removing one of two labels keeps the other. Fields whose source is gone are
  * sent as `null` (removed); a word left without labels loses all of them. Each word that
@@ -12,13 +13,23 @@ import type { OperationInput } from './types.js';
  *
  * @param inputs - `RECEIPT_WORD_LABEL` REMOVE messages with their record ids
  * @param options - `vectors` (the `words` collection), `receipts`, `labelFormat`, …
- * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @returns one result per input, in input order
+ * @throws {RangeError} when `maxBatchSize` is not a positive integer
  * @example
  * ```ts
- * const [result] = await removeWordLabels([{ recordId, message }], {
- *   vectors: wordsCollection,
- *   receipts: receiptStore,
- * });
+ * import type { DecodedStreamMessage } from '@receipt-chroma/dynamo-stream';
+ * import {
+ *   type ReceiptStore,
+ *   removeWordLabels,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const words: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ * declare const recordId: string; // the SQS messageId
+ * declare const message: DecodedStreamMessage; // a RECEIPT_WORD_LABEL REMOVE
+ *
+ * const [result] = await removeWordLabels([{ recordId, message }], { vectors: words, receipts });
  * ```
  */
 export function removeWordLabels(

@@ -18,13 +18,18 @@ export type OperationMessage = Pick<
  * `messageId`), which the operation copies into the result that covers it.
  */
 export interface OperationInput {
-  /** The SQS `messageId`; copied into the result's `recordIds`. */
+  /**
+   * The SQS `messageId`; copied into the result's `recordIds`.
+   * @default none (the result has no `recordIds`)
+   */
   readonly recordId?: string | undefined;
+  /** The decoded message. */
   readonly message: OperationMessage;
 }
 
-/** Records per Chroma request by default: under Chroma Cloud's limit of 300 (spec §18.12). */
-export const DEFAULT_OPERATION_BATCH_SIZE: typeof DEFAULT_MAX_BATCH_SIZE = DEFAULT_MAX_BATCH_SIZE;
+// spec §18.12
+/** Records per Chroma request by default (250): under Chroma Cloud's limit of 300. */
+export const DEFAULT_OPERATION_BATCH_SIZE: 250 = DEFAULT_MAX_BATCH_SIZE;
 
 /** Options every compaction operation takes. */
 export interface OperationOptions extends ObservabilityOptions {
@@ -40,13 +45,15 @@ export interface OperationOptions extends ObservabilityOptions {
   /** The receipts table, the source of truth the metadata is derived from. */
   readonly receipts: ReceiptStore;
   /**
-   * The most records one `get` or `update` request carries; larger sets are split.
+   * The most records one `get` or `update` request carries; larger sets are split. The
+   * default is {@link DEFAULT_OPERATION_BATCH_SIZE}.
    * @default 250
    */
   readonly maxBatchSize?: number | undefined;
   /**
-   * The clock for the timestamps written into metadata (`last_label_update`, …), in Python's
-   * isoformat. Inject a fixed clock to make runs reproducible.
+   * The clock for the timestamps written into metadata (`last_label_update`, …), as
+   * `pythonUtcNow` prints them (`2026-01-04T12:34:56.123456+00:00`). Inject a fixed clock to
+   * make runs reproducible.
    * @default pythonUtcNow (from `@receipt-chroma/dynamo-stream`)
    */
   readonly now?: (() => string) | undefined;

@@ -19,19 +19,21 @@ import type { LabelUpdateResult, OperationStatus } from './results.js';
 import type { OperationInput, OperationOptions } from './types.js';
 import { getRecordsWhere } from './vectorReads.js';
 
-/** The longest `label_{NAME}` key written, in UTF-8 bytes (Python's limit, spec §7). */
+// The Python package's limit (spec §7).
+/** The longest `label_{NAME}` key written, in UTF-8 bytes (the Python package's limit). */
 const MAX_LABEL_KEY_BYTES = 36;
 
 const CORE_LABEL_SET: ReadonlySet<string> = new Set(CORE_LABELS);
 
+// spec §7 step 5, with the fix of §18.1.
 /**
- * The label metadata of one `lines` row, aggregated from the word labels of its lines
- * (spec §7 step 5, with the fix of §18.1): for each core label on a word of the row,
- * `label_{NAME}` is `true` when a word has it VALID, else `false` when a word has it INVALID;
+ * The label metadata of one `lines` row, aggregated from the word labels of its lines: for
+ * each core label on a word of the row, `label_{NAME}` is `true` when a word has it VALID,
+ * else `false` when a word has it INVALID;
  * `label_status` is `validated` when any label is VALID or INVALID, else `auto_suggested`
  * when any is PENDING, else `unvalidated`. Every other `label_*` key the row has is sent as
- * `null`, so flags of labels that are gone are removed (Python left them out, and Chroma's
- * merge kept them).
+ * `null`, so flags of labels that are gone are removed (the Python package left them out, and
+ * Chroma's merge kept them).
  *
  * @param stored - the row's current metadata
  * @param lineIds - the lines the row covers
@@ -89,8 +91,9 @@ interface RowTarget {
   readonly inputs: number[];
 }
 
+// spec §7
 /**
- * Aggregates word labels onto the rows of the `lines` collection (spec §7): for every
+ * Aggregates word labels onto the rows of the `lines` collection: for every
  * receipt named by the messages, reads the receipt's rows (one `get` by `image_id` /
  * `receipt_id`) and its word labels (one DynamoDB read), finds the rows that contain a
  * message's `line_id` (through each row's `row_line_ids`), rebuilds their `label_*` metadata
@@ -102,16 +105,28 @@ interface RowTarget {
  *
  * Returns one result per input, in input order, with the row id as `chromaId`:
  * - `failed`: missing or invalid ids (`InvalidChromaIdError`), or the Chroma read/write or
- *   the DynamoDB read failed (Python went on with no labels and wrote `unvalidated`; this
- *   fails the message instead).
+ *   the DynamoDB read failed (the Python package went on with no labels and wrote
+ *   `unvalidated`; this fails the message instead).
  * - `skipped`: the receipt has no rows, no row contains the line, or nothing changed.
  * - `applied`: the row was written; `updatedCount` is 1 on the first input of that row.
  *
  * @param inputs - `RECEIPT_WORD_LABEL` messages (any event) for the `lines` collection
  * @param options - `vectors` (the `lines` collection), `receipts`, batch size, logger, metrics
- * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @returns one result per input, in input order
+ * @throws {RangeError} when `maxBatchSize` is not a positive integer
  * @example
  * ```ts
+ * import {
+ *   type OperationInput,
+ *   type ReceiptStore,
+ *   updateLineRowLabels,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const lines: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ * declare const inputs: readonly OperationInput[]; // RECEIPT_WORD_LABEL messages
+ *
  * const results = await updateLineRowLabels(inputs, { vectors: lines, receipts });
  * ```
  */

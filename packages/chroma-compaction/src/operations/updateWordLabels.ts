@@ -2,21 +2,32 @@ import { applyWordLabelMessages, type WordLabelOptions } from './applyWordLabelM
 import type { LabelUpdateResult } from './results.js';
 import type { OperationInput } from './types.js';
 
+// spec §6.2/§6.3
 /**
  * Rebuilds the label metadata of the words named by label INSERT/MODIFY messages from the
- * labels DynamoDB holds for them (spec §6.2/§6.3), and stamps `last_label_update` on each
+ * labels DynamoDB holds for them, and stamps `last_label_update` on each
  * word that changed. Batched per receipt; one result per input, in input order. See
  * {@link applyWordLabelMessages} for the outcomes and the batching.
  *
  * @param inputs - `RECEIPT_WORD_LABEL` messages with their record ids
  * @param options - `vectors` (the `words` collection), `receipts`, `labelFormat`, …
- * @throws RangeError when `maxBatchSize` is not a positive integer
+ * @returns one result per input, in input order
+ * @throws {RangeError} when `maxBatchSize` is not a positive integer
  * @example
  * ```ts
- * const results = await updateWordLabels(
- *   [{ recordId: sqsRecord.messageId, message }],
- *   { vectors: wordsCollection, receipts: receiptStore },
- * );
+ * import type { DecodedStreamMessage } from '@receipt-chroma/dynamo-stream';
+ * import {
+ *   type ReceiptStore,
+ *   updateWordLabels,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const words: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ * declare const recordId: string; // the SQS messageId
+ * declare const message: DecodedStreamMessage; // a RECEIPT_WORD_LABEL INSERT or MODIFY
+ *
+ * const results = await updateWordLabels([{ recordId, message }], { vectors: words, receipts });
  * const failed = results.filter((result) => result.status === 'failed');
  * ```
  */

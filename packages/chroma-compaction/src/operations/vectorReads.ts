@@ -52,8 +52,8 @@ export function unknownCollectionError(name: string): ChromaCompactionError {
 /**
  * The Chroma ids of every word (`words`) or line (`lines`) of a receipt, read through the
  * `ReceiptStore`, in the store's order and without duplicates.
- * @throws ReceiptStoreError (from the store) when the read fails
- * @throws InvalidChromaIdError when a stored entity cannot form an id
+ * @throws {ReceiptStoreError} (from the store) when the read fails
+ * @throws {InvalidChromaIdError} when a stored entity cannot form an id
  * @internal
  */
 export async function listReceiptChromaIds(
@@ -84,7 +84,7 @@ export async function listReceiptChromaIds(
 /**
  * The records among `ids` that exist, id → metadata (`null` unless `include` has
  * `metadatas`), read with one `get` per batch of distinct ids.
- * @throws VectorStoreError (from the collection) when a read fails
+ * @throws {VectorStoreError} (from the collection) when a read fails
  * @internal
  */
 export async function getRecords(
@@ -106,7 +106,7 @@ export async function getRecords(
 /**
  * Every record whose metadata matches `where`, id → metadata (`null` unless `include` has
  * `metadatas`), read page by page (`limit` = `batchSize`).
- * @throws VectorStoreError (from the collection) when a read fails
+ * @throws {VectorStoreError} (from the collection) when a read fails
  * @internal
  */
 export async function getRecordsWhere(
@@ -128,7 +128,7 @@ export async function getRecordsWhere(
 /**
  * The ids among `ids` that exist in the collection, in the order of `ids` and without
  * duplicates (one `get` without metadata, documents or embeddings per batch).
- * @throws VectorStoreError (from the collection) when a read fails
+ * @throws {VectorStoreError} (from the collection) when a read fails
  * @internal
  */
 export async function findExistingIds(

@@ -6,9 +6,29 @@ export type MetricDimensions = Readonly<Record<string, string>>;
  * and with `console`.
  */
 export interface Logger {
+  /**
+   * Logs detail useful when tracing a run (each batch, each phase).
+   * @param message - what happened
+   * @param extra - structured fields to log with it
+   */
   debug(message: string, extra?: Record<string, unknown>): void;
+  /**
+   * Logs a normal event worth keeping (a run's summary, a published snapshot).
+   * @param message - what happened
+   * @param extra - structured fields to log with it
+   */
   info(message: string, extra?: Record<string, unknown>): void;
+  /**
+   * Logs something that went wrong but was handled (a failed message, a retried request).
+   * @param message - what happened
+   * @param extra - structured fields to log with it
+   */
   warn(message: string, extra?: Record<string, unknown>): void;
+  /**
+   * Logs a failure an operator should look at.
+   * @param message - what happened
+   * @param extra - structured fields to log with it, often the error
+   */
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
@@ -35,8 +55,8 @@ export const NOOP_METRICS: Metrics = { count: ignore, gauge: ignore, timer: igno
 
 /** Options shared by every function and adapter that can log or record metrics. */
 export interface ObservabilityOptions {
-  /** @default {@link NOOP_LOGGER} */
+  /** Where log lines go; without one, {@link NOOP_LOGGER} drops them. @default NOOP_LOGGER */
   readonly logger?: Logger | undefined;
-  /** @default {@link NOOP_METRICS} */
+  /** Where metrics go; without one, {@link NOOP_METRICS} drops them. @default NOOP_METRICS */
   readonly metrics?: Metrics | undefined;
 }

@@ -28,21 +28,57 @@ export type MetadataPatch = Readonly<Record<string, MetadataValue | null>>;
 /** A condition on one metadata field: a bare value means `$eq`. */
 export type FieldCondition =
   | MetadataScalar
-  | { readonly $eq: MetadataScalar }
-  | { readonly $ne: MetadataScalar }
-  | { readonly $gt: number }
-  | { readonly $gte: number }
-  | { readonly $lt: number }
-  | { readonly $lte: number }
-  | { readonly $in: readonly MetadataScalar[] }
-  | { readonly $nin: readonly MetadataScalar[] }
-  | { readonly $contains: MetadataScalar }
-  | { readonly $not_contains: MetadataScalar };
+  | {
+      /** The field equals this value. */
+      readonly $eq: MetadataScalar;
+    }
+  | {
+      /** The field does not equal this value. */
+      readonly $ne: MetadataScalar;
+    }
+  | {
+      /** The field is a number greater than this. */
+      readonly $gt: number;
+    }
+  | {
+      /** The field is a number greater than or equal to this. */
+      readonly $gte: number;
+    }
+  | {
+      /** The field is a number less than this. */
+      readonly $lt: number;
+    }
+  | {
+      /** The field is a number less than or equal to this. */
+      readonly $lte: number;
+    }
+  | {
+      /** The field equals one of these values. */
+      readonly $in: readonly MetadataScalar[];
+    }
+  | {
+      /** The field equals none of these values. */
+      readonly $nin: readonly MetadataScalar[];
+    }
+  | {
+      /** The field is an array holding this value. */
+      readonly $contains: MetadataScalar;
+    }
+  | {
+      /** The field is an array not holding this value. */
+      readonly $not_contains: MetadataScalar;
+    };
 
 /** A metadata filter, Chroma's `where`: field conditions, or `$and` / `$or` of filters. */
 export type Where =
-  | { readonly $and: readonly Where[] }
-  | { readonly $or: readonly Where[] }
+  | {
+      /** Every one of these filters matches. */
+      readonly $and: readonly Where[];
+    }
+  | {
+      /** At least one of these filters matches. */
+      readonly $or: readonly Where[];
+    }
   | { readonly [field: string]: FieldCondition };
 
 /**
@@ -56,11 +92,15 @@ export type IncludeField = 'documents' | 'metadatas' | 'embeddings';
 
 /** What to read: by ids, by filter, or both (a record must match both). */
 export interface GetRequest {
+  /** Read only these ids. @default every id */
   readonly ids?: readonly string[] | undefined;
+  /** Read only the records whose metadata matches. @default no filter */
   readonly where?: Where | undefined;
-  /** @default ['documents', 'metadatas'] (Chroma's default) */
+  /** The fields to return besides ids. @default ['documents', 'metadatas'] (Chroma's default) */
   readonly include?: readonly IncludeField[] | undefined;
+  /** Return at most this many records, a non-negative integer. @default no limit */
   readonly limit?: number | undefined;
+  /** Skip this many matching records first, a non-negative integer. @default 0 */
   readonly offset?: number | undefined;
 }
 
@@ -69,9 +109,13 @@ export interface GetRequest {
  * present exactly when it was included; a record without a document or metadata has `null`.
  */
 export interface GetResponse {
+  /** The ids of the records found. */
   readonly ids: string[];
+  /** Each record's document, when `documents` was included. */
   readonly documents?: (string | null)[];
+  /** Each record's metadata, when `metadatas` was included. */
   readonly metadatas?: (Metadata | null)[];
+  /** Each record's embedding (float32 values as plain numbers), when `embeddings` was included. */
   readonly embeddings?: number[][];
 }
 
@@ -82,24 +126,42 @@ export interface GetResponse {
  * or missing document keeps the stored document.
  */
 export interface UpsertRequest {
+  /** The records' ids, distinct and non-empty. */
   readonly ids: readonly string[];
+  /** One embedding per id, all of the collection's dimension. */
   readonly embeddings: readonly Embedding[];
+  /**
+   * One document per id; `null` keeps a stored record's document.
+   * @default none (a new record has no document, a stored one keeps its own)
+   */
   readonly documents?: readonly (string | null)[] | undefined;
+  /**
+   * One metadata object per id, merged into a stored record's.
+   * @default none (a new record has no metadata, a stored one keeps its own)
+   */
   readonly metadatas?: readonly (Metadata | null)[] | undefined;
 }
 
 /** Changes to existing records; metadata is merged (see {@link MetadataPatch}). */
 export interface UpdateRequest {
+  /** The records to change; ids that do not exist are ignored. */
   readonly ids: readonly string[];
+  /** One new embedding per id. @default embeddings unchanged */
   readonly embeddings?: readonly Embedding[] | undefined;
-  /** New documents; they need `embeddings` in the same request (nothing re-embeds them). */
+  /**
+   * New documents; they need `embeddings` in the same request (nothing re-embeds them).
+   * @default documents unchanged
+   */
   readonly documents?: readonly string[] | undefined;
+  /** One metadata patch per id, merged key by key. @default metadata unchanged */
   readonly metadatas?: readonly MetadataPatch[] | undefined;
 }
 
 /** Which records to delete: by ids, by filter, or both. At least one is required. */
 export interface DeleteRequest {
+  /** Delete only these ids. @default every id (then `where` is required) */
   readonly ids?: readonly string[] | undefined;
+  /** Delete only the records whose metadata matches. @default no filter (then `ids` is required) */
   readonly where?: Where | undefined;
 }
 
@@ -118,9 +180,33 @@ export interface VectorCollection {
    * message. @default no limits
    */
   readonly limits?: VectorLimits | undefined;
+  /**
+   * Reads records by ids, by filter, or both.
+   * @param request - what to read and which fields to return; by default every record
+   * @throws {VectorStoreError} when the store refuses the request or fails
+   */
   get(request?: GetRequest): Promise<GetResponse>;
+  /**
+   * Inserts records, or changes the ones whose id exists (see {@link UpsertRequest}).
+   * @param request - the records to write
+   * @throws {VectorStoreError} when the store refuses the request or fails
+   */
   upsert(request: UpsertRequest): Promise<void>;
+  /**
+   * Changes existing records: embeddings, documents, metadata merged key by key.
+   * @param request - the records to change
+   * @throws {VectorStoreError} when the store refuses the request or fails
+   */
   update(request: UpdateRequest): Promise<void>;
+  /**
+   * Deletes records by ids, by filter, or both.
+   * @param request - which records to delete
+   * @throws {VectorStoreError} when the store refuses the request or fails
+   */
   delete(request: DeleteRequest): Promise<void>;
+  /**
+   * How many records the collection holds.
+   * @throws {VectorStoreError} when the store fails
+   */
   count(): Promise<number>;
 }

@@ -60,7 +60,12 @@ export abstract class ReceiptItemStore implements ReceiptStore {
     this.#readers = readers;
   }
 
-  /** The receipt item (SK `RECEIPT#r`), or `undefined`. */
+  /**
+   * The receipt item (SK `RECEIPT#r`), or `undefined`.
+   * @param receipt - the image and receipt
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when an item read fails validation (nothing is returned)
+   */
   getReceipt(receipt: ReceiptRef): Promise<Receipt | undefined> {
     return this.#readers.get(() => receiptItemKey(receipt));
   }
@@ -68,7 +73,9 @@ export abstract class ReceiptItemStore implements ReceiptStore {
   /**
    * The receipt's place (SK `RECEIPT#r#PLACE`), else its legacy metadata row read as a place
    * (`receiptMetadataToPlace`), else `undefined`.
-   * @throws InvalidReceiptItemError when the item found fails validation, or a legacy row
+   * @param receipt - the image and receipt
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when the item found fails validation, or a legacy row
    *   cannot be read as a place
    */
   async getReceiptPlace(receipt: ReceiptRef): Promise<ReceiptPlace | undefined> {
@@ -95,32 +102,62 @@ export abstract class ReceiptItemStore implements ReceiptStore {
     }
   }
 
-  /** Every word of a receipt (SK `RECEIPT#r#LINE#l#WORD#w`), in SK order. */
+  /**
+   * Every word of a receipt (SK `RECEIPT#r#LINE#l#WORD#w`), in SK order.
+   * @param receipt - the image and receipt
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when an item read fails validation (nothing is returned)
+   */
   listReceiptWords(receipt: ReceiptRef): Promise<ReceiptWord[]> {
     return this.#readers.query(() => receiptWordsQuery(receipt));
   }
 
-  /** Every line of a receipt (SK `RECEIPT#r#LINE#l`), in SK order. */
+  /**
+   * Every line of a receipt (SK `RECEIPT#r#LINE#l`), in SK order.
+   * @param receipt - the image and receipt
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when an item read fails validation (nothing is returned)
+   */
   listReceiptLines(receipt: ReceiptRef): Promise<ReceiptLine[]> {
     return this.#readers.query(() => receiptLinesQuery(receipt));
   }
 
-  /** The labels of one word (SK `RECEIPT#r#LINE#l#WORD#w#LABEL#name`), in SK order. */
+  /**
+   * The labels of one word (SK `RECEIPT#r#LINE#l#WORD#w#LABEL#name`), in SK order.
+   * @param word - the image, receipt, line and word
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when an item read fails validation (nothing is returned)
+   */
   listWordLabels(word: WordRef): Promise<ReceiptWordLabel[]> {
     return this.#readers.query(() => wordLabelsQuery(word));
   }
 
-  /** Every word label of a receipt, in SK order. */
+  /**
+   * Every word label of a receipt, in SK order.
+   * @param receipt - the image and receipt
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when an item read fails validation (nothing is returned)
+   */
   listReceiptWordLabels(receipt: ReceiptRef): Promise<ReceiptWordLabel[]> {
     return this.#readers.query(() => receiptWordLabelsQuery(receipt));
   }
 
-  /** Every compaction run of a receipt (SK `RECEIPT#r#COMPACTION_RUN#id`), in SK order. */
+  /**
+   * Every compaction run of a receipt (SK `RECEIPT#r#COMPACTION_RUN#id`), in SK order.
+   * @param receipt - the image and receipt
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when an item read fails validation (nothing is returned)
+   */
   listCompactionRuns(receipt: ReceiptRef): Promise<CompactionRun[]> {
     return this.#readers.query(() => receiptCompactionRunsQuery(receipt));
   }
 
-  /** Every section of a receipt (SK `RECEIPT#r#SECTION#type`), in SK order. */
+  /**
+   * Every section of a receipt (SK `RECEIPT#r#SECTION#type`), in SK order.
+   * @param receipt - the image and receipt
+   * @throws {ReceiptStoreError} when the reference is invalid or the read fails
+   * @throws {InvalidReceiptItemError} when an item read fails validation (nothing is returned)
+   */
   listReceiptSections(receipt: ReceiptRef): Promise<ReceiptSection[]> {
     return this.#readers.query(() => receiptSectionsQuery(receipt));
   }

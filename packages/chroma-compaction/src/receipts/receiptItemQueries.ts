@@ -101,7 +101,7 @@ const fail = (operation: string, message: string, ref: Partial<WordRef>): Receip
 /**
  * Checks a receipt reference before any call: `imageId` a version 4/5 UUID and `receiptId`
  * an integer `> 0` (as the Python list calls require).
- * @throws ReceiptStoreError when a part is invalid
+ * @throws {ReceiptStoreError} when a part is invalid
  */
 const checkReceiptRef = (operation: string, ref: ReceiptRef): void => {
   if (!isValidUuid(ref.imageId)) {
@@ -115,7 +115,7 @@ const checkReceiptRef = (operation: string, ref: ReceiptRef): void => {
 /**
  * Checks a word reference: a valid receipt reference plus `lineId` and `wordId` integers
  * `>= 0` (a receipt word may have line or word 0; it then simply has no labels).
- * @throws ReceiptStoreError when a part is invalid
+ * @throws {ReceiptStoreError} when a part is invalid
  */
 const checkWordRef = (operation: string, ref: WordRef): void => {
   checkReceiptRef(operation, ref);
@@ -235,7 +235,11 @@ export const receiptItemKey: (ref: ReceiptRef) => ReceiptItemKey<Receipt> = rece
 export const receiptPlaceItemKey: (ref: ReceiptRef) => ReceiptItemKey<ReceiptPlace> =
   receiptKeyRead('getReceiptPlace', '#PLACE', ReceiptPlaceItemSchema);
 
-/** The receipt's legacy place row (spec §2.6): SK `RECEIPT#r#METADATA`. @internal */
+// spec §2.6
+/**
+ * The receipt's legacy place row (older writers' `RECEIPT_METADATA`): SK
+ * `RECEIPT#r#METADATA`. @internal
+ */
 export const receiptMetadataItemKey: (ref: ReceiptRef) => ReceiptItemKey<ReceiptMetadata> =
   receiptKeyRead('getReceiptPlace', '#METADATA', ReceiptMetadataItemSchema);
 
@@ -269,7 +273,7 @@ const invalidItemsError = (
 
 /**
  * Parses the item a key read returned: the entity, or `undefined` when there is no item.
- * @throws InvalidReceiptItemError when the item fails validation
+ * @throws {InvalidReceiptItemError} when the item fails validation
  * @internal
  */
 export const parseReceiptItem = <Entity>(
@@ -289,7 +293,7 @@ export const parseReceiptItem = <Entity>(
  * the entities in the order the pages gave them. Every page is read before an invalid item
  * is reported, so the error lists all of them.
  *
- * @throws InvalidReceiptItemError when any kept item fails validation (no entity is returned)
+ * @throws {InvalidReceiptItemError} when any kept item fails validation (no entity is returned)
  * @throws whatever the page source throws (adapters throw `ReceiptStoreError`)
  * @internal
  */

@@ -5,7 +5,7 @@ import { checkedInteger } from '../options/checkedInteger.js';
 import type { GetResponse, UpsertRequest, VectorCollection } from '../ports/vectorCollection.js';
 import { recordLimitError, type VectorLimitError } from '../vectors/limits.js';
 
-/** Records per page when not given: Chroma Cloud's limit on one request. */
+/** Records per page when not given (250): under Chroma Cloud's limit of 300 on one request. */
 export const DEFAULT_SYNC_BATCH_SIZE = 250;
 /** Pages in flight at once when not given. */
 export const DEFAULT_SYNC_CONCURRENCY = 4;
@@ -31,23 +31,25 @@ export interface SyncCollectionOptions {
   /** The collection copied to, e.g. one on a Chroma server or Chroma Cloud. */
   readonly to: VectorCollection;
   /**
-   * Records per page read and written.
-   * @default 250 (Chroma Cloud's limit on one request)
+   * Records per page read and written; the default, {@link DEFAULT_SYNC_BATCH_SIZE}, is under
+   * Chroma Cloud's limit on one request.
+   * @default 250
    */
   readonly batchSize?: number | undefined;
   /**
-   * Pages in flight at once.
+   * Pages in flight at once (default {@link DEFAULT_SYNC_CONCURRENCY}).
    * @default 4
    */
   readonly concurrency?: number | undefined;
   /**
    * Retries of a page whose read or write failed, waiting `retryDelayMs`, then twice that,
-   * and so on, before each.
+   * and so on, before each (default {@link DEFAULT_SYNC_RETRIES}).
    * @default 2
    */
   readonly retries?: number | undefined;
   /**
-   * The wait before a page's first retry.
+   * The wait before a page's first retry, in milliseconds (default
+   * {@link DEFAULT_SYNC_RETRY_DELAY_MS}).
    * @default 1000
    */
   readonly retryDelayMs?: number | undefined;
@@ -57,9 +59,12 @@ export interface SyncCollectionOptions {
    * @default false
    */
   readonly prune?: boolean | undefined;
-  /** Called after each page with the progress so far. */
+  /** Called after each page with the progress so far. @default none */
   readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
-  /** Stops the sync: no page starts after it aborts, and the call rejects with its reason. */
+  /**
+   * Stops the sync: no page starts after it aborts, and the call rejects with its reason.
+   * @default none (the sync runs to the end)
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -75,7 +80,9 @@ export interface SyncBatchFailure {
 
 /** A record of `from` that `to` cannot store: over one of its limits. */
 export interface SyncRefusal {
+  /** The record's id. */
   readonly id: string;
+  /** Which limit of `to` the record exceeds. */
   readonly error: VectorLimitError;
 }
 
@@ -98,6 +105,7 @@ export interface SyncCollectionResult {
   readonly refused: readonly SyncRefusal[];
   /** Records of `to` when the sync ended. */
   readonly targetCount: number;
+  /** How long the sync took, in milliseconds. */
   readonly durationMs: number;
 }
 
@@ -155,14 +163,30 @@ const upsertOf = (
  *
  * `from` should not change during the sync: pages are read by offset.
  *
+ * @param options - the two collections, page size, concurrency, retries, prune, progress
+ *   and abort signal
  * @returns the counts, the pages given up on, and the records `to` holds at the end
- * @throws RangeError when `batchSize`, `concurrency` or `retryDelayMs` is not a positive
+ * @throws {RangeError} when `batchSize`, `concurrency` or `retryDelayMs` is not a positive
  *   integer, or `retries` is not an integer >= 0
+ * @throws {VectorStoreError} when counting the records of `from` or `to` fails (a failed
+ *   page is retried and reported in `failures` instead)
  * @throws the signal's reason once `signal` aborts
  * @example
  * ```ts
- * const result = await syncCollection({ from: snapshot.collection, to: cloudWords, prune: true });
- * if (result.failedBatches > 0) throw new Error('sync incomplete; run it again');
+ * import { syncCollection, type VectorCollection } from '@receipt-chroma/chroma-compaction';
+ * import { openSnapshot } from '@receipt-chroma/chroma-compaction/chroma';
+ *
+ * declare const snapshotDir: string; // a downloaded snapshot
+ * declare const cloudWords: VectorCollection; // e.g. a Chroma Cloud collection
+ *
+ * const snapshot = await openSnapshot(snapshotDir);
+ * try {
+ *   const from = await snapshot.collection('words');
+ *   const result = await syncCollection({ from, to: cloudWords, prune: true });
+ *   if (result.failedBatches > 0) throw new Error('sync incomplete; run it again');
+ * } finally {
+ *   await snapshot.close();
+ * }
  * ```
  */
 export async function syncCollection(

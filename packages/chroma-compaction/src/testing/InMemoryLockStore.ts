@@ -6,7 +6,6 @@ import {
   checkLockRef,
   checkOwnerRef,
   checkRefresh,
-  type LockRef,
   lockHeldError,
   lockLostError,
   lockPk,
@@ -35,10 +34,15 @@ import type {
  *
  * @example
  * ```ts
+ * import { LockManager } from '@receipt-chroma/chroma-compaction';
  * import { InMemoryLockStore } from '@receipt-chroma/chroma-compaction/testing';
  *
- * const locks = new InMemoryLockStore();
- * const lock = await locks.acquire({ lockId: 'l', collection: 'words', owner, now, expires, heartbeat: now });
+ * const store = new InMemoryLockStore();
+ * const locks = new LockManager({ store, collection: 'words' });
+ * await locks.withLock(async () => {
+ *   // the compaction work, under the lock
+ * });
+ * const released = await store.read({ lockId: 'chroma-words-compaction', collection: 'words' });
  * ```
  */
 export class InMemoryLockStore implements LockStore {
@@ -46,7 +50,13 @@ export class InMemoryLockStore implements LockStore {
   /** The fence counters by lock key; nothing removes them. */
   readonly #fences = new Map<string, number>();
 
-  /** Takes the lock when it is free or expired, else `LockHeldError`. */
+  /**
+   * Takes the lock when it is free or expired.
+   * @param request - the lock, the new holder, its lapse time and the current time
+   * @returns the stored lock, with the fence of the new tenure
+   * @throws {LockHeldError} when another owner holds the lock and it has not expired
+   * @throws {LockStoreError} when a field of the request is invalid
+   */
   async acquire(request: AcquireLockRequest): Promise<LockRecord> {
     checkAcquire(request);
     const key = lockPk(request);
@@ -59,7 +69,13 @@ export class InMemoryLockStore implements LockStore {
     return toLockRecord(lock);
   }
 
-  /** Extends `expires` and `heartbeat` while `owner` holds the lock, else `LockLostError`. */
+  /**
+   * Extends `expires` and `heartbeat` while `owner` holds the lock.
+   * @param request - the lock, its holder and the new times
+   * @returns the stored lock after the change
+   * @throws {LockLostError} when `owner` no longer holds the lock (missing, released or taken over)
+   * @throws {LockStoreError} when a field of the request is invalid
+   */
   async refresh(request: RefreshLockRequest): Promise<LockRecord> {
     checkRefresh(request);
     const current = this.#owned('refresh', request);
@@ -72,31 +88,47 @@ export class InMemoryLockStore implements LockStore {
     return toLockRecord(lock);
   }
 
-  /** Frees a lock `owner` holds (keeping its fence), else `LockLostError`. */
+  /**
+   * Frees a lock `owner` holds (keeping its fence), so the next acquire succeeds at once.
+   * @param request - the lock and its holder
+   * @throws {LockLostError} when `owner` does not hold the lock (missing, released or taken over)
+   * @throws {LockStoreError} when a field of the request is invalid
+   */
   async release(request: LockOwnerRef): Promise<void> {
     checkOwnerRef(request);
     const current = this.#owned('release', request);
     this.#locks.set(lockPk(request), { ...current, expires: RELEASED_EXPIRES });
   }
 
-  /** The stored lock, released or expired ones included, or `undefined`. */
-  async read(lock: LockRef): Promise<LockRecord | undefined> {
+  /**
+   * The stored lock, released or expired ones included, or `undefined`.
+   * @param lock - the lock's name and collection
+   * @throws {LockStoreError} when a field is invalid
+   */
+  async read(lock: Pick<LockOwnerRef, 'lockId' | 'collection'>): Promise<LockRecord | undefined> {
     checkLockRef(lock);
     const current = this.#locks.get(lockPk(lock));
     return current === undefined ? undefined : toLockRecord(current);
   }
 
   /**
-   * Stores a lock as another writer would (e.g. a Python `CompactionLock` item, whose fence
-   * reads as 0), replacing any lock with the same id and collection.
+   * Stores a lock as another writer would (e.g. an item the Python package's
+   * `CompactionLock` wrote, whose fence reads as 0), replacing any lock with the same id and
+   * collection. The item is stored as given, without validation.
+   * @param lock - the lock item, as dynamo-stream parses it
+   * @returns this store, for chaining
    */
   put(lock: CompactionLock): this {
     this.#locks.set(lockPk({ lockId: lock.lock_id, collection: lock.collection }), { ...lock });
     return this;
   }
 
-  /** Removes a lock item (as DynamoDB TTL would), keeping its fence counter; true when there was one. */
-  delete(lock: LockRef): boolean {
+  /**
+   * Removes a lock item (as DynamoDB TTL would), keeping its fence counter.
+   * @param lock - the lock's name and collection
+   * @returns true when there was one
+   */
+  delete(lock: Pick<LockOwnerRef, 'lockId' | 'collection'>): boolean {
     return this.#locks.delete(lockPk(lock));
   }
 

@@ -25,15 +25,21 @@ import {
 
 /** What an {@link InMemoryReceiptStore} starts with. */
 export interface InMemoryReceiptStoreSeed {
+  /** Receipt words to store. @default none */
   readonly words?: readonly ReceiptWord[];
+  /** Receipt lines to store. @default none */
   readonly lines?: readonly ReceiptLine[];
+  /** Word labels to store. @default none */
   readonly labels?: readonly ReceiptWordLabel[];
+  /** Receipt sections to store. @default none */
   readonly sections?: readonly ReceiptSection[];
+  /** Receipts to store. @default none */
   readonly receipts?: readonly Receipt[];
+  /** Receipt places to store. @default none */
   readonly places?: readonly ReceiptPlace[];
   /**
    * Raw table items (`PK`/`SK` strings plus attributes), stored as given: letters, other
-   * entity types, or invalid items to exercise `InvalidReceiptItemError`.
+   * entity types, or invalid items to exercise `InvalidReceiptItemError`. @default none
    */
   readonly items?: readonly DynamoDBItem[];
 }
@@ -42,6 +48,15 @@ export interface InMemoryReceiptStoreSeed {
  * The table items a seed stands for, as the dynamo-stream `…ToItem` writers write them (for
  * seeding a real table with what an {@link InMemoryReceiptStore} would hold).
  * @param seed - the entities and raw items
+ * @returns the items: receipts, places, words, lines, labels, sections, then the raw items
+ * @example
+ * ```ts
+ * import type { ReceiptWord } from '@receipt-chroma/dynamo-stream';
+ * import { receiptSeedItems } from '@receipt-chroma/chroma-compaction/testing';
+ *
+ * declare const word: ReceiptWord;
+ * const items = receiptSeedItems({ words: [word] }); // one item, ready for PutItem
+ * ```
  */
 export function receiptSeedItems(seed: InMemoryReceiptStoreSeed): DynamoDBItem[] {
   return [
@@ -68,10 +83,20 @@ const compareUtf8 = (left: string, right: string): number =>
  *
  * @example
  * ```ts
+ * import type { ReceiptWord, ReceiptWordLabel } from '@receipt-chroma/dynamo-stream';
  * import { InMemoryReceiptStore } from '@receipt-chroma/chroma-compaction/testing';
  *
+ * declare const word: ReceiptWord;
+ * declare const label: ReceiptWordLabel;
+ *
  * const store = new InMemoryReceiptStore({ words: [word], labels: [label] });
- * await store.listWordLabels({ imageId: word.image_id, receiptId: 1, lineId: 2, wordId: 3 });
+ * const labels = await store.listWordLabels({
+ *   imageId: word.image_id,
+ *   receiptId: word.receipt_id,
+ *   lineId: word.line_id,
+ *   wordId: word.word_id,
+ * });
+ * store.failNextRead(); // the next read rejects with a ReceiptStoreError
  * ```
  */
 export class InMemoryReceiptStore extends ReceiptItemStore {
@@ -79,44 +104,76 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
   #pendingFailure: { error: Error; operation: string | undefined } | undefined;
   #reads = 0;
 
+  /**
+   * Creates a store holding the seed's entities and items.
+   * @param seed - what the store starts with; by default it is empty
+   * @throws {ReceiptStoreError} when a raw item of the seed lacks a string `PK` or `SK`
+   */
   constructor(seed: InMemoryReceiptStoreSeed = {}) {
     super({ query: (build) => this.#read(build), get: (build) => this.#get(build) });
     this.putItems(...receiptSeedItems(seed));
   }
 
-  /** Stores receipt words. */
+  /**
+   * Stores receipt words, replacing any with the same keys.
+   * @param words - the entities to store
+   * @returns this store, for chaining
+   */
   addWords(...words: readonly ReceiptWord[]): this {
     return this.putItems(...words.map(receiptWordToItem));
   }
 
-  /** Stores receipt lines. */
+  /**
+   * Stores receipt lines, replacing any with the same keys.
+   * @param lines - the entities to store
+   * @returns this store, for chaining
+   */
   addLines(...lines: readonly ReceiptLine[]): this {
     return this.putItems(...lines.map(receiptLineToItem));
   }
 
-  /** Stores word labels. */
+  /**
+   * Stores word labels, replacing any with the same keys.
+   * @param labels - the entities to store
+   * @returns this store, for chaining
+   */
   addLabels(...labels: readonly ReceiptWordLabel[]): this {
     return this.putItems(...labels.map(receiptWordLabelToItem));
   }
 
-  /** Stores receipt sections. */
+  /**
+   * Stores receipt sections, replacing any with the same keys.
+   * @param sections - the entities to store
+   * @returns this store, for chaining
+   */
   addSections(...sections: readonly ReceiptSection[]): this {
     return this.putItems(...sections.map(receiptSectionToItem));
   }
 
-  /** Stores receipts. */
+  /**
+   * Stores receipts, replacing any with the same keys.
+   * @param receipts - the entities to store
+   * @returns this store, for chaining
+   */
   addReceipts(...receipts: readonly Receipt[]): this {
     return this.putItems(...receipts.map(receiptToItem));
   }
 
-  /** Stores receipt places. */
+  /**
+   * Stores receipt places, replacing any with the same keys.
+   * @param places - the entities to store
+   * @returns this store, for chaining
+   */
   addPlaces(...places: readonly ReceiptPlace[]): this {
     return this.putItems(...places.map(receiptPlaceToItem));
   }
 
   /**
    * Stores raw items (deep copies), replacing any with the same `PK` and `SK`.
-   * @throws ReceiptStoreError when an item lacks a string `PK` or `SK`
+   * @param items - table items with string `PK` and `SK`
+   * @returns this store, for chaining
+   * @throws {ReceiptStoreError} when an item lacks a string `PK` or `SK` (the items before it
+   *   are stored)
    */
   putItems(...items: readonly DynamoDBItem[]): this {
     for (const item of items) {
@@ -137,7 +194,12 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
     return this;
   }
 
-  /** Removes the item with this `PK` and `SK`; true when there was one. */
+  /**
+   * Removes the item with this `PK` and `SK`.
+   * @param pk - the item's partition key
+   * @param sk - the item's sort key
+   * @returns true when there was one
+   */
   deleteItem(pk: string, sk: string): boolean {
     return this.#partitions.get(pk)?.delete(sk) ?? false;
   }

@@ -30,6 +30,7 @@ export interface InMemoryVectorCollectionOptions {
    * The embedding dimension the collection accepts. By default the first write that carries
    * embeddings fixes it, as in Chroma (even an update of ids that do not exist), and it stays
    * fixed when every record is deleted.
+   * @default fixed by the first write that carries embeddings
    */
   readonly dimension?: number | undefined;
   /**
@@ -111,6 +112,8 @@ const isCount = (value: unknown): value is number =>
  *
  * @example
  * ```ts
+ * import { InMemoryVectorCollection } from '@receipt-chroma/chroma-compaction/testing';
+ *
  * const words = new InMemoryVectorCollection('words');
  * await words.upsert({ ids: ['a'], embeddings: [[0.1, 0.2]], metadatas: [{ label: 'TOTAL' }] });
  * await words.update({ ids: ['a'], metadatas: [{ label: null, valid: true }] });
@@ -127,6 +130,7 @@ export class InMemoryVectorCollection implements VectorCollection {
   #dimension: number | undefined;
 
   /**
+   * Creates an empty collection.
    * @param name - The collection's name, e.g. `words`.
    * @param options - See {@link InMemoryVectorCollectionOptions}.
    */
@@ -140,6 +144,8 @@ export class InMemoryVectorCollection implements VectorCollection {
    * Makes the next call of `operation` reject with a `VectorStoreError` (with `cause` as its
    * cause) without changing anything, to test how callers handle a failing Chroma. Calls
    * queue: two calls fail the next two.
+   * @param operation - the operation to fail
+   * @param cause - the failure's cause; by default `new Error('injected failure')`
    */
   failNext(operation: VectorOperation, cause: unknown = new Error('injected failure')): void {
     const queue = this.#failures.get(operation) ?? [];
@@ -147,6 +153,12 @@ export class InMemoryVectorCollection implements VectorCollection {
     this.#failures.set(operation, queue);
   }
 
+  /**
+   * Reads records by ids, by filter, or both, in insertion order.
+   * @param request - what to read and which fields to return; by default every record
+   * @throws {VectorStoreError} when the request is invalid (nothing is read) or a failure was
+   *   injected
+   */
   async get(request: GetRequest = {}): Promise<GetResponse> {
     this.#begin('get');
     const include = request.include ?? DEFAULT_INCLUDE;
@@ -186,6 +198,13 @@ export class InMemoryVectorCollection implements VectorCollection {
     return response;
   }
 
+  /**
+   * Inserts new records at the end; for an id that exists, replaces the embedding, merges
+   * the metadata and keeps the stored document unless a new one is given.
+   * @param request - the records to write
+   * @throws {VectorStoreError} when the request is invalid or over the limits (nothing is
+   *   written), or a failure was injected
+   */
   async upsert(request: UpsertRequest): Promise<void> {
     this.#begin('upsert');
     const problem =
@@ -209,6 +228,12 @@ export class InMemoryVectorCollection implements VectorCollection {
     }
   }
 
+  /**
+   * Changes existing records, merging metadata key by key; ids that do not exist are ignored.
+   * @param request - the records to change
+   * @throws {VectorStoreError} when the request is invalid or over the limits (nothing is
+   *   written), or a failure was injected
+   */
   async update(request: UpdateRequest): Promise<void> {
     this.#begin('update');
     const problem =
@@ -228,6 +253,12 @@ export class InMemoryVectorCollection implements VectorCollection {
     }
   }
 
+  /**
+   * Deletes the records matching `ids` and `where` (both, when both are given).
+   * @param request - which records to delete; needs `ids`, `where` or both
+   * @throws {VectorStoreError} when the request is invalid (nothing is deleted) or a failure
+   *   was injected
+   */
   async delete(request: DeleteRequest): Promise<void> {
     this.#begin('delete');
     const problem =
@@ -240,6 +271,10 @@ export class InMemoryVectorCollection implements VectorCollection {
     for (const [id] of this.#select(request.ids, request.where)) this.#records.delete(id);
   }
 
+  /**
+   * How many records the collection holds.
+   * @throws {VectorStoreError} when a failure was injected
+   */
   async count(): Promise<number> {
     this.#begin('count');
     return this.#records.size;

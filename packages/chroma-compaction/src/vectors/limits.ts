@@ -1,7 +1,8 @@
+// Dropped keys: spec §14.
 /**
  * What a Chroma deployment refuses to store, checked before a write is sent, so that a record
  * over a limit fails its own message with a reason instead of a whole request failing, or
- * keys being dropped on the way (spec §14: the Python bulk sync drops metadata keys longer
+ * keys being dropped on the way (the Python package's bulk sync drops metadata keys longer
  * than 36 UTF-8 bytes).
  * @packageDocumentation
  */
@@ -18,21 +19,29 @@ import type {
 /**
  * The limits of a Chroma deployment on one record and one request. Each is optional: a limit
  * left out is not checked. Sizes are UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * import { CHROMA_CLOUD_LIMITS, type VectorLimits } from '@receipt-chroma/chroma-compaction';
+ *
+ * // A Chroma Cloud database whose key limit was raised on request.
+ * const limits: VectorLimits = { ...CHROMA_CLOUD_LIMITS, maxMetadataKeys: 64 };
+ * ```
  */
 export interface VectorLimits {
-  /** The most records one write request may carry. */
+  /** The most records one write request may carry. @default no limit */
   readonly maxRecordsPerRequest?: number | undefined;
-  /** The longest id. */
+  /** The longest id. @default no limit */
   readonly maxIdBytes?: number | undefined;
-  /** The longest document. */
+  /** The longest document. @default no limit */
   readonly maxDocumentBytes?: number | undefined;
-  /** The largest embedding dimension. */
+  /** The largest embedding dimension. @default no limit */
   readonly maxEmbeddingDimensions?: number | undefined;
-  /** The most metadata keys one record may hold (after a patch is merged). */
+  /** The most metadata keys one record may hold (after a patch is merged). @default no limit */
   readonly maxMetadataKeys?: number | undefined;
-  /** The longest metadata key. */
+  /** The longest metadata key. @default no limit */
   readonly maxMetadataKeyBytes?: number | undefined;
-  /** The largest metadata value (a list counts all its items). */
+  /** The largest metadata value (a list counts all its items). @default no limit */
   readonly maxMetadataValueBytes?: number | undefined;
 }
 
@@ -42,6 +51,15 @@ export type VectorLimit = keyof VectorLimits;
 /**
  * Chroma Cloud's published quotas on records and requests (docs.trychroma.com, "Quotas &
  * Limits"). Most can be raised on request: pass your own {@link VectorLimits} then.
+ *
+ * @example
+ * ```ts
+ * import { CHROMA_CLOUD_LIMITS } from '@receipt-chroma/chroma-compaction';
+ * import { InMemoryVectorCollection } from '@receipt-chroma/chroma-compaction/testing';
+ *
+ * // A double that refuses what Chroma Cloud refuses.
+ * const words = new InMemoryVectorCollection('words', { limits: CHROMA_CLOUD_LIMITS });
+ * ```
  */
 export const CHROMA_CLOUD_LIMITS: Readonly<Required<VectorLimits>> = Object.freeze({
   maxRecordsPerRequest: 300,
@@ -66,9 +84,16 @@ export interface LimitedRecord {
 
 /** Which limit a record exceeds, and how. */
 export interface LimitProblem {
+  /** The limit exceeded. */
   readonly limit: VectorLimit;
+  /** The limit's value. */
   readonly allowed: number;
+  /** The record's value (bytes, dimensions or key count). */
   readonly actual: number;
+  /**
+   * What is over the limit, naming the record, e.g.
+   * `record "…": the id in UTF-8 bytes is 130, over the limit of 128 (maxIdBytes)`.
+   */
   readonly message: string;
 }
 
@@ -148,10 +173,19 @@ export function recordLimitProblem(
 export class VectorLimitError extends ChromaCompactionError {
   /** The record over the limit. */
   readonly recordId: string;
+  /** The limit exceeded. */
   readonly limit: VectorLimit;
+  /** The limit's value. */
   readonly allowed: number;
+  /** The record's value (bytes, dimensions or key count). */
   readonly actual: number;
 
+  /**
+   * Creates the error; the message names the collection, the record and the limit.
+   * @param collection - the collection the record was to be written to
+   * @param recordId - the record's id
+   * @param problem - which limit it exceeds, and how
+   */
   constructor(collection: string, recordId: string, problem: LimitProblem) {
     super(`Collection "${collection}" cannot store ${problem.message}`, {
       context: {

@@ -19,9 +19,9 @@ import type {
 import { BatchWriteError } from './errors.js';
 import { type LimitedRecord, recordLimitError } from './limits.js';
 
+// spec §18.12
 /**
- * Records per Chroma write request by default: under Chroma Cloud's limit of 300 (spec
- * §18.12).
+ * Records per Chroma write request by default: under Chroma Cloud's limit of 300.
  * @internal
  */
 export const DEFAULT_MAX_BATCH_SIZE = 250;
@@ -86,7 +86,7 @@ export function chunk<Item>(items: readonly Item[], size: number): Item[][] {
 /**
  * Sends a write of `count` records batch by batch, stopping at the first failure.
  * @returns how many records were written (all of them)
- * @throws BatchWriteError wrapping the collection's error, with the count written so far
+ * @throws {BatchWriteError} wrapping the collection's error, with the count written so far
  */
 async function sendBatches(
   count: number,
@@ -135,8 +135,8 @@ const patchRecord = ({ id, patch, stored }: RecordPatch): LimitedRecord => ({
 /**
  * Writes the patches, one `update` per batch, stopping at the first failure.
  * @returns how many records were written (all of them)
- * @throws VectorLimitError when a record is over the collection's limits (nothing written)
- * @throws BatchWriteError wrapping the collection's error, with the count written so far
+ * @throws {VectorLimitError} when a record is over the collection's limits (nothing written)
+ * @throws {BatchWriteError} wrapping the collection's error, with the count written so far
  * @internal
  */
 export async function updateInBatches(
@@ -187,7 +187,7 @@ export async function updateEachBatch<Item extends RecordPatch>(
 /**
  * Deletes the ids, one `delete` per batch, stopping at the first failure.
  * @returns how many ids were deleted (all of them)
- * @throws BatchWriteError wrapping the collection's error, with the count deleted so far
+ * @throws {BatchWriteError} wrapping the collection's error, with the count deleted so far
  * @internal
  */
 export function deleteInBatches(
@@ -204,8 +204,8 @@ export function deleteInBatches(
  * Upserts the records, one `upsert` per batch, stopping at the first failure. A request that
  * fits in one batch is sent as it is.
  * @returns how many records were written (all of them)
- * @throws VectorLimitError when a record is over the collection's limits (nothing written)
- * @throws BatchWriteError wrapping the collection's error, with the count written so far
+ * @throws {VectorLimitError} when a record is over the collection's limits (nothing written)
+ * @throws {BatchWriteError} wrapping the collection's error, with the count written so far
  * @internal
  */
 export async function upsertInBatches(
