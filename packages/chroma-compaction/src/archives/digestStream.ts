@@ -12,9 +12,10 @@ export interface DigestStream {
   md5(): string;
 }
 
+// `.snapshot_hash`: spec §12.2.
 /**
  * A {@link DigestStream}: a snapshot tarball's size, SHA-256 (its manifest) and MD5 (its
- * `.snapshot_hash`, spec §12.2), computed while the bytes stream past. @internal
+ * `.snapshot_hash`), computed while the bytes stream past. @internal
  */
 export const digestStream = (): DigestStream => {
   const sha256 = createHash('sha256');

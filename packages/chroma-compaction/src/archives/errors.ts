@@ -9,7 +9,8 @@ import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../err
  * - `special-file`: a device file, FIFO or any type other than file or directory;
  * - `duplicate-entry`: a name that appears twice (after normalisation), or names both a
  *   file and a directory;
- * - `too-many-entries` / `entry-too-large` / `too-large`: a limit of `UnpackLimits`;
+ * - `too-many-entries` / `entry-too-large` / `too-large`: a limit of {@link UnpackLimits}
+ *   (`too-large` also for an archive with far more header or padding bytes than content);
  * - `corrupt`: the gzip or tar stream is truncated or invalid;
  * - `destination-not-empty`: the destination already holds files;
  * - `member-mismatch`: the gzip members passed to `unpackSnapshot` disagree with the file
@@ -32,14 +33,18 @@ export type ArchiveErrorReason =
 
 /** Options of {@link ArchiveError}. */
 export interface ArchiveErrorOptions extends ChromaCompactionErrorOptions {
+  /** What is wrong with the archive. */
   readonly reason: ArchiveErrorReason;
-  /** The entry name as the archive spells it, when one entry is at fault. */
+  /**
+   * The entry name as the archive spells it, when one entry is at fault.
+   * @default none: the archive as a whole is at fault
+   */
   readonly entry?: string | undefined;
 }
 
 /**
- * An archive was refused or could not be read. Nothing of it is left on disk: the
- * extraction removed what it wrote before throwing.
+ * An archive given to {@link unpackSnapshot} was refused or could not be read. Nothing of
+ * it is left on disk: the extraction removed what it wrote before throwing.
  */
 export class ArchiveError extends ChromaCompactionError {
   /** What is wrong with the archive. */
@@ -69,14 +74,15 @@ export type SnapshotSourceErrorReason = 'not-a-directory' | 'link' | 'special-fi
 
 /** Options of {@link SnapshotSourceError}. */
 export interface SnapshotSourceErrorOptions extends ChromaCompactionErrorOptions {
+  /** What is wrong with the directory. */
   readonly reason: SnapshotSourceErrorReason;
   /** The path at fault, relative to the directory packed (`'.'` for the directory itself). */
   readonly path: string;
 }
 
 /**
- * A directory given to `packSnapshot` holds something a snapshot may not: only regular files
- * and directories are packed. A refusal found while listing happens before any byte is
+ * A directory given to {@link packSnapshot} holds something a snapshot may not: only regular
+ * files and directories are packed. A refusal found while listing happens before any byte is
  * written; a file that changes later fails the pack, which then removes a destination path.
  */
 export class SnapshotSourceError extends ChromaCompactionError {

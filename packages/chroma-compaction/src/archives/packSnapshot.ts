@@ -61,9 +61,10 @@ interface Compression {
  * streaming upload aborts instead of storing a truncated object).
  * @param options - Level, workers, member size and abort signal, see {@link PackSnapshotOptions}.
  * @returns The compressed size and hashes, the files and directories packed, the members.
- * @throws SnapshotSourceError for a directory holding a link or special file (nothing
- * written) or a file that changes while packed.
- * @throws RangeError for an invalid option (nothing read or written).
+ * @throws {@link SnapshotSourceError} when `dir` is not a directory, or holds a link or
+ * special file (nothing written), or a file changes while packed.
+ * @throws {RangeError} for an invalid option (nothing read or written).
+ * @throws an `AbortError` when `signal` aborts the pack.
  * @example
  * ```ts
  * import { packSnapshot } from '@receipt-chroma/chroma-compaction';

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { checkedInteger } from '../options/checkedInteger.js';
 
-/** Options of `packSnapshot`. */
+/** Options of {@link packSnapshot}. */
 export interface PackSnapshotOptions {
   /**
    * Gzip compression level, 0 (store) to 9 (smallest).
-   * @default 6
+   * @default 6 ({@link DEFAULT_PACK_LEVEL})
    */
   readonly level?: number;
   /**
@@ -18,10 +18,13 @@ export interface PackSnapshotOptions {
    * Uncompressed tar bytes per gzip member when `workers` is more than 1. Each member is
    * compressed on its own, so smaller members cost a little ratio and bound memory: about
    * `workers + 1` members are in flight at once.
-   * @default 4 MiB
+   * @default 4 MiB ({@link DEFAULT_MEMBER_BYTES})
    */
   readonly memberBytes?: number;
-  /** Aborts the pack; the promise then rejects with an `AbortError`. */
+  /**
+   * Aborts the pack; the promise then rejects with an `AbortError`.
+   * @default none: the pack runs to its end
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -49,13 +52,16 @@ export interface PackedFile {
   readonly size: number;
 }
 
-/** What `packSnapshot` wrote. */
+/** What {@link packSnapshot} wrote: sizes, digests, files and gzip members. */
 export interface PackedSnapshot {
   /** Compressed bytes written. */
   readonly size: number;
   /** SHA-256 of the compressed bytes, lowercase hex. */
   readonly sha256: string;
-  /** MD5 of the compressed bytes, lowercase hex (the `.snapshot_hash` of DESIGN §4). */
+  /**
+   * MD5 of the compressed bytes, lowercase hex (what a version's `.snapshot_hash` holds
+   * after `md5:`).
+   */
   readonly md5: string;
   /** The regular files packed, in archive order (paths sorted by byte order). */
   readonly files: readonly PackedFile[];
@@ -65,10 +71,10 @@ export interface PackedSnapshot {
   readonly members: readonly GzipMember[];
 }
 
-/** Default gzip level of `packSnapshot`, that of `gzip` and `tar -czf`. */
+/** Default gzip level of {@link packSnapshot}, that of `gzip` and `tar -czf`. */
 export const DEFAULT_PACK_LEVEL = 6;
 
-/** Default uncompressed tar bytes per gzip member of `packSnapshot`: 4 MiB. */
+/** Default uncompressed tar bytes per gzip member of {@link packSnapshot}: 4 MiB. */
 export const DEFAULT_MEMBER_BYTES: number = 4 * 1024 * 1024;
 
 /** {@link PackSnapshotOptions} checked, with their defaults. @internal */

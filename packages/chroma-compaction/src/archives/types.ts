@@ -2,11 +2,11 @@ import { checkedInteger } from '../options/checkedInteger.js';
 import type { ArchiveError } from './errors.js';
 import type { GzipMember } from './packTypes.js';
 
-/** Limits of `unpackSnapshot`, counted on the bytes actually inflated, not on headers. */
+/** Limits of {@link unpackSnapshot}, counted on the bytes actually inflated, not on headers. */
 export interface UnpackLimits {
   /**
    * Most entries (files and directories) the archive may hold.
-   * @default 100_000
+   * @default 100000
    */
   readonly maxEntries?: number;
   /**
@@ -22,7 +22,7 @@ export interface UnpackLimits {
 }
 
 /**
- * Options of `unpackSnapshot`: the {@link UnpackLimits}, plus the gzip members of a
+ * Options of {@link unpackSnapshot}: the {@link UnpackLimits}, plus the gzip members of a
  * multi-member snapshot to inflate them in parallel.
  */
 export interface UnpackSnapshotOptions extends UnpackLimits {
@@ -33,6 +33,7 @@ export interface UnpackSnapshotOptions extends UnpackLimits {
    * extraction. A list that does not tile the file exactly, or a member that does not inflate
    * to its `tarSize`, is refused with {@link ArchiveError} `member-mismatch`. Without it the
    * file or stream is inflated on the calling thread.
+   * @default none: one thread inflates the whole stream
    */
   readonly members?: readonly GzipMember[] | undefined;
   /**
@@ -42,7 +43,7 @@ export interface UnpackSnapshotOptions extends UnpackLimits {
   readonly workers?: number | undefined;
 }
 
-/** What `unpackSnapshot` wrote. */
+/** What {@link unpackSnapshot} wrote. */
 export interface UnpackResult {
   /** Entries written (files and directories, the destination itself not counted). */
   readonly entries: number;
@@ -50,7 +51,7 @@ export interface UnpackResult {
   readonly bytes: number;
 }
 
-/** Default {@link UnpackLimits}. */
+/** Default {@link UnpackLimits}: 100,000 entries, 4 GiB per file, 16 GiB in all. */
 export const DEFAULT_UNPACK_LIMITS: Required<UnpackLimits> = {
   maxEntries: 100_000,
   maxEntryBytes: 4 * 1024 ** 3,

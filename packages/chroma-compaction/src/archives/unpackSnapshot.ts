@@ -52,8 +52,9 @@ interface UnpackState {
  * @returns How many entries and content bytes were written.
  * @throws {@link ArchiveError} when the archive is refused or corrupt, or the members list
  * does not fit the file; `dest` is then left empty (or removed if this call created it).
- * @throws RangeError when a limit or `workers` is not a positive integer, TypeError for
- * `members` with a stream source (nothing is created or read in either case).
+ * @throws {RangeError} when a limit or `workers` is not a positive integer (nothing is
+ * created or read).
+ * @throws {TypeError} for `members` with a stream source (nothing is created or read).
  * @example
  * ```ts
  * import { packSnapshot, unpackSnapshot } from '@receipt-chroma/chroma-compaction';

@@ -14,9 +14,10 @@ const MIN_WORK_MS = 5_000;
 export const directoryBytes = async (dir: string): Promise<number> =>
   (await listSnapshotSource(dir).catch(() => [])).reduce((total, entry) => total + entry.size, 0);
 
+// The Python handler found out only after the fact (spec §18.14).
 /**
- * Decides whether what is left of the invocation covers the rest of a cycle (spec §18.14:
- * the Python handler found out only after the fact). Publishing is estimated from the
+ * Decides whether what is left of the invocation covers the rest of a cycle (the Python
+ * handler found out only after the fact). Publishing is estimated from the
  * snapshot's size and a speed: the one given, or half the speed at which this cycle
  * downloaded the snapshot (packing and uploading are slower than downloading), whichever
  * is lower. @internal

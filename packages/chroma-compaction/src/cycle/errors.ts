@@ -1,5 +1,5 @@
 import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../errors.js';
-import type { CompactionPhase } from './types.js';
+import type { CompactionPhase, CompactionResult } from './types.js';
 
 /**
  * Why a cycle gave the whole batch back:
@@ -13,10 +13,13 @@ export type CompactionAbortReason = 'lock-held' | 'lock-lost' | 'deadline' | 'fa
 
 /**
  * A compaction cycle stopped before publishing: every message of the batch is returned
- * for retry, and no version was published.
+ * for retry, and no version was published. `compactCollection` does not throw it: it is the
+ * {@link CompactionResult.error} of the cycle's result, with the original error as `cause`.
  */
 export class CompactionAbortedError extends ChromaCompactionError {
+  /** The phase that was running when the cycle stopped. */
   readonly phase: CompactionPhase;
+  /** Why the cycle stopped. */
   readonly reason: CompactionAbortReason;
 
   constructor(

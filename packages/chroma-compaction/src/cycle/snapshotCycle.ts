@@ -39,10 +39,11 @@ const ensureSnapshot = async (
   return { ...ensured, downloaded: true };
 };
 
+// The Python handler's cycle (spec §13) without its bugs (spec §18.6, §18.14).
 /**
- * Snapshot mode's work on a decoded batch (spec §13 without its bugs, §18.6, §18.14): take
- * the lock, bring the cache to the pointer's version (or publish an empty one when there is
- * none), work on a copy of it, apply the batch, close, publish under the lock's fence.
+ * Snapshot mode's work on a decoded batch: take the lock, bring the cache to the pointer's
+ * version (or publish an empty one when there is none), work on a copy of it, apply the
+ * batch, close, publish under the lock's fence.
  * @returns the version published, or `null` when nothing was applied @internal
  */
 export async function snapshotCycle(

@@ -17,7 +17,11 @@ import type { VectorCollection } from '../ports/vectorCollection.js';
 import type { SnapshotCache } from '../snapshots/cache/SnapshotCache.js';
 import type { PublishSnapshotOptions } from '../snapshots/types.js';
 
-/** The phases of one compaction cycle, in order. */
+/**
+ * The phases of one compaction cycle, in order: decode the SQS records, take the lock, bring
+ * the snapshot into the cache and copy it, open it, process the batch, close it, publish.
+ * Remote mode runs only `decode`, `lock` (with a `lockStore`) and `process`.
+ */
 export const COMPACTION_PHASES = [
   'decode',
   'lock',
@@ -28,37 +32,70 @@ export const COMPACTION_PHASES = [
   'publish',
 ] as const;
 
-/** One phase of a compaction cycle. */
+/**
+ * One phase of a compaction cycle: a span name (`compaction.{phase}`) and a key of
+ * {@link CompactionResult.timings}.
+ */
 export type CompactionPhase = (typeof COMPACTION_PHASES)[number];
 
-/** Attributes of a span: the phase's collection, correlation id and figures. */
+/** Attributes of a span: the cycle's `collection` and `correlationId`. */
 export type SpanAttributes = Readonly<Record<string, string | number | boolean>>;
 
-/**
- * A span the cycle opened for one phase. `end` is called exactly once, with the error when
- * the phase failed.
- */
+/** A span the cycle opened for one phase, through {@link CompactionTracer.startSpan}. */
 export interface CompactionSpan {
+  /**
+   * Ends the span; called exactly once per span.
+   * @param error - What the phase failed with; absent when it succeeded.
+   */
   end(error?: unknown): void;
 }
 
 /**
- * Receives a span per phase: Powertools Tracer fits behind it (`addNewSubsegment(name)`,
- * annotations, `close()`), and so does OpenTelemetry (`tracer.startSpan(name, { attributes })`,
- * `recordException`, `end()`).
+ * Receives a span per phase of a compaction cycle: Powertools Tracer fits behind it
+ * (`addNewSubsegment(name)`, annotations, `close()`), and so does OpenTelemetry
+ * (`tracer.startSpan(name, { attributes })`, `recordException`, `end()`).
+ * @example
+ * ```ts
+ * import type { CompactionTracer } from '@receipt-chroma/chroma-compaction';
+ *
+ * // Logs each phase's duration; an OpenTelemetry tracer fits the same way.
+ * const tracer: CompactionTracer = {
+ *   startSpan: (name, attributes) => {
+ *     const started = performance.now();
+ *     return {
+ *       end: (error) => {
+ *         const ms = Math.round(performance.now() - started);
+ *         const outcome = error === undefined ? 'ok' : 'failed';
+ *         console.log(name, attributes['correlationId'], ms, outcome);
+ *       },
+ *     };
+ *   },
+ * };
+ * ```
  */
 export interface CompactionTracer {
+  /**
+   * Opens the span of a phase when it starts.
+   * @param name - `compaction.{phase}`, e.g. `compaction.publish`.
+   * @param attributes - The cycle's collection and correlation id.
+   * @returns The span, ended when the phase ends.
+   */
   startSpan(name: string, attributes: SpanAttributes): CompactionSpan;
 }
 
 /** A collection opened from a persist directory, and how to close it. */
 export interface OpenedCollection {
+  /** The collection the batch is applied to. */
   readonly vectors: VectorCollection;
   /** Stops whatever serves the directory and waits until its files are flushed. */
   close(): Promise<void>;
 }
 
-/** Opens the collection `name` of the persist directory `dir`. */
+/**
+ * Opens the collection `name` of the persist directory `dir` (the cycle's working copy of
+ * the snapshot); {@link SnapshotCompactionOptions.openCollection} replaces the local Chroma
+ * server with it.
+ */
 export type OpenCollection = (dir: string, name: CollectionName) => Promise<OpenedCollection>;
 
 /** Options of `compactCollection` in either mode. */
@@ -68,6 +105,7 @@ export interface CompactCycleOptions
       ProcessCollectionUpdatesOptions,
       'mirrors' | 'mirrorFailure' | 'onStaleMirror' | 'staleMirrorMarks'
     > {
+  /** The collection the records are for (one compactor queue per collection). */
   readonly collectionName: CollectionName;
   /** The SQS records of one invocation (`event.Records`). */
   readonly records: readonly SqsRecordLike[];
@@ -77,19 +115,36 @@ export interface CompactCycleOptions
   readonly receipts: ReceiptStore;
   /** Milliseconds left before the invocation times out (`context.getRemainingTimeInMillis`). */
   readonly deadline: () => number;
-  /** @default `createDeltaMerger({ store })` */
+  /**
+   * Merges the embedding deltas of compaction runs.
+   * @default `createDeltaMerger({ store, logger, metrics })`
+   */
   readonly mergeDeltas?: MergeDeltas | undefined;
-  /** Carried by every log line and span. @default the first record's `messageId` */
+  /**
+   * Carried by every log line and span, and returned in the result.
+   * @default the first record's `messageId` (a random UUID when there is no record)
+   */
   readonly correlationId?: string | undefined;
+  /**
+   * Receives a span per phase.
+   * @default no tracing
+   */
   readonly tracer?: CompactionTracer | undefined;
-  /** Lock settings (lease, heartbeat, lock id) besides the store and collection. */
+  /**
+   * Lock settings (lease, heartbeat, lock id) besides the store and collection.
+   * @default the defaults of {@link LockManagerOptions}
+   */
   readonly lock?:
     | Omit<LockManagerOptions, 'store' | 'collection' | 'logger' | 'metrics'>
     | undefined;
-  /** How long to wait for a lock another worker holds. */
+  /**
+   * How long to wait for a lock another worker holds.
+   * @default {@link DEFAULT_LOCK_RETRY}: 5 retries, waiting 200 ms to 5 s before each
+   */
   readonly lockRetry?: Omit<WithLockOptions, 'signal'> | undefined;
   /**
-   * Milliseconds kept in hand at the end of the cycle (to answer Lambda, release the lock).
+   * Milliseconds kept in hand at the end of the cycle (to answer Lambda, release the lock):
+   * a phase does not start when `deadline()` minus this cannot cover it.
    * @default 10000
    */
   readonly reserveMs?: number | undefined;
@@ -100,25 +155,37 @@ export interface CompactCycleOptions
  * lock, works on a copy of the pointer's version from `cache` and publishes a new version.
  */
 export interface SnapshotCompactionOptions extends CompactCycleOptions {
+  /** Absent in snapshot mode (giving a `target` selects remote mode). */
   readonly target?: undefined;
   /** The local snapshot cache (an EFS mount, or the Lambda's scratch directory). */
   readonly cache: SnapshotCache;
   /** Where the collection's lock lives. */
   readonly lockStore: LockStore;
-  /** Opens the working copy. @default a local Chroma server (`openSnapshot`) */
+  /**
+   * Opens the working copy.
+   * @default a local Chroma server on it (`openSnapshot` of
+   *   `@receipt-chroma/chroma-compaction/chroma`)
+   */
   readonly openCollection?: OpenCollection | undefined;
-  /** Versions kept and pack settings of the publish. */
+  /**
+   * Versions kept and pack settings of the publish.
+   * @default those of {@link PublishSnapshotOptions}
+   */
   readonly publish?: Pick<PublishSnapshotOptions, 'keepVersions' | 'pack'> | undefined;
   /**
    * Publishing speed assumed before one was measured, bytes per millisecond of the
-   * persist directory. @default 20000 (20 MB/s)
+   * persist directory (the speed measured while downloading, halved, when lower).
+   * @default `20_000` (20 MB/s)
    */
   readonly publishBytesPerMs?: number | undefined;
 }
 
 /** Where a remote-mode cycle writes: a running Chroma's collection. */
 export interface CompactionTarget {
-  /** E.g. `chromaVectorCollection` over a `ChromaClient` or `CloudClient` collection. */
+  /**
+   * The collection, e.g. `chromaVectorCollection` over a `ChromaClient` or `CloudClient`
+   * collection.
+   */
   readonly vectors: VectorCollection;
 }
 
@@ -130,18 +197,28 @@ export interface CompactionTarget {
  * snapshot").
  */
 export interface RemoteCompactionOptions extends CompactCycleOptions {
+  /** The running Chroma's collection the batch is applied to. */
   readonly target: CompactionTarget;
-  /** Takes the collection's lock around the batch when given. @default no lock */
+  /**
+   * Takes the collection's lock around the batch when given.
+   * @default no lock
+   */
   readonly lockStore?: LockStore | undefined;
+  /** Absent in remote mode: nothing is downloaded or cached. */
   readonly cache?: undefined;
 }
 
 /** Options of `compactCollection`: snapshot mode, or remote mode with `target`. */
 export type CompactCollectionOptions = SnapshotCompactionOptions | RemoteCompactionOptions;
 
-/** What one cycle did. */
+/**
+ * What one compaction cycle did: the outcomes, the partial-batch response, the version
+ * published.
+ */
 export interface CompactionResult {
+  /** The collection compacted. */
   readonly collection: CollectionName;
+  /** The correlation id every log line and span of the cycle carried. */
   readonly correlationId: string;
   /** One outcome per record (decode failures included). */
   readonly outcomes: readonly RecordOutcome[];
@@ -153,6 +230,9 @@ export interface CompactionResult {
   readonly timings: Readonly<Partial<Record<CompactionPhase | 'total', number>>>;
   /** What `processCollectionUpdates` did, when it ran. */
   readonly updates: CollectionUpdateResult | null;
-  /** Why the whole batch failed (lock held or lost, deadline, Chroma, publish), if it did. */
+  /**
+   * Why the whole batch failed (lock held or lost, deadline, Chroma, publish), if it did: a
+   * {@link CompactionAbortedError} whose `cause` is the original error.
+   */
   readonly error: ChromaCompactionError | null;
 }

@@ -23,39 +23,72 @@ export interface DeltaMergerOptions
     Pick<ReadDeltaOptions, 'maxBytes' | 'tempDir' | 'pythonDeltas'> {
   /** Where the deltas are (the bucket the compaction runs point into). */
   readonly store: ObjectStore;
-  /** Records per upsert and per verification read. @default 250 (spec §11.3) */
+  // The batch size, retries and pause are those of the Python compactor (spec §11.3).
+  /**
+   * Records per upsert and per verification read; also the size of the batches the delta
+   * is read in.
+   * @default 250 ({@link DEFAULT_DELTA_BATCH_SIZE})
+   */
   readonly maxBatchSize?: number | undefined;
-  /** Re-checks of ids still missing after the upsert. @default 2 (spec §11.3) */
+  /**
+   * Re-checks of the ids still missing after the upsert, each reading only those ids.
+   * @default 2
+   */
   readonly verifyRetries?: number | undefined;
-  /** Pause before each re-check, in milliseconds. @default 1000 (spec §11.3) */
+  /**
+   * Pause before each re-check, in milliseconds.
+   * @default 1000
+   */
   readonly verifyDelayMs?: number | undefined;
 }
 
 /**
- * A {@link MergeDeltas} for `processCollectionUpdates`: for each compaction run it reads the
- * delta at `deltaPrefix` (portable or Python-era, checked whole before anything is written,
- * see `readDelta`), upserts it in batches of at most `maxBatchSize`, then reads every id
- * back, re-checking only the missing ones up to `verifyRetries` times (spec §11.3).
+ * Creates the {@link MergeDeltas} function that `processCollectionUpdates` calls to merge
+ * embedding deltas into the collection.
+ *
+ * For each compaction run it reads the delta at `deltaPrefix` with {@link readDelta}
+ * (portable or Python-era, checked whole before anything is written), upserts it in batches
+ * of at most `maxBatchSize`, then reads every id back, re-checking only the missing ones up
+ * to `verifyRetries` times.
  *
  * Each request gets one result: `applied` with the vectors merged; `skipped` for an empty
  * delta; `failed` with the reason for a missing, corrupt or foreign delta (another
  * collection or receipt), a delta whose vectors differ in length from the collection's
  * (nothing is written from such a delta), a failed upsert, or ids still missing after
  * the retries (so the run is retried; upserts are idempotent, and merging a delta again
- * leaves the same records).
+ * leaves the same records). The returned function does not reject for a failed delta: the
+ * error is in that run's result.
+ *
  * Logs and metrics go to the merger's own `logger` and `metrics` when given, else to those
  * `processCollectionUpdates` passes it.
  * @param options - The store, batch size, verification and observability.
  * @returns The merge function to pass as `mergeDeltas`.
- * @throws RangeError when a numeric option is out of range
+ * @throws {RangeError} when `maxBatchSize` is not a positive integer, or `verifyRetries` or
+ *   `verifyDelayMs` is not an integer `>= 0`
  * @example
  * ```ts
- * const result = await processCollectionUpdates(inputs, {
- *   collection: 'lines',
+ * import type { S3Client } from '@aws-sdk/client-s3';
+ * import {
+ *   type CollectionUpdateInput,
+ *   createDeltaMerger,
+ *   processCollectionUpdates,
+ *   type ReceiptStore,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ * import { S3ObjectStore } from '@receipt-chroma/chroma-compaction/s3';
+ *
+ * declare const client: S3Client;
+ * declare const inputs: CollectionUpdateInput[];
+ * declare const vectors: VectorCollection;
+ * declare const receipts: ReceiptStore;
+ *
+ * const store = new S3ObjectStore({ client, bucket: 'chroma-vectors' });
+ * const result = await processCollectionUpdates(inputs, 'lines', {
  *   vectors,
  *   receipts,
- *   mergeDeltas: createDeltaMerger({ store: new S3ObjectStore({ client, bucket }) }),
+ *   mergeDeltas: createDeltaMerger({ store }),
  * });
+ * console.log(result.deltaMergeCount);
  * ```
  */
 export function createDeltaMerger(options: DeltaMergerOptions): MergeDeltas {

@@ -5,8 +5,9 @@ const S3_URI = /^s3:\/\/([^/]*)\/?(.*)$/s;
 
 /**
  * The key prefix of a delta in `store`, ending in exactly one `/` so that `run-1` never
- * matches `run-10/` (spec §11.2 uses the prefix raw). An `s3://<bucket>/<key>` location is
- * accepted for the store's own bucket only; leading slashes are dropped as Python does.
+ * matches `run-10/` (the Python compactor used the prefix raw). An `s3://<bucket>/<key>`
+ * location is accepted for the store's own bucket only; leading slashes are dropped as
+ * Python does.
  * @throws {@link DeltaLocationError} for another bucket, a store that is not a bucket, or a
  *   prefix without a key
  * @internal

@@ -20,7 +20,10 @@ export class DeltaError extends ChromaCompactionError {
   }
 }
 
-/** No delta exists under the prefix: no `delta.tar.gz` and no object below it. */
+/**
+ * No delta exists under the prefix: no `delta.tar.gz` and no object below it. The producer
+ * has not written it yet, or it was deleted.
+ */
 export class DeltaNotFoundError extends DeltaError {}
 
 /**
@@ -30,7 +33,7 @@ export class DeltaNotFoundError extends DeltaError {}
 export class DeltaLocationError extends DeltaError {}
 
 /**
- * Which check a delta failed (DESIGN §4):
+ * Which check a delta failed while it was read:
  * - `archive`: the gzip or tar stream is truncated or corrupt;
  * - `manifest-missing`: the first entry is not `manifest.json`;
  * - `manifest-invalid`: the manifest is not JSON, lacks a field, has an unknown format or
@@ -76,8 +79,12 @@ export type DeltaCheck =
 
 /** Options of {@link DeltaIntegrityError}. */
 export interface DeltaIntegrityErrorOptions extends DeltaErrorOptions {
+  /** The check that failed. */
   readonly check: DeltaCheck;
-  /** The archive entry at fault, e.g. `embeddings.f32`. */
+  /**
+   * The archive entry at fault, e.g. `embeddings.f32`.
+   * @default none: the delta as a whole is at fault
+   */
   readonly entry?: string | undefined;
 }
 
@@ -107,12 +114,15 @@ export class DeltaIntegrityError extends DeltaError {
 export interface InvalidDeltaRecordErrorOptions extends DeltaErrorOptions {
   /** The record's position in the input, from 0. */
   readonly index: number;
-  /** The record's id, when it has a string one. */
+  /**
+   * The record's id, when it has a string one.
+   * @default none
+   */
   readonly id?: string | undefined;
 }
 
 /**
- * `writeDelta` refused a record (a bad id, a vector of another dimension, a non-finite
+ * {@link writeDelta} refused a record (a bad id, a vector of another dimension, a non-finite
  * number, a duplicate id, metadata Chroma cannot store). Nothing was stored.
  */
 export class InvalidDeltaRecordError extends DeltaError {

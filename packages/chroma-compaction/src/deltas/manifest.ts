@@ -1,5 +1,5 @@
 /**
- * The portable delta's manifest (DESIGN §4): the first entry of `delta.tar.gz`, naming the
+ * The portable delta's manifest: the first entry of `delta.tar.gz`, naming the
  * collection, the record count and vector dimension, and the size and SHA-256 of every other
  * entry, so a reader can check each byte before it uses any.
  * @packageDocumentation
@@ -8,13 +8,19 @@ import * as z from 'zod/mini';
 import type { CollectionName } from '../compaction/types.js';
 import { ENGLISH_PARSE, issueSummary } from '../options/zodEnglish.js';
 
-/** The file name of the manifest entry; always the archive's first entry. */
+/** The file name of the manifest entry of a portable delta; always the archive's first entry. */
 export const MANIFEST_ENTRY = 'manifest.json';
-/** One `{ id, document, metadata }` JSON object per line, in vector order. */
+/**
+ * The file name of a portable delta's records entry: one `{ id, document, metadata }` JSON
+ * object per line, in vector order.
+ */
 export const RECORDS_ENTRY = 'records.ndjson';
-/** count x dimension little-endian float32 values, record after record. */
+/**
+ * The file name of a portable delta's vectors entry: count x dimension little-endian float32
+ * values, record after record.
+ */
 export const EMBEDDINGS_ENTRY = 'embeddings.f32';
-/** The key of the archive under the delta's prefix. */
+/** The name of the archive under a delta's key prefix: `{prefix}delta.tar.gz`. */
 export const DELTA_ARCHIVE = 'delta.tar.gz';
 
 /** The entries after the manifest, in archive order. */
@@ -23,10 +29,10 @@ export const DELTA_DATA_ENTRIES: readonly [typeof RECORDS_ENTRY, typeof EMBEDDIN
   EMBEDDINGS_ENTRY,
 ];
 
-/** A data entry of the delta. */
-export type DeltaEntryName = (typeof DELTA_DATA_ENTRIES)[number];
+/** The name of a data entry of a portable delta (every entry but the manifest). */
+export type DeltaEntryName = typeof RECORDS_ENTRY | typeof EMBEDDINGS_ENTRY;
 
-/** Size and digest of one data entry. */
+/** Size and digest of one data entry, as the manifest records them. */
 export interface DeltaEntryInfo {
   /** Bytes. */
   readonly size: number;
@@ -34,9 +40,14 @@ export interface DeltaEntryInfo {
   readonly sha256: string;
 }
 
-/** What `manifest.json` says, with camel-cased names (the file itself is snake_case). */
+/**
+ * What a delta's `manifest.json` says, with camel-cased names (the file itself is
+ * snake_case). `readDelta` builds one for a Python-era delta too.
+ */
 export interface DeltaManifest {
+  /** Marks the file as a delta manifest. */
   readonly format: 'chroma-delta';
+  /** The version of the manifest's format; a reader refuses versions it does not know. */
   readonly version: 1;
   /** The collection the records belong to. */
   readonly collection: CollectionName;
@@ -44,6 +55,7 @@ export interface DeltaManifest {
   readonly count: number;
   /** Vector length; 0 for an empty delta. */
   readonly dimension: number;
+  /** How `embeddings.f32` stores each value: little-endian float32. */
   readonly dtype: 'float32-le';
   /** The compaction run the delta belongs to, when the producer named it. */
   readonly runId: string | null;

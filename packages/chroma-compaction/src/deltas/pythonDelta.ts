@@ -1,5 +1,6 @@
+// Python-era deltas are described in spec §11.1.
 /**
- * Python-era deltas (spec §11.1): a Chroma persist directory, packed as `delta.tar.gz` or
+ * Python-era deltas: a Chroma persist directory, packed as `delta.tar.gz` or
  * stored as objects under the prefix. It is copied to a private directory (safely: the
  * rules of `unpackSnapshot`), read through a {@link PythonDeltaSource} page by page, and
  * staged under the same record checks as a portable delta, so the merge sees the same

@@ -18,56 +18,98 @@ import type { DeltaLayout, DeltaRead } from './types.js';
 /** Options of {@link readDelta}. */
 export interface ReadDeltaOptions {
   /**
-   * The collection the delta must belong to. A delta of the other one fails (`collection`).
-   * Required to read a Python-era delta, which does not say.
+   * The collection the delta must belong to. A delta of the other one fails (check
+   * `collection`). Required to read a Python-era delta, which does not say.
+   * @default any collection (a portable delta names its own)
    */
   readonly collection?: CollectionName | undefined;
-  /** The receipt every record must belong to; another receipt's record fails (`receipt`). */
+  /**
+   * The receipt every record must belong to; another receipt's record fails (check
+   * `receipt`).
+   * @default no receipt check
+   */
   readonly receipt?: ReceiptRef | undefined;
-  /** Records per batch. @default 250 */
+  /**
+   * Records per batch of {@link DeltaRead.batches}.
+   * @default 250 ({@link DEFAULT_DELTA_BATCH_SIZE})
+   */
   readonly batchSize?: number | undefined;
-  /** Most bytes of data (uncompressed) a delta may hold. @default 4 GiB */
+  /**
+   * Most bytes of data (uncompressed) a delta may hold; a larger one fails (check
+   * `too-large`) before it fills the disk.
+   * @default 4 GiB ({@link DEFAULT_MAX_DELTA_BYTES})
+   */
   readonly maxBytes?: number | undefined;
-  /** Where the delta is staged while it is checked and read. @default `os.tmpdir()` */
+  /**
+   * Where the delta is staged while it is checked and read.
+   * @default `os.tmpdir()`
+   */
   readonly tempDir?: string | undefined;
   /**
    * Reads Python-era deltas (Chroma persist directories): `localChromaDeltaSource()` of
    * `@receipt-chroma/chroma-compaction/chroma`. Without it such a delta fails with a
    * `CompactionConfigurationError`.
+   * @default none: only portable deltas can be read
    */
   readonly pythonDeltas?: PythonDeltaSource | undefined;
 }
 
-/** Records per batch when not given: below Chroma Cloud's 300-record limit (spec §11.3). */
-export const DEFAULT_DELTA_BATCH_SIZE: typeof DEFAULT_MAX_BATCH_SIZE = DEFAULT_MAX_BATCH_SIZE;
-/** Data bytes a delta may hold when not given. */
+// Below Chroma Cloud's 300-record limit, as the Python compactor's batches (spec §11.3).
+/**
+ * Records per batch of {@link readDelta} when `batchSize` is not given: below Chroma Cloud's
+ * 300-record limit.
+ */
+export const DEFAULT_DELTA_BATCH_SIZE: 250 = DEFAULT_MAX_BATCH_SIZE;
+/** Data bytes (uncompressed) a delta may hold when {@link readDelta} is not given `maxBytes`. */
 export const DEFAULT_MAX_DELTA_BYTES: number = 4 * 1024 ** 3;
 
+// The portable layout is described in DESIGN §4, the Python-era one in spec §11.1.
 /**
- * Reads a delta: the portable `{prefix}/delta.tar.gz` (DESIGN §4) or a Python-era Chroma
- * persist directory (spec §11.1), packed as that tarball or stored as objects under the
- * prefix. The delta is staged to a temporary directory and checked while it streams in:
- * each entry's type, name, size and SHA-256, the manifest's count and dimension, every
- * record's id (a Chroma id of the collection, unique), metadata and vector. The promise
- * resolves only once every check has passed, so a caller that writes the batches never
- * writes part of a bad delta. Memory stays at one batch whatever the delta's size.
+ * Reads a delta and checks it whole before handing over any record.
+ *
+ * The delta is the portable `{prefix}delta.tar.gz` that {@link writeDelta} writes, or a
+ * Python-era Chroma persist directory, packed as that tarball or stored as objects under the
+ * prefix (reading one needs the `pythonDeltas` and `collection` options). It is staged to a
+ * temporary directory and checked while it streams in: each entry's type, name, size and
+ * SHA-256, the manifest's count and dimension, every record's id (a Chroma id of the
+ * collection, unique), metadata and vector. The promise resolves only once every check has
+ * passed, so a caller that writes the batches never writes part of a bad delta. Memory stays
+ * at one batch whatever the delta's size.
  *
  * The prefix gets exactly one trailing `/` (`run-1` never reads `run-10/`); an
  * `s3://<bucket>/<key>` prefix must name the store's own bucket.
  * @param store - The store holding the delta.
- * @param prefix - The delta's key prefix, e.g. `lines/delta/{run_id}/`.
+ * @param prefix - The delta's key prefix, e.g. `lines/delta/{run_id}/`, or an `s3://` URI of
+ *   the store's bucket.
+ * @param options - The collection and receipt to check against, batch size, byte limit,
+ *   staging directory and Python-era reader.
  * @returns The manifest and the records in batches; iterate the batches once (or call
  *   `close`) so the staged files are removed.
- * @throws {@link DeltaIntegrityError} naming the failed check
+ * @throws {@link DeltaIntegrityError} naming the failed check (`check`) when the delta is
+ *   incomplete, corrupt, too large, or belongs to another collection or receipt
  * @throws {@link DeltaNotFoundError} when nothing is stored under the prefix
- * @throws DeltaLocationError when the prefix is in another bucket
- * @throws CompactionConfigurationError for a Python-era delta without `pythonDeltas` (or
- *   without `collection`)
- * @throws RangeError when `batchSize` or `maxBytes` is not a positive integer
+ * @throws {@link DeltaLocationError} when the prefix is in another bucket or holds no key
+ * @throws {@link CompactionConfigurationError} for a Python-era delta without `pythonDeltas`
+ *   (or without `collection`)
+ * @throws {@link ObjectStoreError} when the store fails
+ * @throws {RangeError} when `batchSize` or `maxBytes` is not a positive integer
+ * @throws whatever `pythonDeltas` rejects with while a Python-era delta is read (with
+ *   `localChromaDeltaSource`: `LocalChromaStartError` when Chroma cannot start,
+ *   {@link VectorStoreError} when it fails a request)
  * @example
  * ```ts
+ * import {
+ *   type ObjectStore,
+ *   readDelta,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const store: ObjectStore;
+ * declare const lines: VectorCollection;
+ *
  * const delta = await readDelta(store, 'lines/delta/run-1/', { collection: 'lines' });
- * for await (const batch of delta.batches) await collection.upsert(batch);
+ * console.log(`${delta.manifest.count} vectors of ${delta.manifest.dimension}`);
+ * for await (const batch of delta.batches) await lines.upsert(batch);
  * ```
  */
 export async function readDelta(

@@ -1,9 +1,10 @@
 import type { VectorCollection } from '../ports/vectorCollection.js';
 import { chunk } from '../vectors/writeBatches.js';
 
+// The Python compactor's verification read (spec §11.3).
 /**
  * The ids the collection does not return, read in batches of `batchSize` with nothing but
- * ids (spec §11.3). A batch whose read fails counts as missing whole.
+ * ids. A batch whose read fails counts as missing whole.
  * @internal
  */
 export const findMissingIds = async (

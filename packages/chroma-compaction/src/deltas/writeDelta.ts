@@ -12,12 +12,17 @@ import type { WriteDeltaOptions } from './types.js';
 
 const COLLECTIONS: readonly CollectionName[] = ['lines', 'words'];
 
+// The portable layout is described in DESIGN §4.
 /**
- * Writes a portable delta (DESIGN §4) to `{prefix}/delta.tar.gz`: `manifest.json` first,
- * then `records.ndjson` and `embeddings.f32`. Every record is checked, and staged to a
- * temporary directory, before anything is stored, so a refused record stores nothing; the
- * upload then streams from disk. Memory stays bounded whatever the number of records (the
- * ids are kept to find duplicates). An empty delta is valid.
+ * Writes a portable delta to `{prefix}delta.tar.gz`, checking every record before anything
+ * is stored.
+ *
+ * The archive holds `manifest.json` first, then `records.ndjson` and `embeddings.f32`; the
+ * manifest gives the size and SHA-256 of each, so {@link readDelta} can check every byte.
+ * Every record is checked, and staged to a temporary directory, before anything is stored,
+ * so a refused record stores nothing; the upload then streams from disk. Memory stays
+ * bounded whatever the number of records (the ids are kept to find duplicates). An empty
+ * delta is valid.
  *
  * Checks: every id is a Chroma id of `collection` (and of the receipt, when `imageId` and
  * `receiptId` are given) and appears once; every vector has the first one's length and only
@@ -26,19 +31,37 @@ const COLLECTIONS: readonly CollectionName[] = ['lines', 'words'];
  * @param store - Where the delta goes (`S3ObjectStore`, `FileSystemObjectStore`, …).
  * @param prefix - The delta's key prefix, e.g. `lines/delta/{run_id}/`, or an `s3://` URI of
  *   the store's bucket; one trailing `/` is implied.
+ * @param options - The collection, the records, and the run and receipt they belong to.
  * @returns The manifest stored.
  * @throws {@link InvalidDeltaRecordError} naming the first refused record (nothing stored)
- * @throws DeltaLocationError when the prefix is not in this store
- * @throws ObjectStoreError when the upload fails
+ * @throws {@link DeltaLocationError} when the prefix is not in this store (another bucket, or
+ *   no key)
+ * @throws {@link ObjectStoreError} when the upload fails
+ * @throws {TypeError} when `collection` is not `lines` or `words`, or `receiptId` is not an
+ *   integer `>= 0`
  * @example
  * ```ts
+ * import { lineChromaId, type ObjectStore, writeDelta } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const store: ObjectStore;
+ * declare const imageId: string;
+ * declare const embedding: number[];
+ *
+ * const runId = crypto.randomUUID();
  * const manifest = await writeDelta(store, `lines/delta/${runId}/`, {
  *   collection: 'lines',
  *   runId,
  *   imageId,
  *   receiptId: 1,
- *   records: [{ id: lineChromaId({ imageId, receiptId: 1, lineId: 1 }), embedding, document: 'TOTAL 4.20' }],
+ *   records: [
+ *     {
+ *       id: lineChromaId({ imageId, receiptId: 1, lineId: 1 }),
+ *       embedding,
+ *       document: 'TOTAL 4.20',
+ *     },
+ *   ],
  * });
+ * console.log(`${manifest.count} vectors written`);
  * ```
  */
 export async function writeDelta(

@@ -21,35 +21,47 @@ const stamp = (millis: number): string => formatPythonTimestamp(Math.floor(milli
 const message = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
+// The Python LockManager (spec §16.2) without its defects (spec §16.3, §18.6).
 /**
- * Holds the compaction lock of one collection over any `LockStore`, in the manner of Python's
- * `LockManager` (spec §16.2) without its defects (spec §16.3, §18.6): refreshes are
- * conditional on ownership, a lost lock is never refreshed or released again, and `withLock`
- * retries with jittered backoff instead of failing the batch at once.
+ * Holds the compaction lock of one collection over any {@link LockStore}, in the manner of
+ * the Python package's `LockManager`, but safer: refreshes are conditional on ownership, a
+ * lost lock is never refreshed or released again, and `withLock` retries with jittered
+ * backoff instead of failing the batch at once.
  *
  * Each `acquire` starts a tenure with a fresh owner id (a UUID) and the fence the store
  * grants; the fence grows with every tenure of the lock, whoever holds it. A tenure is
  * **lost** when the lease ran out by our clock without a successful refresh, when
  * `maxHeartbeatFailures` refreshes in a row failed, or when the store refused a refresh or
- * showed another owner. On loss the manager logs `compaction lock lost` once (warn), counts
- * the metric `CompactionLockLost` (dimension `collection`), stops its heartbeat, and from then
- * on `validateOwnership()` is `false`, `assertOwnership()` and `fence` throw `LockLostError`,
- * and it never writes to the lock again: someone else may hold it.
+ * showed another owner (see {@link LockLossReason}). On loss the manager logs
+ * `compaction lock lost` once (warn), counts the metric `CompactionLockLost` (dimension
+ * `collection`), stops its heartbeat, and from then on `validateOwnership()` is `false`,
+ * `assertOwnership()` and `fence` throw {@link LockLostError}, and it never writes to the
+ * lock again: someone else may hold it.
  *
  * Python compactors use the same item and condition, so they and this manager exclude each
- * other when they use the same lock id (by default Python's, `chroma-{collection}-compaction`).
+ * other when they use the same lock id (by default the Python compactor's,
+ * `chroma-{collection}-compaction`).
  *
  * @example
  * ```ts
- * import { LockManager, publishSnapshot } from '@receipt-chroma/chroma-compaction';
+ * import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+ * import {
+ *   LockManager,
+ *   type ObjectStore,
+ *   publishSnapshot,
+ * } from '@receipt-chroma/chroma-compaction';
  * import { DynamoLockStore } from '@receipt-chroma/chroma-compaction/dynamodb';
  *
+ * declare const dynamo: DynamoDBClient;
+ * declare const store: ObjectStore;
+ *
  * const locks = new DynamoLockStore({ client: dynamo, tableName: 'ReceiptsTable' });
- * const manager = new LockManager({ store: locks, collection: 'words', logger, metrics });
+ * const manager = new LockManager({ store: locks, collection: 'words' });
  * const published = await manager.withLock(async (lock) => {
- *   // … merge and update under the lock, then:
- *   return publishSnapshot({ store: s3, collection: 'words', dir, lock });
+ *   // … merge and update /tmp/chroma/words under the lock, then:
+ *   return publishSnapshot({ store, collection: 'words', dir: '/tmp/chroma/words', lock });
  * });
+ * console.log(`published ${published.version}`);
  * ```
  */
 export class LockManager implements SnapshotLock {
@@ -62,8 +74,11 @@ export class LockManager implements SnapshotLock {
   #acquiring = false;
 
   /**
-   * @throws TypeError for an unknown collection or an empty lock id
-   * @throws RangeError for a duration or count that is not a positive integer, or a
+   * Creates the manager of one collection's lock; nothing is written until `acquire` or
+   * `withLock`.
+   * @param options - The store, collection, lock id, lease, heartbeat and observability.
+   * @throws {TypeError} for a collection other than `lines` or `words`, or an empty lock id
+   * @throws {RangeError} for a duration or count that is not a positive integer, or a
    *   heartbeat that is not shorter than the lease
    */
   constructor(options: LockManagerOptions) {
@@ -80,8 +95,8 @@ export class LockManager implements SnapshotLock {
 
   /**
    * The fence the store granted the current tenure: larger for every later tenure.
-   * @throws LockLostError once the tenure is lost
-   * @throws LockStateError when no lock is held
+   * @throws {@link LockLostError} once the tenure is lost
+   * @throws {@link LockStateError} when no lock is held
    */
   get fence(): number {
     return this.#live('fence').fence;
@@ -90,8 +105,8 @@ export class LockManager implements SnapshotLock {
   /**
    * Takes the lock for a new tenure with a lease of `leaseMs`.
    * @returns `true` when taken, `false` when another owner holds it
-   * @throws LockStateError when this manager already holds the lock or is acquiring it
-   * @throws LockStoreError for any other store failure
+   * @throws {@link LockStateError} when this manager already holds the lock or is acquiring it
+   * @throws {@link LockStoreError} for any other store failure
    */
   async acquire(): Promise<boolean> {
     return (await this.#tryAcquire()) === undefined;
@@ -100,8 +115,9 @@ export class LockManager implements SnapshotLock {
   /**
    * Ends the current tenure: stops the heartbeat and releases the lock in the store, unless
    * the tenure was lost (then the store is left alone). Without a tenure it does nothing.
-   * @throws LockStoreError when the store fails (the tenure ends anyway and the lock lapses
-   *   after its lease); a refusal because someone else holds the lock counts as a loss instead
+   * @throws {@link LockStoreError} when the store fails (the tenure ends anyway and the lock
+   *   lapses after its lease); a refusal because someone else holds the lock counts as a
+   *   loss instead
    */
   async release(): Promise<void> {
     const tenure = this.#tenure;
@@ -130,8 +146,8 @@ export class LockManager implements SnapshotLock {
   /**
    * Refreshes the lease every `heartbeatMs` until `stopHeartbeat`, `release` or a loss. The
    * first refresh comes `heartbeatMs` after this call. Calling it again does nothing.
-   * @throws LockLostError once the tenure is lost
-   * @throws LockStateError when no lock is held
+   * @throws {@link LockLostError} once the tenure is lost
+   * @throws {@link LockStateError} when no lock is held
    */
   startHeartbeat(): void {
     const tenure = this.#live('startHeartbeat');
@@ -167,9 +183,9 @@ export class LockManager implements SnapshotLock {
 
   /**
    * Like {@link LockManager.validateOwnership}, but throws the reason.
-   * @throws LockLostError when the lock is lost
-   * @throws LockStateError when no lock is held
-   * @throws LockStoreError when the store cannot be read
+   * @throws {@link LockLostError} when the lock is lost
+   * @throws {@link LockStateError} when no lock is held
+   * @throws {@link LockStoreError} when the store cannot be read
    */
   async assertOwnership(): Promise<void> {
     const problem = await this.#check('assertOwnership');
@@ -186,14 +202,21 @@ export class LockManager implements SnapshotLock {
   /**
    * Runs `fn` under the lock: acquires it (retrying while another owner holds it, waiting
    * with jittered exponential backoff), heartbeats while `fn` runs, and releases it whatever
-   * `fn` does.
+   * `fn` does. A failure to release is logged, not thrown: the lock lapses after its lease.
+   * @param fn - The work to do under the lock; it receives this manager (a
+   *   {@link SnapshotLock} for `publishSnapshot`).
+   * @param options - How long to wait for a lock another owner holds.
    * @returns what `fn` returned
-   * @throws LockHeldError when the lock is still held by another owner after `retries`
-   *   retries (its context names the holder and the attempts)
-   * @throws LockLostError when the lock was lost while `fn` ran (after `fn` settled;
+   * @throws {@link LockHeldError} when the lock is still held by another owner after
+   *   `retries` retries (its context names the holder and the attempts)
+   * @throws {@link LockLostError} when the lock was lost while `fn` ran (after `fn` settled;
    *   an error `fn` threw takes precedence)
+   * @throws {@link LockStateError} when this manager already holds the lock
+   * @throws {@link LockStoreError} when the store fails while acquiring
+   * @throws {RangeError} when a retry option is not an integer `>= 0`, or `maxDelayMs` is
+   *   below `minDelayMs`
    * @throws the signal's reason when `signal` aborts while waiting for the lock
-   * @throws LockStateError when this manager already holds the lock
+   * @throws whatever `fn` throws, after the lock is released
    */
   async withLock<T>(
     fn: (lock: LockManager) => Promise<T>,

@@ -1,7 +1,7 @@
 import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../errors.js';
 
 /**
- * What a `LockManager` was doing when it was misused: `idle` (it holds no lock: never
+ * What a {@link LockManager} was doing when it was misused: `idle` (it holds no lock: never
  * acquired, or released), `acquiring` (an acquire is still running) or `held` (it already
  * holds the lock; a manager is not re-entrant).
  */
@@ -9,13 +9,14 @@ export type LockManagerState = 'idle' | 'acquiring' | 'held';
 
 /** Options of {@link LockStateError}. */
 export interface LockStateErrorOptions extends ChromaCompactionErrorOptions {
+  /** The manager's state when it was asked. */
   readonly state: LockManagerState;
 }
 
 /**
- * A `LockManager` was asked for something its state does not allow: the fence or a heartbeat
- * while it holds no lock, or a second acquire while it holds one. A lock that was held and
- * then lost is reported with `LockLostError` instead.
+ * A {@link LockManager} was asked for something its state does not allow: the fence or a
+ * heartbeat while it holds no lock, or a second acquire while it holds one. A lock that was
+ * held and then lost is reported with {@link LockLostError} instead.
  */
 export class LockStateError extends ChromaCompactionError {
   /** The manager's state when it was asked. */

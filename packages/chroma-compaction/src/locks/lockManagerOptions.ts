@@ -9,32 +9,41 @@ import {
   type ObservabilityOptions,
 } from '../ports/observability.js';
 
-/** A source of the current time, in epoch milliseconds (`Date` fits). */
+/** A source of the current time for a {@link LockManager} (`Date` fits). */
 export interface LockClock {
+  /** The current time, in epoch milliseconds. */
   now(): number;
 }
 
-/** Python's lock duration, 5 minutes (spec §16.2 `lock_duration_minutes=5`). */
+// The Python LockManager's settings (spec §16.2: lock_duration_minutes=5,
+// heartbeat_interval=60, three failed heartbeats).
+/** How long an acquire or a refresh holds the lock by default: 5 minutes, as in Python. */
 export const DEFAULT_LEASE_MS = 300_000;
 
-/** Python's heartbeat interval, 60 s (spec §16.2 `heartbeat_interval=60`). */
+/** Time between heartbeat refreshes by default: 60 s, as the Python compactor. */
 export const DEFAULT_HEARTBEAT_MS = 60_000;
 
-/** Consecutive failed refreshes after which the lock counts as lost (spec §16.2). */
+/** Consecutive failed refreshes after which a lock counts as lost, by default. */
 export const DEFAULT_MAX_HEARTBEAT_FAILURES = 3;
 
-/** Defaults of {@link WithLockOptions}: 5 retries waiting 200 ms to 5 s. */
+/** Defaults of {@link WithLockOptions}: 5 retries, waiting 200 ms to 5 s before each. */
 export const DEFAULT_LOCK_RETRY: LockRetryPolicy = {
   retries: 5,
   minDelayMs: 200,
   maxDelayMs: 5000,
 };
 
-/** The lock id the Python compactor uses for a collection (spec §13.3). */
+// The Python compactor's lock id (spec §13.3).
+/**
+ * The lock id the Python compactor uses for a collection, `chroma-{collection}-compaction`:
+ * the default of {@link LockManagerOptions.lockId}, so both exclude each other.
+ * @param collection - The collection the lock guards.
+ * @returns The lock id, e.g. `chroma-lines-compaction`.
+ */
 export const defaultLockId = (collection: CollectionName): string =>
   `chroma-${collection}-compaction`;
 
-/** Options of `LockManager`. */
+/** Options of {@link LockManager}. */
 export interface LockManagerOptions extends ObservabilityOptions {
   /** Where the lock lives (`DynamoLockStore`, or `InMemoryLockStore` in tests). */
   readonly store: LockStore;
@@ -42,22 +51,23 @@ export interface LockManagerOptions extends ObservabilityOptions {
   readonly collection: CollectionName;
   /**
    * The lock's id; Python compactors of the same collection exclude us only under the same id.
-   * @default `chroma-{collection}-compaction`, the Python compactor's (spec §13.3)
+   * @default `chroma-{collection}-compaction`, the Python compactor's ({@link defaultLockId})
    */
   readonly lockId?: string | undefined;
   /**
    * How long an acquire or a refresh holds the lock, in milliseconds.
-   * @default 300000 (5 minutes, as Python)
+   * @default `300_000` (5 minutes, as the Python compactor; {@link DEFAULT_LEASE_MS})
    */
   readonly leaseMs?: number | undefined;
   /**
    * Time between heartbeat refreshes, in milliseconds; less than `leaseMs`.
-   * @default 60000 (Python's), or a third of `leaseMs` when that is shorter
+   * @default `60_000` (as the Python compactor; {@link DEFAULT_HEARTBEAT_MS}), or a third of
+   *   `leaseMs` when that is shorter
    */
   readonly heartbeatMs?: number | undefined;
   /**
    * Consecutive failed refreshes after which the lock counts as lost.
-   * @default 3
+   * @default 3 ({@link DEFAULT_MAX_HEARTBEAT_FAILURES})
    */
   readonly maxHeartbeatFailures?: number | undefined;
   /**
@@ -72,7 +82,7 @@ export interface LockManagerOptions extends ObservabilityOptions {
   readonly random?: (() => number) | undefined;
 }
 
-/** Options of `LockManager.withLock`. */
+/** Options of {@link LockManager.withLock}: how long to wait for a lock another owner holds. */
 export interface WithLockOptions {
   /**
    * Further acquire attempts after the first while another owner holds the lock.
@@ -86,10 +96,13 @@ export interface WithLockOptions {
   readonly minDelayMs?: number | undefined;
   /**
    * The longest wait before a retry, in ms.
-   * @default 5000
+   * @default 5000, or `minDelayMs` when that is longer
    */
   readonly maxDelayMs?: number | undefined;
-  /** Stops waiting for the lock: `withLock` rejects with the signal's reason. */
+  /**
+   * Stops waiting for the lock: `withLock` rejects with the signal's reason.
+   * @default none: wait through every retry
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -157,10 +170,16 @@ export const resolveLockManagerOptions = (
   };
 };
 
-/** `WithLockOptions` with defaults applied and numbers checked. */
+/**
+ * The retry settings of {@link WithLockOptions}, all given: the type of
+ * {@link DEFAULT_LOCK_RETRY}.
+ */
 export interface LockRetryPolicy {
+  /** Further acquire attempts after the first while another owner holds the lock. */
   readonly retries: number;
+  /** The shortest wait before a retry, and the base of the exponential window, in ms. */
   readonly minDelayMs: number;
+  /** The longest wait before a retry, in ms. */
   readonly maxDelayMs: number;
 }
 

@@ -12,17 +12,18 @@ import type {
   RefreshLockRequest,
 } from '../ports/lockStore.js';
 
+// Fixed-width timestamps fix spec §16.3 #2; the fence is described in spec §16 and DESIGN §4.
 /**
  * Rules every `LockStore` implementation shares (the DynamoDB adapter and the in-memory
  * double), so both accept the same requests and give the same fences.
  *
- * - **Timestamps** are fixed-width UTC `YYYY-MM-DDTHH:MM:SS.ffffff+00:00` (spec §16.3 #2):
+ * - **Timestamps** are fixed-width UTC `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`:
  *   the acquire condition compares them as strings.
  * - **Release keeps the item**: it sets `expires` (and `GSI1SK`) to {@link RELEASED_EXPIRES},
  *   which sorts before every real time, so Python's acquire condition
  *   `attribute_not_exists(PK) OR expires < :now` (and ours) lets the next holder in, Python's
  *   reader still parses the item, and its `fence` stays readable.
- * - **Fence** (spec §16, DESIGN §4): a fencing token kept in a **counter item** next to the
+ * - **Fence**: a fencing token kept in a **counter item** next to the
  *   lock item, `PK = LOCK#{collection}#{lockId}`, `SK = FENCE` ({@link FENCE_SK}), with no
  *   `time_to_live` and no GSI1 keys, so neither DynamoDB TTL nor Python's
  *   `cleanup_expired_locks` (a GSI1 query) ever removes it, and Python readers never see it.

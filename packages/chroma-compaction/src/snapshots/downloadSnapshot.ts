@@ -28,9 +28,10 @@ import type { DownloadedSnapshot, DownloadSnapshotOptions, Fail } from './types.
 /** A version name that is one safe key segment. */
 const SAFE_VERSION = /^(?!\.{1,2}$)[^/\\\0]+$/;
 
+// The download protocol is described in DESIGN §4; it replaces the Python one (spec §12.4)
+// without its bugs (spec §18.8–§18.9).
 /**
- * Downloads a version of a collection's snapshot into `dest` and verifies it before use
- * (DESIGN §4, spec §12.4 without its bugs, §18.8–§18.9):
+ * Downloads a version of a collection's snapshot into `dest` and verifies it before use.
  *
  * - the version is `version`, or the one `latest-pointer.txt` names; only an absent pointer
  *   means "no snapshot yet" ({@link NoSnapshotError}, the one case for
@@ -38,19 +39,39 @@ const SAFE_VERSION = /^(?!\.{1,2}$)[^/\\\0]+$/;
  *   and nothing is ever re-initialised or re-pointed here;
  * - `snapshot.tar.gz` is streamed to a temporary file and checked against `manifest.json`
  *   (size, SHA-256) or, for a version the Python package wrote, against `.snapshot_hash`
- *   (`md5:<hex>`); only then is it extracted, safely (`unpackSnapshot`: no path escapes,
- *   links or special files; size limits); with a manifest, the files extracted must be the
- *   ones it lists, with their sizes;
+ *   (`md5:<hex>`); only then is it extracted, safely ({@link unpackSnapshot}: no path
+ *   escapes, links or special files; size limits); with a manifest, the files extracted
+ *   must be the ones it lists, with their sizes;
  * - a version in the older layout (the persist directory as one object per file under the
  *   version's prefix) is downloaded file by file, `.snapshot_hash` and `manifest.json`
  *   excluded, each file's size checked against the listing.
  *
- * `dest` must be missing or empty. On any failure nothing is left in it.
+ * `dest` must be missing or empty. On any failure nothing is left in it. To share
+ * downloads between processes on one file system, use {@link SnapshotCache} instead.
  *
- * @throws NoSnapshotError when the collection has no pointer (and no `version` was given)
- * @throws SnapshotIntegrityError when a check fails (`check` names it)
- * @throws ArchiveError when `dest` is not empty
- * @throws ObjectStoreError when the store fails
+ * @param options - The store, collection, destination, version, limits and staging
+ *   directory.
+ * @returns The version extracted, its manifest (`null` for a version written without one),
+ *   and its layout.
+ * @throws {@link NoSnapshotError} when the collection has no pointer (and no `version` was
+ *   given)
+ * @throws {@link SnapshotIntegrityError} when a check fails (`check` names it)
+ * @throws {@link ArchiveError} (`destination-not-empty`) when `dest` is not empty
+ * @throws {@link ObjectStoreError} when the store fails
+ * @throws {RangeError} when a limit is not a positive integer
+ * @example
+ * ```ts
+ * import { downloadSnapshot, type ObjectStore } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const store: ObjectStore;
+ *
+ * const { version, layout } = await downloadSnapshot({
+ *   store,
+ *   collection: 'words',
+ *   dest: '/tmp/chroma/words',
+ * });
+ * console.log(`words ${version} (${layout}) is in /tmp/chroma/words`);
+ * ```
  */
 export async function downloadSnapshot(
   options: DownloadSnapshotOptions,

@@ -2,14 +2,20 @@ import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../err
 
 /** Options of {@link SnapshotError} and its subclasses. */
 export interface SnapshotErrorOptions extends ChromaCompactionErrorOptions {
+  /** The collection whose snapshot is concerned. */
   readonly collection: string;
-  /** The version concerned, when there is one. */
+  /**
+   * The version concerned, when there is one.
+   * @default none: the error is about the collection's snapshots as a whole
+   */
   readonly version?: string | undefined;
 }
 
 /** Base class of the errors about a collection's snapshots. */
 export class SnapshotError extends ChromaCompactionError {
+  /** The collection whose snapshot is concerned (empty when the error is about a directory). */
   readonly collection: string;
+  /** The version concerned, when there is one. */
   readonly version: string | undefined;
 
   constructor(message: string, options: SnapshotErrorOptions) {
@@ -22,9 +28,11 @@ export class SnapshotError extends ChromaCompactionError {
   }
 }
 
+// Only an absent pointer means "no snapshot yet" (spec §18.8).
 /**
  * The collection has no snapshot yet: `latest-pointer.txt` does not exist. The only case
- * in which `initializeEmptySnapshot` is the right answer (spec §18.8).
+ * in which `initializeEmptySnapshot` is the right answer: a pointer naming a missing or
+ * broken version is a {@link SnapshotIntegrityError} instead, never a reason to start over.
  */
 export class NoSnapshotError extends SnapshotError {}
 
@@ -54,6 +62,7 @@ export type SnapshotCheck =
 
 /** A stored version is incomplete or corrupt; nothing was left at the destination. */
 export class SnapshotIntegrityError extends SnapshotError {
+  /** The check the version failed. */
   readonly check: SnapshotCheck;
 
   constructor(message: string, options: SnapshotErrorOptions & { check: SnapshotCheck }) {
@@ -101,7 +110,9 @@ export interface SnapshotCacheErrorOptions extends SnapshotErrorOptions {
  * itself (`ObjectStoreError`, `SnapshotIntegrityError`, …) pass through unwrapped.
  */
 export class SnapshotCacheError extends SnapshotError {
+  /** The cache operation that failed: `ensure`, `acquire`, `cleanup`, `publish`, … */
   readonly operation: string;
+  /** The cache directory, `{root}/snapshots/{collection}`. */
   readonly dir: string;
 
   constructor(message: string, options: SnapshotCacheErrorOptions) {

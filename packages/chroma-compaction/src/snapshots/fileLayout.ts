@@ -27,12 +27,13 @@ export interface FileLayoutDownload {
   readonly fail: Fail;
 }
 
+// The older layout: spec §12.2; its hash: spec §18.11; partial downloads: spec §18.9.
 /**
  * Downloads a version stored in the older layout: the persist directory as one object per
- * file under the version's prefix (spec §12.2), `.snapshot_hash` left out (it hashes sizes
- * and mtimes, not content, spec §18.11). Each file's size must match its listing, every
- * listed file must still be there (spec §18.9: a partial download is a failure), and keys
- * that would land outside `dest` are refused.
+ * file under the version's prefix, `.snapshot_hash` left out (it hashes sizes and mtimes,
+ * not content). Each file's size must match its listing, every listed file must still be
+ * there (a partial download is a failure), and keys that would land outside `dest` are
+ * refused.
  * @internal
  */
 export const downloadFileLayout = async (

@@ -1,8 +1,9 @@
+// The layout is described in DESIGN §4; the Python objects in spec §12.2.
 /**
- * A snapshot version's `manifest.json` (DESIGN §4): what a reader checks the tarball
- * against before it extracts a byte (size and SHA-256), the files it holds, the gzip
- * members for a parallel inflate, the parent version, and who wrote it under which fence.
- * Python readers ignore it; they use `snapshot.tar.gz` and `.snapshot_hash` (spec §12.2).
+ * A snapshot version's `manifest.json`: what a reader checks the tarball against before it
+ * extracts a byte (size and SHA-256), the files it holds, the gzip members for a parallel
+ * inflate, the parent version, and who wrote it under which fence. Python readers ignore
+ * it; they use `snapshot.tar.gz` and `.snapshot_hash`.
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
@@ -10,10 +11,17 @@ import type { GzipMember } from '../archives/packTypes.js';
 import type { CollectionName } from '../compaction/types.js';
 import { ENGLISH_PARSE, issueSummary } from '../options/zodEnglish.js';
 
-/** What a version's `manifest.json` says, camel-cased (the file is snake_case). */
+/**
+ * What a snapshot version's `manifest.json` says, camel-cased (the file is snake_case).
+ * {@link publishSnapshot} writes it next to the tarball; {@link downloadSnapshot} checks
+ * the tarball against it before extracting anything.
+ */
 export interface SnapshotManifest {
+  /** Marks the file as a snapshot manifest. */
   readonly format: 'chroma-snapshot';
+  /** The version of the manifest's format. */
   readonly formatVersion: 1;
+  /** The collection the snapshot holds. */
   readonly collection: CollectionName;
   /** The version id, `YYYYMMDD_HHMMSS_ffffff_<8 hex>`. */
   readonly version: string;
@@ -26,14 +34,26 @@ export interface SnapshotManifest {
   /** The publisher's lock fence, or `null` when it published without a lock. */
   readonly fence: number | null;
   /** `snapshot.tar.gz`: compressed size and digests (hex). */
-  readonly tarball: { readonly size: number; readonly sha256: string; readonly md5: string };
+  readonly tarball: {
+    /** Compressed bytes. */
+    readonly size: number;
+    /** SHA-256 of the tarball, lower-case hex. */
+    readonly sha256: string;
+    /** MD5 of the tarball, lower-case hex (what `.snapshot_hash` holds after `md5:`). */
+    readonly md5: string;
+  };
   /** The gzip members, in order; one member for a tarball packed in one thread. */
   readonly members: readonly GzipMember[];
   /** Regular files of the persist directory, sorted, with their sizes. */
-  readonly files: readonly { readonly path: string; readonly size: number }[];
+  readonly files: readonly {
+    /** Path relative to the persist directory, with `/` separators. */
+    readonly path: string;
+    /** Bytes of content. */
+    readonly size: number;
+  }[];
   /** Records per collection, when the publisher knew them. */
   readonly recordCounts: Readonly<Record<string, number>> | null;
-  /** The user metadata put on every object of the version (strings, spec §12.1). */
+  /** The user metadata put on every object of the version, every value a string. */
   readonly metadata: Readonly<Record<string, string>>;
 }
 
@@ -60,10 +80,35 @@ const wire = z.object({
   metadata: z.record(z.string(), z.string()),
 });
 
-/** Parses `manifest.json`; the message says what is wrong when it is not a manifest. */
+/**
+ * Parses the text of a snapshot version's `manifest.json`, without throwing.
+ * @param text - The file's text.
+ * @returns The manifest, or a one-line description of what is wrong with the text.
+ * @example
+ * ```ts
+ * import { text } from 'node:stream/consumers';
+ * import { type ObjectStore, parseSnapshotManifest } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const store: ObjectStore;
+ *
+ * const version = '20250101_000000_000000_0123abcd';
+ * const { body } = await store.get(`lines/snapshot/timestamped/${version}/manifest.json`);
+ * const parsed = parseSnapshotManifest(await text(body));
+ * if ('problem' in parsed) throw new Error(parsed.problem);
+ * console.log(parsed.manifest.parent, parsed.manifest.tarball.sha256);
+ * ```
+ */
 export const parseSnapshotManifest = (
   text: string,
-): { readonly manifest: SnapshotManifest } | { readonly problem: string } => {
+):
+  | {
+      /** The manifest the text holds. */
+      readonly manifest: SnapshotManifest;
+    }
+  | {
+      /** What is wrong with the text, e.g. `manifest.json is not valid JSON`. */
+      readonly problem: string;
+    } => {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -99,7 +144,12 @@ export const parseSnapshotManifest = (
   };
 };
 
-/** The text of `manifest.json` (two-space indented, snake_case). */
+/**
+ * The text of a snapshot version's `manifest.json` (two-space indented JSON, snake_case
+ * names, a final newline): the inverse of {@link parseSnapshotManifest}.
+ * @param manifest - The manifest to write.
+ * @returns The file's text.
+ */
 export const serializeSnapshotManifest = (manifest: SnapshotManifest): string => {
   const value: z.input<typeof wire> = {
     format: manifest.format,

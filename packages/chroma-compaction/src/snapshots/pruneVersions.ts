@@ -49,6 +49,7 @@ const parentOf = async (
   return 'manifest' in parsed ? parsed.manifest.parent : undefined;
 };
 
+// The Python publisher's pruning: spec §12.3 step 7.
 /**
  * Deletes old versions, keeping `keepVersions` versions up to the current one (the current
  * one included), so a reader that read the pointer just before it moved still finds its
@@ -63,11 +64,27 @@ const parentOf = async (
  * - everything else older than the current version is deleted, so a version that never
  *   reached the pointer (its publisher died or lost the race) goes at the next publish;
  * - the current version and every version newer than it (a publisher may be uploading it)
- *   are never deleted, nor names that are not version ids (spec §12.3 step 7 sorted those
+ *   are never deleted, nor names that are not version ids (the Python publisher sorted those
  *   as newest).
  * @internal
  */
 export const pruneVersions = async (
+  store: ObjectStore,
+  keys: SnapshotKeys,
+  current: string,
+  keepVersions: number,
+): Promise<PruneResult> => {
+  const plan = await planPrune(store, keys, current, keepVersions);
+  for (const version of plan.removed) await deleteVersion(store, keys, version);
+  return plan;
+};
+
+/**
+ * What {@link pruneVersions} would keep and delete, by the same rules, without deleting
+ * anything (a dry run). A version the plan names may be gone or current by the time it runs.
+ * @internal
+ */
+export const planPrune = async (
   store: ObjectStore,
   keys: SnapshotKeys,
   current: string,
@@ -96,6 +113,5 @@ export const pruneVersions = async (
     }
   }
   const removed = older.filter((version) => !kept.includes(version));
-  for (const version of removed) await deleteVersion(store, keys, version);
   return { kept, removed };
 };

@@ -21,7 +21,8 @@ import {
 import { deleteVersion, readPointer, stringMetadata } from './snapshotObjects.js';
 import type { PublishedSnapshot, PublishSnapshotOptions } from './types.js';
 
-/** Versions kept by default (spec §12.3). */
+// The Python publisher's default (spec §12.3).
+/** Versions {@link publishSnapshot} keeps when not given `keepVersions`. */
 export const DEFAULT_KEEP_VERSIONS = 4;
 
 /**
@@ -53,9 +54,10 @@ const uploadTarball = async (
   return packed.value;
 };
 
+// The publish protocol is described in DESIGN §4; it replaces the Python one (spec §12.3).
 /**
- * Publishes a Chroma persist directory as a new version of the collection's snapshot
- * (DESIGN §4, spec §12.3), so that readers only ever see complete, verified versions:
+ * Publishes a Chroma persist directory as a new version of the collection's snapshot, so
+ * that readers only ever see complete, verified versions.
  *
  * 1. with a `lock`, refuses to start unless `validateOwnership()` holds;
  * 2. reads the pointer (the new version's parent) and picks a version id later than it;
@@ -68,17 +70,40 @@ const uploadTarball = async (
  * 5. prunes to `keepVersions` complete versions, never the current one or anything newer
  *    (a failure to prune is logged, not thrown: the version is published).
  *
- * Every object carries `metadata` with string values (spec §12.1). Nothing may write to
- * `dir` meanwhile (close a local Chroma server on it first: `openSnapshot().close()`).
+ * Every object carries `metadata` with string values. Nothing may write to `dir` meanwhile
+ * (close a local Chroma server on it first: `openSnapshot().close()`). Whenever the publish
+ * fails after the upload began, the uploaded objects are deleted (best effort; pruning
+ * removes what is left) and the pointer is untouched.
  *
- * @throws SnapshotLockError when the lock is not held, before the upload or before the
- *   pointer moves (then the uploaded version is deleted)
- * @throws SnapshotConflictError when another publisher moved the pointer first
- * @throws ObjectStoreError when the store fails; a version already uploaded is deleted
- *   (best effort) and the pointer is untouched
+ * @param options - The store, collection, directory, lock, versions kept, metadata and
+ *   packing.
+ * @returns The new version, its tarball's key, size and digests, and its parent.
+ * @throws {@link SnapshotLockError} when the lock is not held, before the upload or before
+ *   the pointer moves (then the uploaded version is deleted)
+ * @throws {@link SnapshotConflictError} when another publisher moved the pointer first
+ * @throws {@link SnapshotSourceError} when `dir` is not a directory, holds a link or special
+ *   file, or a file changes while it is packed
+ * @throws {@link ObjectStoreError} when the store fails
+ * @throws {RangeError} when `keepVersions` is not a positive integer (checked before
+ *   anything is read) or a `pack` option is out of range
  * @example
  * ```ts
- * const published = await publishSnapshot({ store, collection: 'lines', dir, lock });
+ * import {
+ *   type LockManager,
+ *   type ObjectStore,
+ *   publishSnapshot,
+ * } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const store: ObjectStore;
+ * declare const lock: LockManager;
+ *
+ * const published = await publishSnapshot({
+ *   store,
+ *   collection: 'lines',
+ *   dir: '/tmp/chroma/lines',
+ *   lock,
+ *   metadata: { update_type: 'batch_compaction' },
+ * });
  * console.log(published.version, published.parent);
  * ```
  */

@@ -1,36 +1,65 @@
 import { randomBytes } from 'node:crypto';
 import type { CollectionName } from '../compaction/types.js';
 
-/** The tarball of a version (spec §12.2). */
+// The objects of a version, as the Python publisher names them (spec §12.2), plus the manifest.
+/** The name of a version's tarball: the persist directory as a gzip tar. */
 export const SNAPSHOT_TARBALL = 'snapshot.tar.gz';
-/** `md5:<hex>` of the tarball bytes (spec §12.2). */
+/**
+ * The name of a version's hash object: `md5:<hex>` of the tarball bytes, what Python readers
+ * check.
+ */
 export const SNAPSHOT_HASH = '.snapshot_hash';
-/** The version's manifest (DESIGN §4); Python readers ignore it. */
+/** The name of a version's {@link SnapshotManifest}; Python readers ignore it. */
 export const SNAPSHOT_MANIFEST = 'manifest.json';
 
-/** A version id: `YYYYMMDD_HHMMSS_ffffff_<8 hex>`, UTC (DESIGN §4, spec §12.1). */
+// Version ids: spec §12.1.
+/**
+ * The form of the version ids this package writes: `YYYYMMDD_HHMMSS_ffffff_<8 hex>` (UTC,
+ * microseconds, then random hex), so ids sort by time as strings.
+ */
 export const VERSION_ID_PATTERN: RegExp = /^\d{8}_\d{6}_\d{6}_[0-9a-f]{8}$/;
 
 /**
- * A version id in either form a publisher may have written: `YYYYMMDD_HHMMSS`, or the form of
- * {@link VERSION_ID_PATTERN} (spec §12.1). Both sort by time as strings; pruning considers
- * only names like these.
+ * A version id in either form a publisher may have written: `YYYYMMDD_HHMMSS` (the Python
+ * package's), or the form of {@link VERSION_ID_PATTERN}. Both sort by time as strings;
+ * pruning considers only names like these.
  */
 export const ANY_VERSION_ID_PATTERN: RegExp = /^\d{8}_\d{6}(?:_\d{6}_[0-9a-f]{8})?$/;
 
-/** The keys of a collection's snapshots in the store (DESIGN §4). */
+/** The keys of a collection's snapshots in the store, as {@link snapshotKeys} builds them. */
 export interface SnapshotKeys {
   /** `{collection}/snapshot/latest-pointer.txt`: its body is the current version id. */
   readonly pointer: string;
   /** `{collection}/snapshot/timestamped/`: one common prefix per version. */
   readonly versions: string;
-  /** `{collection}/snapshot/timestamped/{version}/` */
+  /**
+   * The key prefix of a version: `{collection}/snapshot/timestamped/{version}/`.
+   * @param version - The version id.
+   */
   version(version: string): string;
-  /** An object of a version, e.g. `snapshot.tar.gz`. */
+  /**
+   * The key of an object of a version:
+   * `{collection}/snapshot/timestamped/{version}/{name}`.
+   * @param version - The version id.
+   * @param name - The object's name, e.g. {@link SNAPSHOT_TARBALL}.
+   */
   object(version: string, name: string): string;
 }
 
-/** The keys of `collection`'s snapshots. */
+/**
+ * The keys of a collection's snapshots in the store: the pointer, and the prefix and objects
+ * of each version (the layout the Python package reads and writes).
+ * @param collection - The collection.
+ * @returns The pointer key, the versions prefix, and builders for a version's keys.
+ * @example
+ * ```ts
+ * import { SNAPSHOT_TARBALL, snapshotKeys } from '@receipt-chroma/chroma-compaction';
+ *
+ * const keys = snapshotKeys('lines');
+ * console.log(keys.pointer); // lines/snapshot/latest-pointer.txt
+ * console.log(keys.object('20250101_000000_000000_0123abcd', SNAPSHOT_TARBALL));
+ * ```
+ */
 export const snapshotKeys = (collection: CollectionName): SnapshotKeys => {
   const versions = `${collection}/snapshot/timestamped/`;
   return {
@@ -74,9 +103,12 @@ export const nextVersionId = (
   return newVersionId(floor !== undefined && floor >= nowMicros ? floor + 1 : nowMicros);
 };
 
+// The random digits fix spec §18.7 (two publishers in the same second collided).
 /**
- * A new version id for `atMicros` (microseconds since the epoch, UTC), with 8 random hex
- * digits so two publishers in the same microsecond never collide (spec §18.7).
+ * A new version id of the {@link VERSION_ID_PATTERN} form for a time, with 8 random hex
+ * digits so two publishers in the same microsecond never collide.
+ * @param atMicros - The time, in microseconds since the epoch (UTC). Defaults to now.
+ * @returns The id, e.g. `20250101_093000_123456_0123abcd`.
  */
 export const newVersionId = (atMicros: number = Date.now() * 1000): string => {
   const date = new Date(Math.floor(atMicros / 1000));

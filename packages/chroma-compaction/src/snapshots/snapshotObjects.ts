@@ -39,7 +39,8 @@ export const readPointer = async (
   return read === undefined ? undefined : { version: read.text.trim(), etag: read.etag };
 };
 
-/** User metadata with every value a string, as S3 stores it (spec §12.1). @internal */
+// As the Python publisher's (spec §12.1).
+/** User metadata with every value a string, as S3 stores it. @internal */
 export const stringMetadata = (
   metadata: SnapshotMetadata | undefined,
 ): Readonly<Record<string, string>> =>

@@ -1,14 +1,16 @@
 import type { PackSnapshotOptions } from '../archives/packTypes.js';
 import type { UnpackLimits } from '../archives/types.js';
 import type { CollectionName } from '../compaction/types.js';
+import type { LockManager } from '../locks/LockManager.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { SnapshotCheck } from './errors.js';
 import type { SnapshotManifest } from './manifest.js';
 
 /**
- * The little a publisher needs of a lock (the `LockManager` implements it): whether this
- * worker still holds it, and the fence of its tenure, recorded in each version's manifest.
+ * The little {@link publishSnapshot} needs of a lock ({@link LockManager} implements it):
+ * whether this worker still holds it, and the fence of its tenure, recorded in each
+ * version's manifest.
  */
 export interface SnapshotLock {
   /** `true` while this worker holds the lock; `false` once it lost it (never throws for that). */
@@ -17,16 +19,26 @@ export interface SnapshotLock {
   readonly fence: number;
 }
 
-/** User metadata put on every object of a version; values are stored as strings (spec §12.1). */
+// As the Python publisher's metadata (spec §12.1).
+/**
+ * User metadata put on every object of a version; numbers and booleans are stored as their
+ * strings, as S3 stores every metadata value.
+ */
 export type SnapshotMetadata = Readonly<Record<string, string | number | boolean>>;
 
-/** Options of `publishSnapshot`. */
+/** Options of {@link publishSnapshot}. */
 export interface PublishSnapshotOptions extends ObservabilityOptions {
+  /** Where the snapshots are published (`S3ObjectStore`, `FileSystemObjectStore`). */
   readonly store: ObjectStore;
+  /** The collection whose snapshot the directory is. */
   readonly collection: CollectionName;
   /** The Chroma persist directory to publish; nothing may write to it meanwhile. */
   readonly dir: string;
-  /** Checked before the upload and again before the pointer moves. */
+  /**
+   * The lock the publisher holds, e.g. a {@link LockManager}: checked before the upload and
+   * again before the pointer moves, and its fence recorded in the manifest.
+   * @default no lock: nothing is checked, and the manifest's `fence` is `null`
+   */
   readonly lock?: SnapshotLock | undefined;
   /**
    * Versions kept after pruning, the new one included; the version the pointer names and
@@ -34,19 +46,34 @@ export interface PublishSnapshotOptions extends ObservabilityOptions {
    * @default 4
    */
   readonly keepVersions?: number | undefined;
-  /** User metadata for every object written (spec §12.1). */
+  /**
+   * User metadata for every object written (values stored as strings).
+   * @default no metadata
+   */
   readonly metadata?: SnapshotMetadata | undefined;
-  /** Records per collection in the snapshot, when the caller knows them (for the manifest). */
+  /**
+   * Records per collection in the snapshot, when the caller knows them (for the manifest).
+   * @default `null` in the manifest
+   */
   readonly recordCounts?: Readonly<Record<string, number>> | undefined;
-  /** Where the tarball is staged before upload. @default `os.tmpdir()` */
+  /**
+   * Where the tarball is staged before upload.
+   * @default `os.tmpdir()`
+   */
   readonly tempDir?: string | undefined;
-  /** How to pack: gzip level, worker threads, bytes per gzip member (`packSnapshot`'s defaults). */
+  /**
+   * How to pack: gzip level, worker threads, bytes per gzip member.
+   * @default the defaults of {@link PackSnapshotOptions}
+   */
   readonly pack?: Omit<PackSnapshotOptions, 'signal'> | undefined;
 }
 
-/** What `publishSnapshot` published. */
+/** What {@link publishSnapshot} published. */
 export interface PublishedSnapshot {
-  /** `YYYYMMDD_HHMMSS_ffffff_<8 hex>` (DESIGN §4). */
+  /**
+   * The new version's id, `YYYYMMDD_HHMMSS_ffffff_<8 hex>` (UTC; see
+   * {@link VERSION_ID_PATTERN}).
+   */
   readonly version: string;
   /** The tarball's key. */
   readonly key: string;
@@ -60,22 +87,34 @@ export interface PublishedSnapshot {
   readonly parent: string | null;
 }
 
-/** Options of `downloadSnapshot`. */
+/** Options of {@link downloadSnapshot}. */
 export interface DownloadSnapshotOptions extends ObservabilityOptions {
+  /** Where the snapshots are published. */
   readonly store: ObjectStore;
+  /** The collection whose snapshot to download. */
   readonly collection: CollectionName;
   /** An empty or missing directory to extract into; nothing is left there on failure. */
   readonly dest: string;
-  /** The version to read. @default the one `latest-pointer.txt` names */
+  /**
+   * The version to read.
+   * @default the version `latest-pointer.txt` names
+   */
   readonly version?: string | undefined;
-  /** Limits on what the tarball may unpack to. */
+  /**
+   * Limits on what the tarball may unpack to.
+   * @default {@link DEFAULT_UNPACK_LIMITS}
+   */
   readonly limits?: UnpackLimits | undefined;
-  /** Where the tarball is staged before it is checked. @default `os.tmpdir()` */
+  /**
+   * Where the tarball is staged before it is checked.
+   * @default `os.tmpdir()`
+   */
   readonly tempDir?: string | undefined;
 }
 
-/** What `downloadSnapshot` extracted. */
+/** What {@link downloadSnapshot} extracted. */
 export interface DownloadedSnapshot {
+  /** The version extracted. */
   readonly version: string;
   /**
    * The version's manifest; `null` for a version written without one (by the Python
@@ -83,7 +122,10 @@ export interface DownloadedSnapshot {
    * not checked beyond its listing.
    */
   readonly manifest: SnapshotManifest | null;
-  /** Which layout the version had. */
+  /**
+   * Which layout the version had: `tarball` (`snapshot.tar.gz`), or `files` (the older
+   * layout, one object per file of the persist directory).
+   */
   readonly layout: 'tarball' | 'files';
 }
 

@@ -5,8 +5,11 @@ import { ChromaCloudConfigError } from './errors.js';
  * `new CloudClient(config)`.
  */
 export interface ChromaCloudConfig {
+  /** The API key (`CHROMA_CLOUD_API_KEY`). */
   readonly apiKey: string;
+  /** The tenant id (`CHROMA_CLOUD_TENANT`). */
   readonly tenant: string;
+  /** The database name (`CHROMA_CLOUD_DATABASE`). */
   readonly database: string;
 }
 
@@ -28,11 +31,15 @@ const REQUIRED = {
  * @throws {@link ChromaCloudConfigError} naming the first variable that is missing or blank
  * @example
  * ```ts
- * import { CloudClient } from 'chromadb';
+ * import { ChromaClient, CloudClient } from 'chromadb';
  * import { chromaCloudConfigFromEnv } from '@receipt-chroma/chroma-compaction/chroma';
  *
  * const cloud = chromaCloudConfigFromEnv();
- * const client = cloud === undefined ? undefined : new CloudClient(cloud);
+ * const client =
+ *   cloud === undefined
+ *     ? new ChromaClient({ host: 'localhost', port: 8000 })
+ *     : new CloudClient(cloud);
+ * console.log(await client.heartbeat());
  * ```
  */
 export const chromaCloudConfigFromEnv = (

@@ -16,7 +16,7 @@ import type {
   UpsertRequest,
   VectorCollection,
 } from '../../ports/vectorCollection.js';
-import type { VectorLimits } from '../../vectors/limits.js';
+import type { CHROMA_CLOUD_LIMITS, VectorLimits } from '../../vectors/limits.js';
 import {
   idListProblem,
   updateRequestProblem,
@@ -30,8 +30,11 @@ import {
 } from '../../vectors/writeBatches.js';
 import { toChromaDocuments, toChromaEmbeddings, toChromaMetadatas } from './chromaWritePayload.js';
 
-/** Records per write request by default: below Chroma Cloud's limit of 300. */
-export const DEFAULT_CHROMA_MAX_BATCH_SIZE: typeof DEFAULT_MAX_BATCH_SIZE = DEFAULT_MAX_BATCH_SIZE;
+/**
+ * Records per write request of {@link chromaVectorCollection} by default: below Chroma
+ * Cloud's limit of 300.
+ */
+export const DEFAULT_CHROMA_MAX_BATCH_SIZE: 250 = DEFAULT_MAX_BATCH_SIZE;
 
 /**
  * The part of a chromadb `Collection` the adapter calls. Any chromadb 3.x collection fits
@@ -49,14 +52,15 @@ export interface ChromaVectorCollectionOptions extends ObservabilityOptions {
    * The most records one `upsert`, `update` or `delete`-by-ids request carries; larger writes
    * are split into consecutive requests. Chroma Cloud accepts 300 per request; a local server
    * reports its own limit (5461 for 1.x) and the client refuses larger requests.
-   * @default 250, or `limits.maxRecordsPerRequest` when lower
+   * @default 250 ({@link DEFAULT_CHROMA_MAX_BATCH_SIZE}), or `limits.maxRecordsPerRequest`
+   *   when lower
    */
   readonly maxBatchSize?: number | undefined;
   /**
-   * What the deployment refuses to store, e.g. `CHROMA_CLOUD_LIMITS` for Chroma Cloud.
+   * What the deployment refuses to store, e.g. {@link CHROMA_CLOUD_LIMITS} for Chroma Cloud.
    * A write with a record over a limit is refused before anything is sent, and the
    * operations check each record first so that it fails only its own message.
-   * @default no limits (a local Chroma server has none of Cloud's quotas)
+   * @default no limits (a local Chroma server has none of Chroma Cloud's quotas)
    */
   readonly limits?: VectorLimits | undefined;
 }
@@ -86,7 +90,8 @@ const chromaFailure = (error: unknown): VectorStoreFailure | undefined =>
   error instanceof Error ? CHROMA_FAILURES[error.name] : undefined;
 
 /**
- * Wraps a chromadb (3.x) collection as a {@link VectorCollection}.
+ * Wraps a chromadb (3.x) collection as a {@link VectorCollection}, the port every operation
+ * of this package writes through.
  *
  * - Writes are split into requests of at most `maxBatchSize` records (default 250, under
  *   Chroma Cloud's 300), sent one after another. The whole request is checked first (ids,
@@ -94,7 +99,7 @@ const chromaFailure = (error: unknown): VectorStoreFailure | undefined =>
  *   before anything is written; a later network or server failure can leave the earlier
  *   batches written (upserts and deletes are safe to retry).
  * - A metadata key sent as `null` is really removed, and `null` documents keep the stored
- *   document, although the JS client drops `null` values (see `chromaWritePayload.ts`).
+ *   document, although the JS client drops `null` values.
  * - An empty `ids` list is a no-op for writes and returns nothing for `get`, without a request.
  * - Every failure rejects with a {@link VectorStoreError} naming the collection and the
  *   operation, with the client's error as `cause` and the batch position in `context`.
@@ -103,8 +108,11 @@ const chromaFailure = (error: unknown): VectorStoreFailure | undefined =>
  *
  * @param collection - A chromadb collection, e.g. from `client.getOrCreateCollection`.
  * @param options - Batch size, limits, logger and metrics.
- * @throws VectorStoreError (synchronously) when `maxBatchSize` is not a positive integer, or
- * is over `limits.maxRecordsPerRequest`.
+ * @returns The collection as a {@link VectorCollection}; its methods reject with
+ *   {@link VectorStoreError} (`retryable` when Chroma said it was rate-limited, over a quota
+ *   or unavailable).
+ * @throws {VectorStoreError} (synchronously) when `maxBatchSize` is not a positive
+ *   integer, or is over `limits.maxRecordsPerRequest`.
  *
  * @example
  * ```ts

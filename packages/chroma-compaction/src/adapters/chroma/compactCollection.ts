@@ -1,20 +1,25 @@
 import { type CycleChroma, runCompactionCycle } from '../../cycle/compactCollection.js';
+import type { CompactionAbortedError } from '../../cycle/errors.js';
 import type { CompactCollectionOptions, CompactionResult } from '../../cycle/types.js';
 import { initializeEmptySnapshot } from './initializeEmptySnapshot.js';
 import { type OpenSnapshotOptions, openSnapshot } from './openSnapshot.js';
 
-/** Options of {@link compactCollection}: either mode's, and how to start a local Chroma. */
+/**
+ * Options of {@link compactCollection}: those of either mode ({@link CompactCollectionOptions}),
+ * and how to start the local Chroma server.
+ */
 export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
   /**
    * How to start the local Chroma server on the working copy (and on the empty collection
-   * of a first version), e.g. `{ command }` for a glibc shim. Snapshot mode only.
+   * of a first version), e.g. `{ glibcShim: 'auto' }` on an older glibc. Snapshot mode only.
+   * @default a server with the defaults of {@link OpenSnapshotOptions}
    */
   readonly chroma?: OpenSnapshotOptions | undefined;
 };
 
 /**
- * One whole compaction cycle of a collection, for the SQS records of one invocation, in one
- * of two modes.
+ * Runs one whole compaction cycle of a collection for the SQS records of one invocation, in
+ * one of two modes.
  *
  * **Snapshot mode** (`cache` and `lockStore`; the collection is a versioned snapshot in
  * `store`):
@@ -24,8 +29,9 @@ export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
  *    heartbeat while the cycle runs, released in every path);
  * 3. make the pointer's version current in `cache` (or, when the collection has no
  *    pointer at all, publish an empty collection first) and copy it to a working directory;
- * 4. open it (a local Chroma server by default, `openSnapshot`), apply the messages with
- *    `processCollectionUpdates` (deltas merged by `createDeltaMerger({ store })`), close it;
+ * 4. open it (a local Chroma server by default, {@link openSnapshot}), apply the messages
+ *    with `processCollectionUpdates` (deltas merged by `createDeltaMerger({ store })`),
+ *    close it;
  * 5. publish the working copy through `cache.publish` under the lock (its fence goes into
  *    the manifest; a lost lock refuses the publish), unless nothing was applied.
  *
@@ -43,13 +49,37 @@ export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
  * correlation id, and a `tracer` receives a span per phase. `mirrors` receive the same batch
  * after the primary, in either mode.
  *
- * @example
+ * @param options - The records, the stores, the mode's target (`cache` and `lockStore`, or
+ *   `target`), the deadline, and how to start Chroma.
+ * @returns What the cycle did: one outcome per record, the partial-batch response to return
+ *   to Lambda, the version published (or `null`), the phases' timings, and the
+ *   {@link CompactionAbortedError} that stopped the cycle, if one did. The promise does not
+ *   reject for a failed cycle: the failure is in the result's `error`.
+ *
+ * @example Snapshot mode, in a Lambda handler
  * ```ts
+ * import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+ * import type {
+ *   LockStore,
+ *   ObjectStore,
+ *   ReceiptStore,
+ *   SnapshotCache,
+ * } from '@receipt-chroma/chroma-compaction';
+ * import { compactCollection } from '@receipt-chroma/chroma-compaction/chroma';
+ *
+ * declare const store: ObjectStore;
+ * declare const cache: SnapshotCache;
+ * declare const lockStore: LockStore;
+ * declare const receipts: ReceiptStore;
+ *
  * export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
  *   const result = await compactCollection({
  *     collectionName: 'lines',
  *     records: event.Records,
- *     store, cache, lockStore, receipts,
+ *     store,
+ *     cache,
+ *     lockStore,
+ *     receipts,
  *     deadline: () => context.getRemainingTimeInMillis(),
  *   });
  *   return { batchItemFailures: result.batchItemFailures };
@@ -58,7 +88,27 @@ export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
  *
  * @example Remote mode, against Chroma Cloud
  * ```ts
- * const client = new CloudClient({ apiKey, tenant, database });
+ * import type { Context, SQSEvent } from 'aws-lambda';
+ * import { CloudClient } from 'chromadb';
+ * import {
+ *   CHROMA_CLOUD_LIMITS,
+ *   type ObjectStore,
+ *   type ReceiptStore,
+ * } from '@receipt-chroma/chroma-compaction';
+ * import {
+ *   chromaCloudConfigFromEnv,
+ *   chromaVectorCollection,
+ *   compactCollection,
+ * } from '@receipt-chroma/chroma-compaction/chroma';
+ *
+ * declare const event: SQSEvent;
+ * declare const context: Context;
+ * declare const store: ObjectStore;
+ * declare const receipts: ReceiptStore;
+ *
+ * const cloud = chromaCloudConfigFromEnv();
+ * if (cloud === undefined) throw new Error('Set CHROMA_CLOUD_ENABLED=true and its settings');
+ * const client = new CloudClient(cloud);
  * const lines = chromaVectorCollection(
  *   await client.getCollection({ name: 'lines' }),
  *   { limits: CHROMA_CLOUD_LIMITS },
@@ -66,10 +116,12 @@ export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
  * const result = await compactCollection({
  *   collectionName: 'lines',
  *   records: event.Records,
- *   store, receipts,
+ *   store,
+ *   receipts,
  *   target: { vectors: lines },
  *   deadline: () => context.getRemainingTimeInMillis(),
  * });
+ * console.log(result.batchItemFailures.length, result.error?.message);
  * ```
  */
 export function compactCollection(

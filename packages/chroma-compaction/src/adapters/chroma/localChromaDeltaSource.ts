@@ -6,6 +6,7 @@ import { checkedInteger } from '../../options/checkedInteger.js';
 import { type Logger, NOOP_LOGGER } from '../../ports/observability.js';
 import type { PythonDeltaSource } from '../../ports/pythonDeltaSource.js';
 import type { Metadata } from '../../ports/vectorCollection.js';
+import type { LocalChromaStartError } from './errors.js';
 import {
   type LocalChroma,
   type StartLocalChromaOptions,
@@ -21,7 +22,7 @@ export interface LocalChromaDeltaSourceOptions
   extends Omit<StartLocalChromaOptions, 'path' | 'port'> {
   /**
    * Receives one line per delta read (path, collection, records, milliseconds).
-   * @default {@link NOOP_LOGGER}
+   * @default {@link NOOP_LOGGER} (nothing is logged)
    */
   readonly logger?: Logger | undefined;
 }
@@ -32,27 +33,39 @@ const COLLECTIONS_PATH = '/api/v2/tenants/default_tenant/databases/default_datab
 const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
+// Python-era deltas: spec §11.1; their default embedding function: spec §4.
 /**
- * Reads Python-era deltas (Chroma persist directories, spec §11.1) through a local Chroma
- * server: `readDelta`'s `pythonDeltas` option. Each `readRecords` call starts a server on the
- * delta's private copy with {@link startLocalChroma} (only once iteration begins), reads the
- * collection page by page with `get({ limit, offset })` until a short page, and stops the
- * server when the pages are done, when reading fails, and when the consumer stops early.
+ * Reads Python-era deltas (Chroma persist directories, as the Python producers wrote them)
+ * through a local Chroma server: the `pythonDeltas` option of `readDelta` and
+ * `createDeltaMerger`.
  *
- * The collection is opened by id, never through `getCollection`: Python's producers create
- * collections with the default embedding function (spec §4), which the JS client would try to
- * load from `@chroma-core/default-embed` and warn about on the console when it is missing.
- * Reading needs no embedding function.
+ * Each `readRecords` call starts a server on the delta's private copy with
+ * {@link startLocalChroma} (only once iteration begins), reads the collection page by page
+ * with `get({ limit, offset })` until a short page, and stops the server when the pages are
+ * done, when reading fails, and when the consumer stops early.
  *
- * @param options - How to run the server (e.g. `command` with a glibc shim) and a logger.
- * @returns A {@link PythonDeltaSource}. Its pages reject with a `DeltaIntegrityError` (check
- *   `python-delta`) when the persist directory lacks the collection, a `LocalChromaStartError`
- *   when the server cannot start, a `VectorStoreError` when Chroma fails a request, and a
- *   `RangeError` when `pageSize` is not a positive integer.
+ * The collection is opened by id, never through `getCollection`: the Python producers
+ * created collections with Chroma's default embedding function, which the JS client would
+ * try to load from `@chroma-core/default-embed` and warn about on the console when it is
+ * missing. Reading needs no embedding function.
+ *
+ * @param options - How to run the server (e.g. `glibcShim: 'auto'` on an older glibc) and a logger.
+ * @returns A {@link PythonDeltaSource}. Its pages reject with a {@link DeltaIntegrityError}
+ *   (check `python-delta`) when the persist directory lacks the collection, a
+ *   {@link LocalChromaStartError} when the server cannot start, a {@link VectorStoreError}
+ *   when Chroma fails a request, and a `RangeError` when `pageSize` is not a positive
+ *   integer.
  * @example
  * ```ts
- * import { readDelta } from '@receipt-chroma/chroma-compaction';
+ * import {
+ *   type ObjectStore,
+ *   readDelta,
+ *   type VectorCollection,
+ * } from '@receipt-chroma/chroma-compaction';
  * import { localChromaDeltaSource } from '@receipt-chroma/chroma-compaction/chroma';
+ *
+ * declare const store: ObjectStore;
+ * declare const lines: VectorCollection;
  *
  * const delta = await readDelta(store, 'lines/delta/run-1/', {
  *   collection: 'lines',

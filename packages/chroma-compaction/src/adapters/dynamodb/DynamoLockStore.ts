@@ -68,8 +68,9 @@ export interface DynamoLockStoreOptions {
 const isConditionFailure = (error: unknown): error is { Item?: Item } =>
   (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 
+// The Python CompactionLock item: spec §16.1; the refresh condition fixes spec §16.3 #1.
 /**
- * The `LockStore` on DynamoDB, writing the Python `CompactionLock` item (spec §16.1) through
+ * The {@link LockStore} on DynamoDB, writing the Python package's `CompactionLock` item through
  * the dynamo-stream lock writer: `PK = LOCK#{collection}#{lockId}`, `SK = LOCK`,
  * `GSI1PK = LOCK#{collection}`, `GSI1SK = EXPIRES#{expires}`, `TYPE = COMPACTION_LOCK`,
  * `owner`, `expires`, `collection`, `heartbeat`, plus `fence` (the tenure's fencing token) and
@@ -88,8 +89,8 @@ const isConditionFailure = (error: unknown): error is { Item?: Item } =>
  *   fence; a moved counter (another acquire got in between) starts the round again, up to
  *   5 rounds, then `LockHeldError`.
  * - `refresh`: sets only `expires`, `heartbeat`, `GSI1SK` and `time_to_live`, on condition
- *   `owner = :me` and not released (fixes spec §16.3 #1: a stale holder can no longer
- *   overwrite its successor's item); otherwise `LockLostError`.
+ *   `owner = :me` and not released (so a stale holder can no longer overwrite its
+ *   successor's item, as it could with the Python package); otherwise `LockLostError`.
  * - `release`: on the same condition, keeps the item but sets `expires` to
  *   `0001-01-01T00:00:00.000000+00:00`, so the lock is free for Python and TS acquirers alike
  *   and Python still reads the item; a missing, released or foreign lock rejects with
@@ -128,8 +129,10 @@ export class DynamoLockStore implements LockStore {
   readonly #graceSeconds: number;
 
   /**
-   * @throws LockStoreError when `tableName` is empty or `timeToLiveGraceSeconds` is not an
-   *   integer `>= 0`
+   * Creates a store on one table; nothing is sent until a method is called.
+   * @param options - The client, the table, and the TTL grace period.
+   * @throws {LockStoreError} when `tableName` is empty or `timeToLiveGraceSeconds` is
+   *   not an integer `>= 0`
    */
   constructor(options: DynamoLockStoreOptions) {
     if (typeof options.tableName !== 'string' || options.tableName === '') {
@@ -146,7 +149,17 @@ export class DynamoLockStore implements LockStore {
     this.#graceSeconds = grace;
   }
 
-  /** Takes the lock when it is free or expired; see the class documentation. */
+  /**
+   * Takes the lock when it is free or expired, with the next fence; see the class
+   * documentation.
+   * @param request - The lock, the new owner, and the times of the new lease.
+   * @returns The lock as stored, with its fence.
+   * @throws {LockHeldError} when another owner holds a lock that has not expired (its
+   *   context names the owner, expiry and fence), or the lock changed hands 5 times while
+   *   this acquire ran
+   * @throws {LockStoreError} for an invalid request, an invalid stored item, or any
+   *   other DynamoDB failure
+   */
   async acquire(request: AcquireLockRequest): Promise<LockRecord> {
     const { expiresMillis } = checkAcquire(request);
     let lastRace: unknown;
@@ -197,7 +210,13 @@ export class DynamoLockStore implements LockStore {
     );
   }
 
-  /** Extends a lock `owner` still holds; see the class documentation. */
+  /**
+   * Extends a lock `owner` still holds; see the class documentation.
+   * @param request - The lock, its owner, and the new `expires` and `heartbeat`.
+   * @returns The lock as stored after the refresh.
+   * @throws {LockLostError} when the lock is missing, released or held by another owner
+   * @throws {LockStoreError} for an invalid request or any other DynamoDB failure
+   */
   async refresh(request: RefreshLockRequest): Promise<LockRecord> {
     const expiresMillis = checkRefresh(request);
     return this.#ownerUpdate('refresh', request, {
@@ -208,7 +227,12 @@ export class DynamoLockStore implements LockStore {
     });
   }
 
-  /** Frees a lock `owner` holds, keeping its fence; see the class documentation. */
+  /**
+   * Frees a lock `owner` holds, keeping the item and its fence; see the class documentation.
+   * @param request - The lock and its owner.
+   * @throws {LockLostError} when the lock is missing, released or held by another owner
+   * @throws {LockStoreError} for an invalid request or any other DynamoDB failure
+   */
   async release(request: LockOwnerRef): Promise<void> {
     checkOwnerRef(request);
     await this.#ownerUpdate('release', request, {
@@ -218,8 +242,19 @@ export class DynamoLockStore implements LockStore {
     });
   }
 
-  /** The stored lock, released or expired ones included, or `undefined` when there is none. */
-  async read(lock: LockRef): Promise<LockRecord | undefined> {
+  /**
+   * The stored lock, released or expired ones included, or `undefined` when there is none
+   * (a consistent read).
+   * @param lock - The lock's id and collection.
+   * @throws {LockStoreError} for an invalid reference, an invalid stored item, or a
+   *   DynamoDB failure
+   */
+  async read(lock: {
+    /** The lock's id. */
+    readonly lockId: string;
+    /** The collection the lock guards. */
+    readonly collection: string;
+  }): Promise<LockRecord | undefined> {
     checkLockRef(lock);
     const item = await this.#get('read', lockKey(lock), lock);
     return item === undefined ? undefined : toLockRecord(this.#toLock('read', lock, item));

@@ -7,7 +7,8 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
-import { ReceiptStoreError } from '../../errors.js';
+import { type InvalidReceiptItemError, ReceiptStoreError } from '../../errors.js';
+import type { ReceiptStore } from '../../ports/receiptStore.js';
 import { ReceiptItemStore } from '../../receipts/ReceiptItemStore.js';
 import {
   collectReceiptItems,
@@ -31,35 +32,40 @@ export interface DynamoReceiptStoreOptions {
   readonly consistentRead?: boolean;
   /**
    * The most items one Query page evaluates (`Limit`); the store keeps paginating with
-   * `LastEvaluatedKey` until the end either way. Unset, DynamoDB pages by 1 MB.
-   * @default undefined
+   * `LastEvaluatedKey` until the end either way.
+   * @default none: DynamoDB pages by 1 MB
    */
   readonly pageSize?: number;
 }
 
 /**
- * The `ReceiptStore` on the receipts table, through the low-level DynamoDB client. The get
- * reads (`getReceipt`, `getReceiptPlace`) are one `GetItem` each (two for a receipt whose
- * place is missing, to look for a legacy row); every list read is a Query on `PK = IMAGE#{imageId}` with `begins_with(SK, …)`, followed to the last page;
- * the store keeps the items whose SK has the exact key shape of the wanted entity (so receipt
- * letters and labels, which live under word keys, are never read as words) and parses each
- * with the `@receipt-chroma/dynamo-stream` item schema. Results are in sort-key order.
+ * The {@link ReceiptStore} on the receipts table, through the low-level DynamoDB client.
+ *
+ * The get reads (`getReceipt`, `getReceiptPlace`) are one `GetItem` each (two for a receipt
+ * whose place is missing, to look for a legacy row); every list read is a Query on
+ * `PK = IMAGE#{imageId}` with `begins_with(SK, …)`, followed to the last page; the store
+ * keeps the items whose SK has the exact key shape of the wanted entity (so receipt letters
+ * and labels, which live under word keys, are never read as words) and parses each with the
+ * `@receipt-chroma/dynamo-stream` item schema. Results are in sort-key order.
  *
  * Reading a receipt's lines walks every item under its `LINE#` keys (words, letters and
  * labels included) and drops all but the lines; Python used GSI3 for this instead.
  *
  * Errors: an invalid reference (`imageId` not a UUID, `receiptId` not an integer `> 0`,
- * `lineId`/`wordId` not integers `>= 0`) rejects with `ReceiptStoreError` before any call;
- * a failed Query with `ReceiptStoreError` holding the SDK error as `cause`; an item that fails
- * validation with `InvalidReceiptItemError` listing every bad item.
+ * `lineId`/`wordId` not integers `>= 0`) rejects with {@link ReceiptStoreError} before any
+ * call; a failed read with `ReceiptStoreError` holding the SDK error as `cause`; an item that
+ * fails validation with {@link InvalidReceiptItemError} listing every bad item.
  *
  * @example
  * ```ts
  * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * import { DynamoReceiptStore } from '@receipt-chroma/chroma-compaction/dynamodb';
  *
+ * declare const imageId: string;
+ *
  * const store = new DynamoReceiptStore({ client: new DynamoDBClient({}), tableName: 'ReceiptsTable' });
  * const words = await store.listReceiptWords({ imageId, receiptId: 1 });
+ * console.log(words.length);
  * ```
  */
 export class DynamoReceiptStore extends ReceiptItemStore {
@@ -69,7 +75,10 @@ export class DynamoReceiptStore extends ReceiptItemStore {
   readonly #pageSize: number | undefined;
 
   /**
-   * @throws ReceiptStoreError when `tableName` is empty or `pageSize` is not a positive integer
+   * Creates a store on one table; nothing is read until a method is called.
+   * @param options - The client, the table, and how to read it.
+   * @throws {ReceiptStoreError} when `tableName` is empty or `pageSize` is not a
+   *   positive integer
    */
   constructor(options: DynamoReceiptStoreOptions) {
     super({ query: (build) => this.#read(build), get: (build) => this.#get(build) });

@@ -112,6 +112,7 @@ const CONCURRENCY = 16;
  *   ifNoneMatch: '*',
  * });
  * const { prefixes } = await store.list({ prefix: 'words/snapshot/timestamped/', delimiter: '/' });
+ * console.log(prefixes);
  * ```
  */
 export class FileSystemObjectStore implements ObjectStore {
@@ -120,7 +121,10 @@ export class FileSystemObjectStore implements ObjectStore {
   /** The root with symbolic links resolved, once it exists. */
   #realRoot: string | undefined;
 
-  /** @param options - the root directory, and whether to flush content to disk */
+  /**
+   * Creates a store on a directory; nothing is read or written until a method is called.
+   * @param options - the root directory, and whether to flush content to disk
+   */
   constructor(options: FileSystemObjectStoreOptions) {
     this.#root = resolve(options.root);
     this.#fsync = options.fsync ?? true;
@@ -134,8 +138,10 @@ export class FileSystemObjectStore implements ObjectStore {
   /**
    * Streams an object's bytes (from a handle opened before returning: a later overwrite or
    * delete does not affect a read in progress).
-   * @throws ObjectNotFoundError when no object has this key
-   * @throws ObjectStoreError when the key is refused or the file system fails
+   * @param key - The object's key.
+   * @returns The object's info and its body.
+   * @throws {@link ObjectNotFoundError} when no object has this key
+   * @throws {@link ObjectStoreError} when the key is refused or the file system fails
    */
   async get(key: string): Promise<ObjectRead> {
     objectPaths(this.#root, key, 'get');
@@ -154,13 +160,24 @@ export class FileSystemObjectStore implements ObjectStore {
   /**
    * Stores an object atomically and returns its ETag (the quoted MD5 hex of the content).
    * A `Readable` body is destroyed when the put fails.
-   * @throws PreconditionFailedError when `ifNoneMatch: '*'` and the object exists, or
-   * `ifMatch` and the object is missing or has another ETag
-   * @throws ObjectStoreError when the key is refused, the key conflicts with a directory of
-   * other keys, `contentLength` disagrees with the body, the object's lock stays held by
-   * another writer for 60 s, or the file system or the body fails
+   * @param key - The object's key.
+   * @param body - Bytes, text, or a stream of bytes.
+   * @param options - Content type, metadata, expected length and conditions.
+   * @returns The stored object's ETag.
+   * @throws {@link PreconditionFailedError} when `ifNoneMatch: '*'` and the object exists, or
+   *   `ifMatch` and the object is missing or has another ETag
+   * @throws {@link ObjectStoreError} when the key is refused, the key conflicts with a
+   *   directory of other keys, `contentLength` disagrees with the body, the object's lock
+   *   stays held by another writer for 60 s, or the file system or the body fails
    */
-  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
+  async put(
+    key: string,
+    body: ObjectBody,
+    options: PutOptions = {},
+  ): Promise<{
+    /** The stored object's ETag: the quoted MD5 hex of the content. */
+    etag: string;
+  }> {
     try {
       return await this.#put(key, body, options);
     } catch (error) {
@@ -219,7 +236,8 @@ export class FileSystemObjectStore implements ObjectStore {
 
   /**
    * The object's info, or `undefined` when it does not exist.
-   * @throws ObjectStoreError when the key is refused or the file system fails
+   * @param key - The object's key.
+   * @throws {@link ObjectStoreError} when the key is refused or the file system fails
    */
   async head(key: string): Promise<ObjectInfo | undefined> {
     objectPaths(this.#root, key, 'head');
@@ -236,7 +254,9 @@ export class FileSystemObjectStore implements ObjectStore {
    * objects carry key, size, ETag and last-modified time, not content type or metadata.
    * Each object costs a `stat` and a sidecar read; one whose sidecar does not match is
    * hashed once (see the class documentation).
-   * @throws ObjectStoreError when the file system fails
+   * @param options - The prefix to list under, and the delimiter that rolls keys up.
+   * @returns The objects and the common prefixes.
+   * @throws {@link ObjectStoreError} when the file system fails
    */
   async list(options: ListOptions = {}): Promise<ObjectListing> {
     const prefix = options.prefix ?? '';
@@ -254,9 +274,10 @@ export class FileSystemObjectStore implements ObjectStore {
   /**
    * Deletes the objects that exist (missing keys are not an error) and the directories left
    * empty. Every key is attempted even when some fail.
-   * @throws ObjectStoreError when a key is refused (before deleting anything), or deleting
-   * some keys failed: then a `DeleteFailedError` (`failedKeys`, `deleted`) whose `cause` is an
-   *   `AggregateError` with one error per failed key
+   * @param keys - The keys to delete; duplicates are deleted once.
+   * @throws {@link DeleteFailedError} when deleting some keys failed (`failedKeys`, `deleted`);
+   *   its `cause` is an `AggregateError` with one error per failed key
+   * @throws {@link ObjectStoreError} when a key is refused (before deleting anything)
    */
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) objectPaths(this.#root, key, 'delete');

@@ -87,7 +87,8 @@ const objectInfoOf = (
 const bareEtag = (etag: string): string => etag.replaceAll('"', '');
 
 /**
- * An {@link ObjectStore} on an S3 bucket (or anything speaking the S3 API: moto, MinIO).
+ * An {@link ObjectStore} on an S3 bucket (or anything speaking the S3 API: moto, MinIO),
+ * through a `@aws-sdk/client-s3` client the caller owns.
  *
  * - `get` streams the body (the SDK's `Readable`, never buffered).
  * - `put` sends a byte or text body up to `partSize` as one `PutObject`; a stream, or a
@@ -122,7 +123,9 @@ const bareEtag = (etag: string): string => etag.replaceAll('"', '');
  * const { etag } = await store.put('words/snapshot/latest-pointer.txt', '20250101_000000_000000_0123abcd', {
  *   contentType: 'text/plain',
  * });
- * const { body } = await store.get('words/snapshot/latest-pointer.txt');
+ * const { info, body } = await store.get('words/snapshot/latest-pointer.txt');
+ * console.log(etag === info.etag, info.size);
+ * body.destroy();
  * ```
  */
 export class S3ObjectStore implements ObjectStore {
@@ -132,8 +135,10 @@ export class S3ObjectStore implements ObjectStore {
   readonly #queueSize: number;
 
   /**
+   * Creates a store on one bucket; nothing is sent until a method is called.
    * @param options - the client, the bucket, and the multipart upload's part size and concurrency
-   * @throws ObjectStoreError when `partSize` is below 5 MiB or `queueSize` is not a positive integer
+   * @throws {ObjectStoreError} (operation `configure`) when `partSize` is below 5 MiB or
+   *   `queueSize` is not a positive integer
    */
   constructor(options: S3ObjectStoreOptions) {
     this.#client = options.client;
@@ -160,9 +165,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Streams an object's bytes.
-   * @throws ObjectNotFoundError when the key does not exist
-   * @throws ObjectStoreError when S3 fails otherwise
+   * Streams an object's bytes, with its info.
+   * @param key - The object's key.
+   * @returns The object's info and its body (the SDK's stream, never buffered).
+   * @throws {ObjectNotFoundError} when the key does not exist
+   * @throws {ObjectStoreError} when S3 fails otherwise
    */
   async get(key: string): Promise<ObjectRead> {
     try {
@@ -183,11 +190,24 @@ export class S3ObjectStore implements ObjectStore {
   /**
    * Stores an object and returns its ETag (quoted, as S3 returns it). A `Readable` body
    * is destroyed when the put fails.
-   * @throws PreconditionFailedError when `ifMatch` / `ifNoneMatch` does not hold (and only then)
-   * @throws ObjectStoreError when the body's length is not `contentLength`, the body stream
-   * fails, or S3 fails otherwise (including `NoSuchUpload`: the multipart upload was aborted)
+   * @param key - The object's key.
+   * @param body - Bytes, text, or a stream of bytes.
+   * @param options - Content type, metadata, expected length and conditions.
+   * @returns The stored object's ETag.
+   * @throws {PreconditionFailedError} when `ifMatch` / `ifNoneMatch` does not hold (and
+   *   only then)
+   * @throws {ObjectStoreError} when the body's length is not `contentLength`, the body
+   *   stream fails, or S3 fails otherwise (including `NoSuchUpload`: the multipart upload was
+   *   aborted)
    */
-  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
+  async put(
+    key: string,
+    body: ObjectBody,
+    options: PutOptions = {},
+  ): Promise<{
+    /** The stored object's ETag, quoted as S3 returns it. */
+    etag: string;
+  }> {
     const conditions = conditionsOf(options);
     const site = {
       bucket: this.#bucket,
@@ -232,7 +252,8 @@ export class S3ObjectStore implements ObjectStore {
   /**
    * The object's info, or `undefined` when it does not exist. (A missing bucket also reads
    * as `undefined`: `HeadObject` answers 404 without an error code in both cases.)
-   * @throws ObjectStoreError when S3 fails otherwise
+   * @param key - The object's key.
+   * @throws {ObjectStoreError} when S3 fails otherwise
    */
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
@@ -250,7 +271,9 @@ export class S3ObjectStore implements ObjectStore {
   /**
    * Every object under the prefix, following `ListObjectsV2` pages; with a delimiter, the
    * common prefixes too. Keys come sorted as S3 sorts them (by UTF-8 bytes).
-   * @throws ObjectStoreError when S3 fails
+   * @param options - The prefix to list under, and the delimiter that rolls keys up.
+   * @returns The objects (key, size, ETag, last-modified time) and the common prefixes.
+   * @throws {ObjectStoreError} when S3 fails
    */
   async list(options: ListOptions = {}): Promise<ObjectListing> {
     const objects: ObjectInfo[] = [];
@@ -294,9 +317,11 @@ export class S3ObjectStore implements ObjectStore {
    * Deletes the keys (missing keys are not an error) with `DeleteObjects`, 1,000 keys per
    * request. Every batch is sent, even when an earlier one reported failures or failed as a
    * whole.
-   * @throws DeleteFailedError after the last batch when any key failed: `failedKeys` lists
-   * every failed key (all keys of a request that failed), `deleted` counts the others, and
-   * `cause` is an `AggregateError` whose `errors[i]` says why `failedKeys[i]` failed
+   * @param keys - The keys to delete; duplicates are deleted once.
+   * @throws {DeleteFailedError} after the last batch when any key failed: `failedKeys`
+   *   lists every failed key (all keys of a request that failed), `deleted` counts the
+   *   others, and `cause` is an `AggregateError` whose `errors[i]` says why `failedKeys[i]`
+   *   failed
    */
   async delete(keys: readonly string[]): Promise<void> {
     await deleteInBatches(this.#client, this.#bucket, [...new Set(keys)]);

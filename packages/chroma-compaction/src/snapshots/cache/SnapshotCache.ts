@@ -30,24 +30,31 @@ export type { SnapshotSource } from './cacheOperations.js';
 export interface SnapshotCacheOptions extends ObservabilityOptions {
   /** The cache's root, e.g. the EFS mount `/mnt/chroma`; versions live in `{root}/snapshots/{collection}/`. */
   readonly root: string;
+  /** The collection whose snapshots the cache holds. */
   readonly collection: CollectionName;
   /** Where the snapshots are published (S3, or a `FileSystemObjectStore`). */
   readonly store: ObjectStore;
-  /** Limits on what a downloaded tarball may unpack to. @default `DEFAULT_UNPACK_LIMITS` */
+  /**
+   * Limits on what a downloaded tarball may unpack to.
+   * @default {@link DEFAULT_UNPACK_LIMITS}
+   */
   readonly limits?: UnpackLimits | undefined;
-  /** Where downloads and publishes stage their tarball. @default `os.tmpdir()` */
+  /**
+   * Where downloads and publishes stage their tarball.
+   * @default `os.tmpdir()`
+   */
   readonly tempDir?: string | undefined;
   /**
    * A cache lock or hold whose process stopped refreshing it for this long counts as left by
    * a dead process: its lock is taken over, its hold ignored. At least 2000; keep it well
    * above the longest event-loop stall of the processes sharing the cache.
-   * @default 30_000
+   * @default 30000
    */
   readonly lockStaleMs?: number | undefined;
   /**
    * How long to wait for a lock a live process holds (e.g. while it downloads the version
-   * asked for) before throwing `SnapshotCacheLockTimeoutError`.
-   * @default 900_000 (a Lambda's longest run)
+   * asked for) before throwing {@link SnapshotCacheLockTimeoutError}.
+   * @default `900_000` (15 minutes, a Lambda's longest run)
    */
   readonly lockWaitMs?: number | undefined;
   /** Replaces `downloadSnapshot` (tests). @internal */
@@ -56,8 +63,9 @@ export interface SnapshotCacheOptions extends ObservabilityOptions {
   readonly publishSnapshot?: typeof publishSnapshot | undefined;
 }
 
-/** A version present in the cache. */
+/** A version present in the cache, as {@link SnapshotCache.ensure} returns it. */
 export interface EnsuredSnapshot {
+  /** The version id. */
   readonly version: string;
   /** The version's Chroma persist directory, `{root}/snapshots/{collection}/{version}`. */
   readonly path: string;
@@ -73,7 +81,10 @@ export interface SnapshotHandle extends EnsuredSnapshot {
 
 /** Options of {@link SnapshotCache.cleanup}. */
 export interface SnapshotCleanupOptions {
-  /** How many of the newest versions (by id) to keep, besides the current and held ones. */
+  /**
+   * How many of the newest versions (by id) to keep, besides the current and held ones; an
+   * integer `>= 0`.
+   */
   readonly keep: number;
 }
 
@@ -83,7 +94,10 @@ export interface SnapshotCleanupResult {
   readonly removed: string[];
 }
 
-/** Options of {@link SnapshotCache.publish}: those of `publishSnapshot` but the cache's own. */
+/**
+ * Options of {@link SnapshotCache.publish}: those of {@link publishSnapshot} but the store,
+ * collection and directory. `logger`, `metrics` and `tempDir` default to the cache's.
+ */
 export type SnapshotCachePublishOptions = Omit<
   PublishSnapshotOptions,
   'store' | 'collection' | 'dir'
@@ -92,24 +106,35 @@ export type SnapshotCachePublishOptions = Omit<
 const DEFAULT_LOCK_STALE_MS = 30_000;
 const DEFAULT_LOCK_WAIT_MS = 900_000;
 
+// The layout of the Python EFSSnapshotManager (spec §15.1), without its defects (spec §18.15).
 /**
- * A collection's snapshots cached on a file system many processes share (an EFS mount):
- * `{root}/snapshots/{collection}/{version}/` and `.version`, the layout of the Python
- * `EFSSnapshotManager` (spec §15.1) without its defects (spec §18.15):
+ * A collection's snapshots cached on a file system many processes share (an EFS mount, or
+ * a Lambda's `/tmp`), in the layout the Python package's cache used:
+ * `{root}/snapshots/{collection}/{version}/` and `.version` (the current version id).
+ *
  * - `ensure(v)` downloads exactly `v`, at most once across processes (a per-version lock
  *   around check, download and rename), and a version becomes visible only complete (a
  *   final rename); a process killed mid-download leaves only a temporary, removed later;
+ * - `acquire(v)` does the same and holds the version until `release()`;
  * - `cleanup` keeps the newest versions by id, the current one, and every version a live
  *   process holds through `acquire`;
  * - `publish` puts the new version in the cache instead of uploading a second one.
+ *
  * Locks and holds are proper-lockfile directories that work on NFS; a process that dies
- * holding one loses it after `lockStaleMs`.
+ * holding one loses it after `lockStaleMs`. Errors of the store and of the snapshot itself
+ * ({@link ObjectStoreError}, {@link SnapshotIntegrityError}, …) pass through unwrapped; a
+ * failure of the cache's own file system is a {@link SnapshotCacheError}.
  * @example
  * ```ts
+ * import { type ObjectStore, SnapshotCache } from '@receipt-chroma/chroma-compaction';
+ *
+ * declare const store: ObjectStore;
+ *
  * const cache = new SnapshotCache({ root: '/mnt/chroma', collection: 'lines', store });
  * const snapshot = await cache.acquire();
  * try {
- *   // open snapshot.path with Chroma (read-only), or copy it to work on
+ *   // Open snapshot.path with Chroma (read-only), or copy it to work on.
+ *   console.log(`lines ${snapshot.version} at ${snapshot.path} (${snapshot.source})`);
  * } finally {
  *   await snapshot.release();
  * }
@@ -117,13 +142,19 @@ const DEFAULT_LOCK_WAIT_MS = 900_000;
  * ```
  */
 export class SnapshotCache {
+  /** The collection whose snapshots the cache holds. */
   readonly collection: CollectionName;
-  /** `{root}/snapshots/{collection}` */
+  /** The collection's cache directory, `{root}/snapshots/{collection}`. */
   readonly dir: string;
   readonly #context: CacheContext;
   readonly #publish: typeof publishSnapshot;
 
-  /** @throws RangeError when `lockStaleMs` is below 2000 or `lockWaitMs` negative */
+  /**
+   * Creates the cache of one collection; nothing is read or written until a method is called.
+   * @param options - The root, collection, store, limits and lock timings.
+   * @throws {RangeError} when `lockStaleMs` is not an integer `>= 2000` or `lockWaitMs` not
+   *   an integer `>= 0`
+   */
   constructor(options: SnapshotCacheOptions) {
     const logger = options.logger ?? NOOP_LOGGER;
     const metrics = options.metrics ?? NOOP_METRICS;
@@ -153,7 +184,10 @@ export class SnapshotCache {
     };
   }
 
-  /** The current version (`.version`), or `undefined` when none was set. */
+  /**
+   * The current version (`.version`), or `undefined` when none was set.
+   * @throws {@link SnapshotCacheError} when the file cannot be read
+   */
   async currentVersion(): Promise<string | undefined> {
     return this.#run('currentVersion', undefined, () =>
       readTrimmed(this.#context.layout.currentFile),
@@ -161,10 +195,15 @@ export class SnapshotCache {
   }
 
   /**
-   * Makes `version` the current one (`.version`, plain text without a newline, spec §15.1):
-   * written to a temporary, flushed and renamed, so readers see the old id or the new one.
-   * @throws SnapshotNotCachedError when `version` is not in the cache
-   * @throws InvalidSnapshotVersionError when `version` cannot be a folder name
+   * Makes `version` the current one (`.version`, plain text without a newline, as the Python
+   * cache wrote it): written to a temporary, flushed and renamed, so readers see the old id
+   * or the new one.
+   * @param version - A version already in the cache.
+   * @throws {@link SnapshotNotCachedError} when `version` is not in the cache
+   * @throws {@link InvalidSnapshotVersionError} when `version` cannot be a folder name
+   * @throws {@link SnapshotCacheLockTimeoutError} when another process kept the version's
+   *   lock longer than `lockWaitMs`
+   * @throws {@link SnapshotCacheError} when the file system fails
    */
   async setCurrentVersion(version: string): Promise<void> {
     return this.#run('setCurrentVersion', version, async () => {
@@ -197,12 +236,18 @@ export class SnapshotCache {
    * A concurrent call for the same version, in this process or another, waits for this
    * download instead of starting its own. The result is not protected from `cleanup`; use
    * {@link SnapshotCache.acquire} to read it safely.
-   * @param version - The version id. @default the one `latest-pointer.txt` names
+   * @param version - The version id; the one `latest-pointer.txt` names when omitted.
    * @param observability - A logger and metrics for this call (e.g. carrying a caller's
-   *   correlation id). @default the cache's
-   * @throws NoSnapshotError when `version` is omitted and the collection has no pointer
-   * @throws SnapshotCacheLockTimeoutError when another process kept the version's lock
-   *   longer than `lockWaitMs`
+   *   correlation id); the cache's when omitted.
+   * @returns The version, its path in the cache, and whether this call downloaded it.
+   * @throws {@link NoSnapshotError} when `version` is omitted and the collection has no
+   *   pointer
+   * @throws {@link InvalidSnapshotVersionError} when the version cannot be a folder name
+   * @throws {@link SnapshotCacheLockTimeoutError} when another process kept the version's
+   *   lock longer than `lockWaitMs`
+   * @throws {@link SnapshotIntegrityError} when the version downloaded fails a check
+   * @throws {@link ObjectStoreError} when the store fails
+   * @throws {@link SnapshotCacheError} when the cache's file system fails
    */
   async ensure(
     version?: string,
@@ -235,7 +280,9 @@ export class SnapshotCache {
    * Like {@link SnapshotCache.ensure}, and marks the version in use by this process until
    * `release()`: `cleanup` in any process sharing the cache keeps it. If this process dies
    * without releasing, the hold lapses after `lockStaleMs`.
-   * @param version - The version id. @default the one `latest-pointer.txt` names
+   * @param version - The version id; the one `latest-pointer.txt` names when omitted.
+   * @returns The version, its path, where it came from, and `release()`.
+   * @throws the errors of {@link SnapshotCache.ensure}
    */
   async acquire(version?: string): Promise<SnapshotHandle> {
     return this.#run('acquire', version, async () => {
@@ -270,7 +317,12 @@ export class SnapshotCache {
    * Removes old versions: keeps the `keep` newest by id, the current version and every
    * version a live process holds; also removes what dead processes left (temporaries,
    * locks, holds). A version being downloaded or acquired right now is left for later.
-   * @throws RangeError when `keep` is not an integer >= 0
+   * @param options - How many versions to keep.
+   * @returns The versions removed.
+   * @throws {RangeError} when `keep` is not an integer `>= 0`
+   * @throws {@link SnapshotCacheLockTimeoutError} when another process kept the
+   *   collection's lock longer than `lockWaitMs`
+   * @throws {@link SnapshotCacheError} when the file system fails
    */
   async cleanup(options: SnapshotCleanupOptions): Promise<SnapshotCleanupResult> {
     const keep = checkedInteger('keep', options.keep, 0);
@@ -285,6 +337,10 @@ export class SnapshotCache {
    * The version is published either way: a failed copy is logged and counted
    * (`SnapshotCacheCopyFailed`) and only costs a later download.
    * @param dir - The Chroma persist directory; nothing may write to it meanwhile.
+   * @param options - The lock, versions kept, metadata, record counts and packing.
+   * @returns What {@link publishSnapshot} published.
+   * @throws the errors of {@link publishSnapshot} ({@link SnapshotLockError},
+   *   {@link SnapshotConflictError}, {@link ObjectStoreError}, …); nothing is copied then
    */
   async publish(
     dir: string,

@@ -1,10 +1,12 @@
+// Ids sort by time (spec §12.1); the Python cache sorted by mtime (spec §15.1) and never
+// removed what dead processes left (spec §18.15).
 /**
  * `SnapshotCache.cleanup`: under the collection's lock (two cleanups never race), keep the
- * `keep` newest versions by id (ids sort by time, spec §12.1; not by mtime as spec §15.1
- * did), and remove each older one unless it is the current version, a live process holds
- * it, or its lock is busy (a download, `acquire` or `setCurrentVersion` of it in progress);
- * those are left for a later cleanup. Also removes the temporaries, locks and holds that
- * dead processes left (spec §18.15).
+ * `keep` newest versions by id (ids sort by time; not by mtime as the Python cache did), and
+ * remove each older one unless it is the current version, a live process holds it, or its
+ * lock is busy (a download, `acquire` or `setCurrentVersion` of it in progress); those are
+ * left for a later cleanup. Also removes the temporaries, locks and holds that dead
+ * processes left.
  * @packageDocumentation
  */
 import type { Dirent } from 'node:fs';

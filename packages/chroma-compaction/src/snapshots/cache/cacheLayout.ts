@@ -2,7 +2,7 @@
  * Where `SnapshotCache` keeps things under `{root}/snapshots/{collection}/` (DESIGN §4):
  * - `{version}/`: a complete Chroma persist directory. A version folder appears only by
  *   the final rename of a finished temporary, so its existence means it is complete;
- * - `.version`: the current version id, plain text without a newline (spec §15.1);
+ * - `.version`: the current version id, plain text without a newline (as the Python cache);
  * - `.tmp-{version}-{8 hex}`: a download, copy, removal or `.version` write in progress.
  *   It is only ever created and removed under the version's lock, so one found while
  *   holding that lock was left by a process that died;

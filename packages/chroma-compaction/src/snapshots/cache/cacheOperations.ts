@@ -68,9 +68,10 @@ export async function withLock<T>(
   }
 }
 
+// Exactly that version: the Python cache downloaded the pointer's (spec §15.1).
 /**
- * Makes `version` present, downloading exactly that version (not the pointer's, spec
- * §15.1) into a temporary sibling that only a final rename makes visible. Call under the
+ * Makes `version` present, downloading exactly that version (not the pointer's) into a
+ * temporary sibling that only a final rename makes visible. Call under the
  * version's lock.
  * @internal
  */

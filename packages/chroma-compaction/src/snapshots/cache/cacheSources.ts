@@ -10,8 +10,9 @@ import { readPointer } from '../snapshotObjects.js';
 import { isDirectory, moveIntoPlace, readTrimmed, writeFileAtomic } from './cacheFiles.js';
 import type { CacheContext } from './cacheOperations.js';
 
+// Trimmed as in spec §15.1.
 /**
- * The version `latest-pointer.txt` names, trimmed as the Python reader does (spec §15.1).
+ * The version `latest-pointer.txt` names, trimmed as the Python reader does.
  * @throws NoSnapshotError when the pointer does not exist
  * @internal
  */
