@@ -37,19 +37,27 @@ const uploadTarball = async (
   pack: Omit<PackSnapshotOptions, 'signal'> | undefined,
 ): Promise<PackedSnapshot> => {
   const body = new PassThrough();
+  // A packing failure destroys the body, possibly before the store listens to it (a store
+  // may await a lock first): the error stays on the stream for the store to see, and this
+  // listener keeps it from being an uncaught 'error' event.
+  body.on('error', () => {});
   const abort = new AbortController();
+  // Whichever side fails first is the cause; the other side's error is its consequence.
+  let firstFailure: { readonly error: unknown } | undefined;
   const packing = packSnapshot(dir, body, { ...pack, signal: abort.signal }).catch(
     (error: unknown) => {
+      firstFailure ??= { error };
       body.destroy(error instanceof Error ? error : new Error(String(error)));
       throw error;
     },
   );
   const uploading = store.put(key, body, put).catch((error: unknown) => {
+    firstFailure ??= { error };
     abort.abort(error);
     throw error;
   });
-  const [packed, uploaded] = await Promise.allSettled([packing, uploading]);
-  if (uploaded.status === 'rejected') throw uploaded.reason;
+  const [packed] = await Promise.allSettled([packing, uploading]);
+  if (firstFailure !== undefined) throw firstFailure.error;
   if (packed.status === 'rejected') throw packed.reason;
   return packed.value;
 };

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
+import { SnapshotSourceError } from '../../../src/archives/errors.js';
 import { SnapshotConflictError, SnapshotLockError } from '../../../src/snapshots/errors.js';
 import { parseSnapshotManifest, type SnapshotManifest } from '../../../src/snapshots/manifest.js';
 import { publishSnapshot } from '../../../src/snapshots/publishSnapshot.js';
@@ -128,6 +130,22 @@ describe('publishSnapshot', () => {
     // Assess
     expect(error).toBeInstanceOf(SnapshotLockError);
     expect((error as SnapshotLockError).stage).toBe('before-upload');
+    expect(await allKeys(store)).toEqual([]);
+  });
+
+  it('rejects, leaving the pointer and the store empty, when packing fails before the upload reads', async () => {
+    // Prepare: a symbolic link is refused by the packer at once, before the file-system
+    // store (which takes its object lock first) starts reading the upload.
+    const { store, dir } = await setUp();
+    await symlink('/etc/hostname', join(dir, 'link'));
+
+    // Act
+    const error = await publishSnapshot({ store, collection: 'lines', dir }).catch(
+      (caught: unknown) => caught,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(SnapshotSourceError);
     expect(await allKeys(store)).toEqual([]);
   });
 
