@@ -430,7 +430,7 @@ const main = async () => {
   const { chromaNodeCommand } = await import('../../scripts/services/chroma.mjs');
   const { startMoto } = await import('../../scripts/services/moto.mjs');
   const dir = await chromaDirectory(lib, count, DIMENSION, log);
-  const chromaCommand = chromaNodeCommand().command;
+  const chromaCommand = (await chromaNodeCommand()).command;
 
   log("starting moto's server…");
   const moto = await startMoto();

@@ -847,7 +847,7 @@ const main = async () => {
   try {
     [moto, chroma] = await Promise.all([
       startMoto(),
-      startLocalChroma(lib, chromaNodeCommand().command, dataDir),
+      (async () => startLocalChroma(lib, (await chromaNodeCommand()).command, dataDir))(),
     ]);
     const dynamo = new DynamoDBClient({
       endpoint: moto.endpoint,

@@ -76,11 +76,9 @@ const freePort = () =>
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
 const startChroma = async () => {
-  const { chromaNodeCommand, resolveChromaFiles } = await import(
-    '../../scripts/services/chroma.mjs'
-  );
-  const { command } = chromaNodeCommand();
-  const { cli } = resolveChromaFiles();
+  const { chromaNodeCommand, resolveChromaCli } = await import('../../scripts/services/chroma.mjs');
+  const { command } = await chromaNodeCommand();
+  const cli = await resolveChromaCli();
   const dir = await mkdtemp(join(tmpdir(), 'bench-vector-upsert-'));
   const port = await freePort();
   const [program = process.execPath, ...prefix] = command;

@@ -145,7 +145,7 @@ const main = async () => {
   const root = await mkdtemp(join(tmpdir(), 'bench-python-store-'));
   const persist = await mkdtemp(join(tmpdir(), 'bench-python-persist-'));
   const store = new lib.FileSystemObjectStore({ root });
-  const { command } = chromaNodeCommand();
+  const { command } = await chromaNodeCommand();
   const probe = probedSource(
     lib.localChromaDeltaSource({
       command,

@@ -149,7 +149,7 @@ export const benchChroma = async (lib, name) => {
   const path = await mkdtemp(join(tmpdir(), `${name}-chroma-`));
   const chroma = await lib.startLocalChroma({
     path,
-    command: chromaNodeCommand().command,
+    command: (await chromaNodeCommand()).command,
     startupTimeoutMs: 120_000,
     logFile: join(ROOT, '.test-services', `${name}-chroma-${process.pid}.log`),
   });

@@ -49,7 +49,7 @@ const persistEntries = async (dir, relative = '') => {
 export const writePersistDirectory = async (lib, dir, recordOptions, batch) => {
   const chroma = await lib.startLocalChroma({
     path: dir,
-    command: chromaNodeCommand().command,
+    command: (await chromaNodeCommand()).command,
     startupTimeoutMs: 120_000,
     logFile: join(ROOT, '.test-services', `bench-python-writer-${process.pid}.log`),
   });

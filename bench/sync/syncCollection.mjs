@@ -361,7 +361,7 @@ const main = async () => {
   });
   const lib = await import(pathToFileURL(bundle).href);
   const { chromaNodeCommand } = await import('../../scripts/services/chroma.mjs');
-  const command = chromaNodeCommand().command;
+  const command = (await chromaNodeCommand()).command;
 
   log('starting the source and target Chroma servers…');
   const [sourceServer, targetServer] = await Promise.all([

@@ -21,7 +21,7 @@ const progress = (line) =>
   );
 
 progress('[demo] preparing Chroma and bundling the demo');
-const { command, shim } = chromaNodeCommand();
+const { command, shim } = await chromaNodeCommand();
 if (shim?.downloaded) progress(`  built the glibc shim for Chroma in ${shim.dir}`);
 // Under node_modules so the bundle's external imports (chromadb, …) resolve from the root.
 const outdir = join(ROOT, 'node_modules', '.cache', 'receipt-chroma-demo');

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { chromaNodeCommand } from '../../packages/chroma-compaction/src/adapters/chroma/glibcShimNodeCommand.js';
 import {
   type LocalChroma,
   startLocalChroma,
 } from '../../packages/chroma-compaction/src/adapters/chroma/startLocalChroma.js';
-import { chromaNodeCommand } from '../services/chroma.mjs';
 
 declare module 'vitest' {
   /** Values the integration global setup hands to tests through `inject`. */
@@ -23,6 +23,8 @@ declare module 'vitest' {
 }
 
 const LOG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.test-services');
+/** Where the test runs keep the glibc shim (CI caches this folder). */
+const GLIBC_SHIM_DIR = join(LOG_DIR, 'glibc-shim');
 
 /** The shared server, its persist directory, and the command that started it. */
 interface RunningChroma {
@@ -46,7 +48,7 @@ const shared: SharedChroma = registry[KEY] ?? { running: undefined, users: 0 };
 registry[KEY] = shared;
 
 const start = async (): Promise<RunningChroma> => {
-  const { command } = chromaNodeCommand();
+  const { command } = await chromaNodeCommand({ cacheDir: GLIBC_SHIM_DIR });
   const dataDir = mkdtempSync(join(tmpdir(), 'receipt-chroma-tests-'));
   try {
     const server = await startLocalChroma({

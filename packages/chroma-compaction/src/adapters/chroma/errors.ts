@@ -13,7 +13,9 @@ import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../../
  * - `spawn-failed`: the command could not be run at all (e.g. `ENOENT`);
  * - `address-unavailable`: the host/port cannot be listened on (e.g. the port is taken);
  * - `exited`: the server process ended before it answered its heartbeat;
- * - `timeout`: the server did not answer its heartbeat within `startupTimeoutMs`.
+ * - `timeout`: the server did not answer its heartbeat within `startupTimeoutMs`;
+ * - `invalid-options`: the options contradict each other (`command` together with
+ *   `glibcShim`), so nothing was started.
  */
 export type LocalChromaStartFailure =
   | 'native-binding'
@@ -21,7 +23,8 @@ export type LocalChromaStartFailure =
   | 'spawn-failed'
   | 'address-unavailable'
   | 'exited'
-  | 'timeout';
+  | 'timeout'
+  | 'invalid-options';
 
 /** Options of {@link LocalChromaStartError}. */
 export interface LocalChromaStartErrorOptions extends ChromaCompactionErrorOptions {
@@ -67,6 +70,56 @@ export class LocalChromaStartError extends ChromaCompactionError {
     this.stderrTail = options.stderrTail ?? '';
     this.exitCode = options.exitCode ?? null;
     this.signal = options.signal ?? null;
+  }
+}
+
+/**
+ * Why the glibc shim could not be prepared or used:
+ * - `unsupported-platform`: not Linux on x64 or arm64, where Debian's packages do not apply;
+ * - `missing-tool`: `apt-get` or `dpkg` is not installed (not a Debian or Ubuntu system);
+ * - `download-failed`: apt could not fetch the packages (no network, mirror unreachable,
+ *   index not signed by a key it trusts);
+ * - `unpack-failed`: `dpkg -x` failed, or the unpacked files lack the loader;
+ * - `unusable`: the shim is in place but Chroma's native binding still does not load through it.
+ */
+export type GlibcShimFailure =
+  | 'unsupported-platform'
+  | 'missing-tool'
+  | 'download-failed'
+  | 'unpack-failed'
+  | 'unusable';
+
+/** Options of {@link GlibcShimError}. */
+export interface GlibcShimErrorOptions extends ChromaCompactionErrorOptions {
+  /** Why the shim could not be prepared or used. */
+  readonly reason: GlibcShimFailure;
+  /** The cache folder the shim was to be kept in, when one was chosen. */
+  readonly cacheDir?: string | undefined;
+  /** The last part of the failing command's output (apt-get, dpkg, the probe). @default '' */
+  readonly output?: string | undefined;
+}
+
+/**
+ * The glibc shim (Debian 13's C and C++ runtime, unpacked to start Node.js through) could
+ * not be prepared or does not make Chroma's native binding load. `reason` says why; the
+ * message names what to install or do, including the manual steps for systems without apt.
+ */
+export class GlibcShimError extends ChromaCompactionError {
+  /** Why the shim could not be prepared or used. */
+  readonly reason: GlibcShimFailure;
+  /** The cache folder the shim was to be kept in, when one was chosen. */
+  readonly cacheDir: string | undefined;
+  /** The last part of the failing command's output; empty when there was none. */
+  readonly output: string;
+
+  constructor(message: string, options: GlibcShimErrorOptions) {
+    super(message, {
+      cause: options.cause,
+      context: { ...options.context, reason: options.reason, cacheDir: options.cacheDir },
+    });
+    this.reason = options.reason;
+    this.cacheDir = options.cacheDir;
+    this.output = options.output ?? '';
   }
 }
 

@@ -4,6 +4,7 @@
  * @internal
  */
 import { LocalChromaStartError } from './errors.js';
+import { glibcShimManualSteps } from './glibcShimManualSteps.js';
 
 /** How a local Chroma server process ended. */
 export interface LocalChromaExit {
@@ -28,14 +29,29 @@ const UNSUPPORTED_PATTERN = /Unsupported (?:Windows )?(?:architecture|platform)[
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
 const ANSI_PATTERN = /\u001b\[[0-9;]*[A-Za-z]/g;
 
+/**
+ * The symbol version a load error says the system's C or C++ runtime lacks (e.g.
+ * `GLIBC_2.38`), or `undefined` when the text shows no such error.
+ * @internal
+ */
+export const missingRuntimeSymbol = (text: string): string | undefined =>
+  GLIBC_PATTERN.exec(text)?.[1];
+
 /** Removes ANSI colour codes (Chroma colours its logs) and surrounding blank space. @internal */
 export const stripAnsi = (text: string): string => text.replace(ANSI_PATTERN, '').trim();
 
 const REMOTE_WAY_OUT =
   'use a remote Chroma server (a ChromaClient pointed at its URL) instead of a local one';
 
-const SHIM_WAY_OUT =
-  "start Node.js through a newer glibc with the `command` option: unpack glibc >= 2.38's libc6, libstdc++6 and libgcc-s1 (e.g. Debian 13 \"trixie\" packages, `dpkg -x`) into a folder and pass command: ['<folder>/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', '--library-path', '<folder>/usr/lib/x86_64-linux-gnu', process.execPath]";
+/** The ways out of a glibc too old for the binding, the manual steps included. */
+const glibcWaysOut = (): string =>
+  [
+    "- on Debian or Ubuntu, pass glibcShim: 'auto' (to startLocalChroma, openSnapshot, or compactCollection's chroma options): Debian 13's libc6, libstdc++6 and libgcc-s1 are fetched once with apt into ~/.cache/receipt-chroma/glibc-shim, and Node.js starts through them;",
+    '- without apt (e.g. Amazon Linux 2023), unpack them into that folder once by hand:',
+    `${glibcShimManualSteps()};`,
+    '- run on a system with glibc >= 2.38 (e.g. Debian 13, Ubuntu 24.04);',
+    `- or ${REMOTE_WAY_OUT}.`,
+  ].join('\n');
 
 const withOutput = (message: string, input: LocalChromaFailureInput): string => {
   const tail = stripAnsi(input.stderr);
@@ -75,7 +91,7 @@ export const nativeBindingFailure = (
   if (glibc !== null) {
     return error(
       'native-binding',
-      `Chroma's native binding (chromadb-js-bindings-*) did not load: ${glibc[1]} not found. It needs glibc >= 2.38 (this system's is older). Ways out: run on a base image with glibc >= 2.38 (e.g. Debian 13, Ubuntu 24.04); ${REMOTE_WAY_OUT}; or ${SHIM_WAY_OUT}.`,
+      `Chroma's native binding (chromadb-js-bindings-*) did not load: ${glibc[1]} not found. It needs glibc >= 2.38 (this system's is older). Ways out:\n${glibcWaysOut()}`,
       input,
       exit,
     );

@@ -4,6 +4,7 @@ import { createServer, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { ChromaClient } from 'chromadb';
 import { LocalChromaStartError } from './errors.js';
+import { type ChromaNodeCommandOptions, chromaNodeCommand } from './glibcShimNodeCommand.js';
 import {
   addressFailure,
   exitFailure,
@@ -27,9 +28,24 @@ export interface StartLocalChromaOptions {
    * `[...command, cliPath, 'run', '--path', path, '--port', port, '--host', host]`.
    * Use it to start Node.js through another loader, e.g. a glibc >= 2.38 shim:
    * `['<shim>/ld-linux-x86-64.so.2', '--library-path', '<shim>', process.execPath]`.
+   * Not together with `glibcShim`.
    * @default [process.execPath]
    */
   readonly command?: readonly string[] | undefined;
+  /**
+   * Start Node.js through the glibc shim (Debian 13's C and C++ runtime, fetched once with
+   * apt into a cache folder; see {@link chromaNodeCommand}), for systems whose glibc is older
+   * than the 2.38 Chroma's native binding needs (Debian 12, Ubuntu 22.04):
+   * - `'auto'`: check first (in a child process) and use the shim only when the binding
+   *   does not load with the system's glibc; elsewhere nothing is downloaded;
+   * - `true`: always use the shim;
+   * - an object: `'auto'` (or `when: 'always'`) with the shim's cache folder, mirror, …;
+   * - `false`: never (run `command` as given).
+   *
+   * The check and the shim are kept for the process. Not together with `command`.
+   * @default false
+   */
+  readonly glibcShim?: boolean | 'auto' | ChromaNodeCommandOptions | undefined;
   /**
    * The `chroma` CLI script put after `command`; `false` when `command` itself is a
    * `chroma` executable (e.g. `['chroma']` of the Python package).
@@ -127,6 +143,29 @@ const heartbeat = async (url: string, timeoutMs: number): Promise<boolean> => {
   }
 };
 
+/** The option `glibcShim` as options of {@link chromaNodeCommand}, or `undefined` when off. */
+const shimOptions = (
+  glibcShim: StartLocalChromaOptions['glibcShim'],
+): ChromaNodeCommandOptions | undefined => {
+  if (glibcShim === undefined || glibcShim === false) return undefined;
+  if (glibcShim === true) return { when: 'always' };
+  if (glibcShim === 'auto') return { when: 'auto' };
+  return glibcShim;
+};
+
+/** The argv prefix that runs Node.js: `command`, or the one `glibcShim` chooses. */
+const nodeCommand = async (options: StartLocalChromaOptions): Promise<readonly string[]> => {
+  const shim = shimOptions(options.glibcShim);
+  if (shim === undefined) return options.command ?? [process.execPath];
+  if (options.command !== undefined) {
+    throw new LocalChromaStartError(
+      'Pass either `command` or `glibcShim`, not both: `glibcShim` builds the command itself. To run your own Node.js through the shim, pass `glibcShim: { node }`, or build the command with glibcShimCommand(await prepareGlibcShim()).',
+      { reason: 'invalid-options', command: [...options.command] },
+    );
+  }
+  return (await chromaNodeCommand(shim)).command;
+};
+
 const openLog = (logFile: string, argv: readonly string[]): WriteStream => {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -141,18 +180,23 @@ const openLog = (logFile: string, argv: readonly string[]): WriteStream => {
  * server does not keep the Node.js process alive, and it gets SIGINT when the process exits.
  *
  * Chroma's native binding needs glibc >= 2.38 (Debian 12 has 2.36, Amazon Linux 2023 2.34);
- * on such systems pass `command` with a glibc shim loader, or use a remote server.
+ * on Debian and Ubuntu pass `glibcShim: 'auto'` to start it through a newer glibc fetched
+ * on first use; elsewhere pass `command` with a shim built by hand (the `native-binding`
+ * error's message gives the steps), or use a remote server.
  *
  * @param options - the persist directory and how to run the server
  * @returns the server's URL, a `ChromaClient` for it, and `stop()`
  * @throws {LocalChromaStartError} `reason` says why: `native-binding` (fails fast, as soon
  *   as the binding's load error shows), `cli-not-found`, `spawn-failed`,
- *   `address-unavailable` (checked before spawning), `exited`, `timeout`
+ *   `address-unavailable` (checked before spawning), `exited`, `timeout`,
+ *   `invalid-options` (`command` with `glibcShim`)
+ * @throws {GlibcShimError} when `glibcShim` asks for the shim and it cannot be prepared
  * @example
  * ```ts
  * import { startLocalChroma } from '@receipt-chroma/chroma-compaction/chroma';
  *
- * const chroma = await startLocalChroma({ path: '/mnt/efs/snapshots/lines/v1' });
+ * const path = '/mnt/efs/snapshots/lines/v1';
+ * const chroma = await startLocalChroma({ path, glibcShim: 'auto' });
  * try {
  *   const lines = await chroma.client.getCollection({ name: 'lines' });
  *   await lines.count();
@@ -165,7 +209,7 @@ export async function startLocalChroma(options: StartLocalChromaOptions): Promis
   const host = options.host ?? DEFAULT_HOST;
   const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-  const prefix = options.command ?? [process.execPath];
+  const prefix = await nodeCommand(options);
   const cliPath = options.cliPath === undefined ? resolveChromaCli() : options.cliPath;
   const probed = await probePort(host, options.port ?? 0).then(
     (port) => ({ port, error: undefined }),

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ChromaClient } from 'chromadb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalChromaStartError } from '../../../../src/adapters/chroma/errors.js';
+import { GlibcShimError, LocalChromaStartError } from '../../../../src/adapters/chroma/errors.js';
+import { glibcShimArch } from '../../../../src/adapters/chroma/glibcShimPlatform.js';
 import { openSnapshot } from '../../../../src/adapters/chroma/openSnapshot.js';
 import { resolveChromaCli } from '../../../../src/adapters/chroma/resolveChromaCli.js';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../../../../src/adapters/chroma/startLocalChroma.js';
 import { ChromaCompactionError } from '../../../../src/errors.js';
 import { SnapshotError } from '../../../../src/snapshots/errors.js';
+import { fakeApt, fakeNode, fakeNodeCalls } from '../../../helpers/fakeGlibcShim.js';
 
 /**
  * A stand-in for `chroma run`: answers `GET /api/v2/heartbeat` on the `--host`/`--port` it is
@@ -92,6 +94,21 @@ const fake = (
   env: { ...process.env, FAKE_RECORD: record, ...env },
   ...overrides,
 });
+
+/**
+ * Options running FAKE_SERVER as the CLI script (`cliPath`), with no `command`: for the
+ * `glibcShim` option, which builds the command itself.
+ */
+const fakeCli = (overrides: Partial<StartLocalChromaOptions> = {}): StartLocalChromaOptions => {
+  const cliPath = join(dir, 'fake-server.cjs');
+  writeFileSync(cliPath, FAKE_SERVER);
+  return {
+    path: join(dir, 'data'),
+    cliPath,
+    env: { ...process.env, FAKE_RECORD: record },
+    ...overrides,
+  };
+};
 
 /** Runs `script` as a process that prints `stderr` and exits with `code`. */
 const failing = (stderr: string, code: number): string =>
@@ -260,8 +277,35 @@ describe('Function: startLocalChroma', { timeout: 30_000 }, () => {
     expect(error.message).toContain('GLIBC_2.38 not found');
     expect(error.message).toContain('glibc >= 2.38');
     expect(error.message).toContain('remote Chroma server');
-    expect(error.message).toContain('`command` option');
     expect(error.message).toContain(GLIBC_ERROR);
+  });
+
+  it('gives the glibcShim option and the exact manual steps when the glibc is too old', async () => {
+    // Prepare
+    const options = fake(failing(GLIBC_ERROR, 1));
+    const { deb, triplet, loader } = glibcShimArch();
+
+    // Act
+    const error = await startFailure(options);
+
+    // Assess
+    expect(error.message).toContain("on Debian or Ubuntu, pass glibcShim: 'auto'");
+    expect(error.message).toContain('without apt (e.g. Amazon Linux 2023)');
+    expect(error.message).toContain(
+      `SHIM="\${XDG_CACHE_HOME:-$HOME/.cache}/receipt-chroma/glibc-shim/trixie-${deb}"`,
+    );
+    expect(error.message).toContain(
+      `curl -fsSL https://deb.debian.org/debian/dists/trixie/main/binary-${deb}/Packages.gz | gunzip | awk`,
+    );
+    expect(error.message).toContain('p=="libc6"||p=="libstdc++6"||p=="libgcc-s1"');
+    expect(error.message).toContain('curl -fsSLO "https://deb.debian.org/debian/$f"');
+    expect(error.message).toContain(
+      'for deb in *.deb; do ar x "$deb" data.tar.xz && tar -xf data.tar.xz && rm data.tar.xz "$deb"; done && touch .complete',
+    );
+    expect(error.message).toContain('dnf install -y binutils tar xz gzip gawk');
+    expect(error.message).toContain(
+      `command: ['<SHIM>/usr/lib/${triplet}/${loader}', '--library-path', '<SHIM>/usr/lib/${triplet}', process.execPath]`,
+    );
   });
 
   it('rejects with reason native-binding without waiting for a process that stays up', async () => {
@@ -367,5 +411,91 @@ describe('Function: startLocalChroma', { timeout: 30_000 }, () => {
     expect(error.reason).toBe('timeout');
     expect(error.message).toContain('within 2000 ms');
     expect(isAlive(recorded().pid)).toBe(false);
+  });
+  it("starts Node.js through the glibc shim with glibcShim where the glibc is too old ('auto')", async () => {
+    // Prepare
+    const node = fakeNode(dir, 'glibc');
+    const apt = fakeApt();
+    const options = fakeCli({ glibcShim: { node, cacheDir: join(dir, 'shim'), run: apt.run } });
+
+    // Act
+    const chroma = await startLocalChroma(options);
+    await chroma.stop();
+
+    // Assess
+    const { triplet, loader } = glibcShimArch();
+    const libDir = join(dir, 'shim', `trixie-${glibcShimArch().deb}`, 'usr', 'lib', triplet);
+    expect(chroma.command.slice(0, 5)).toEqual([
+      join(libDir, loader),
+      '--library-path',
+      libDir,
+      node,
+      join(dir, 'fake-server.cjs'),
+    ]);
+    // A script run by file sees itself first, then its arguments.
+    expect(recorded().args.slice(0, 2)).toEqual([join(dir, 'fake-server.cjs'), 'run']);
+    expect(apt.calls).not.toEqual([]);
+  });
+
+  it("starts Node.js directly with glibcShim where the binding loads ('auto')", async () => {
+    // Prepare
+    const node = fakeNode(dir, 'loads');
+    const apt = fakeApt();
+
+    // Act
+    const chroma = await startLocalChroma(
+      fakeCli({ glibcShim: { node, cacheDir: join(dir, 'shim'), run: apt.run } }),
+    );
+    await chroma.stop();
+
+    // Assess
+    expect(chroma.command.slice(0, 3)).toEqual([node, join(dir, 'fake-server.cjs'), 'run']);
+    expect(apt.calls).toEqual([]);
+  });
+
+  it('has openSnapshot pass glibcShim on', async () => {
+    // Prepare
+    const node = fakeNode(dir, 'glibc');
+    const { path, ...server } = fakeCli({
+      glibcShim: { node, cacheDir: join(dir, 'shim'), run: fakeApt().run },
+    });
+
+    // Act
+    const snapshot = await openSnapshot(path, server);
+    await snapshot.close();
+
+    // Assess
+    expect(fakeNodeCalls(node)).toEqual(['-e', '-e', join(dir, 'fake-server.cjs')]);
+  });
+
+  it('rejects with reason invalid-options, starting nothing, when given command and glibcShim', async () => {
+    // Prepare
+    const options = fake(FAKE_SERVER, { glibcShim: 'auto' });
+
+    // Act
+    const error = await startFailure(options);
+
+    // Assess
+    expect(error.reason).toBe('invalid-options');
+    expect(error.message).toContain('Pass either `command` or `glibcShim`, not both');
+    expect(error.command).toEqual(options.command);
+    expect(existsSync(record)).toBe(false);
+  });
+
+  it('rejects with the GlibcShimError when the shim is needed and cannot be prepared', async () => {
+    // Prepare
+    const node = fakeNode(dir, 'glibc');
+    const enoent = Object.assign(new Error('spawn apt-get ENOENT'), { code: 'ENOENT' });
+    const apt = fakeApt({ results: { update: { code: null, output: '', error: enoent } } });
+
+    // Act
+    const error = await startLocalChroma(
+      fakeCli({ glibcShim: { node, cacheDir: join(dir, 'shim'), run: apt.run } }),
+    ).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(GlibcShimError);
+    expect((error as GlibcShimError).reason).toBe('missing-tool');
+    expect(existsSync(record)).toBe(false);
   });
 });
