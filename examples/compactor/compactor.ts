@@ -41,7 +41,7 @@ export interface CompactorDependencies {
    * invocation. @default EMF under {@link METRICS_NAMESPACE}
    */
   readonly metrics?: FlushableMetrics | undefined;
-  /** How to start the local Chroma server, e.g. `{ command }` for a glibc shim. @default node */
+  /** How to start the local Chroma server, e.g. `{ glibcShim: 'auto' }` where glibc is older than 2.38. @default node */
   readonly chroma?: OpenSnapshotOptions | undefined;
   /** How long to wait for a lock another compactor holds. @default the package's (5 retries) */
   readonly lockRetry?: Omit<WithLockOptions, 'signal'> | undefined;
