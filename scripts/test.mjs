@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * The project's single test command (`npm test`): type-checks, lints, builds, then runs every
- * vitest project: unit and integration (with coverage, which fails the run below its
- * thresholds), then the reliability suite's quick profile. Integration and reliability
+ * The project's single test command (`npm test`): type-checks (the documentation's snippets
+ * too), lints, builds the API site (`npm run docs`), builds, checks the packed tarballs as
+ * users install them (`scripts/packaging/check.mjs`), then runs every vitest project: unit
+ * and integration (with coverage, which fails the run below its thresholds), then the
+ * reliability suite's quick profile. Integration and reliability
  * projects start their own real services (moto's server, Chroma) through
  * `scripts/vitest/globalSetup.ts`; when a service cannot start, the run fails with a message
  * naming what to install. Ends with one line `tests: N passed, N failed` for CI.
@@ -27,10 +29,15 @@ const run = (command, args) => {
 };
 
 const steps = [
+  // Includes the documentation's snippets (`npm run docs:snippets`).
   ['npm', ['run', 'typecheck']],
   ['npm', ['run', 'lint']],
+  // The API site and its guides; any TypeDoc warning fails it.
+  ['npm', ['run', 'docs']],
   // Packaging tests load the built dist/ the way users do.
   ['npm', ['run', 'build']],
+  // The packed tarballs: contents, publint, attw, a scratch install, the bundle budget.
+  ['npm', ['run', 'check:packaging']],
 ];
 for (const [command, args] of steps) {
   const code = run(command, args);
