@@ -1,4 +1,7 @@
 import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../errors.js';
+import type { packSnapshot } from './packSnapshot.js';
+import type { UnpackLimits } from './types.js';
+import type { unpackSnapshot } from './unpackSnapshot.js';
 
 /**
  * Why an archive was refused:

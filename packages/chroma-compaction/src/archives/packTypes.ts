@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { checkedInteger } from '../options/checkedInteger.js';
+import type { packSnapshot } from './packSnapshot.js';
 
 /** Options of {@link packSnapshot}. */
 export interface PackSnapshotOptions {

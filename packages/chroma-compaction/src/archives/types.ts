@@ -1,6 +1,7 @@
 import { checkedInteger } from '../options/checkedInteger.js';
 import type { ArchiveError } from './errors.js';
 import type { GzipMember } from './packTypes.js';
+import type { unpackSnapshot } from './unpackSnapshot.js';
 
 /** Limits of {@link unpackSnapshot}, counted on the bytes actually inflated, not on headers. */
 export interface UnpackLimits {

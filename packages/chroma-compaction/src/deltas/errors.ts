@@ -1,4 +1,5 @@
 import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../errors.js';
+import type { writeDelta } from './writeDelta.js';
 
 /** Options of {@link DeltaError} and its subclasses. */
 export interface DeltaErrorOptions extends ChromaCompactionErrorOptions {

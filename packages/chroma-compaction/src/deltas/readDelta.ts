@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { CompactionConfigurationError } from '../compaction/errors.js';
 import type { CollectionName } from '../compaction/types.js';
+import type { VectorStoreError } from '../errors.js';
 import { ObjectNotFoundError } from '../errors.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import type { ObjectStore } from '../ports/objectStore.js';
@@ -14,6 +15,7 @@ import { readPortableArchive } from './portableArchive.js';
 import { type PythonDeltaLocation, stagePythonDelta } from './pythonDelta.js';
 import { removeStagingDir, type StagedDelta, stagedBatches } from './staging.js';
 import type { DeltaLayout, DeltaRead } from './types.js';
+import type { writeDelta } from './writeDelta.js';
 
 /** Options of {@link readDelta}. */
 export interface ReadDeltaOptions {

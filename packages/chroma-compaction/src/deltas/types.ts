@@ -1,6 +1,8 @@
 import type { CollectionName } from '../compaction/types.js';
 import type { Metadata } from '../ports/vectorCollection.js';
 import type { DeltaManifest } from './manifest.js';
+import type { readDelta } from './readDelta.js';
+import type { writeDelta } from './writeDelta.js';
 
 /** One record of a delta, as a producer hands it to {@link writeDelta}. */
 export interface DeltaRecord {

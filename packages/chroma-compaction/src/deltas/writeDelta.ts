@@ -7,6 +7,7 @@ import { resolveDeltaPrefix } from './deltaPrefix.js';
 import { InvalidDeltaRecordError, RecordRejection } from './errors.js';
 import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
 import { packDelta } from './packDelta.js';
+import type { readDelta } from './readDelta.js';
 import { removeStagingDir } from './staging.js';
 import type { WriteDeltaOptions } from './types.js';
 

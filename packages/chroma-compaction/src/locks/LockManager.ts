@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../compaction/types.js';
 import { LockHeldError, LockLostError } from '../errors.js';
-import type { LockRecord } from '../ports/lockStore.js';
+import type { LockRecord, LockStore } from '../ports/lockStore.js';
 import type { SnapshotLock } from '../snapshots/types.js';
 import { LockStateError } from './errors.js';
 import { type LockLossReason, LockTenure } from './LockTenure.js';

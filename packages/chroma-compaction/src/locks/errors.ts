@@ -1,4 +1,6 @@
+import type { LockLostError } from '../errors.js';
 import { ChromaCompactionError, type ChromaCompactionErrorOptions } from '../errors.js';
+import type { LockManager } from './LockManager.js';
 
 /**
  * What a {@link LockManager} was doing when it was misused: `idle` (it holds no lock: never

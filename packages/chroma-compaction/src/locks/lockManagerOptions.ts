@@ -8,6 +8,7 @@ import {
   NOOP_METRICS,
   type ObservabilityOptions,
 } from '../ports/observability.js';
+import type { LockManager } from './LockManager.js';
 
 /** A source of the current time for a {@link LockManager} (`Date` fits). */
 export interface LockClock {

@@ -6,6 +6,7 @@ import { unpackSnapshot } from '../archives/unpackSnapshot.js';
 import { ObjectNotFoundError } from '../errors.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS } from '../ports/observability.js';
+import type { SnapshotCache } from './cache/SnapshotCache.js';
 import { NoSnapshotError, SnapshotIntegrityError } from './errors.js';
 import { checkExtractedFiles, pathExists, removeExtracted } from './extractedFiles.js';
 import { fetchTarball } from './fetchTarball.js';

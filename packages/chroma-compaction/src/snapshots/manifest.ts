@@ -10,6 +10,8 @@ import * as z from 'zod/mini';
 import type { GzipMember } from '../archives/packTypes.js';
 import type { CollectionName } from '../compaction/types.js';
 import { ENGLISH_PARSE, issueSummary } from '../options/zodEnglish.js';
+import type { downloadSnapshot } from './downloadSnapshot.js';
+import type { publishSnapshot } from './publishSnapshot.js';
 
 /**
  * What a snapshot version's `manifest.json` says, camel-cased (the file is snake_case).

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CollectionName } from '../compaction/types.js';
+import type { SnapshotManifest } from './manifest.js';
 
 // The objects of a version, as the Python publisher names them (spec §12.2), plus the manifest.
 /** The name of a version's tarball: the persist directory as a gzip tar. */

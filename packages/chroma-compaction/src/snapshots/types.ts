@@ -1,11 +1,14 @@
 import type { PackSnapshotOptions } from '../archives/packTypes.js';
-import type { UnpackLimits } from '../archives/types.js';
+import type { DEFAULT_UNPACK_LIMITS, UnpackLimits } from '../archives/types.js';
 import type { CollectionName } from '../compaction/types.js';
 import type { LockManager } from '../locks/LockManager.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
+import type { downloadSnapshot } from './downloadSnapshot.js';
 import type { SnapshotCheck } from './errors.js';
 import type { SnapshotManifest } from './manifest.js';
+import type { publishSnapshot } from './publishSnapshot.js';
+import type { VERSION_ID_PATTERN } from './snapshotKeys.js';
 
 /**
  * The little {@link publishSnapshot} needs of a lock ({@link LockManager} implements it):

@@ -1,10 +1,17 @@
-import type { UnpackLimits } from '../../archives/types.js';
+import type { DEFAULT_UNPACK_LIMITS, UnpackLimits } from '../../archives/types.js';
 import type { CollectionName } from '../../compaction/types.js';
+import type { ObjectStoreError } from '../../errors.js';
 import { ChromaCompactionError } from '../../errors.js';
 import { checkedInteger } from '../../options/checkedInteger.js';
 import type { ObjectStore } from '../../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../../ports/observability.js';
 import { downloadSnapshot } from '../downloadSnapshot.js';
+import type {
+  SnapshotCacheLockTimeoutError,
+  SnapshotConflictError,
+  SnapshotIntegrityError,
+  SnapshotLockError,
+} from '../errors.js';
 import {
   InvalidSnapshotVersionError,
   SnapshotCacheError,
