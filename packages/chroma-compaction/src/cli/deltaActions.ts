@@ -212,7 +212,7 @@ export const writeDeltaFile = async (
   prefix: string,
   options: DeltaWriteOptions,
 ): Promise<void> => {
-  const store = await openObjectStore(context, options);
+  const store = await openObjectStore(context, options, 'write');
   const input = await openInput(context.io, options.from);
   const { progress } = context;
   progress.phase(`reading ${options.from}`);

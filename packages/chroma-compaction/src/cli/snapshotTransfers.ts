@@ -152,7 +152,11 @@ export const pushSnapshot = async (
     throw new CliUsageError('give either --table or --no-lock, not both');
   }
   const dir = await persistDirectory(options.dir, '--dir');
-  const store = countingStore(await openObjectStore(context, options), context.progress, 'writes');
+  const store = countingStore(
+    await openObjectStore(context, options, 'write'),
+    context.progress,
+    'writes',
+  );
   const keepVersions = options.keep ?? DEFAULT_KEEP_VERSIONS;
   const publish = async (lock: SnapshotLock | undefined) => {
     context.progress.phase(`uploading ${collection}`);

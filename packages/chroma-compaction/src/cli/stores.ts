@@ -6,6 +6,7 @@
  * destroys them when the command ends.
  * @packageDocumentation
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FileSystemObjectStore } from '../adapters/fs/FileSystemObjectStore.js';
 import type { LockStore } from '../ports/lockStore.js';
@@ -72,21 +73,37 @@ export const loadPeer = async <T>(
   }
 };
 
+/** Whether `path` is an existing directory. */
+const isDirectory = async (path: string): Promise<boolean> =>
+  (await stat(path).catch(() => undefined))?.isDirectory() === true;
+
 /**
  * The object store of `--bucket` (S3, honouring `--endpoint`, `--region` and the standard
  * AWS environment) or `--root` (a directory).
  * @param context - The command's context (the client is destroyed when the command ends).
  * @param options - The command's options.
- * @throws CliUsageError when neither `--bucket` nor `--root` is given
+ * @param access - `'write'` for a command that may start a new store (`snapshot push`,
+ *   `delta write`): a `--root` that does not exist yet is created by the first write. A
+ *   command that only reads refuses a missing `--root`, which is almost always a typo, instead
+ *   of reporting an empty store.
+ * @throws CliUsageError when neither `--bucket` nor `--root` is given, or a reading
+ *   command's `--root` is not a directory
  * @throws CliError when the AWS SDK is not installed
  */
 export const openObjectStore = async (
   context: CommandContext,
   options: StoreOptions & AwsOptions,
+  access: 'read' | 'write' = 'read',
 ): Promise<ObjectStore> => {
   // Both at once never gets here: the options conflict in commander.
   const { bucket, root } = options;
-  if (root !== undefined) return new FileSystemObjectStore({ root: resolve(root) });
+  if (root !== undefined) {
+    const dir = resolve(root);
+    if (access === 'read' && !(await isDirectory(dir))) {
+      throw new CliUsageError(`--root ${root} is not a directory: no store is there`);
+    }
+    return new FileSystemObjectStore({ root: dir });
+  }
   if (bucket === undefined) {
     throw new CliUsageError(
       'give --bucket NAME (S3) or --root DIR (a directory used as the store)',

@@ -66,6 +66,28 @@ describe('receipt-chroma snapshot (file-system store)', () => {
     expect(lines[3]).toBe('* current (named by the pointer)');
   });
 
+  it('reading commands refuse a --root that does not exist; push starts a new store there', async () => {
+    // Prepare
+    const missing = join(temp.root, 'no-such-store');
+
+    // Act
+    const listed = await runReceiptChroma(`snapshot list lines --root ${missing}`);
+    const inspected = await runReceiptChroma(`delta inspect lines/delta/run-1/ --root ${missing}`);
+    const pushed = await runReceiptChroma(
+      `snapshot push lines --dir ${await persistDir()} --root ${missing} --no-lock`,
+    );
+
+    // Assess
+    for (const run of [listed, inspected]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `receipt-chroma: --root ${missing} is not a directory: no store is there\n`,
+      );
+    }
+    expect(pushed.code).toBe(0);
+    expect(await exists(join(missing, 'lines'))).toBe(true);
+  });
+
   it('push needs --table or --no-lock, and a persist directory; it stores nothing otherwise', async () => {
     // Prepare
     const dir = await persistDir();
@@ -204,6 +226,7 @@ describe('receipt-chroma snapshot (file-system store)', () => {
 
   it('show and list say plainly when there is nothing', async () => {
     // Prepare: a store without any snapshot of lines
+    await mkdir(root(), { recursive: true });
 
     // Act
     const list = await runReceiptChroma(`snapshot list lines --root ${root()}`);
