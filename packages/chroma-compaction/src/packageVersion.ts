@@ -1,5 +1,10 @@
-/** The package's semantic version, for logs and delta and snapshot manifests. */
-export const PACKAGE_VERSION: string = '0.0.0';
+import { version } from '../package.json';
+
+/**
+ * The package's semantic version, for logs and delta and snapshot manifests: the `version`
+ * of its `package.json`, inlined by the build.
+ */
+export const PACKAGE_VERSION: string = version;
 
 /** What delta and snapshot manifests record as their `producer`. */
 export const PRODUCER: string = `@receipt-chroma/chroma-compaction@${PACKAGE_VERSION}`;
