@@ -154,9 +154,9 @@ export class DeleteFailedError extends ObjectStoreError {
   }
 }
 
-/** A read of the receipts table failed. */
+/** A read of the receipts table, or its one write (a run's state), failed. */
 export class ReceiptStoreError extends ChromaCompactionError {
-  /** The read that failed, e.g. `listReceiptWords`. */
+  /** The call that failed, e.g. `listReceiptWords` or `markCompactionRunCompleted`. */
   readonly operation: string;
 
   /**

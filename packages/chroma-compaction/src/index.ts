@@ -77,6 +77,8 @@ export {
   type CompactCycleOptions,
   type CompactionPhase,
   type CompactionResult,
+  type CompactionRunStates,
+  type CompactionRunStateWrite,
   type CompactionSpan,
   type CompactionTarget,
   type CompactionTracer,
@@ -267,7 +269,12 @@ export type {
 } from './ports/observability.js';
 export { NOOP_LOGGER, NOOP_METRICS } from './ports/observability.js';
 export type { PythonDeltaSource } from './ports/pythonDeltaSource.js';
-export type { ReceiptRef, ReceiptStore, WordRef } from './ports/receiptStore.js';
+export type {
+  CompactionRunCompletion,
+  ReceiptRef,
+  ReceiptStore,
+  WordRef,
+} from './ports/receiptStore.js';
 export type {
   DeleteRequest,
   Embedding,

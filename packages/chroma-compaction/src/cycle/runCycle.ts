@@ -17,7 +17,13 @@ import type { VectorCollection } from '../ports/vectorCollection.js';
 import { SnapshotLockError } from '../snapshots/errors.js';
 import { CyclePhases, withFields } from './CyclePhases.js';
 import { CompactionAbortedError } from './errors.js';
-import type { CompactCycleOptions, CompactionPhase, CompactionResult } from './types.js';
+import { recordMergerResults } from './markCompletedRuns.js';
+import type {
+  CompactCycleOptions,
+  CompactionPhase,
+  CompactionResult,
+  CompactionRunStates,
+} from './types.js';
 
 /** One cycle as it runs: what both modes share. @internal */
 export interface CycleRun {
@@ -32,6 +38,10 @@ export interface CycleRun {
   phase: CompactionPhase;
   /** What `processCollectionUpdates` did, once it ran. */
   updates: CollectionUpdateResult | null;
+  /** The `recordId`s the delta merger answered (the others were skipped by the table). */
+  readonly mergerResults: Set<string>;
+  /** The run states marked at the end of the cycle, once they were. */
+  runStates: CompactionRunStates | null;
 }
 
 /** A mode's work on the decoded batch; resolves to the version published, if any. @internal */
@@ -93,6 +103,8 @@ export async function runCycle(
     phases,
     phase: 'lock',
     updates: null,
+    mergerResults: new Set(),
+    runStates: null,
   };
   let version: string | null = null;
   let aborted: CompactionAbortedError | null = null;
@@ -135,6 +147,7 @@ export async function runCycle(
     version,
     timings: phases.timings,
     updates: run.updates,
+    runStates: aborted === null ? run.runStates : null,
     error: aborted,
   };
 }
@@ -184,8 +197,10 @@ export async function processBatch(
     processCollectionUpdates(run.inputs, run.collection, {
       vectors,
       receipts: options.receipts,
-      mergeDeltas:
+      mergeDeltas: recordMergerResults(
         options.mergeDeltas ?? createDeltaMerger({ store: options.store, logger, metrics }),
+        run.mergerResults,
+      ),
       mirrors: options.mirrors,
       mirrorFailure: options.mirrorFailure,
       onStaleMirror: options.onStaleMirror,

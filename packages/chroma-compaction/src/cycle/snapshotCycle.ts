@@ -6,6 +6,7 @@ import type { LockManager } from '../locks/LockManager.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
 import type { SnapshotCache } from '../snapshots/cache/SnapshotCache.js';
 import { NoSnapshotError, SnapshotConflictError } from '../snapshots/errors.js';
+import { markCompletedRuns } from './markCompletedRuns.js';
 import { directoryBytes, PublishBudget } from './PublishBudget.js';
 import { type CycleRun, processBatch, withCycleLock } from './runCycle.js';
 import type { OpenCollection, SnapshotCompactionOptions } from './types.js';
@@ -43,7 +44,7 @@ const ensureSnapshot = async (
 /**
  * Snapshot mode's work on a decoded batch: take the lock, bring the cache to the pointer's
  * version (or publish an empty one when there is none), work on a copy of it, apply the
- * batch, close, publish under the lock's fence.
+ * batch, close, publish under the lock's fence, then mark the merged runs completed.
  * @returns the version published, or `null` when nothing was applied @internal
  */
 export async function snapshotCycle(
@@ -113,6 +114,9 @@ export async function snapshotCycle(
         }),
       );
     });
+    // Reached only when the publish succeeded, or when nothing was applied (and so only runs
+    // whose delta held no vectors can be marked).
+    await markCompletedRuns(run);
     return published?.version ?? null;
   } finally {
     if (work !== undefined) await rm(work, { recursive: true, force: true });

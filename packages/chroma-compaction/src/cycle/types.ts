@@ -8,7 +8,11 @@ import type {
   RecordOutcome,
 } from '../compaction/types.js';
 import type { ChromaCompactionError } from '../errors.js';
-import type { LockManagerOptions, WithLockOptions } from '../locks/lockManagerOptions.js';
+import type {
+  DEFAULT_LOCK_RETRY,
+  LockManagerOptions,
+  WithLockOptions,
+} from '../locks/lockManagerOptions.js';
 import type { LockStore } from '../ports/lockStore.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import type { ObservabilityOptions } from '../ports/observability.js';
@@ -16,11 +20,14 @@ import type { ReceiptStore } from '../ports/receiptStore.js';
 import type { VectorCollection } from '../ports/vectorCollection.js';
 import type { SnapshotCache } from '../snapshots/cache/SnapshotCache.js';
 import type { PublishSnapshotOptions } from '../snapshots/types.js';
+import type { CompactionAbortedError } from './errors.js';
 
 /**
  * The phases of one compaction cycle, in order: decode the SQS records, take the lock, bring
- * the snapshot into the cache and copy it, open it, process the batch, close it, publish.
- * Remote mode runs only `decode`, `lock` (with a `lockStore`) and `process`.
+ * the snapshot into the cache and copy it, open it, process the batch, close it, publish, and
+ * mark the merged compaction runs completed in the receipts table. Remote mode runs only
+ * `decode`, `lock` (with a `lockStore`), `process` and `mark`. `mark` runs only when the
+ * batch merged a delta and the receipts store can write run states.
  */
 export const COMPACTION_PHASES = [
   'decode',
@@ -30,6 +37,7 @@ export const COMPACTION_PHASES = [
   'process',
   'close',
   'publish',
+  'mark',
 ] as const;
 
 /**
@@ -111,7 +119,13 @@ export interface CompactCycleOptions
   readonly records: readonly SqsRecordLike[];
   /** Where deltas live (and, in snapshot mode, the snapshots). */
   readonly store: ObjectStore;
-  /** The receipts table, the source of truth every operation reads. */
+  /**
+   * The receipts table, the source of truth every operation reads. When it has
+   * `markCompactionRunCompleted` (as `DynamoReceiptStore` does), each compaction run the
+   * cycle merged is marked `COMPLETED` for the collection once its vectors are durable (see
+   * {@link CompactionResult.runStates}); a store without the method leaves run items as they
+   * are.
+   */
   readonly receipts: ReceiptStore;
   /** Milliseconds left before the invocation times out (`context.getRemainingTimeInMillis`). */
   readonly deadline: () => number;
@@ -231,8 +245,58 @@ export interface CompactionResult {
   /** What `processCollectionUpdates` did, when it ran. */
   readonly updates: CollectionUpdateResult | null;
   /**
+   * The compaction runs marked `COMPLETED` for the collection at the end of the cycle, or
+   * `null` when no marking was attempted: the cycle stopped (`error` is set), or the receipts
+   * store has no `markCompactionRunCompleted`.
+   *
+   * Marking follows durability: in snapshot mode it happens after the new version is
+   * published (or, when nothing was applied and so nothing published, only for runs whose
+   * delta held no vectors); in remote mode after the batch was applied to the target. A run
+   * is marked when the delta merger answered it without failing: `applied` (with the vectors
+   * merged) or `skipped` for an empty delta (with 0). A failed merge leaves the run as it was,
+   * so its retry can mark it, and so does a delta the table said not to merge (its receipt
+   * deleted, or a newer run of the receipt in the table): its vectors are not in the
+   * collection, and the newer run is marked when it is merged.
+   */
+  readonly runStates: CompactionRunStates | null;
+  /**
    * Why the whole batch failed (lock held or lost, deadline, Chroma, publish), if it did: a
    * {@link CompactionAbortedError} whose `cause` is the original error.
    */
   readonly error: ChromaCompactionError | null;
+}
+
+/** What marking one compaction run completed did; see {@link CompactionRunStates}. */
+export interface CompactionRunStateWrite {
+  /** The compaction run's id. */
+  readonly runId: string;
+  /** The image of the run's receipt. */
+  readonly imageId: string;
+  /** The run's receipt within the image. */
+  readonly receiptId: number;
+  /** The merged count written to `{collection}_merged_vectors`. */
+  readonly mergedVectors: number;
+  /**
+   * `updated`: the run item now says `COMPLETED`; `missing`: the table has no such run item
+   * (none was created); `failed`: the write failed (logged, and counted as the metric
+   * `CompactionRunStateUpdateError`); the run's message still succeeded.
+   */
+  readonly status: 'updated' | 'missing' | 'failed';
+  /** Why the write failed, for a `failed` write. */
+  readonly error?: Error | undefined;
+}
+
+/**
+ * The compaction runs a cycle marked `COMPLETED` in the receipts table
+ * ({@link CompactionResult.runStates}): a tally and one write per run.
+ */
+export interface CompactionRunStates {
+  /** Run items set to `COMPLETED`. */
+  readonly marked: number;
+  /** Runs the table no longer holds. */
+  readonly missing: number;
+  /** Writes that failed; their messages succeeded all the same. */
+  readonly failed: number;
+  /** One write per merged run, in the order of the delta results. */
+  readonly writes: readonly CompactionRunStateWrite[];
 }

@@ -7,6 +7,7 @@ import type {
   ReceiptWord,
   ReceiptWordLabel,
 } from '@receipt-chroma/dynamo-stream';
+import type { CollectionName } from '../compaction/types.js';
 
 /** Identifies one receipt of an image. */
 export interface ReceiptRef {
@@ -24,10 +25,29 @@ export interface WordRef extends ReceiptRef {
   readonly wordId: number;
 }
 
-// The table's layout: spec §2.1.
 /**
- * The reads of the receipts table the compaction operations need: the table is the source
- * of truth every operation converges on. Each list call returns every matching
+ * One compaction run whose delta is merged into one collection, for
+ * {@link ReceiptStore.markCompactionRunCompleted}.
+ */
+export interface CompactionRunCompletion extends ReceiptRef {
+  /** The run's id (the last segment of its sort key `RECEIPT#r#COMPACTION_RUN#id`). */
+  readonly runId: string;
+  /** The collection whose delta was merged: only that collection's fields are written. */
+  readonly collection: CollectionName;
+  /** How many vectors of the run's delta the collection received, an integer `>= 0`. */
+  readonly mergedVectors: number;
+  /**
+   * When the merge became durable, written to `{collection}_finished_at` and `updated_at`, in
+   * the Python writers' ISO format (`2026-01-04T12:34:56.123456+00:00`, see `pythonUtcNow`).
+   */
+  readonly finishedAt: string;
+}
+
+// The table's layout: spec §2.1; the run-state write: spec §13.3.
+/**
+ * The reads of the receipts table the compaction operations need (the table is the source
+ * of truth every operation converges on), and one optional write, the run state a merged
+ * compaction run gets. Each list call returns every matching
  * entity (pagination is handled inside), in sort-key order; each get call returns the one
  * item or `undefined` when the table has none. Reads must be strongly consistent, so a
  * change that triggered a message is always seen when the message is applied.
@@ -59,4 +79,21 @@ export interface ReceiptStore {
    * when its run is the receipt's newest, so an older run never overwrites a newer one.
    */
   listCompactionRuns(receipt: ReceiptRef): Promise<CompactionRun[]>;
+  /**
+   * Records that a run's delta is merged into one collection: sets the run item's
+   * `{collection}_state` to `COMPLETED`, `{collection}_finished_at` and `updated_at` to
+   * `finishedAt`, and `{collection}_merged_vectors` to `mergedVectors`, leaving the other
+   * collection's fields alone (the lines and words compactors each write their own). The
+   * write only updates an existing item: a run item that is gone is never created, and
+   * resolves to `'missing'`.
+   *
+   * Optional: `compactCollection` calls it after a cycle's merges are durable (published, or
+   * applied to the remote target); a store without it leaves run items as they are.
+   * `DynamoReceiptStore` and `InMemoryReceiptStore` implement it.
+   *
+   * @param run - the run, the collection, the merged count and the time
+   * @returns `'updated'` when the item was written, `'missing'` when the table has no such run
+   * @throws {ReceiptStoreError} when the reference is invalid or the write fails
+   */
+  markCompactionRunCompleted?(run: CompactionRunCompletion): Promise<'updated' | 'missing'>;
 }

@@ -1,7 +1,7 @@
 import type { ReceiptRef, ReceiptStore } from '../ports/receiptStore.js';
 
 /** The name of a `ReceiptStore` read. @internal */
-export type ReceiptStoreMethod = keyof ReceiptStore;
+export type ReceiptStoreMethod = Exclude<keyof ReceiptStore, 'markCompactionRunCompleted'>;
 
 /**
  * Every read of the port, once: the compiler rejects this object when a method is added to
@@ -30,7 +30,8 @@ export type AroundRead = <Value>(
 
 /**
  * A `ReceiptStore` whose every read goes through `around` (to share, count or fail reads)
- * before reaching `inner`. Every method takes one reference (a receipt, or a word).
+ * before reaching `inner`. Every method takes one reference (a receipt, or a word). The
+ * optional run-state write (`markCompactionRunCompleted`) is not carried over.
  * @internal
  */
 export function aroundReceiptStore(inner: ReceiptStore, around: AroundRead): ReceiptStore {

@@ -14,7 +14,8 @@ import {
   receiptWordToItem,
 } from '@receipt-chroma/dynamo-stream';
 import { ReceiptStoreError } from '../errors.js';
-import type { ReceiptStore } from '../ports/receiptStore.js';
+import type { CompactionRunCompletion, ReceiptStore } from '../ports/receiptStore.js';
+import { compactionRunCompletionWrite } from '../receipts/compactionRunCompletion.js';
 import { ReceiptItemStore } from '../receipts/ReceiptItemStore.js';
 import {
   collectReceiptItems,
@@ -80,6 +81,8 @@ const compareUtf8 = (left: string, right: string): number =>
  * `…ToItem` writers produce, and every read selects, orders (by SK bytes) and validates those
  * items exactly as the DynamoDB adapter does, so invalid items and letters under word keys
  * behave the same. Adding an item with the same `PK`/`SK` replaces it, as `PutItem` does.
+ * `markCompactionRunCompleted` updates the stored run item in place (read it back with
+ * `listCompactionRuns`), and reports a run item that is not there as `'missing'`.
  *
  * @example
  * ```ts
@@ -102,7 +105,9 @@ const compareUtf8 = (left: string, right: string): number =>
 export class InMemoryReceiptStore extends ReceiptItemStore {
   readonly #partitions = new Map<string, Map<string, DynamoDBItem>>();
   #pendingFailure: { error: Error; operation: string | undefined } | undefined;
+  #pendingWriteFailure: Error | undefined;
   #reads = 0;
+  #writes = 0;
 
   /**
    * Creates a store holding the seed's entities and items.
@@ -202,6 +207,50 @@ export class InMemoryReceiptStore extends ReceiptItemStore {
    */
   deleteItem(pk: string, sk: string): boolean {
     return this.#partitions.get(pk)?.delete(sk) ?? false;
+  }
+
+  /**
+   * Marks a stored compaction run's delta merged into one collection, as
+   * `DynamoReceiptStore` does: sets `{collection}_state` to `COMPLETED`,
+   * `{collection}_finished_at`, `{collection}_merged_vectors` and `updated_at` on the item,
+   * leaving every other attribute as it was.
+   * @param run - the run, the collection, the merged count and the time
+   * @returns `'updated'`, or `'missing'` when the store holds no such run item (none is
+   *   created)
+   * @throws {ReceiptStoreError} when the reference is invalid, or the failure injected with
+   *   {@link InMemoryReceiptStore.failNextWrite}
+   */
+  async markCompactionRunCompleted(run: CompactionRunCompletion): Promise<'updated' | 'missing'> {
+    const write = compactionRunCompletionWrite(run);
+    this.#writes += 1;
+    const failure = this.#pendingWriteFailure;
+    if (failure !== undefined) {
+      this.#pendingWriteFailure = undefined;
+      throw failure;
+    }
+    const item = this.#partitions.get(write.pk)?.get(write.sk);
+    if (item === undefined) return 'missing';
+    Object.assign(item, structuredClone(write.set));
+    return 'updated';
+  }
+
+  /** How many writes (`markCompactionRunCompleted` calls) were made, failed ones included. */
+  get writes(): number {
+    return this.#writes;
+  }
+
+  /**
+   * Makes the next write reject with `error` (after its reference is validated), to test how
+   * callers handle a table that refuses writes.
+   * @param error - what to reject with; by default a `ReceiptStoreError` saying the failure
+   *   was injected
+   * @returns this store, for chaining
+   */
+  failNextWrite(error?: Error): this {
+    this.#pendingWriteFailure =
+      error ??
+      new ReceiptStoreError('Injected write failure', { operation: 'markCompactionRunCompleted' });
+    return this;
   }
 
   /** How many reads were made, failed ones included, for assertions on call counts. */

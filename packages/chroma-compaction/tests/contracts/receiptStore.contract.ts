@@ -92,7 +92,8 @@ const receiptFixture = () => {
 
 /**
  * The `ReceiptStore` contract: reads select the receipt's entities by exact key shape,
- * return them in sort-key order across pages, and fail as a whole on an invalid item.
+ * return them in sort-key order across pages, and fail as a whole on an invalid item; the
+ * run-state write changes only one collection's fields of an existing run item.
  */
 export const describeReceiptStoreContract = (label: string, makeStore: MakeReceiptStore): void => {
   describe(`ReceiptStore contract: ${label}`, () => {
@@ -163,6 +164,110 @@ export const describeReceiptStoreContract = (label: string, makeStore: MakeRecei
 
         // Assess
         expect(read).toEqual(sortBy(runs, (run) => compactionRunKeys(run).SK));
+      });
+    });
+
+    describe('Method: markCompactionRunCompleted', () => {
+      /** The store's run-state write, which both stores under this contract have. */
+      const markOf = (store: ReceiptStore) => {
+        const mark = store.markCompactionRunCompleted;
+        if (mark === undefined) throw new Error('the store cannot mark compaction runs');
+        return mark.bind(store);
+      };
+
+      it("sets only the collection's state fields and updated_at of that one run", async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const run = {
+          ...makeCompactionRun(imageId, 1, randomUUID(), '2026-01-04T12:00:00+00:00'),
+          words_state: 'COMPLETED' as const,
+          words_finished_at: '2026-01-04T12:05:00.000000+00:00',
+          words_merged_vectors: 7,
+        };
+        const neighbour = makeCompactionRun(imageId, 1, randomUUID(), '2026-01-04T12:01:00+00:00');
+        const store = await makeStore({ items: [run, neighbour].map(compactionRunToItem) });
+        const finishedAt = '2026-01-04T12:34:56.123456+00:00';
+
+        // Act
+        const status = await markOf(store)({
+          imageId,
+          receiptId: 1,
+          runId: run.run_id,
+          collection: 'lines',
+          mergedVectors: 42,
+          finishedAt,
+        });
+
+        // Assess
+        expect(status).toBe('updated');
+        const read = await store.listCompactionRuns({ imageId, receiptId: 1 });
+        expect(read).toEqual(
+          sortBy(
+            [
+              {
+                ...run,
+                lines_state: 'COMPLETED',
+                lines_finished_at: finishedAt,
+                lines_merged_vectors: 42,
+                updated_at: finishedAt,
+              },
+              neighbour,
+            ],
+            (entity) => compactionRunKeys(entity).SK,
+          ),
+        );
+      });
+
+      it("resolves to 'missing' for a run the table lacks, and creates nothing", async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const other = makeCompactionRun(imageId, 2, randomUUID(), '2026-01-04T12:00:00+00:00');
+        const store = await makeStore({ items: [compactionRunToItem(other)] });
+
+        // Act
+        const status = await markOf(store)({
+          imageId,
+          receiptId: 1,
+          runId: other.run_id,
+          collection: 'words',
+          mergedVectors: 3,
+          finishedAt: '2026-01-04T12:34:56.123456+00:00',
+        });
+
+        // Assess
+        expect(status).toBe('missing');
+        expect(await store.listCompactionRuns({ imageId, receiptId: 1 })).toEqual([]);
+        expect(await store.listCompactionRuns({ imageId, receiptId: 2 })).toEqual([other]);
+      });
+
+      it('rejects an invalid reference with ReceiptStoreError before writing', async () => {
+        // Prepare
+        const imageId = randomUUID();
+        const run = makeCompactionRun(imageId, 1, randomUUID(), '2026-01-04T12:00:00+00:00');
+        const store = await makeStore({ items: [compactionRunToItem(run)] });
+        const valid = {
+          imageId,
+          receiptId: 1,
+          runId: run.run_id,
+          collection: 'lines',
+          mergedVectors: 1,
+          finishedAt: '2026-01-04T12:34:56.123456+00:00',
+        } as const;
+
+        // Act
+        const writes = [
+          markOf(store)({ ...valid, mergedVectors: -1 }),
+          markOf(store)({ ...valid, runId: `${run.run_id}#X` }),
+          markOf(store)({ ...valid, collection: 'receipts' as 'lines' }),
+          markOf(store)({ ...valid, receiptId: 0 }),
+        ];
+
+        // Assess
+        for (const write of writes) {
+          await expect(write).rejects.toBeInstanceOf(ReceiptStoreError);
+          await expect(write).rejects.toMatchObject({ operation: 'markCompactionRunCompleted' });
+        }
+        expect(await store.listCompactionRuns({ imageId, receiptId: 1 })).toEqual([run]);
       });
     });
 

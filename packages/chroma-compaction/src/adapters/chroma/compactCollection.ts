@@ -33,13 +33,18 @@ export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
  *    with `processCollectionUpdates` (deltas merged by `createDeltaMerger({ store })`),
  *    close it;
  * 5. publish the working copy through `cache.publish` under the lock (its fence goes into
- *    the manifest; a lost lock refuses the publish), unless nothing was applied.
+ *    the manifest; a lost lock refuses the publish), unless nothing was applied;
+ * 6. mark each compaction run whose delta was merged `COMPLETED` for the collection in the
+ *    receipts table, through `receipts.markCompactionRunCompleted` when the store has it
+ *    (see {@link CompactionResult.runStates}: a failed write is logged and counted, and
+ *    fails no message).
  *
  * **Remote mode** (`target: { vectors }`; the collection lives on a running Chroma server or
  * Chroma Cloud): decode, then apply the messages to `target.vectors` in place, with the same
- * `processCollectionUpdates` and delta merger. Nothing is downloaded or published, and no
- * lock is taken unless `lockStore` is given: every operation writes what it reads from the
- * table, so concurrent compactors and redeliveries converge on the same collection.
+ * `processCollectionUpdates` and delta merger, and mark the merged runs as above. Nothing is
+ * downloaded or published, and no lock is taken unless `lockStore` is given: every operation
+ * writes what it reads from the table, so concurrent compactors and redeliveries converge on
+ * the same collection.
  *
  * The deadline is checked before each phase: the cycle stops taking work when the time
  * left cannot cover the rest (in snapshot mode, publishing is estimated from the snapshot's
@@ -52,7 +57,8 @@ export type ChromaCompactCollectionOptions = CompactCollectionOptions & {
  * @param options - The records, the stores, the mode's target (`cache` and `lockStore`, or
  *   `target`), the deadline, and how to start Chroma.
  * @returns What the cycle did: one outcome per record, the partial-batch response to return
- *   to Lambda, the version published (or `null`), the phases' timings, and the
+ *   to Lambda, the version published (or `null`), the run states written, the phases'
+ *   timings, and the
  *   {@link CompactionAbortedError} that stopped the cycle, if one did. The promise does not
  *   reject for a failed cycle: the failure is in the result's `error`.
  *

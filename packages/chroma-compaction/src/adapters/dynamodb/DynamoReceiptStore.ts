@@ -5,10 +5,15 @@ import {
   type GetItemCommandOutput,
   QueryCommand,
   type QueryCommandOutput,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
 import { type InvalidReceiptItemError, ReceiptStoreError } from '../../errors.js';
-import type { ReceiptStore } from '../../ports/receiptStore.js';
+import type { CompactionRunCompletion, ReceiptStore } from '../../ports/receiptStore.js';
+import {
+  compactionRunCompletionWrite,
+  MARK_RUN_COMPLETED,
+} from '../../receipts/compactionRunCompletion.js';
 import { ReceiptItemStore } from '../../receipts/ReceiptItemStore.js';
 import {
   collectReceiptItems,
@@ -16,6 +21,8 @@ import {
   type ReceiptItemKey,
   type ReceiptItemQuery,
 } from '../../receipts/receiptItemQueries.js';
+import { Expression } from './Expression.js';
+import type { Item } from './lockItems.js';
 
 /** Options of {@link DynamoReceiptStore}. */
 export interface DynamoReceiptStoreOptions {
@@ -51,9 +58,12 @@ export interface DynamoReceiptStoreOptions {
  * Reading a receipt's lines walks every item under its `LINE#` keys (words, letters and
  * labels included) and drops all but the lines; Python used GSI3 for this instead.
  *
+ * Its one write, `markCompactionRunCompleted`, is an `UpdateItem` on the run's key that sets
+ * only the compacted collection's state fields, under the condition that the item exists.
+ *
  * Errors: an invalid reference (`imageId` not a UUID, `receiptId` not an integer `> 0`,
  * `lineId`/`wordId` not integers `>= 0`) rejects with {@link ReceiptStoreError} before any
- * call; a failed read with `ReceiptStoreError` holding the SDK error as `cause`; an item that
+ * call; a failed read or write with `ReceiptStoreError` holding the SDK error as `cause`; an item that
  * fails validation with {@link InvalidReceiptItemError} listing every bad item.
  *
  * @example
@@ -102,6 +112,45 @@ export class DynamoReceiptStore extends ReceiptItemStore {
     this.#pageSize = options.pageSize;
   }
 
+  /**
+   * Marks a compaction run's delta merged into one collection: one `UpdateItem` on
+   * `PK = IMAGE#{imageId}`, `SK = RECEIPT#{receiptId:05d}#COMPACTION_RUN#{runId}` setting
+   * `{collection}_state = "COMPLETED"`, `{collection}_finished_at`, `{collection}_merged_vectors`
+   * and `updated_at`, on the condition that the item exists (a run that is gone is never
+   * created).
+   * @param run - the run, the collection, the merged count and the time
+   * @returns `'updated'`, or `'missing'` when the table has no such run item
+   * @throws {ReceiptStoreError} when the reference is invalid (before any call), or when the
+   *   write fails for another reason than the missing item (the SDK error is its `cause`)
+   */
+  async markCompactionRunCompleted(run: CompactionRunCompletion): Promise<'updated' | 'missing'> {
+    const write = compactionRunCompletionWrite(run);
+    const expression = new Expression();
+    // The receipt entities hold no binary attributes, so the stream-image shape is the SDK's.
+    const assignments = expression.setAll(write.set as unknown as Item);
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#tableName,
+          Key: { PK: { S: write.pk }, SK: { S: write.sk } },
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression: `attribute_exists(${expression.name('PK')}) AND attribute_exists(${expression.name('SK')})`,
+          ExpressionAttributeNames: expression.names,
+          ExpressionAttributeValues: expression.values,
+        }),
+      );
+      return 'updated';
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') {
+        return 'missing';
+      }
+      throw this.#callError(MARK_RUN_COMPLETED, 'UpdateItem', error, {
+        pk: write.pk,
+        sk: write.sk,
+      });
+    }
+  }
+
   async #get<Entity>(build: () => ReceiptItemKey<Entity>): Promise<Entity | undefined> {
     const key = build();
     let output: GetItemCommandOutput;
@@ -114,13 +163,13 @@ export class DynamoReceiptStore extends ReceiptItemStore {
         }),
       );
     } catch (error) {
-      throw this.#readError(key.operation, 'GetItem', error, { pk: key.pk, sk: key.sk });
+      throw this.#callError(key.operation, 'GetItem', error, { pk: key.pk, sk: key.sk });
     }
     // The receipt entities hold no binary attributes (see #pages).
     return parseReceiptItem(key, output.Item as unknown as DynamoDBItem | undefined);
   }
 
-  #readError(
+  #callError(
     operation: string,
     call: string,
     error: unknown,
@@ -154,7 +203,7 @@ export class DynamoReceiptStore extends ReceiptItemStore {
           }),
         );
       } catch (error) {
-        throw this.#readError(query.operation, 'Query', error, {
+        throw this.#callError(query.operation, 'Query', error, {
           pk: query.pk,
           skPrefix: query.skPrefix,
         });

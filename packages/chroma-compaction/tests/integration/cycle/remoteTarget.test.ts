@@ -99,7 +99,9 @@ describe('compactCollection past one snapshot: a Chroma server as target and as 
     for (const result of concurrent) {
       expect(result.error).toBeNull();
       expect(result.version).toBeNull();
-      expect(Object.keys(result.timings).toSorted()).toEqual(['decode', 'process', 'total']);
+      // `mark` runs only when the compactor merged a run (a refused read can fail them all).
+      const phases = Object.keys(result.timings).filter((phase) => phase !== 'mark');
+      expect(phases.toSorted()).toEqual(['decode', 'process', 'total']);
     }
     expect((await shared.get({ include: [] })).ids.toSorted()).toEqual(idsOf([10, 11, 12, 13]));
     expect(await collectionContents(shared)).toEqual(await collectionContents(replay));

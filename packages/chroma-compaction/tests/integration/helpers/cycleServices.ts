@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBItem } from '@receipt-chroma/dynamo-stream';
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoLockStore } from '../../../src/adapters/dynamodb/DynamoLockStore.js';
 import { DynamoReceiptStore } from '../../../src/adapters/dynamodb/DynamoReceiptStore.js';
@@ -27,6 +28,8 @@ export interface CycleServices {
   readonly store: () => S3ObjectStore;
   readonly receipts: () => DynamoReceiptStore;
   readonly lockStore: () => DynamoLockStore;
+  /** Writes raw items to the receipts table (e.g. `compactionRunToItem` of a run). */
+  readonly putItems: (...items: readonly DynamoDBItem[]) => Promise<void>;
   /** A receipt of three lines in the table, its delta in the bucket, and its message. */
   readonly receiptWithDelta: (receiptId: number) => Promise<SqsRecordLike>;
 }
@@ -69,6 +72,7 @@ export const useCycleServices = (name: string): CycleServices => {
     store,
     receipts: () => new DynamoReceiptStore({ client: dynamo, tableName: table }),
     lockStore: () => new DynamoLockStore({ client: dynamo, tableName: table }),
+    putItems: (...items) => writeItems(dynamo, table, items),
     receiptWithDelta: async (receiptId) => {
       await writer().putReceipts(makeReceipt(IMAGE_ID, receiptId));
       await writer().putLines(...[1, 2, 3].map((line) => makeLine(IMAGE_ID, receiptId, line)));

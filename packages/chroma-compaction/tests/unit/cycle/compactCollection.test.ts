@@ -81,6 +81,7 @@ describe('runCompactionCycle (compactCollection without Chroma)', () => {
       'compaction.process',
       'compaction.close',
       'compaction.publish',
+      'compaction.mark',
     ]);
     expect(Object.keys(result.timings)).toEqual(
       expect.arrayContaining(['process', 'publish', 'total']),

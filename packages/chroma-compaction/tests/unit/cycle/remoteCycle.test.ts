@@ -66,7 +66,7 @@ describe('runCompactionCycle with a remote target', () => {
     ]);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-bad' }]);
     expect(await target.count()).toBe(3);
-    expect(spans).toEqual(['compaction.decode', 'compaction.process']);
+    expect(spans).toEqual(['compaction.decode', 'compaction.process', 'compaction.mark']);
     expect(await readPointer(world.store, snapshotKeys('lines'))).toBeUndefined();
     expect(await world.lockStore.read(LOCK)).toBeUndefined();
   });
@@ -83,7 +83,12 @@ describe('runCompactionCycle with a remote target', () => {
 
     // Assess
     expect(result.error).toBeNull();
-    expect(spans).toEqual(['compaction.decode', 'compaction.lock', 'compaction.process']);
+    expect(spans).toEqual([
+      'compaction.decode',
+      'compaction.lock',
+      'compaction.process',
+      'compaction.mark',
+    ]);
     expect(await target.count()).toBe(3);
     // Released: the item stays with an expiry in the past (its fence keeps counting).
     expect(await world.lockStore.read(LOCK)).toMatchObject({

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { compactionRunToItem } from '@receipt-chroma/dynamo-stream';
 import { describe, expect, it } from 'vitest';
 import { ReceiptStoreError } from '../../../src/errors.js';
 import { InMemoryReceiptStore } from '../../../src/testing/InMemoryReceiptStore.js';
 import { describeReceiptStoreContract } from '../../contracts/receiptStore.contract.js';
-import { makeLabel, makeWord } from '../../helpers/factories.js';
+import { makeCompactionRun, makeLabel, makeWord } from '../../helpers/factories.js';
 
 describeReceiptStoreContract(
   'InMemoryReceiptStore',
@@ -80,5 +81,32 @@ describe('Class: InMemoryReceiptStore', () => {
 
     // Act & Assess
     expect(() => store.putItems({ PK: { S: 'IMAGE#x' } })).toThrow(ReceiptStoreError);
+  });
+
+  it('fails the next run-state write when told to, and counts every write', async () => {
+    // Prepare
+    const imageId = randomUUID();
+    const run = makeCompactionRun(imageId, 1, randomUUID(), '2026-01-04T12:00:00+00:00');
+    const store = new InMemoryReceiptStore().putItems(compactionRunToItem(run));
+    const completion = {
+      imageId,
+      receiptId: 1,
+      runId: run.run_id,
+      collection: 'lines',
+      mergedVectors: 2,
+      finishedAt: '2026-01-04T12:34:56.123456+00:00',
+    } as const;
+    store.failNextWrite();
+
+    // Act
+    const first = store.markCompactionRunCompleted(completion);
+    await expect(first).rejects.toBeInstanceOf(ReceiptStoreError);
+    const second = await store.markCompactionRunCompleted(completion);
+
+    // Assess
+    expect(second).toBe('updated');
+    expect(store.writes).toBe(2);
+    const [stored] = await store.listCompactionRuns({ imageId, receiptId: 1 });
+    expect(stored).toMatchObject({ lines_state: 'COMPLETED', lines_merged_vectors: 2 });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoReceiptStore } from '../../../../src/adapters/dynamodb/DynamoReceiptStore.js';
 import { InvalidReceiptItemError, ReceiptStoreError } from '../../../../src/errors.js';
 import { makePlace, makeWord } from '../../../helpers/factories.js';
-import { stubDynamoDbClient } from '../../../helpers/stubDynamoDbClient.js';
+import { conditionalCheckFailed, stubDynamoDbClient } from '../../../helpers/stubDynamoDbClient.js';
 
 const IMAGE_ID = '7e2bd911-7afb-4e0a-84de-57f51ce4daff';
 
@@ -191,6 +191,107 @@ describe('Class: DynamoReceiptStore', () => {
       context: { tableName: 'Receipts', pk: `IMAGE#${IMAGE_ID}`, skPrefix: 'RECEIPT#00001#LINE#' },
     });
     expect((error as Error).message).toMatch(/Rate exceeded/);
+  });
+
+  describe('Method: markCompactionRunCompleted', () => {
+    const RUN_ID = '0f7e6d5c-4b3a-4928-8170-6f5e4d3c2b1a';
+    const completion = {
+      imageId: IMAGE_ID,
+      receiptId: 7,
+      runId: RUN_ID,
+      collection: 'words',
+      mergedVectors: 12,
+      finishedAt: '2026-01-04T12:34:56.123456+00:00',
+    } as const;
+
+    it("is one conditional UpdateItem of the collection's state fields on the run's key", async () => {
+      // Prepare
+      const stub = stubDynamoDbClient({ output: {} });
+      const store = new DynamoReceiptStore({ client: stub.client, tableName: 'Receipts' });
+
+      // Act
+      const status = await store.markCompactionRunCompleted(completion);
+
+      // Assess
+      expect(status).toBe('updated');
+      expect(stub.calls).toEqual([
+        [
+          'UpdateItemCommand',
+          {
+            TableName: 'Receipts',
+            Key: {
+              PK: { S: `IMAGE#${IMAGE_ID}` },
+              SK: { S: `RECEIPT#00007#COMPACTION_RUN#${RUN_ID}` },
+            },
+            UpdateExpression:
+              'SET #words_state = :words_state, #words_finished_at = :words_finished_at, ' +
+              '#words_merged_vectors = :words_merged_vectors, #updated_at = :updated_at',
+            ConditionExpression: 'attribute_exists(#PK) AND attribute_exists(#SK)',
+            ExpressionAttributeNames: {
+              '#words_state': 'words_state',
+              '#words_finished_at': 'words_finished_at',
+              '#words_merged_vectors': 'words_merged_vectors',
+              '#updated_at': 'updated_at',
+              '#PK': 'PK',
+              '#SK': 'SK',
+            },
+            ExpressionAttributeValues: {
+              ':words_state': { S: 'COMPLETED' },
+              ':words_finished_at': { S: completion.finishedAt },
+              ':words_merged_vectors': { N: '12' },
+              ':updated_at': { S: completion.finishedAt },
+            },
+          },
+        ],
+      ]);
+    });
+
+    it("resolves to 'missing' when the condition fails (no run item)", async () => {
+      // Prepare
+      const stub = stubDynamoDbClient({ error: conditionalCheckFailed() });
+      const store = new DynamoReceiptStore({ client: stub.client, tableName: 'Receipts' });
+
+      // Act
+      const status = await store.markCompactionRunCompleted(completion);
+
+      // Assess
+      expect(status).toBe('missing');
+      expect(stub.calls).toHaveLength(1);
+    });
+
+    it('wraps any other failure in ReceiptStoreError holding the SDK error', async () => {
+      // Prepare
+      const throttled = Object.assign(new Error('Rate exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+      const stub = stubDynamoDbClient({ error: throttled });
+      const store = new DynamoReceiptStore({ client: stub.client, tableName: 'Receipts' });
+
+      // Act
+      const write = store.markCompactionRunCompleted(completion);
+
+      // Assess
+      await expect(write).rejects.toBeInstanceOf(ReceiptStoreError);
+      await expect(write).rejects.toMatchObject({
+        operation: 'markCompactionRunCompleted',
+        cause: throttled,
+        message:
+          'markCompactionRunCompleted: DynamoDB UpdateItem on Receipts failed: Rate exceeded',
+      });
+    });
+
+    it('rejects an invalid reference before any call', async () => {
+      // Prepare
+      const stub = stubDynamoDbClient();
+      const store = new DynamoReceiptStore({ client: stub.client, tableName: 'Receipts' });
+
+      // Act
+      const write = store.markCompactionRunCompleted({ ...completion, imageId: 'not-a-uuid' });
+
+      // Assess
+      await expect(write).rejects.toBeInstanceOf(ReceiptStoreError);
+      expect(stub.calls).toEqual([]);
+    });
   });
 
   it.each([
