@@ -66,6 +66,8 @@ const config = {
     ...['bash', 'console', 'css', 'html', 'javascript', 'json', 'jsonc', 'json5', 'yaml'],
     ...['tsx', 'typescript', 'dockerfile', 'diff', 'ini'],
   ],
+  // `@throws {RangeError} when …` keeps its type in the page (TypeDoc drops it otherwise).
+  preservedTypeAnnotationTags: ['@throws'],
   excludePrivate: true,
   excludeInternal: true,
   excludeExternals: true,
