@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,10 +12,8 @@ import { describe, expect, it } from 'vitest';
  * and a CMD naming the handler the image contains.
  */
 
-const EXAMPLE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../../../examples/compactor',
-);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../../../..');
+const EXAMPLE = join(ROOT, 'examples/compactor');
 const dockerfile = readFileSync(join(EXAMPLE, 'Dockerfile'), 'utf8');
 const entrypoint = readFileSync(join(EXAMPLE, 'lambda-entrypoint.sh'), 'utf8');
 
@@ -135,6 +135,37 @@ describe('Example: the compactor Dockerfile', () => {
     expect(build).toContain('/src/examples/compactor/handler.ts');
     expect(build).toContain(`--outfile=${module}.mjs`);
     expect(handlerSource).toContain(`export const ${exported}: CompactorHandler`);
+  });
+
+  it('compiles the handler against the installed packages, not their source', () => {
+    // Prepare: the image's esbuild command, run here on the repository (/src in the image),
+    // where tsconfig `paths` would lead esbuild to the packages' src/ unless it is told not to.
+    const build = argumentsOf('RUN').find((run) => run.includes('esbuild')) ?? '';
+    const command = build.slice(build.indexOf('esbuild ') + 'esbuild '.length).split(' && ')[0];
+    const out = mkdtempSync(join(tmpdir(), 'dockerfile-esbuild-'));
+    const args = (command ?? '')
+      .split(/\s+/)
+      .filter((arg) => arg !== '')
+      .map((arg) => arg.replace(/^\/src\//, `${ROOT}/`).replace(/'/g, ''))
+      .map((arg) => (arg.startsWith('--outfile=') ? `--outfile=${join(out, 'handler.mjs')}` : arg));
+
+    // Act
+    const result = spawnSync(
+      join(ROOT, 'node_modules/.bin/esbuild'),
+      [...args, '--log-level=error'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    const bundle = result.status === 0 ? readFileSync(join(out, 'handler.mjs'), 'utf8') : '';
+    rmSync(out, { recursive: true, force: true });
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(bundle).toMatch(/from "@receipt-chroma\/chroma-compaction\/chroma"/);
+    expect(bundle).toMatch(/from "@receipt-chroma\/chroma-compaction\/dynamodb"/);
+    expect(bundle).not.toMatch(/class LockManager\b/);
   });
 
   it('has an entry point that hands the CMD to aws-lambda-ric as _HANDLER and argv', () => {
