@@ -114,7 +114,7 @@ const fromEvents = async (
     const failureTable =
       failed.length === 0
         ? ''
-        : `\nFailures:\n${formatTable(failed, [
+        : `${table === '' ? '' : '\n'}Failures:\n${formatTable(failed, [
             { header: 'RECORD', cell: (row) => String(row.recordIndex ?? '-'), right: true },
             { header: 'EVENT ID', cell: (row) => row.eventId ?? '-' },
             { header: 'REASON', cell: (row) => row.reason },

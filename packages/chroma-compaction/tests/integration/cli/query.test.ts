@@ -90,4 +90,39 @@ describe('receipt-chroma query (a real local Chroma)', () => {
       stderr: `receipt-chroma: ${persist} has no collection "words"\n`,
     });
   });
+
+  it('prints - for a record stored without a document, and says when it has no neighbours', async () => {
+    // Prepare: a collection of one record, stored without document or metadata
+    const persist = join(temp.root, 'persist');
+    const server = await startLocalChroma({ path: persist, command: chromaCommand() });
+    try {
+      const lines = await server.client.createCollection({
+        name: 'lines',
+        embeddingFunction: null,
+      });
+      await lines.add({ ids: [id(1)], embeddings: [[1, 0, 1]] });
+    } finally {
+      await server.stop();
+    }
+
+    // Act
+    const table = await runReceiptChroma(['query', 'lines', id(1), '--dir', persist], { chroma });
+    const json = await runReceiptChroma(['query', 'lines', id(1), '--dir', persist, '--json'], {
+      chroma,
+    });
+
+    // Assess
+    expect(table).toMatchObject({
+      code: 0,
+      stdout: `record:    ${id(1)}\ndocument:  -\n\nNo other records.\n`,
+      stderr: '',
+    });
+    expect(json.json()).toEqual({
+      collection: 'lines',
+      dir: persist,
+      id: id(1),
+      document: null,
+      neighbours: [],
+    });
+  });
 });

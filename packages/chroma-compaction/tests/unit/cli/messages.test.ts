@@ -173,4 +173,50 @@ describe('receipt-chroma messages from-events', () => {
     expect(run.stderr.split('\n')).toHaveLength(2);
     expect(run.stderr.trimEnd()).toMatch(reason);
   });
+
+  it('prints only the summary for an event without records', async () => {
+    // Prepare
+    const event = await file(JSON.stringify({ Records: [] }));
+
+    // Act
+    const table = await runReceiptChroma(`messages from-events ${event} --strict`);
+    const json = await runReceiptChroma(`messages from-events ${event} --json`);
+
+    // Assess
+    expect(table).toMatchObject({
+      code: 0,
+      stdout: '0 messages (0 queue sends) from 0 records; 0 records failed.\n',
+      stderr: '',
+    });
+    expect(json.json()).toEqual({ records: 0, messages: [], failures: [] });
+  });
+
+  it('prints the failures alone when no record makes a message, with - for a missing event id', async () => {
+    // Prepare: NDJSON of a record the stream never delivers (no eventID, an unknown event)
+    const { eventID: _, ...anonymous } = malformed;
+    const records = await file(`${JSON.stringify(anonymous)}\n`);
+
+    // Act
+    const table = await runReceiptChroma(`messages from-events ${records}`);
+    const json = await runReceiptChroma(`messages from-events ${records} --json`);
+
+    // Assess
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'Failures:',
+      expect.stringMatching(/^RECORD\s+EVENT ID\s+REASON\s+MESSAGE$/),
+    ]);
+    expect(lines[2]).toMatch(/^\s+0\s+-\s+malformed-record\s+.*TRUNCATE/);
+    expect(lines.slice(3)).toEqual([
+      '',
+      '0 messages (0 queue sends) from 1 record; 1 record failed.',
+      '',
+    ]);
+    expect(json.json<Printed>()).toMatchObject({
+      records: 1,
+      messages: [],
+      failures: [{ recordIndex: 0, eventId: null, reason: 'malformed-record' }],
+    });
+  });
 });

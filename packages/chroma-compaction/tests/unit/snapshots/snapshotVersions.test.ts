@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FileSystemObjectStore } from '../../../src/adapters/fs/FileSystemObjectStore.js';
 import { publishSnapshot } from '../../../src/snapshots/publishSnapshot.js';
 import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
@@ -124,5 +124,65 @@ describe('snapshotVersions', () => {
     expect(copied?.manifestProblem).toBe(
       `manifest.json describes lines/${version}, not this version`,
     );
+  });
+
+  it('ignores an object that lies beside the versions rather than in one', async () => {
+    // Prepare
+    const store = storeIn();
+    await store.put(keys.object(id(1), 'snapshot.tar.gz'), 'tar');
+    await store.put(`${keys.versions}README.txt`, 'copied by hand');
+
+    // Act
+    const { versions } = await listSnapshotVersions(store, 'lines');
+
+    // Assess
+    expect(versions.map((v) => v.version)).toEqual([id(1)]);
+    expect(versions[0]?.objects.map((object) => object.key)).toEqual([
+      keys.object(id(1), 'snapshot.tar.gz'),
+    ]);
+  });
+
+  it('reads a version as having no manifest when it is deleted between listing and reading', async () => {
+    // Prepare: a prune removes the version's manifest right after the listing saw it
+    const store = storeIn();
+    await store.put(keys.object(id(1), 'snapshot.tar.gz'), 'tar');
+    await store.put(keys.object(id(1), '.snapshot_hash'), `md5:${'0'.repeat(32)}`);
+    await store.put(keys.object(id(1), 'manifest.json'), '{}');
+    const list = store.list.bind(store);
+    vi.spyOn(store, 'list').mockImplementationOnce(async (options) => {
+      const listing = await list(options);
+      await store.delete([keys.object(id(1), 'manifest.json')]);
+      return listing;
+    });
+
+    // Act
+    const info = await readSnapshotVersion(store, 'lines', id(1));
+
+    // Assess
+    expect(info).toMatchObject({ manifest: null, manifestProblem: undefined, complete: true });
+    expect(info?.objects.map((object) => object.key)).toContain(
+      keys.object(id(1), 'manifest.json'),
+    );
+  });
+
+  it('leaves the creation time unknown when neither the id nor the store dates a version', async () => {
+    // Prepare: a store that does not say when objects were written
+    const store = storeIn();
+    await store.put(keys.object('manual-copy', 'chroma.sqlite3'), 'sqlite');
+    const list = store.list.bind(store);
+    vi.spyOn(store, 'list').mockImplementation(async (options) => {
+      const listing = await list(options);
+      return {
+        ...listing,
+        objects: listing.objects.map(({ lastModified: _, ...object }) => object),
+      };
+    });
+
+    // Act
+    const info = await readSnapshotVersion(store, 'lines', 'manual-copy');
+
+    // Assess
+    expect(info?.layout).toBe('files');
+    expect(info?.createdAt).toBeUndefined();
   });
 });
