@@ -8,12 +8,12 @@ import { runReceiptChroma, startCli } from '../../helpers/cliRun.js';
 import { useTempRoot } from '../../helpers/snapshotTrees.js';
 
 /**
- * `chroma start` against a stand-in for `chroma run` (fakeChroma.mjs) that ends as told, and
- * `chroma shim` where the system does or does not need it. The real server:
+ * `chroma start` against a stand-in for `chroma run` (tests/helpers/fakeChromaServer.mjs) that
+ * ends as told, and `chroma shim` where the system does or does not need it. The real server:
  * tests/integration/cli/chroma.test.ts.
  */
 
-const FAKE_CHROMA = fileURLToPath(new URL('./fakeChroma.mjs', import.meta.url));
+const FAKE_CHROMA = fileURLToPath(new URL('../../helpers/fakeChromaServer.mjs', import.meta.url));
 const chroma = { command: [process.execPath, FAKE_CHROMA], startupTimeoutMs: 20_000 };
 
 const needsShim = vi.hoisted(() => ({ value: false }));

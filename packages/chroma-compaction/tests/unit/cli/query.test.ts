@@ -6,12 +6,12 @@ import { runReceiptChroma } from '../../helpers/cliRun.js';
 import { useTempRoot } from '../../helpers/snapshotTrees.js';
 
 /**
- * `query` against a stand-in for `chroma run` (fakeChroma.mjs) that answers as told: how the
- * command reads Chroma's answers and reports its failures. The real server:
- * tests/integration/cli/query.test.ts.
+ * `query` against a stand-in for `chroma run` (tests/helpers/fakeChromaServer.mjs) that
+ * answers as told: how the command reads Chroma's answers and reports its failures. The real
+ * server: tests/integration/cli/query.test.ts.
  */
 
-const FAKE_CHROMA = fileURLToPath(new URL('./fakeChroma.mjs', import.meta.url));
+const FAKE_CHROMA = fileURLToPath(new URL('../../helpers/fakeChromaServer.mjs', import.meta.url));
 const chroma = { command: [process.execPath, FAKE_CHROMA], startupTimeoutMs: 20_000 };
 const ID = 'IMAGE#3f52804b-2fad-4e00-92c8-b593da3a8ed3#RECEIPT#00001#LINE#00002';
 const LINES = { status: 200, body: { id: 'c0ffee00-0000-4000-8000-000000000001', name: 'lines' } };
@@ -33,9 +33,9 @@ const failed = (message: string) => ({
 });
 
 interface FakeEvent {
-  event: 'request' | 'SIGINT';
+  event: 'start' | 'request' | 'SIGINT';
   url?: string;
-  body?: string | null;
+  body?: Record<string, unknown> | null;
 }
 
 describe('receipt-chroma query (a stand-in Chroma)', () => {
@@ -133,7 +133,7 @@ describe('receipt-chroma query (a stand-in Chroma)', () => {
     });
     const queries = (await events())
       .filter((event) => event.url?.endsWith('/query'))
-      .map((event) => JSON.parse(event.body ?? '{}') as Record<string, unknown>);
+      .map((event) => event.body ?? {});
     expect(queries.map((query) => [query['n_results'], query['query_embeddings']])).toEqual([
       [3, [[1, 0, 1]]],
       [6, [[1, 0, 1]]],

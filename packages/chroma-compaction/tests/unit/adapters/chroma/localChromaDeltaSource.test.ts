@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,39 +31,38 @@ const ROWS = Array.from({ length: 5 }, (_, index) => ({
 }));
 
 interface FakeEvent {
-  readonly event: 'start' | 'get' | 'SIGINT';
+  readonly event: 'start' | 'request' | 'SIGINT';
   readonly args?: string[];
-  readonly query?: { limit: number; offset: number; include: string[] };
+  readonly url?: string;
+  readonly body?: { limit: number; offset: number; include: string[] } | null;
 }
 
 let dir: string;
+/** The fake's log, in the persist directory every test reads. */
 let record: string;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'local-chroma-delta-source-'));
-  record = join(dir, 'events.ndjson');
+  record = join(dir, 'persist', 'fake-chroma.log');
 });
 
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Options running the fake server with these collections. */
+/**
+ * Options running the fake server on `<dir>/persist` holding these collections, with
+ * `answers` (e.g. a scripted `get`) in its `fake-chroma.json`.
+ */
 const fake = (
-  collections: Record<string, unknown[]>,
-  env: Record<string, string> = {},
+  records: Record<string, unknown[]>,
+  answers: Record<string, unknown> = {},
   overrides: Partial<LocalChromaDeltaSourceOptions> = {},
-): LocalChromaDeltaSourceOptions => ({
-  command: [process.execPath, FAKE_SERVER],
-  cliPath: false,
-  env: {
-    ...process.env,
-    FAKE_RECORD: record,
-    FAKE_COLLECTIONS: JSON.stringify(collections),
-    ...env,
-  },
-  ...overrides,
-});
+): LocalChromaDeltaSourceOptions => {
+  mkdirSync(join(dir, 'persist'), { recursive: true });
+  writeFileSync(join(dir, 'persist', 'fake-chroma.json'), JSON.stringify({ records, ...answers }));
+  return { command: [process.execPath, FAKE_SERVER], cliPath: false, ...overrides };
+};
 
 const events = (): FakeEvent[] =>
   existsSync(record)
@@ -75,6 +74,12 @@ const events = (): FakeEvent[] =>
 
 const named = (name: FakeEvent['event']): FakeEvent[] =>
   events().filter((event) => event.event === name);
+
+/** What each `get` the server received asked for. */
+const gets = (): FakeEvent['body'][] =>
+  named('request')
+    .filter((event) => event.url?.endsWith('/get'))
+    .map((event) => event.body);
 
 const readAll = async (pages: AsyncIterable<readonly DeltaRecord[]>): Promise<DeltaRecord[][]> => {
   const read: DeltaRecord[][] = [];
@@ -100,7 +105,7 @@ describe('Function: localChromaDeltaSource', { timeout: 30_000 }, () => {
     // Assess
     expect(pages).toEqual([ROWS.slice(0, 2), ROWS.slice(2, 4), ROWS.slice(4)]);
     expect(named('start')[0]?.args?.slice(0, 3)).toEqual(['run', '--path', resolve(path)]);
-    expect(named('get').map((event) => event.query)).toEqual(
+    expect(gets()).toEqual(
       [0, 2, 4].map((offset) => ({
         limit: 2,
         offset,
@@ -119,7 +124,7 @@ describe('Function: localChromaDeltaSource', { timeout: 30_000 }, () => {
 
     // Assess
     expect(pages.map((page) => page.length)).toEqual([2, 2]);
-    expect(named('get').map((event) => event.query?.offset)).toEqual([0, 2, 4]);
+    expect(gets().map((query) => query?.offset)).toEqual([0, 2, 4]);
     expect(named('SIGINT')).toHaveLength(1);
   });
 
@@ -149,7 +154,7 @@ describe('Function: localChromaDeltaSource', { timeout: 30_000 }, () => {
     expect((error as Error).message).toContain(
       'without collection "lines" (it holds only "words")',
     );
-    expect(named('get')).toEqual([]);
+    expect(gets()).toEqual([]);
     expect(named('SIGINT')).toHaveLength(1);
   });
 
@@ -166,13 +171,20 @@ describe('Function: localChromaDeltaSource', { timeout: 30_000 }, () => {
 
     // Assess
     expect(seen).toBe(2);
-    expect(named('get')).toHaveLength(1);
+    expect(gets()).toHaveLength(1);
     expect(named('SIGINT')).toHaveLength(1);
   });
 
   it('rejects with VectorStoreError when Chroma fails a get, and stops the server', async () => {
     // Prepare
-    const source = localChromaDeltaSource(fake({ lines: ROWS }, { FAKE_FAIL_GET: '1' }));
+    const source = localChromaDeltaSource(
+      fake(
+        { lines: ROWS },
+        {
+          get: { status: 500, body: { error: 'InternalError', message: 'segment is corrupt' } },
+        },
+      ),
+    );
 
     // Act
     const error = await catchError(readAll(source.readRecords(join(dir, 'persist'), 'lines', 2)));
