@@ -6,7 +6,7 @@ import { FileSystemObjectStore } from '../../src/adapters/fs/FileSystemObjectSto
 import type { SqsRecordLike } from '../../src/compaction/decodeSqsRecords.js';
 import type { CollectionName, CollectionUpdateInput } from '../../src/compaction/types.js';
 import type { CycleChroma } from '../../src/cycle/compactCollection.js';
-import type { OpenCollection } from '../../src/cycle/types.js';
+import type { OpenCollection, SnapshotCompactionOptions } from '../../src/cycle/types.js';
 import { writeDelta } from '../../src/deltas/writeDelta.js';
 import type { GetResponse } from '../../src/ports/vectorCollection.js';
 import { SnapshotCache } from '../../src/snapshots/cache/SnapshotCache.js';
@@ -95,6 +95,25 @@ export const cycleWorld = async (collection: CollectionName): Promise<CycleWorld
     receipts: new InMemoryReceiptStore(),
   };
 };
+
+/**
+ * The options of a snapshot cycle of `lines` over `world` for `records`, with ten minutes
+ * left, and `overrides` on top.
+ */
+export const snapshotCycleOptions = (
+  world: CycleWorld,
+  records: readonly SqsRecordLike[],
+  overrides: Partial<SnapshotCompactionOptions> = {},
+): SnapshotCompactionOptions => ({
+  collectionName: 'lines',
+  records,
+  store: world.store,
+  cache: world.cache,
+  lockStore: world.lockStore,
+  receipts: world.receipts,
+  deadline: () => 600_000,
+  ...overrides,
+});
 
 /** Where {@link seedDeltaReceipt} writes its run's delta. */
 export const DELTA_PREFIX = 'lines/delta/run-1/';

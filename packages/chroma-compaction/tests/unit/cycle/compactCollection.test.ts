@@ -16,6 +16,7 @@ import {
   jsonChroma,
   openJsonCollection,
   seedDeltaReceipt,
+  snapshotCycleOptions,
   sqsRecord,
 } from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID } from '../../helpers/deltaArchives.js';
@@ -37,18 +38,8 @@ describe('runCompactionCycle (compactCollection without Chroma)', () => {
     await rm(world.root, { recursive: true, force: true });
   });
 
-  const options = (
-    overrides: Partial<SnapshotCompactionOptions> = {},
-  ): SnapshotCompactionOptions => ({
-    collectionName: 'lines',
-    records: [delta],
-    store: world.store,
-    cache: world.cache,
-    lockStore: world.lockStore,
-    receipts: world.receipts,
-    deadline: () => 600_000,
-    ...overrides,
-  });
+  const options = (overrides: Partial<SnapshotCompactionOptions> = {}): SnapshotCompactionOptions =>
+    snapshotCycleOptions(world, [delta], overrides);
 
   it('initialises the first version, merges the delta and publishes under the lock', async () => {
     // Prepare

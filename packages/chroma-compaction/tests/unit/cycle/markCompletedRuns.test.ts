@@ -15,7 +15,13 @@ import { snapshotKeys } from '../../../src/snapshots/snapshotKeys.js';
 import { readPointer } from '../../../src/snapshots/snapshotObjects.js';
 import { InMemoryVectorCollection } from '../../../src/testing/InMemoryVectorCollection.js';
 import { RecordingMetrics } from '../../helpers/compactionFixture.js';
-import { type CycleWorld, cycleWorld, jsonChroma, sqsRecord } from '../../helpers/cycleWorld.js';
+import {
+  type CycleWorld,
+  cycleWorld,
+  jsonChroma,
+  snapshotCycleOptions,
+  sqsRecord,
+} from '../../helpers/cycleWorld.js';
 import { deltaRecords, IMAGE_ID, RECEIPT_ID } from '../../helpers/deltaArchives.js';
 import {
   at,
@@ -90,16 +96,7 @@ describe('marking merged compaction runs COMPLETED (runCompactionCycle)', () => 
   const snapshotOptions = (
     records: SqsRecordLike[],
     overrides: Partial<SnapshotCompactionOptions> = {},
-  ): SnapshotCompactionOptions => ({
-    collectionName: 'lines',
-    records,
-    store: world.store,
-    cache: world.cache,
-    lockStore: world.lockStore,
-    receipts: world.receipts,
-    deadline: () => 600_000,
-    ...overrides,
-  });
+  ): SnapshotCompactionOptions => snapshotCycleOptions(world, records, overrides);
 
   it('marks the run COMPLETED for the collection after the publish, leaving the other collection alone', async () => {
     // Prepare
