@@ -1,12 +1,10 @@
 import type { CollectionName } from '../compaction/types.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 import { NoSnapshotError } from '../snapshots/errors.js';
-import { snapshotKeys } from '../snapshots/snapshotKeys.js';
+import { SAFE_VERSION_NAME, snapshotKeys } from '../snapshots/snapshotKeys.js';
 import { currentSnapshotVersion } from '../snapshots/snapshotVersions.js';
 import { CliUsageError } from './errors.js';
 
-/** A version name that is one key segment (what `downloadSnapshot` accepts too). */
-const SAFE_VERSION = /^(?!\.{1,2}$)[^/\\\0]+$/;
 
 /**
  * The version a command works on: the one given (checked to be one key segment) or the one
@@ -23,7 +21,7 @@ export const currentOrNamedVersion = async (
   version: string | undefined,
 ): Promise<string> => {
   if (version !== undefined) {
-    if (!SAFE_VERSION.test(version)) {
+    if (!SAFE_VERSION_NAME.test(version)) {
       throw new CliUsageError(
         `"${version}" is not a version name (e.g. 20260104_123456_123456_0a1b2c3d)`,
       );

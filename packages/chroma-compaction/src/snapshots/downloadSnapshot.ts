@@ -11,23 +11,16 @@ import { NoSnapshotError, SnapshotIntegrityError } from './errors.js';
 import { checkExtractedFiles, pathExists, removeExtracted } from './extractedFiles.js';
 import { fetchTarball } from './fetchTarball.js';
 import { downloadFileLayout } from './fileLayout.js';
+import type { SnapshotManifest } from './manifest.js';
 import {
-  MAX_SNAPSHOT_MANIFEST_BYTES,
-  parseSnapshotManifest,
-  type SnapshotManifest,
-} from './manifest.js';
-import {
+  SAFE_VERSION_NAME,
   SNAPSHOT_HASH,
-  SNAPSHOT_MANIFEST,
   SNAPSHOT_TARBALL,
   type SnapshotKeys,
   snapshotKeys,
 } from './snapshotKeys.js';
-import { readOptionalText, readPointer } from './snapshotObjects.js';
+import { readOptionalText, readPointer, readVersionManifest } from './snapshotObjects.js';
 import type { DownloadedSnapshot, DownloadSnapshotOptions, Fail } from './types.js';
-
-/** A version name that is one safe key segment. */
-const SAFE_VERSION = /^(?!\.{1,2}$)[^/\\\0]+$/;
 
 // The download protocol is described in DESIGN §4; it replaces the Python one (spec §12.4)
 // without its bugs (spec §18.8–§18.9).
@@ -91,7 +84,8 @@ export async function downloadSnapshot(
       cause,
     });
   };
-  if (!SAFE_VERSION.test(version)) fail('missing-version', `"${version}" is not a version name`);
+  if (!SAFE_VERSION_NAME.test(version))
+    fail('missing-version', `"${version}" is not a version name`);
   const dest = resolve(options.dest);
   const existed = await pathExists(dest);
   const tarball = await store.head(keys.object(version, SNAPSHOT_TARBALL));
@@ -132,21 +126,8 @@ const readManifest = async (
   collection: string,
   fail: Fail,
 ): Promise<SnapshotManifest | null> => {
-  const text = await readOptionalText(store, keys.object(version, SNAPSHOT_MANIFEST));
-  if (text === undefined) return null;
-  if (text.length > MAX_SNAPSHOT_MANIFEST_BYTES) {
-    fail('manifest', `manifest.json is larger than ${MAX_SNAPSHOT_MANIFEST_BYTES} bytes`);
-  }
-  const parsed = parseSnapshotManifest(text);
-  if ('problem' in parsed) return fail('manifest', parsed.problem);
-  const { manifest } = parsed;
-  if (manifest.collection !== collection || manifest.version !== version) {
-    fail(
-      'manifest',
-      `manifest.json describes ${manifest.collection}/${manifest.version}, not this version`,
-    );
-  }
-  return manifest;
+  const read = await readVersionManifest(store, keys, collection, version);
+  return 'problem' in read ? fail('manifest', read.problem) : read.manifest;
 };
 
 /** The MD5 `.snapshot_hash` holds, `undefined` when there is none. */

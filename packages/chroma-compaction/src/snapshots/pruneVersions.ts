@@ -6,7 +6,7 @@ import {
   SNAPSHOT_MANIFEST,
   type SnapshotKeys,
 } from './snapshotKeys.js';
-import { deleteVersion, readOptionalText } from './snapshotObjects.js';
+import { deleteVersion, objectsByVersion, readOptionalText } from './snapshotObjects.js';
 
 /** What {@link pruneVersions} kept and removed. */
 export interface PruneResult {
@@ -21,17 +21,13 @@ const listVersions = async (
   store: ObjectStore,
   keys: SnapshotKeys,
 ): Promise<Map<string, boolean>> => {
-  const { objects } = await store.list({ prefix: keys.versions });
-  const complete = new Map<string, boolean>();
-  for (const { key } of objects) {
-    const rest = key.slice(keys.versions.length);
-    const slash = rest.indexOf('/');
-    if (slash <= 0) continue;
-    const version = rest.slice(0, slash);
-    const isHash = rest.slice(slash + 1) === SNAPSHOT_HASH;
-    complete.set(version, (complete.get(version) ?? false) || isHash);
-  }
-  return complete;
+  const byVersion = await objectsByVersion(store, keys);
+  return new Map(
+    [...byVersion].map(([version, objects]) => [
+      version,
+      objects.some(({ key }) => key === keys.object(version, SNAPSHOT_HASH)),
+    ]),
+  );
 };
 
 /**

@@ -27,6 +27,13 @@ export const VERSION_ID_PATTERN: RegExp = /^\d{8}_\d{6}_\d{6}_[0-9a-f]{8}$/;
  */
 export const ANY_VERSION_ID_PATTERN: RegExp = /^\d{8}_\d{6}(?:_\d{6}_[0-9a-f]{8})?$/;
 
+/**
+ * A name that can stand for a version in a key: one path segment (no `/`, `\\`, NUL, `.` or
+ * `..`). Whatever it names is checked by reading it; this only keeps a name from leaving
+ * the collection's prefix. @internal
+ */
+export const SAFE_VERSION_NAME: RegExp = /^(?!\.{1,2}$)[^/\\\0]+$/;
+
 /** The keys of a collection's snapshots in the store, as {@link snapshotKeys} builds them. */
 export interface SnapshotKeys {
   /** `{collection}/snapshot/latest-pointer.txt`: its body is the current version id. */

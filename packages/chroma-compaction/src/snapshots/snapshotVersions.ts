@@ -9,11 +9,7 @@
 import { mapWithConcurrency } from '../adapters/fs/objectFiles.js';
 import type { CollectionName } from '../compaction/types.js';
 import type { ObjectInfo, ObjectStore } from '../ports/objectStore.js';
-import {
-  MAX_SNAPSHOT_MANIFEST_BYTES,
-  parseSnapshotManifest,
-  type SnapshotManifest,
-} from './manifest.js';
+import type { SnapshotManifest } from './manifest.js';
 import {
   SNAPSHOT_HASH,
   SNAPSHOT_MANIFEST,
@@ -22,7 +18,7 @@ import {
   snapshotKeys,
   versionMicros,
 } from './snapshotKeys.js';
-import { readOptionalText, readPointer } from './snapshotObjects.js';
+import { objectsByVersion, readPointer, readVersionManifest } from './snapshotObjects.js';
 
 /** Manifests read at once while listing. */
 const CONCURRENCY = 8;
@@ -60,56 +56,6 @@ export interface SnapshotVersionListing {
   readonly versions: readonly SnapshotVersionInfo[];
 }
 
-/** The objects of each version, by version id. */
-const objectsByVersion = async (
-  store: ObjectStore,
-  keys: SnapshotKeys,
-  only?: string,
-): Promise<Map<string, ObjectInfo[]>> => {
-  const prefix = only === undefined ? keys.versions : keys.version(only);
-  const { objects } = await store.list({ prefix });
-  const byVersion = new Map<string, ObjectInfo[]>();
-  for (const object of objects) {
-    const rest = object.key.slice(keys.versions.length);
-    const slash = rest.indexOf('/');
-    if (slash <= 0) continue;
-    const version = rest.slice(0, slash);
-    const list = byVersion.get(version) ?? [];
-    list.push(object);
-    byVersion.set(version, list);
-  }
-  return byVersion;
-};
-
-/** The manifest of a version, or why it cannot be used. */
-const readVersionManifest = async (
-  store: ObjectStore,
-  keys: SnapshotKeys,
-  collection: CollectionName,
-  version: string,
-  info: ObjectInfo | undefined,
-): Promise<{ manifest: SnapshotManifest | null; problem: string | undefined }> => {
-  if (info === undefined) return { manifest: null, problem: undefined };
-  if (info.size > MAX_SNAPSHOT_MANIFEST_BYTES) {
-    return {
-      manifest: null,
-      problem: `manifest.json is larger than ${MAX_SNAPSHOT_MANIFEST_BYTES} bytes`,
-    };
-  }
-  const text = await readOptionalText(store, keys.object(version, SNAPSHOT_MANIFEST));
-  if (text === undefined) return { manifest: null, problem: undefined };
-  const parsed = parseSnapshotManifest(text);
-  if ('problem' in parsed) return { manifest: null, problem: parsed.problem };
-  const { manifest } = parsed;
-  if (manifest.collection !== collection || manifest.version !== version) {
-    return {
-      manifest: null,
-      problem: `manifest.json describes ${manifest.collection}/${manifest.version}, not this version`,
-    };
-  }
-  return { manifest, problem: undefined };
-};
-
 const createdAt = (
   version: string,
   manifest: SnapshotManifest | null,
@@ -135,13 +81,13 @@ const describeVersion = async (
     objects.find((object) => object.key === keys.object(version, name));
   const tarball = named(SNAPSHOT_TARBALL);
   const markers = [keys.object(version, SNAPSHOT_HASH), keys.object(version, SNAPSHOT_MANIFEST)];
-  const { manifest, problem } = await readVersionManifest(
-    store,
-    keys,
-    collection,
-    version,
-    named(SNAPSHOT_MANIFEST),
-  );
+  const manifestInfo = named(SNAPSHOT_MANIFEST);
+  const read =
+    manifestInfo === undefined
+      ? { manifest: null }
+      : await readVersionManifest(store, keys, collection, version, manifestInfo.size);
+  const manifest = 'manifest' in read ? read.manifest : null;
+  const problem = 'problem' in read ? read.problem : undefined;
   return {
     version,
     current: version === current,
