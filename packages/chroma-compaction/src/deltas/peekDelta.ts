@@ -5,10 +5,10 @@
  * @internal
  * @packageDocumentation
  */
-import { readTarGz, type TarEntry } from '../archives/tarGzEntries.js';
+import type { TarEntry } from '../archives/tarGzEntries.js';
 import type { ObjectInfo, ObjectStore } from '../ports/objectStore.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
-import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
+import { DeltaIntegrityError } from './errors.js';
 import {
   DELTA_ARCHIVE,
   type DeltaManifest,
@@ -17,7 +17,8 @@ import {
   parseDeltaManifest,
   RECORDS_ENTRY,
 } from './manifest.js';
-import { CHROMA_DATABASE } from './pythonDelta.js';
+import { entryName, readDeltaArchive } from './portableArchive.js';
+import { CHROMA_DATABASE, storedDeltaObjects } from './pythonDelta.js';
 import type { DeltaLayout } from './types.js';
 
 /** Entries of a non-portable archive looked at before giving up on finding `chroma.sqlite3`. */
@@ -62,8 +63,6 @@ interface PeekState {
   manifest: DeltaManifest | undefined;
   manifestProblem: string | undefined;
 }
-
-const entryName = (name: string): string => name.replace(/^(\.\/)+/, '');
 
 /** Reads a whole (small) entry, up to `limit` bytes. */
 const readSmall = async (entry: TarEntry, state: PeekState, limit: number): Promise<string> => {
@@ -178,24 +177,12 @@ export async function peekDelta(
     sampleIds: state.sampleIds,
   });
   if (archive === undefined) {
-    const { objects } = await store.list({ prefix: keyPrefix });
-    const stored = objects.filter((object) => !object.key.endsWith('/'));
-    if (stored.length === 0) {
-      throw new DeltaNotFoundError(`No delta at ${keyPrefix}: no ${DELTA_ARCHIVE} and no objects`, {
-        prefix: keyPrefix,
-      });
-    }
-    return result('python-directory', stored);
+    return result('python-directory', await storedDeltaObjects(store, keyPrefix));
   }
   const { body } = await store.get(`${keyPrefix}${DELTA_ARCHIVE}`);
-  const reader = readTarGz(body, {
+  const reader = readDeltaArchive(body, keyPrefix, {
     contentBytes: () => state.contentBytes,
     entries: () => state.entries.length,
-    tooMuch: (overhead) =>
-      new DeltaIntegrityError(
-        `Delta archive inflates to more than ${overhead} bytes of headers or padding (a gzip bomb?)`,
-        { prefix: keyPrefix, check: 'too-large' },
-      ),
   });
   try {
     return result(await walkArchive(reader.entries, state, wanted), []);

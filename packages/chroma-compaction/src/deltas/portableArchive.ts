@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { readTarGz, type TarEntry } from '../archives/tarGzEntries.js';
+import { readTarGz, type TarEntry, type TarGzReader } from '../archives/tarGzEntries.js';
 import type { CollectionName } from '../compaction/types.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { deltaEntryName } from './archiveChecks.js';
@@ -47,8 +47,27 @@ export type PortableReadResult =
   /** Not portable. `persistDirectory`: with `scan`, whether `chroma.sqlite3` is at its root. */
   | { readonly kind: 'foreign'; readonly persistDirectory: boolean | undefined };
 
-/** The name as the archive spells it, without `./` prefixes (for a quick look only). */
-const entryName = (name: string): string => name.replace(/^(\.\/)+/, '');
+/** The name as the archive spells it, without `./` prefixes (for a quick look only). @internal */
+export const entryName = (name: string): string => name.replace(/^(\.\/)+/, '');
+
+/**
+ * The entries of a delta archive, read with its bounds: `counts` gives the content bytes
+ * and entries read so far, and headers or padding beyond them is a gzip bomb
+ * (`DeltaIntegrityError`, check `too-large`). @internal
+ */
+export const readDeltaArchive = (
+  body: Readable,
+  prefix: string,
+  counts: { readonly contentBytes: () => number; readonly entries: () => number },
+): TarGzReader =>
+  readTarGz(body, {
+    ...counts,
+    tooMuch: (overhead) =>
+      new DeltaIntegrityError(
+        `Delta archive inflates to more than ${overhead} bytes of headers or padding (a gzip bomb?)`,
+        { prefix, check: 'too-large' },
+      ),
+  });
 
 interface ReadState {
   readonly context: PortableReadContext;
@@ -80,14 +99,9 @@ export async function readPortableArchive(
   const fail = (check: DeltaCheck, message: string, entry?: string, cause?: unknown): never => {
     throw new DeltaIntegrityError(message, { prefix: context.prefix, check, entry, cause });
   };
-  const reader = readTarGz(body, {
+  const reader = readDeltaArchive(body, context.prefix, {
     contentBytes: () => state.contentBytes,
     entries: () => state.entries,
-    tooMuch: (overhead) =>
-      new DeltaIntegrityError(
-        `Delta archive inflates to more than ${overhead} bytes of headers or padding (a gzip bomb?)`,
-        { prefix: context.prefix, check: 'too-large' },
-      ),
   });
   const foreign = async (persistDirectory: boolean | undefined): Promise<PortableReadResult> => {
     await removeStagingDir(dir);

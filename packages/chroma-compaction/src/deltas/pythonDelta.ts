@@ -20,8 +20,8 @@ import type { PythonDeltaSource } from '../ports/pythonDeltaSource.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { deltaEntryName, deltaErrorOfArchive } from './archiveChecks.js';
 import { DeltaStager } from './DeltaStager.js';
-import { DeltaIntegrityError, RecordRejection } from './errors.js';
-import type { DeltaManifest } from './manifest.js';
+import { DeltaIntegrityError, DeltaNotFoundError, RecordRejection } from './errors.js';
+import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
 import { makeStagingDir, removeStagingDir, type StagedDelta } from './staging.js';
 import type { DeltaLayout } from './types.js';
 
@@ -44,6 +44,25 @@ export interface PythonReadContext {
 
 /** The file every Chroma persist directory has at its root. @internal */
 export const CHROMA_DATABASE: string = 'chroma.sqlite3';
+
+/**
+ * The objects under a delta's prefix that has no `delta.tar.gz`: a Python-era persist
+ * directory stored one object per file. @internal
+ * @throws {@link DeltaNotFoundError} when nothing is stored under the prefix
+ */
+export const storedDeltaObjects = async (
+  store: ObjectStore,
+  keyPrefix: string,
+): Promise<ObjectInfo[]> => {
+  const { objects } = await store.list({ prefix: keyPrefix });
+  const stored = objects.filter((object) => !object.key.endsWith('/'));
+  if (stored.length === 0) {
+    throw new DeltaNotFoundError(`No delta at ${keyPrefix}: no ${DELTA_ARCHIVE} and no objects`, {
+      prefix: keyPrefix,
+    });
+  }
+  return stored;
+};
 
 /**
  * Copies, opens, reads and stages a Python-era delta.

@@ -9,10 +9,10 @@ import type { PythonDeltaSource } from '../ports/pythonDeltaSource.js';
 import type { ReceiptRef } from '../ports/receiptStore.js';
 import { DEFAULT_MAX_BATCH_SIZE } from '../vectors/writeBatches.js';
 import { resolveDeltaPrefix } from './deltaPrefix.js';
-import { DeltaIntegrityError, DeltaNotFoundError } from './errors.js';
+import { DeltaIntegrityError, type DeltaNotFoundError } from './errors.js';
 import { DELTA_ARCHIVE, type DeltaManifest } from './manifest.js';
 import { readPortableArchive } from './portableArchive.js';
-import { type PythonDeltaLocation, stagePythonDelta } from './pythonDelta.js';
+import { type PythonDeltaLocation, stagePythonDelta, storedDeltaObjects } from './pythonDelta.js';
 import { removeStagingDir, type StagedDelta, stagedBatches } from './staging.js';
 import type { DeltaLayout, DeltaRead } from './types.js';
 import type { writeDelta } from './writeDelta.js';
@@ -79,7 +79,8 @@ export const DEFAULT_MAX_DELTA_BYTES: number = 4 * 1024 ** 3;
  * at one batch whatever the delta's size.
  *
  * The prefix gets exactly one trailing `/` (`run-1` never reads `run-10/`); an
- * `s3://<bucket>/<key>` prefix must name the store's own bucket.
+ * `s3://<bucket>/<key>` prefix must name the store's own bucket. A prefix with nothing stored
+ * under it is a {@link DeltaNotFoundError}.
  * @param store - The store holding the delta.
  * @param prefix - The delta's key prefix, e.g. `lines/delta/{run_id}/`, or an `s3://` URI of
  *   the store's bucket.
@@ -146,14 +147,7 @@ export async function readDelta(
     }
     location = { layout: 'python-tarball', key: archiveKey };
   } else {
-    const listing = await store.list({ prefix: keyPrefix });
-    const objects = listing.objects.filter((object) => !object.key.endsWith('/'));
-    if (objects.length === 0) {
-      throw new DeltaNotFoundError(`No delta at ${keyPrefix}: no ${DELTA_ARCHIVE} and no objects`, {
-        prefix: keyPrefix,
-      });
-    }
-    location = { layout: 'python-directory', objects };
+    location = { layout: 'python-directory', objects: await storedDeltaObjects(store, keyPrefix) };
   }
   if (pythonDeltas === undefined || collection === undefined) {
     throw new CompactionConfigurationError(
