@@ -249,3 +249,12 @@ export function toError(thrown: unknown): Error {
   const message = typeof thrown === 'string' ? thrown : `Non-error thrown: ${String(thrown)}`;
   return new Error(message, { cause: thrown });
 }
+
+/**
+ * The message of a caught value: an `Error`'s `message`, anything else as a string. For log
+ * fields and one-line reasons; {@link toError} when an `Error` is needed.
+ * @param thrown - the value caught
+ * @internal
+ */
+export const errorMessage = (thrown: unknown): string =>
+  thrown instanceof Error ? thrown.message : String(thrown);

@@ -1,6 +1,6 @@
 import { DynamoStreamError } from '@receipt-chroma/dynamo-stream';
 import { CommanderError } from 'commander';
-import { ChromaCompactionError } from '../errors.js';
+import { ChromaCompactionError, errorMessage } from '../errors.js';
 import { CliError, EXIT_CODES } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -26,7 +26,7 @@ export const reportError = (io: CliIo, error: unknown, debug: boolean): number =
     return COMMANDER_SUCCESS.includes(error.code) ? EXIT_CODES.ok : EXIT_CODES.usage;
   }
   const expected = error instanceof ChromaCompactionError || error instanceof DynamoStreamError;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const name = error instanceof Error ? error.name : typeof error;
   const hint = expected || debug ? '' : ' (--debug shows the stack)';
   io.stderr.write(
@@ -51,9 +51,7 @@ export const reportCleanupErrors = (
   code: number,
 ): number => {
   for (const error of errors) {
-    io.stderr.write(
-      `receipt-chroma: ${oneLine(error instanceof Error ? error.message : String(error))}\n`,
-    );
+    io.stderr.write(`receipt-chroma: ${oneLine(errorMessage(error))}\n`);
   }
   return errors.length > 0 && code === EXIT_CODES.ok ? EXIT_CODES.failure : code;
 };

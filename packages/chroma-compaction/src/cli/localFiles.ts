@@ -7,6 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { errorMessage } from '../errors.js';
 import { CliUsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -16,7 +17,7 @@ const fsReason = (error: unknown): string => {
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 };
 
 /**

@@ -1,5 +1,7 @@
 import { Argument, Command } from 'commander';
+import { COLLECTIONS_PATH } from '../adapters/chroma/chromaRoutes.js';
 import type { CollectionName } from '../compaction/types.js';
+import { errorMessage } from '../errors.js';
 import type { CliSession, CommandContext, CommonOptions } from './CliSession.js';
 import { chromaStartOptions } from './chromaStart.js';
 import {
@@ -18,18 +20,13 @@ interface QueryOptions extends CommonOptions {
   readonly limit: number;
 }
 
-/** Chroma's tenant and database of a local persist directory. */
-const COLLECTIONS_PATH = '/api/v2/tenants/default_tenant/databases/default_database/collections';
-
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** Runs a Chroma request, turning its failure into a one-line error. */
 const chroma = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
   try {
     return await request();
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`Chroma failed to ${what}: ${reason(error)}`, { cause: error });
+    throw new CliError(`Chroma failed to ${what}: ${errorMessage(error)}`, { cause: error });
   }
 };
 

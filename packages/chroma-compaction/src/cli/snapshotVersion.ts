@@ -5,7 +5,6 @@ import { SAFE_VERSION_NAME, snapshotKeys } from '../snapshots/snapshotKeys.js';
 import { currentSnapshotVersion } from '../snapshots/snapshotVersions.js';
 import { CliUsageError } from './errors.js';
 
-
 /**
  * The version a command works on: the one given (checked to be one key segment) or the one
  * the collection's pointer names.

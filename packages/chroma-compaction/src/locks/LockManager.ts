@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import type { CollectionName } from '../compaction/types.js';
-import { LockHeldError, LockLostError } from '../errors.js';
+import { errorMessage, LockHeldError, LockLostError } from '../errors.js';
 import type { LockRecord, LockStore } from '../ports/lockStore.js';
 import type { SnapshotLock } from '../snapshots/types.js';
 import { LockStateError } from './errors.js';
@@ -17,9 +17,6 @@ import { acquireWithRetries } from './lockRetry.js';
 
 /** Epoch milliseconds as the lock item's fixed-width UTC timestamp. */
 const stamp = (millis: number): string => formatPythonTimestamp(Math.floor(millis) * 1000);
-
-const message = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 // The Python LockManager (spec §16.2) without its defects (spec §16.3, §18.6).
 /**
@@ -317,7 +314,7 @@ export class LockManager implements SnapshotLock {
       ...tenure.logContext(),
       reason,
       failures: tenure.failures,
-      ...(cause === undefined ? {} : { error: message(cause) }),
+      ...(cause === undefined ? {} : { error: errorMessage(cause) }),
     });
     metrics.count('CompactionLockLost', 1, { collection: this.collection });
   }
@@ -336,7 +333,7 @@ export class LockManager implements SnapshotLock {
     } catch (error) {
       this.#options.logger.warn('compaction lock ownership could not be checked', {
         ...tenure.logContext(),
-        error: message(error),
+        error: errorMessage(error),
       });
       return error as Error;
     }
@@ -370,7 +367,7 @@ export class LockManager implements SnapshotLock {
         ...tenure.logContext(),
         failures: tenure.failures,
         maxHeartbeatFailures,
-        error: message(error),
+        error: errorMessage(error),
       });
       if (tenure.failures >= maxHeartbeatFailures) {
         this.#markLost(tenure, 'heartbeat-failures', error);
@@ -420,7 +417,7 @@ export class LockManager implements SnapshotLock {
     } catch (error) {
       this.#options.logger.warn('compaction lock release failed; it lapses after its lease', {
         ...tenure.logContext(),
-        error: message(error),
+        error: errorMessage(error),
       });
     }
   }

@@ -1,5 +1,10 @@
 import { text } from 'node:stream/consumers';
-import { ChromaCompactionError, ObjectNotFoundError, PreconditionFailedError } from '../errors.js';
+import {
+  ChromaCompactionError,
+  errorMessage,
+  ObjectNotFoundError,
+  PreconditionFailedError,
+} from '../errors.js';
 import type { ObjectStore } from '../ports/objectStore.js';
 
 /** A mirror marked stale: some messages failed on it, so it may differ from the table. */
@@ -228,6 +233,6 @@ const markOf = ({ stale: _, ...mark }: StaleMirrorMark & { readonly stale: true 
 
 const markError = (key: string, error: unknown): StaleMirrorMarkError =>
   new StaleMirrorMarkError(
-    `The stale mark ${key} could not be read or written: ${error instanceof Error ? error.message : String(error)}`,
+    `The stale mark ${key} could not be read or written: ${errorMessage(error)}`,
     { cause: error, context: { key } },
   );

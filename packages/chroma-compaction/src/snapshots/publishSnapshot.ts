@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import { packSnapshot } from '../archives/packSnapshot.js';
 import type { PackedSnapshot, PackSnapshotOptions } from '../archives/packTypes.js';
-import { PreconditionFailedError } from '../errors.js';
+import { errorMessage, PreconditionFailedError } from '../errors.js';
 import { checkedInteger } from '../options/checkedInteger.js';
 import { PRODUCER } from '../packageVersion.js';
 import type { ObjectStore, PutOptions } from '../ports/objectStore.js';
@@ -235,7 +235,7 @@ const discard = async (
     (options.logger ?? NOOP_LOGGER).warn('snapshot version not deleted', {
       collection: options.collection,
       version,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
   }
 };
@@ -264,7 +264,7 @@ const pruneAfterPublish = async (
   } catch (error) {
     logger.warn('snapshot pruning failed', {
       collection: options.collection,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
   }
 };

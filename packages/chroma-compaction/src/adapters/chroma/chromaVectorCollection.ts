@@ -1,5 +1,10 @@
 import type { Metadata as ChromaMetadata, Where as ChromaWhere, Collection } from 'chromadb';
-import { errorType, VectorStoreError, type VectorStoreFailure } from '../../errors.js';
+import {
+  errorMessage,
+  errorType,
+  VectorStoreError,
+  type VectorStoreFailure,
+} from '../../errors.js';
 import {
   type Logger,
   type Metrics,
@@ -73,9 +78,6 @@ interface BatchPosition {
   readonly batches: number;
   readonly recordsDone: number;
 }
-
-const errorMessage = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 /** The `chromadb` client's error classes that say why a request failed, by their `name`. */
 const CHROMA_FAILURES: Readonly<Record<string, VectorStoreFailure>> = {

@@ -1,11 +1,12 @@
 import type { CollectionName } from '../../compaction/types.js';
 import { DeltaIntegrityError } from '../../deltas/errors.js';
 import type { DeltaRecord } from '../../deltas/types.js';
-import { VectorStoreError } from '../../errors.js';
+import { errorMessage, VectorStoreError } from '../../errors.js';
 import { checkedInteger } from '../../options/checkedInteger.js';
 import { type Logger, NOOP_LOGGER } from '../../ports/observability.js';
 import type { PythonDeltaSource } from '../../ports/pythonDeltaSource.js';
 import type { Metadata } from '../../ports/vectorCollection.js';
+import { COLLECTIONS_PATH } from './chromaRoutes.js';
 import type { LocalChromaStartError } from './errors.js';
 import {
   type LocalChroma,
@@ -26,12 +27,6 @@ export interface LocalChromaDeltaSourceOptions
    */
   readonly logger?: Logger | undefined;
 }
-
-/** Chroma's tenant and database of a local persist directory (the Python producers' too). */
-const COLLECTIONS_PATH = '/api/v2/tenants/default_tenant/databases/default_database/collections';
-
-const errorMessage = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 // Python-era deltas: spec §11.1; their default embedding function: spec §4.
 /**

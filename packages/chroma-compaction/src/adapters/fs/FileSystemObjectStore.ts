@@ -1,7 +1,12 @@
 import { type FileHandle, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { DeleteFailedError, ObjectNotFoundError, ObjectStoreError } from '../../errors.js';
+import {
+  DeleteFailedError,
+  errorMessage,
+  ObjectNotFoundError,
+  ObjectStoreError,
+} from '../../errors.js';
 import type {
   ListOptions,
   ObjectBody,
@@ -385,7 +390,7 @@ export class FileSystemObjectStore implements ObjectStore {
   #wrap(error: unknown, operation: string, key: string | undefined): ObjectStoreError {
     if (error instanceof ObjectStoreError) return error;
     const code = errorCode(error);
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     const where =
       key === undefined ? `${operation} under ${this.#root}` : `${operation} of key "${key}"`;
     return new ObjectStoreError(`${where} failed: ${detail}`, {

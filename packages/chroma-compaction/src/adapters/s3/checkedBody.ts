@@ -9,7 +9,7 @@
  * stores whatever it read as long as the number of parts matches.
  */
 import { Readable } from 'node:stream';
-import { ObjectStoreError } from '../../errors.js';
+import { errorMessage, ObjectStoreError } from '../../errors.js';
 
 /**
  * The put a body belongs to, named in the errors.
@@ -88,7 +88,7 @@ async function* countChunks(
     }
   } catch (error) {
     if (error === overrun) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw unwrittenPutError(site, `the body stream failed after ${received} bytes: ${detail}`, {
       cause: error,
       context: { contentLength, received },

@@ -1,4 +1,9 @@
-import { ObjectNotFoundError, ObjectStoreError, PreconditionFailedError } from '../../errors.js';
+import {
+  errorMessage,
+  ObjectNotFoundError,
+  ObjectStoreError,
+  PreconditionFailedError,
+} from '../../errors.js';
 
 /** Where an S3 call failed: the bucket, the key (if any) and our operation name. */
 export interface S3ErrorSite {
@@ -66,7 +71,7 @@ const hintFor = (code: string): string => {
  */
 export const describeS3Error = (error: unknown): string => {
   const { code } = s3ErrorCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return `${code}: ${detail}.${hintFor(code)}`;
 };
 

@@ -1,7 +1,7 @@
 import type { DEFAULT_UNPACK_LIMITS, UnpackLimits } from '../../archives/types.js';
 import type { CollectionName } from '../../compaction/types.js';
 import type { ObjectStoreError } from '../../errors.js';
-import { ChromaCompactionError } from '../../errors.js';
+import { ChromaCompactionError, errorMessage } from '../../errors.js';
 import { checkedInteger } from '../../options/checkedInteger.js';
 import type { ObjectStore } from '../../ports/objectStore.js';
 import { NOOP_LOGGER, NOOP_METRICS, type ObservabilityOptions } from '../../ports/observability.js';
@@ -375,7 +375,7 @@ export class SnapshotCache {
       logger.error('Published snapshot not copied to the cache', {
         ...dimensions,
         version,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       metrics.count('SnapshotCacheCopyFailed', 1, dimensions);
     }
@@ -409,7 +409,7 @@ export class SnapshotCache {
     } catch (error) {
       if (error instanceof ChromaCompactionError) throw error;
       throw new SnapshotCacheError(
-        `Snapshot cache ${operation} failed in ${this.dir}: ${error instanceof Error ? error.message : String(error)}`,
+        `Snapshot cache ${operation} failed in ${this.dir}: ${errorMessage(error)}`,
         { operation, collection: this.collection, version, dir: this.dir, cause: error },
       );
     }
