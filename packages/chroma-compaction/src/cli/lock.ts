@@ -1,7 +1,8 @@
+import { formatPythonTimestamp } from '@receipt-chroma/dynamo-stream';
 import { Command } from 'commander';
 import type { CollectionName } from '../compaction/types.js';
 import { defaultLockId } from '../locks/lockManagerOptions.js';
-import { parseLockTimestamp, RELEASED_EXPIRES } from '../locks/lockRules.js';
+import { blocksAcquire, parseLockTimestamp, RELEASED_EXPIRES } from '../locks/lockRules.js';
 import type { LockRecord } from '../ports/lockStore.js';
 import type { CliSession, CommandContext, CommonOptions } from './CliSession.js';
 import {
@@ -23,11 +24,11 @@ interface LockOptions extends CommonOptions, AwsOptions, LockTableOptions {
 /** Whether the lock is free (no item), held, expired, or released by its holder. */
 type LockState = 'free' | 'held' | 'expired' | 'released';
 
+/** `held` exactly when the lock would refuse an acquire now (the compactors' own rule). */
 const stateOf = (lock: LockRecord | undefined, now: number): LockState => {
   if (lock === undefined) return 'free';
   if (lock.expires === RELEASED_EXPIRES) return 'released';
-  const expires = parseLockTimestamp(lock.expires);
-  return expires !== undefined && expires > now ? 'held' : 'expired';
+  return blocksAcquire(lock, formatPythonTimestamp(now * 1000)) ? 'held' : 'expired';
 };
 
 /** `4 min 12 s` */
