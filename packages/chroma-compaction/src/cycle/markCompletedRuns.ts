@@ -1,4 +1,5 @@
 import { pythonUtcNow } from '@receipt-chroma/dynamo-stream';
+import { mapWithConcurrency } from '../adapters/fs/objectFiles.js';
 import type { CollectionUpdateResult, DeltaMergeResult, MergeDeltas } from '../compaction/types.js';
 import { toError } from '../errors.js';
 import type { ReceiptStore } from '../ports/receiptStore.js';
@@ -100,19 +101,9 @@ export async function markCompletedRuns(run: CycleRun): Promise<void> {
     return;
   }
   run.phase = 'mark';
-  const writes = await run.phases.run('mark', async () => {
-    const done: CompactionRunStateWrite[] = new Array(results.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < results.length) {
-        const index = next;
-        next += 1;
-        done[index] = await markOne(mark, run, results[index] as DeltaMergeResult);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENT_MARKS, results.length) }, worker));
-    return done;
-  });
+  const writes = await run.phases.run('mark', () =>
+    mapWithConcurrency(results, CONCURRENT_MARKS, (result) => markOne(mark, run, result)),
+  );
   const count = (status: CompactionRunStateWrite['status']): number =>
     writes.filter((write) => write.status === status).length;
   const states: CompactionRunStates = {
